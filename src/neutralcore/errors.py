@@ -1,0 +1,257 @@
+"""Every error neutralcore raises on purpose, under one base class.
+
+Catch :class:`NeutralcoreError` to catch them all.  Each class mixes in the
+builtin it refines (``ValueError``, ``LookupError``, ``TypeError``) so that
+code written against the builtins keeps working.  Messages say what was wrong
+and where (row, column, file, plugin); the same facts are kept as attributes.
+Every error pickles (``__reduce__`` returns the constructor arguments), so it
+crosses process boundaries intact.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+__all__ = [
+    "NeutralcoreError",
+    "InputError",
+    "InvalidQuantityError",
+    "SchemaError",
+    "UnitError",
+    "UnknownUnitError",
+    "DimensionError",
+    "NotFoundError",
+    "FactorNotFoundError",
+    "FallbackError",
+    "UnknownGWPSetError",
+    "UnknownGasError",
+    "PluginError",
+    "PluginNotFoundError",
+    "PluginConflictError",
+    "PluginImportError",
+    "PluginValidationError",
+    "PackFormatError",
+    "LeverError",
+    "ScenarioError",
+    "LedgerError",
+    "SerialFormatError",
+    "DuplicateSerialError",
+    "AlreadyRetiredError",
+    "UnknownCreditError",
+    "LedgerCorruptError",
+    "ClaimError",
+    "NeutralcoreWarning",
+    "PluginWarning",
+    "FallbackWarning",
+]
+
+
+def _rows_text(rows: Sequence[int] | None, limit: int = 5) -> str:
+    if not rows:
+        return ""
+    rows = list(rows)
+    shown = ", ".join(str(r) for r in rows[:limit])
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    word = "row" if len(rows) == 1 else "rows"
+    return f" ({word} {shown}{more})"
+
+
+class NeutralcoreError(Exception):
+    """Base class of every error neutralcore raises on purpose.
+
+    Examples
+    --------
+    >>> import neutralcore as nc
+    >>> issubclass(nc.UnknownUnitError, nc.NeutralcoreError)
+    True
+    """
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self._fields = fields
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self._fields))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _rebuild(cls: type[NeutralcoreError], message: str, fields: dict[str, Any]) -> NeutralcoreError:
+    err = cls.__new__(cls)
+    NeutralcoreError.__init__(err, message, **fields)
+    return err
+
+
+# -- bad user data -----------------------------------------------------------
+
+
+class InputError(NeutralcoreError, ValueError):
+    """Raised when user data is invalid; ``.column``, ``.rows`` and ``.source`` say where."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        column: str | None = None,
+        rows: Sequence[int] | None = None,
+        source: str | None = None,
+        **fields: Any,
+    ) -> None:
+        where = []
+        if source:
+            where.append(str(source))
+        if column:
+            where.append(f"column {column!r}")
+        prefix = (", ".join(where) + ": ") if where else ""
+        rows = list(rows) if rows is not None else None
+        super().__init__(
+            prefix + message + _rows_text(rows), column=column, rows=rows, source=source, **fields
+        )
+        self.message = prefix + message + _rows_text(rows)
+        self._fields = dict(column=column, rows=rows, source=source, **fields)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self._fields))
+
+
+class InvalidQuantityError(InputError):
+    """Raised when a quantity is negative, NaN or infinite."""
+
+
+class SchemaError(InputError):
+    """Raised when a column is missing, mistyped or unparseable (CSV or columns)."""
+
+
+# -- units -------------------------------------------------------------------
+
+
+class UnitError(NeutralcoreError, ValueError):
+    """Raised when a unit cannot be used; ``.unit``, ``.expected`` and ``.rows`` say which."""
+
+
+class UnknownUnitError(UnitError):
+    """Raised when pint does not know a unit string."""
+
+
+class DimensionError(UnitError):
+    """Raised when a unit has the wrong dimension, e.g. kWh against a per-litre factor."""
+
+
+# -- lookups -----------------------------------------------------------------
+
+
+class NotFoundError(NeutralcoreError, LookupError):
+    """Raised when something asked for by name or key does not exist."""
+
+
+class FactorNotFoundError(NotFoundError):
+    """Raised when an (activity, region, year) key has no factor and no fallback."""
+
+
+class FallbackError(NotFoundError):
+    """Raised under ``strict=True`` when a row would need a region or year fallback."""
+
+
+class UnknownGWPSetError(NotFoundError):
+    """Raised when a GWP set name is not known; ``.available`` lists the known ones."""
+
+
+class UnknownGasError(NotFoundError):
+    """Raised when a gas has no GWP in the chosen set."""
+
+
+# -- plugins -----------------------------------------------------------------
+
+
+class PluginError(NeutralcoreError):
+    """Raised when a plugin cannot be found, chosen, imported or validated.
+
+    ``.plugin``, ``.kind``, ``.dist`` and ``.version`` name it (``dist`` is
+    ``None`` for a plugin registered at run time).
+    """
+
+
+class PluginNotFoundError(PluginError, LookupError):
+    """Raised when no installed plugin has the name asked for; ``.available`` lists them."""
+
+
+class PluginConflictError(PluginError):
+    """Raised when two distributions provide the same plugin name and it is used unqualified."""
+
+
+class PluginImportError(PluginError):
+    """Raised when importing a plugin (or calling its factory) fails; the cause is chained."""
+
+
+class PluginValidationError(PluginError, TypeError):
+    """Raised when a plugin object has the wrong type, name or API version."""
+
+
+class PackFormatError(PluginError, ValueError):
+    """Raised when a factor-pack file is malformed; ``.file``, ``.line``, ``.column`` say where."""
+
+
+# -- reduce --------------------------------------------------------------------
+
+
+class LeverError(NeutralcoreError, ValueError):
+    """Raised when a lever is misconfigured or applied where it cannot act."""
+
+
+class ScenarioError(NeutralcoreError, ValueError):
+    """Raised when a scenario, target or MAC-curve input is invalid."""
+
+
+# -- offset and claim --------------------------------------------------------
+
+
+class LedgerError(NeutralcoreError):
+    """Raised when a ledger operation is refused; the ledger is unchanged."""
+
+
+class SerialFormatError(LedgerError, ValueError):
+    """Raised when a registry serial string cannot be parsed."""
+
+
+class DuplicateSerialError(LedgerError, ValueError):
+    """Raised when a serial (or an overlapping range) is already in the ledger."""
+
+
+class AlreadyRetiredError(LedgerError):
+    """Raised when a credit serial has already been retired; names both uses."""
+
+
+class UnknownCreditError(LedgerError, LookupError):
+    """Raised when a serial or block is not in the ledger."""
+
+
+class LedgerCorruptError(LedgerError):
+    """Raised when a ledger file fails its integrity check on load."""
+
+
+class ClaimError(NeutralcoreError, ValueError):
+    """Raised when a claim cannot be evaluated at all (a failed check is a result, not an error)."""
+
+
+# -- warnings ----------------------------------------------------------------
+
+
+class NeutralcoreWarning(UserWarning):
+    """Base class of neutralcore's warnings."""
+
+
+class PluginWarning(NeutralcoreWarning):
+    """A broken or duplicate plugin seen while enumerating plugins nobody asked for."""
+
+
+class FallbackWarning(NeutralcoreWarning):
+    """Opt-in warning for factor fallbacks (they are always reported in ``Emissions.matches``)."""
+
+
+for _name in __all__:
+    globals()[_name].__module__ = "neutralcore"
+del _name
