@@ -40,6 +40,8 @@ __all__ = [
     "UnknownCreditError",
     "LedgerCorruptError",
     "ClaimError",
+    "UnknownProgrammeError",
+    "InvalidRetirementError",
     "NeutralcoreWarning",
     "PluginWarning",
     "FallbackWarning",
@@ -235,6 +237,14 @@ class LedgerCorruptError(LedgerError):
 
 class ClaimError(NeutralcoreError, ValueError):
     """Raised when a claim cannot be evaluated at all (a failed check is a result, not an error)."""
+
+
+class UnknownProgrammeError(InputError):
+    """Raised when a crediting programme name is not recognised; ``.available`` lists the known ones."""
+
+
+class InvalidRetirementError(LedgerError, ValueError):
+    """Raised when a retirement request is invalid (e.g. dated before issuance); the ledger is unchanged."""
 
 
 # -- warnings ----------------------------------------------------------------
