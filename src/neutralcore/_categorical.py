@@ -1,0 +1,151 @@
+"""Categorical columns: integer codes into a tuple of distinct values.
+
+``factorize`` turns a column of labels into codes without a Python loop per
+row: distinct values are collected with ``dict.fromkeys`` and codes are
+mapped with ``map(dict.__getitem__, …)``, both of which iterate in C.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Hashable, Iterable, Sequence
+
+import attrs
+import numpy as np
+
+__all__ = ["Categorical", "factorize", "combine_codes"]
+
+CODE_DTYPE = np.int32
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+@attrs.frozen(eq=False, repr=False)
+class Categorical:
+    """A column as ``codes`` (int32 array) into ``categories`` (tuple of distinct values)."""
+
+    codes: np.ndarray
+    categories: tuple[Any, ...]
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def __repr__(self) -> str:
+        return f"Categorical({len(self)} rows, {len(self.categories)} categories)"
+
+    def values(self) -> list[Any]:
+        """The labels, one per row (materialises a list)."""
+        cats = np.empty(len(self.categories), dtype=object)
+        cats[:] = list(self.categories)
+        return cats[self.codes].tolist()
+
+    def take(self, index: np.ndarray) -> "Categorical":
+        return Categorical(_readonly(self.codes[index]), self.categories)
+
+    def recode(self, categories: Sequence[Any]) -> np.ndarray:
+        """Codes of this column in another category list that contains all of ours."""
+        pos = {c: i for i, c in enumerate(categories)}
+        table = np.array([pos[c] for c in self.categories], dtype=CODE_DTYPE)
+        return table[self.codes] if len(table) else self.codes.copy()
+
+    def compact(self) -> "Categorical":
+        """Drop categories no row uses (keeps first-seen order)."""
+        used = np.bincount(self.codes, minlength=len(self.categories)) > 0
+        if used.all():
+            return self
+        new_index = np.cumsum(used, dtype=np.int64) - 1
+        cats = tuple(c for c, u in zip(self.categories, used) if u)
+        return Categorical(_readonly(new_index[self.codes].astype(CODE_DTYPE)), cats)
+
+    @staticmethod
+    def concat(parts: Sequence["Categorical"]) -> "Categorical":
+        cats: dict[Any, None] = {}
+        for p in parts:
+            cats.update(dict.fromkeys(p.categories))
+        allcats = tuple(cats)
+        codes = np.concatenate([p.recode(allcats) for p in parts]) if parts else np.empty(0, CODE_DTYPE)
+        return Categorical(_readonly(codes.astype(CODE_DTYPE, copy=False)), allcats)
+
+
+def factorize(values: Any, n: int | None = None) -> Categorical:
+    """Code a column of hashable labels.
+
+    *values* may be a :class:`Categorical` (returned as is), a
+    ``(codes, categories)`` pair, a scalar (broadcast to *n* rows), a numpy
+    array or any sequence.
+    """
+    if isinstance(values, Categorical):
+        return values
+    if isinstance(values, tuple) and len(values) == 2 and isinstance(values[0], np.ndarray):
+        codes, cats = values
+        codes = np.asarray(codes)
+        if codes.dtype.kind not in "iu":
+            raise TypeError("codes of a (codes, categories) pair must be integers")
+        cats = tuple(cats)
+        if codes.size and (codes.min() < 0 or codes.max() >= len(cats)):
+            raise ValueError("codes out of range of the categories")
+        return Categorical(_readonly(codes.astype(CODE_DTYPE)), cats)
+    if isinstance(values, (str, bytes, int, float)) or values is None or np.isscalar(values):
+        if n is None:
+            raise TypeError("a scalar column needs a row count")
+        v = values.item() if isinstance(values, np.generic) else values
+        return Categorical(_readonly(np.zeros(n, dtype=CODE_DTYPE)), (v,))
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind in "iub":
+            uniq, inv = np.unique(values, return_inverse=True)
+            return Categorical(_readonly(inv.astype(CODE_DTYPE).reshape(-1)), tuple(uniq.tolist()))
+        values = values.tolist()
+    elif not isinstance(values, (list, tuple)):
+        values = list(values)
+    mapping = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(mapping.__getitem__, values), dtype=CODE_DTYPE, count=len(values))
+    return Categorical(_readonly(codes), tuple(mapping))
+
+
+def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Combine several code columns into one code per distinct combination.
+
+    Returns ``(inverse, uniq)``: ``inverse[i]`` is row *i*'s combination index,
+    and ``uniq`` the combined integer of each combination (decode with
+    :func:`split_codes`).  Uses a dense table when the product of *sizes* is
+    small, a sort otherwise.
+    """
+    n = columns[0].shape[0] if columns else 0
+    space = 1
+    for s in sizes:
+        space *= max(int(s), 1)
+    key = np.zeros(n, dtype=np.int64)
+    for col, size in zip(columns, sizes):
+        key *= max(int(size), 1)
+        key += col
+    if space <= max(4 * n, 1 << 22):
+        present = np.bincount(key, minlength=space) if n else np.zeros(space, np.int64)
+        uniq = np.flatnonzero(present)
+        lookup = np.zeros(space, dtype=np.int32)
+        lookup[uniq] = np.arange(uniq.shape[0], dtype=np.int32)
+        return lookup[key], uniq
+    uniq, inv = np.unique(key, return_inverse=True)
+    return inv.astype(np.int32).reshape(-1), uniq
+
+
+def split_codes(uniq: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
+    """Invert :func:`combine_codes` on the combined integers."""
+    out = []
+    rest = uniq.astype(np.int64)
+    for size in reversed(sizes):
+        size = max(int(size), 1)
+        out.append(rest % size)
+        rest = rest // size
+    return out[::-1]
+
+
+def labels_of(cat: Categorical, codes: np.ndarray) -> list[Hashable]:
+    """Labels for an array of codes of *cat* (per distinct code; small arrays)."""
+    cats = list(cat.categories)
+    return [cats[int(c)] for c in codes]
+
+
+def iter_unique(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(values))

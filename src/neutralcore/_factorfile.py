@@ -1,0 +1,226 @@
+"""The strict reader of factor CSV files (long format) and fuel-property files.
+
+Every rejected value raises :class:`~neutralcore.SchemaError` with the file,
+the line (1-based, the header is line 1) and the column.  Nothing is
+evaluated: values are parsed as numbers, units by pint, gases against the
+known list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from ._validators import ACTIVITY_RE, REGION_RE
+from .errors import NeutralcoreError, SchemaError
+from .factor import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from .gwp import canonical_gas
+from .units import split_factor_unit
+
+FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
+FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url")
+PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit", "source")
+PROPERTY_OPTIONAL = ("confidence", "notes")
+
+
+def _name(path: Any) -> str:
+    return str(path)
+
+
+def _open_text(path: Any) -> str:
+    try:
+        if isinstance(path, (str, Path)):
+            return Path(path).read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SchemaError(f"file not found: {path}", source=_name(path)) from None
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=_name(path)) from None
+
+
+def _rows(path: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    text = _open_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    fname = _name(path)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SchemaError("the file is empty; expected a header row", source=fname, line=1) from None
+    except csv.Error as exc:
+        raise SchemaError(f"malformed CSV: {exc}", source=fname, line=1) from None
+    header = [h.strip() for h in header]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise SchemaError(
+            f"line 1: missing required column(s) {missing}; the header must include {list(required)}",
+            source=fname,
+            column=missing[0],
+            line=1,
+        )
+    unknown = [c for c in header if c not in required and c not in optional]
+    if unknown:
+        raise SchemaError(f"line 1: unknown column(s) {unknown}", source=fname, column=unknown[0], line=1)
+    dup = [c for c in header if header.count(c) > 1]
+    if dup:
+        raise SchemaError(f"line 1: column {dup[0]!r} appears twice", source=fname, column=dup[0], line=1)
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise SchemaError(f"line {reader.line_num}: malformed CSV: {exc}", source=fname, line=reader.line_num) from None
+        line = reader.line_num
+        if not raw or all(not c.strip() for c in raw):
+            continue
+        if len(raw) != len(header):
+            raise SchemaError(
+                f"line {line}: expected {len(header)} fields, found {len(raw)}", source=fname, line=line
+            )
+        yield line, {h: v.strip() for h, v in zip(header, raw)}
+
+
+def _err(fname: str, line: int, column: str, message: str) -> SchemaError:
+    return SchemaError(f"line {line}: {message}", source=fname, column=column, line=line, rows=None)
+
+
+def _number(fname: str, line: int, column: str, text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise _err(fname, line, column, f"{text!r} is not a number") from None
+    if not math.isfinite(x) or x < 0:
+        raise _err(fname, line, column, f"{text!r} must be finite and non-negative")
+    return x
+
+
+def _source_of(fname: str, line: int, row: dict[str, str], sources: Mapping[str, Source] | None) -> Source:
+    ref = row.get("source", "")
+    if ref:
+        if sources is None:
+            raise _err(fname, line, "source", f"source id {ref!r} given but no sources table to resolve it")
+        if ref not in sources:
+            raise _err(fname, line, "source", f"unknown source id {ref!r}; known: {sorted(sources)}")
+        return sources[ref]
+    if row.get("publisher") and row.get("document") and row.get("source_year"):
+        try:
+            return Source(row["publisher"], row["document"], row["source_year"], row.get("url") or None)
+        except NeutralcoreError as exc:
+            raise _err(fname, line, "source_year", str(exc)) from None
+    raise _err(fname, line, "source", "no source: give a source id, or publisher, document and source_year")
+
+
+def _check_key(fname: str, line: int, row: dict[str, str], regions: Mapping[str, Any] | None) -> tuple[str, str]:
+    act = row["activity"]
+    if not ACTIVITY_RE.match(act):
+        raise _err(fname, line, "activity", f"activity {act!r} is not dotted lowercase words (e.g. 'electricity.grid')")
+    reg = row["region"]
+    if not REGION_RE.match(reg):
+        raise _err(fname, line, "region", f"region {reg!r} is not a region code")
+    if regions is not None and reg != WORLD and reg not in regions:
+        raise _err(fname, line, "region", f"region {reg!r} is not declared in the pack's regions")
+    return act, reg
+
+
+def read_properties(
+    path: Any, sources: Mapping[str, Source] | None, regions: Mapping[str, Any] | None
+) -> dict[tuple[str, str, str], FuelProperty]:
+    fname = _name(path)
+    out: dict[tuple[str, str, str], FuelProperty] = {}
+    lines: dict[tuple[str, str, str], int] = {}
+    for line, row in _rows(path, PROPERTY_COLUMNS, PROPERTY_OPTIONAL):
+        act, reg = _check_key(fname, line, row, regions)
+        prop = row["property"]
+        if prop not in ("ncv", "density"):
+            raise _err(fname, line, "property", f"property {prop!r} is not 'ncv' or 'density'")
+        value = _number(fname, line, "value", row["value"])
+        source = _source_of(fname, line, row, sources)
+        conf = row.get("confidence") or None
+        if conf is not None and conf not in CONFIDENCE_LABELS:
+            raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
+        try:
+            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"))
+        except NeutralcoreError as exc:
+            raise _err(fname, line, "unit" if "unit" in str(exc) else "value", str(exc)) from None
+        key = (act, reg, prop)
+        if key in out:
+            raise _err(fname, line, "property", f"{prop} of {act} in {reg} already given on line {lines[key]}")
+        out[key] = fp
+        lines[key] = line
+    return out
+
+
+def read_factor_rows(
+    path: Any,
+    *,
+    sources: Mapping[str, Source] | None = None,
+    regions: Mapping[str, Any] | None = None,
+    properties: Any = None,
+    pack: str | None = None,
+) -> list[Factor]:
+    """Parse and validate a factor file into :class:`Factor` objects (one per key)."""
+    fname = _name(path)
+    props = read_properties(properties, sources, regions) if properties is not None else {}
+    groups: dict[tuple[str, str, int], dict[str, Any]] = {}
+    gas_lines: dict[tuple[str, str, int, str], int] = {}
+    for line, row in _rows(path, FACTOR_COLUMNS, FACTOR_OPTIONAL):
+        act, reg = _check_key(fname, line, row, regions)
+        try:
+            year_f = float(row["year"])
+        except ValueError:
+            raise _err(fname, line, "year", f"year {row['year']!r} is not a whole number") from None
+        if not year_f.is_integer() or not 1800 <= year_f <= 2300:
+            raise _err(fname, line, "year", f"year {row['year']!r} is not a whole year between 1800 and 2300")
+        year = int(year_f)
+        try:
+            gas = canonical_gas(row["gas"])
+        except NeutralcoreError as exc:
+            raise _err(fname, line, "gas", str(exc)) from None
+        value = _number(fname, line, "value", row["value"])
+        unit = row["unit"]
+        try:
+            split_factor_unit(unit)
+        except NeutralcoreError as exc:
+            raise _err(fname, line, "unit", str(exc)) from None
+        source = _source_of(fname, line, row, sources)
+        conf = row.get("confidence") or None
+        if conf is not None and conf not in CONFIDENCE_LABELS:
+            raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
+        unc = row.get("uncertainty") or None
+        unc_v = _number(fname, line, "uncertainty", unc) if unc is not None else None
+        gkey = (act, reg, year, gas)
+        if gkey in gas_lines:
+            raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) already given on line {gas_lines[gkey]}")
+        gas_lines[gkey] = line
+        key = (act, reg, year)
+        g = groups.get(key)
+        if g is None:
+            groups[key] = dict(
+                line=line, unit=unit, gases={gas: value}, source=source, kind=row.get("kind") or None,
+                confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
+            )
+            continue
+        if unit != g["unit"]:
+            raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same key")
+        if source != g["source"]:
+            raise _err(fname, line, "source", f"source differs from line {g['line']} for the same key; split the key or use one source")
+        g["gases"][gas] = value
+        if row.get("notes") and row["notes"] not in g["notes"]:
+            g["notes"].append(row["notes"])
+    factors = []
+    for (act, reg, year), g in groups.items():
+        ncv = props.get((act, reg, "ncv")) or props.get((act, WORLD, "ncv"))
+        density = props.get((act, reg, "density")) or props.get((act, WORLD, "density"))
+        try:
+            factors.append(
+                Factor(
+                    act, reg, year, g["unit"], g["gases"], g["source"], kind=g["kind"], confidence=g["confidence"],
+                    notes="; ".join(g["notes"]) or None, ncv=ncv, density=density, uncertainty=g["uncertainty"], pack=pack,
+                )
+            )
+        except NeutralcoreError as exc:
+            raise _err(fname, g["line"], "value", str(exc)) from None
+    return factors

@@ -1,0 +1,305 @@
+"""``Emissions``: the result of applying factors to an inventory.
+
+Everything is kept per distinct key (activity, region, year, unit) plus one
+key code per row, so totals and group sums are ``np.bincount`` passes and
+small matrix products, and per-gas figures cost no extra pass over rows.
+
+Examples
+--------
+>>> import neutralcore as nc
+>>> src = nc.Source("MONRE/DCC", "Viet Nam grid emission factor 2023", 2024)
+>>> fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)])
+>>> inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "MWh", region="VN", year=2023, scope=2)])
+>>> round(inv.emissions(fs).total().magnitude, 6)
+659.2
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import attrs
+import numpy as np
+
+from ._categorical import Categorical, combine_codes, split_codes
+from ._table import Table
+from .factor import Factor, FactorSet
+from .units import Quantity
+
+__all__ = ["Emissions", "Matches"]
+
+# above this many (group x key) cells, group sums go through per-row CO2e instead
+_PAIR_LIMIT = 1 << 22
+
+
+@attrs.frozen(eq=False, repr=False)
+class Matches:
+    """Which factor each row used, and whether it came by region or year fallback.
+
+    Per-row arrays (``factor_index``, ``region_fallback``, ``year_fallback``,
+    ``fallback``) are gathered on first use; :meth:`summary` and
+    :meth:`fallbacks` are one row per distinct key.
+    """
+
+    _em: "Emissions"
+
+    def _per_key(self, arr: np.ndarray) -> np.ndarray:
+        return arr[self._em.key_inverse]
+
+    @property
+    def factor_index(self) -> np.ndarray:
+        """Per row: index of the factor used in ``Emissions.factors``."""
+        return self._per_key(self._em.key_factor)
+
+    @property
+    def region_fallback(self) -> np.ndarray:
+        """Per row: True where the factor came from a parent region."""
+        res = self._em.resolution
+        return self._per_key((res.level > 0)[self._em.triple_of_key])
+
+    @property
+    def year_fallback(self) -> np.ndarray:
+        """Per row: True where the factor came from an earlier year."""
+        res = self._em.resolution
+        ty = self._em.triple_labels[2]
+        return self._per_key((res.year_used != ty)[self._em.triple_of_key])
+
+    @property
+    def fallback(self) -> np.ndarray:
+        return self.region_fallback | self.year_fallback
+
+    def factor(self, row: int) -> Factor:
+        """The :class:`Factor` used by *row*."""
+        return self._em.factors.factor(int(self._em.key_factor[self._em.key_inverse[int(row)]]))
+
+    def __len__(self) -> int:
+        return len(self._em.key_inverse)
+
+    def __getitem__(self, row: int) -> dict[str, Any]:
+        row = int(row)
+        k = int(self._em.key_inverse[row])
+        t = int(self._em.triple_of_key[k])
+        res = self._em.resolution
+        acts, regs, ty = self._em.triple_labels
+        return {
+            "row": row,
+            "activity": acts[t],
+            "region": regs[t],
+            "year": int(ty[t]),
+            "factor": self.factor(row),
+            "region_used": res.region_used[t],
+            "year_used": int(res.year_used[t]),
+            "region_fallback": bool(res.level[t] > 0),
+            "year_fallback": bool(res.year_used[t] != ty[t]),
+        }
+
+    def summary(self) -> Table:
+        """One row per distinct (activity, region, year): factor used, fallback kind, row count, source."""
+        em = self._em
+        res = em.resolution
+        acts, regs, ty = em.triple_labels
+        rows_per_key = np.bincount(em.key_inverse, minlength=len(em.key_factor))
+        rows_per_triple = np.bincount(em.triple_of_key, weights=rows_per_key, minlength=len(acts)).astype(np.int64)
+        fs = em.factors
+        kinds = []
+        for t in range(len(acts)):
+            k = []
+            if res.level[t] > 0:
+                k.append("region")
+            if res.year_used[t] != ty[t]:
+                k.append("year")
+            kinds.append("+".join(k) or "exact")
+        return Table(
+            {
+                "activity": acts,
+                "region": regs,
+                "year": ty.tolist(),
+                "region_used": res.region_used,
+                "year_used": res.year_used.tolist(),
+                "fallback": kinds,
+                "rows": rows_per_triple.tolist(),
+                "pack": [fs.pack.categories[fs.pack.codes[f]] for f in res.factor.tolist()],
+                "source": [str(fs.source.categories[fs.source.codes[f]]) for f in res.factor.tolist()],
+            },
+            title="Factor matches",
+        )
+
+    def fallbacks(self) -> Table:
+        """Only the keys that used a fallback."""
+        s = self.summary()
+        keep = [i for i, k in enumerate(s["fallback"]) if k != "exact"]
+        return Table({c: [s[c][i] for i in keep] for c in s.columns}, title="Fallbacks")
+
+    @property
+    def n_fallback_rows(self) -> int:
+        s = self.summary()
+        return int(sum(r for r, k in zip(s["rows"], s["fallback"]) if k != "exact"))
+
+    def __repr__(self) -> str:
+        fb = self.fallbacks()
+        return f"Matches({len(self):,} rows, {len(fb)} key(s) by fallback)\n" + (repr(fb) if len(fb) else "")
+
+
+@attrs.frozen(eq=False, repr=False)
+class Emissions:
+    """Emissions of an inventory: totals, group sums, per-gas figures and the factor matches.
+
+    Attributes
+    ----------
+    inventory : Inventory
+    factors : FactorSet
+    gwp : str
+        The GWP100 set used ("AR4", "AR5" or "AR6").
+    gases : tuple of str
+        Gases present in the matched factors.
+    """
+
+    inventory: Any
+    factors: FactorSet
+    gwp: str
+    gases: tuple[str, ...]
+    gwp_weights: np.ndarray
+    key_inverse: np.ndarray
+    key_factor: np.ndarray
+    key_gas_t: np.ndarray
+    key_co2e: np.ndarray
+    resolution: Any
+    triple_of_key: np.ndarray
+    triple_labels: tuple[list[str], list[str], np.ndarray]
+    _cache: dict = attrs.field(factory=dict)
+
+    @property
+    def matches(self) -> Matches:
+        return Matches(self)
+
+    # -- per key / per row ---------------------------------------------------------
+
+    def _key_quantity(self) -> np.ndarray:
+        hit = self._cache.get("kq")
+        if hit is None:
+            hit = np.bincount(self.key_inverse, weights=self.inventory.quantity, minlength=len(self.key_factor))
+            self._cache["kq"] = hit
+        return hit
+
+    def row_co2e(self) -> np.ndarray:
+        """CO2e of every row, in tonnes (one gather and one multiply)."""
+        hit = self._cache.get("row")
+        if hit is None:
+            hit = self.inventory.quantity * self.key_co2e[self.key_inverse]
+            hit.setflags(write=False)
+            self._cache["row"] = hit
+        return hit
+
+    # -- totals ---------------------------------------------------------------------
+
+    def total(self, gas: str | None = None) -> Any:
+        """Total in tonnes CO2e (a pint Quantity), or of one gas in tonnes of that gas."""
+        kq = self._key_quantity()
+        if gas is None:
+            return Quantity(float(kq @ self.key_co2e), "t")
+        from .gwp import canonical_gas
+
+        g = canonical_gas(gas)
+        if g not in self.gases:
+            return Quantity(0.0, "t")
+        return Quantity(float(kq @ self.key_gas_t[:, self.gases.index(g)]), "t")
+
+    def per_gas(self) -> Table:
+        """Mass of each gas (t), its GWP and its CO2e (t)."""
+        kq = self._key_quantity()
+        mass = kq @ self.key_gas_t if len(self.gases) else np.zeros(0)
+        return Table(
+            {"gas": list(self.gases), "mass_t": mass, "gwp": self.gwp_weights, "co2e_t": mass * self.gwp_weights},
+            title=f"Emissions per gas (GWP100 {self.gwp})",
+        )
+
+    # -- grouping ---------------------------------------------------------------------
+
+    def _group_codes(self, dims: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], list[Categorical | None], int]:
+        inv = self.inventory
+        cols, sizes, cats = [], [], []
+        for d in dims:
+            if d == "year":
+                ymin = int(inv.year.min()) if len(inv) else 0
+                span = int(inv.year.max()) - ymin + 1 if len(inv) else 1
+                cols.append((inv.year - ymin).astype(np.int32))
+                sizes.append(span)
+                cats.append(Categorical(np.zeros(0, np.int32), tuple(range(ymin, ymin + span))))
+            elif d == "gas":
+                raise ValueError("group by gas with per_gas(); by() already gives one column per gas")
+            else:
+                cat = inv.column(d)
+                cols.append(cat.codes)
+                sizes.append(len(cat.categories))
+                cats.append(cat)
+        if len(cols) == 1:
+            ngroups = sizes[0]
+            present = np.bincount(cols[0], minlength=ngroups) > 0
+            uniq = np.flatnonzero(present)
+            if uniq.shape[0] == ngroups:
+                return cols[0], [uniq], cats, ngroups
+            lookup = np.zeros(ngroups, dtype=np.int32)
+            lookup[uniq] = np.arange(uniq.shape[0], dtype=np.int32)
+            return lookup[cols[0]], [uniq], cats, uniq.shape[0]
+        inv_codes, uniq = combine_codes(cols, sizes)
+        return inv_codes, split_codes(uniq, sizes), cats, uniq.shape[0]
+
+    def by(self, *dims: str) -> Table:
+        """One row per group of *dims*: CO2e (t) and tonnes of each gas.
+
+        Dimensions: ``activity``, ``unit``, ``region``, ``year``, ``scope``,
+        ``category``, ``site`` and any extra dimension of the inventory.
+
+        >>> res.by("scope", "site")  # doctest: +SKIP
+        """
+        if not dims:
+            raise ValueError("by() needs at least one dimension, e.g. by('scope')")
+        from .errors import InputError
+
+        for d in dims:
+            if d not in self.inventory.columns and d != "year":
+                raise InputError(f"cannot group by {d!r}; dimensions: {', '.join(self.inventory.columns)}", column=d)
+        gcodes, parts, cats, ngroups = self._group_codes(tuple(dims))
+        nkeys = len(self.key_factor)
+        q = self.inventory.quantity
+        if ngroups * max(nkeys, 1) <= _PAIR_LIMIT:
+            pair = gcodes.astype(np.int64) * nkeys + self.key_inverse
+            gk = np.bincount(pair, weights=q, minlength=ngroups * nkeys).reshape(ngroups, nkeys)
+            co2e = gk @ self.key_co2e
+            gas = gk @ self.key_gas_t if self.gases else np.zeros((ngroups, 0))
+        else:
+            co2e = np.bincount(gcodes, weights=self.row_co2e(), minlength=ngroups)
+            gas = np.column_stack(
+                [np.bincount(gcodes, weights=q * self.key_gas_t[:, j][self.key_inverse], minlength=ngroups) for j in range(len(self.gases))]
+            ) if self.gases else np.zeros((ngroups, 0))
+        out: dict[str, Any] = {}
+        for d, part, cat in zip(dims, parts, cats):
+            labels = list(cat.categories)
+            out[d] = [labels[int(c)] for c in part]
+        out["co2e_t"] = co2e
+        for j, g in enumerate(self.gases):
+            out[f"{g}_t"] = gas[:, j]
+        return Table(out, title=f"Emissions by {', '.join(dims)} (t; CO2e with GWP100 {self.gwp})")
+
+    # -- display ------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        total = self.total().magnitude
+        fb = self.matches.n_fallback_rows
+        lines = [
+            f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}) from {len(self.inventory):,} rows",
+            repr(self.by("scope")),
+        ]
+        if fb:
+            lines.append(f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        total = self.total().magnitude
+        return (
+            f"<p><b>Emissions</b>: {total:,.3f} t CO2e (GWP100 {self.gwp}) from {len(self.inventory):,} rows</p>"
+            + self.by("scope")._repr_html_()
+        )
+
+    def __iter__(self) -> Iterator[Any]:
+        raise TypeError("iterate over emissions.by(...) or emissions.row_co2e()")

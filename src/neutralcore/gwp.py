@@ -1,0 +1,164 @@
+"""IPCC 100-year global warming potentials (GWP100) as vectors over a fixed gas order.
+
+Sets: ``"AR4"``, ``"AR5"`` and ``"AR6"``.  The default is ``"AR5"``
+(:data:`DEFAULT_GWP`), the set the Paris Agreement's enhanced transparency
+framework asks of national reporting (UNFCCC decision 18/CMA.1, annex) and
+the one most corporate programmes use today; pass ``gwp="AR6"`` for the
+newest science.
+
+Sources
+-------
+AR4
+    IPCC AR4 WG1, Table 2.14 (Forster et al. 2007), as tabulated by the GHG
+    Protocol, "Global Warming Potential Values" (16 Feb 2016).
+AR5
+    IPCC AR5 WG1, Table 8.A.1 (Myhre et al. 2013), values *without*
+    climate-carbon feedback, as tabulated in the same GHG Protocol document.
+AR6
+    IPCC AR6 WG1, Chapter 7 Supplementary Material, Table 7.SM.7 (Smith et
+    al. 2021).  Fossil and non-fossil methane (29.8 and 27.0) are AR6 WG1
+    Table 7.15; these two were taken from secondary copies of that table and
+    are flagged ``secondary`` in :data:`GWP_SOURCES`.
+
+All values were read from openclimatedata/globalwarmingpotentials
+(``globalwarmingpotentials.csv``, commit 0057adbe), which transcribes the
+above tables.
+
+Methane: the gas ``"CH4"`` uses the single AR6 value 27.9 (Table 7.SM.7).
+Use ``"CH4_fossil"`` or ``"CH4_non_fossil"`` in factor data to get the split
+AR6 values; AR4 and AR5 give no split value, and asking for one there is an
+:class:`~neutralcore.UnknownGasError`.
+
+Examples
+--------
+>>> from neutralcore.gwp import gwp_vector
+>>> gwp_vector(("CO2", "CH4", "N2O"), "AR5").tolist()
+[1.0, 28.0, 265.0]
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .errors import UnknownGasError, UnknownGWPSetError
+
+__all__ = ["GASES", "GWP_SETS", "GWP_SOURCES", "DEFAULT_GWP", "gwp_vector", "gwp_value", "canonical_gas"]
+
+DEFAULT_GWP = "AR5"
+
+#: Gases neutralcore knows, in the fixed order of every GWP vector.
+GASES: tuple[str, ...] = (
+    "CO2",
+    "CH4",
+    "CH4_fossil",
+    "CH4_non_fossil",
+    "N2O",
+    "SF6",
+    "NF3",
+    "HFC-23",
+    "HFC-32",
+    "HFC-125",
+    "HFC-134a",
+    "CF4",
+)
+
+_NAN = float("nan")
+# columns: AR4, AR5, AR6 ; NaN = no value published in that set's table
+_TABLE: dict[str, tuple[float, float, float]] = {
+    "CO2": (1.0, 1.0, 1.0),
+    "CH4": (25.0, 28.0, 27.9),
+    "CH4_fossil": (_NAN, _NAN, 29.8),
+    "CH4_non_fossil": (_NAN, _NAN, 27.0),
+    "N2O": (298.0, 265.0, 273.0),
+    "SF6": (22800.0, 23500.0, 25200.0),
+    "NF3": (17200.0, 16100.0, 17400.0),
+    "HFC-23": (14800.0, 12400.0, 14600.0),
+    "HFC-32": (675.0, 677.0, 771.0),
+    "HFC-125": (3500.0, 3170.0, 3740.0),
+    "HFC-134a": (1430.0, 1300.0, 1530.0),
+    "CF4": (7390.0, 6630.0, 7380.0),
+}
+
+_ALIASES = {
+    "PFC-14": "CF4",
+    "R-134A": "HFC-134a",
+    "R-32": "HFC-32",
+    "R-125": "HFC-125",
+    "R-23": "HFC-23",
+    "CH4-FOSSIL": "CH4_fossil",
+    "CH4-NON-FOSSIL": "CH4_non_fossil",
+    "CH4_NON-FOSSIL": "CH4_non_fossil",
+}
+_CANON = {g.upper(): g for g in GASES}
+_CANON.update(_ALIASES)
+
+_SET_COLUMN = {"AR4": 0, "AR5": 1, "AR6": 2}
+
+#: Publication behind each set (report, table); see the module docstring.
+GWP_SOURCES: Mapping[str, str] = MappingProxyType(
+    {
+        "AR4": "IPCC AR4 WG1 (2007) Table 2.14, GWP100; via GHG Protocol GWP Values (2016)",
+        "AR5": "IPCC AR5 WG1 (2013) Table 8.A.1, GWP100 without climate-carbon feedback; via GHG Protocol GWP Values (2016)",
+        "AR6": "IPCC AR6 WG1 (2021) Ch.7 SM Table 7.SM.7, GWP100; CH4_fossil/CH4_non_fossil from Table 7.15 (secondary copies)",
+    }
+)
+
+#: The GWP sets as read-only mappings gas -> GWP100 (only gases with a published value).
+GWP_SETS: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {
+        name: MappingProxyType({g: v[col] for g, v in _TABLE.items() if v[col] == v[col]})
+        for name, col in _SET_COLUMN.items()
+    }
+)
+
+
+def canonical_gas(gas: str) -> str:
+    """Return the canonical spelling of *gas* (``"ch4"`` → ``"CH4"``, ``"R-134a"`` → ``"HFC-134a"``)."""
+    try:
+        return _CANON[str(gas).strip().upper()]
+    except KeyError:
+        raise UnknownGasError(
+            f"unknown gas {gas!r}; known gases: {', '.join(GASES)}", gas=gas, available=GASES
+        ) from None
+
+
+def _set_column(gwp: str) -> int:
+    try:
+        return _SET_COLUMN[str(gwp).upper()]
+    except KeyError:
+        raise UnknownGWPSetError(
+            f"unknown GWP set {gwp!r}; available: {', '.join(_SET_COLUMN)}", gwp=gwp, available=tuple(_SET_COLUMN)
+        ) from None
+
+
+def gwp_value(gas: str, gwp: str = DEFAULT_GWP) -> float:
+    """GWP100 of one gas in one set."""
+    return float(gwp_vector((gas,), gwp)[0])
+
+
+def gwp_vector(gases: Sequence[str], gwp: str = DEFAULT_GWP) -> np.ndarray:
+    """GWP100 values for *gases* (in that order) under set *gwp*.
+
+    Raises
+    ------
+    UnknownGWPSetError
+        If *gwp* is not AR4, AR5 or AR6.
+    UnknownGasError
+        If a gas is unknown, or has no value in that set.
+    """
+    col = _set_column(gwp)
+    out = np.empty(len(gases), dtype=np.float64)
+    for i, gas in enumerate(gases):
+        value = _TABLE[canonical_gas(gas)][col]
+        if value != value:
+            raise UnknownGasError(
+                f"gas {gas!r} has no GWP100 in {gwp.upper()} (the split fossil/non-fossil methane values "
+                f"exist only in AR6); use 'CH4' or gwp='AR6'",
+                gas=gas,
+                gwp=gwp,
+            )
+        out[i] = value
+    return out

@@ -1,0 +1,515 @@
+"""``Inventory``: activities held as columns (numpy arrays and categorical codes).
+
+An inventory is immutable: filtering, concatenating or changing quantities
+returns a new one, and a failed construction leaves nothing behind.
+
+Examples
+--------
+>>> import neutralcore as nc
+>>> inv = nc.Inventory([
+...     nc.Activity("electricity.grid", 1200, "MWh", region="VN", year=2023, scope=2, site="plant-1"),
+...     nc.Activity("electricity.grid", 300, "MWh", region="VN", year=2023, scope=2, site="plant-2"),
+... ])
+>>> len(inv), len(inv.where(site="plant-1"))
+(2, 1)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import attrs
+import numpy as np
+
+from ._categorical import CODE_DTYPE, Categorical, combine_codes, factorize
+from ._validators import ACTIVITY_RE, REGION_RE, optional_str
+from .activity import RESERVED_COLUMNS, Activity
+from .errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from .units import parse_unit
+
+__all__ = ["Inventory"]
+
+REQUIRED = ("activity", "quantity", "unit", "region", "year", "scope")
+CATEGORICAL = ("activity", "unit", "region", "scope", "category", "site")
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def _bad_rows(mask: np.ndarray, labels: Sequence[int] | None) -> list[int]:
+    idx = np.flatnonzero(mask)[:10]
+    if labels is None:
+        return idx.tolist()
+    return [labels[i] for i in idx]
+
+
+def _normalise(
+    cat: Categorical, fn: Callable[[Any], Any], column: str, labels: Sequence[int] | None, source: str | None
+) -> Categorical:
+    """Apply *fn* to each distinct label (not each row); merge labels that become equal."""
+    new_labels = []
+    for code, label in enumerate(cat.categories):
+        try:
+            new_labels.append(fn(label))
+        except NeutralcoreError as exc:
+            rows = _bad_rows(cat.codes == code, labels)
+            cls = type(exc) if isinstance(exc, (InputError, UnitError)) else InputError
+            if issubclass(cls, InputError):
+                raise cls(exc.message.split(": ", 1)[-1], column=column, rows=rows, source=source) from None
+            raise cls(f"column {column!r}: {exc.message}" + (f" (row {rows[0]})" if rows else ""), unit=label, rows=rows) from None
+    merged = {v: i for i, v in enumerate(dict.fromkeys(new_labels))}
+    if len(merged) == len(new_labels) and all(a == b for a, b in zip(new_labels, cat.categories)):
+        return cat
+    table = np.array([merged[v] for v in new_labels], dtype=CODE_DTYPE)
+    return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
+
+
+def _activity(v: Any) -> str:
+    if not isinstance(v, str) or not ACTIVITY_RE.match(v.strip()):
+        raise InputError(f"activity key {v!r} is not dotted lowercase words (e.g. 'electricity.grid')")
+    return v.strip()
+
+
+def _region(v: Any) -> str:
+    if not isinstance(v, str) or not REGION_RE.match(v.strip()):
+        raise InputError(f"region {v!r} is not a region code (e.g. 'VN', 'CN-JS')")
+    return v.strip()
+
+
+def _unit(v: Any) -> str:
+    if not isinstance(v, str):
+        raise UnitError(f"unit {v!r} is not a string", unit=v)
+    parse_unit(v)
+    return v.strip()
+
+
+def _scope(v: Any) -> int:
+    try:
+        s = int(str(v).strip().lower().removeprefix("scope").strip())
+    except ValueError:
+        s = 0
+    if s not in (1, 2, 3):
+        raise InputError(f"scope {v!r} is not 1, 2 or 3")
+    return s
+
+
+def _label(v: Any) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return optional_str(v)
+
+
+@attrs.frozen(init=False, eq=False, repr=False)
+class Inventory:
+    """Activities as columns: numpy arrays for quantity and year, categorical codes for the rest.
+
+    Build one from :class:`Activity` objects (``Inventory([...])``), from
+    columns (:meth:`from_columns`) or from a CSV file (:meth:`read_csv`).
+    Quantities must be finite and non-negative; every error names the rows.
+    """
+
+    quantity: np.ndarray
+    year: np.ndarray
+    activity: Categorical
+    unit: Categorical
+    region: Categorical
+    scope: Categorical
+    category: Categorical
+    site: Categorical
+    dims: Mapping[str, Categorical]
+    _cache: dict = attrs.field(factory=dict, repr=False)
+
+    def __init__(self, activities: Iterable[Activity] = ()) -> None:
+        acts = list(activities)
+        for i, a in enumerate(acts):
+            if not isinstance(a, Activity):
+                raise InputError(f"item {i} is a {type(a).__name__}, not an Activity", rows=[i])
+        tag_names = list(dict.fromkeys(k for a in acts for k in a.tags))
+        cols: dict[str, Any] = {name: [getattr(a, name) for a in acts] for name in RESERVED_COLUMNS}
+        for t in tag_names:
+            cols[t] = [a.tags.get(t) for a in acts]
+        built = Inventory.from_columns(**cols)
+        fields = {f.name: getattr(built, f.name) for f in attrs.fields(Inventory) if f.name != "_cache"}
+        self.__attrs_init__(**fields, cache={})
+
+    @classmethod
+    def _make(cls, **fields: Any) -> "Inventory":
+        obj = cls.__new__(cls)
+        obj.__attrs_init__(**fields)
+        return obj
+
+    # -- construction ------------------------------------------------------------
+
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        activity: Any,
+        quantity: Any,
+        unit: Any,
+        region: Any,
+        year: Any,
+        scope: Any,
+        category: Any = None,
+        site: Any = None,
+        **dims: Any,
+    ) -> "Inventory":
+        """Build an inventory from columns.
+
+        Each column may be a sequence, a numpy array, a scalar (repeated on
+        every row), a :class:`~neutralcore._categorical.Categorical` or a
+        ``(codes, categories)`` pair of already-coded data.  Extra keyword
+        arguments become extra grouping dimensions.
+
+        Raises
+        ------
+        InvalidQuantityError
+            A quantity is negative, NaN or infinite (rows named).
+        SchemaError
+            Columns of different lengths, or an unparseable year.
+        InputError, UnknownUnitError
+            A bad activity key, region, scope or unit (rows named).
+        """
+        return cls._build(
+            dict(activity=activity, quantity=quantity, unit=unit, region=region, year=year, scope=scope,
+                 category=category, site=site),
+            dims,
+            labels=None,
+            source=None,
+        )
+
+    @classmethod
+    def _build(
+        cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | None, source: str | None
+    ) -> "Inventory":
+        q_in = cols["quantity"]
+        if np.isscalar(q_in):
+            raise SchemaError("quantity must be a column, not a scalar", column="quantity", source=source)
+        try:
+            quantity = np.array(q_in, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            bad = []
+            for i, v in enumerate(q_in):
+                try:
+                    float(v)
+                except (TypeError, ValueError):
+                    bad.append(labels[i] if labels is not None else i)
+                    if len(bad) >= 10:
+                        break
+            raise InvalidQuantityError("quantity is not a number", column="quantity", rows=bad, source=source) from None
+        n = quantity.shape[0]
+        for name, mask, what in (
+            ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
+            ("quantity", quantity < 0, "quantity must not be negative"),
+        ):
+            if mask.any():
+                raise InvalidQuantityError(what, column=name, rows=_bad_rows(mask, labels), source=source)
+
+        for name in dims:
+            if not name.isidentifier() or name in RESERVED_COLUMNS or name.startswith("_"):
+                raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
+
+        def coded(name: str, value: Any) -> Categorical:
+            try:
+                cat = factorize(value, n)
+            except (TypeError, ValueError) as exc:
+                raise SchemaError(f"cannot read column: {exc}", column=name, source=source) from None
+            if len(cat) != n:
+                raise SchemaError(f"has {len(cat)} rows, quantity has {n}", column=name, source=source)
+            return cat
+
+        y_in = cols["year"]
+        if isinstance(y_in, np.ndarray) and y_in.dtype.kind in "iu":
+            year = y_in.astype(np.int32).reshape(-1)
+        elif np.isscalar(y_in):
+            year = np.full(n, 0, dtype=np.int32)
+            try:
+                year[:] = int(y_in)
+            except (TypeError, ValueError):
+                raise SchemaError(f"year {y_in!r} is not a whole number", column="year", source=source) from None
+        else:
+            ycat = coded("year", y_in)
+            vals = []
+            for code, v in enumerate(ycat.categories):
+                try:
+                    f = float(v)
+                    ok = f.is_integer()
+                except (TypeError, ValueError):
+                    ok = False
+                if not ok:
+                    raise SchemaError(f"year {v!r} is not a whole number", column="year",
+                                      rows=_bad_rows(ycat.codes == code, labels), source=source)
+                vals.append(int(f))
+            year = np.array(vals, dtype=np.int32)[ycat.codes] if vals else np.zeros(0, np.int32)
+        if year.shape[0] != n:
+            raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
+        bad = (year < 1800) | (year > 2300)
+        if bad.any():
+            raise SchemaError("year must be between 1800 and 2300", column="year", rows=_bad_rows(bad, labels), source=source)
+
+        norm = {"activity": _activity, "unit": _unit, "region": _region, "scope": _scope, "category": _label, "site": _label}
+        cats = {}
+        for name, fn in norm.items():
+            cats[name] = _normalise(coded(name, cols[name]), fn, name, labels, source)
+        extra = {name: _normalise(coded(name, v), _label, name, labels, source) for name, v in dims.items()}
+        return cls._make(
+            quantity=_ro(quantity), year=_ro(year), dims=extra, cache={}, **cats
+        )
+
+    @classmethod
+    def read_csv(cls, path: str | Path, *, dims: Sequence[str] | None = None) -> "Inventory":
+        """Read an inventory from CSV.
+
+        Required columns: ``activity, quantity, unit, region, year, scope``;
+        optional ``category`` and ``site``; any other column becomes an extra
+        grouping dimension (or only those named in *dims*).  Errors name the
+        file, the column and the line numbers (the header is line 1).
+        """
+        fname = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise SchemaError("file not found", source=fname) from None
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"not UTF-8 text ({exc.reason})", source=fname) from None
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise SchemaError("the file is empty; expected a header row", source=fname) from None
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise SchemaError(f"missing required column(s) {missing} in the header (line 1)", column=missing[0], source=fname)
+        dup = [c for c in header if header.count(c) > 1]
+        if dup:
+            raise SchemaError(f"column appears twice in the header (line 1)", column=dup[0], source=fname)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        width = len(header)
+        try:
+            for raw in reader:
+                if not raw or (len(raw) == 1 and not raw[0].strip()):
+                    continue
+                if len(raw) != width:
+                    raise SchemaError(f"line {reader.line_num}: expected {width} fields, found {len(raw)}", source=fname,
+                                      rows=[reader.line_num])
+                rows.append(raw)
+                lines.append(reader.line_num)
+        except csv.Error as exc:
+            raise SchemaError(f"line {reader.line_num}: malformed CSV: {exc}", source=fname, rows=[reader.line_num]) from None
+        columns = list(zip(*rows)) if rows else [() for _ in header]
+        data = {h: list(c) for h, c in zip(header, columns)}
+        empty_q = [lines[i] for i, v in enumerate(data["quantity"]) if not v.strip()][:10]
+        if empty_q:
+            raise InvalidQuantityError("quantity is empty", column="quantity", rows=empty_q, source=fname)
+        extra_names = [h for h in header if h not in RESERVED_COLUMNS]
+        if dims is not None:
+            unknown = [d for d in dims if d not in extra_names]
+            if unknown:
+                raise SchemaError(f"dimension(s) {unknown} not in the file", column=unknown[0], source=fname)
+            extra_names = list(dims)
+        cols = {name: data.get(name) for name in RESERVED_COLUMNS}
+        cols["category"] = cols["category"] if cols["category"] is not None else None
+        cols["site"] = cols["site"] if cols["site"] is not None else None
+        return cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=fname)
+
+    # -- export ------------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return RESERVED_COLUMNS + tuple(self.dims)
+
+    def column(self, name: str) -> Categorical | np.ndarray:
+        """A column by name: quantity and year as arrays, the others as categoricals."""
+        if name in ("quantity", "year"):
+            return getattr(self, name)
+        if name in CATEGORICAL:
+            return getattr(self, name)
+        if name in self.dims:
+            return self.dims[name]
+        raise InputError(f"no column {name!r}; columns: {', '.join(self.columns)}", column=name)
+
+    def to_columns(self) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for name in self.columns:
+            col = self.column(name)
+            out[name] = col.tolist() if isinstance(col, np.ndarray) else col.values()
+        return out
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the inventory to CSV (readable again with :meth:`read_csv`)."""
+        cols = self.to_columns()
+        tmp = Path(str(path) + ".tmp")
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(list(cols))
+            w.writerows(zip(*[[("" if v is None else repr(v) if isinstance(v, float) else v) for v in c] for c in cols.values()]))
+        tmp.replace(path)
+
+    def __len__(self) -> int:
+        return int(self.quantity.shape[0])
+
+    def __iter__(self) -> Iterator[Activity]:
+        cols = self.to_columns()
+        dims = list(self.dims)
+        for i in range(len(self)):
+            yield Activity(
+                cols["activity"][i], cols["quantity"][i], cols["unit"][i], region=cols["region"][i],
+                year=cols["year"][i], scope=cols["scope"][i], category=cols["category"][i], site=cols["site"][i],
+                tags={d: cols[d][i] for d in dims if cols[d][i] is not None},
+            )
+
+    # -- subsetting and combining ------------------------------------------------------
+
+    def take(self, index: np.ndarray) -> "Inventory":
+        """Rows at *index* (integer positions or a boolean mask)."""
+        index = np.asarray(index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        return Inventory._make(
+            quantity=_ro(self.quantity[index]), year=_ro(self.year[index]),
+            activity=self.activity.take(index).compact(), unit=self.unit.take(index).compact(),
+            region=self.region.take(index).compact(), scope=self.scope.take(index).compact(),
+            category=self.category.take(index).compact(), site=self.site.take(index).compact(),
+            dims={k: v.take(index).compact() for k, v in self.dims.items()}, cache={},
+        )
+
+    def mask(self, **criteria: Any) -> np.ndarray:
+        """Boolean mask of rows matching all *criteria* (see :meth:`where`)."""
+        m = np.ones(len(self), dtype=bool)
+        for name, wanted in criteria.items():
+            if name == "year":
+                years = [wanted] if np.isscalar(wanted) else list(wanted)
+                m &= np.isin(self.year, np.asarray(years, dtype=np.int64))
+                continue
+            col = self.column(name)
+            if isinstance(col, np.ndarray):
+                raise InputError(f"cannot filter on {name!r}", column=name)
+            wanted_set = {wanted} if (isinstance(wanted, (str, int)) or wanted is None) else set(wanted)
+            if name == "scope":
+                wanted_set = {_scope(w) for w in wanted_set}
+            if name == "activity":
+                ok = [c in wanted_set or any(str(c).startswith(f"{w}.") for w in wanted_set) for c in col.categories]
+            else:
+                ok = [c in wanted_set for c in col.categories]
+            m &= np.array(ok, dtype=bool)[col.codes] if ok else np.zeros(len(self), bool)
+        return m
+
+    def where(self, **criteria: Any) -> "Inventory":
+        """Rows matching every criterion, e.g. ``inv.where(scope=2, site=["a", "b"])``.
+
+        ``activity`` also matches by dotted prefix: ``activity="fuel"`` keeps
+        ``fuel.diesel.stationary``.
+        """
+        return self.take(np.flatnonzero(self.mask(**criteria)))
+
+    @classmethod
+    def concat(cls, inventories: Sequence["Inventory"]) -> "Inventory":
+        """Stack inventories; extra dimensions missing from one are empty (None) there."""
+        invs = list(inventories)
+        if not invs:
+            return cls()
+        dim_names = list(dict.fromkeys(d for inv in invs for d in inv.dims))
+        def dim_col(inv: "Inventory", d: str) -> Categorical:
+            return inv.dims.get(d) or Categorical(_ro(np.zeros(len(inv), CODE_DTYPE)), (None,))
+        cat = lambda name: Categorical.concat([getattr(i, name) for i in invs])  # noqa: E731
+        return cls._make(
+            quantity=_ro(np.concatenate([i.quantity for i in invs])), year=_ro(np.concatenate([i.year for i in invs])),
+            activity=cat("activity"), unit=cat("unit"), region=cat("region"), scope=cat("scope"),
+            category=cat("category"), site=cat("site"),
+            dims={d: Categorical.concat([dim_col(i, d) for i in invs]) for d in dim_names}, cache={},
+        )
+
+    def __add__(self, other: "Inventory") -> "Inventory":
+        if not isinstance(other, Inventory):
+            return NotImplemented
+        return Inventory.concat([self, other])
+
+    def with_quantity(self, quantity: np.ndarray) -> "Inventory":
+        """The same rows with new quantities (validated); for levers and scenarios."""
+        q = np.array(quantity, dtype=np.float64).reshape(-1)
+        if q.shape[0] != len(self):
+            raise SchemaError(f"new quantity has {q.shape[0]} rows, inventory has {len(self)}", column="quantity")
+        bad = ~np.isfinite(q) | (q < 0)
+        if bad.any():
+            raise InvalidQuantityError("quantity must be finite and non-negative", column="quantity", rows=_bad_rows(bad, None))
+        cache = {k: v for k, v in self._cache.items() if k == "row_keys"}
+        return attrs.evolve(self, quantity=_ro(q), cache=cache)
+
+    def with_column(self, name: str, values: Any) -> "Inventory":
+        """The same rows with one categorical column replaced (validated)."""
+        if name in ("quantity",):
+            return self.with_quantity(values)
+        cols: dict[str, Any] = {n: getattr(self, n) for n in CATEGORICAL}
+        cols["quantity"] = self.quantity
+        cols["year"] = self.year
+        dims = dict(self.dims)
+        if name in cols:
+            cols[name] = values
+        elif name in dims or name.isidentifier():
+            dims[name] = values
+        return Inventory._build(cols, dims, labels=None, source=None)
+
+    # -- kernel support ----------------------------------------------------------------
+
+    def _row_keys(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """Cached ``(inverse, uniq, year_min)`` of distinct (activity, region, year, unit) rows."""
+        hit = self._cache.get("row_keys")
+        if hit is None:
+            ymin = int(self.year.min()) if len(self) else 0
+            span = int(self.year.max()) - ymin + 1 if len(self) else 1
+            cols = [self.activity.codes, self.region.codes, (self.year - ymin).astype(np.int32), self.unit.codes]
+            sizes = [len(self.activity.categories), len(self.region.categories), span, len(self.unit.categories)]
+            inverse, uniq = combine_codes(cols, sizes)
+            hit = (inverse, uniq, ymin)
+            self._cache["row_keys"] = hit
+        return hit
+
+    def emissions(self, factors: Any, *, gwp: str | None = None, strict: bool = False, **kwargs: Any) -> Any:
+        """Emissions of this inventory under *factors*; see :func:`neutralcore.kernel.compute`."""
+        from .kernel import compute
+
+        return compute(self, factors, gwp=gwp, strict=strict, **kwargs)
+
+    # -- display ---------------------------------------------------------------------
+
+    def summary(self) -> Any:
+        from ._table import Table
+
+        acts = self.activity
+        q_by = np.bincount(acts.codes, weights=self.quantity, minlength=len(acts.categories))
+        rows = np.bincount(acts.codes, minlength=len(acts.categories))
+        return Table({"activity": list(acts.categories), "rows": rows.tolist()}, title=None)
+
+    def head(self, n: int = 10) -> Any:
+        from ._table import Table
+
+        sub = self.take(np.arange(min(n, len(self))))
+        return Table(sub.to_columns(), title=f"Inventory: first {len(sub)} of {len(self)} rows")
+
+    def __repr__(self) -> str:
+        n = len(self)
+        if n == 0:
+            return "Inventory(0 rows)"
+        yrs = f"{int(self.year.min())}–{int(self.year.max())}" if n else ""
+        lines = [
+            f"Inventory({n:,} rows; {len(self.activity.categories)} activities, {len(self.region.categories)} regions, "
+            f"years {yrs}, {len(self.site.categories)} sites" + (f", dims {list(self.dims)}" if self.dims else "") + ")"
+        ]
+        if n <= 10:
+            lines.append(repr(self.head(10)).split("\n", 1)[1])
+        else:
+            lines.append(repr(self.head(5)).split("\n", 1)[1])
+            lines.append(f"… {n - 5:,} more rows")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        n = len(self)
+        head = self.head(10)._repr_html_()
+        return f"<p><b>Inventory</b>: {n:,} rows, {len(self.activity.categories)} activities, {len(self.site.categories)} sites</p>{head}"
