@@ -232,6 +232,8 @@ def _region_map(regions: Mapping[str, Any] | None) -> Mapping[str, tuple[str | N
             if unknown:
                 raise InputError(f"region {code!r} has unknown fields {sorted(unknown)}", column="regions")
             parent, name = spec.get("parent"), spec.get("name")
+        elif isinstance(spec, tuple) and len(spec) == 2:  # already normalised
+            parent, name = spec
         else:
             parent, name = spec, None
         parent = region_code(parent) if parent not in (None, "") else None

@@ -440,7 +440,13 @@ class Inventory:
         if bad.any():
             raise InvalidQuantityError("quantity must be finite and non-negative", column="quantity", rows=_bad_rows(bad, None))
         cache = {k: v for k, v in self._cache.items() if k == "row_keys"}
-        return attrs.evolve(self, quantity=_ro(q), cache=cache)
+        return self._evolve(quantity=_ro(q), cache=cache)
+
+    def _evolve(self, **changes: Any) -> "Inventory":
+        fields = {f.alias: getattr(self, f.name) for f in attrs.fields(Inventory)}
+        fields["cache"] = {}
+        fields.update(changes)
+        return Inventory._make(**fields)
 
     def with_column(self, name: str, values: Any) -> "Inventory":
         """The same rows with one categorical column replaced (validated)."""

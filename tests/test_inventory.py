@@ -1,0 +1,171 @@
+"""Inventory construction, validation, CSV round trips, filtering and display."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+
+import neutralcore as nc
+
+
+def make(**over):
+    cols = dict(activity=["electricity.grid", "fuel.diesel.stationary"], quantity=[10.0, 5.0], unit=["MWh", "L"],
+                region=["VN", "VN"], year=[2023, 2023], scope=[2, 1], site=["a", "b"])
+    cols.update(over)
+    return nc.Inventory.from_columns(**cols)
+
+
+def test_from_columns_codes_and_arrays():
+    inv = make()
+    assert len(inv) == 2
+    assert inv.quantity.dtype == np.float64 and inv.quantity.tolist() == [10.0, 5.0]
+    assert inv.activity.categories == ("electricity.grid", "fuel.diesel.stationary")
+    assert inv.activity.codes.tolist() == [0, 1]
+    assert inv.scope.categories == (2, 1)
+    assert not inv.quantity.flags.writeable
+
+
+def test_from_columns_broadcasts_scalars_and_accepts_codes():
+    inv = nc.Inventory.from_columns(
+        activity=(np.array([0, 0, 1]), ("electricity.grid", "fuel.lpg.stationary")),
+        quantity=np.array([1.0, 2.0, 3.0]), unit="MWh", region="VN", year=2023, scope=np.array([2, 2, 1]),
+    )
+    assert inv.activity.values() == ["electricity.grid", "electricity.grid", "fuel.lpg.stationary"]
+    assert inv.year.tolist() == [2023] * 3
+    assert inv.region.categories == ("VN",)
+
+
+@pytest.mark.parametrize("bad, row", [(-1.0, 1), (math.nan, 0), (math.inf, 1)])
+def test_bad_quantity_names_rows(bad, row):
+    q = [1.0, 1.0]
+    q[row] = bad
+    with pytest.raises(nc.InvalidQuantityError) as info:
+        make(quantity=q)
+    assert info.value.rows == [row]
+    assert info.value.column == "quantity"
+    assert isinstance(info.value, ValueError)
+
+
+def test_unknown_unit_names_rows():
+    with pytest.raises(nc.UnknownUnitError, match="furlongs_per_fortnight_x"):
+        make(unit=["MWh", "furlongs_per_fortnight_x"])
+
+
+def test_bad_scope_and_activity_and_region():
+    with pytest.raises(nc.InputError, match="scope"):
+        make(scope=[2, 4])
+    with pytest.raises(nc.InputError, match="Electricity"):
+        make(activity=["Electricity Grid", "fuel.diesel.stationary"])
+    with pytest.raises(nc.InputError, match="region"):
+        make(region=["VN", "Viet Nam"])
+
+
+def test_length_mismatch():
+    with pytest.raises(nc.SchemaError, match="site.*3 rows"):
+        make(site=["a", "b", "c"])
+
+
+def test_activity_object_validation():
+    with pytest.raises(nc.InvalidQuantityError):
+        nc.Activity("electricity.grid", -1, "MWh", region="VN", year=2023, scope=2)
+    with pytest.raises(nc.UnknownUnitError):
+        nc.Activity("electricity.grid", 1, "parsecs_of_coal", region="VN", year=2023, scope=2)
+    a = nc.Activity("electricity.grid", "12.5", "MWh", region="VN", year="2023", scope="scope 2", tags={"bu": "north"})
+    assert (a.quantity, a.year, a.scope, dict(a.tags)) == (12.5, 2023, 2, {"bu": "north"})
+
+
+def test_inventory_from_activities_roundtrip():
+    acts = [
+        nc.Activity("electricity.grid", 1200, "MWh", region="VN", year=2023, scope=2, site="p1", tags={"bu": "x"}),
+        nc.Activity("fuel.lpg.stationary", 50, "kg", region="CN-JS", year=2022, scope=1, category="boilers"),
+    ]
+    inv = nc.Inventory(acts)
+    back = list(inv)
+    assert back[0] == acts[0]
+    assert back[1] == acts[1]
+    assert "bu" in inv.dims
+
+
+def test_csv_roundtrip(tmp_path):
+    inv = make(category=["c1", None])
+    path = tmp_path / "inv.csv"
+    inv.to_csv(path)
+    again = nc.Inventory.read_csv(path)
+    assert list(again) == list(inv)
+
+
+def test_read_csv_errors_name_file_line_and_column(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("activity,quantity,unit,region,year,scope\n"
+                    "electricity.grid,10,MWh,VN,2023,2\n"
+                    "electricity.grid,-3,MWh,VN,2023,2\n")
+    with pytest.raises(nc.InvalidQuantityError) as info:
+        nc.Inventory.read_csv(path)
+    assert info.value.rows == [3]
+    assert str(path) in str(info.value) and "quantity" in str(info.value) and "row 3" in str(info.value)
+
+    path.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,ten,MWh,VN,2023,2\n")
+    with pytest.raises(nc.InvalidQuantityError, match="row 2"):
+        nc.Inventory.read_csv(path)
+
+    path.write_text("activity,quantity,unit,region,year\nelectricity.grid,1,MWh,VN,2023\n")
+    with pytest.raises(nc.SchemaError, match="scope"):
+        nc.Inventory.read_csv(path)
+
+    path.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1,MWh,VN,2023\n")
+    with pytest.raises(nc.SchemaError, match="line 2: expected 6 fields, found 5"):
+        nc.Inventory.read_csv(path)
+
+    path.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1,MWh,VN,20x3,2\n")
+    with pytest.raises(nc.SchemaError, match="year.*row 2"):
+        nc.Inventory.read_csv(path)
+
+
+def test_read_csv_extra_columns_become_dimensions(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_text("activity,quantity,unit,region,year,scope,business_unit\n"
+                    "electricity.grid,1,MWh,VN,2023,2,north\nelectricity.grid,2,MWh,VN,2023,2,south\n")
+    inv = nc.Inventory.read_csv(path)
+    assert inv.dims["business_unit"].values() == ["north", "south"]
+    assert len(inv.where(business_unit="south")) == 1
+
+
+def test_where_and_concat():
+    inv = make()
+    assert len(inv.where(scope=2)) == 1
+    assert len(inv.where(activity="fuel")) == 1  # dotted prefix
+    assert len(inv.where(site=["a", "b"], year=2023)) == 2
+    both = nc.Inventory.concat([inv, inv.where(scope=1)])
+    assert len(both) == 3
+    assert both.quantity.tolist() == [10.0, 5.0, 5.0]
+    assert (inv + inv).quantity.sum() == 30.0
+
+
+def test_with_quantity_validates_and_does_not_mutate():
+    inv = make()
+    with pytest.raises(nc.InvalidQuantityError):
+        inv.with_quantity([1.0, -1.0])
+    new = inv.with_quantity([1.0, 2.0])
+    assert inv.quantity.tolist() == [10.0, 5.0]
+    assert new.quantity.tolist() == [1.0, 2.0]
+
+
+def test_repr_summarises_large_inventory():
+    n = 100_000
+    inv = nc.Inventory.from_columns(activity="electricity.grid", quantity=np.ones(n), unit="MWh", region="VN",
+                                    year=2023, scope=2)
+    text = repr(inv)
+    assert "100,000 rows" in text and len(text.splitlines()) < 12
+    assert "<table>" in inv._repr_html_()
+
+
+def test_errors_pickle():
+    for err in (nc.InvalidQuantityError("bad", column="quantity", rows=[1, 2], source="f.csv"),
+                nc.FactorNotFoundError("none", keys=[("a", "VN", 2023)], rows=[0]),
+                nc.PackFormatError("broken", file="f.csv", line=3, column="unit", plugin="x", dist="d")):
+        again = pickle.loads(pickle.dumps(err))
+        assert type(again) is type(err) and str(again) == str(err)
+        assert again._fields == err._fields

@@ -1,0 +1,217 @@
+"""Emissions computed from published factors, checked against hand-worked values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import neutralcore as nc
+from factors_fixture import published_factors
+
+# Diesel, 15,000 L, worked by hand:
+#   mass   = 15 m^3 x 839.5 kg/m^3            = 12,592.5 kg = 0.0125925 Gg
+#   energy = 0.0125925 Gg x 43.0 TJ/Gg         = 0.5414775 TJ
+#   CO2    = 0.5414775 TJ x 74,100 kg/TJ       = 40,123.48275 kg
+#   CH4    = 0.5414775 x 3 kg                  = 1.6244325 kg
+#   N2O    = 0.5414775 x 0.6 kg                = 0.3248865 kg
+DIESEL_CO2_T = 40.12348275
+DIESEL_CH4_T = 0.0016244325
+DIESEL_N2O_T = 0.0003248865
+DIESEL_CO2E = {
+    "AR4": DIESEL_CO2_T + DIESEL_CH4_T * 25 + DIESEL_N2O_T * 298,  # 40.26090974
+    "AR5": DIESEL_CO2_T + DIESEL_CH4_T * 28 + DIESEL_N2O_T * 265,  # 40.25506178
+    "AR6": DIESEL_CO2_T + DIESEL_CH4_T * 27.9 + DIESEL_N2O_T * 273,  # 40.25749843
+}
+
+
+def diesel(q=15_000, unit="L", **kw):
+    kw.setdefault("region", "VN")
+    kw.setdefault("year", 2023)
+    kw.setdefault("scope", 1)
+    return nc.Activity("fuel.diesel.stationary", q, unit, **kw)
+
+
+def grid(q, unit="MWh", **kw):
+    kw.setdefault("region", "VN")
+    kw.setdefault("year", 2023)
+    kw.setdefault("scope", 2)
+    return nc.Activity("electricity.grid", q, unit, **kw)
+
+
+def test_grid_electricity_in_mwh():
+    """1,200 MWh x 0.6592 t/MWh (Viet Nam 2023) = 791.04 t CO2."""
+    res = nc.Inventory([grid(1200)]).emissions(published_factors())
+    assert res.total().to("t").magnitude == pytest.approx(791.04, rel=1e-12)
+    assert str(res.total().units) == "metric_ton"
+
+
+def test_grid_electricity_kwh_equals_mwh():
+    fs = published_factors()
+    a = nc.Inventory([grid(1200)]).emissions(fs).total().magnitude
+    b = nc.Inventory([grid(1_200_000, "kWh")]).emissions(fs).total().magnitude
+    assert a == pytest.approx(b, rel=1e-12)
+
+
+@pytest.mark.parametrize("gwp", ["AR4", "AR5", "AR6"])
+def test_diesel_litres_through_density_and_ncv(gwp):
+    res = nc.Inventory([diesel()]).emissions(published_factors(), gwp=gwp)
+    assert res.total().magnitude == pytest.approx(DIESEL_CO2E[gwp], rel=1e-12)
+    assert res.total("CO2").magnitude == pytest.approx(DIESEL_CO2_T, rel=1e-12)
+    assert res.total("CH4").magnitude == pytest.approx(DIESEL_CH4_T, rel=1e-12)
+    assert res.total("N2O").magnitude == pytest.approx(DIESEL_N2O_T, rel=1e-12)
+    gases = res.per_gas()
+    assert list(gases["gas"]) == ["CO2", "CH4", "N2O"]
+
+
+def test_default_gwp_is_ar5():
+    res = nc.Inventory([diesel()]).emissions(published_factors())
+    assert res.gwp == "AR5" == nc.DEFAULT_GWP
+    assert res.total().magnitude == pytest.approx(DIESEL_CO2E["AR5"], rel=1e-12)
+
+
+def test_diesel_in_kg_and_tj_agree_with_litres():
+    fs = published_factors()
+    litres = nc.Inventory([diesel()]).emissions(fs).total().magnitude
+    kg = nc.Inventory([diesel(12_592.5, "kg")]).emissions(fs).total().magnitude
+    tj = nc.Inventory([diesel(0.5414775, "TJ")]).emissions(fs).total().magnitude
+    assert kg == pytest.approx(litres, rel=1e-12)
+    assert tj == pytest.approx(litres, rel=1e-12)
+
+
+def test_lpg_in_kg():
+    """80,000 kg LPG = 0.08 Gg x 47.3 TJ/Gg = 3.784 TJ; CO2 3.784 x 63,100 kg = 238.7704 t;
+    CH4 3.784 kg, N2O 0.3784 kg; AR5 CO2e = 238.7704 + 0.003784 x 28 + 0.0003784 x 265 = 238.976628 t."""
+    act = nc.Activity("fuel.lpg.stationary", 80_000, "kg", region="VN", year=2023, scope=1)
+    res = nc.Inventory([act]).emissions(published_factors())
+    assert res.total().magnitude == pytest.approx(238.976628, rel=1e-12)
+
+
+def test_mixed_inventory_by_scope_and_site():
+    inv = nc.Inventory([
+        grid(1200, site="p1"),
+        grid(300_000, "kWh", site="p2"),
+        diesel(site="p1"),
+    ])
+    res = inv.emissions(published_factors())
+    table = {(r["scope"], r["site"]): r["co2e_t"] for r in res.by("scope", "site")}
+    assert table[(2, "p1")] == pytest.approx(791.04)
+    assert table[(2, "p2")] == pytest.approx(197.76)  # 300 MWh x 0.6592
+    assert table[(1, "p1")] == pytest.approx(DIESEL_CO2E["AR5"])
+    assert res.total().magnitude == pytest.approx(791.04 + 197.76 + DIESEL_CO2E["AR5"])
+    by_scope = {r["scope"]: r for r in res.by("scope")}
+    assert by_scope[1]["CH4_t"] == pytest.approx(DIESEL_CH4_T)
+    assert by_scope[2]["CH4_t"] == 0
+
+
+def test_year_fallback_reported():
+    """2024 has no published Viet Nam factor: the 2023 value is used and reported."""
+    inv = nc.Inventory([grid(100, year=2024), grid(100, year=2023)])
+    res = inv.emissions(published_factors())
+    assert res.total().magnitude == pytest.approx(2 * 65.92)
+    assert res.matches.year_fallback.tolist() == [True, False]
+    assert res.matches.region_fallback.tolist() == [False, False]
+    m = res.matches[0]
+    assert (m["region_used"], m["year_used"]) == ("VN", 2023)
+    fb = res.matches.fallbacks()
+    assert len(fb) == 1 and fb["fallback"][0] == "year"
+
+
+def test_region_fallback_province_to_grid_region():
+    """Jiangsu 2023 has no provincial factor here: East China grid 2023 (0.5500) is used."""
+    inv = nc.Inventory([grid(1000, region="CN-JS")])
+    res = inv.emissions(published_factors())
+    assert res.total().magnitude == pytest.approx(550.0)
+    assert res.matches[0]["region_used"] == "CN-EAST"
+    assert res.matches.region_fallback.tolist() == [True]
+
+
+def test_exact_year_at_parent_beats_earlier_year_at_own_region():
+    fs = nc.FactorSet.merge(
+        published_factors(),
+        nc.FactorSet.from_factors([nc.Factor("electricity.grid", "CN-JS", 2022, "t/MWh", {"CO2": 0.5978}, nc.Source("MEE and NBS", "2022 factors", 2024))]),
+    )
+    res = nc.Inventory([grid(1000, region="CN-JS", year=2023), grid(1000, region="CN-JS", year=2022)]).emissions(fs)
+    assert [res.matches[i]["region_used"] for i in (0, 1)] == ["CN-EAST", "CN-JS"]
+    assert res.total().magnitude == pytest.approx(550.0 + 597.8)
+
+
+def test_strict_turns_fallback_into_error():
+    inv = nc.Inventory([grid(100, year=2023), grid(100, year=2024)])
+    with pytest.raises(nc.FallbackError, match=r"rows \[1\]"):
+        inv.emissions(published_factors(), strict=True)
+    assert inv.emissions(published_factors().where(year=2023), strict=False).total().magnitude == pytest.approx(131.84)
+
+
+def test_missing_factor_names_row_and_key():
+    inv = nc.Inventory([grid(1), nc.Activity("fuel.coal.anthracite.stationary", 5, "t", region="VN", year=2023, scope=1)])
+    with pytest.raises(nc.FactorNotFoundError) as info:
+        inv.emissions(published_factors())
+    assert "(fuel.coal.anthracite.stationary, VN, 2023)" in str(info.value)
+    assert info.value.rows == [1]
+    assert info.value.keys == [("fuel.coal.anthracite.stationary", "VN", 2023)]
+
+
+def test_no_factor_from_a_later_year():
+    inv = nc.Inventory([grid(1, year=2021)])
+    with pytest.raises(nc.FactorNotFoundError, match="electricity.grid, VN, 2021"):
+        inv.emissions(published_factors())
+
+
+def test_wrong_dimension_is_an_error():
+    inv = nc.Inventory([nc.Activity("electricity.grid", 5, "L", region="VN", year=2023, scope=2)])
+    with pytest.raises(nc.DimensionError, match="'L'.*'MWh'"):
+        inv.emissions(published_factors())
+
+
+def test_missing_density_is_a_clear_error():
+    fs = nc.FactorSet.from_factors([
+        nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74100}, nc.Source("IPCC", "2006 GL", 2006),
+                  ncv=nc.FuelProperty("ncv", 43.0, "TJ/Gg", nc.Source("IPCC", "2006 GL", 2006))),
+    ])
+    with pytest.raises(nc.DimensionError, match="density"):
+        nc.Inventory([diesel()]).emissions(fs)
+    # kilograms need only the NCV
+    res = nc.Inventory([diesel(12_592.5, "kg")]).emissions(fs)
+    assert res.total().magnitude == pytest.approx(DIESEL_CO2_T)
+
+
+def test_unknown_gwp_set():
+    with pytest.raises(nc.UnknownGWPSetError, match="AR7"):
+        nc.Inventory([grid(1)]).emissions(published_factors(), gwp="AR7")
+
+
+def test_split_methane_needs_ar6():
+    src = nc.Source("IPCC", "AR6 WG1 Table 7.15 (secondary copy)", 2021)
+    fs = nc.FactorSet.from_factors([nc.Factor("process.leak", "World", 2020, "t/t", {"CH4_fossil": 1.0}, src)])
+    inv = nc.Inventory([nc.Activity("process.leak", 2, "t", region="VN", year=2023, scope=1)])
+    assert inv.emissions(fs, gwp="AR6").total().magnitude == pytest.approx(2 * 29.8)
+    with pytest.raises(nc.UnknownGasError, match="AR5"):
+        inv.emissions(fs, gwp="AR5")
+
+
+def test_refrigerant_leak_in_kg():
+    """12 kg HFC-134a leaked: AR5 1,300 -> 15.6 t CO2e; AR6 1,530 -> 18.36 t."""
+    src = nc.Source("IPCC", "definition: 1 kg of gas emitted per kg leaked", 2006)
+    fs = nc.FactorSet.from_factors([nc.Factor("refrigerant.hfc_134a", "World", 2006, "kg/kg", {"HFC-134a": 1.0}, src)])
+    inv = nc.Inventory([nc.Activity("refrigerant.hfc_134a", 12, "kg", region="VN", year=2023, scope=1)])
+    assert inv.emissions(fs).total().magnitude == pytest.approx(15.6)
+    assert inv.emissions(fs, gwp="AR6").total().magnitude == pytest.approx(18.36)
+
+
+def test_row_co2e_and_large_group_path_agree():
+    rng = np.random.default_rng(0)
+    n = 5000
+    inv = nc.Inventory.from_columns(
+        activity="electricity.grid", quantity=rng.uniform(0, 10, n), unit=rng.choice(["MWh", "kWh"], n).tolist(),
+        region="VN", year=2023, scope=2, site=[f"s{i}" for i in range(n)],
+    )
+    res = inv.emissions(published_factors())
+    by_site = res.by("site")
+    assert len(by_site) == n
+    assert np.asarray(by_site["co2e_t"]).sum() == pytest.approx(res.total().magnitude)
+    assert res.row_co2e().sum() == pytest.approx(res.total().magnitude)
+
+
+def test_factors_by_pack_name_unknown_pack():
+    with pytest.raises(nc.PluginError):
+        nc.Inventory([grid(1)]).emissions("no-such-pack")
