@@ -710,6 +710,7 @@ class Balance:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict of inputs and results."""
         red = self.reduction
+        eligible = {id(r) for r in self.eligible_credits}
         return {
             "subject": self.subject,
             "subject_type": self.subject_type.value,
@@ -734,7 +735,7 @@ class Balance:
             "reduction": attrs.asdict(red) if red is not None else None,
             "policy": attrs.asdict(self.policy),
             "credits": [
-                {**r.to_dict(), "eligible": r in self.eligible_credits} for r in self.credits
+                {**r.to_dict(), "eligible": id(r) in eligible} for r in self.credits
             ],
         }
 

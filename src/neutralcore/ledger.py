@@ -194,8 +194,8 @@ class OffsetLedger:
     ------
     LedgerCorruptError
         When the file is not a neutralcore ledger or fails its integrity check.
-    UnknownCreditError
-        When ``create=False`` and the file does not exist.
+    LedgerError
+        When ``create=False`` and the file does not exist, or the file is locked too long.
 
     Examples
     --------
@@ -222,7 +222,7 @@ class OffsetLedger:
         else:
             if not os.path.exists(self.path):
                 if not create:
-                    raise UnknownCreditError(f"no ledger file at {self.path}", path=self.path)
+                    raise LedgerError(f"no ledger file at {self.path} (pass create=True to start one)", path=self.path)
                 self._create_file(self.path)
             self._conn = self._connect(self.path)
         try:

@@ -1,0 +1,300 @@
+"""Render a carbon-neutrality (or net-zero) report from a :class:`~neutralcore.claim.Balance`.
+
+:func:`render` writes Markdown or HTML for people and JSON for machines.  The
+report follows the field list of standards.md §10.1 (itself from secondary
+summaries of ISO 14068-1 §11.4 "documented information" [S]): subject,
+period, boundary, footprint by scope with the GWP set and the Scope 2 basis,
+removals, the reduction evidence, each credit block (programme, project,
+type, vintage, serials, quantity, retirement date, beneficiary), the balance
+statement and every check's result with its source.  A warning paragraph
+states plainly that credits do not reduce the footprint.
+
+All user-supplied text is escaped: HTML with :func:`html.escape`, Markdown
+table cells by escaping ``|`` and folding newlines.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any, Sequence, Union
+
+import attrs
+
+from neutralcore.claim import Balance, ClaimPolicy, ClaimResult, _tonnes_fmt, check_claim
+from neutralcore.errors import ClaimError
+from neutralcore.offsets import CreditKind
+
+__all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS"]
+
+#: Output formats :func:`render` accepts.
+REPORT_FORMATS = ("markdown", "html", "json")
+
+#: The plain-language warning every report carries (standards.md §6.6, [S2+]).
+CREDITS_WARNING = (
+    "Carbon credits do not reduce this footprint. The emissions reported here are what the subject emitted in "
+    "the period; retiring credits pays for reductions or removals elsewhere and does not lower that total. "
+    "Credits are shown outside the inventory and are never subtracted from it: reductions come first, and the "
+    "quality of a credit (additionality, permanence, leakage, and double claiming with a host country's "
+    "national target) is a risk that remains with the claim."
+)
+
+_EVIDENCE_NOTE = (
+    "Evidence tags: P = primary text or a faithful copy; S = a single secondary summary; S2+ = two or more "
+    "secondary summaries; U = not verified; C = constructed rule or user policy. The full texts of ISO 14068-1:2023 "
+    "and the SBTi Net-Zero Standard were not available; rules tagged S or S2+ rest on secondary summaries."
+)
+
+
+@attrs.frozen
+class _Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+_Block = Union[str, _Table]
+
+
+def _t(value: float) -> str:
+    return f"{_tonnes_fmt(value)} t"
+
+
+def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[str, list[_Block]]]]:
+    """Return (title, summary, sections) shared by the Markdown and HTML renderers."""
+    b = balance
+    nz = result.standard == "net-zero"
+    title = ("Net-zero claim report" if nz else "Carbon-neutrality report") + f": {b.subject}, {b.period}"
+    std_ref = "net zero (SBTi Corporate Net-Zero Standard v1.x reading)" if nz else "ISO 14068-1:2023"
+    verdict = (
+        "all checks pass or warn; no check failed" if result.ok
+        else f"{len(result.failed)} check(s) failed: " + ", ".join(c.rule for c in result.failed)
+    )
+    summary = f"Claim assessed against {std_ref}: {verdict}. {b.statement()}"
+    sections: list[tuple[str, list[_Block]]] = []
+
+    sections.append(("Subject and period", [
+        _Table(("Field", "Value"), (
+            ("Subject", b.subject),
+            ("Subject type", b.subject_type.value),
+            ("Claimant (retirement beneficiary)", b.claimant_name),
+            ("Period", str(b.period)),
+            ("Standard", std_ref),
+        )),
+    ]))
+    sections.append(("Boundary", [b.boundary or "No boundary description was given."]))
+
+    scope_rows = [(k, _t(v)) for k, v in b.by_scope.items()]
+    scope_rows.append(("Total emissions in the boundary", _t(b.emissions)))
+    if b.reversals:
+        scope_rows.append(("Reversals of removals counted in earlier periods (added to E)", _t(b.reversals)))
+    scope_rows.append(("E", _t(b.E)))
+    sections.append(("Footprint", [
+        f"GWP set: {b.gwp_set}. Scope 2 basis in E: {b.scope2_basis}-based.",
+        _Table(("Scope", "t CO2e"), tuple(scope_rows)),
+    ]))
+    sections.append(("Removals", [
+        f"In-boundary removals R = {_t(b.R)} CO2e, reported separately from emissions and not netted inside the "
+        "scopes above."
+    ]))
+
+    red = b.reduction
+    if red is None:
+        red_blocks: list[_Block] = ["No reduction evidence was given."]
+    else:
+        rows = [("Period number", str(red.period_index)), ("Compared with", red.reference_label)]
+        if red.reference_emissions is not None:
+            rows.append((f"Emissions in the {red.reference_label}", _t(red.reference_emissions)))
+            rows.append(("Emissions in this period (E)", _t(b.E)))
+        if red.intensity is not None and red.reference_intensity is not None:
+            unit = f" {red.intensity_unit}" if red.intensity_unit else ""
+            rows.append(("Intensity now / before", f"{red.intensity:g}{unit} / {red.reference_intensity:g}{unit}"))
+        if red.base_emissions is not None:
+            rows.append((f"Base-year emissions{f' ({red.base_year})' if red.base_year else ''}",
+                         _t(red.base_emissions)))
+        red_blocks = [_Table(("Item", "Value"), tuple(rows))]
+        if red.actions:
+            red_blocks.append("Reduction actions: " + "; ".join(red.actions) + ".")
+    sections.append(("Reduction evidence", red_blocks))
+
+    eligible = set(id(r) for r in b.eligible_credits)
+    headers = ("Programme", "Project", "Country", "Methodology", "Type", "Vintage", "Serials", "Quantity (t)",
+               "Issued", "Retired", "Beneficiary", "Retired for", "Corresponding adjustment", "Counted in C")
+    credit_blocks: list[_Block] = []
+    for kind, label in ((CreditKind.REMOVAL, "Removal credits"), (CreditKind.AVOIDANCE, "Avoidance / reduction credits")):
+        group = [r for r in b.credits if r.offset.kind is kind]
+        if not group:
+            credit_blocks.append(f"{label}: none.")
+            continue
+        rows = []
+        for r in group:
+            o = r.offset
+            kind_text = o.type_label
+            if o.permanence_years or o.buffer_fraction is not None:
+                extra = []
+                if o.permanence_years:
+                    extra.append(f"{o.permanence_years}-year horizon")
+                if o.buffer_fraction is not None:
+                    extra.append(f"{o.buffer_fraction:.0%} buffer")
+                kind_text += " (" + ", ".join(extra) + ")"
+            rows.append((
+                o.programme_label,
+                o.project_id + (f" {o.project_name}" if o.project_name else ""),
+                o.country,
+                o.methodology or "not recorded",
+                kind_text,
+                str(o.vintage),
+                o.serial,
+                f"{o.quantity:,}",
+                o.issuance_date.isoformat() if o.issuance_date else "not recorded",
+                r.retired_on.isoformat(),
+                r.beneficiary + (f" (reason: {r.reason})" if r.reason else ""),
+                f"{r.subject}, {r.period}",
+                o.corresponding_adjustment.value
+                + {True: ", host authorised", False: ", not host authorised", None: ""}[o.host_authorised],
+                "yes" if id(r) in eligible else "no",
+            ))
+        subtotal = sum(r.quantity for r in group)
+        counted = sum(r.quantity for r in group if id(r) in eligible)
+        credit_blocks.append(f"{label}: {subtotal:,} t retired, {counted:,} t counted in C.")
+        credit_blocks.append(_Table(headers, tuple(rows)))
+    for r, reasons in b.excluded_credits:
+        credit_blocks.append(f"Not counted: {r.offset.serial}: " + "; ".join(reasons) + ".")
+    sections.append(("Credits retired for this claim", credit_blocks))
+
+    statement: list[_Block] = [b.statement()]
+    if nz:
+        statement.append(
+            f"For the net-zero claim only removal credits count: {b.removal_credits:,} t of eligible removal "
+            f"credits against a residual of {_t(b.residual)}."
+        )
+    statement.append(_Table(("Term", "t CO2e"), (
+        ("E (emissions, incl. reversals)", _tonnes_fmt(b.E)),
+        ("R (in-boundary removals)", _tonnes_fmt(b.R)),
+        ("Residual E − R", _tonnes_fmt(b.residual)),
+        ("C (eligible retired credits)", _tonnes_fmt(b.C)),
+        ("Shortfall", _tonnes_fmt(b.shortfall)),
+        ("Surplus (not transferable)", _tonnes_fmt(b.surplus)),
+    )))
+    sections.append(("Balance statement", statement))
+
+    sections.append(("Checks", [
+        _Table(("Result", "Rule", "Requirement and source", "Reason"),
+               tuple((c.status.value.upper(), c.rule, c.description, c.reason) for c in result.checks)),
+        _EVIDENCE_NOTE,
+    ]))
+    sections.append(("Warning: credits do not reduce the footprint", [CREDITS_WARNING]))
+    return title, summary, sections
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
+
+
+def _md_text(text: str) -> str:
+    """Escape text for Markdown: one line (no headings or lists from user text), no raw HTML, no markup."""
+    one_line = " ".join(str(text).split())
+    return html.escape(one_line, quote=False).translate(_MD_SPECIAL)
+
+
+_md_cell = _md_text
+
+
+def _markdown(title: str, summary: str, sections: Sequence[tuple[str, list[_Block]]]) -> str:
+    out = [f"# {_md_text(title)}", "", _md_text(summary), ""]
+    for heading, blocks in sections:
+        out += [f"## {heading}", ""]
+        for block in blocks:
+            if isinstance(block, _Table):
+                out.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
+                out.append("|" + "---|" * len(block.headers))
+                out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
+            else:
+                out.append(_md_text(block))
+            out.append("")
+    return "\n".join(out)
+
+
+def _html(title: str, summary: str, sections: Sequence[tuple[str, list[_Block]]]) -> str:
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:72em;margin:auto}table{border-collapse:collapse}"
+        "td,th{border:1px solid #999;padding:.25em .5em;vertical-align:top}"
+        ".warning{border:2px solid #b00;padding:.5em}</style>",
+        "</head><body>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{e(summary)}</p>",
+    ]
+    for heading, blocks in sections:
+        section_class = ' class="warning"' if heading.startswith("Warning") else ""
+        out.append(f"<section{section_class}><h2>{e(heading)}</h2>")
+        for block in blocks:
+            if isinstance(block, _Table):
+                out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in block.headers)
+                           + "</tr></thead><tbody>")
+                out += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in block.rows]
+                out.append("</tbody></table>")
+            else:
+                out.append(f"<p>{e(block)}</p>")
+        out.append("</section>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _json(balance: Balance, result: ClaimResult) -> str:
+    data: dict[str, Any] = {
+        "report": "neutralcore claim report",
+        "report_version": 1,
+        "standard": result.standard,
+        "ok": result.ok,
+        "balance": balance.to_dict(),
+        "statement": balance.statement(),
+        "checks": [c.to_dict() for c in result.checks],
+        "credits_warning": CREDITS_WARNING,
+        "evidence_note": _EVIDENCE_NOTE,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def render(
+    balance: Balance,
+    format: str = "markdown",
+    *,
+    standard: str = "ISO 14068-1",
+    policy: ClaimPolicy | None = None,
+) -> str:
+    """Render the claim report for *balance*.
+
+    Parameters
+    ----------
+    balance : Balance
+    format : {"markdown", "html", "json"}
+        ``"md"`` is accepted for Markdown.
+    standard : {"ISO 14068-1", "net-zero"}
+        The claim checked (see :func:`~neutralcore.claim.check_claim`).
+    policy : ClaimPolicy, optional
+        Overrides ``balance.policy`` for the checks and for C.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ClaimError
+        When the format or standard is unknown.
+    """
+    fmt = str(format).strip().lower()
+    fmt = {"md": "markdown", "htm": "html"}.get(fmt, fmt)
+    if fmt not in REPORT_FORMATS:
+        raise ClaimError(f"unknown report format {format!r}; use one of {', '.join(REPORT_FORMATS)}", format=format)
+    if not isinstance(balance, Balance):
+        raise ClaimError(f"render needs a Balance, got {type(balance).__name__}")
+    if policy is not None:
+        balance = attrs.evolve(balance, policy=policy)
+    result = check_claim(balance, standard=standard)
+    if fmt == "json":
+        return _json(balance, result)
+    title, summary, sections = _build(balance, result)
+    return _markdown(title, summary, sections) if fmt == "markdown" else _html(title, summary, sections)
