@@ -1,0 +1,518 @@
+"""Factor packs: emission factors shipped as data, with their metadata.
+
+A factor pack is a directory of data files, never code::
+
+    data/
+    ├── pack.toml        # metadata: name, title, version, api, license, description,
+    │                    #   [sources.<id>], [regions], [metadata]
+    ├── factors.csv      # one row per (activity, region, year, gas)
+    └── properties.csv   # optional: net calorific values and densities of fuels
+
+A distribution publishes it by exposing a :class:`FactorPack` under the
+``neutralcore.factors`` entry point::
+
+    # acme_factors/__init__.py
+    from importlib.resources import files
+    from neutralcore.packs import FactorPack
+
+    pack = FactorPack.from_directory(files(__name__) / "data")
+
+``from_directory`` reads and checks ``pack.toml`` only (small, cheap);
+:meth:`FactorPack.load` reads the CSV files with the one strict reader
+(:meth:`neutralcore.FactorSet.read_csv`) the first time it is called and
+caches the result.  Nothing in a pack is evaluated: values are parsed as
+numbers, units by pint, gases against the known list.
+
+``pack.toml``
+-------------
+Top-level keys (anything else is an error):
+
+``name`` (required)
+    The pack name users type (``nc.load_factors("acme-steel")``); lowercase
+    letters, digits, ``.``, ``_`` and ``-``, starting with a letter or digit.
+    It must equal the entry-point name the pack is registered under.
+``title``, ``version``, ``license`` (required)
+    Non-empty strings.  ``version`` is the edition of the *data* (e.g.
+    ``"2025.1"``); the distribution has its own version.
+``api`` (required)
+    The pack-format version the pack is written for, an integer.  This
+    release reads ``api = 1``.
+``description`` (optional)
+    One or two sentences.
+``[sources.<id>]``
+    ``publisher``, ``document``, ``year`` (integer), optional ``url`` and
+    ``note``.  The ``source`` column of ``factors.csv`` refers to these ids.
+``[regions]``
+    ``CODE = { name = "...", parent = "..." }`` (both optional).  Every
+    region a factor row uses must be declared here, except ``World``.  A
+    region without a parent falls back to ``World``.
+``[metadata]``
+    Free-form tables (e.g. ``[metadata.pledges.<id>]``), exposed read-only as
+    :attr:`FactorPack.metadata` and :attr:`FactorPack.pledges`.
+
+``factors.csv`` and ``properties.csv`` follow the long format documented in
+:meth:`neutralcore.FactorSet.read_csv`.
+
+Errors
+------
+Every problem in a pack's files is a :class:`~neutralcore.PackFormatError`
+naming the file, the line and the column, and (once the registry has
+attached them) the pack and the distribution it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import attrs
+
+from .errors import NeutralcoreError, PackFormatError, SchemaError
+
+try:  # Python >= 3.11
+    import tomllib as _toml
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as _toml  # type: ignore[no-redef]
+
+__all__ = ["FactorPack", "Coverage", "SUPPORTED_API", "NAME_RE", "read_coverage", "find_pack_toml"]
+
+#: Pack-format versions this release can read.
+SUPPORTED_API: tuple[int, ...] = (1,)
+#: What a pack (and entry-point) name may look like.
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+PACK_FILE = "pack.toml"
+FACTORS_FILE = "factors.csv"
+PROPERTIES_FILE = "properties.csv"
+
+_REQUIRED = ("name", "title", "version", "api", "license")
+_OPTIONAL = ("description", "sources", "regions", "metadata")
+_SOURCE_KEYS = ("publisher", "document", "year", "url", "note")
+
+_load_lock = threading.RLock()
+
+
+# -- read-only views -----------------------------------------------------------
+
+
+def _frozen(value: Any) -> Any:
+    """Deep read-only copy of parsed TOML (tables become mappingproxies, arrays tuples)."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+# -- locating errors in pack.toml ------------------------------------------------
+
+
+def _line_of(text: str, table: str | None, key: str | None) -> int | None:
+    """Best-effort 1-based line of ``key`` inside ``[table]`` (or of the table header)."""
+    lines = text.splitlines()
+    start = 0
+    if table:
+        header = re.compile(r"^\s*\[\s*" + re.escape(table).replace(r"\.", r"\s*\.\s*") + r"\s*\]\s*(#.*)?$")
+        for i, line in enumerate(lines):
+            if header.match(line):
+                start = i
+                if key is None:
+                    return i + 1
+                break
+        else:
+            return None
+    if key is None:
+        return None
+    pattern = re.compile(r"^\s*(\"?)" + re.escape(key) + r"\1\s*=")
+    for i in range(start if not table else start + 1, len(lines)):
+        if table and re.match(r"^\s*\[", lines[i]):
+            break
+        if not table and re.match(r"^\s*\[", lines[i]):
+            break
+        if pattern.match(lines[i]):
+            return i + 1
+    return None
+
+
+class _TomlContext:
+    """Builds :class:`PackFormatError` for one ``pack.toml``."""
+
+    def __init__(self, file: str, text: str, name: str | None = None) -> None:
+        self.file, self.text, self.name = file, text, name
+
+    def error(self, message: str, *, table: str | None = None, key: str | None = None) -> PackFormatError:
+        line = _line_of(self.text, table, key)
+        column = ".".join(p for p in (table, key) if p) or None
+        where = f"{self.file}" + (f", line {line}" if line else "") + (f", key {column!r}" if column else "")
+        return PackFormatError(
+            f"{where}: {message}", file=self.file, line=line, column=column, plugin=self.name, kind="factors",
+            dist=None, version=None,
+        )
+
+
+def _parse_toml(file: str, text: str) -> dict[str, Any]:
+    try:
+        return _toml.loads(text)
+    except _toml.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"line (\d+), column (\d+)", msg)
+        line = int(m.group(1)) if m else None
+        col = m.group(2) if m else None
+        raise PackFormatError(
+            f"{file}" + (f", line {line}" if line else "") + f": not valid TOML: {msg}",
+            file=file, line=line, column=col, plugin=None, kind="factors", dist=None, version=None,
+        ) from None
+
+
+def _check_str(ctx: _TomlContext, data: Mapping[str, Any], key: str, *, table: str | None = None,
+               required: bool = True) -> str | None:
+    if key not in data:
+        if required:
+            raise ctx.error(f"missing required key {key!r}", table=table)
+        return None
+    value = data[key]
+    if not isinstance(value, str) or not value.strip():
+        raise ctx.error(f"{key!r} must be a non-empty string, got {value!r}", table=table, key=key)
+    return value.strip()
+
+
+def _parse_sources(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
+    from .factor import Source
+
+    if not isinstance(raw, Mapping):
+        raise ctx.error("'sources' must be a table of [sources.<id>] tables", key="sources")
+    out = {}
+    for sid, spec in raw.items():
+        table = f"sources.{sid}"
+        if not isinstance(spec, Mapping):
+            raise ctx.error(f"source {sid!r} must be a table with publisher, document and year", table=table)
+        unknown = sorted(set(spec) - set(_SOURCE_KEYS))
+        if unknown:
+            raise ctx.error(f"unknown key(s) {unknown} in source {sid!r}; allowed: {list(_SOURCE_KEYS)}",
+                            table=table, key=unknown[0])
+        publisher = _check_str(ctx, spec, "publisher", table=table)
+        document = _check_str(ctx, spec, "document", table=table)
+        if "year" not in spec:
+            raise ctx.error(f"source {sid!r} has no 'year'", table=table)
+        year = spec["year"]
+        if isinstance(year, bool) or not isinstance(year, int) or not 1800 <= year <= 2300:
+            raise ctx.error(f"'year' must be a whole year (e.g. 2024), got {year!r}", table=table, key="year")
+        url = _check_str(ctx, spec, "url", table=table, required=False)
+        note = _check_str(ctx, spec, "note", table=table, required=False)
+        out[sid] = Source(publisher, document, year, url, note)
+    return MappingProxyType(out)
+
+
+def _parse_regions(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
+    from ._validators import REGION_RE
+    from .factor import _region_map
+
+    if not isinstance(raw, Mapping):
+        raise ctx.error("'regions' must be a table: CODE = { name = \"...\", parent = \"...\" }", key="regions")
+    out = {}
+    for code, spec in raw.items():
+        if not REGION_RE.match(code):
+            raise ctx.error(f"region code {code!r} is not a region code (e.g. 'VN', 'CN-JS')", table="regions", key=code)
+        if not isinstance(spec, Mapping):
+            raise ctx.error(f"region {code!r} must be an inline table {{ name = ..., parent = ... }}",
+                            table="regions", key=code)
+        unknown = sorted(set(spec) - {"name", "parent"})
+        if unknown:
+            raise ctx.error(f"region {code!r} has unknown key(s) {unknown}; allowed: ['name', 'parent']",
+                            table="regions", key=code)
+        for field in ("name", "parent"):
+            if field in spec and (not isinstance(spec[field], str) or not spec[field].strip()):
+                raise ctx.error(f"region {code!r}: {field!r} must be a non-empty string", table="regions", key=code)
+        if "parent" in spec and not REGION_RE.match(spec["parent"].strip()):
+            raise ctx.error(f"region {code!r}: parent {spec['parent']!r} is not a region code",
+                            table="regions", key=code)
+        out[code] = MappingProxyType({"name": spec.get("name"), "parent": spec.get("parent")})
+    try:
+        _region_map(out)  # rejects loops in the fallback chains
+    except NeutralcoreError as exc:
+        raise ctx.error(str(exc), key="regions") from None
+    return MappingProxyType(out)
+
+
+# -- coverage (cheap, no validation) ---------------------------------------------
+
+
+@attrs.frozen
+class Coverage:
+    """What a pack covers, read cheaply from its ``factors.csv`` (sorted, distinct values)."""
+
+    activities: tuple[str, ...]
+    regions: tuple[str, ...]
+    years: tuple[int, ...]
+    rows: int
+
+    @property
+    def year_span(self) -> str:
+        """``"2014-2023"``, ``"2006"`` or ``""``."""
+        if not self.years:
+            return ""
+        lo, hi = self.years[0], self.years[-1]
+        return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def read_coverage(factors_file: Any) -> Coverage:
+    """Scan a ``factors.csv`` for its activities, regions and years, without validating it.
+
+    This is what :func:`neutralcore.list_packs` shows; :meth:`FactorPack.load`
+    is the strict reader.  Raises :class:`PackFormatError` only if the file
+    cannot be read as CSV with ``activity``, ``region`` and ``year`` columns.
+    """
+    name = str(factors_file)
+    try:
+        text = factors_file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackFormatError(f"{name}: cannot read: {exc}", file=name, line=None, column=None) from None
+    acts: set[str] = set()
+    regs: set[str] = set()
+    years: set[int] = set()
+    rows = 0
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        for missing in ("activity", "region", "year"):
+            if missing not in (reader.fieldnames or ()):
+                raise PackFormatError(f"{name}, line 1: no {missing!r} column", file=name, line=1, column=missing)
+        for row in reader:
+            rows += 1
+            acts.add((row.get("activity") or "").strip())
+            regs.add((row.get("region") or "").strip())
+            try:
+                years.add(int(float(row.get("year") or "")))
+            except ValueError:
+                pass
+    except csv.Error as exc:
+        raise PackFormatError(f"{name}: malformed CSV: {exc}", file=name, line=None, column=None) from None
+    acts.discard("")
+    regs.discard("")
+    return Coverage(tuple(sorted(acts)), tuple(sorted(regs)), tuple(sorted(years)), rows)
+
+
+def find_pack_toml(directory: Any, name: str | None = None) -> Any:
+    """Find a pack's ``pack.toml`` under a package directory, by the layout convention.
+
+    Looks at ``<dir>/data/pack.toml``, ``<dir>/pack.toml``, then one and two
+    levels further down; with *name*, a file whose ``name`` key equals it is
+    preferred.  Returns a traversable or ``None``.  Nothing is imported.
+    """
+    root = directory
+    candidates = []
+    for rel in (("data", PACK_FILE), (PACK_FILE,)):
+        cand = root.joinpath(*rel)
+        if cand.is_file():
+            candidates.append(cand)
+    if name is not None or not candidates:
+        try:
+            for sub in sorted(root.iterdir(), key=lambda p: p.name):
+                if not sub.is_dir() or sub.name.startswith((".", "__")):
+                    continue
+                for cand in (sub / PACK_FILE, *(s / PACK_FILE for s in sorted(sub.iterdir(), key=lambda p: p.name)
+                                                if s.is_dir() and not s.name.startswith((".", "__")))):
+                    if cand.is_file() and cand not in candidates:
+                        candidates.append(cand)
+        except OSError:
+            pass
+    if not candidates:
+        return None
+    if name is not None:
+        for cand in candidates:
+            try:
+                if _toml.loads(cand.read_text(encoding="utf-8")).get("name") == name:
+                    return cand
+            except Exception:  # noqa: BLE001 - a broken file is reported when loaded, not here
+                continue
+    return candidates[0]
+
+
+# -- the pack ---------------------------------------------------------------------
+
+
+def _as_traversable(directory: Any) -> Any:
+    if isinstance(directory, (str, Path)):
+        return Path(directory)
+    if hasattr(directory, "joinpath") and hasattr(directory, "read_text"):
+        return directory
+    raise TypeError(f"a pack directory must be a path or an importlib.resources traversable, got {type(directory).__name__}")
+
+
+@attrs.frozen(repr=False)
+class FactorPack:
+    """A factor pack: metadata from ``pack.toml`` plus where its data files are.
+
+    Build one with :meth:`from_directory`; call :meth:`load` for its
+    :class:`~neutralcore.FactorSet` (read and validated once, then cached).
+    ``dist`` and ``dist_version`` name the distribution the pack was
+    installed with; the registry fills them in (``None`` for a pack built by
+    hand or registered at run time).
+
+    Examples
+    --------
+    >>> from importlib.resources import files
+    >>> pack = FactorPack.from_directory(files("neutralcore.plugins.vietnam") / "data")
+    >>> pack.name, pack.api
+    ('vietnam', 1)
+    >>> float(pack.load().get("electricity.grid", "VN", 2023).gases["CO2"])
+    0.6592
+    """
+
+    name: str
+    title: str
+    version: str
+    api: int
+    license: str
+    description: str
+    sources: Mapping[str, Any] = attrs.field(eq=False)
+    regions: Mapping[str, Mapping[str, str | None]] = attrs.field(eq=False)
+    metadata: Mapping[str, Any] = attrs.field(eq=False)
+    files: Any = attrs.field(eq=False)
+    dist: str | None = attrs.field(default=None, kw_only=True)
+    dist_version: str | None = attrs.field(default=None, kw_only=True)
+    _cache: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
+
+    # -- construction ---------------------------------------------------------------
+
+    @classmethod
+    def from_directory(cls, directory: Any) -> "FactorPack":
+        """Read ``pack.toml`` in *directory* (a path or a resources traversable), strictly.
+
+        The CSV files are not read until :meth:`load`.  Raises
+        :class:`~neutralcore.PackFormatError` naming the file, line and key.
+        """
+        root = _as_traversable(directory)
+        toml_file = root / PACK_FILE
+        fname = str(toml_file)
+        if not toml_file.is_file():
+            raise PackFormatError(f"{fname}: no {PACK_FILE} in the pack directory {root}", file=fname, line=None,
+                                  column=None, kind="factors")
+        try:
+            text = toml_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PackFormatError(f"{fname}: cannot read: {exc}", file=fname, line=None, column=None,
+                                  kind="factors") from None
+        data = _parse_toml(fname, text)
+        raw_name = data.get("name")
+        ctx = _TomlContext(fname, text, raw_name if isinstance(raw_name, str) else None)
+        unknown = sorted(set(data) - set(_REQUIRED) - set(_OPTIONAL))
+        if unknown:
+            raise ctx.error(f"unknown top-level key(s) {unknown}; allowed: {list(_REQUIRED + _OPTIONAL)} "
+                            "(put anything else under [metadata])", key=unknown[0])
+        name = _check_str(ctx, data, "name")
+        assert name is not None
+        if not NAME_RE.match(name):
+            raise ctx.error(f"pack name {name!r} must match {NAME_RE.pattern} (lowercase, e.g. 'acme-steel')", key="name")
+        title = _check_str(ctx, data, "title")
+        version = _check_str(ctx, data, "version")
+        license_ = _check_str(ctx, data, "license")
+        description = _check_str(ctx, data, "description", required=False) or ""
+        if "api" not in data:
+            raise ctx.error(f"missing required key 'api' (the pack-format version; this release reads {list(SUPPORTED_API)})")
+        api = data["api"]
+        if isinstance(api, bool) or not isinstance(api, int):
+            raise ctx.error(f"'api' must be an integer, got {api!r}", key="api")
+        if api not in SUPPORTED_API:
+            raise ctx.error(f"pack format api = {api} is not supported by this neutralcore (reads {list(SUPPORTED_API)}); "
+                            "upgrade neutralcore or use a pack edition written for it", key="api")
+        sources = _parse_sources(ctx, data.get("sources", {}))
+        regions = _parse_regions(ctx, data.get("regions", {}))
+        metadata = data.get("metadata", {})
+        if not isinstance(metadata, Mapping):
+            raise ctx.error("'metadata' must be a table", key="metadata")
+        if not (root / FACTORS_FILE).is_file():
+            raise PackFormatError(f"{root / FACTORS_FILE}: the pack {name!r} has no {FACTORS_FILE}",
+                                  file=str(root / FACTORS_FILE), line=None, column=None, plugin=name, kind="factors")
+        return cls(
+            name=name, title=title or "", version=version or "", api=api, license=license_ or "",
+            description=description, sources=sources, regions=regions, metadata=_frozen(metadata), files=root,
+        )
+
+    # -- files and metadata -----------------------------------------------------------
+
+    @property
+    def pack_file(self) -> Any:
+        return self.files / PACK_FILE
+
+    @property
+    def factors_file(self) -> Any:
+        return self.files / FACTORS_FILE
+
+    @property
+    def properties_file(self) -> Any:
+        """``properties.csv``, or ``None`` when the pack has none."""
+        f = self.files / PROPERTIES_FILE
+        return f if f.is_file() else None
+
+    @property
+    def pledges(self) -> Mapping[str, Any]:
+        """``[metadata.pledges.<id>]`` tables, read-only (empty if none)."""
+        return self.metadata.get("pledges", MappingProxyType({}))
+
+    def coverage(self) -> Coverage:
+        """Activities, regions and years of ``factors.csv``, from a cheap scan (see :func:`read_coverage`)."""
+        return self._wrap(lambda: read_coverage(self.factors_file))
+
+    def describe_origin(self) -> str:
+        """``"pack 'x' from distribution d 1.0"`` (for messages)."""
+        if self.dist:
+            return f"pack {self.name!r} from distribution {self.dist} {self.dist_version or ''}".rstrip()
+        return f"pack {self.name!r}"
+
+    # -- data -----------------------------------------------------------------------------
+
+    def load(self) -> Any:
+        """Read and validate the pack's factors once; return the cached :class:`~neutralcore.FactorSet`.
+
+        Every factor records ``pack = self.name``.  A malformed file raises
+        :class:`~neutralcore.PackFormatError` with ``.file``, ``.line``,
+        ``.column``, ``.plugin`` and ``.dist``; nothing is cached then, so a
+        fixed file can be loaded again.
+        """
+        fs = self._cache.get("factors")
+        if fs is None:
+            with _load_lock:
+                fs = self._cache.get("factors")
+                if fs is None:
+                    fs = self._wrap(self._read)
+                    self._cache["factors"] = fs
+        return fs
+
+    def _read(self) -> Any:
+        from .factor import FactorSet
+
+        regions = {code: dict(spec) for code, spec in self.regions.items()}
+        return FactorSet.read_csv(
+            self.factors_file, sources=self.sources, regions=regions, properties=self.properties_file, pack=self.name
+        )
+
+    def _wrap(self, fn: Any) -> Any:
+        try:
+            return fn()
+        except PackFormatError as exc:
+            raise self.format_error(exc.message, file=getattr(exc, "file", None), line=getattr(exc, "line", None),
+                                    column=getattr(exc, "column", None)) from exc
+        except SchemaError as exc:
+            raise self.format_error(exc.message, file=exc.source, line=getattr(exc, "line", None),
+                                    column=exc.column) from exc
+        except NeutralcoreError as exc:
+            raise self.format_error(str(exc), file=str(self.factors_file), line=None, column=None) from exc
+
+    def format_error(self, message: str, *, file: Any, line: int | None, column: str | None) -> PackFormatError:
+        """A :class:`PackFormatError` about this pack (used by the reader and by ``neutralcore.testing``)."""
+        where = "" if (file and str(file) in message) else (f"{file}: " if file else "")
+        if line and f"line {line}" not in message:
+            where += f"line {line}: "
+        return PackFormatError(
+            f"{self.describe_origin()}: {where}{message}", file=None if file is None else str(file), line=line,
+            column=column, plugin=self.name, kind="factors", dist=self.dist, version=self.dist_version,
+        )
+
+    def __repr__(self) -> str:
+        origin = f", dist={self.dist!r}" if self.dist else ""
+        return f"FactorPack(name={self.name!r}, version={self.version!r}, api={self.api}{origin}, files={str(self.files)!r})"
