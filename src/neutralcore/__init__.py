@@ -54,6 +54,8 @@ from .errors import (
 from .factor import Factor, FactorSet, FuelProperty, Source
 from .gwp import DEFAULT_GWP, GWP_SETS
 from .inventory import Inventory
+from .packs import FactorPack
+from .registry import PluginSpec, list_packs, load_factors
 
 try:
     __version__ = _version("neutralcore")
@@ -72,6 +74,11 @@ __all__ = [
     "Matches",
     "DEFAULT_GWP",
     "GWP_SETS",
+    # factor packs and plugins
+    "FactorPack",
+    "PluginSpec",
+    "list_packs",
+    "load_factors",
     # errors and warnings
     "NeutralcoreError",
     "InputError",
