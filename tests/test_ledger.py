@@ -1,0 +1,516 @@
+"""Tests for neutralcore.ledger: retirement, double-use refusal, atomicity, corruption, concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+import neutralcore.offsets
+from neutralcore.errors import (
+    AlreadyRetiredError,
+    DuplicateSerialError,
+    InputError,
+    InvalidRetirementError,
+    LedgerCorruptError,
+    LedgerError,
+    SerialFormatError,
+    UnknownCreditError,
+)
+from neutralcore.ledger import OffsetLedger, Retirement
+from neutralcore.offsets import Offset, Period
+
+SRC = str(Path(neutralcore.offsets.__file__).resolve().parents[1])
+VCU_13 = "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
+Y2024 = Period.year(2024)
+
+
+def block(start: int = 1, end: int = 100, project: str = "1060", **kw) -> Offset:
+    fields = dict(
+        programme="Verra VCS",
+        project_id=project,
+        country="US",
+        kind="avoidance",
+        vintage=Period.year(2023),
+        serial_start=start,
+        serial_end=end,
+        issuance_date=dt.date(2024, 3, 1),
+    )
+    fields.update(kw)
+    return Offset(**fields)
+
+
+def snapshot(ledger: OffsetLedger) -> tuple:
+    """Everything observable about a ledger's state."""
+    return ledger.holdings(), ledger.retirements(), len(ledger.history())
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "credits.ledger"
+
+
+@pytest.fixture
+def ledger(path: Path):
+    with OffsetLedger(path) as led:
+        yield led
+
+
+# -- holding and retiring --------------------------------------------------------
+
+
+def test_partial_retirement_splits_block(ledger):
+    """Retiring the middle of a block leaves two held pieces and one retired piece."""
+    ledger.add(Offset.from_serial(VCU_13, kind="avoidance", issuance_date="2020-06-01"))
+    whole = ledger.holdings()[0]
+    r = ledger.retire(
+        whole.slice(115597400, 115597499), subject="Acme Ltd", period=Y2024, retired_on="2025-03-01", reason="2024 claim"
+    )
+    assert isinstance(r, Retirement)
+    assert (r.quantity, r.subject, r.beneficiary, r.retired_on) == (100, "Acme Ltd", "Acme Ltd", dt.date(2025, 3, 1))
+    assert r.offset.retirement_date == dt.date(2025, 3, 1) and r.offset.beneficiary == "Acme Ltd"
+    assert r.offset.serial == "9660-115597400-115597499-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
+    held = ledger.holdings()
+    assert [(o.serial_start, o.serial_end) for o in held] == [(115597313, 115597399), (115597500, 115618057)]
+    assert ledger.held_quantity() + ledger.retired_quantity() == 20745
+    assert ledger.retired_quantity("Acme Ltd", Y2024) == 100
+    assert ledger.retired_quantity("Other", Y2024) == 0
+
+
+def test_retire_first_quantity_and_by_serial_string(ledger):
+    """quantity= retires the first N credits; a serial string names a held range."""
+    ledger.add(Offset.from_serial(VCU_13, kind="avoidance"))
+    r1 = ledger.retire(VCU_13, quantity=8000, subject="Acme", period=Y2024, retired_on="2025-03-01")
+    assert (r1.offset.serial_start, r1.offset.serial_end) == (115597313, 115605312)
+    rest = "9660-115605313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
+    r2 = ledger.retire(rest, subject="Acme", period=Y2024, retired_on="2025-03-02", beneficiary="Acme plc")
+    assert r2.quantity == 12745 and r2.beneficiary == "Acme plc"
+    assert ledger.holdings() == ()
+
+
+def test_retiring_twice_names_both_uses(ledger):
+    """A serial retired twice is refused, naming the earlier retirement and the new request."""
+    b = ledger.add(block(1, 100))
+    ledger.retire(b.slice(1, 50), subject="Acme Ltd", period=Y2024, retired_on="2025-03-01")
+    before = snapshot(ledger)
+    with pytest.raises(AlreadyRetiredError) as info:
+        ledger.retire(b.slice(40, 60), subject="Other Co", period=Period.year(2025), retired_on="2026-01-01")
+    msg = str(info.value)
+    assert "Acme Ltd" in msg and "2025-03-01" in msg  # the first use
+    assert "Other Co" in msg and "40-60" in msg  # the second
+    assert info.value.subject == "Acme Ltd" and info.value.retired_on == dt.date(2025, 3, 1)
+    assert snapshot(ledger) == before
+
+
+def test_same_block_cannot_be_retired_twice(ledger):
+    """Retiring exactly the same retired block again is refused."""
+    b = ledger.add(block(1, 100))
+    ledger.retire(b, subject="Acme", period=Y2024, retired_on="2025-01-01")
+    with pytest.raises(AlreadyRetiredError):
+        ledger.retire(b, subject="Acme", period=Y2024, retired_on="2025-01-01")
+    assert ledger.retired_quantity() == 100
+
+
+def test_adding_overlap_names_both(ledger):
+    """An overlapping range in the same programme and project is refused, naming both blocks."""
+    ledger.add(block(1, 100))
+    before = snapshot(ledger)
+    with pytest.raises(DuplicateSerialError) as info:
+        ledger.add(block(100, 150))
+    assert "1-100" in str(info.value) and "100-150" in str(info.value)
+    assert snapshot(ledger) == before
+    ledger.add(block(1, 100, project="2000"))  # same range, other project: fine
+    ledger.add(block(1, 100, programme="CDM"))  # other programme: fine
+
+
+def test_overlap_with_retired_block_is_refused(ledger):
+    """Re-adding serials already retired is refused and names the retirement."""
+    b = ledger.add(block(1, 100))
+    ledger.retire(b, subject="Acme", period=Y2024, retired_on="2025-01-01")
+    with pytest.raises(DuplicateSerialError, match="retired on 2025-01-01 for subject 'Acme'"):
+        ledger.add(block(50, 60))
+
+
+def test_add_many_is_all_or_nothing(ledger):
+    """A batch with an internal overlap adds nothing."""
+    before = snapshot(ledger)
+    with pytest.raises(DuplicateSerialError, match="same call"):
+        ledger.add_many([block(1, 10), block(20, 30), block(5, 6)])
+    assert snapshot(ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda L, b: L.retire(block(500, 600), subject="A", period=Y2024, retired_on="2025-01-01"), UnknownCreditError),
+        (lambda L, b: L.retire(block(90, 110), subject="A", period=Y2024, retired_on="2025-01-01"), UnknownCreditError),
+        (lambda L, b: L.retire(block(1, 100, project="9"), subject="A", period=Y2024, retired_on="2025-01-01"), UnknownCreditError),
+        (lambda L, b: L.retire(b, subject="A", period=Y2024, retired_on="2024-02-01"), InvalidRetirementError),
+        (lambda L, b: L.retire(b, quantity=0, subject="A", period=Y2024, retired_on="2025-01-01"), InvalidRetirementError),
+        (lambda L, b: L.retire(b, quantity=101, subject="A", period=Y2024, retired_on="2025-01-01"), InvalidRetirementError),
+        (lambda L, b: L.retire(b, subject="  ", period=Y2024, retired_on="2025-01-01"), InputError),
+        (lambda L, b: L.retire(b, subject="A", period=2024, retired_on="2025-01-01"), InputError),
+        (lambda L, b: L.retire(b, subject="A", period=Y2024, retired_on="01/01/2025"), InputError),
+        (lambda L, b: L.retire("not-a-serial", subject="A", period=Y2024, retired_on="2025-01-01"), SerialFormatError),
+        (lambda L, b: L.add(block(200, 300, retirement_date="2025-01-01")), InvalidRetirementError),
+        (lambda L, b: L.add("1-100"), InputError),
+    ],
+    ids=[
+        "unknown-range",
+        "spans-beyond-block",
+        "other-project",
+        "retired-before-issuance",
+        "quantity-zero",
+        "quantity-too-big",
+        "empty-subject",
+        "period-not-Period",
+        "bad-date",
+        "malformed-serial",
+        "add-already-retired",
+        "add-not-offset",
+    ],
+)
+def test_bad_requests_leave_ledger_unchanged(ledger, path, call, error):
+    """Every refused request raises a typed error and changes nothing, in memory or on disk."""
+    b = ledger.add(block(1, 100))
+    before, digest = snapshot(ledger), file_hash(path)
+    with pytest.raises(error):
+        call(ledger, b)
+    assert snapshot(ledger) == before
+    assert file_hash(path) == digest
+
+
+def test_serial_string_must_match_held_block(ledger):
+    """A serial string whose range matches but other fields differ is refused."""
+    ledger.add(Offset.from_serial(VCU_13, kind="avoidance"))
+    other_batch = "9661" + VCU_13[4:]
+    with pytest.raises(UnknownCreditError, match="other fields"):
+        ledger.retire(other_batch, subject="A", period=Y2024, retired_on="2025-01-01")
+
+
+# -- persistence -------------------------------------------------------------------
+
+
+def test_reload_gives_same_state(path):
+    """A reopened ledger has the same holdings, retirements and history."""
+    with OffsetLedger(path) as led:
+        b = led.add(Offset.from_serial(VCU_13, kind="avoidance", methodology="VM0007"))
+        led.retire(b, quantity=10, subject="Acme", period=Y2024, retired_on="2025-02-01", reason="claim 2024")
+        state = snapshot(led)
+    with OffsetLedger(path, create=False) as again:
+        assert snapshot(again) == state
+        ops = [e["op"] for e in again.history()]
+        assert ops == ["create", "add", "retire"]
+        assert again.retirements()[0].reason == "claim 2024"
+
+
+def test_missing_file_without_create(tmp_path):
+    """create=False refuses to start a new ledger."""
+    with pytest.raises(LedgerError, match="no ledger file"):
+        OffsetLedger(tmp_path / "absent.ledger", create=False)
+    assert not (tmp_path / "absent.ledger").exists()
+
+
+def test_memory_ledger():
+    """':memory:' gives a working, unpersisted ledger."""
+    with OffsetLedger(":memory:") as led:
+        led.add(block())
+        assert led.held_quantity() == 100
+
+
+# -- corruption --------------------------------------------------------------------
+
+
+def _tamper_sql(path: Path, sql: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: _tamper_sql(p, "UPDATE blocks SET serial_end = serial_end + 1"),
+        lambda p: _tamper_sql(p, "DELETE FROM blocks WHERE status = 'retired'"),
+        lambda p: _tamper_sql(p, "UPDATE blocks SET data = replace(data, 'Acme', 'Evil')"),
+        lambda p: _tamper_sql(p, "DELETE FROM events WHERE op = 'retire'"),
+        lambda p: _tamper_sql(p, "PRAGMA application_id = 0"),
+        lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
+        lambda p: p.write_bytes(b"\x00" * 100 + p.read_bytes()[100:]),
+        lambda p: p.write_bytes(b""),
+        lambda p: p.write_text('{"blocks": []}'),
+    ],
+    ids=[
+        "edited-range",
+        "deleted-retirement",
+        "edited-json",
+        "deleted-event",
+        "foreign-app-id",
+        "truncated",
+        "header-zeroed",
+        "emptied",
+        "not-sqlite",
+    ],
+)
+def test_corruption_is_detected(path, damage):
+    """A damaged or foreign file raises LedgerCorruptError on load and is left as it is."""
+    with OffsetLedger(path) as led:
+        b = led.add(block(1, 100))
+        led.retire(b.slice(1, 10), subject="Acme", period=Y2024, retired_on="2025-01-01")
+    damage(path)
+    digest = file_hash(path)
+    with pytest.raises(LedgerCorruptError):
+        OffsetLedger(path)
+    assert file_hash(path) == digest
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    """An ordinary SQLite file is not silently taken for a ledger."""
+    p = tmp_path / "other.db"
+    _tamper_sql(p, "CREATE TABLE t (x)")
+    with pytest.raises(LedgerCorruptError, match="not a neutralcore ledger"):
+        OffsetLedger(p)
+
+
+def test_tampering_while_open_is_detected_on_next_operation(ledger, path):
+    """Every transaction re-checks the digest."""
+    ledger.add(block(1, 100))
+    _tamper_sql(path, "UPDATE blocks SET serial_end = 200")
+    with pytest.raises(LedgerCorruptError):
+        ledger.retire(block(1, 10), subject="A", period=Y2024, retired_on="2025-01-01")
+    with pytest.raises(LedgerCorruptError):
+        ledger.holdings()
+
+
+# -- atomicity -----------------------------------------------------------------------
+
+
+def test_error_mid_operation_rolls_back(ledger, path, monkeypatch):
+    """An exception after the rows are written but before COMMIT leaves the ledger as it was."""
+    b = ledger.add(block(1, 100))
+    before, digest = snapshot(ledger), file_hash(path)
+
+    def boom(self):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(OffsetLedger, "_store_digest", boom)
+    with pytest.raises(RuntimeError):
+        ledger.retire(b.slice(1, 50), subject="A", period=Y2024, retired_on="2025-01-01")
+    monkeypatch.undo()
+    assert snapshot(ledger) == before
+    assert file_hash(path) == digest
+    ledger.retire(b.slice(1, 50), subject="A", period=Y2024, retired_on="2025-01-01")  # and it still works
+
+
+def _run(script: str, *args: str, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
+
+
+CRASH = """
+import os, sys
+from neutralcore.ledger import OffsetLedger
+from neutralcore.offsets import Period
+original = OffsetLedger._store_digest
+def crash(self):
+    original(self)          # every row and the new digest are written ...
+    os._exit(7)             # ... and the process dies before COMMIT
+OffsetLedger._store_digest = crash
+led = OffsetLedger(sys.argv[1])
+led.retire(led.holdings()[0], quantity=10, subject="Acme", period=Period.year(2024), retired_on="2025-01-01")
+"""
+
+
+def test_crash_mid_operation_leaves_file_as_it_was(path):
+    """A process killed inside a retirement leaves the previous, valid ledger."""
+    with OffsetLedger(path) as led:
+        led.add(block(1, 100))
+        before = snapshot(led)
+    proc = _run(CRASH, str(path))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 7, err
+    with OffsetLedger(path) as again:  # the hot journal is rolled back on open
+        assert snapshot(again) == before
+        again.verify()
+
+
+RACER = """
+import json, os, sys, time
+from neutralcore.errors import AlreadyRetiredError
+from neutralcore.ledger import OffsetLedger
+from neutralcore.offsets import Period
+path, go, name = sys.argv[1:4]
+led = OffsetLedger(path)
+target = led.holdings()[0]             # every racer sees the block as held
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.001)
+try:
+    r = led.retire(target, subject=name, period=Period.year(2024), retired_on="2025-01-01")
+    print(json.dumps({"retired": r.quantity, "by": name}), flush=True)
+except AlreadyRetiredError as exc:
+    print(json.dumps({"refused": str(exc), "by": name}), flush=True)
+led.close()
+"""
+
+
+def test_concurrent_processes_cannot_both_retire(path, tmp_path):
+    """Three processes race to retire the same block: exactly one wins, the others are refused."""
+    with OffsetLedger(path) as led:
+        led.add(block(1, 1000))
+    go = tmp_path / "go"
+    procs = [_run(RACER, str(path), str(go), f"racer-{i}") for i in range(3)]
+    for p in procs:
+        assert p.stdout is not None
+        assert p.stdout.readline().strip() == "ready", p.stderr.read() if p.stderr else ""
+    go.touch()
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    winners = [r for r in results if "retired" in r]
+    assert len(winners) == 1 and winners[0]["retired"] == 1000
+    assert all("already used" in r["refused"] for r in results if "refused" in r)
+    with OffsetLedger(path) as led:
+        assert led.retired_quantity() == 1000
+        assert [r.subject for r in led.retirements()] == [winners[0]["by"]]
+
+
+# -- the invariant, under any sequence of operations -----------------------------------
+
+PROJECTS = ("1", "2")
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """Model: a list of (project, start, end, subject-or-None) blocks, checked against the ledger."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = tempfile.mkdtemp(prefix="nc-ledger-")
+        self.path = os.path.join(self.dir, "l.ledger")
+        self.ledger = OffsetLedger(self.path)
+        self.blocks: list[tuple[str, int, int, str | None]] = []
+
+    def teardown(self) -> None:
+        self.ledger.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _serials(self, project: str, retired: bool | None = None) -> set[int]:
+        return {
+            s
+            for p, a, b, who in self.blocks
+            if p == project and (retired is None or (who is not None) == retired)
+            for s in range(a, b + 1)
+        }
+
+    @rule(project=st.sampled_from(PROJECTS), start=st.integers(0, 60), length=st.integers(1, 15))
+    def add(self, project: str, start: int, length: int) -> None:
+        end = start + length - 1
+        if set(range(start, end + 1)) & self._serials(project):
+            with pytest.raises(DuplicateSerialError):
+                self.ledger.add(block(start, end, project=project))
+        else:
+            self.ledger.add(block(start, end, project=project))
+            self.blocks.append((project, start, end, None))
+
+    @rule(
+        project=st.sampled_from(PROJECTS),
+        start=st.integers(0, 70),
+        length=st.integers(1, 20),
+        subject=st.sampled_from(("A", "B")),
+    )
+    def retire(self, project: str, start: int, length: int, subject: str) -> None:
+        end = start + length - 1
+        wanted = set(range(start, end + 1))
+        home = [i for i, (p, a, b, who) in enumerate(self.blocks) if p == project and who is None and a <= start and end <= b]
+        request = dict(subject=subject, period=Y2024, retired_on="2025-01-01")
+        if wanted & self._serials(project, retired=True):
+            with pytest.raises(AlreadyRetiredError):
+                self.ledger.retire(block(start, end, project=project), **request)
+        elif not home:
+            with pytest.raises(UnknownCreditError):
+                self.ledger.retire(block(start, end, project=project), **request)
+        else:
+            r = self.ledger.retire(block(start, end, project=project), **request)
+            assert r.quantity == length
+            p, a, b, _ = self.blocks.pop(home[0])
+            if a < start:
+                self.blocks.append((p, a, start - 1, None))
+            if end < b:
+                self.blocks.append((p, end + 1, b, None))
+            self.blocks.append((p, start, end, subject))
+
+    @rule(data=st.data(), subject=st.sampled_from(("A", "B")))
+    def retire_inside_held_block(self, data: st.DataObject, subject: str) -> None:
+        held = [(p, a, b) for p, a, b, who in self.blocks if who is None]
+        if not held:
+            return
+        p, a, b = data.draw(st.sampled_from(held))
+        start = data.draw(st.integers(a, b))
+        end = data.draw(st.integers(start, b))
+        self.retire(p, start, end - start + 1, subject)
+
+    @rule(data=st.data(), subject=st.sampled_from(("A", "B")))
+    def retire_again(self, data: st.DataObject, subject: str) -> None:
+        used = [(p, a, b) for p, a, b, who in self.blocks if who is not None]
+        if not used:
+            return
+        p, a, b = data.draw(st.sampled_from(used))
+        start = data.draw(st.integers(a, b))
+        end = data.draw(st.integers(start, b + 5))
+        self.retire(p, start, end - start + 1, subject)
+
+    @rule()
+    def reload(self) -> None:
+        self.ledger.close()
+        self.ledger = OffsetLedger(self.path, create=False)
+
+    @invariant()
+    def no_serial_retired_twice_and_totals_add_up(self) -> None:
+        retired = self.ledger.retirements()
+        seen: set[tuple[str, int]] = set()
+        for r in retired:
+            serials = {(r.offset.project_id, s) for s in range(r.offset.serial_start, r.offset.serial_end + 1)}
+            assert not serials & seen, "a serial was retired twice"
+            seen |= serials
+        assert self.ledger.retired_quantity() == sum(r.quantity for r in retired) == len(seen)
+        model_retired = sorted((p, a, b, who) for p, a, b, who in self.blocks if who is not None)
+        assert sorted((r.offset.project_id, r.offset.serial_start, r.offset.serial_end, r.subject) for r in retired) == model_retired
+        model_held = sorted((p, a, b) for p, a, b, who in self.blocks if who is None)
+        assert sorted((o.project_id, o.serial_start, o.serial_end) for o in self.ledger.holdings()) == model_held
+
+
+LedgerMachine.TestCase.settings = settings(
+    max_examples=25,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestLedgerInvariant = LedgerMachine.TestCase
