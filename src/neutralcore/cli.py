@@ -1,9 +1,21 @@
 """The ``neutralcore`` command.
 
-``neutralcore report INVENTORY.csv --factors FACTORS [--gwp AR5] [--by scope,site] [--strict]``
-prints the total, the breakdown and every factor fallback.  FACTORS is a
-factor CSV file or installed pack names separated by commas
-(``vietnam,ipcc``; a later pack wins where two cover the same key).
+``neutralcore report INVENTORY.csv [--factors FACTORS] [--gwp AR5] [--by scope,site] [--strict]``
+    prints the total, the breakdown and every factor fallback.  FACTORS is a
+    factor CSV file or installed pack names separated by commas
+    (``vietnam,ipcc``; a later pack wins where two cover the same key); the
+    default is the built-in packs ``vietnam,china,ipcc``.
+``neutralcore packs [--no-load]``
+    lists the installed factor packs (name, data version, distribution,
+    coverage) and whether each one loads.
+``neutralcore factors NAMES [--activity A] [--region R] [--year Y]``
+    shows factors of one or more packs with their sources.
+``neutralcore pack check DIR``
+    validates a factor-pack directory (or an installed pack name) with the
+    same checks as :func:`neutralcore.testing.check_factor_pack`.
+
+Any :class:`~neutralcore.NeutralcoreError` ends the command with exit status
+2 and a one-line message naming the error.
 """
 
 from __future__ import annotations
@@ -55,6 +67,123 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool] = ()) -> str:
+    widths = [max([len(h)] + [len(r[j]) for r in rows]) for j, h in enumerate(header)]
+    right = list(right) + [False] * (len(header) - len(right))
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip()
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+
+
+def _num(value: float) -> str:
+    """A factor value as published: no rounding, no trailing ``.0``."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _cmd_packs(args: argparse.Namespace) -> int:
+    from . import registry
+
+    infos = registry.list_packs()
+    if not infos:
+        print("No factor packs are installed (entry-point group 'neutralcore.factors').")
+        return 0
+    statuses = {}
+    if not args.no_load:
+        statuses = {(st.spec.name, st.spec.dist): st for st in registry.status("factors")}
+    header = ["name", "version", "distribution", "years", "regions", "activities"] + ([] if args.no_load else ["status"])
+    rows, notes = [], []
+    for info in infos:
+        cov = info.coverage
+        dist = f"{info.dist} {info.dist_version or ''}".strip() if info.dist else "(registered at run time)"
+        row = [
+            info.spec.qualified_name if info.conflicts else info.name,
+            info.version or "?",
+            dist,
+            cov.year_span if cov else "?",
+            str(len(cov.regions)) if cov else "?",
+            str(len(cov.activities)) if cov else "?",
+        ]
+        if info.problem:
+            notes.append(f"  {info.spec.qualified_name}: {info.problem}")
+        if info.conflicts:
+            notes.append(f"  {info.name}: provided by {', '.join(info.conflicts)}; use the qualified name")
+        if not args.no_load:
+            st = statuses.get((info.name, info.dist))
+            if st is None or st.ok:
+                row.append("ok")
+            else:
+                row.append(f"ERROR ({type(st.error).__name__})")
+                notes.append(f"  {info.spec.qualified_name}: {type(st.error).__name__}: {st.error}")
+        rows.append(row)
+    print(_text_table(header, rows, right=[False, False, False, False, True, True]))
+    print()
+    for info in infos:
+        if info.title:
+            print(f"{info.name}: {info.title}")
+            if info.description:
+                print(f"  {info.description}")
+    if notes:
+        print()
+        print("Problems:")
+        print("\n".join(notes))
+    broken = [st for st in statuses.values() if not st.ok]
+    return 1 if broken else 0
+
+
+def _cmd_factors(args: argparse.Namespace) -> int:
+    from .registry import load_factors
+
+    fs = load_factors(args.names)
+    sub = fs.where(activity=args.activity, region=args.region, year=args.year)
+    criteria = ", ".join(f"{k} {v}" for k, v in (("activity", args.activity), ("region", args.region), ("year", args.year)) if v is not None)
+    print(f"Factors: {args.names} ({len(sub)} of {len(fs)} factors{'; ' + criteria if criteria else ''})")
+    if not len(sub):
+        print("No factor matches.", file=sys.stderr)
+        return 1
+    factors = list(sub)
+    gases = [g for g in sub.gases if any(g in f.gases for f in factors)]
+    sources: dict = {}
+
+    def ref(source: object) -> str:
+        return f"[{sources.setdefault(source, len(sources) + 1)}]"
+
+    rows = []
+    for f in factors:
+        row = [f.activity, f.region, str(f.year), f.unit] + [_num(f.gases[g]) if g in f.gases else "" for g in gases]
+        row += [
+            f"{_num(f.ncv.value)} {f.ncv.unit} {ref(f.ncv.source)}" if f.ncv else "",
+            f"{_num(f.density.value)} {f.density.unit} {ref(f.density.source)}" if f.density else "",
+            f.pack or "",
+            f.confidence or "",
+            ref(f.source),
+        ]
+        rows.append(row)
+    header = ["activity", "region", "year", "unit"] + gases + ["ncv", "density", "pack", "conf", "source"]
+    right = [False, False, True, False] + [True] * len(gases)
+    if not any(f.ncv or f.density for f in factors):
+        header = header[: -5] + header[-3:]
+        rows = [r[: -5] + r[-3:] for r in rows]
+    print(_text_table(header, rows, right))
+    print()
+    print("Sources:")
+    for source, n in sources.items():
+        print(f"  [{n}] {source}")
+        if getattr(source, "note", None):
+            print(f"      note: {source.note}")
+    return 0
+
+
+def _cmd_pack_check(args: argparse.Namespace) -> int:
+    from .testing import check_factor_pack
+
+    report = check_factor_pack(args.directory)
+    print(f"ok: {report.summary()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neutralcore", description="Carbon accounting: measure, reduce, offset, claim.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -65,6 +194,23 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--by", default="scope", help="dimensions to group by, comma-separated (default: scope)")
     rep.add_argument("--strict", action="store_true", help="fail on any region or year fallback")
     rep.set_defaults(func=_cmd_report)
+
+    packs = sub.add_parser("packs", help="list installed factor packs and check that each loads (exit 1 if one does not)")
+    packs.add_argument("--no-load", action="store_true", help="only read metadata; do not import or validate any pack")
+    packs.set_defaults(func=_cmd_packs)
+
+    fac = sub.add_parser("factors", help="show the factors of installed packs, with their sources")
+    fac.add_argument("names", help="pack name(s), comma-separated (a later pack wins where two cover the same key)")
+    fac.add_argument("--activity", help="activity key or dotted prefix, e.g. electricity.grid or fuel.diesel")
+    fac.add_argument("--region", help="region code, e.g. VN or CN-JS (exact; no fallback)")
+    fac.add_argument("--year", type=int, help="data year (exact; no fallback)")
+    fac.set_defaults(func=_cmd_factors)
+
+    pack = sub.add_parser("pack", help="factor-pack tools for authors")
+    pack_sub = pack.add_subparsers(dest="pack_command", required=True)
+    check = pack_sub.add_parser("check", help="validate a factor-pack directory (the one with pack.toml) or an installed pack")
+    check.add_argument("directory", help="pack directory, or an installed pack name")
+    check.set_defaults(func=_cmd_pack_check)
     return parser
 
 
