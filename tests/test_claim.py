@@ -336,7 +336,7 @@ class FakeEmissions:
 
     def by(self, dim):
         assert dim == "scope"
-        return [{"scope": "scope 1", "co2e_t": 7_000.0}, {"scope": "scope 2", "co2e_t": 5_000.0}]
+        return [{"scope": 1, "co2e_t": 7_000.0}, {"scope": 2, "co2e_t": 5_000.0}]  # as Emissions.by gives them
 
 
 def test_from_emissions_duck_types():

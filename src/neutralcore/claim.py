@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import math
+import numbers
 import re
 import types
 from typing import Any, Iterator, Mapping
@@ -398,7 +399,10 @@ def _tonnes(value: Any) -> float:
 
 
 def _scope_rows(rows: Any) -> dict[str, float]:
-    """``{"scope 1": t, ...}`` from a mapping, row dicts with ``scope``/``co2e_t``, or pairs."""
+    """``{"scope 1": t, ...}`` from a mapping, row dicts with ``scope``/``co2e_t``, or pairs.
+
+    Integer scope labels (``1``, ``2``, ``3``) become ``"scope 1"`` etc.
+    """
     if hasattr(rows, "items"):
         return {str(k): _tonnes(v) for k, v in rows.items()}
     out: dict[str, float] = {}
@@ -413,7 +417,7 @@ def _scope_rows(rows: Any) -> dict[str, float]:
             key = row["scope"]
         else:
             key, value = row
-        name = str(key)
+        name = f"scope {key}" if isinstance(key, numbers.Integral) and not isinstance(key, bool) else str(key)
         out[name] = out.get(name, 0.0) + _tonnes(value)
     return out
 
