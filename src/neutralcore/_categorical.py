@@ -50,9 +50,11 @@ class Categorical:
         table = np.array([pos[c] for c in self.categories], dtype=CODE_DTYPE)
         return table[self.codes] if len(table) else self.codes.copy()
 
-    def compact(self) -> "Categorical":
-        """Drop categories no row uses (keeps first-seen order)."""
-        used = np.bincount(self.codes, minlength=len(self.categories)) > 0
+    def compact(self, counts: np.ndarray | None = None) -> "Categorical":
+        """Drop categories no row uses (keeps their order)."""
+        if counts is None:
+            counts = np.bincount(self.codes, minlength=len(self.categories))
+        used = counts > 0
         if used.all():
             return self
         new_index = np.cumsum(used, dtype=np.int64) - 1
@@ -77,16 +79,22 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
     array or any sequence.
     """
     if isinstance(values, Categorical):
-        return values
+        return values.compact()
     if isinstance(values, tuple) and len(values) == 2 and isinstance(values[0], np.ndarray):
         codes, cats = values
-        codes = np.asarray(codes)
+        codes = np.asarray(codes).reshape(-1)
         if codes.dtype.kind not in "iu":
             raise TypeError("codes of a (codes, categories) pair must be integers")
         cats = tuple(cats)
-        if codes.size and (codes.min() < 0 or codes.max() >= len(cats)):
-            raise ValueError("codes out of range of the categories")
-        return Categorical(_readonly(codes.astype(CODE_DTYPE)), cats)
+        if len(set(cats)) != len(cats):
+            raise ValueError("categories of a (codes, categories) pair must be distinct")
+        if codes.dtype.kind == "i" and codes.size and int(codes.min()) < 0:
+            raise ValueError("codes out of range of the categories (negative code)")
+        counts = np.bincount(codes, minlength=len(cats)) if codes.size else np.zeros(len(cats), np.int64)
+        if counts.shape[0] > len(cats):
+            raise ValueError(f"codes out of range of the {len(cats)} categories")
+        cat = Categorical(_readonly(codes.astype(CODE_DTYPE)), cats)
+        return cat if counts.all() else cat.compact(counts)
     if isinstance(values, (str, bytes, int, float)) or values is None or np.isscalar(values):
         if n is None:
             raise TypeError("a scalar column needs a row count")
@@ -116,7 +124,8 @@ def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[
     space = 1
     for s in sizes:
         space *= max(int(s), 1)
-    key = np.zeros(n, dtype=np.int64)
+    dtype = np.int32 if space < 2**31 else np.int64
+    key = np.zeros(n, dtype=dtype)
     for col, size in zip(columns, sizes):
         key *= max(int(size), 1)
         key += col

@@ -194,9 +194,11 @@ class Emissions:
 
     def total(self, gas: str | None = None) -> Any:
         """Total in tonnes CO2e (a pint Quantity), or of one gas in tonnes of that gas."""
-        kq = self._key_quantity()
         if gas is None:
-            return Quantity(float(kq @ self.key_co2e), "t")
+            row = self._cache.get("row")
+            value = float(row.sum()) if row is not None else float(self._key_quantity() @ self.key_co2e)
+            return Quantity(value, "t")
+        kq = self._key_quantity()
         from .gwp import canonical_gas
 
         g = canonical_gas(gas)
@@ -234,6 +236,8 @@ class Emissions:
                 cats.append(cat)
         if len(cols) == 1:
             ngroups = sizes[0]
+            if dims[0] != "year":  # inventory categoricals are compact: every category has rows
+                return cols[0], [np.arange(ngroups)], cats, ngroups
             present = np.bincount(cols[0], minlength=ngroups) > 0
             uniq = np.flatnonzero(present)
             if uniq.shape[0] == ngroups:
@@ -244,8 +248,8 @@ class Emissions:
         inv_codes, uniq = combine_codes(cols, sizes)
         return inv_codes, split_codes(uniq, sizes), cats, uniq.shape[0]
 
-    def by(self, *dims: str) -> Table:
-        """One row per group of *dims*: CO2e (t) and tonnes of each gas.
+    def by(self, *dims: str, gases: bool = True) -> Table:
+        """One row per group of *dims*: CO2e (t) and, unless ``gases=False``, tonnes of each gas.
 
         Dimensions: ``activity``, ``unit``, ``region``, ``year``, ``scope``,
         ``category``, ``site`` and any extra dimension of the inventory.
@@ -262,23 +266,26 @@ class Emissions:
         gcodes, parts, cats, ngroups = self._group_codes(tuple(dims))
         nkeys = len(self.key_factor)
         q = self.inventory.quantity
-        if ngroups * max(nkeys, 1) <= _PAIR_LIMIT:
+        n_gas = len(self.gases) if gases else 0
+        if n_gas and ngroups * max(nkeys, 1) <= _PAIR_LIMIT:
+            # quantity per (group, key), then a small matrix product gives CO2e and every gas
             pair = gcodes.astype(np.int64) * nkeys + self.key_inverse
             gk = np.bincount(pair, weights=q, minlength=ngroups * nkeys).reshape(ngroups, nkeys)
             co2e = gk @ self.key_co2e
-            gas = gk @ self.key_gas_t if self.gases else np.zeros((ngroups, 0))
+            gas = gk @ self.key_gas_t
         else:
             co2e = np.bincount(gcodes, weights=self.row_co2e(), minlength=ngroups)
-            gas = np.column_stack(
-                [np.bincount(gcodes, weights=q * self.key_gas_t[:, j][self.key_inverse], minlength=ngroups) for j in range(len(self.gases))]
-            ) if self.gases else np.zeros((ngroups, 0))
+            gas = np.zeros((ngroups, n_gas))
+            for j in range(n_gas):
+                gas[:, j] = np.bincount(gcodes, weights=q * self.key_gas_t[:, j][self.key_inverse], minlength=ngroups)
         out: dict[str, Any] = {}
         for d, part, cat in zip(dims, parts, cats):
-            labels = list(cat.categories)
-            out[d] = [labels[int(c)] for c in part]
+            labels = np.empty(len(cat.categories), dtype=object)
+            labels[:] = list(cat.categories)
+            out[d] = labels[part].tolist()
         out["co2e_t"] = co2e
-        for j, g in enumerate(self.gases):
-            out[f"{g}_t"] = gas[:, j]
+        for j in range(n_gas):
+            out[f"{self.gases[j]}_t"] = gas[:, j]
         return Table(out, title=f"Emissions by {', '.join(dims)} (t; CO2e with GWP100 {self.gwp})")
 
     # -- display ------------------------------------------------------------------------

@@ -278,6 +278,18 @@ class FactorSet:
     density: Categorical
     uncertainty: np.ndarray
     regions: Mapping[str, tuple[str | None, str | None]] = attrs.field(converter=_region_map, factory=dict)
+    _cache: dict = attrs.field(factory=dict, init=False, repr=False)
+
+    def property_array(self, name: str) -> np.ndarray:
+        """Per factor: ``ncv`` in TJ/kg or ``density`` in kg/m^3 (NaN where not given)."""
+        key = f"prop:{name}"
+        hit = self._cache.get(key)
+        if hit is None:
+            cat: Categorical = getattr(self, name)
+            per_cat = np.array([np.nan if p is None else p.canonical() for p in cat.categories], dtype=np.float64)
+            hit = _ro(per_cat[cat.codes] if len(per_cat) else np.full(len(self), np.nan))
+            self._cache[key] = hit
+        return hit
 
     # -- construction ------------------------------------------------------------
 

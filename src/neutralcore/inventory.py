@@ -439,7 +439,7 @@ class Inventory:
         bad = ~np.isfinite(q) | (q < 0)
         if bad.any():
             raise InvalidQuantityError("quantity must be finite and non-negative", column="quantity", rows=_bad_rows(bad, None))
-        cache = {k: v for k, v in self._cache.items() if k == "row_keys"}
+        cache = dict(self._cache)  # codes are unchanged, so cached keys stay valid
         return self._evolve(quantity=_ro(q), cache=cache)
 
     def _evolve(self, **changes: Any) -> "Inventory":

@@ -134,59 +134,67 @@ def _base_of(unit: str) -> int:
     return -1
 
 
-def _unit_multipliers(
-    fs: FactorSet, fidx: np.ndarray, act_units: list[str], key_rows: Any
-) -> np.ndarray:
-    """Per key: number converting one activity unit to the factor's per-unit (bridging by fuel properties)."""
+def _unit_multipliers(fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], key_rows: Any) -> np.ndarray:
+    """Per key: the number converting one activity unit to the factor's per-unit.
+
+    Computed per distinct (activity unit, factor unit) pair with pint, then
+    gathered; volume and mass reach energy through the factor's density and
+    net calorific value (vectorised over keys).
+    """
     k = fidx.shape[0]
-    f_unit = [fs.unit.categories[c] for c in fs.unit.codes[fidx]] if k else []
-    per_units = [split_factor_unit(u)[1] for u in f_unit]
-    pairs: dict[tuple[str, str], int] = {}
-    pair_idx = np.empty(k, dtype=np.int64)
-    for i, pu in enumerate(zip(act_units, per_units)):
-        pair_idx[i] = pairs.setdefault(pu, len(pairs))
-    m1 = np.ones(len(pairs))
-    m2 = np.ones(len(pairs))
-    step = np.zeros(len(pairs), dtype=np.int64)  # (base_f - base_a); 0 = same dimension
-    problems: list[tuple[int, str]] = []
-    for (au, pu), j in pairs.items():
+    if k == 0:
+        return np.ones(0)
+    n_fu = max(len(fs.unit.categories), 1)
+    fu_k = fs.unit.codes[fidx].astype(np.int64)
+    pair_code = u_k.astype(np.int64) * n_fu + fu_k
+    pairs, pair_idx = np.unique(pair_code, return_inverse=True)
+    pair_idx = pair_idx.reshape(-1)
+    m = np.ones(len(pairs))
+    base_a = np.zeros(len(pairs), dtype=np.int64)
+    step = np.zeros(len(pairs), dtype=np.int64)  # base_f - base_a; 0 = same dimension
+    for j, code in enumerate(pairs.tolist()):
+        au = unit_labels[code // n_fu]
+        pu = split_factor_unit(fs.unit.categories[code % n_fu])[1]
         if dimension_of(au) == dimension_of(pu):
-            m1[j] = multiplier(au, pu)
+            m[j] = multiplier(au, pu)
             continue
         ba, bf = _base_of(au), _base_of(pu)
         if ba < 0 or bf < 0:
-            problems.append((j, f"an activity in {au!r} cannot use a factor per {pu!r} ({dimension_of(au)} vs {dimension_of(pu)})"))
-            continue
-        m1[j] = multiplier(au, _BASES[ba])
-        m2[j] = multiplier(_BASES[bf], pu)
-        step[j] = bf - ba
-    if problems:
-        j, msg = problems[0]
-        keys = np.flatnonzero(pair_idx == j)
-        raise DimensionError(msg + key_rows(keys), unit=msg.split("'")[1], rows=None)
-    mult = m1[pair_idx] * m2[pair_idx]
-    s = step[pair_idx]
-    if (s != 0).any():
-        dens = np.array([np.nan if p is None else p.canonical() for p in fs.density.categories])[fs.density.codes[fidx]]
-        ncv = np.array([np.nan if p is None else p.canonical() for p in fs.ncv.categories])[fs.ncv.codes[fidx]]
-        # volume(0) -> mass(1): × density ; mass(1) -> energy(2): × ncv
-        ba = np.array([_base_of(act_units[i]) if s[i] else 0 for i in range(k)])
-        bridge = np.ones(k)
-        need_d = (s != 0) & (np.minimum(ba, ba + s) == 0)
-        need_n = (s != 0) & (np.maximum(ba, ba + s) == 2)
-        missing = (need_d & np.isnan(dens)) | (need_n & np.isnan(ncv))
-        if missing.any():
-            keys = np.flatnonzero(missing)
-            i = int(keys[0])
-            what = " and ".join(w for w, need, arr in (("density", need_d, dens), ("net calorific value", need_n, ncv)) if need[i] and np.isnan(arr[i]))
+            keys = np.flatnonzero(pair_idx == j)
             raise DimensionError(
-                f"an activity in {act_units[i]!r} needs the fuel's {what} to use a factor per {per_units[i]!r}, "
-                f"and the factor gives none" + key_rows(keys),
-                unit=act_units[i], expected=per_units[i],
+                f"an activity in {au!r} cannot use a factor per {pu!r} ({dimension_of(au)} vs {dimension_of(pu)})"
+                + key_rows(keys),
+                unit=au, expected=pu,
             )
+        m[j] = multiplier(au, _BASES[ba]) * multiplier(_BASES[bf], pu)
+        base_a[j], step[j] = ba, bf - ba
+    mult = m[pair_idx]
+    s = step[pair_idx]
+    if not s.any():
+        return mult
+    dens = fs.property_array("density")[fidx]
+    ncv = fs.property_array("ncv")[fidx]
+    ba = base_a[pair_idx]
+    # volume(0) -> mass(1): x density ; mass(1) -> energy(2): x ncv ; the other way: divide
+    need_d = (s != 0) & (np.minimum(ba, ba + s) == 0)
+    need_n = (s != 0) & (np.maximum(ba, ba + s) == 2)
+    missing = (need_d & np.isnan(dens)) | (need_n & np.isnan(ncv))
+    if missing.any():
+        keys = np.flatnonzero(missing)
+        i = int(keys[0])
+        au = unit_labels[int(u_k[i])]
+        pu = split_factor_unit(fs.unit.categories[int(fu_k[i])])[1]
+        what = " and ".join(
+            w for w, need, arr in (("density", need_d, dens), ("net calorific value", need_n, ncv)) if need[i] and np.isnan(arr[i])
+        )
+        raise DimensionError(
+            f"an activity in {au!r} needs the fuel's {what} to use a factor per {pu!r}, and the factor gives none"
+            + key_rows(keys),
+            unit=au, expected=pu,
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
         bridge = np.where(need_d, np.where(s > 0, dens, 1.0 / dens), 1.0) * np.where(need_n, np.where(s > 0, ncv, 1.0 / ncv), 1.0)
-        mult = mult * bridge
-    return mult
+    return mult * bridge
 
 
 def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = False) -> "Any":
@@ -258,8 +266,7 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         )
 
     fidx = res.factor[tri_inv]  # per key
-    act_units = [inv.unit.categories[i] for i in u_k.tolist()]
-    mult = _unit_multipliers(fs, fidx, act_units, key_rows)
+    mult = _unit_multipliers(fs, fidx, u_k, inv.unit.categories, key_rows)
     to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[fidx]] if len(fidx) else np.ones(0)
     vals = fs.values[fidx] if len(fidx) else np.zeros((0, len(fs.gases)))
     gas_t = np.nan_to_num(vals) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
