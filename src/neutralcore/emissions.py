@@ -167,6 +167,9 @@ class Emissions:
     triple_of_key: np.ndarray
     triple_labels: tuple[list[str], list[str], np.ndarray]
     _cache: dict = attrs.field(factory=dict)
+    #: Both scope 2 figures (a :class:`neutralcore.scope2.Scope2Result`) when asked for with
+    #: ``emissions(..., scope2=..., instruments=...)``; ``None`` otherwise.
+    scope2: Any = attrs.field(default=None, kw_only=True)
 
     @property
     def matches(self) -> Matches:

@@ -197,7 +197,7 @@ def _unit_multipliers(fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_lab
     return mult * bridge
 
 
-def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = False) -> "Any":
+def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = False, scope2: str | None = None, **market: Any) -> "Any":
     """Compute emissions of inventory *inv* with *factors* under GWP set *gwp*.
 
     Parameters
@@ -209,6 +209,11 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         GWP100 set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
     strict : bool
         Make any region or year fallback an error.
+    scope2 : {"location", "market"}, optional
+        Which scope 2 figure the result shows.  Given (or with *instruments*,
+        *supplier_rates*, *entity*, *vintage_window*), the result carries both
+        in ``.scope2``; see :mod:`neutralcore.scope2`.  Without them the
+        result is the location-based one, exactly as before.
 
     Returns
     -------
@@ -275,9 +280,14 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     gas_t = gas_t[:, used]
     weights = gwp_vector(gases, gwp)
     co2e = gas_t @ weights if gases else np.zeros(len(fidx))
-    return Emissions(
+    em = Emissions(
         inventory=inv, factors=fs, gwp=gwp.upper(), gases=gases, gwp_weights=weights,
         key_inverse=inverse, key_factor=fidx, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=tri_inv,
         triple_labels=(acts, regs, ty),
     )
+    if scope2 is None and not market:
+        return em
+    from .scope2 import dual_report  # location- and market-based scope 2; see neutralcore.scope2
+
+    return dual_report(em, scope2=scope2 or "location", **market)

@@ -1,0 +1,516 @@
+"""Reduction levers: the plugin contract, their parameters and their costs.
+
+A lever is a change a reporting organisation can make (rooftop solar, an
+efficiency programme, a fuel switch, a renewable-electricity contract, carbon
+capture, tree planting).  Levers are code, discovered through the entry-point
+group ``neutralcore.levers``; the built-ins in :mod:`neutralcore.plugins.levers`
+are registered the same way a third party's are.
+
+The contract
+------------
+A lever is a **frozen attrs class** that subclasses :class:`Lever`:
+
+* ``kind`` (class attribute): the registry name, e.g. ``"rooftop-solar"``;
+  ``description`` (class attribute): one sentence for listings.
+* Its **parameters** are attrs fields declared with :func:`parameter`, which
+  records their unit (``"kWp"``, ``"kWh/kWp/yr"``, ``"1"`` for a fraction);
+  :attr:`Lever.parameters` lists them with their values.  Validators reject bad
+  values (negative capacity, a rate above 100 %) with :class:`~neutralcore.LeverError`
+  when the lever is built.
+* ``name`` (keyword, default ``kind``) labels one configured lever; ``costs``
+  (keyword, a :class:`Costs`) feeds MAC curves.
+* ``apply(inventory, year) -> Inventory`` returns the **changed activities**:
+  changed quantities and/or new rows (a fuel switch adds rows of the new fuel).
+  It never mutates its input (inventories are immutable) and raises
+  :class:`~neutralcore.LeverError` when nothing in the inventory is something
+  the lever can act on.  *year* is the year the inventory describes.
+* Effects that are **not** a change of activity are returned as separate,
+  non-negative records, never folded into the inventory:
+
+  - ``instruments(inventory, year)``: :class:`~neutralcore.ContractualInstrument`
+    objects, which act on the market-based scope 2 figure only;
+  - ``captures(inventory, year)``: :class:`Capture` records (a capture rate on
+    chosen scope 1 rows), subtracted from scope 1 CO2 and reported as captured;
+  - ``removals(inventory, year)``: :class:`Removal` records (t CO2/yr removed
+    inside the boundary), reported **beside** emissions and never netted.
+
+  Each defaults to none.  :meth:`Lever.outcome` bundles all four into an
+  :class:`Outcome`, which is what scenarios and MAC curves chain.
+
+A third-party lever is written the same way and published with::
+
+    [project.entry-points."neutralcore.levers"]
+    night-shift = "acme_levers:NightShift"
+
+The entry point may name a lever class (a *kind*, configured by the user), a
+configured lever instance, or a :class:`LeverSet`.
+
+Examples
+--------
+>>> import attrs, neutralcore as nc
+>>> @attrs.frozen
+... class Dimmer(nc.Lever):
+...     kind = "dimmer"
+...     description = "Dims the lights."
+...     cut: float = nc.levers.parameter("1", "share of electricity saved", validator=nc.levers.fraction)
+...     def apply(self, inventory, year):
+...         m = self.require(inventory, inventory.mask(activity="electricity"), "electricity")
+...         return inventory.with_quantity(inventory.quantity * (1 - self.cut * m))
+>>> Dimmer(0.1).parameters[0].unit
+'1'
+"""
+
+from __future__ import annotations
+
+import math
+from types import MappingProxyType
+from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
+
+import attrs
+import numpy as np
+
+from ._validators import activity_key, optional_str, year_int
+from .errors import LeverError
+from .factor import Source
+from .inventory import Inventory
+from .units import multiplier, parse_unit
+
+__all__ = [
+    "Lever",
+    "LeverSet",
+    "Parameter",
+    "Costs",
+    "Price",
+    "Capture",
+    "Removal",
+    "Outcome",
+    "parameter",
+    "fraction",
+    "nonnegative",
+    "positive",
+    "crf",
+    "is_lever_plugin",
+]
+
+
+# -- validators (each raises LeverError naming the field) --------------------------
+
+
+def _number(inst: Any, attr: Any, value: Any) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise LeverError(f"{type(inst).__name__}.{attr.name} must be a number, got {value!r}", field=attr.name) from None
+    if not math.isfinite(x):
+        raise LeverError(f"{type(inst).__name__}.{attr.name} must be finite, got {value!r}", field=attr.name)
+    return x
+
+
+def fraction(inst: Any, attr: Any, value: Any) -> None:
+    """Validator: a share between 0 and 1 (0.15 means 15 %)."""
+    x = _number(inst, attr, value)
+    if x < 0 or x > 1:
+        hint = f" (give a fraction: {x / 100:g} for {x:g} %)" if 1 < x <= 100 else ""
+        raise LeverError(
+            f"{type(inst).__name__}.{attr.name} = {value!r} is outside 0-100 %{hint}", field=attr.name, value=value
+        )
+
+
+def nonnegative(inst: Any, attr: Any, value: Any) -> None:
+    """Validator: a finite number >= 0."""
+    if _number(inst, attr, value) < 0:
+        raise LeverError(f"{type(inst).__name__}.{attr.name} must not be negative, got {value!r}", field=attr.name, value=value)
+
+
+def positive(inst: Any, attr: Any, value: Any) -> None:
+    """Validator: a finite number > 0."""
+    if _number(inst, attr, value) <= 0:
+        raise LeverError(f"{type(inst).__name__}.{attr.name} must be positive, got {value!r}", field=attr.name, value=value)
+
+
+def _to_float(value: Any) -> Any:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value  # the validator names the field
+
+
+def parameter(unit: str, doc: str, *, default: Any = attrs.NOTHING, validator: Any = None, kw_only: bool = False) -> Any:
+    """Declare a numeric lever parameter with its *unit* and a one-line *doc*.
+
+    The value is converted to ``float``; *validator* (e.g. :func:`fraction`,
+    :func:`nonnegative`) runs on the converted value.
+    """
+    return attrs.field(
+        default=default, converter=_to_float, validator=validator, kw_only=kw_only,
+        metadata={"unit": unit, "doc": doc},
+    )
+
+
+def _selection(value: Any) -> tuple[str, ...] | None:
+    """Converter: ``None``, one label or several labels -> tuple of labels (or None)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _activities(value: Any) -> tuple[str, ...] | None:
+    sel = _selection(value)
+    if sel is None:
+        return None
+    try:
+        return tuple(activity_key(a) for a in sel)
+    except Exception as exc:
+        raise LeverError(str(exc)) from None
+
+
+# -- parameters and costs ----------------------------------------------------------
+
+
+@attrs.frozen
+class Parameter:
+    """One parameter of a configured lever: name, value, unit and what it means."""
+
+    name: str
+    value: Any
+    unit: str
+    doc: str
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value:g} {self.unit}" if isinstance(self.value, float) else f"{self.name} = {self.value!r}"
+
+
+def crf(rate: float, years: int) -> float:
+    """Capital recovery factor ``r(1+r)^n / ((1+r)^n - 1)``; ``1/n`` when ``r == 0``.
+
+    >>> round(crf(0.08, 10), 6)
+    0.149029
+    """
+    r = float(rate)
+    n = int(years)
+    if not math.isfinite(r) or r <= -1:
+        raise LeverError(f"discount rate {rate!r} must be above -100 %", value=rate)
+    if n < 1:
+        raise LeverError(f"lifetime {years!r} must be at least one year", value=years)
+    if r == 0:
+        return 1.0 / n
+    g = (1.0 + r) ** n
+    return r * g / (g - 1.0)
+
+
+@attrs.frozen
+class Price:
+    """A price per unit of an activity, e.g. ``Price(100, "MWh")`` = 100 per MWh."""
+
+    value: float = attrs.field(converter=_to_float, validator=nonnegative)
+    per: str = attrs.field()
+
+    @per.validator
+    def _check_per(self, _a: Any, unit: str) -> None:
+        try:
+            parse_unit(unit)
+        except Exception as exc:
+            raise LeverError(f"price unit {unit!r}: {exc}", field="per") from None
+
+
+def _prices(value: Any) -> Mapping[str, Price]:
+    out: dict[str, Price] = {}
+    for act, p in (value or {}).items():
+        key = _activities(act)[0]  # type: ignore[index]
+        if isinstance(p, Price):
+            out[key] = p
+        elif isinstance(p, (tuple, list)) and len(p) == 2:
+            out[key] = Price(p[0], p[1])
+        else:
+            raise LeverError(f"price of {act!r} must be Price(value, unit) or (value, unit), got {p!r}", field="prices")
+    return MappingProxyType(out)
+
+
+@attrs.frozen
+class Costs:
+    """What a lever costs, for MAC curves.
+
+    Parameters
+    ----------
+    capex : float
+        Up-front investment (currency), >= 0.
+    lifetime : int
+        Economic lifetime in years, >= 1; annualised with the capital recovery factor.
+    opex_delta : float
+        Change in annual operating cost (currency/yr; negative if it falls).
+    savings : float
+        Fixed annual savings (currency/yr) not captured by *prices*.
+    prices : mapping, optional
+        ``{activity: Price(value, unit)}`` (or ``(value, unit)``).  The MAC curve
+        adds ``price x (quantity before - quantity after)`` for each priced
+        activity, so a fuel switch is charged for the new fuel it buys.
+    currency : str
+        A label, e.g. ``"USD"``.
+
+    Examples
+    --------
+    >>> c = Costs(capex=100_000, lifetime=10, savings=50_000)
+    >>> round(c.annualised_capex(0.08), 2)
+    14902.95
+    """
+
+    capex: float = attrs.field(converter=_to_float, validator=nonnegative)
+    lifetime: int = attrs.field()
+    opex_delta: float = attrs.field(default=0.0, converter=_to_float)
+    savings: float = attrs.field(default=0.0, converter=_to_float)
+    prices: Mapping[str, Price] = attrs.field(factory=dict, converter=_prices)
+    currency: str = attrs.field(default="USD")
+
+    @lifetime.validator
+    def _check_lifetime(self, _a: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise LeverError(f"Costs.lifetime must be a whole number of years >= 1, got {value!r}", field="lifetime")
+
+    @opex_delta.validator
+    def _check_opex(self, attr: Any, value: Any) -> None:
+        _number(self, attr, value)
+
+    @savings.validator
+    def _check_savings(self, attr: Any, value: Any) -> None:
+        _number(self, attr, value)
+
+    def annualised_capex(self, discount_rate: float) -> float:
+        """``capex x CRF(discount_rate, lifetime)``."""
+        return self.capex * crf(discount_rate, self.lifetime)
+
+    def price_savings(self, before: Inventory, after: Inventory) -> float:
+        """Annual savings from *prices*: ``sum(price x (quantity before - quantity after))``."""
+        total = 0.0
+        for act, price in self.prices.items():
+            total += price.value * (_quantity_in(before, act, price.per) - _quantity_in(after, act, price.per))
+        return total
+
+
+def _quantity_in(inv: Inventory, activity: str, unit: str) -> float:
+    """Sum of the quantity of *activity* (dotted prefix) in *unit* (one multiplier per distinct unit)."""
+    m = inv.mask(activity=activity)
+    if not m.any():
+        return 0.0
+    codes = inv.unit.codes[m]
+    try:
+        mult = np.array([multiplier(u, unit) for u in inv.unit.categories])
+    except Exception as exc:
+        raise LeverError(f"cannot price {activity!r} per {unit!r}: {exc}") from None
+    return float(inv.quantity[m] @ mult[codes])
+
+
+# -- records of effects that are not activity changes --------------------------------
+
+
+@attrs.frozen
+class Capture:
+    """Carbon capture: a share of the CO2 of chosen scope 1 rows is captured, not emitted.
+
+    Evaluated against the final inventory of a year, so it captures whatever
+    the selected sources emit after every other lever.  Captured CO2 is
+    reported as ``captured`` beside the scope 1 figure it was taken from.
+    """
+
+    lever: str
+    rate: float = attrs.field(converter=_to_float, validator=fraction)
+    activity: tuple[str, ...] | None = attrs.field(default=None, converter=_activities)
+    site: tuple[str, ...] | None = attrs.field(default=None, converter=_selection)
+
+    def mask(self, inv: Inventory) -> np.ndarray:
+        """Rows the capture applies to: scope 1 rows of the chosen activities and sites."""
+        crit: dict[str, Any] = {"scope": 1}
+        if self.activity is not None:
+            crit["activity"] = self.activity
+        if self.site is not None:
+            crit["site"] = self.site
+        return inv.mask(**crit)
+
+
+@attrs.frozen
+class Removal:
+    """CO2 removed inside the boundary in one year (t CO2), with how it was worked out.
+
+    Removals are reported separately from emissions and are never netted
+    against them unless a caller asks for a net figure explicitly.
+    """
+
+    lever: str
+    year: int = attrs.field(converter=year_int)
+    tonnes: float = attrs.field(converter=_to_float, validator=nonnegative)
+    basis: str = attrs.field()
+    source: Source | None = attrs.field(default=None)
+
+
+# -- the Lever base class --------------------------------------------------------------
+
+
+def _default_name(self: Any) -> str:
+    return type(self).kind
+
+
+@attrs.frozen
+class Lever:
+    """Base class of reduction levers; see the module docstring for the contract.
+
+    Subclasses are frozen attrs classes that set the class attributes ``kind``
+    and ``description`` and override :meth:`apply` (and, where the effect is
+    not a change of activity, :meth:`instruments`, :meth:`captures` or
+    :meth:`removals`).
+    """
+
+    kind: ClassVar[str] = "lever"
+    description: ClassVar[str] = ""
+
+    name: str = attrs.field(default=attrs.Factory(_default_name, takes_self=True), kw_only=True, converter=str)
+    costs: Costs | None = attrs.field(default=None, kw_only=True)
+
+    @costs.validator
+    def _check_costs(self, _a: Any, value: Any) -> None:
+        if value is not None and not isinstance(value, Costs):
+            raise LeverError(f"{type(self).__name__}.costs must be a Costs, got {type(value).__name__}", field="costs")
+
+    # -- what a lever does -----------------------------------------------------------
+
+    def apply(self, inventory: Inventory, year: int) -> Inventory:
+        """The inventory after this lever (a new object; the input is untouched)."""
+        return inventory
+
+    def instruments(self, inventory: Inventory, year: int) -> tuple[Any, ...]:
+        """Contractual instruments for the market-based scope 2 figure (default: none)."""
+        return ()
+
+    def captures(self, inventory: Inventory, year: int) -> tuple[Capture, ...]:
+        """Capture records (default: none)."""
+        return ()
+
+    def removals(self, inventory: Inventory, year: int) -> tuple[Removal, ...]:
+        """Removal records (default: none)."""
+        return ()
+
+    def outcome(self, inventory: Inventory, year: int) -> "Outcome":
+        """Everything this lever does to *inventory* in *year*, as an :class:`Outcome`."""
+        return Outcome(inventory).then(self, year)
+
+    # -- helpers for subclasses -----------------------------------------------------------
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        """The lever's parameters (fields declared with :func:`parameter`), with units."""
+        return tuple(
+            Parameter(f.name, getattr(self, f.name), f.metadata["unit"], f.metadata.get("doc", ""))
+            for f in attrs.fields(type(self))
+            if "unit" in f.metadata
+        )
+
+    def require(self, inventory: Inventory, mask: np.ndarray, what: str) -> np.ndarray:
+        """Return *mask*, or raise :class:`LeverError` if it selects no row (naming what was looked for)."""
+        if not isinstance(inventory, Inventory):
+            raise LeverError(f"lever {self.name!r} needs an Inventory, got {type(inventory).__name__}")
+        if not mask.any():
+            acts = ", ".join(map(str, inventory.activity.categories[:8])) or "nothing"
+            raise LeverError(
+                f"lever {self.name!r} ({self.kind}) cannot act on this inventory: it needs {what}, "
+                f"and the inventory holds {acts}",
+                lever=self.name,
+            )
+        return mask
+
+    def describe(self) -> str:
+        params = ", ".join(str(p) for p in self.parameters)
+        return f"{self.name} ({self.kind}): {self.description}" + (f" [{params}]" if params else "")
+
+
+# -- chaining -----------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class Outcome:
+    """An inventory together with the non-activity records levers produced for it.
+
+    ``inventory`` holds activities; ``instruments`` act on market-based scope 2;
+    ``captures`` reduce scope 1 CO2; ``removals`` are reported separately.
+    """
+
+    inventory: Inventory
+    instruments: tuple[Any, ...] = ()
+    captures: tuple[Capture, ...] = ()
+    removals: tuple[Removal, ...] = ()
+
+    def then(self, lever: Lever, year: int) -> "Outcome":
+        """Apply *lever* for *year*; all records are read from the inventory it was given."""
+        if not isinstance(lever, Lever):
+            raise LeverError(f"expected a Lever, got {type(lever).__name__}")
+        inv = self.inventory
+        new_inv = lever.apply(inv, year)
+        if not isinstance(new_inv, Inventory):
+            raise LeverError(f"lever {lever.name!r}: apply() returned {type(new_inv).__name__}, not an Inventory", lever=lever.name)
+        return Outcome(
+            new_inv,
+            self.instruments + tuple(lever.instruments(inv, year)),
+            self.captures + tuple(lever.captures(inv, year)),
+            self.removals + tuple(lever.removals(inv, year)),
+        )
+
+    def captured(self, emissions: Any) -> float:
+        """Tonnes of CO2 captured, given the emissions of :attr:`inventory` (one masked dot product)."""
+        if not self.captures or "CO2" not in emissions.gases:
+            return 0.0
+        inv = emissions.inventory
+        row_co2 = inv.quantity * emissions.key_gas_t[:, emissions.gases.index("CO2")][emissions.key_inverse]
+        return float(sum(c.rate * row_co2[c.mask(inv)].sum() for c in self.captures))
+
+    def removed(self) -> float:
+        """Tonnes of CO2 removed (sum of :attr:`removals`)."""
+        return float(sum(r.tonnes for r in self.removals))
+
+
+# -- sets and plugin objects ------------------------------------------------------------------
+
+
+def _lever_items(value: Any) -> tuple[Any, ...]:
+    items = tuple(value)
+    for it in items:
+        if not (isinstance(it, Lever) or (isinstance(it, type) and issubclass(it, Lever))):
+            raise LeverError(f"a LeverSet holds Lever classes or instances, got {it!r}")
+    return items
+
+
+@attrs.frozen
+class LeverSet:
+    """A named collection of lever kinds (classes) or configured levers.
+
+    >>> from neutralcore.plugins.levers import standard
+    >>> "rooftop-solar" in standard.names
+    True
+    """
+
+    name: str
+    levers: tuple[Any, ...] = attrs.field(converter=_lever_items)
+    description: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(_item_name(it) for it in self.levers)
+
+    def __getitem__(self, name: str) -> Any:
+        for it in self.levers:
+            if _item_name(it) == name:
+                return it
+        raise LeverError(f"lever set {self.name!r} has no lever {name!r}; it has {', '.join(self.names)}")
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.levers)
+
+    def __len__(self) -> int:
+        return len(self.levers)
+
+
+def _item_name(it: Any) -> str:
+    return it.kind if isinstance(it, type) else it.name
+
+
+def is_lever_plugin(obj: Any) -> bool:
+    """True if *obj* may be the target of a ``neutralcore.levers`` entry point."""
+    return isinstance(obj, (Lever, LeverSet)) or (isinstance(obj, type) and issubclass(obj, Lever) and obj is not Lever)

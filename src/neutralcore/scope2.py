@@ -1,0 +1,449 @@
+"""Scope 2 dual reporting: location-based and market-based electricity emissions.
+
+The location-based figure is what :func:`neutralcore.kernel.compute` gives:
+consumption x the grid-average factor where it is consumed.  The market-based
+figure follows the GHG Protocol Scope 2 Guidance (2015) hierarchy, applied to
+scope 2 rows whose activity is ``electricity`` or ``electricity.*``:
+
+1. **contractual instruments** (RECs, I-RECs, GOs, PPAs, green tariffs) that
+   pass the quality criteria, at their own emission rate (zero for
+   renewables);
+2. **supplier-specific rates** (:class:`SupplierRate`) for consumption left;
+3. the **residual mix** for what is still left, looked up as the factor of
+   ``<activity>.residual`` (e.g. ``electricity.grid.residual``) with the usual
+   region and year fallbacks;
+4. the **grid average** where no residual mix exists; this fallback is listed
+   in :attr:`Scope2Result.fallbacks` and in the disclosures (Scope 2 Guidance:
+   the absence of a residual mix is disclosed).
+
+Quality criteria checked for each instrument (an instrument that fails one is
+not applied, and :attr:`Scope2Result.instruments` says why):
+
+* it is retired (``retired_for`` is set) **for the reporting entity**
+  (``entity=``);
+* it comes from the **same market** as the consumption: its ``market`` is the
+  consumption's region or one of that region's parents in the factor set's
+  region chain (an I-REC for ``CN`` covers ``CN-GD``);
+* its **vintage** lies inside the configured window around the consumption
+  year (``vintage_window=0``, the default, means the same calendar year; the
+  Guidance says only "as close as possible", so the window is a policy).
+
+Allocation: within one market (region) and year, qualifying instruments cover
+consumption in the order given, pro rata across the rows of that market, so a
+(region, year) pair has a single market-based rate; MWh beyond the market's
+consumption are not applied (and not carried to another year).  Instrument and
+supplier rates are t CO2 per MWh, as certificates and utilities publish them.
+
+Examples
+--------
+>>> import neutralcore as nc
+>>> src = nc.Source("Example", "worked example of the GHG Protocol Scope 2 hierarchy", 2015)
+>>> fs = nc.FactorSet.from_factors([
+...     nc.Factor("electricity.grid", "XA", 2024, "t/MWh", {"CO2": 0.5}, src),
+...     nc.Factor("electricity.grid.residual", "XA", 2024, "t/MWh", {"CO2": 0.6}, src)])
+>>> inv = nc.Inventory([nc.Activity("electricity.grid", 10_000, "MWh", region="XA", year=2024, scope=2)])
+>>> recs = [nc.ContractualInstrument("REC", 6_000, market="XA", vintage=2024, retired_for="Acme")]
+>>> res = inv.emissions(fs, scope2="market", instruments=recs, entity="Acme")
+>>> round(res.total().magnitude, 3), round(res.scope2.location_total().magnitude, 3)
+(2400.0, 5000.0)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import attrs
+import numpy as np
+
+from ._table import Table
+from ._validators import optional_str, region_code, year_int
+from .errors import InputError
+from .factor import WORLD, Source
+from .gwp import gwp_vector
+from .units import Quantity, multiplier, split_factor_unit
+
+__all__ = ["ContractualInstrument", "SupplierRate", "Scope2Result", "market_based", "dual_report", "INSTRUMENT_KINDS"]
+
+INSTRUMENT_KINDS = ("REC", "I-REC", "GO", "PPA", "GREEN-TARIFF", "OTHER")
+RESIDUAL_SUFFIX = ".residual"
+
+
+def _kind(value: Any) -> str:
+    k = str(value).strip().upper().replace("_", "-")
+    aliases = {"IREC": "I-REC", "GOO": "GO", "GREEN TARIFF": "GREEN-TARIFF", "EAC": "OTHER", "GEC": "OTHER"}
+    k = aliases.get(k, k)
+    if k not in INSTRUMENT_KINDS:
+        raise InputError(f"instrument kind {value!r} is not one of {INSTRUMENT_KINDS}", column="kind")
+    return k
+
+
+def _mwh(value: Any) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"MWh {value!r} is not a number", column="mwh") from None
+    if not math.isfinite(x) or x < 0:
+        raise InputError(f"MWh must be finite and non-negative, got {value!r}", column="mwh")
+    return x
+
+
+def _rate(value: Any) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"rate {value!r} is not a number", column="rate") from None
+    if not math.isfinite(x) or x < 0:
+        raise InputError(f"rate must be finite and non-negative (t CO2/MWh), got {value!r}", column="rate")
+    return x
+
+
+def _market(value: Any) -> str:
+    r = region_code(value)
+    if r == WORLD:
+        raise InputError("an instrument's market must be a real market (e.g. 'VN', 'CN'), not 'World'", column="market")
+    return r
+
+
+@attrs.frozen
+class ContractualInstrument:
+    """A contractual instrument for the market-based scope 2 figure.
+
+    Parameters
+    ----------
+    kind : str
+        ``"REC"``, ``"I-REC"``, ``"GO"``, ``"PPA"``, ``"GREEN-TARIFF"`` or ``"OTHER"``.
+    mwh : float
+        Electricity covered.
+    market : str
+        Region code of the market it was issued in (``"VN"``, ``"CN"``).
+    vintage : int
+        Year of the generation it certifies.
+    retired_for : str, optional
+        Entity it was retired / redeemed / cancelled for; ``None`` if not retired.
+    rate : float
+        Emission rate it conveys, t CO2/MWh (0 for renewable generation).
+    id : str, optional
+        Certificate or contract reference.
+    """
+
+    kind: str = attrs.field(converter=_kind)
+    mwh: float = attrs.field(converter=_mwh)
+    market: str = attrs.field(kw_only=True, converter=_market)
+    vintage: int = attrs.field(kw_only=True, converter=year_int)
+    retired_for: str | None = attrs.field(default=None, kw_only=True, converter=optional_str)
+    rate: float = attrs.field(default=0.0, kw_only=True, converter=_rate)
+    id: str | None = attrs.field(default=None, kw_only=True, converter=optional_str)
+
+    @property
+    def label(self) -> str:
+        return self.id or f"{self.kind} {self.mwh:g} MWh {self.market} {self.vintage}"
+
+
+@attrs.frozen
+class SupplierRate:
+    """A supplier- or utility-specific emission rate (t CO2/MWh) for consumption in *region*.
+
+    *year* ``None`` applies to every year; *mwh* ``None`` covers all consumption
+    in the region that instruments left, otherwise at most *mwh*.
+    """
+
+    rate: float = attrs.field(converter=_rate)
+    region: str = attrs.field(kw_only=True, converter=region_code)
+    year: int | None = attrs.field(default=None, kw_only=True, converter=attrs.converters.optional(year_int))
+    mwh: float | None = attrs.field(default=None, kw_only=True, converter=attrs.converters.optional(_mwh))
+    supplier: str | None = attrs.field(default=None, kw_only=True, converter=optional_str)
+    source: Source | None = attrs.field(default=None, kw_only=True)
+
+
+def _window(value: Any) -> tuple[int, int]:
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        before, after = value
+    else:
+        before = after = value
+    try:
+        b, a = int(before), int(after)
+    except (TypeError, ValueError):
+        raise InputError(f"vintage_window {value!r} must be a number of years or (before, after)") from None
+    if b < 0 or a < 0:
+        raise InputError(f"vintage_window {value!r} must not be negative")
+    return b, a
+
+
+@attrs.frozen(eq=False, repr=False)
+class Scope2Result:
+    """Both scope 2 figures and how the market-based one was built.
+
+    Attributes
+    ----------
+    location, market : Emissions
+        The whole inventory under each method (only scope 2 electricity differs).
+    instruments : Table
+        One row per instrument: status (``applied``, ``partly applied``,
+        ``rejected``), MWh applied and the reason.
+    fallbacks : Table
+        Keys whose market-based residual share used the grid average (no
+        residual mix) or a residual mix from another region or year.
+    disclosures : tuple of str
+        Sentences to put in a report.
+    entity : str or None
+    vintage_window : (int, int)
+    """
+
+    location: Any
+    market: Any
+    instruments: Table
+    fallbacks: Table
+    disclosures: tuple[str, ...]
+    entity: str | None
+    vintage_window: tuple[int, int]
+
+    def location_total(self) -> Any:
+        """Location-based scope 2 (t CO2e)."""
+        return _scope_total(self.location, 2)
+
+    def market_total(self) -> Any:
+        """Market-based scope 2 (t CO2e)."""
+        return _scope_total(self.market, 2)
+
+    def summary(self) -> Table:
+        """Scope 2 and the inventory total under each method."""
+        return Table(
+            {
+                "method": ["location-based", "market-based"],
+                "scope2_t": [self.location_total().magnitude, self.market_total().magnitude],
+                "total_t": [self.location.total().magnitude, self.market.total().magnitude],
+            },
+            title="Scope 2 dual reporting (t CO2e)",
+        )
+
+    def __repr__(self) -> str:
+        lines = [repr(self.summary())]
+        lines += [f"- {d}" for d in self.disclosures]
+        return "\n".join(lines)
+
+
+def _scope_total(em: Any, scope: int) -> Any:
+    inv = em.inventory
+    m = inv.mask(scope=scope)
+    return Quantity(float(em.row_co2e()[m].sum()), "t")
+
+
+def _is_electricity(act: str) -> bool:
+    return (act == "electricity" or act.startswith("electricity.")) and not act.endswith(RESIDUAL_SUFFIX)
+
+
+def market_based(
+    em: Any,
+    *,
+    instruments: Sequence[ContractualInstrument] = (),
+    supplier_rates: Sequence[SupplierRate] = (),
+    entity: str | None = None,
+    vintage_window: Any = 0,
+) -> Scope2Result:
+    """Build the market-based figure from location-based emissions *em*; see the module docstring."""
+    from .kernel import resolve
+
+    instruments = tuple(instruments or ())
+    supplier_rates = tuple(supplier_rates or ())
+    for i, ins in enumerate(instruments):
+        if not isinstance(ins, ContractualInstrument):
+            raise InputError(f"instruments[{i}] is a {type(ins).__name__}, not a ContractualInstrument")
+    for i, sr in enumerate(supplier_rates):
+        if not isinstance(sr, SupplierRate):
+            raise InputError(f"supplier_rates[{i}] is a {type(sr).__name__}, not a SupplierRate")
+    entity = optional_str(entity)
+    if instruments and entity is None:
+        raise InputError(
+            "entity= is needed for market-based scope 2 with instruments: each instrument must have been retired "
+            "for the reporting entity (Scope 2 quality criterion 3)"
+        )
+    window = _window(vintage_window)
+
+    inv = em.inventory
+    fs = em.factors
+    nkeys = len(em.key_factor)
+    acts, regs, ty = em.triple_labels
+    t_of_k = em.triple_of_key
+    # a representative row of each key gives its unit and scope
+    first = np.full(nkeys, -1, dtype=np.int64)
+    n = len(inv)
+    first[em.key_inverse[::-1]] = np.arange(n - 1, -1, -1)
+    elec_act = np.array([_is_electricity(a) for a in acts], dtype=bool)
+    scope_codes = np.array([int(s) for s in inv.scope.categories]) if len(inv) else np.zeros(0, int)
+    row_scope = scope_codes[inv.scope.codes] if n else np.zeros(0, int)
+    row_elec = elec_act[t_of_k[em.key_inverse]] if n else np.zeros(0, bool)
+    row_s2e = row_elec & (row_scope == 2)
+    # keys must be wholly scope 2 electricity or wholly not
+    s2e_rows_per_key = np.bincount(em.key_inverse[row_s2e], minlength=nkeys)
+    rows_per_key = np.bincount(em.key_inverse, minlength=nkeys)
+    mixed = (s2e_rows_per_key > 0) & (s2e_rows_per_key < rows_per_key)
+    if mixed.any():
+        k = int(np.flatnonzero(mixed)[0])
+        t = int(t_of_k[k])
+        raise InputError(
+            f"market-based scope 2: electricity ({acts[t]}, {regs[t]}, {int(ty[t])}) appears both in scope 2 and in "
+            "another scope; give the non-scope-2 electricity its own activity key (e.g. 'electricity.grid.resold')",
+            rows=np.flatnonzero(em.key_inverse == k)[:10].tolist(),
+        )
+    ekeys = np.flatnonzero(s2e_rows_per_key > 0)
+    unit_of = [inv.unit.categories[inv.unit.codes[first[k]]] for k in ekeys.tolist()]
+    to_mwh = np.array([multiplier(u, "MWh") for u in unit_of])
+    kq = np.bincount(em.key_inverse, weights=inv.quantity, minlength=nkeys)
+    mwh_k = kq[ekeys] * to_mwh
+    key_region = [regs[t] for t in t_of_k[ekeys].tolist()]
+    key_year = ty[t_of_k[ekeys]].astype(int)
+
+    # groups = (region, year) of scope 2 electricity
+    gkeys = list(dict.fromkeys(zip(key_region, key_year.tolist())))
+    gindex = {g: i for i, g in enumerate(gkeys)}
+    g_of_k = np.array([gindex[(r, y)] for r, y in zip(key_region, key_year.tolist())], dtype=np.int64)
+    ng = len(gkeys)
+    consumption = np.bincount(g_of_k, weights=mwh_k, minlength=ng) if ng else np.zeros(0)
+    remaining = consumption.copy()
+    fixed_t = np.zeros(ng)  # t CO2 from instruments and supplier rates, per group
+    chains = {r: fs.region_chain(r) for r in dict.fromkeys(key_region)}
+
+    # 1. instruments
+    rows_i: dict[str, list[Any]] = {c: [] for c in ("instrument", "kind", "mwh", "market", "vintage", "retired_for",
+                                                    "rate", "status", "applied_mwh", "reason")}
+    regions_present = sorted(set(key_region))
+    for ins in instruments:
+        reason = None
+        applied = 0.0
+        if ins.retired_for is None:
+            reason = "not retired: it must be redeemed, retired or cancelled for the reporting entity"
+        elif ins.retired_for != entity:
+            reason = f"retired for {ins.retired_for!r}, not for the reporting entity {entity!r}"
+        else:
+            same_market = [g for g, (r, _y) in enumerate(gkeys) if ins.market in chains[r]]
+            if not same_market:
+                reason = (f"different market: issued in {ins.market!r}, consumption is in "
+                          f"{', '.join(regions_present) or 'no scope 2 electricity'}")
+            else:
+                eligible = [g for g in same_market if gkeys[g][1] - window[0] <= ins.vintage <= gkeys[g][1] + window[1]]
+                if not eligible:
+                    years = sorted({gkeys[g][1] for g in same_market})
+                    reason = (f"vintage {ins.vintage} outside the vintage window ({window[0]} year(s) before, "
+                              f"{window[1]} after) of consumption in {', '.join(map(str, years))}")
+                else:
+                    idx = np.array(eligible)
+                    avail = remaining[idx].sum()
+                    applied = min(ins.mwh, float(avail))
+                    if applied > 0:
+                        share = remaining[idx] / avail
+                        remaining[idx] -= applied * share
+                        fixed_t[idx] += applied * share * ins.rate
+                    if applied < ins.mwh:
+                        reason = (f"only {applied:,.3f} of {ins.mwh:,.3f} MWh applied: no more consumption left in its "
+                                  "market and vintage window (the excess is not carried over)")
+        status = "rejected" if applied == 0 and reason else ("partly applied" if reason else "applied")
+        for c, v in zip(rows_i, (ins.label, ins.kind, ins.mwh, ins.market, ins.vintage, ins.retired_for, ins.rate,
+                                 status, applied, reason or "")):
+            rows_i[c].append(v)
+
+    # 2. supplier-specific rates
+    for sr in supplier_rates:
+        eligible = [g for g, (r, y) in enumerate(gkeys) if sr.region in chains[r] and (sr.year is None or sr.year == y)]
+        if not eligible:
+            continue
+        idx = np.array(eligible)
+        avail = remaining[idx].sum()
+        use = float(avail) if sr.mwh is None else min(sr.mwh, float(avail))
+        if use > 0:
+            share = remaining[idx] / avail
+            remaining[idx] -= use * share
+            fixed_t[idx] += use * share * sr.rate
+
+    # 3./4. residual mix, else grid average, per key
+    res_acts = [acts[t] + RESIDUAL_SUFFIX for t in t_of_k[ekeys].tolist()]
+    res = resolve(fs, res_acts, key_region, key_year) if len(ekeys) else None
+    gases = list(em.gases)
+    res_gases: dict[int, dict[str, float]] = {}
+    fb_rows: dict[str, list[Any]] = {c: [] for c in ("activity", "region", "year", "used", "region_used", "year_used", "mwh")}
+    for j, k in enumerate(ekeys.tolist()):
+        f = int(res.factor[j]) if res is not None else -1
+        if f >= 0:
+            mass, per, to_t = split_factor_unit(fs.unit.categories[fs.unit.codes[f]])
+            per_mwh = to_t * multiplier("MWh", per)
+            vals = {g: float(v) * per_mwh for g, v in zip(fs.gases, fs.values[f]) if v == v}
+            res_gases[j] = vals
+            for g in vals:
+                if g not in gases:
+                    gases.append(g)
+            if res.level[j] > 0 or res.year_used[j] != key_year[j]:
+                _fb(fb_rows, acts[t_of_k[k]], key_region[j], key_year[j], "residual mix (fallback)",
+                    res.region_used[j], int(res.year_used[j]), mwh_k[j])
+        else:
+            _fb(fb_rows, acts[t_of_k[k]], key_region[j], key_year[j], "grid average (no residual mix)",
+                regs[t_of_k[k]], int(em.resolution.year_used[t_of_k[k]]), mwh_k[j])
+    if (instruments or supplier_rates) and "CO2" not in gases:
+        gases.append("CO2")
+
+    G = len(gases)
+    key_gas = np.zeros((nkeys, G))
+    key_gas[:, : len(em.gases)] = em.key_gas_t
+    co2 = gases.index("CO2") if "CO2" in gases else -1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rem_share = np.where(consumption > 0, remaining / consumption, 0.0)
+        fixed_per_mwh = np.where(consumption > 0, fixed_t / consumption, 0.0)
+    for j, k in enumerate(ekeys.tolist()):
+        g = g_of_k[j]
+        if j in res_gases:
+            resid = np.array([res_gases[j].get(gas, 0.0) for gas in gases])
+        else:  # grid average per MWh
+            resid = key_gas[k] / to_mwh[j]
+        row = rem_share[g] * resid
+        if co2 >= 0:
+            row[co2] += fixed_per_mwh[g]
+        key_gas[k] = row * to_mwh[j]
+    weights = gwp_vector(tuple(gases), em.gwp)
+    market = attrs.evolve(em, gases=tuple(gases), gwp_weights=weights, key_gas_t=key_gas, key_co2e=key_gas @ weights, cache={})
+
+    disclosures: list[str] = []
+    for j, used in enumerate(fb_rows["used"]):
+        if used.startswith("grid"):
+            disclosures.append(
+                f"No residual mix for {fb_rows['activity'][j]} in {fb_rows['region'][j]} ({fb_rows['year'][j]}): the "
+                "grid-average factor was used for the market-based figure; the Scope 2 Guidance asks that the absence of "
+                "a residual mix be disclosed."
+            )
+    for label, status, reason in zip(rows_i["instrument"], rows_i["status"], rows_i["reason"]):
+        if status != "applied":
+            disclosures.append(f"Instrument {label} {status}: {reason}.")
+    other_s2 = (row_scope == 2) & ~row_elec
+    if other_s2.any():
+        disclosures.append("Scope 2 rows other than electricity (heat, steam, cooling) use their location-based factor in "
+                           "the market-based figure.")
+    return Scope2Result(
+        location=em,
+        market=market,
+        instruments=Table(rows_i, title="Contractual instruments (market-based scope 2)"),
+        fallbacks=Table(fb_rows, title="Market-based scope 2: residual-mix fallbacks"),
+        disclosures=tuple(dict.fromkeys(disclosures)),
+        entity=entity,
+        vintage_window=window,
+    )
+
+
+def _fb(rows: dict[str, list[Any]], act: str, region: str, year: Any, used: str, region_used: Any, year_used: int,
+        mwh: float) -> None:
+    for c, v in zip(rows, (act, region, int(year), used, region_used, year_used, float(mwh))):
+        rows[c].append(v)
+
+
+def dual_report(em: Any, *, scope2: str = "location", **options: Any) -> Any:
+    """Return *em* (``scope2="location"``) or its market-based twin, carrying both in ``.scope2``.
+
+    *options* are those of :func:`market_based` (``instruments``,
+    ``supplier_rates``, ``entity``, ``vintage_window``).
+    """
+    method = str(scope2).lower().removesuffix("-based")
+    if method not in ("location", "market"):
+        raise InputError(f"scope2={scope2!r} must be 'location' or 'market'")
+    unknown = set(options) - {"instruments", "supplier_rates", "entity", "vintage_window"}
+    if unknown:
+        raise InputError(f"unknown option(s) for emissions(): {sorted(unknown)}")
+    result = market_based(em, **options)
+    chosen = result.location if method == "location" else result.market
+    return attrs.evolve(chosen, scope2=result, cache={})
