@@ -62,6 +62,8 @@ def parse_unit(unit: str) -> Any:
     """Return the pint ``Unit`` for *unit*, raising :class:`UnknownUnitError` if pint does not know it."""
     if not isinstance(unit, str) or not unit.strip():
         raise UnknownUnitError(f"unit must be a non-empty string, got {unit!r}", unit=unit)
+    if unit.strip()[0].isdigit() or unit.strip()[0] in "+-.":
+        raise UnknownUnitError(f"unit {unit!r} contains a number; give the number as the quantity", unit=unit)
     reg = get_registry()
     try:
         q = reg.Quantity(1.0, unit.strip())

@@ -1,0 +1,43 @@
+"""`neutralcore report` on the bundled examples."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from neutralcore.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_report_with_factor_csv(capsys):
+    assert main(["report", str(EXAMPLES / "office.csv"), "--factors", str(EXAMPLES / "grid_factors.csv"), "--by", "site"]) == 0
+    out = capsys.readouterr().out
+    # 850 + 910 MWh (Hanoi, 2023 and 2024 via year fallback) + 420 MWh (HCMC), all at 0.6592 t/MWh
+    assert "Total: 1,437.056 t CO2e" in out
+    assert "hanoi-office  1,160.192" in out
+    assert "1 row(s) used a fallback factor" in out
+    assert "MONRE" in out
+
+
+def test_report_bad_input_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,-5,MWh,VN,2023,2\n")
+    assert main(["report", str(bad), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "InvalidQuantityError" in err and "row 2" in err and str(bad) in err
+
+
+def test_report_strict(capsys):
+    code = main(["report", str(EXAMPLES / "office.csv"), "--factors", str(EXAMPLES / "grid_factors.csv"), "--strict"])
+    assert code == 2
+    assert "FallbackError" in capsys.readouterr().err
+
+
+def test_console_script_entry_point():
+    out = subprocess.run([sys.executable, "-m", "neutralcore.cli", "report", str(EXAMPLES / "office.csv"),
+                          "--factors", str(EXAMPLES / "grid_factors.csv")], capture_output=True, text=True, check=True).stdout
+    assert "Total: 1,437.056 t CO2e" in out
