@@ -96,6 +96,7 @@ def install_dist(tmp_path, monkeypatch):
             target = where / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(textwrap.dedent(text), encoding="utf-8")
+            created.append(rel.split("/")[0].removesuffix(".py"))
         for mod, src in (modules or {}).items():
             target = where / (mod.replace(".", "/") + ".py")
             target.parent.mkdir(parents=True, exist_ok=True)
