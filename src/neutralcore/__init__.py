@@ -23,6 +23,8 @@ from .errors import (
     AlreadyRetiredError,
     ClaimError,
     DimensionError,
+    InvalidRetirementError,
+    UnknownProgrammeError,
     DuplicateSerialError,
     FactorNotFoundError,
     FallbackError,
@@ -51,9 +53,31 @@ from .errors import (
     UnknownGWPSetError,
     UnknownUnitError,
 )
+from .claim import (
+    Balance,
+    CheckStatus,
+    ClaimCheck,
+    ClaimPolicy,
+    ClaimResult,
+    ReductionEvidence,
+    SubjectType,
+    check_claim,
+)
 from .factor import Factor, FactorSet, FuelProperty, Source
 from .gwp import DEFAULT_GWP, GWP_SETS
 from .inventory import Inventory
+from .ledger import OffsetLedger, Retirement
+from .offsets import (
+    CorrespondingAdjustment,
+    CreditKind,
+    GoldStandardSerial,
+    Offset,
+    Period,
+    Programme,
+    RemovalType,
+    VerraSerial,
+    parse_serial,
+)
 from .packs import FactorPack
 from .registry import PluginSpec, list_packs, load_factors
 
@@ -79,6 +103,27 @@ __all__ = [
     "PluginSpec",
     "list_packs",
     "load_factors",
+    # offset
+    "Offset",
+    "Programme",
+    "CreditKind",
+    "RemovalType",
+    "CorrespondingAdjustment",
+    "Period",
+    "VerraSerial",
+    "GoldStandardSerial",
+    "parse_serial",
+    "OffsetLedger",
+    "Retirement",
+    # claim
+    "Balance",
+    "check_claim",
+    "ClaimCheck",
+    "ClaimResult",
+    "ClaimPolicy",
+    "ReductionEvidence",
+    "CheckStatus",
+    "SubjectType",
     # errors and warnings
     "NeutralcoreError",
     "InputError",
@@ -107,6 +152,8 @@ __all__ = [
     "UnknownCreditError",
     "LedgerCorruptError",
     "ClaimError",
+    "UnknownProgrammeError",
+    "InvalidRetirementError",
     "NeutralcoreWarning",
     "PluginWarning",
     "FallbackWarning",
