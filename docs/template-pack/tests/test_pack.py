@@ -1,0 +1,27 @@
+"""The pack author's tests: run them with the pack installed (pip install -e . ; pytest)."""
+
+import pytest
+
+import neutralcore as nc
+from neutralcore.testing import check_factor_pack
+
+
+def test_pack_passes_neutralcore_checks():
+    """Entry point, pack.toml, every CSV row, sources and listing metadata are valid."""
+    report = check_factor_pack("acme-example")
+    assert report.pack.name == "acme-example"
+    assert len(report.factors) == 2
+
+
+def test_published_value():
+    """The shipped value equals the published one (DCC, Viet Nam 2023: 0.6592 t CO2/MWh)."""
+    factor = nc.load_factors("acme-example").get("electricity.grid", "VN", 2023)
+    assert factor.gases["CO2"] == pytest.approx(0.6592, abs=1e-12)
+    assert factor.pack == "acme-example"
+
+
+def test_used_in_a_calculation():
+    """1,000 MWh of Viet Nam grid electricity in 2023: 1,000 x 0.6592 = 659.2 t CO2."""
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "MWh", region="VN", year=2023, scope=2)])
+    total = inv.emissions(nc.load_factors("acme-example")).total()
+    assert total.to("t").magnitude == pytest.approx(659.2, rel=1e-12)
