@@ -419,3 +419,24 @@ def test_lever_plugins_load_and_are_validated(install_dist):
         registry.load("levers", "bad")
     assert exc.value.kind == "levers" and exc.value.dist == "lever-plugins"
     assert all(isinstance(e, PluginError) for e in [exc.value])
+
+
+def test_two_packs_in_one_distribution_are_listed_without_import(install_dist):
+    """data/<name>/pack.toml: list_packs() finds each pack's files by its name, importing nothing."""
+    files = {
+        "multi_pack/__init__.py": (
+            "from importlib.resources import files\nfrom neutralcore.packs import FactorPack\n"
+            "steel = FactorPack.from_directory(files(__name__) / 'data' / 'steel')\n"
+            "cement = FactorPack.from_directory(files(__name__) / 'data' / 'cement')\n"
+        ),
+        "multi_pack/data/steel/pack.toml": pack_toml("steel"),
+        "multi_pack/data/steel/factors.csv": HEADER + ROW_2022,
+        "multi_pack/data/cement/pack.toml": pack_toml("cement"),
+        "multi_pack/data/cement/factors.csv": HEADER + ROW_2023,
+    }
+    install_dist("multi-factors", "1.0", factors={"steel": "multi_pack:steel", "cement": "multi_pack:cement"}, files=files)
+    infos = {i.name: i for i in nc.list_packs()}
+    assert infos["steel"].coverage.years == (2022,)
+    assert infos["cement"].coverage.years == (2023,)
+    assert "multi_pack" not in sys.modules
+    assert nc.load_factors("steel").get("electricity.grid", "VN", 2022).pack == "steel"

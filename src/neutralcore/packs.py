@@ -304,32 +304,30 @@ def find_pack_toml(directory: Any, name: str | None = None) -> Any:
     preferred.  Returns a traversable or ``None``.  Nothing is imported.
     """
     root = directory
-    candidates = []
-    for rel in (("data", PACK_FILE), (PACK_FILE,)):
-        cand = root.joinpath(*rel)
-        if cand.is_file():
-            candidates.append(cand)
-    if name is not None or not candidates:
+
+    def named(cand: Any) -> bool:
         try:
-            for sub in sorted(root.iterdir(), key=lambda p: p.name):
-                if not sub.is_dir() or sub.name.startswith((".", "__")):
-                    continue
-                for cand in (sub / PACK_FILE, *(s / PACK_FILE for s in sorted(sub.iterdir(), key=lambda p: p.name)
-                                                if s.is_dir() and not s.name.startswith((".", "__")))):
-                    if cand.is_file() and cand not in candidates:
-                        candidates.append(cand)
-        except OSError:
-            pass
-    if not candidates:
-        return None
+            return _toml.loads(cand.read_text(encoding="utf-8")).get("name") == name
+        except Exception:  # noqa: BLE001 - a broken file is reported when the pack is loaded, not here
+            return False
+
+    candidates = [c for c in (root / "data" / PACK_FILE, root / PACK_FILE) if c.is_file()]
+    if candidates and (name is None or named(candidates[0])):
+        return candidates[0]
+    try:
+        for sub in sorted(root.iterdir(), key=lambda p: p.name):
+            if not sub.is_dir() or sub.name.startswith((".", "__")):
+                continue
+            subs = [sub] + sorted((s for s in sub.iterdir() if s.is_dir() and not s.name.startswith((".", "__"))),
+                                  key=lambda p: p.name)
+            candidates += [s / PACK_FILE for s in subs if (s / PACK_FILE).is_file() and s / PACK_FILE not in candidates]
+    except OSError:
+        pass
     if name is not None:
         for cand in candidates:
-            try:
-                if _toml.loads(cand.read_text(encoding="utf-8")).get("name") == name:
-                    return cand
-            except Exception:  # noqa: BLE001 - a broken file is reported when loaded, not here
-                continue
-    return candidates[0]
+            if named(cand):
+                return cand
+    return candidates[0] if candidates else None
 
 
 # -- the pack ---------------------------------------------------------------------
