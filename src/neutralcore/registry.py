@@ -58,7 +58,6 @@ import attrs
 
 from .errors import (
     NeutralcoreError,
-    PackFormatError,
     PluginConflictError,
     PluginError,
     PluginImportError,
