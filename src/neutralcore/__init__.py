@@ -80,6 +80,11 @@ from .offsets import (
 )
 from .packs import FactorPack
 from .registry import PluginSpec, list_packs, load_factors
+from .levers import Costs, Lever, LeverSet, Outcome, Price
+from .mac import MacCurve, mac_curve
+from .plotting import MissingDependencyError
+from .scenario import Gap, Scenario, Target, Trajectory
+from .scope2 import ContractualInstrument, Scope2Result, SupplierRate
 
 try:
     __version__ = _version("neutralcore")
@@ -103,6 +108,21 @@ __all__ = [
     "PluginSpec",
     "list_packs",
     "load_factors",
+    # reduce
+    "Lever",
+    "LeverSet",
+    "Costs",
+    "Price",
+    "Outcome",
+    "Scenario",
+    "Trajectory",
+    "Target",
+    "Gap",
+    "mac_curve",
+    "MacCurve",
+    "ContractualInstrument",
+    "SupplierRate",
+    "Scope2Result",
     # offset
     "Offset",
     "Programme",
@@ -157,5 +177,6 @@ __all__ = [
     "NeutralcoreWarning",
     "PluginWarning",
     "FallbackWarning",
+    "MissingDependencyError",
     "__version__",
 ]

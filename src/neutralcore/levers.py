@@ -42,8 +42,9 @@ A third-party lever is written the same way and published with::
     [project.entry-points."neutralcore.levers"]
     night-shift = "acme_levers:NightShift"
 
-The entry point may name a lever class (a *kind*, configured by the user), a
-configured lever instance, or a :class:`LeverSet`.
+The entry point names a configured lever instance or a :class:`LeverSet`; a
+parametrised lever kind is published as ``LeverSet.of(NightShift)``, which the
+user calls with the parameters (``registry.load("levers", "night-shift")(0.2)``).
 
 Examples
 --------
@@ -89,7 +90,6 @@ __all__ = [
     "nonnegative",
     "positive",
     "crf",
-    "is_lever_plugin",
 ]
 
 
@@ -506,11 +506,21 @@ class LeverSet:
     def __len__(self) -> int:
         return len(self.levers)
 
+    @classmethod
+    def of(cls, lever_class: type) -> "LeverSet":
+        """A set holding one lever kind, named after it: what a built-in entry point names."""
+        return cls(lever_class.kind, (lever_class,), lever_class.description)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Lever:
+        """Configure the set's only lever kind: ``registry.load("levers", "efficiency")(0.1, activity="electricity")``."""
+        if len(self.levers) != 1 or not isinstance(self.levers[0], type):
+            raise LeverError(
+                f"lever set {self.name!r} holds {len(self.levers)} levers ({', '.join(self.names)}); "
+                f"pick one kind with set[name](...)"
+            )
+        return self.levers[0](*args, **kwargs)
+
 
 def _item_name(it: Any) -> str:
     return it.kind if isinstance(it, type) else it.name
 
-
-def is_lever_plugin(obj: Any) -> bool:
-    """True if *obj* may be the target of a ``neutralcore.levers`` entry point."""
-    return isinstance(obj, (Lever, LeverSet)) or (isinstance(obj, type) and issubclass(obj, Lever) and obj is not Lever)

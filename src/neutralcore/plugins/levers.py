@@ -12,7 +12,9 @@ entry point            class                   what it changes
 =====================  ======================  ==========================================================
 
 No lever ships an assumed technical number (solar yield, boiler efficiency,
-capture rate): the user gives them.  The one data set shipped is
+capture rate): the user gives them.  Each entry point names a one-kind :class:`~neutralcore.LeverSet`;
+calling it configures the lever (``load("levers", "efficiency")(0.1, activity="electricity")``).
+The one data set shipped is
 ``data/sequestration.csv``, values of the 2006 IPCC Guidelines Vol. 4 with
 their table, page and EFDB id (source in ``data/sequestration.toml``).
 """
@@ -58,6 +60,12 @@ __all__ = [
     "sequestration_rate",
     "sequestration_table",
     "standard",
+    "rooftop_solar",
+    "efficiency",
+    "fuel_switch",
+    "renewable_contract",
+    "ccs",
+    "tree_planting",
 ]
 
 _C_TO_CO2 = 44.0 / 12.0
@@ -642,6 +650,14 @@ class TreePlanting(Lever):
             self.rate.source,
         ),)
 
+
+# entry-point objects: one set per kind, callable to configure it (see LeverSet.__call__)
+rooftop_solar = LeverSet.of(RooftopSolar)
+efficiency = LeverSet.of(EnergyEfficiency)
+fuel_switch = LeverSet.of(FuelSwitch)
+renewable_contract = LeverSet.of(RenewableContract)
+ccs = LeverSet.of(CarbonCapture)
+tree_planting = LeverSet.of(TreePlanting)
 
 standard = LeverSet(
     "standard",

@@ -1,0 +1,94 @@
+"""Pictures for notebooks: the MAC curve and the trajectory against a target path.
+
+matplotlib is an optional extra (``pip install 'neutralcore[plot]'``); it is
+imported only when a plot is asked for.  Without it,
+:class:`MissingDependencyError` (an :class:`ImportError` and a
+:class:`~neutralcore.NeutralcoreError`) says what to install.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .errors import NeutralcoreError
+
+__all__ = ["MissingDependencyError", "require_matplotlib", "plot_mac", "plot_trajectory"]
+
+
+class MissingDependencyError(NeutralcoreError, ImportError):
+    """Raised when an optional dependency (e.g. matplotlib for plots) is not installed."""
+
+
+MissingDependencyError.__module__ = "neutralcore"
+
+
+def require_matplotlib() -> Any:
+    """Return ``matplotlib.pyplot``, or raise :class:`MissingDependencyError` naming the extra to install."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "plotting needs matplotlib, which is not installed: pip install 'neutralcore[plot]'",
+            package="matplotlib", extra="plot",
+        ) from exc
+    return plt
+
+
+def _axes(ax: Any) -> Any:
+    plt = require_matplotlib()
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(9, 5))
+    return ax
+
+
+def plot_mac(curve: Any, ax: Any = None) -> Any:
+    """Draw a MAC curve: bar widths = annual abatement, heights = cost per tonne, cheapest first.
+
+    Levers without a cost per tonne (no abatement) are listed in the legend title, not drawn.
+    """
+    ax = _axes(ax)
+    x = 0.0
+    skipped = []
+    colours = ["#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#264653", "#8ab17d", "#b56576", "#6d597a"]
+    for i, row in enumerate(curve):
+        width, height = row["abatement_t"], row["cost_per_t"]
+        if not (width > 0) or height is None or not math.isfinite(height):
+            skipped.append(row["lever"])
+            continue
+        ax.bar(x, height, width=width, align="edge", color=colours[i % len(colours)], edgecolor="black", linewidth=0.5,
+               label=f"{row['lever']}: {height:,.0f} {curve.currency}/t, {width:,.0f} t/yr")
+        x += width
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("Abatement (t CO2e/yr, cumulative; sequential)")
+    ax.set_ylabel(f"Cost ({curve.currency}/t CO2e)")
+    ax.set_title(f"MAC curve {curve.year} (discount rate {curve.discount_rate:.1%})")
+    if x > 0:
+        ax.set_xlim(0, x * 1.02)
+    ax.legend(fontsize="small", title=("not drawn (no abatement): " + ", ".join(skipped)) if skipped else None,
+              title_fontsize="small")
+    return ax
+
+
+def plot_trajectory(trajectory: Any, *, basis: str = "location", target: Any = None, ax: Any = None) -> Any:
+    """Stacked emissions by scope per year, removals below zero, and the target path if given."""
+    ax = _axes(ax)
+    years = np.asarray(trajectory["year"])
+    s2 = "scope2_location" if basis == "location" else "scope2_market"
+    layers = [np.asarray(trajectory[c], dtype=float) for c in ("scope1", s2, "scope3")]
+    ax.stackplot(years, *layers, labels=["scope 1", f"scope 2 ({basis}-based)", "scope 3"],
+                 colors=["#264653", "#2a9d8f", "#e9c46a"], alpha=0.85)
+    removals = np.asarray(trajectory["removals_t"], dtype=float)
+    if removals.any():
+        ax.bar(years, -removals, color="#8ab17d", label="removals (reported separately)")
+    if target is not None:
+        path = np.array([target.value(int(y)) for y in years], dtype=float)
+        ax.plot(years, path, color="#e76f51", linestyle="--", linewidth=2, label=f"target: {target.name}")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("t CO2e/yr")
+    ax.set_title(getattr(trajectory, "title", None) or "Trajectory")
+    ax.legend(fontsize="small")
+    return ax
