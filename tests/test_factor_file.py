@@ -112,3 +112,17 @@ def test_merge_later_wins_and_records_pack():
     ba = nc.FactorSet.merge(b, a)
     assert ba.get("electricity.grid", "VN", 2023).gases["CO2"] == 0.1
     assert (a | b).get("electricity.grid", "VN", 2023).pack == "b"
+
+
+def test_merge_records_overrides_and_matches_report_them():
+    src = SOURCES["dcc"]
+    a = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.1}, src),
+                                   nc.Factor("electricity.grid", "VN", 2022, "t/MWh", {"CO2": 0.2}, src)], pack="a")
+    b = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)], pack="b")
+    c = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)], pack="c")
+    abc = nc.FactorSet.merge(nc.FactorSet.merge(a, b), c)
+    inv = nc.Inventory([nc.Activity("electricity.grid", 10, "MWh", region="VN", year=y, scope=2) for y in (2022, 2023)])
+    summary = inv.emissions(abc).matches.summary()
+    by_year = {row["year"]: row for row in summary}
+    assert by_year[2023]["pack"] == "c" and by_year[2023]["overrides"] == "a; b"
+    assert by_year[2022]["pack"] == "a" and by_year[2022]["overrides"] is None

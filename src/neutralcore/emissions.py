@@ -94,7 +94,8 @@ class Matches:
         }
 
     def summary(self) -> Table:
-        """One row per distinct (activity, region, year): factor used, fallback kind, row count, source."""
+        """One row per distinct (activity, region, year): factor used, fallback kind, row count, pack, source,
+        and the packs whose factor for that key the used one overrode in a merge."""
         em = self._em
         res = em.resolution
         acts, regs, ty = em.triple_labels
@@ -120,6 +121,10 @@ class Matches:
                 "rows": rows_per_triple.tolist(),
                 "pack": [fs.pack.categories[fs.pack.codes[f]] for f in res.factor.tolist()],
                 "source": [str(fs.source.categories[fs.source.codes[f]]) for f in res.factor.tolist()],
+                "overrides": [
+                    fs.overrides.categories[fs.overrides.codes[f]] if fs.overrides is not None else None
+                    for f in res.factor.tolist()
+                ],
             },
             title="Factor matches",
         )

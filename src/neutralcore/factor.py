@@ -278,6 +278,8 @@ class FactorSet:
     density: Categorical
     uncertainty: np.ndarray
     regions: Mapping[str, tuple[str | None, str | None]] = attrs.field(converter=_region_map, factory=dict)
+    #: per factor, the packs whose factor for the same key it replaced in a merge (None where it replaced nothing)
+    overrides: Categorical | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
     def property_array(self, name: str) -> np.ndarray:
@@ -446,6 +448,7 @@ class FactorSet:
         }
         return attrs.evolve(
             self,
+            overrides=self.overrides.take(index).compact() if self.overrides is not None else None,
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
@@ -496,12 +499,22 @@ class FactorSet:
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
             regions=regions,
         )
-        # keep the last occurrence of every (activity, region, year)
+        # keep the last occurrence of every (activity, region, year); record what it replaced
         n = len(merged)
         key = (activity.codes.astype(np.int64) * len(region.categories) + region.codes) * 10000 + year
         _, first_in_reversed = np.unique(key[::-1], return_index=True)
         keep = np.sort(n - 1 - first_in_reversed)
-        return merged.take(keep) if keep.shape[0] != n else merged
+        if keep.shape[0] == n:
+            return merged
+        earlier = [s.overrides.values() if s.overrides is not None else [None] * len(s) for s in sets]
+        replaced: list[list[str]] = [[x] if x else [] for part in earlier for x in part]
+        winner = {int(k): int(i) for k, i in zip(key[keep].tolist(), keep.tolist())}
+        packs = merged.pack.values()
+        for i in np.setdiff1d(np.arange(n), keep).tolist():
+            w = winner[int(key[i])]
+            replaced[w] = replaced[w] + replaced[i] + [packs[i] or "(no pack)"]
+        overrides = factorize(["; ".join(r) if r else None for r in replaced], n)
+        return attrs.evolve(merged, overrides=overrides).take(keep)
 
     def __or__(self, other: "FactorSet") -> "FactorSet":
         return FactorSet.merge(self, other)
