@@ -52,17 +52,31 @@ def _cmd_report(args: argparse.Namespace) -> int:
         repr(res.per_gas()),
         "",
     ]
-    fb = res.matches.fallbacks()
-    if len(fb):
+    summary = res.matches.summary()
+    sources = list(dict.fromkeys(summary["source"]))
+    ref = {src: f"[{i}]" for i, src in enumerate(sources, 1)}
+    fb_rows = [i for i, kind in enumerate(summary["fallback"]) if kind != "exact"]
+    if fb_rows:
+        from ._table import Table
+
+        cols = ["activity", "region", "year", "region_used", "year_used", "fallback", "rows", "pack"]
+        table = {c: [summary[c][i] for i in fb_rows] for c in cols}
+        table["source"] = [ref[summary["source"][i]] for i in fb_rows]
         out.append(f"{res.matches.n_fallback_rows:,} row(s) used a fallback factor:")
-        out.append(repr(fb).split("\n", 1)[1])
+        out.append(repr(Table(table)))
     else:
         out.append("No fallbacks: every row matched a factor for its own region and year.")
+    overridden = [i for i, o in enumerate(summary["overrides"]) if o]
+    if overridden:
+        out.append("")
+        out.append("Factors chosen over another pack's factor for the same key (later pack wins):")
+        for i in overridden:
+            out.append(f"  ({summary['activity'][i]}, {summary['region_used'][i]}, {summary['year_used'][i]}): "
+                       f"{summary['pack'][i]} over {summary['overrides'][i]}")
     out.append("")
     out.append("Sources:")
-    s = res.matches.summary()
-    for src in dict.fromkeys(s["source"]):
-        out.append(f"  - {src}")
+    for src in sources:
+        out.append(f"  {ref[src]} {src}")
     print("\n".join(out))
     return 0
 
