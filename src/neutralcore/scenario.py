@@ -129,7 +129,7 @@ def assess(outcome: Outcome, factors: FactorSet, year: int, *, gwp: str | None =
     """Emissions of an :class:`Outcome` (location- and market-based, capture, removals)."""
     em = outcome.inventory.emissions(factors, gwp=gwp)
     s2 = market_based(em, instruments=tuple(instruments) + outcome.instruments, supplier_rates=supplier_rates,
-                      entity=entity, vintage_window=vintage_window)
+                      entity=entity, vintage_window=vintage_window, require_entity=False)
     return ScenarioYear(year, outcome, s2, outcome.captured(em), outcome.removed())
 
 

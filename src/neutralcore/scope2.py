@@ -240,8 +240,13 @@ def market_based(
     supplier_rates: Sequence[SupplierRate] = (),
     entity: str | None = None,
     vintage_window: Any = 0,
+    require_entity: bool = True,
 ) -> Scope2Result:
-    """Build the market-based figure from location-based emissions *em*; see the module docstring."""
+    """Build the market-based figure from location-based emissions *em*; see the module docstring.
+
+    With *require_entity* false (scenarios), instruments given without an
+    *entity* are rejected with that reason instead of raising.
+    """
     from .kernel import resolve
 
     instruments = tuple(instruments or ())
@@ -253,7 +258,7 @@ def market_based(
         if not isinstance(sr, SupplierRate):
             raise InputError(f"supplier_rates[{i}] is a {type(sr).__name__}, not a SupplierRate")
     entity = optional_str(entity)
-    if instruments and entity is None:
+    if instruments and entity is None and require_entity:
         raise InputError(
             "entity= is needed for market-based scope 2 with instruments: each instrument must have been retired "
             "for the reporting entity (Scope 2 quality criterion 3)"
@@ -311,7 +316,9 @@ def market_based(
     for ins in instruments:
         reason = None
         applied = 0.0
-        if ins.retired_for is None:
+        if entity is None:
+            reason = "no reporting entity given (entity=), so retirement for it cannot be checked"
+        elif ins.retired_for is None:
             reason = "not retired: it must be redeemed, retired or cancelled for the reporting entity"
         elif ins.retired_for != entity:
             reason = f"retired for {ins.retired_for!r}, not for the reporting entity {entity!r}"
