@@ -215,3 +215,23 @@ def test_row_co2e_and_large_group_path_agree():
 def test_factors_by_pack_name_unknown_pack():
     with pytest.raises(nc.PluginError):
         nc.Inventory([grid(1)]).emissions("no-such-pack")
+
+
+def test_uncertainty_monte_carlo():
+    """Two factors, +-10 % and +-20 % (95 %), independent: sigma of the total is
+    sqrt((0.1/1.96 x 659.2)^2 + (0.2/1.96 x 550)^2) = 65.04 t, so the 95 % half-width is about 127.5 t."""
+    src = nc.Source("MONRE/DCC", "grid EF", 2025)
+    fs = nc.FactorSet.from_factors([
+        nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src, uncertainty=0.10),
+        nc.Factor("electricity.grid", "CN", 2023, "t/MWh", {"CO2": 0.5500}, src, uncertainty=0.20),
+        nc.Factor("fuel.lpg.stationary", "World", 2006, "t/t", {"CO2": 3.0}, src),
+    ])
+    inv = nc.Inventory([grid(1000), grid(1000, region="CN"),
+                        nc.Activity("fuel.lpg.stationary", 10, "t", region="VN", year=2023, scope=1)])
+    u = inv.emissions(fs).uncertainty(iterations=200_000, seed=1)
+    assert u.total == pytest.approx(659.2 + 550 + 30)
+    assert u.mean == pytest.approx(u.total, rel=2e-3)
+    half = (u.high - u.low) / 2
+    assert half == pytest.approx(1.96 * ((0.1 / 1.96 * 659.2) ** 2 + (0.2 / 1.96 * 550) ** 2) ** 0.5, rel=0.02)
+    assert u.share_without == pytest.approx(30 / 1239.2)
+    assert "95 % range" in str(u)

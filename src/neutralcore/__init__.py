@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError as _PNF
 from importlib.metadata import version as _version
 
 from .activity import Activity
-from .emissions import Emissions, Matches
+from .emissions import Emissions, Matches, Uncertainty
 from .errors import (
     AlreadyRetiredError,
     ClaimError,
@@ -101,6 +101,7 @@ __all__ = [
     "Source",
     "Emissions",
     "Matches",
+    "Uncertainty",
     "DEFAULT_GWP",
     "GWP_SETS",
     # factor packs and plugins

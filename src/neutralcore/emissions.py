@@ -26,7 +26,7 @@ from ._table import Table
 from .factor import Factor, FactorSet
 from .units import Quantity
 
-__all__ = ["Emissions", "Matches"]
+__all__ = ["Emissions", "Matches", "Uncertainty"]
 
 # above this many (group x key) cells, group sums go through per-row CO2e instead
 _PAIR_LIMIT = 1 << 22
@@ -145,6 +145,29 @@ class Matches:
         return f"Matches({len(self):,} rows, {len(fb)} key(s) by fallback)\n" + (repr(fb) if len(fb) else "")
 
 
+@attrs.frozen
+class Uncertainty:
+    """Result of :meth:`Emissions.uncertainty`: the 95 % range of the total (t CO2e)."""
+
+    total: float
+    mean: float
+    median: float
+    low: float
+    high: float
+    iterations: int
+    share_without: float
+
+    @property
+    def relative(self) -> tuple[float, float]:
+        """(low, high) as fractions of the total, e.g. (-0.05, +0.05)."""
+        return (self.low / self.total - 1.0, self.high / self.total - 1.0) if self.total else (0.0, 0.0)
+
+    def __str__(self) -> str:
+        lo, hi = self.relative
+        return (f"{self.total:,.3f} t CO2e, 95 % range {self.low:,.3f} to {self.high:,.3f} ({lo:+.1%} / {hi:+.1%}) "
+                f"from {self.iterations:,} draws; {self.share_without:.0%} of the total has no stated uncertainty")
+
+
 @attrs.frozen(eq=False, repr=False)
 class Emissions:
     """Emissions of an inventory: totals, group sums, per-gas figures and the factor matches.
@@ -221,6 +244,40 @@ class Emissions:
         return Table(
             {"gas": list(self.gases), "mass_t": mass, "gwp": self.gwp_weights, "co2e_t": mass * self.gwp_weights},
             title=f"Emissions per gas (GWP100 {self.gwp})",
+        )
+
+    def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None) -> "Uncertainty":
+        """Monte Carlo range of the total from the factors' stated uncertainties.
+
+        Each factor with an ``uncertainty`` (relative half-width of its 95 %
+        interval) is drawn once per iteration from a normal distribution
+        (sigma = uncertainty / 1.96, truncated at zero) and applied to every
+        row that uses it, so rows sharing a factor are fully correlated.
+        Factors without a stated uncertainty are held fixed, and the share of
+        the total they carry is reported.  Activity-data uncertainty is not
+        included.  Cost is independent of the row count: emissions are summed
+        per factor once, then an (iterations x factors) matrix is applied.
+        """
+        if iterations < 2:
+            from .errors import InputError
+
+            raise InputError(f"iterations must be at least 2, got {iterations}")
+        nf = len(self.factors)
+        per_factor = np.bincount(self.key_factor, weights=self._key_quantity() * self.key_co2e, minlength=nf)
+        used = np.flatnonzero(per_factor)
+        unc = self.factors.uncertainty[used]
+        has = ~np.isnan(unc)
+        rng = np.random.default_rng(seed)
+        draws = np.ones((iterations, used.shape[0]))
+        if has.any():
+            sigma = unc[has] / 1.96
+            draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(iterations, int(has.sum()))), 0.0, None)
+        totals = draws @ per_factor[used]
+        total = float(per_factor.sum())
+        low, mid, high = np.percentile(totals, [2.5, 50.0, 97.5])
+        return Uncertainty(
+            total=total, mean=float(totals.mean()), median=float(mid), low=float(low), high=float(high),
+            iterations=iterations, share_without=float(per_factor[used][~has].sum() / total) if total else 0.0,
         )
 
     # -- grouping ---------------------------------------------------------------------
