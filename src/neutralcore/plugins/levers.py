@@ -162,8 +162,10 @@ class RooftopSolar(Lever):
         q_mwh = inventory.quantity[idx] * to_mwh[inventory.unit.codes[idx]]
         years, g = np.unique(inventory.year[idx], return_inverse=True)
         bought = np.bincount(g, weights=q_mwh, minlength=len(years))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(bought > 0, np.minimum(1.0, self.generation_mwh / bought), 0.0)
+        gen = self.generation_mwh
+        share = np.ones(len(years))  # all displaced where generation covers what is bought
+        part = bought > gen
+        share[part] = gen / bought[part]
         q = inventory.quantity.copy()
         q[idx] = q[idx] * (1.0 - share[g])
         return inventory.with_quantity(q)
