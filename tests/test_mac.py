@@ -145,3 +145,23 @@ def test_sequential_never_exceeds_sum_of_standalone(cuts, kwp, capture, mwh):
     seq = float(np.sum(curve["abatement_t"]))
     alone = float(np.sum(curve["standalone_abatement_t"]))
     assert seq <= alone + 1e-6 * max(1.0, alone)
+
+
+def test_prices_charge_the_new_fuel_of_a_switch():
+    """100 t LPG -> heat pumps (0.85 -> COP 3.0): 4.73 TJ x 0.85 / 3 = 1.340167 TJ = 372.269 MWh of electricity.
+
+    Savings = 900 $/t x 100 t - 80 $/MWh x 372.269 MWh = 60,218.52 $/yr (units of the rows differ: t, L, MWh).
+    """
+    from neutralcore.plugins.levers import FuelSwitch
+
+    ncv = nc.FuelProperty("ncv", 47.3, "TJ/Gg", IPCC)
+    lpg = nc.Factor("fuel.lpg.stationary", "World", 2006, "kg/TJ", {"CO2": 63100}, IPCC, ncv=ncv)
+    fs = nc.FactorSet.merge(FS, nc.FactorSet.from_factors([lpg]))
+    inv = nc.Inventory.concat([plant(), nc.Inventory([
+        nc.Activity("fuel.lpg.stationary", 100, "t", region="XA", year=2024, scope=1),
+        nc.Activity("fuel.diesel.stationary", 1_000, "L", region="XA", year=2024, scope=1)])])
+    prices = {"electricity.grid": (80, "MWh"), "fuel.lpg.stationary": (900, "t")}
+    sw = FuelSwitch.from_factors(fs, "fuel.lpg.stationary", "electricity.grid", from_efficiency=0.85, to_efficiency=3.0,
+                                 costs=nc.Costs(0, 10, prices=prices))
+    curve = nc.mac_curve(inv, [sw], 2024, 0.08, factors=fs)
+    assert curve["savings"][0] == pytest.approx(900 * 100 - 80 * 4.73 * 0.85 / 3 / 0.0036)

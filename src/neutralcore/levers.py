@@ -294,8 +294,10 @@ def _quantity_in(inv: Inventory, activity: str, unit: str) -> float:
     if not m.any():
         return 0.0
     codes = inv.unit.codes[m]
+    mult = np.zeros(len(inv.unit.categories))
     try:
-        mult = np.array([multiplier(u, unit) for u in inv.unit.categories])
+        for c in np.unique(codes).tolist():
+            mult[c] = multiplier(inv.unit.categories[c], unit)
     except Exception as exc:
         raise LeverError(f"cannot price {activity!r} per {unit!r}: {exc}") from None
     return float(inv.quantity[m] @ mult[codes])
