@@ -150,7 +150,7 @@ def test_sequential_never_exceeds_sum_of_standalone(cuts, kwp, capture, mwh):
 def test_prices_charge_the_new_fuel_of_a_switch():
     """100 t LPG -> heat pumps (0.85 -> COP 3.0): 4.73 TJ x 0.85 / 3 = 1.340167 TJ = 372.269 MWh of electricity.
 
-    Savings = 900 $/t x 100 t - 80 $/MWh x 372.269 MWh = 60,218.52 $/yr (units of the rows differ: t, L, MWh).
+    Savings = 900 $/t x 100 t - 80 $/MWh x 372.269 MWh = 60,218.52 $/yr (rows in t, TJ and MWh).
     """
     from neutralcore.plugins.levers import FuelSwitch
 
@@ -159,7 +159,7 @@ def test_prices_charge_the_new_fuel_of_a_switch():
     fs = nc.FactorSet.merge(FS, nc.FactorSet.from_factors([lpg]))
     inv = nc.Inventory.concat([plant(), nc.Inventory([
         nc.Activity("fuel.lpg.stationary", 100, "t", region="XA", year=2024, scope=1),
-        nc.Activity("fuel.diesel.stationary", 1_000, "L", region="XA", year=2024, scope=1)])])
+        nc.Activity("fuel.diesel.stationary", 1, "TJ", region="XA", year=2024, scope=1)])])
     prices = {"electricity.grid": (80, "MWh"), "fuel.lpg.stationary": (900, "t")}
     sw = FuelSwitch.from_factors(fs, "fuel.lpg.stationary", "electricity.grid", from_efficiency=0.85, to_efficiency=3.0,
                                  costs=nc.Costs(0, 10, prices=prices))
