@@ -26,7 +26,10 @@ import attrs
 import numpy as np
 
 from ._categorical import CODE_DTYPE, Categorical, combine_codes, factorize
-from ._validators import ACTIVITY_RE, REGION_RE, optional_str
+from ._validators import activity_key as _activity
+from ._validators import optional_str
+from ._validators import region_code as _region
+from ._validators import scope_int as _scope
 from .activity import RESERVED_COLUMNS, Activity
 from .errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
 from .units import parse_unit
@@ -70,33 +73,11 @@ def _normalise(
     return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
 
 
-def _activity(v: Any) -> str:
-    if not isinstance(v, str) or not ACTIVITY_RE.match(v.strip()):
-        raise InputError(f"activity key {v!r} is not dotted lowercase words (e.g. 'electricity.grid')")
-    return v.strip()
-
-
-def _region(v: Any) -> str:
-    if not isinstance(v, str) or not REGION_RE.match(v.strip()):
-        raise InputError(f"region {v!r} is not a region code (e.g. 'VN', 'CN-JS')")
-    return v.strip()
-
-
 def _unit(v: Any) -> str:
     if not isinstance(v, str):
         raise UnitError(f"unit {v!r} is not a string", unit=v)
     parse_unit(v)
     return v.strip()
-
-
-def _scope(v: Any) -> int:
-    try:
-        s = int(str(v).strip().lower().removeprefix("scope").strip())
-    except ValueError:
-        s = 0
-    if s not in (1, 2, 3):
-        raise InputError(f"scope {v!r} is not 1, 2 or 3")
-    return s
 
 
 def _label(v: Any) -> str | None:
