@@ -73,3 +73,28 @@ def test_coded_and_object_construction_agree(acts):
     cols = inv.to_columns()
     again = nc.Inventory.from_columns(**cols)
     assert np.isclose(again.emissions(FS).total().magnitude, total(acts), rtol=1e-12, atol=1e-12)
+
+
+@SETTINGS
+@given(activity_lists, st.sampled_from([("scope",), ("site", "unit"), ("activity", "region", "year")]))
+def test_dense_and_compact_key_coding_agree(acts, dims):
+    """Rows are coded densely when the key space is small and compactly otherwise: same results either way."""
+    import neutralcore.inventory as inventory
+
+    dense = nc.Inventory(acts).emissions(FS)
+    saved = inventory._DENSE_MAX_KEYS, inventory._DENSE_MAX_TRIPLES
+    inventory._DENSE_MAX_KEYS = inventory._DENSE_MAX_TRIPLES = 0
+    try:
+        inv = nc.Inventory(acts)
+        assert not inv._row_keys().dense
+        compact = inv.emissions(FS)
+    finally:
+        inventory._DENSE_MAX_KEYS, inventory._DENSE_MAX_TRIPLES = saved
+    assert np.isclose(dense.total().magnitude, compact.total().magnitude, rtol=1e-12, atol=1e-12)
+    a, b = dense.by(*dims), compact.by(*dims)
+    assert a.columns == b.columns
+    key = lambda t: [tuple(str(t[d][i]) for d in dims) for i in range(len(t))]  # noqa: E731
+    va, vb = dict(zip(key(a), np.asarray(a["co2e_t"]))), dict(zip(key(b), np.asarray(b["co2e_t"])))
+    assert va.keys() == vb.keys()
+    assert all(np.isclose(va[k], vb[k], rtol=1e-12, atol=1e-12) for k in va)
+    assert sorted(map(str, dense.matches.summary())) == sorted(map(str, compact.matches.summary()))

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import attrs
 import numpy as np
 
-from ._categorical import Categorical, combine_codes, split_codes
+from ._categorical import Categorical, bincount, combine_codes, split_codes
 from ._table import Table
 from .factor import Factor, FactorSet
 from .units import Quantity
@@ -102,28 +102,32 @@ class Matches:
         rows_per_key = np.bincount(em.key_inverse, minlength=len(em.key_factor))
         rows_per_triple = np.bincount(em.triple_of_key, weights=rows_per_key, minlength=len(acts)).astype(np.int64)
         fs = em.factors
+        keep = np.flatnonzero(rows_per_triple > 0).tolist()  # triples some row uses
+        level, used_year, factor = res.level, res.year_used, res.factor
+        region_used = res.region_used
         kinds = []
-        for t in range(len(acts)):
+        for t in keep:
             k = []
-            if res.level[t] > 0:
+            if level[t] > 0:
                 k.append("region")
-            if res.year_used[t] != ty[t]:
+            if used_year[t] != ty[t]:
                 k.append("year")
             kinds.append("+".join(k) or "exact")
+        fids = [int(factor[t]) for t in keep]
         return Table(
             {
-                "activity": acts,
-                "region": regs,
-                "year": ty.tolist(),
-                "region_used": res.region_used,
-                "year_used": res.year_used.tolist(),
+                "activity": [acts[t] for t in keep],
+                "region": [regs[t] for t in keep],
+                "year": [int(ty[t]) for t in keep],
+                "region_used": [region_used[t] for t in keep],
+                "year_used": [int(used_year[t]) for t in keep],
                 "fallback": kinds,
-                "rows": rows_per_triple.tolist(),
-                "pack": [fs.pack.categories[fs.pack.codes[f]] for f in res.factor.tolist()],
-                "source": [str(fs.source.categories[fs.source.codes[f]]) for f in res.factor.tolist()],
+                "rows": [int(rows_per_triple[t]) for t in keep],
+                "pack": [fs.pack.categories[fs.pack.codes[f]] for f in fids],
+                "source": [str(fs.source.categories[fs.source.codes[f]]) for f in fids],
                 "overrides": [
                     fs.overrides.categories[fs.overrides.codes[f]] if fs.overrides is not None else None
-                    for f in res.factor.tolist()
+                    for f in fids
                 ],
             },
             title="Factor matches",
@@ -208,7 +212,7 @@ class Emissions:
     def _key_quantity(self) -> np.ndarray:
         hit = self._cache.get("kq")
         if hit is None:
-            hit = np.bincount(self.key_inverse, weights=self.inventory.quantity, minlength=len(self.key_factor))
+            hit = bincount(self.key_inverse, self.inventory.quantity, len(self.key_factor))
             self._cache["kq"] = hit
         return hit
 
@@ -339,10 +343,10 @@ class Emissions:
             co2e = gk @ self.key_co2e
             gas = gk @ self.key_gas_t
         else:
-            co2e = np.bincount(gcodes, weights=self.row_co2e(), minlength=ngroups)
+            co2e = bincount(gcodes, self.row_co2e(), ngroups)
             gas = np.zeros((ngroups, n_gas))
             for j in range(n_gas):
-                gas[:, j] = np.bincount(gcodes, weights=q * self.key_gas_t[:, j][self.key_inverse], minlength=ngroups)
+                gas[:, j] = bincount(gcodes, q * self.key_gas_t[:, j][self.key_inverse], ngroups)
         out: dict[str, Any] = {}
         for d, part, cat in zip(dims, parts, cats):
             labels = np.empty(len(cat.categories), dtype=object)

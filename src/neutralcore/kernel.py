@@ -38,7 +38,7 @@ from .factor import WORLD, FactorSet
 from .gwp import DEFAULT_GWP, gwp_vector
 from .units import dimension_of, multiplier, split_factor_unit
 
-__all__ = ["compute", "resolve"]
+__all__ = ["compute", "resolve", "resolve_labels"]
 
 _YEAR_SPAN = 10000
 _BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
@@ -58,21 +58,37 @@ def _as_factorset(factors: Any) -> FactorSet:
 
 
 class Resolution:
-    """Per distinct (activity, region, year) triple: the factor chosen and how."""
+    """Per (activity, region, year) triple: the factor chosen (-1 = none) and how."""
 
-    def __init__(self, factor: np.ndarray, level: np.ndarray, year_used: np.ndarray, region_used: list[str | None]):
+    def __init__(self, fs: FactorSet, factor: np.ndarray, level: np.ndarray, year_used: np.ndarray):
+        self._fs = fs
         self.factor = factor  # index into the FactorSet, -1 = none
         self.level = level  # 0 = own region, 1 = parent, …
         self.year_used = year_used
-        self.region_used = region_used
+
+    @property
+    def region_used(self) -> list[str | None]:
+        regions = list(self._fs.region.categories)
+        codes = self._fs.region.codes
+        return [regions[codes[b]] if b >= 0 else None for b in self.factor.tolist()]
 
 
-def resolve(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year: np.ndarray) -> Resolution:
-    """Match distinct (activity, region, year) triples to factors (vectorised over triples)."""
-    m = len(activity)
-    # region universe: factor regions, declared regions, queried regions, World
+def resolve(
+    fs: FactorSet,
+    activity_labels: Sequence[str],
+    region_labels: Sequence[str],
+    activity: np.ndarray,
+    region: np.ndarray,
+    year: np.ndarray,
+) -> Resolution:
+    """Match (activity, region, year) triples, given as codes into the label lists, to factors.
+
+    Vectorised over triples: every level of every region chain is searched at
+    once with ``np.searchsorted`` over the factors sorted by (activity, region, year).
+    """
+    m = int(np.asarray(activity).shape[0])
     universe: dict[str, int] = {}
-    for r in list(fs.region.categories) + list(fs.regions) + list(region) + [WORLD]:
+    for r in list(fs.region.categories) + list(fs.regions) + list(region_labels) + [WORLD]:
         universe.setdefault(r, len(universe))
     parent = np.full(len(universe), -1, dtype=np.int64)
     for r, code in universe.items():
@@ -88,8 +104,10 @@ def resolve(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year:
     order = np.argsort(fkey, kind="stable")
     fsorted = fkey[order]
 
-    qa = np.array([act_code.get(a, -1) for a in activity], dtype=np.int64)
-    cur = np.array([universe[r] for r in region], dtype=np.int64)
+    act_map = np.array([act_code.get(a, -1) for a in activity_labels], dtype=np.int64)
+    reg_map = np.array([universe[r] for r in region_labels], dtype=np.int64)
+    qa = act_map[np.asarray(activity, dtype=np.int64)] if m else np.zeros(0, np.int64)
+    cur = reg_map[np.asarray(region, dtype=np.int64)] if m else np.zeros(0, np.int64)
     qy = np.asarray(year, dtype=np.int64)
 
     best = np.full(m, -1, dtype=np.int64)
@@ -99,13 +117,13 @@ def resolve(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year:
     earlier_level = np.full(m, -1, dtype=np.int64)
     level = 0
     alive = (qa >= 0) & (cur >= 0)
-    while alive.any() and level <= nreg:
+    while alive.any() and level <= nreg and len(fsorted):
         pair = qa * nreg + cur
         target = pair * _YEAR_SPAN + qy
         pos = np.searchsorted(fsorted, target, side="right") - 1
         ok = alive & (pos >= 0)
         posc = np.clip(pos, 0, None)
-        same_pair = ok & (fsorted[posc] // _YEAR_SPAN == pair) if len(fsorted) else np.zeros(m, bool)
+        same_pair = ok & (fsorted[posc] // _YEAR_SPAN == pair)
         is_exact = same_pair & (fsorted[posc] == target)
         new_exact = is_exact & ~exact_found
         best[new_exact] = order[posc[new_exact]]
@@ -121,9 +139,21 @@ def resolve(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year:
     best[use_earlier] = earlier[use_earlier]
     best_level[use_earlier] = earlier_level[use_earlier]
     year_used = np.where(best >= 0, fs.year[np.clip(best, 0, None)] if len(fs) else 0, -1)
-    regions = list(fs.region.categories)
-    region_used = [regions[fs.region.codes[b]] if b >= 0 else None for b in best.tolist()]
-    return Resolution(best, best_level, year_used, region_used)
+    return Resolution(fs, best, best_level, year_used)
+
+
+def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year: Sequence[int]) -> Resolution:
+    """:func:`resolve` for triples given as labels (small inputs)."""
+    acts = list(dict.fromkeys(activity))
+    regs = list(dict.fromkeys(region))
+    a_pos = {a: i for i, a in enumerate(acts)}
+    r_pos = {r: i for i, r in enumerate(regs)}
+    return resolve(
+        fs, acts, regs,
+        np.array([a_pos[a] for a in activity], dtype=np.int64),
+        np.array([r_pos[r] for r in region], dtype=np.int64),
+        np.asarray(year, dtype=np.int64),
+    )
 
 
 def _base_of(unit: str) -> int:
@@ -134,12 +164,19 @@ def _base_of(unit: str) -> int:
     return -1
 
 
-def _unit_multipliers(fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], key_rows: Any) -> np.ndarray:
+# reasons a key has no coefficient (0 = fine)
+_OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP = 0, 1, 2, 3, 4
+
+
+def _unit_multipliers(
+    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray
+) -> np.ndarray:
     """Per key: the number converting one activity unit to the factor's per-unit.
 
     Computed per distinct (activity unit, factor unit) pair with pint, then
     gathered; volume and mass reach energy through the factor's density and
-    net calorific value (vectorised over keys).
+    net calorific value (vectorised over keys).  Keys that cannot be converted
+    get NaN and a code in *reason*; the caller raises only if a row uses one.
     """
     k = fidx.shape[0]
     if k == 0:
@@ -160,15 +197,12 @@ def _unit_multipliers(fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_lab
             continue
         ba, bf = _base_of(au), _base_of(pu)
         if ba < 0 or bf < 0:
-            keys = np.flatnonzero(pair_idx == j)
-            raise DimensionError(
-                f"an activity in {au!r} cannot use a factor per {pu!r} ({dimension_of(au)} vs {dimension_of(pu)})"
-                + key_rows(keys),
-                unit=au, expected=pu,
-            )
+            m[j] = np.nan
+            continue
         m[j] = multiplier(au, _BASES[ba]) * multiplier(_BASES[bf], pu)
         base_a[j], step[j] = ba, bf - ba
     mult = m[pair_idx]
+    reason[np.isnan(mult) & (reason == _OK)] = _BAD_DIMENSION
     s = step[pair_idx]
     if not s.any():
         return mult
@@ -178,23 +212,67 @@ def _unit_multipliers(fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_lab
     # volume(0) -> mass(1): x density ; mass(1) -> energy(2): x ncv ; the other way: divide
     need_d = (s != 0) & (np.minimum(ba, ba + s) == 0)
     need_n = (s != 0) & (np.maximum(ba, ba + s) == 2)
-    missing = (need_d & np.isnan(dens)) | (need_n & np.isnan(ncv))
-    if missing.any():
-        keys = np.flatnonzero(missing)
-        i = int(keys[0])
-        au = unit_labels[int(u_k[i])]
-        pu = split_factor_unit(fs.unit.categories[int(fu_k[i])])[1]
-        what = " and ".join(
-            w for w, need, arr in (("density", need_d, dens), ("net calorific value", need_n, ncv)) if need[i] and np.isnan(arr[i])
-        )
-        raise DimensionError(
-            f"an activity in {au!r} needs the fuel's {what} to use a factor per {pu!r}, and the factor gives none"
-            + key_rows(keys),
-            unit=au, expected=pu,
-        )
     with np.errstate(divide="ignore", invalid="ignore"):
         bridge = np.where(need_d, np.where(s > 0, dens, 1.0 / dens), 1.0) * np.where(need_n, np.where(s > 0, ncv, 1.0 / ncv), 1.0)
+    reason[np.isnan(bridge) & (reason == _OK)] = _NO_PROPERTY
     return mult * bridge
+
+
+def _raise_for(
+    bad_keys: np.ndarray, reason: np.ndarray, rows_of: Any, labels: Any, fs: FactorSet, fidx: np.ndarray,
+    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str,
+) -> None:
+    """Raise the error for the first problem among keys that rows actually use."""
+    acts, regs, years, t_of_k = labels
+    order = [_NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP]
+    kinds = reason[bad_keys]
+    kind = next(r for r in order if (kinds == r).any())
+    keys = bad_keys[kinds == kind]
+    rows = rows_of(keys)
+    k = int(keys[0])
+    t = int(t_of_k[k])
+    if kind == _NO_FACTOR:
+        tri = sorted({int(t_of_k[x]) for x in keys.tolist()})
+        names = [f"({acts[i]}, {regs[i]}, {int(years[i])})" for i in tri[:5]]
+        raise FactorNotFoundError(
+            f"no factor for {len(tri)} key(s): {', '.join(names)}" + (" …" if len(tri) > 5 else "")
+            + f"; first rows {rows}. Region fallback follows the factor set's region chain to 'World'; "
+            "year fallback takes only earlier years.",
+            keys=[(acts[i], regs[i], int(years[i])) for i in tri],
+            rows=rows,
+        )
+    au = unit_labels[int(u_k[k])]
+    pu = split_factor_unit(fs.unit.categories[int(fs.unit.codes[fidx[k]])])[1]
+    if kind == _BAD_DIMENSION:
+        raise DimensionError(
+            f"an activity in {au!r} cannot use a factor per {pu!r} ({dimension_of(au)} vs {dimension_of(pu)}): "
+            f"({acts[t]}, {regs[t]}, {int(years[t])}), rows {rows}",
+            unit=au, expected=pu, rows=rows,
+        )
+    if kind == _NO_PROPERTY:
+        f = fs.factor(int(fidx[k]))
+        ba, bf = _base_of(au), _base_of(pu)
+        lo, hi = min(ba, bf), max(ba, bf)
+        need = [w for w, cond, have in (("density", lo == 0, f.density), ("net calorific value", hi == 2, f.ncv))
+                if cond and have is None]
+        raise DimensionError(
+            f"an activity in {au!r} needs the fuel's {' and '.join(need)} to use a factor per {pu!r}, "
+            f"and the factor ({f.activity}, {f.region}, {f.year}) gives none; rows {rows}",
+            unit=au, expected=pu, rows=rows,
+        )
+    missing = [g for g in gases if np.isnan(gwp_vector_lenient((g,), gwp)[0])]
+    gwp_vector(missing, gwp)  # raises UnknownGasError with the reason
+
+
+def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
+    """GWP values, NaN for a gas that has none in the set (checked later against the rows)."""
+    out = np.empty(len(gases))
+    for i, g in enumerate(gases):
+        try:
+            out[i] = gwp_vector((g,), gwp)[0]
+        except UnknownGasError:
+            out[i] = np.nan
+    return out
 
 
 def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = False, scope2: str | None = None, **market: Any) -> "Any":
@@ -224,67 +302,81 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     fs = _as_factorset(factors)
     gwp = DEFAULT_GWP if gwp is None else gwp
     gwp_vector((), gwp)  # validate the set name early
-    inverse, uniq, ymin = inv._row_keys()
-    sizes = [len(inv.activity.categories), len(inv.region.categories), 0, len(inv.unit.categories)]
-    span = int(inv.year.max()) - ymin + 1 if len(inv) else 1
-    sizes[2] = span
-    a_k, r_k, y_k, u_k = split_codes(uniq, sizes)
-    y_k = y_k + ymin
+    rk = inv._row_keys()
+    code, sizes, ymin = rk.code, rk.sizes, rk.ymin
+    n_act, n_reg, span, n_unit = sizes
+    # every key (dense: each possible combination; compact: each combination present), and its triple
+    key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense else rk.uniq
+    a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
+    tri = (a_k * n_reg + r_k) * span + y_k
+    if rk.dense:
+        n_tri = n_act * n_reg * span
+        tri_ids, t_of_k = np.arange(n_tri, dtype=np.int64), tri
+    else:
+        tri_ids, t_of_k = np.unique(tri, return_inverse=True)
+        t_of_k = t_of_k.reshape(-1)
+    ta, tr, ty = tri_ids // (n_reg * span), (tri_ids // span) % n_reg, tri_ids % span + ymin
+    res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty)
+    acts = np.array(inv.activity.categories, dtype=object)[ta].tolist() if len(ta) else []
+    regs = np.array(inv.region.categories, dtype=object)[tr].tolist() if len(tr) else []
 
-    # distinct (activity, region, year) triples among keys
-    tri = (a_k * sizes[1] + r_k) * span + (y_k - ymin)
-    tri_u, tri_inv = np.unique(tri, return_inverse=True)
-    ta = tri_u // (sizes[1] * span)
-    tr = (tri_u // span) % sizes[1]
-    ty = tri_u % span + ymin
-    acts = [inv.activity.categories[i] for i in ta.tolist()]
-    regs = [inv.region.categories[i] for i in tr.tolist()]
-    res = resolve(fs, acts, regs, ty)
+    fidx = res.factor[t_of_k]  # per key; -1 = no factor
+    reason = np.where(fidx < 0, _NO_FACTOR, _OK).astype(np.int8)
+    fsafe = np.where(fidx < 0, 0, fidx)
+    if len(fs):
+        mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason)
+        to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[fsafe]]
+        vals = fs.values[fsafe]
+    else:
+        mult, to_t, vals = np.full(len(fidx), np.nan), np.ones(len(fidx)), np.zeros((len(fidx), 0))
+    ok_key = reason == _OK
+    used = (~np.isnan(vals[ok_key])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
+    gases = tuple(g for g, u in zip(fs.gases, used) if u)
+    with np.errstate(invalid="ignore"):
+        gas_t = np.nan_to_num(vals[:, used]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
+    weights = gwp_vector_lenient(gases, gwp)
+    if np.isnan(weights).any():
+        no_gwp = (gas_t[:, np.isnan(weights)] > 0).any(axis=1) & ok_key
+        reason[no_gwp] = _NO_GWP
+    with np.errstate(invalid="ignore"):
+        co2e = gas_t @ np.nan_to_num(weights) if gases else np.zeros(len(fidx))
+    co2e[reason != _OK] = np.nan
 
-    def key_rows(keys: np.ndarray) -> str:
-        """Text naming the first rows of the given distinct keys."""
-        rows = np.flatnonzero(np.isin(inverse, keys))[:5].tolist()
-        return f" (rows {', '.join(map(str, rows))})" if rows else ""
+    # one pass over rows: CO2e per row; a NaN means a row uses a key with a problem
+    row = inv.quantity * co2e[code] if len(code) else np.zeros(0)
+    labels = (acts, regs, ty, t_of_k)
 
-    missing = np.flatnonzero(res.factor < 0)
-    if missing.size:
-        names = [f"({acts[i]}, {regs[i]}, {int(ty[i])})" for i in missing[:5].tolist()]
-        keys = np.flatnonzero(np.isin(tri_inv, missing))
-        rows = np.flatnonzero(np.isin(inverse, keys))[:10].tolist()
-        raise FactorNotFoundError(
-            f"no factor for {len(missing)} key(s): {', '.join(names)}"
-            + (" …" if missing.size > 5 else "")
-            + f"; first rows {rows}. Region fallback follows the factor set's region chain to 'World'; "
-            "year fallback takes only earlier years.",
-            keys=[(acts[i], regs[i], int(ty[i])) for i in missing.tolist()],
-            rows=rows,
-        )
+    def rows_of(keys: np.ndarray) -> list[int]:
+        return np.flatnonzero(np.isin(code, keys))[:10].tolist()
+
+    if len(row) and np.isnan(row.sum()):
+        bad_keys = np.unique(code[np.isnan(row)])
+        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp)
     fb = (res.level > 0) | (res.year_used != ty)
     if strict and fb.any():
-        i = int(np.flatnonzero(fb)[0])
-        keys = np.flatnonzero(np.isin(tri_inv, np.flatnonzero(fb)))
-        rows = np.flatnonzero(np.isin(inverse, keys))[:10].tolist()
-        raise FallbackError(
-            f"strict=True: ({acts[i]}, {regs[i]}, {int(ty[i])}) would use the factor for "
-            f"({res.region_used[i]}, {int(res.year_used[i])}); {int(fb.sum())} key(s) need a fallback; first rows {rows}",
-            rows=rows,
-        )
-
-    fidx = res.factor[tri_inv]  # per key
-    mult = _unit_multipliers(fs, fidx, u_k, inv.unit.categories, key_rows)
-    to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[fidx]] if len(fidx) else np.ones(0)
-    vals = fs.values[fidx] if len(fidx) else np.zeros((0, len(fs.gases)))
-    gas_t = np.nan_to_num(vals) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
-    used = (~np.isnan(vals)).any(axis=0) if len(fidx) else np.zeros(len(fs.gases), bool)
-    gases = tuple(g for g, u in zip(fs.gases, used) if u)
-    gas_t = gas_t[:, used]
-    weights = gwp_vector(gases, gwp)
-    co2e = gas_t @ weights if gases else np.zeros(len(fidx))
+        present = np.bincount(code, minlength=len(fidx)) > 0 if len(code) else np.zeros(len(fidx), bool)
+        fb_keys = np.flatnonzero(fb[t_of_k] & present)
+        if fb_keys.size:
+            t = int(t_of_k[fb_keys[0]])
+            rows = rows_of(fb_keys)
+            raise FallbackError(
+                f"strict=True: ({acts[t]}, {regs[t]}, {int(ty[t])}) would use the factor for "
+                f"({res.region_used[t]}, {int(res.year_used[t])}); "
+                f"{len(np.unique(t_of_k[fb_keys]))} key(s) need a fallback; first rows {rows}",
+                rows=rows,
+            )
+    # keys no row uses keep harmless placeholders
+    bad = reason != _OK
+    if bad.any():
+        co2e[bad] = 0.0
+        gas_t[bad] = 0.0
+    gas_t = np.nan_to_num(gas_t)
+    row.setflags(write=False)
     em = Emissions(
-        inventory=inv, factors=fs, gwp=gwp.upper(), gases=gases, gwp_weights=weights,
-        key_inverse=inverse, key_factor=fidx, key_gas_t=gas_t, key_co2e=co2e,
-        resolution=res, triple_of_key=tri_inv,
-        triple_labels=(acts, regs, ty),
+        inventory=inv, factors=fs, gwp=gwp.upper(), gases=gases, gwp_weights=np.nan_to_num(weights),
+        key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
+        resolution=res, triple_of_key=t_of_k,
+        triple_labels=(acts, regs, ty), cache={"row": row},
     )
     if scope2 is None and not market:
         return em

@@ -538,7 +538,7 @@ class Scenario:
         return hit
 
     def _anchor(self, activity: str, region: str) -> float | None:
-        from .kernel import resolve
+        from .kernel import resolve_labels as resolve
         from .units import multiplier, split_factor_unit
 
         res = resolve(self.factors, [activity], [region], np.array([self.base_year]))

@@ -247,7 +247,7 @@ def market_based(
     With *require_entity* false (scenarios), instruments given without an
     *entity* are rejected with that reason instead of raising.
     """
-    from .kernel import resolve
+    from .kernel import resolve_labels as resolve
 
     instruments = tuple(instruments or ())
     supplier_rates = tuple(supplier_rates or ())
