@@ -184,8 +184,15 @@ def _unit_multipliers(
     n_fu = max(len(fs.unit.categories), 1)
     fu_k = fs.unit.codes[fidx].astype(np.int64)
     pair_code = u_k.astype(np.int64) * n_fu + fu_k
-    pairs, pair_idx = np.unique(pair_code, return_inverse=True)
-    pair_idx = pair_idx.reshape(-1)
+    space = (int(u_k.max()) + 1) * n_fu
+    if space <= 1 << 20:  # few units: a dense table instead of a sort
+        pairs = np.flatnonzero(np.bincount(pair_code, minlength=space))
+        lookup = np.zeros(space, dtype=np.int64)
+        lookup[pairs] = np.arange(pairs.shape[0])
+        pair_idx = lookup[pair_code]
+    else:
+        pairs, pair_idx = np.unique(pair_code, return_inverse=True)
+        pair_idx = pair_idx.reshape(-1)
     m = np.ones(len(pairs))
     base_a = np.zeros(len(pairs), dtype=np.int64)
     step = np.zeros(len(pairs), dtype=np.int64)  # base_f - base_a; 0 = same dimension
