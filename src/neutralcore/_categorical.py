@@ -88,9 +88,10 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
         cats = tuple(cats)
         if len(set(cats)) != len(cats):
             raise ValueError("categories of a (codes, categories) pair must be distinct")
-        if codes.dtype.kind == "i" and codes.size and int(codes.min()) < 0:
-            raise ValueError("codes out of range of the categories (negative code)")
-        counts = np.bincount(codes, minlength=len(cats)) if codes.size else np.zeros(len(cats), np.int64)
+        try:  # one pass both checks the range and finds unused categories
+            counts = bincount(codes, None, len(cats)) if codes.size else np.zeros(len(cats), np.int64)
+        except ValueError:
+            raise ValueError("codes out of range of the categories (negative code)") from None
         if counts.shape[0] > len(cats):
             raise ValueError(f"codes out of range of the {len(cats)} categories")
         cat = Categorical(_readonly(codes.astype(CODE_DTYPE)), cats)
