@@ -235,3 +235,29 @@ def test_uncertainty_monte_carlo():
     assert half == pytest.approx(1.96 * ((0.1 / 1.96 * 659.2) ** 2 + (0.2 / 1.96 * 550) ** 2) ** 0.5, rel=0.02)
     assert u.share_without == pytest.approx(30 / 1239.2)
     assert "95 % range" in str(u)
+
+
+def test_tables_convert_to_pandas_or_say_what_to_install(monkeypatch):
+    res = nc.Inventory([grid(1200, site="p1"), diesel(site="p1")]).emissions(published_factors())
+    table = res.by("scope")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(nc.MissingDependencyError, match=r"neutralcore\[pandas\]"):
+            table.to_pandas()
+    else:
+        df = table.to_pandas()
+        assert list(df.columns) == ["scope", "co2e_t", "CO2_t", "CH4_t", "N2O_t"]
+        assert df["co2e_t"].sum() == pytest.approx(791.04 + DIESEL_CO2E["AR5"])
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("No module named 'pandas'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(nc.MissingDependencyError, match=r"pip install 'neutralcore\[pandas\]'"):
+        table.to_pandas()

@@ -82,7 +82,7 @@ from .packs import FactorPack
 from .registry import PluginSpec, list_packs, load_factors
 from .levers import Costs, Lever, LeverSet, Outcome, Price
 from .mac import MacCurve, mac_curve
-from .plotting import MissingDependencyError
+from .errors import MissingDependencyError
 from .scenario import Gap, Scenario, Target, Trajectory
 from .scope2 import ContractualInstrument, Scope2Result, SupplierRate
 

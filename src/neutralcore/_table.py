@@ -64,8 +64,13 @@ class Table:
         """A :class:`pandas.DataFrame` of the table (needs pandas: ``pip install neutralcore[pandas]``)."""
         try:
             import pandas as pd
-        except ImportError:
-            raise ImportError("to_pandas() needs pandas: pip install 'neutralcore[pandas]'") from None
+        except ImportError as exc:
+            from .errors import MissingDependencyError
+
+            raise MissingDependencyError(
+                "to_pandas() needs pandas, which is not installed: pip install 'neutralcore[pandas]'",
+                package="pandas", extra="pandas",
+            ) from exc
         return pd.DataFrame({k: np.asarray(v) if isinstance(v, np.ndarray) else v for k, v in self._columns.items()})
 
     def _shown(self) -> list[int | None]:

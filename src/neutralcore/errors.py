@@ -42,6 +42,7 @@ __all__ = [
     "ClaimError",
     "UnknownProgrammeError",
     "InvalidRetirementError",
+    "MissingDependencyError",
     "NeutralcoreWarning",
     "PluginWarning",
     "FallbackWarning",
@@ -245,6 +246,13 @@ class UnknownProgrammeError(InputError):
 
 class InvalidRetirementError(LedgerError, ValueError):
     """Raised when a retirement request is invalid (e.g. dated before issuance); the ledger is unchanged."""
+
+
+# -- optional dependencies --------------------------------------------------
+
+
+class MissingDependencyError(NeutralcoreError, ImportError):
+    """Raised when an optional dependency is not installed; ``.package`` and ``.extra`` say what to install."""
 
 
 # -- warnings ----------------------------------------------------------------

@@ -13,16 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import NeutralcoreError
+from .errors import MissingDependencyError
 
 __all__ = ["MissingDependencyError", "require_matplotlib", "plot_mac", "plot_trajectory"]
-
-
-class MissingDependencyError(NeutralcoreError, ImportError):
-    """Raised when an optional dependency (e.g. matplotlib for plots) is not installed."""
-
-
-MissingDependencyError.__module__ = "neutralcore"
 
 
 def require_matplotlib() -> Any:
