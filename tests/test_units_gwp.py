@@ -45,6 +45,9 @@ def test_split_factor_unit():
     ("CO2", 1, 1, 1), ("CH4", 25, 28, 27.9), ("N2O", 298, 265, 273), ("SF6", 22800, 23500, 25200),
     ("NF3", 17200, 16100, 17400), ("HFC-134a", 1430, 1300, 1530), ("HFC-32", 675, 677, 771),
     ("HFC-125", 3500, 3170, 3740), ("HFC-23", 14800, 12400, 14600), ("CF4", 7390, 6630, 7380),
+    ("HFC-143a", 4470, 4800, 5810), ("HFC-152a", 124, 138, 164), ("HFC-227ea", 3220, 3350, 3600),
+    ("HFC-245fa", 1030, 858, 962), ("HFC-43-10mee", 1640, 1650, 1600), ("C2F6", 12200, 11100, 12400),
+    ("c-C4F8", 10300, 9540, 10200), ("C6F14", 9300, 7910, 8620),
 ])
 def test_gwp_values(gas, ar4, ar5, ar6):
     assert [gwp_value(gas, s) for s in ("AR4", "AR5", "AR6")] == [ar4, ar5, ar6]
@@ -54,6 +57,10 @@ def test_ar6_methane_split_and_aliases():
     assert gwp_value("CH4_fossil", "AR6") == 29.8
     assert gwp_value("CH4_non_fossil", "AR6") == 27.0
     assert canonical_gas("r-134a") == "HFC-134a" and canonical_gas("PFC-14") == "CF4" and canonical_gas("ch4") == "CH4"
+    assert canonical_gas("PFC-116") == "C2F6" and canonical_gas("hfc-4310mee") == "HFC-43-10mee"
+    assert gwp_value("HFC-41", "AR5") == 116.0
+    with pytest.raises(nc.UnknownGasError, match="AR4"):
+        gwp_vector(["HFC-41"], "AR4")  # the AR4 table gives no value
     with pytest.raises(nc.UnknownGasError):
         gwp_vector(["CH4_fossil"], "AR4")
     with pytest.raises(nc.UnknownGasError, match="unknown gas"):

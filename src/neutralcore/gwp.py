@@ -22,7 +22,10 @@ AR6
 
 All values were read from openclimatedata/globalwarmingpotentials
 (``globalwarmingpotentials.csv``, commit 0057adbe), which transcribes the
-above tables.
+above tables.  Refrigerant blends (R-404A, R-410A, …) are not shipped: their
+GWP is the mass-weighted sum of their components, and the compositions
+(ASHRAE Standard 34) were not verified here; give a blend's components as
+separate gases instead.
 
 Methane: the gas ``"CH4"`` uses the single AR6 value 27.9 (Table 7.SM.7).
 Use ``"CH4_fossil"`` or ``"CH4_non_fossil"`` in factor data to get the split
@@ -63,6 +66,27 @@ GASES: tuple[str, ...] = (
     "HFC-125",
     "HFC-134a",
     "CF4",
+    "HFC-41",
+    "HFC-134",
+    "HFC-143",
+    "HFC-143a",
+    "HFC-152",
+    "HFC-152a",
+    "HFC-161",
+    "HFC-227ea",
+    "HFC-236cb",
+    "HFC-236ea",
+    "HFC-236fa",
+    "HFC-245ca",
+    "HFC-245fa",
+    "HFC-365mfc",
+    "HFC-43-10mee",
+    "C2F6",
+    "C3F8",
+    "c-C4F8",
+    "C4F10",
+    "C5F12",
+    "C6F14",
 )
 
 _NAN = float("nan")
@@ -80,10 +104,43 @@ _TABLE: dict[str, tuple[float, float, float]] = {
     "HFC-125": (3500.0, 3170.0, 3740.0),
     "HFC-134a": (1430.0, 1300.0, 1530.0),
     "CF4": (7390.0, 6630.0, 7380.0),
+    # further HFCs and PFCs, same sources; NaN where the AR4 table gives no value
+    "HFC-41": (_NAN, 116.0, 135.0),
+    "HFC-134": (_NAN, 1120.0, 1260.0),
+    "HFC-143": (_NAN, 328.0, 364.0),
+    "HFC-143a": (4470.0, 4800.0, 5810.0),
+    "HFC-152": (_NAN, 16.0, 21.5),
+    "HFC-152a": (124.0, 138.0, 164.0),
+    "HFC-161": (_NAN, 4.0, 4.84),
+    "HFC-227ea": (3220.0, 3350.0, 3600.0),
+    "HFC-236cb": (_NAN, 1210.0, 1350.0),
+    "HFC-236ea": (_NAN, 1330.0, 1500.0),
+    "HFC-236fa": (9810.0, 8060.0, 8690.0),
+    "HFC-245ca": (_NAN, 716.0, 787.0),
+    "HFC-245fa": (1030.0, 858.0, 962.0),
+    "HFC-365mfc": (794.0, 804.0, 914.0),
+    "HFC-43-10mee": (1640.0, 1650.0, 1600.0),
+    "C2F6": (12200.0, 11100.0, 12400.0),
+    "C3F8": (8830.0, 8900.0, 9290.0),
+    "c-C4F8": (10300.0, 9540.0, 10200.0),
+    "C4F10": (8860.0, 9200.0, 10000.0),
+    "C5F12": (9160.0, 8550.0, 9220.0),
+    "C6F14": (9300.0, 7910.0, 8620.0),
 }
 
 _ALIASES = {
     "PFC-14": "CF4",
+    "PFC-116": "C2F6",
+    "PFC-218": "C3F8",
+    "PFC-318": "c-C4F8",
+    "PFC-3-1-10": "C4F10",
+    "PFC-4-1-12": "C5F12",
+    "PFC-5-1-14": "C6F14",
+    "R-143A": "HFC-143a",
+    "R-152A": "HFC-152a",
+    "R-227EA": "HFC-227ea",
+    "R-245FA": "HFC-245fa",
+    "HFC-4310MEE": "HFC-43-10mee",
     "R-134A": "HFC-134a",
     "R-32": "HFC-32",
     "R-125": "HFC-125",
