@@ -169,3 +169,13 @@ def test_errors_pickle():
         again = pickle.loads(pickle.dumps(err))
         assert type(again) is type(err) and str(again) == str(err)
         assert again._fields == err._fields
+
+
+def test_read_csv_unknown_unit_names_file_and_line(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1,MWh,VN,2023,2\n"
+                    "electricity.grid,1,blorps,VN,2023,2\n")
+    with pytest.raises(nc.UnknownUnitError) as info:
+        nc.Inventory.read_csv(path)
+    assert info.value.rows == [3] and info.value.source == str(path)
+    assert str(path) in str(info.value) and "blorps" in str(info.value) and "row 3" in str(info.value)

@@ -31,7 +31,7 @@ from ._validators import optional_str
 from ._validators import region_code as _region
 from ._validators import scope_int as _scope
 from .activity import RESERVED_COLUMNS, Activity
-from .errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from .errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
 from .units import parse_unit
 
 __all__ = ["Inventory"]
@@ -65,7 +65,9 @@ def _normalise(
             cls = type(exc) if isinstance(exc, (InputError, UnitError)) else InputError
             if issubclass(cls, InputError):
                 raise cls(exc.message.split(": ", 1)[-1], column=column, rows=rows, source=source) from None
-            raise cls(f"column {column!r}: {exc.message}" + (f" (row {rows[0]})" if rows else ""), unit=label, rows=rows) from None
+            where = f"{source}, " if source else ""
+            raise cls(f"{where}column {column!r}: {exc.message}" + _rows_text(rows), unit=label, rows=rows,
+                      source=source, column=column) from None
     merged = {v: i for i, v in enumerate(dict.fromkeys(new_labels))}
     if len(merged) == len(new_labels) and all(a == b for a, b in zip(new_labels, cat.categories)):
         return cat
