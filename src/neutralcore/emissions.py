@@ -297,7 +297,9 @@ class Emissions:
                 sizes.append(span)
                 cats.append(Categorical(np.zeros(0, np.int32), tuple(range(ymin, ymin + span))))
             elif d == "gas":
-                raise ValueError("group by gas with per_gas(); by() already gives one column per gas")
+                from .errors import InputError
+
+                raise InputError("group by gas with per_gas(); by() already gives one column per gas", column="gas")
             else:
                 cat = inv.column(d)
                 cols.append(cat.codes)
@@ -326,7 +328,9 @@ class Emissions:
         >>> res.by("scope", "site")  # doctest: +SKIP
         """
         if not dims:
-            raise ValueError("by() needs at least one dimension, e.g. by('scope')")
+            from .errors import InputError
+
+            raise InputError("by() needs at least one dimension, e.g. by('scope')")
         from .errors import InputError
 
         for d in dims:
