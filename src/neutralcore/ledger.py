@@ -234,12 +234,15 @@ class OffsetLedger:
     # -- file handling --------------------------------------------------------
 
     def _connect(self, target: str) -> sqlite3.Connection:
+        conn = None
         try:
             conn = sqlite3.connect(
                 target, timeout=self._timeout, isolation_level=None, check_same_thread=False
             )
             conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
             raise LedgerCorruptError(f"{target}: cannot open as a ledger: {exc}", path=target) from exc
         return conn
 
@@ -285,6 +288,15 @@ class OffsetLedger:
         """Close the database connection (a ``:memory:`` ledger is discarded)."""
         with self._lock:
             self._conn.close()
+
+    def __del__(self) -> None:
+        # a ledger dropped without close() must not leak its connection (Python 3.13 warns about that)
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - interpreter shutdown
+                pass
 
     def __enter__(self) -> "OffsetLedger":
         return self
