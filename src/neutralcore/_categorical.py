@@ -134,7 +134,7 @@ def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[
     for s in sizes:
         space *= max(int(s), 1)
     dtype = np.int32 if space < 2**31 else np.int64
-    key = np.zeros(n, dtype=dtype)
+    key: Any = np.zeros(n, dtype=dtype)
     for col, size in zip(columns, sizes):
         key *= max(int(size), 1)
         key += col

@@ -33,7 +33,7 @@ class Table:
     shows as HTML in notebooks, truncated to the first and last rows.
     """
 
-    def __init__(self, columns: Mapping[str, Sequence[Any]], *, title: str | None = None) -> None:
+    def __init__(self, columns: Mapping[str, Any], *, title: str | None = None) -> None:
         self._columns = {k: list(v) if not isinstance(v, np.ndarray) else v for k, v in columns.items()}
         lengths = {len(v) for v in self._columns.values()}
         if len(lengths) > 1:

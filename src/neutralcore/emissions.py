@@ -286,9 +286,11 @@ class Emissions:
 
     # -- grouping ---------------------------------------------------------------------
 
-    def _group_codes(self, dims: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], list[Categorical | None], int]:
+    def _group_codes(self, dims: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], list[Categorical], int]:
         inv = self.inventory
-        cols, sizes, cats = [], [], []
+        cols: list[np.ndarray] = []
+        sizes: list[int] = []
+        cats: list[Categorical] = []
         for d in dims:
             if d == "year":
                 ymin = int(inv.year.min()) if len(inv) else 0
@@ -302,6 +304,7 @@ class Emissions:
                 raise InputError("group by gas with per_gas(); by() already gives one column per gas", column="gas")
             else:
                 cat = inv.column(d)
+                assert isinstance(cat, Categorical)
                 cols.append(cat.codes)
                 sizes.append(len(cat.categories))
                 cats.append(cat)
@@ -353,7 +356,7 @@ class Emissions:
                 gas[:, j] = bincount(gcodes, q * self.key_gas_t[:, j][self.key_inverse], ngroups)
         out: dict[str, Any] = {}
         for d, part, cat in zip(dims, parts, cats):
-            labels = np.empty(len(cat.categories), dtype=object)
+            labels: np.ndarray = np.empty(len(cat.categories), dtype=object)
             labels[:] = list(cat.categories)
             out[d] = labels[part].tolist()
         out["co2e_t"] = co2e

@@ -122,11 +122,11 @@ class RowKeys:
             return cls(_ro(np.zeros(0, np.int32)), sizes, ymin, False, np.zeros(0, np.int64), 0)
         if space <= max(_DENSE_MAX_KEYS if space <= 2 * n + 65536 else 65536, 1) and space // sizes[3] <= _DENSE_MAX_TRIPLES:
             dtype = np.int32 if space < 2**31 else np.int64
-            code = np.empty(n, dtype=dtype)
+            code: np.ndarray = np.empty(n, dtype=dtype)
             step = 1 << 18  # combine in cache-sized chunks: one pass over memory instead of seven
             for start in range(0, n, step):
                 stop = start + step
-                part = cols[0][start:stop].astype(dtype)
+                part: Any = cols[0][start:stop].astype(dtype)
                 for col, size in zip(cols[1:], sizes[1:]):
                     part *= size
                     part += col[start:stop]
@@ -261,7 +261,7 @@ class Inventory:
         elif np.isscalar(y_in):
             year = np.full(n, 0, dtype=np.int32)
             try:
-                year[:] = int(y_in)
+                year[:] = int(y_in)  # type: ignore[arg-type]
             except (TypeError, ValueError):
                 raise SchemaError(f"year {y_in!r} is not a whole number", column="year", source=source) from None
         else:
@@ -280,9 +280,10 @@ class Inventory:
             year = np.array(vals, dtype=np.int32)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
-        bad = (year < 1800) | (year > 2300)
-        if bad.any():
-            raise SchemaError("year must be between 1800 and 2300", column="year", rows=_bad_rows(bad, labels), source=source)
+        out_of_range = (year < 1800) | (year > 2300)
+        if out_of_range.any():
+            raise SchemaError("year must be between 1800 and 2300", column="year", rows=_bad_rows(out_of_range, labels),
+                              source=source)
 
         norm = {"activity": _activity, "unit": _unit, "region": _region, "scope": _scope, "category": _label, "site": _label}
         cats = {}
@@ -474,7 +475,7 @@ class Inventory:
         return self._evolve(quantity=_ro(q), cache=cache)
 
     def _evolve(self, **changes: Any) -> "Inventory":
-        fields = {f.alias: getattr(self, f.name) for f in attrs.fields(Inventory)}
+        fields: dict[str, Any] = {str(f.alias): getattr(self, f.name) for f in attrs.fields(Inventory)}
         fields["cache"] = {}
         fields.update(changes)
         return Inventory._make(**fields)

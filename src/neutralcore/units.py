@@ -45,7 +45,7 @@ def get_registry() -> Any:
             if _registry is None:
                 import pint
 
-                reg = pint.UnitRegistry(cache_folder=None)
+                reg: Any = pint.UnitRegistry(cache_folder=None)
                 for line in _EXTRA_DEFINITIONS:
                     reg.define(line)
                 _registry = reg
