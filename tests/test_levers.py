@@ -137,6 +137,20 @@ def test_partial_switch_keeps_the_rest():
     assert out.quantity[-1] == pytest.approx(0.25 * 4.73 * 1000)
 
 
+def test_fuel_switch_acts_on_scope1_fuel_only():
+    """10 TJ diesel burned on site (scope 1) -> 10,000 GJ of gas; 5 TJ of a contractor's diesel (scope 3) stays."""
+    inv = nc.Inventory([
+        nc.Activity("fuel.diesel.stationary", 10, "TJ", region="VN", year=2023, scope=1, site="bd"),
+        nc.Activity("fuel.diesel.stationary", 5, "TJ", region="VN", year=2023, scope=3, site="bd", category="4"),
+    ])
+    out = FuelSwitch("fuel.diesel.stationary", "fuel.natural_gas.stationary").apply(inv, 2023)
+    cols = out.to_columns()
+    assert cols["quantity"] == [0.0, 5.0, 10_000.0]
+    assert cols["scope"] == [1, 3, 1]
+    with pytest.raises(nc.LeverError, match=r"own equipment \(scope 1\); the fuel.diesel.stationary rows are in scope 3"):
+        FuelSwitch("fuel.diesel.stationary", "fuel.natural_gas.stationary").apply(inv.where(scope=3), 2023)
+
+
 def test_fuel_switch_needs_fuel_properties_for_litres():
     with pytest.raises(nc.LeverError, match="density and net calorific value"):
         FuelSwitch("fuel.diesel.stationary", "fuel.natural_gas.stationary").apply(factory(), 2023)
@@ -164,6 +178,20 @@ def test_ccs_captures_co2_of_chosen_scope1_sources():
     o = CarbonCapture(0.9, activity="fuel.diesel").outcome(inv, 2023)
     em = o.inventory.emissions(factors())
     assert o.captured(em) == pytest.approx(0.9 * DIESEL_TJ * 74.1)
+
+
+def test_two_captures_on_one_source_combine_in_series():
+    """10 TJ diesel: CO2 741 t, CH4 0.03 t x 28 = 0.84, N2O 0.006 t x 265 = 1.59 t CO2e.
+
+    Two 90 % units on the same stack capture 1 - 0.1 x 0.1 = 99 % of the CO2 = 733.59 t (not 180 % = 1,333.8 t);
+    scope 1 left = 7.41 + 0.84 + 1.59 = 9.84 t, never negative.
+    """
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", 10, "TJ", region="VN", year=2023, scope=1, site="bd")])
+    o = Outcome(inv).then(CarbonCapture(0.9, activity="fuel.diesel", name="a"), 2023)
+    o = o.then(CarbonCapture(0.9, activity="fuel.diesel", name="b"), 2023)
+    em = o.inventory.emissions(factors())
+    assert o.captured(em) == pytest.approx(733.59)
+    assert em.total().magnitude - o.captured(em) == pytest.approx(9.84)
 
 
 def test_ccs_energy_penalty_burns_more_fuel():
@@ -209,6 +237,10 @@ def test_urban_trees_per_tree():
         (lambda: RooftopSolar(5, 1300, activity="fuel.diesel.stationary"), "displaces electricity"),
         (lambda: TreePlanting("plantation.nowhere", area=1), "no sequestration value"),
         (lambda: Costs(100, 0), "lifetime"),
+        (lambda: RooftopSolar(500, 1_300_000), "capacity factor above 100 %"),  # Wh given for kWh
+        (lambda: RenewableContract(100, "carbon credit", market="VN"), "RenewableContract.instrument"),
+        (lambda: RenewableContract(100, "REC", market="World"), "RenewableContract.market"),
+        (lambda: TreePlanting("urban_tree.pine", trees=10, duration=True), "duration"),
     ],
 )
 def test_bad_parameters_are_lever_errors(make, match):

@@ -31,7 +31,7 @@ import attrs
 import numpy as np
 
 from .._validators import activity_key, optional_str, region_code, year_int
-from ..errors import LeverError
+from ..errors import LeverError, NeutralcoreError
 from ..factor import FactorSet, FuelProperty, Source
 from ..inventory import Inventory
 from ..levers import (
@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 _C_TO_CO2 = 44.0 / 12.0
+_HOURS_PER_YEAR = 8784.0  # a leap year: the most kWh one kWp can make in a year
 
 
 def _site_mask(inv: Inventory, site: Any) -> np.ndarray:
@@ -135,6 +136,15 @@ class RooftopSolar(Lever):
     def _check_activity(self, _a: Any, act: str) -> None:
         if not act.startswith("electricity"):
             raise LeverError(f"RooftopSolar displaces electricity, not {act!r}", field="activity")
+
+    @specific_yield.validator
+    def _check_yield(self, _a: Any, value: float) -> None:
+        if value > _HOURS_PER_YEAR:
+            raise LeverError(
+                f"RooftopSolar.specific_yield {value:g} kWh/kWp/yr is above {_HOURS_PER_YEAR:g} (one kWp running at "
+                "full power every hour of the year, a capacity factor above 100 %); give kWh per kWp per year",
+                field="specific_yield", value=value,
+            )
 
     @property
     def generation_mwh(self) -> float:
@@ -265,8 +275,11 @@ class FuelSwitch(Lever):
     ``useful / to_efficiency``.  Energy comes from the rows' units: energy
     units directly, mass through the net calorific value, volume through
     density and NCV (:meth:`from_factors` takes these from a factor set, e.g.
-    the IPCC pack).  New rows of *to_activity* are added (scope 2 for
-    electricity, else scope 1) beside the old rows, which keep ``1 - share``.
+    the IPCC pack).  It acts on the **scope 1** rows of *from_activity* (fuel
+    burned in the organisation's own equipment; rows of that fuel in other
+    scopes are left alone, and none in scope 1 is a :class:`LeverError`).  New
+    rows of *to_activity* are added (scope 2 for electricity, else scope 1)
+    beside the old rows, which keep ``1 - share``.
 
     Parameters
     ----------
@@ -350,6 +363,15 @@ class FuelSwitch(Lever):
     def apply(self, inventory: Inventory, year: int) -> Inventory:
         m = inventory.mask(activity=self.from_activity)
         m = self.require(inventory, m, f"{self.from_activity}")
+        own = m & inventory.mask(scope=1)
+        if not own.any():
+            scopes = sorted({str(inventory.scope.categories[c]) for c in np.unique(inventory.scope.codes[m])})
+            raise LeverError(
+                f"lever {self.name!r}: a fuel switch replaces fuel burned in the organisation's own equipment "
+                f"(scope 1); the {self.from_activity} rows are in scope {', '.join(scopes)}",
+                lever=self.name,
+            )
+        m = own
         if self.site is not None:
             m = self.require(inventory, m & inventory.mask(site=self.site), f"{self.from_activity} at site {', '.join(self.site)}")
         idx = np.flatnonzero(m)
@@ -414,7 +436,12 @@ class RenewableContract(Lever):
     def __attrs_post_init__(self) -> None:
         if self.market is None:
             raise LeverError("RenewableContract needs market= (the region code its instruments come from)", field="market")
-        ContractualInstrument(self.instrument, self.mwh, market=self.market, vintage=2000)  # validates kind and market
+        try:  # validates kind and market
+            ContractualInstrument(self.instrument, self.mwh, market=self.market, vintage=2000)
+        except NeutralcoreError as exc:
+            field = "instrument" if getattr(exc, "column", None) == "kind" else "market"
+            raise LeverError(f"RenewableContract.{field}: {exc.message.split(': ', 1)[-1]}", field=field,
+                             value=getattr(self, field)) from None
 
     def apply(self, inventory: Inventory, year: int) -> Inventory:
         self.require(inventory, inventory.mask(activity="electricity", scope=2), "scope 2 electricity")
@@ -629,7 +656,8 @@ class TreePlanting(Lever):
                 raise LeverError(f"rate {self.rate.key!r} is per tree: give trees=, not area=", field="trees")
         elif self.area is None or self.trees is not None:
             raise LeverError(f"rate {self.rate.key!r} is per {self.rate.per}: give area= (ha), not trees=", field="area")
-        if self.duration is not None and (not isinstance(self.duration, int) or self.duration < 1):
+        if self.duration is not None and (isinstance(self.duration, bool) or not isinstance(self.duration, int)
+                                          or self.duration < 1):
             raise LeverError(f"TreePlanting.duration must be a whole number of years >= 1, got {self.duration!r}",
                              field="duration")
 
