@@ -13,7 +13,14 @@ import pytest
 
 import neutralcore as nc
 from factors_fixture import published_factors
-from neutralcore.plugins.levers import CarbonCapture, EnergyEfficiency, RenewableContract, TreePlanting
+from neutralcore.plugins.levers import (
+    CarbonCapture,
+    EnergyEfficiency,
+    FuelSwitch,
+    RenewableContract,
+    RooftopSolar,
+    TreePlanting,
+)
 
 EXAMPLE = nc.Source("Constructed example", "grid 0.5, residual mix 0.6 t/MWh", 2024)
 
@@ -195,6 +202,54 @@ def test_scenario_bad_input():
     with pytest.raises(nc.ScenarioError, match="base_year="):
         nc.Scenario(two, factors=fs)
     assert nc.Scenario(two, factors=fs, base_year=2022).base_year == 2022
+
+
+def test_a_lever_may_act_on_what_an_earlier_lever_added():
+    """LPG boilers -> electric (0.85 -> 0.95), then solar on the new load.
+
+    100 t LPG x 47.3 TJ/Gg = 4.73 TJ x 0.85 / 0.95 = 4.232105 TJ = 1,175.5848 MWh; solar 100 kWp x 1,300 = 130 MWh;
+    (1,175.5848 - 130) x 0.6592 = 689.2495 t.  Solar before the switch has nothing to displace: a LeverError naming
+    the year.
+    """
+    fs = published_factors()
+    lpg = nc.Inventory([nc.Activity("fuel.lpg.stationary", 100, "t", region="VN", year=2023, scope=1, site="bd")])
+    switch = FuelSwitch.from_factors(fs, "fuel.lpg.stationary", "electricity.grid", from_efficiency=0.85,
+                                     to_efficiency=0.95)
+    solar = RooftopSolar(100, 1_300, site="bd")
+    row = nc.Scenario(lpg, [switch, solar], factors=fs).trajectory(2023, 2023).row(0)
+    assert row["scope1"] == pytest.approx(0.0)
+    assert row["scope2_location"] == pytest.approx((4.73 * 0.85 / 0.95 / 0.0036 - 130) * 0.6592)
+    assert row["scope2_location"] == pytest.approx(689.2495, abs=1e-4)
+    with pytest.raises(nc.LeverError, match="in 2024; levers active then, in order: rooftop-solar"):
+        nc.Scenario(lpg, [(switch, 2025), (solar, 2024)], factors=fs)
+
+
+def test_trajectory_carries_the_market_based_disclosures():
+    """VN has no residual mix (grid average used, disclosed); a contract not retired for anyone is not applied."""
+    c = RenewableContract(200, "I-REC", market="VN")
+    traj = nc.Scenario(vn_factory(), [c], factors=published_factors(), entity="Acme").trajectory(2023, 2024)
+    assert traj["scope2_market"][0] == pytest.approx(659.2)  # nothing applied
+    assert any("No residual mix for electricity.grid in VN (2023)" in d for d in traj.disclosures)
+    assert any("renewable-contract 2024 rejected: not retired" in d for d in traj.disclosures)
+
+
+def test_intensity_needs_a_positive_output():
+    s = nc.Scenario(vn_factory(), factors=published_factors(), output=0)
+    t = nc.Target.intensity(2023, 1.0, 2025, 0.1, metric="t product")
+    with pytest.raises(nc.ScenarioError, match="must be positive"):
+        s.gap(t)
+
+
+def test_long_trajectories_keep_few_whole_years():
+    """Each year's inventory and emissions are as large as the baseline: only a few are kept, summaries for all."""
+    from neutralcore.scenario import _RECENT
+
+    s = nc.Scenario(vn_factory(), [(EnergyEfficiency(0.2, activity="electricity"), 2025)], factors=published_factors(),
+                    growth=0.05)
+    first = s.trajectory(2023, 2050)
+    assert len(s._cache["recent"]) <= _RECENT
+    assert s.year(2024).by_scope()[2] == pytest.approx(1_050 * 0.6592)  # evicted, recomputed the same
+    np.testing.assert_array_equal(s.trajectory(2023, 2050)["total_location"], first["total_location"])
 
 
 def test_scenario_plot_renders_png(tmp_path):

@@ -25,6 +25,7 @@ packs' metadata, each with its citation.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import Any, Callable, Mapping, Sequence
 
 import attrs
@@ -39,6 +40,9 @@ from .levers import Lever, Outcome
 from .scope2 import ContractualInstrument, Scope2Result, SupplierRate, market_based
 
 __all__ = ["Scenario", "ScenarioYear", "Trajectory", "Target", "Gap", "SBTI"]
+
+#: whole years (outcome and emissions entries) a scenario keeps; summaries are kept for every year
+_RECENT = 6
 
 #: SBTi absolute-contraction rates (share of base-year emissions per year, linear).
 SBTI: Mapping[str, float] = {"1.5C": 0.042, "well-below-2C": 0.025}
@@ -116,6 +120,21 @@ class ScenarioYear:
         return sum(by[s] for s in scopes) - (self.removals_t if net else 0.0)
 
 
+@attrs.frozen
+class _Summary:
+    """One year reduced to what trajectories and gaps read: t CO2e per scope (scope 1 after capture)."""
+
+    location: dict[int, float]
+    market: dict[int, float]
+    captured_t: float
+    removals_t: float
+    disclosures: tuple[str, ...]
+
+    def total(self, scope2: str, scopes: Sequence[int], net: bool) -> float:
+        by = self.location if _basis(scope2) == "location" else self.market
+        return sum(by[s] for s in scopes) - (self.removals_t if net else 0.0)
+
+
 def _basis(value: str) -> str:
     b = str(value).lower().removesuffix("-based")
     if b not in ("location", "market"):
@@ -142,7 +161,11 @@ class Trajectory(Table):
     total_location, total_market, captured_t, removals_t``.
 
     Totals are emissions only; removals are beside them, never subtracted.
+    ``disclosures`` gathers the market-based scope 2 disclosures of its years
+    (grid average used for want of a residual mix, instruments not applied and why).
     """
+
+    disclosures: tuple[str, ...] = ()
 
     def total(self, scope2: str = "location") -> np.ndarray:
         return np.asarray(self["total_" + _basis(scope2)], dtype=float)
@@ -467,7 +490,7 @@ class Scenario:
             raise ScenarioError("Scenario needs factors= (a FactorSet, e.g. nc.load_factors('vietnam', 'ipcc'))")
         if len(self.baseline) == 0:
             raise ScenarioError("the baseline inventory is empty")
-        years = sorted(set(self.baseline.year.tolist()))
+        years = np.unique(self.baseline.year).tolist()
         if self.base_year is None:
             if len(years) > 1:
                 raise ScenarioError(f"the baseline holds years {years}; pick the base year with base_year=")
@@ -481,22 +504,50 @@ class Scenario:
             if start is not None and start < self.base_year:
                 raise ScenarioError(f"lever {lever.name!r} starts in {start}, before the base year {self.base_year}")
         base = self._base()
-        for lever, start in self.levers:  # fail early, on the base year, if a lever cannot act at all
-            lever.apply(base, self.base_year)
         if isinstance(self.grid_factor_path, dict) and self.grid_factor_path and all(
                 isinstance(v, dict) for v in self.grid_factor_path.values()):
             missing = set(self.grid_factor_path) - set(base.region.categories)
             if missing:
                 raise ScenarioError(f"grid_factor_path names region(s) {sorted(missing)} absent from the baseline")
         _finite(self.output_growth, "output_growth")
+        # Fail early if a lever cannot act.  Each lever meets the inventory the levers before it leave (a
+        # fuel switch to electricity gives solar something to displace), so check the chain in each year a
+        # lever starts: between start years the set of active levers, and so the rows they meet, is the same.
+        first = int(self.base_year)  # set above
+        for start in sorted({first if s is None else s for _lv, s in self.levers}):
+            try:
+                self.outcome(start)
+            except LeverError as exc:
+                active = [lv.name for lv, s in self.levers if (first if s is None else s) <= start]
+                raise LeverError(f"{exc.message} (scenario {self.name!r} in {start}; levers active then, in order: "
+                                 f"{', '.join(active)})", **exc._fields) from None
 
     # -- building years ---------------------------------------------------------------------
 
     def _base(self) -> Inventory:
         hit = self._cache.get("base")
         if hit is None:
-            hit = self.baseline if len(set(self.baseline.year.tolist())) == 1 else self.baseline.where(year=self.base_year)
+            single = bool((self.baseline.year == self.base_year).all())
+            hit = self.baseline if single else self.baseline.where(year=self.base_year)
             self._cache["base"] = hit
+        return hit
+
+    def _recent(self, key: Any, make: Callable[[], Any]) -> Any:
+        """Cache of whole years (inventories, emissions), bounded: a year of a large inventory is large.
+
+        Every year's *summary* is kept (:meth:`_summary`); only the last few
+        whole years are, so a 27-year trajectory of a million rows does not
+        hold 27 copies of it.  Evicted years are recomputed on demand.
+        """
+        lru = self._cache.setdefault("recent", OrderedDict())
+        hit = lru.get(key)
+        if hit is None:
+            hit = make()
+            lru[key] = hit
+            while len(lru) > _RECENT:
+                lru.popitem(last=False)
+        else:
+            lru.move_to_end(key)
         return hit
 
     def _check_year(self, year: Any) -> int:
@@ -551,9 +602,12 @@ class Scenario:
         return None if co2 != co2 else float(co2) * to_t * multiplier("MWh", per)
 
     def _derived_factors(self, year: int) -> list[Factor]:
-        base = self._base()
         gp = self.grid_factor_path
-        regions = sorted(set(base.region.categories[c] for c in np.unique(base.region.codes[base.mask(activity=self.grid_activity)])))
+        regions = self._cache.get("grid_regions")
+        if regions is None:
+            base = self._base()
+            used = np.unique(base.region.codes[base.mask(activity=self.grid_activity)])
+            regions = self._cache["grid_regions"] = sorted({base.region.categories[c] for c in used.tolist()})
         per_region = gp if all(isinstance(v, dict) for v in gp.values()) else {r: gp for r in regions}
         out = []
         for region, points in per_region.items():
@@ -580,15 +634,15 @@ class Scenario:
     def outcome(self, year: int) -> Outcome:
         """Activities and lever records for *year* (levers started by then, in order)."""
         y = self._check_year(year)
-        key = ("outcome", y)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = Outcome(self._grown(y))
+
+        def make() -> Outcome:
+            out = Outcome(self._grown(y))
             for lever, start in self.levers:
                 if (start if start is not None else self.base_year) <= y:
-                    hit = hit.then(lever, y)
-            self._cache[key] = hit
-        return hit
+                    out = out.then(lever, y)
+            return out
+
+        return self._recent(("outcome", y), make)
 
     def inventory(self, year: int) -> Inventory:
         """The inventory of *year* after growth and levers."""
@@ -597,11 +651,18 @@ class Scenario:
     def year(self, year: int) -> ScenarioYear:
         """Everything about *year*: outcome, both scope 2 figures, capture, removals."""
         y = self._check_year(year)
-        key = ("year", y)
+        return self._recent(("year", y), lambda: assess(
+            self.outcome(y), self.factors_for(y), y, gwp=self.gwp, instruments=self.instruments,
+            supplier_rates=self.supplier_rates, entity=self.entity, vintage_window=self.vintage_window))
+
+    def _summary(self, year: int) -> "_Summary":
+        """The figures of *year* that trajectories and gaps need (kept for every year; small)."""
+        key = ("summary", year)
         hit = self._cache.get(key)
         if hit is None:
-            hit = assess(self.outcome(y), self.factors_for(y), y, gwp=self.gwp, instruments=self.instruments,
-                         supplier_rates=self.supplier_rates, entity=self.entity, vintage_window=self.vintage_window)
+            r = self.year(year)
+            hit = _Summary(r.by_scope("location"), r.by_scope("market"), r.captured_t, r.removals_t,
+                           r.scope2.disclosures)
             self._cache[key] = hit
         return hit
 
@@ -614,8 +675,15 @@ class Scenario:
         if self.output is None:
             raise ScenarioError("intensity targets need the scenario's output= (e.g. tonnes of product per year)")
         if isinstance(self.output, Mapping):
-            return _interp({_year(k, "output year"): _finite(v, "output") for k, v in self.output.items()}, int(year))
-        return _finite(self.output, "output") * (1.0 + self.output_growth) ** (int(year) - self.base_year)
+            if not self.output:
+                raise ScenarioError("output= is an empty mapping; give {year: value}")
+            value = _interp({_year(k, "output year"): _finite(v, "output") for k, v in self.output.items()}, int(year))
+        else:
+            value = _finite(self.output, "output") * (1.0 + self.output_growth) ** (int(year) - self.base_year)
+        if not value > 0:
+            raise ScenarioError(f"the scenario's output (intensity denominator) in {int(year)} is {value:g}; it must be "
+                                "positive")
+        return value
 
     # -- results ------------------------------------------------------------------------------
 
@@ -627,14 +695,18 @@ class Scenario:
             raise ScenarioError(f"end year {b} is before start year {a}")
         cols: dict[str, list[Any]] = {c: [] for c in ("year", "scope1", "scope2_location", "scope2_market", "scope3",
                                                       "total_location", "total_market", "captured_t", "removals_t")}
+        disclosures: dict[str, None] = {}
         for y in range(a, b + 1):
-            r = self.year(y)
-            loc, mkt = r.by_scope("location"), r.by_scope("market")
+            r = self._summary(y)
+            loc, mkt = r.location, r.market
             for c, v in zip(cols, (y, loc[1], loc[2], mkt[2], loc[3], sum(loc.values()), sum(mkt.values()),
                                    r.captured_t, r.removals_t)):
                 cols[c].append(v)
-        return Trajectory({k: (np.array(v) if k != "year" else v) for k, v in cols.items()},
-                          title=f"Trajectory of {self.name} {a}-{b} (t CO2e; scope 1 after capture; removals apart)")
+            disclosures.update(dict.fromkeys(r.disclosures))
+        out = Trajectory({k: (np.array(v) if k != "year" else v) for k, v in cols.items()},
+                         title=f"Trajectory of {self.name} {a}-{b} (t CO2e; scope 1 after capture; removals apart)")
+        out.disclosures = tuple(disclosures)
+        return out
 
     def gap(self, target: Target, start: int | None = None, end: int | None = None, *, net: bool | None = None) -> Gap:
         """How far the scenario is above *target*, year by year (positive = above the path).
@@ -651,7 +723,7 @@ class Scenario:
             raise ScenarioError(f"end year {b} is before start year {a}")
         cols: dict[str, list[Any]] = {c: [] for c in ("year", "scenario", "target", "gap", "above")}
         for y in range(a, b + 1):
-            v = self.year(y).total(target.scope2, scopes=target.scopes, net=use_net)
+            v = self._summary(y).total(target.scope2, target.scopes, use_net)
             if target.kind == "intensity":
                 v = v / self.metric(y)
             t = target.value(y)
