@@ -81,6 +81,14 @@ def test_zero_abatement_is_reported_not_divided():
     assert market["cost_per_t"][0] == pytest.approx(4.0)
 
 
+def test_market_based_contract_not_applied_says_why():
+    """RECs not retired for the reporting entity abate nothing market-based; the status gives the reason."""
+    recs = RenewableContract(1_000, "REC", market="XA", name="recs", costs=nc.Costs(0, 1, opex_delta=2_000))
+    curve = nc.mac_curve(plant(), [recs], 2024, 0.05, factors=FS, scope2="market", entity="Acme")
+    assert curve["abatement_t"][0] == 0.0 and math.isnan(curve["cost_per_t"][0])
+    assert "recs 2024 rejected: not retired" in curve["status"][0]
+
+
 def test_order_is_cheapest_first():
     a = EnergyEfficiency(0.1, activity="electricity", name="dear", costs=nc.Costs(500_000, 10))
     b = EnergyEfficiency(0.1, activity="electricity", name="cheap", costs=nc.Costs(1_000, 10))

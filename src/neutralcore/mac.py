@@ -210,8 +210,13 @@ def mac_curve(
             status = "ok"
         elif abs(s.abatement) <= 1e-12:
             status = "no abatement: cost per tonne undefined (not divided)"
-            if basis == "location" and s.lever.instruments(start.inventory, y):
+            own = {ins.label for ins in s.lever.instruments(start.inventory, y)}
+            if basis == "location" and own:
                 status += "; contracts act on market-based scope 2 only (use scope2='market')"
+            elif own:  # say why the lever's instruments were not applied
+                t = s.result.scope2.instruments
+                status += "".join(f"; {lab} {st}: {why}" for lab, st, why in zip(t["instrument"], t["status"], t["reason"])
+                                  if lab in own and st != "applied")
         else:
             status = "raises emissions: cost per tonne undefined"
         if not math.isclose(s.abatement, alone.abatement, rel_tol=1e-9, abs_tol=1e-6):
