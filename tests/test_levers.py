@@ -233,6 +233,7 @@ def test_urban_trees_per_tree():
         (lambda: EnergyEfficiency(15, activity="electricity"), "0.15 for 15 %"),
         (lambda: EnergyEfficiency(0.1), "activity= and/or site="),
         (lambda: CarbonCapture(1.2), "outside 0-100 %"),
+        (lambda: CarbonCapture(0.9), "activity= and/or site="),
         (lambda: FuelSwitch("fuel.lpg.stationary", "fuel.natural_gas.stationary", to_efficiency=1.2), "above 100 %"),
         (lambda: RooftopSolar(5, 1300, activity="fuel.diesel.stationary"), "displaces electricity"),
         (lambda: TreePlanting("plantation.nowhere", area=1), "no sequestration value"),

@@ -462,11 +462,24 @@ class RenewableContract(Lever):
 class CarbonCapture(Lever):
     """Carbon capture and storage on chosen scope 1 sources.
 
-    A share *capture_rate* of the CO2 of the selected scope 1 rows is captured
+    A share *capture_rate* of the CO2 of the selected scope 1 rows (chosen by
+    *activity* and/or *site*; one of them is required) is captured
     (CH4 and N2O are not); the lever returns a :class:`~neutralcore.levers.Capture`
     record that scenarios subtract from scope 1 and report as ``captured``.  An
     *energy_penalty* (extra fuel burned to run the capture plant, a share of the
-    fuel) raises the selected rows' quantities first.
+    fuel) raises the selected rows' quantities first.  Captures on the same
+    rows act in series (see :meth:`~neutralcore.levers.Outcome.captured`).
+
+    Parameters
+    ----------
+    capture_rate : float
+        Share of the selected rows' CO2 captured, 0-1 (no default is assumed).
+    activity : str or sequence of str, optional
+        Scope 1 activities served (dotted prefix).
+    site : str or sequence of str, optional
+        Sites served.  At least one of *activity* and *site* must be given.
+    energy_penalty : float
+        Extra fuel burned by the capture plant, as a share of the sources' fuel (0-1, default 0).
     """
 
     kind = "ccs"
@@ -477,6 +490,12 @@ class CarbonCapture(Lever):
     site: tuple[str, ...] | None = attrs.field(default=None, converter=_selection)
     energy_penalty: float = parameter("1", "extra fuel as a share of the source's fuel", default=0.0,
                                       validator=fraction, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.activity is None and self.site is None:
+            raise LeverError("CarbonCapture needs activity= and/or site= (the scope 1 sources its capture plant serves; "
+                             "a capture rate on every scope 1 row would include vehicles and other small sources)",
+                             field="activity")
 
     def _rows(self, inv: Inventory) -> np.ndarray:
         crit: dict[str, Any] = {}
@@ -638,6 +657,12 @@ class TreePlanting(Lever):
         Hectares (for per-ha rates).
     trees : float, optional
         Number of trees (for per-tree rates).
+    planted : int, optional
+        Year planted: no removal before it.
+    duration : int, optional
+        Years of growth counted from *planted* (whole years >= 1).
+    site : str, optional
+        Site inside the boundary where the trees stand (checked against the inventory).
     """
 
     kind = "tree-planting"
