@@ -15,6 +15,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -172,6 +173,10 @@ def test_add_many_is_all_or_nothing(ledger):
         (lambda L, b: L.retire("not-a-serial", subject="A", period=Y2024, retired_on="2025-01-01"), SerialFormatError),
         (lambda L, b: L.add(block(200, 300, retirement_date="2025-01-01")), InvalidRetirementError),
         (lambda L, b: L.add("1-100"), InputError),
+        (
+            lambda L, b: L.retire(b, subject="A", period=Y2024, retired_on=dt.date.today() + dt.timedelta(days=30)),
+            InvalidRetirementError,
+        ),
     ],
     ids=[
         "unknown-range",
@@ -186,6 +191,7 @@ def test_add_many_is_all_or_nothing(ledger):
         "malformed-serial",
         "add-already-retired",
         "add-not-offset",
+        "retired-in-the-future",
     ],
 )
 def test_bad_requests_leave_ledger_unchanged(ledger, path, call, error):
@@ -196,6 +202,34 @@ def test_bad_requests_leave_ledger_unchanged(ledger, path, call, error):
         call(ledger, b)
     assert snapshot(ledger) == before
     assert file_hash(path) == digest
+
+
+@pytest.mark.parametrize(
+    ("serial", "programme", "spelling"),
+    [
+        ("GS1-1-KE-GS7495-16-2025-30645-608-30350", "Gold Standard", "GS7495"),
+        ("GS1-1-KE-GS7495-16-2025-30645-608-30350", "Gold Standard", "gs-07495"),
+        (VCU_13, "Verra VCS", "VCS 1060"),
+        (VCU_13, "Verra VCS", "01060"),
+        (VCU_13, "Verra VCS", "١٠٦٠"),
+    ],
+)
+def test_same_credits_under_another_project_spelling_are_refused(ledger, path, serial, programme, spelling):
+    """The credits of a registry serial, typed in again with the project id spelt otherwise, are one block."""
+    parsed = Offset.from_serial(serial, kind="avoidance", issuance_date="2026-07-28")
+    ledger.add(parsed)
+    ledger.retire(parsed, quantity=100, subject="Acme", period=Y2024, retired_on="2026-08-01")
+    before, digest = snapshot(ledger), file_hash(path)
+    again = Offset(programme=programme, project_id=spelling, country=parsed.country, kind="avoidance",
+                   vintage=parsed.vintage, serial_start=parsed.serial_start, serial_end=parsed.serial_start + 9)
+    with pytest.raises(DuplicateSerialError, match="retired on 2026-08-01 for subject 'Acme'"):
+        ledger.add(again)
+    with pytest.raises(AlreadyRetiredError, match="Acme"):  # and retiring them again under that spelling
+        ledger.retire(again, subject="Other", period=Y2024, retired_on="2026-08-02")
+    assert snapshot(ledger) == before and file_hash(path) == digest
+    rest = ledger.retire(attrs.evolve(again, serial_start=parsed.serial_start + 100, serial_end=parsed.serial_start + 109),
+                         subject="Other", period=Y2024, retired_on="2026-08-02")
+    assert rest.offset.project_id == parsed.project_id  # the held block's own record is kept
 
 
 def test_serial_string_must_match_held_block(ledger):
@@ -281,6 +315,15 @@ def test_corruption_is_detected(path, damage):
     with pytest.raises(LedgerCorruptError):
         OffsetLedger(path)
     assert file_hash(path) == digest
+
+
+def test_older_format_version_is_refused(path):
+    """A file of another format version (e.g. 1, whose keys were not canonical) is refused, not misread."""
+    with OffsetLedger(path) as led:
+        led.add(block(1, 100))
+    _tamper_sql(path, "PRAGMA user_version = 1")
+    with pytest.raises(LedgerCorruptError, match="format version 1"):
+        OffsetLedger(path)
 
 
 def test_foreign_sqlite_database_is_refused(tmp_path):

@@ -133,6 +133,46 @@ def test_gold_standard_malformed(bad):
         GoldStandardSerial.parse(bad)
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "9660-١١٥٥٩٧٣١٣-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0",  # Arabic-Indic block start
+        "٩٦٦٠-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0",  # Arabic-Indic batch
+        "9660-115597313-115618057-VCS-VCU-261-VER-US-14-١٠٦٠-01012019-31122019-0",  # Arabic-Indic project
+        "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01010999-31122019-0",  # 3-digit year
+        "GS1-1-KE-GS٧٤٩٥-16-2025-30645-608-30350",
+        "GS1-1-KE-GS7495-16-2025-30645-６０８-30350",  # full-width digits
+        "GS1-1-KE-GS7495-16-0000-30645-608-30350",  # year 0 used to escape as a bare ValueError
+        "GS1-1-KE-GS7495-16-0999-30645-608-30350",  # leading zero: "0999" would come back as "999"
+    ],
+)
+def test_serials_take_ascii_digits_and_four_digit_years(bad):
+    """Python's \\d matches any Unicode digit; such serials neither round-trip nor match the ledger's."""
+    with pytest.raises(SerialFormatError):
+        parse_serial(bad)
+    with pytest.raises(SerialFormatError):
+        Offset.from_serial(bad, kind="avoidance")
+
+
+@pytest.mark.parametrize(
+    ("programme", "spellings"),
+    [
+        ("Gold Standard", ["7495", "GS7495", "gs7495", "GS-7495", "GS 7495", "07495", "٧٤٩٥"]),
+        ("Verra VCS", ["1060", "VCS1060", "VCS 1060", "01060", "١٠٦٠", "１０６０"]),
+    ],
+)
+def test_registry_key_is_canonical(programme, spellings):
+    """Spellings of one project give one key, so the ledger's overlap test sees the same credits."""
+    keys = {_offset(programme=programme, project_id=p, country="KE").registry_key for p in spellings}
+    assert len(keys) == 1
+    assert _offset(programme=programme, project_id="7496").registry_key not in keys
+    a = _offset(programme=programme, project_id=spellings[0])
+    assert a.overlaps(_offset(programme=programme, project_id=spellings[1], serial_start=100, serial_end=200))
+    acr = _offset(programme="other", programme_name="ACR", project_id="ACR-123")
+    assert acr.registry_key == _offset(programme="other", programme_name=" acr ", project_id="acr123").registry_key
+    assert acr.registry_key != _offset(programme="other", programme_name="CAR", project_id="ACR-123").registry_key
+
+
 def test_parse_serial_dispatch():
     """parse_serial picks the parser from the literal tokens."""
     assert isinstance(parse_serial(VCU_13), VerraSerial)

@@ -65,8 +65,10 @@ __all__ = ["Retirement", "OffsetLedger"]
 
 #: ``PRAGMA application_id`` of a neutralcore ledger ("NCLG" in ASCII).
 APPLICATION_ID = 0x4E434C47
-#: Ledger file format version (``PRAGMA user_version``).
-FORMAT_VERSION = 1
+#: Ledger file format version (``PRAGMA user_version``).  Version 2 indexes blocks by the
+#: canonical :attr:`Offset.registry_key` (so ``GS7495`` and ``7495`` are one project);
+#: version-1 files are refused rather than read with keys that no longer compare.
+FORMAT_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -352,7 +354,10 @@ class OffsetLedger:
                 raise self._corrupt(f"not a neutralcore ledger (application_id {app_id:#x})")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != FORMAT_VERSION:
-                raise self._corrupt(f"unsupported ledger format version {version}")
+                raise self._corrupt(
+                    f"unsupported ledger format version {version} (this neutralcore reads version "
+                    f"{FORMAT_VERSION}; rebuild the ledger from the registry records)"
+                )
             stored = conn.execute("SELECT value FROM meta WHERE key='digest'").fetchone()
             if stored is None or stored[0] != self._digest(conn):
                 raise self._corrupt("content digest does not match (the file was changed outside the ledger)")
@@ -539,7 +544,8 @@ class OffsetLedger:
         period : Period
             The reporting period they are retired for.
         retired_on : datetime.date or ISO string
-            Retirement date on the registry; not before the block's issuance date.
+            Retirement date on the registry; not before the block's issuance date and not
+            in the future (at most one day ahead of today's UTC date).
         beneficiary : str, optional
             On whose behalf they were retired; defaults to *subject*.
         reason : str, optional
@@ -558,7 +564,7 @@ class OffsetLedger:
         UnknownCreditError
             When the range is not inside a single held block.
         InvalidRetirementError
-            When the date precedes issuance or *quantity* does not fit.
+            When the date precedes issuance or lies in the future, or *quantity* does not fit.
         SerialFormatError, InputError
             When the serial, subject, period or date is malformed.
         """
@@ -576,6 +582,16 @@ class OffsetLedger:
             raise InputError(f"retired_on must be a date, got {retired_on!r}", column="retired_on")
         if isinstance(retired_on, _dt.datetime):
             retired_on = retired_on.date()
+        # A retirement is recorded once the registry has made it: a future date would let a claim
+        # count credits that are still in circulation (standards.md REG-01).  One day of slack
+        # covers registries whose date is ahead of UTC.
+        latest = _dt.datetime.now(_dt.timezone.utc).date() + _dt.timedelta(days=1)
+        if retired_on > latest:
+            raise InvalidRetirementError(
+                f"retirement date {retired_on} is in the future; record a retirement after the registry "
+                "has made it",
+                retired_on=retired_on,
+            )
         parsed_serial: RegistrySerial | None = None
         if isinstance(credits, str):
             parsed_serial = parse_serial(credits)

@@ -36,6 +36,7 @@ import datetime as _dt
 import enum
 import math
 import re
+import unicodedata
 from typing import Any, Mapping, Union
 
 import attrs
@@ -274,15 +275,20 @@ class Period:
 #        <vintage start DDMMYYYY>-<vintage end DDMMYYYY>-<additional certification 0/1>
 # Anchored on the literal "VCU" token (optionally preceded by the literal "VCS").
 _VERRA_RE = re.compile(
-    r"^(?P<batch>\d+)-(?P<start>\d+)-(?P<end>\d+)-(?:(?P<program>VCS)-)?VCU-"
-    r"(?P<vvb>\d+)-(?P<token>[A-Z]{3})-(?P<country>[A-Z]{2})-(?P<scope>\d+)-"
-    r"(?P<project>\d+)-(?P<vstart>\d{8})-(?P<vend>\d{8})-(?P<addl>[01])$"
+    r"(?P<batch>[0-9]+)-(?P<start>[0-9]+)-(?P<end>[0-9]+)-(?:(?P<program>VCS)-)?VCU-"
+    r"(?P<vvb>[0-9]+)-(?P<token>[A-Z]{3})-(?P<country>[A-Z]{2})-(?P<scope>[0-9]+)-"
+    r"(?P<project>[0-9]+)-(?P<vstart>[0-9]{8})-(?P<vend>[0-9]{8})-(?P<addl>[01])",
+    re.ASCII,
 )
 # Gold Standard: GS1-1-<country>-GS<project>-<code>-<vintage year>-<issuance>-<start>-<end>
 # Anchored on the literal "GS1-1-" head and the literal "GS" before the project id.
+# Digits are ASCII only ([0-9], not Python's Unicode-aware \d): "١٠٦٠" is not "1060", and
+# a serial that parsed from other digits would neither round-trip nor match the same
+# credits in the ledger.  The vintage year has four digits and no leading zero.
 _GS_RE = re.compile(
-    r"^GS1-1-(?P<country>[A-Z]{2})-GS(?P<project>\d+)-(?P<code>\d+)-(?P<year>\d{4})-"
-    r"(?P<issuance>\d+)-(?P<start>\d+)-(?P<end>\d+)$"
+    r"GS1-1-(?P<country>[A-Z]{2})-GS(?P<project>[0-9]+)-(?P<code>[0-9]+)-(?P<year>[1-9][0-9]{3})-"
+    r"(?P<issuance>[0-9]+)-(?P<start>[0-9]+)-(?P<end>[0-9]+)",
+    re.ASCII,
 )
 
 
@@ -308,11 +314,18 @@ def _check_range(start: int, end: int, serial: str) -> None:
 
 def _ddmmyyyy(text: str, serial: str, field: str) -> _dt.date:
     try:
-        return _dt.datetime.strptime(text, "%d%m%Y").date()
+        day = _dt.date(int(text[4:]), int(text[2:4]), int(text[:2]))
+        if day.year < 1000:
+            raise ValueError("year before 1000")
+        return day
     except ValueError:
         raise SerialFormatError(
             f"serial {serial!r}: {field} {text!r} is not a valid DDMMYYYY date", serial=serial, field=field
         ) from None
+
+
+def _fmt_ddmmyyyy(day: _dt.date) -> str:
+    return f"{day.day:02d}{day.month:02d}{day.year:04d}"
 
 
 def _serial_text(value: Any) -> str:
@@ -367,7 +380,7 @@ class VerraSerial:
             block end precedes the start, or the vintage ends before it starts.
         """
         serial = _serial_text(serial)
-        m = _VERRA_RE.match(serial)
+        m = _VERRA_RE.fullmatch(serial)
         if m is None:
             raise SerialFormatError(
                 f"not a Verra VCU serial: {serial!r} (expected "
@@ -414,7 +427,8 @@ class VerraSerial:
         return (
             f"{self.batch}-{self.start}-{self.end}-{program}VCU-{self.vvb_id}-{self.registry_token}-"
             f"{self.country}-{self.sectoral_scope}-{self.project_id}-"
-            f"{self.vintage_start:%d%m%Y}-{self.vintage_end:%d%m%Y}-{int(self.additional_certification)}"
+            f"{_fmt_ddmmyyyy(self.vintage_start)}-{_fmt_ddmmyyyy(self.vintage_end)}-"
+            f"{int(self.additional_certification)}"
         )
 
 
@@ -422,16 +436,18 @@ class VerraSerial:
 class GoldStandardSerial:
     """A Gold Standard credit-block serial, parsed.
 
-    Layout (standards.md REG-03, [S]; seen in Gold Standard public API samples)::
+    Layout (standards.md REG-03, [S]; seen in one Gold Standard public API sample, as noted
+    by a secondary source)::
 
         GS1-1-<country>-GS<project>-<code>-<vintage year>-<issuance id>-<start>-<end>
 
-    Confirmed: ``GS1-1-KE-GS7495-16-2025-30645-608-30350`` is 29,743 credits
-    (the API's ``number_of_credits`` equals ``30350 - 608 + 1``) of project
-    GS7495, Kenya, vintage 2025.  **Not confirmed**: what the literal head
-    ``GS1-1`` and the ``code`` field (``16`` above) mean (standards.md §11
-    item 9); they are kept verbatim and given no meaning.  Serials with any
-    other head are refused rather than guessed at.
+    Checked against that one sample only: ``GS1-1-KE-GS7495-16-2025-30645-608-30350``
+    is 29,743 credits (the API's ``number_of_credits`` equals ``30350 - 608 + 1``)
+    of project GS7495, Kenya, vintage 2025.  No published grammar for these
+    serials was found, so real serials laid out otherwise may exist.  **Not
+    confirmed**: what the literal head ``GS1-1`` and the ``code`` field (``16``
+    above) mean (standards.md §11 item 9); they are kept verbatim and given no
+    meaning.  Serials with any other layout are refused rather than guessed at.
 
     Examples
     --------
@@ -458,7 +474,7 @@ class GoldStandardSerial:
             When the string does not match the layout or its block end precedes its start.
         """
         serial = _serial_text(serial)
-        m = _GS_RE.match(serial)
+        m = _GS_RE.fullmatch(serial)
         if m is None:
             raise SerialFormatError(
                 f"not a Gold Standard serial: {serial!r} (expected "
@@ -544,6 +560,31 @@ def _country(value: Any) -> str:
     if text is None or not re.fullmatch(r"[A-Za-z]{2}", text):
         raise InputError(f"must be an ISO 3166-1 alpha-2 code, got {value!r}", column="country")
     return text.upper()
+
+
+#: Prefixes a programme puts before its project numbers ("GS7495", "VCS 1060").
+_PROJECT_PREFIXES: dict[Programme, tuple[str, ...]] = {
+    Programme.VERRA_VCS: ("vcs", "vcu", "verra"),
+    Programme.GOLD_STANDARD: ("gs",),
+    Programme.CHINA_CCER: ("ccer",),
+    Programme.CDM: ("cdm",),
+}
+
+
+def _canonical_name(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _canonical_project(project_id: str, prefixes: tuple[str, ...]) -> str:
+    """Project id for comparisons: NFKC, case-folded, no separators or programme prefix, digits as a number."""
+    text = re.sub(r"[\s\-_]+", "", unicodedata.normalize("NFKC", project_id).casefold())
+    for prefix in prefixes:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            text = text[len(prefix):]
+            break
+    if text.isdecimal():
+        text = str(int(text))
+    return text
 
 
 @attrs.frozen
@@ -776,8 +817,21 @@ class Offset:
 
     @property
     def registry_key(self) -> tuple[str, str, str]:
-        """``(programme, programme_name, project_id)``: serial ranges are unique within it (REG-04)."""
-        return (self.programme.value, self.programme_name or "", self.project_id)
+        """``(programme, programme_name, project)`` in canonical form: serial ranges are unique within it (REG-04).
+
+        The project id and programme name are compared, not displayed, so
+        spellings of one project are one key: case, spaces, hyphens and
+        underscores, the programme's own prefix (``GS7495`` for Gold Standard
+        project ``7495``, ``VCS1060`` for Verra project ``1060``), leading
+        zeros of an all-digit id (``01060``) and non-ASCII digits do not make
+        a second project.  Merging two ids that are really different can only
+        refuse an addition (naming both blocks), never let a serial in twice.
+        """
+        return (
+            self.programme.value,
+            _canonical_name(self.programme_name or ""),
+            _canonical_project(self.project_id, _PROJECT_PREFIXES.get(self.programme, ())),
+        )
 
     @property
     def serial(self) -> str:
