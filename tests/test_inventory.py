@@ -179,3 +179,9 @@ def test_read_csv_unknown_unit_names_file_and_line(tmp_path):
         nc.Inventory.read_csv(path)
     assert info.value.rows == [3] and info.value.source == str(path)
     assert str(path) in str(info.value) and "blorps" in str(info.value) and "row 3" in str(info.value)
+
+
+def test_summary_per_activity_and_unit():
+    inv = make(activity=["electricity.grid", "electricity.grid"], unit=["MWh", "MWh"], quantity=[10.0, 5.5])
+    s = inv.summary()
+    assert s.to_dicts() == [{"activity": "electricity.grid", "unit": "MWh", "rows": 2, "quantity": 15.5}]

@@ -513,12 +513,23 @@ class Inventory:
     # -- display ---------------------------------------------------------------------
 
     def summary(self) -> Any:
+        """One row per (activity, unit): row count and total quantity in that unit."""
+        from ._categorical import combine_codes, split_codes
         from ._table import Table
 
-        acts = self.activity
-        q_by = np.bincount(acts.codes, weights=self.quantity, minlength=len(acts.categories))
-        rows = np.bincount(acts.codes, minlength=len(acts.categories))
-        return Table({"activity": list(acts.categories), "rows": rows.tolist()}, title=None)
+        sizes = [max(len(self.activity.categories), 1), max(len(self.unit.categories), 1)]
+        inverse, uniq = combine_codes([self.activity.codes, self.unit.codes], sizes)
+        a, u = split_codes(uniq, sizes)
+        k = uniq.shape[0]
+        return Table(
+            {
+                "activity": [self.activity.categories[i] for i in a.tolist()],
+                "unit": [self.unit.categories[i] for i in u.tolist()],
+                "rows": np.bincount(inverse, minlength=k).tolist(),
+                "quantity": np.bincount(inverse, weights=self.quantity, minlength=k),
+            },
+            title=f"Inventory: {len(self):,} rows",
+        )
 
     def head(self, n: int = 10) -> Any:
         from ._table import Table
