@@ -280,6 +280,55 @@ def test_net_zero_removal_shortfall_and_permanence():
     assert "short by 10,500 t" in check_claim(few, "net-zero")["SBT-NZ-01"].reason
 
 
+def test_net_zero_balance_statement_counts_removals_only():
+    """E 12,000, R 500: 11,000 t avoidance + 1,000 t removals make C 12,000 (ISO: 500 t surplus), but for
+    net zero only the 1,000 t of removals count: short by 11,500 - 1,000 = 10,500 t."""
+    red = ReductionEvidence(base_emissions=200_000.0)
+    b = balance([retired(credit(1, 11_000), "2025-03-01"), retired(removal(1, 1_000), "2025-03-01")], reduction=red)
+    assert (b.C, b.removal_credits, b.surplus) == (12_000, 1_000, 500.0)
+    iso, nz = b.outcome(), b.outcome("net-zero")
+    assert iso["result"] == "neutral" and iso["surplus_t"] == 500.0
+    assert nz["result"] == "short" and nz["shortfall_t"] == 10_500.0 and nz["surplus_t"] == 0.0
+    md = b.report(standard="net-zero")
+    assert "Result: balanced" not in md and "surplus 500 t" not in md
+    assert "short by 10,500 t CO2e of removal credits" in md
+    assert "| Shortfall | 10,500 |" in md
+    data = json.loads(b.report("json", standard="net-zero"))
+    assert data["balance"]["result"] == "short" and data["balance"]["shortfall_t"] == 10_500.0
+    assert data["balance"]["counted_credits_t"] == 1_000
+    assert "short by 10,500 t" in data["statement"]
+    assert json.loads(b.report("json"))["balance"]["result"] == "neutral"
+
+
+def test_claim_only_after_the_period_has_ended():
+    """On or before 2024-12-31 a 2024 claim is a commitment (ISO-CL-01 fails); from 2025-01-01 it may be made."""
+    b = balance()
+    assert check_claim(b, as_of="2024-12-31")["ISO-CL-01"].status is CheckStatus.FAIL
+    assert check_claim(b, as_of=dt.date(2025, 1, 1))["ISO-CL-01"].status is CheckStatus.PASS
+    assert check_claim(b)["ISO-CL-01"].status is CheckStatus.PASS  # today is after 2024
+    assert "ISO-CL-01" in b.report(as_of="2024-06-30") and "FAIL" in b.report(as_of="2024-06-30")
+    with pytest.raises(ClaimError):
+        check_claim(b, as_of="soon")
+
+
+def test_vietnam_pilot_mechanism_warns():
+    """Viet Nam's domestic mechanism is still a pilot: its credits count but ISO-CR-05 warns."""
+    vn = credit(1, 10, programme="vietnam")
+    b = balance([retired(vn, "2025-01-01")])
+    check = check_claim(b)["ISO-CR-05"]
+    assert check.status is CheckStatus.WARNING and "pilot" in check.reason
+    assert b.C == 10
+    assert check_claim(balance())["ISO-CR-05"].reason == "no credits offered"
+
+
+def test_report_lists_the_verifier_and_keeps_user_text_out_of_markdown_structure():
+    """The verification body is in the credit table; a boundary starting '- ' or '1. ' stays a paragraph."""
+    b = balance([retired(credit(1, 10, verifier="Example VVB"), "2025-01-01")], boundary="- scope 1\n---\n1. fuels")
+    md = b.report()
+    assert "| Verifier |" in md and "Example VVB" in md
+    assert not any(line.startswith(("- ", "1. ", "---")) for line in md.splitlines())
+
+
 # -- rule descriptions ------------------------------------------------------------------
 
 
@@ -352,6 +401,77 @@ def test_from_emissions_duck_types():
     with pytest.raises(ClaimError):
         Balance.from_emissions(object(), subject=SUBJECT, subject_type="product", period=Y2024,
                                scope2_basis="market", gwp_set="AR6")
+    with pytest.raises(ClaimError, match="scope2_basis"):  # used to be a bare TypeError
+        Balance.from_emissions(FakeEmissions(), subject=SUBJECT, subject_type="product", period=Y2024)
+
+
+# A real inventory, worked by hand (vietnam + ipcc packs, AR5 GWP100):
+#   scope 2: 10,000 MWh x 0.6592 t/MWh (VN grid 2023)            = 6,592 t (location-based)
+#   scope 1: 50 TJ diesel x (74,100 CO2 + 3 x 28 CH4 + 0.6 x 265 N2O) kg/TJ
+#            = 50 x 74,343 kg                                     = 3,717.15 t
+#   market-based scope 2: 4,000 MWh covered by I-RECs at 0; the other 6,000 MWh at the
+#   residual mix, which the pack lacks, so the grid average: 6,000 x 0.6592 = 3,955.2 t
+Y2023 = Period.year(2023)
+
+
+@pytest.fixture(scope="module")
+def vn_inventory():
+    import neutralcore as nc
+
+    factors = nc.load_factors("vietnam", "ipcc")
+    inv = nc.Inventory([
+        nc.Activity("electricity.grid", 10_000, "MWh", region="VN", year=2023, scope=2),
+        nc.Activity("fuel.diesel.stationary", 50, "TJ", region="VN", year=2023, scope=1),
+    ])
+    recs = [nc.ContractualInstrument("I-REC", 4_000, market="VN", vintage=2023, retired_for=SUBJECT)]
+    return inv, factors, recs
+
+
+def test_from_emissions_location_based_result(vn_inventory):
+    """A result computed without scope2= is location-based: E, scopes, GWP set and basis are read from it."""
+    inv, factors, _ = vn_inventory
+    res = inv.emissions(factors)
+    b = Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2023)
+    assert b.E == pytest.approx(10_309.15)
+    assert list(b.by_scope) == ["scope 1", "scope 2"]
+    assert b.by_scope["scope 1"] == pytest.approx(3_717.15) and b.by_scope["scope 2"] == pytest.approx(6_592.0)
+    assert (b.gwp_set, b.scope2_basis) == ("AR5 GWP100", "location")
+    with pytest.raises(ClaimError, match="location-based"):  # was silently labelled market-based
+        Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2023, scope2_basis="market")
+    with pytest.raises(ClaimError, match="outside the period"):  # 2023 activity offered as the 2024 footprint
+        Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2024)
+
+
+def test_from_emissions_market_based_result(vn_inventory):
+    """A scope2='market' result is market-based; both scope 2 figures and the disclosures reach the report."""
+    inv, factors, recs = vn_inventory
+    res = inv.emissions(factors, scope2="market", instruments=recs, entity=SUBJECT)
+    b = Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2023)
+    assert b.scope2_basis == "market"
+    assert b.E == pytest.approx(3_717.15 + 3_955.2)
+    assert b.by_scope["scope 2"] == pytest.approx(3_955.2)
+    assert dict(b.scope2_figures) == pytest.approx({"location": 6_592.0, "market": 3_955.2})
+    assert any("residual mix" in d for d in b.disclosures)
+    with pytest.raises(ClaimError, match="market-based"):
+        Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2023,
+                               scope2_basis="location")
+    assert check_claim(b)["S2-DR-01"].status is CheckStatus.PASS
+    md = b.report()
+    assert "| location-based | 6,592 t | no |" in md and "| market-based | 3,955.2 t | yes |" in md
+    assert "Disclosure: No residual mix" in md
+    loc = Balance.from_emissions(inv.emissions(factors, scope2="location", instruments=recs, entity=SUBJECT),
+                                 subject=SUBJECT, subject_type="organisation", period=Y2023)
+    assert loc.scope2_basis == "location" and loc.E == pytest.approx(10_309.15)
+
+
+def test_scope2_basis_must_match_the_scope2_figure_in_E():
+    """by_scope's scope 2 must be the figure of the basis stated; market-based alone warns (dual reporting)."""
+    with pytest.raises(InputError, match="basis"):
+        balance(scope2_basis="location", scope2_figures={"location": 6_000.0, "market": 5_000.0})
+    ok = balance(scope2_basis="market", scope2_figures={"location": 6_000.0, "market": 5_000.0})
+    assert check_claim(ok)["S2-DR-01"].status is CheckStatus.PASS
+    assert check_claim(balance(scope2_basis="market"))["S2-DR-01"].status is CheckStatus.WARNING
+    assert balance(scope2_basis="Market-based").scope2_basis == "market"
 
 
 # -- report -----------------------------------------------------------------------------

@@ -373,6 +373,22 @@ def _tonnes_fmt(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _as_of(value: Any) -> _dt.date:
+    """The assessment date: *value* (a date or ISO string) or today."""
+    if value is None:
+        return _dt.date.today()
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ClaimError(f"as_of must be a date or an ISO date string, got {value!r}", as_of=repr(value))
+
+
 def _standard(name: str) -> str:
     key = re.sub(r"[\s_\-:]+", "", str(name).lower())
     if key.startswith("iso14068"):
@@ -419,7 +435,28 @@ def _scope_rows(rows: Any) -> dict[str, float]:
             key, value = row
         name = f"scope {key}" if isinstance(key, numbers.Integral) and not isinstance(key, bool) else str(key)
         out[name] = out.get(name, 0.0) + _tonnes(value)
-    return out
+    return {k: out[k] for k in sorted(out, key=_scope_order)}
+
+
+def _scope2_basis_of(emissions: Any, s2: Any, total: float) -> str | None:
+    """Which of ``s2.location`` / ``s2.market`` *emissions* is (``None`` if it cannot be told)."""
+    own = getattr(emissions, "key_co2e", None)
+    if own is not None:
+        if own is getattr(s2.market, "key_co2e", None):
+            return "market"
+        if own is getattr(s2.location, "key_co2e", None):
+            return "location"
+    market, location = _tonnes(s2.market.total()), _tonnes(s2.location.total())
+    is_market = math.isclose(total, market, rel_tol=1e-12, abs_tol=1e-9)
+    is_location = math.isclose(total, location, rel_tol=1e-12, abs_tol=1e-9)
+    if is_market != is_location:
+        return "market" if is_market else "location"
+    return None
+
+
+def _scope_order(name: str) -> tuple[int, float, str]:
+    m = re.fullmatch(r"scope\s*(\d+)", name.strip().casefold())
+    return (0, float(m[1]), name) if m else (1, 0.0, name)
 
 
 def _by_scope(value: Any) -> Mapping[str, float]:
@@ -494,6 +531,13 @@ class Balance:
         Evidence of reductions (required after the first period).
     policy : ClaimPolicy
         User choices; see :class:`ClaimPolicy`.
+    scope2_figures : mapping, optional
+        Both Scope 2 totals, ``{"location": t, "market": t}``, for dual reporting
+        (GHG Protocol Scope 2 Guidance, S2-DR-01).  When given, ``by_scope["scope 2"]``
+        must equal the figure of *scope2_basis*.
+    disclosures : tuple of str
+        Notes on how the footprint was computed (e.g. the market-based Scope 2
+        disclosures of :class:`neutralcore.scope2.Scope2Result`), printed in the report.
 
     Examples
     --------
@@ -510,7 +554,7 @@ class Balance:
     emissions: float = attrs.field(converter=_to_float, validator=_finite_nonneg)
     by_scope: Mapping[str, float] = attrs.field(converter=_by_scope, eq=False)
     gwp_set: str = attrs.field(converter=lambda v: str(v).strip())
-    scope2_basis: str = attrs.field(converter=lambda v: str(v).strip().lower())
+    scope2_basis: str = attrs.field(converter=lambda v: str(v).strip().lower().removesuffix("-based"))
     boundary: str = attrs.field(default="", converter=lambda v: str(v).strip())
     removals: float = attrs.field(default=0.0, converter=_to_float, validator=_finite_nonneg)
     reversals: float = attrs.field(default=0.0, converter=_to_float, validator=_finite_nonneg)
@@ -518,6 +562,8 @@ class Balance:
     claimant: str | None = attrs.field(default=None)
     reduction: ReductionEvidence | None = attrs.field(default=None)
     policy: ClaimPolicy = attrs.field(factory=ClaimPolicy)
+    scope2_figures: Mapping[str, float] = attrs.field(factory=dict, converter=_by_scope, eq=False)
+    disclosures: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
     @subject.validator
     def _check_subject(self, attribute: Any, value: str) -> None:
@@ -551,6 +597,22 @@ class Balance:
     def _check_basis(self, attribute: Any, value: str) -> None:
         if value not in ("location", "market"):
             raise InputError(f"must be 'location' or 'market', got {value!r}", column="scope2_basis")
+
+    @scope2_figures.validator
+    def _check_scope2_figures(self, attribute: Any, value: Mapping[str, Any]) -> None:
+        for key, v in value.items():
+            if key not in ("location", "market"):
+                raise InputError(f"keys must be 'location' and/or 'market', got {key!r}", column="scope2_figures")
+            if isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) or v < 0:
+                raise InputError(f"{key}: must be a finite number >= 0, got {v!r}", column="scope2_figures")
+        in_e = value.get(self.scope2_basis)
+        listed = self.by_scope.get("scope 2")
+        if in_e is not None and listed is not None and not math.isclose(listed, in_e, rel_tol=1e-9, abs_tol=1e-6):
+            raise InputError(
+                f"by_scope gives scope 2 as {_tonnes_fmt(listed)} t, but the {self.scope2_basis}-based figure is "
+                f"{_tonnes_fmt(in_e)} t: the Scope 2 basis stated is not the one in E",
+                column="scope2_basis",
+            )
 
     @credits.validator
     def _check_credits(self, attribute: Any, value: tuple[Any, ...]) -> None:
@@ -587,10 +649,19 @@ class Balance:
         and ``emissions.gwp`` for ``gwp_set`` unless given.  Every other
         :class:`Balance` field is passed through *kw*.
 
+        The Scope 2 basis is read from the result: a result computed with
+        ``scope2="market"`` is market-based, one computed with
+        ``scope2="location"`` or without *scope2* is location-based.  Both
+        Scope 2 figures and the market-based disclosures are carried into the
+        report.  A *scope2_basis* that contradicts the result is refused; for
+        a duck-typed object without ``scope2`` it must be given.
+
         Raises
         ------
         ClaimError
-            When the object does not provide readable totals or scope rows.
+            When the object does not provide readable totals or scope rows,
+            when the Scope 2 basis is missing or contradicts the result, or
+            when the inventory's activity years lie outside *period*.
         """
         try:
             total = _tonnes(emissions.total())
@@ -607,6 +678,42 @@ class Balance:
                 ) from exc
         if "gwp_set" not in kw and getattr(emissions, "gwp", None):
             kw["gwp_set"] = f"{emissions.gwp} GWP100"
+
+        detected: str | None = None
+        s2 = getattr(emissions, "scope2", None)
+        if s2 is not None and hasattr(s2, "location") and hasattr(s2, "market"):
+            figures = {"location": _tonnes(s2.location_total()), "market": _tonnes(s2.market_total())}
+            detected = _scope2_basis_of(emissions, s2, total)
+            kw.setdefault("scope2_figures", figures)
+            kw.setdefault("disclosures", tuple(getattr(s2, "disclosures", ())))
+        elif hasattr(emissions, "scope2") and hasattr(emissions, "inventory"):
+            detected = "location"  # neutralcore.Emissions computed without scope2=: grid-average factors
+        given = kw.get("scope2_basis")
+        if given is None:
+            if detected is None:
+                raise ClaimError(
+                    f"cannot tell which Scope 2 figure {type(emissions).__name__} holds; pass scope2_basis="
+                    "'location' or 'market'"
+                )
+            kw["scope2_basis"] = detected
+        elif detected is not None and str(given).strip().lower().removesuffix("-based") != detected:
+            raise ClaimError(
+                f"scope2_basis={given!r}, but these emissions are {detected}-based"
+                + ("" if s2 is not None else " (computed without scope2=; use inv.emissions(factors, "
+                   "scope2='market', instruments=..., entity=...) for a market-based figure)"),
+                scope2_basis=str(given),
+            )
+
+        period = kw.get("period")
+        years = getattr(getattr(emissions, "inventory", None), "year", None)
+        if isinstance(period, Period) and years is not None and len(years):
+            lo, hi = int(years.min()), int(years.max())
+            if lo < period.start.year or hi > period.end.year:
+                raise ClaimError(
+                    f"the inventory's activity years are {lo}" + (f"-{hi}" if hi != lo else "")
+                    + f", outside the period {period}: E must be the emissions of the period claimed",
+                    period=str(period),
+                )
         return cls(emissions=total, **kw)
 
     # -- the equation --------------------------------------------------------------
@@ -674,34 +781,86 @@ class Balance:
         """``"neutral"`` or ``"short"``."""
         return "neutral" if self.is_neutral else "short"
 
-    def statement(self) -> str:
-        """The balance statement in one paragraph."""
+    def outcome(self, standard: str = "ISO 14068-1") -> dict[str, Any]:
+        """The balance under *standard*: which credits count, the shortfall, the surplus and the result.
+
+        ``"ISO 14068-1"`` counts C (every eligible credit); ``"net-zero"``
+        counts only the eligible removal credits, since avoidance credits
+        cannot neutralise residual emissions (SBT-NZ-01, DEF-05).
+
+        Returns
+        -------
+        dict
+            ``standard``, ``counted_t``, ``balanced``, ``result`` (``"neutral"``
+            or ``"short"`` for ISO 14068-1, ``"balanced by removals"`` or
+            ``"short"`` for net zero), ``shortfall_t`` and ``surplus_t``.
+        """
+        std = _standard(standard)
+        counted = self.removal_credits if std == "net-zero" else self.C
+        balanced = counted >= self.residual
+        if std == "net-zero":
+            result = "balanced by removals" if balanced else "short"
+        else:
+            result = "neutral" if balanced else "short"
+        return {
+            "standard": std,
+            "counted_t": counted,
+            "balanced": balanced,
+            "result": result,
+            "shortfall_t": max(0.0, self.residual - counted),
+            "surplus_t": max(0.0, counted - max(self.residual, 0.0)),
+        }
+
+    def statement(self, standard: str = "ISO 14068-1") -> str:
+        """The balance statement under *standard* in one paragraph."""
+        out = self.outcome(standard)
+        nz = out["standard"] == "net-zero"
         head = (
             f"E = {_tonnes_fmt(self.E)} t CO2e"
             + (f" (including {_tonnes_fmt(self.reversals)} t of reversed removals)" if self.reversals else "")
             + f", R = {_tonnes_fmt(self.R)} t, residual E − R = {_tonnes_fmt(self.residual)} t, "
-            f"C = {_tonnes_fmt(self.C)} t of eligible retired credits"
         )
         excluded = sum(r.quantity for r, _ in self.excluded_credits)
+        if nz:
+            head += f"eligible removal credits = {_tonnes_fmt(out['counted_t'])} t (only removals count for net zero"
+            avoidance = self.C - self.removal_credits
+            if avoidance:
+                head += f"; {_tonnes_fmt(avoidance)} t of eligible avoidance credits do not count"
+            head += ")"
+        else:
+            head += f"C = {_tonnes_fmt(self.C)} t of eligible retired credits"
         if excluded:
             head += f" ({_tonnes_fmt(excluded)} t more offered but excluded by the checks)"
-        if self.is_neutral:
-            tail = f"Result: balanced (C ≥ E − R) for {self.subject}, {self.period}"
-            if self.surplus:
+        relation = "removal credits ≥ E − R" if nz else "C ≥ E − R"
+        if out["balanced"]:
+            tail = f"Result: balanced ({relation}) for {self.subject}, {self.period}"
+            if out["surplus_t"]:
                 tail += (
-                    f"; surplus {_tonnes_fmt(self.surplus)} t, which is not transferable to another subject "
+                    f"; surplus {_tonnes_fmt(out['surplus_t'])} t, which is not transferable to another subject "
                     "or period"
                 )
         else:
-            tail = f"Result: not balanced: short by {_tonnes_fmt(self.shortfall)} t CO2e"
+            tail = (f"Result: not balanced: short by {_tonnes_fmt(out['shortfall_t'])} t CO2e"
+                    + (" of removal credits" if nz else ""))
         return f"{head}. {tail}."
 
-    def check(self, standard: str = "ISO 14068-1", policy: ClaimPolicy | None = None) -> ClaimResult:
+    def check(
+        self,
+        standard: str = "ISO 14068-1",
+        policy: ClaimPolicy | None = None,
+        *,
+        as_of: _dt.date | str | None = None,
+    ) -> ClaimResult:
         """Shortcut for :func:`check_claim`."""
-        return check_claim(self, standard=standard, policy=policy)
+        return check_claim(self, standard=standard, policy=policy, as_of=as_of)
 
     def report(
-        self, format: str = "markdown", *, standard: str = "ISO 14068-1", policy: ClaimPolicy | None = None
+        self,
+        format: str = "markdown",
+        *,
+        standard: str = "ISO 14068-1",
+        policy: ClaimPolicy | None = None,
+        as_of: _dt.date | str | None = None,
     ) -> str:
         """Render the carbon-neutrality report: ``"markdown"``, ``"html"`` or ``"json"``.
 
@@ -709,12 +868,13 @@ class Balance:
         """
         from neutralcore.claim_report import render
 
-        return render(self, format=format, standard=standard, policy=policy)
+        return render(self, format=format, standard=standard, policy=policy, as_of=as_of)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict of inputs and results."""
+    def to_dict(self, standard: str = "ISO 14068-1") -> dict[str, Any]:
+        """Return a JSON-ready dict of inputs and results; ``result``, ``shortfall_t`` and ``surplus_t`` follow *standard*."""
         red = self.reduction
         eligible = {id(r) for r in self.eligible_credits}
+        out = self.outcome(standard)
         return {
             "subject": self.subject,
             "subject_type": self.subject_type.value,
@@ -724,6 +884,8 @@ class Balance:
             "boundary": self.boundary,
             "gwp_set": self.gwp_set,
             "scope2_basis": self.scope2_basis,
+            "scope2_figures_t": dict(self.scope2_figures),
+            "disclosures": list(self.disclosures),
             "by_scope_t": dict(self.by_scope),
             "emissions_t": self.emissions,
             "reversals_t": self.reversals,
@@ -732,9 +894,11 @@ class Balance:
             "residual_t": self.residual,
             "C_t": self.C,
             "removal_credits_t": self.removal_credits,
-            "result": self.result,
-            "shortfall_t": self.shortfall,
-            "surplus_t": self.surplus,
+            "standard": out["standard"],
+            "counted_credits_t": out["counted_t"],
+            "result": out["result"],
+            "shortfall_t": out["shortfall_t"],
+            "surplus_t": out["surplus_t"],
             "surplus_transferable": False,
             "reduction": attrs.asdict(red) if red is not None else None,
             "policy": attrs.asdict(self.policy),
@@ -838,7 +1002,13 @@ def _from_findings(
     return ClaimCheck(rule, title, status, reason, source, evidence, tuple(_ref(r) for r, _, _ in bad))
 
 
-def check_claim(balance: Balance, standard: str = "ISO 14068-1", policy: ClaimPolicy | None = None) -> ClaimResult:
+def check_claim(
+    balance: Balance,
+    standard: str = "ISO 14068-1",
+    policy: ClaimPolicy | None = None,
+    *,
+    as_of: _dt.date | str | None = None,
+) -> ClaimResult:
     """Check a carbon-neutrality (ISO 14068-1) or net-zero claim.
 
     Parameters
@@ -850,6 +1020,10 @@ def check_claim(balance: Balance, standard: str = "ISO 14068-1", policy: ClaimPo
         removal credits and only once the long-term reduction is reached.
     policy : ClaimPolicy, optional
         Overrides ``balance.policy``.
+    as_of : datetime.date or ISO string, optional
+        The date the claim is assessed (default: today).  A claim is made
+        only after the period has ended (ISO-CL-01); before that it is a
+        commitment and the check fails.
 
     Returns
     -------
@@ -859,9 +1033,10 @@ def check_claim(balance: Balance, standard: str = "ISO 14068-1", policy: ClaimPo
     Raises
     ------
     ClaimError
-        When *standard* is unknown or *balance* is not a :class:`Balance`.
+        When *standard* is unknown, *balance* is not a :class:`Balance` or *as_of* is not a date.
     """
     std = _standard(standard)
+    day = _as_of(as_of)
     if not isinstance(balance, Balance):
         raise ClaimError(f"check_claim needs a Balance, got {type(balance).__name__}")
     if policy is not None:
@@ -874,6 +1049,17 @@ def check_claim(balance: Balance, standard: str = "ISO 14068-1", policy: ClaimPo
     add = checks.append
     nz = std == "net-zero"
     nz_note = " (an ISO 14068-1 credit rule, applied to net-zero claims as good practice)" if nz else ""
+
+    # the claim is ex-post
+    ended = b.period.end < day
+    add(ClaimCheck(
+        "ISO-CL-01", "The claim is made after the period has ended (an achieved claim, not a commitment)",
+        CheckStatus.PASS if ended else CheckStatus.FAIL,
+        (f"the period ended on {b.period.end}, before the assessment date {day}" if ended else
+         f"the period ends on {b.period.end}, not before the assessment date {day}: neutrality for it cannot "
+         "yet be claimed, only committed to"),
+        "ISO 14068-1:2023 separates commitments from claims (scope text [P]); claims are made ex-post for a "
+        "completed period, per secondary summaries (standards.md ISO-CL-01)", "S"))
 
     # subject and boundary
     if nz:
@@ -909,6 +1095,7 @@ def check_claim(balance: Balance, standard: str = "ISO 14068-1", policy: ClaimPo
          else f"no breakdown by scope given; GWP set {b.gwp_set}; Scope 2 {b.scope2_basis}-based"),
         "GHG Protocol Corporate Standard (scopes reported separately), per secondary summaries; which Scope 2 "
         "figure enters E is fixed by no source found, hence disclosed (standards.md GHG-SC-02, §2.4)", "S2+"))
+    add(_dual_scope2_check(b))
     add(ClaimCheck(
         "ISO-QF-03", "Removals are quantified and reported separately from emissions; reversals count as emissions",
         CheckStatus.PASS,
@@ -1047,17 +1234,42 @@ def _ca_check(b: Balance) -> ClaimCheck:
     return ClaimCheck("A6-02", title, CheckStatus.WARNING, reason, source, "S", tuple(_ref(r) for r in missing))
 
 
+def _dual_scope2_check(b: Balance) -> ClaimCheck:
+    title = "Both Scope 2 totals (location- and market-based) reported where contractual instruments are used"
+    source = ("GHG Protocol Scope 2 Guidance (2015) §7.1, dual reporting, as reproduced by Sumday and Deloitte "
+              "DART (standards.md S2-DR-01)")
+    fig = b.scope2_figures
+    if "location" in fig and "market" in fig:
+        return ClaimCheck("S2-DR-01", title, CheckStatus.PASS,
+                          f"location-based {_tonnes_fmt(fig['location'])} t, market-based "
+                          f"{_tonnes_fmt(fig['market'])} t; E uses the {b.scope2_basis}-based figure", source, "P")
+    if b.scope2_basis == "market":
+        return ClaimCheck("S2-DR-01", title, CheckStatus.WARNING,
+                          "E uses the market-based Scope 2 figure but the location-based total is not given "
+                          "(Balance.scope2_figures); a company with operations in markets offering contractual "
+                          "instruments reports both", source, "P")
+    return ClaimCheck("S2-DR-01", title, CheckStatus.PASS,
+                      "location-based Scope 2 only: sufficient where no operation is in a market with contractual "
+                      "instruments; otherwise report the market-based total too", source, "P")
+
+
 def _programme_check(b: Balance) -> ClaimCheck:
-    other = [r for r in b.credits if r.offset.programme is Programme.OTHER]
+    other = [r for r in b.credits if r.offset.programme in (Programme.OTHER, Programme.VIETNAM)]
     title = "Credits come from a recognised crediting programme with third-party verification"
     source = "ISO 14068-1:2023 §11.3 programme criteria, per 360impactportfolio.com (ISO-CR-05); PAS 2060 Annex C"
+    if other and all(r.offset.programme is Programme.VIETNAM for r in other):
+        source += "; Viet Nam's carbon-market roadmap in Decree 06/2022/ND-CP, per secondary summaries"
     if not other:
         return ClaimCheck("ISO-CR-05", title, CheckStatus.PASS,
-                          "all blocks are from " + (", ".join(sorted({r.offset.programme_label for r in b.credits}))
-                                                    or "no programme (no credits offered)"),
+                          ("all blocks are from " + ", ".join(sorted({r.offset.programme_label for r in b.credits})))
+                          if b.credits else "no credits offered",
                           source, "S")
-    reason = "; ".join(f"{_ref(r)}: {r.offset.programme_label}" for r in other) + (
-        ": confirm the programme's independent verification and double-counting safeguards")
+    reason = "; ".join(
+        f"{_ref(r)}: {r.offset.programme_label}"
+        + (" (a pilot mechanism still being set up: Decree 06/2022 plans a pilot crediting mechanism to "
+           "end-2027, standards.md VN-07)" if r.offset.programme is Programme.VIETNAM else "")
+        for r in other
+    ) + ": confirm the programme's independent verification and double-counting safeguards"
     return ClaimCheck("ISO-CR-05", title, CheckStatus.WARNING, reason, source, "S",
                       tuple(_ref(r) for r in other))
 

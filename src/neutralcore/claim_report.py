@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any, Sequence, Union
 
 import attrs
@@ -69,7 +70,8 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
         "all checks pass or warn; no check failed" if result.ok
         else f"{len(result.failed)} check(s) failed: " + ", ".join(c.rule for c in result.failed)
     )
-    summary = f"Claim assessed against {std_ref}: {verdict}. {b.statement()}"
+    statement_text = b.statement(result.standard)
+    summary = f"Claim assessed against {std_ref}: {verdict}. {statement_text}"
     sections: list[tuple[str, list[_Block]]] = []
 
     sections.append(("Subject and period", [
@@ -88,10 +90,17 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
     if b.reversals:
         scope_rows.append(("Reversals of removals counted in earlier periods (added to E)", _t(b.reversals)))
     scope_rows.append(("E", _t(b.E)))
-    sections.append(("Footprint", [
+    footprint: list[_Block] = [
         f"GWP set: {b.gwp_set}. Scope 2 basis in E: {b.scope2_basis}-based.",
         _Table(("Scope", "t CO2e"), tuple(scope_rows)),
-    ]))
+    ]
+    if b.scope2_figures:
+        footprint.append(_Table(("Scope 2 method", "t CO2e", "In E"), tuple(
+            (f"{method}-based", _t(value), "yes" if method == b.scope2_basis else "no")
+            for method, value in sorted(b.scope2_figures.items())
+        )))
+    footprint += [f"Disclosure: {d}" for d in b.disclosures]
+    sections.append(("Footprint", footprint))
     sections.append(("Removals", [
         f"In-boundary removals R = {_t(b.R)} CO2e, reported separately from emissions and not netted inside the "
         "scopes above."
@@ -118,7 +127,8 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
 
     eligible = set(id(r) for r in b.eligible_credits)
     headers = ("Programme", "Project", "Country", "Methodology", "Type", "Vintage", "Serials", "Quantity (t)",
-               "Issued", "Retired", "Beneficiary", "Retired for", "Corresponding adjustment", "Counted in C")
+               "Issued", "Verifier", "Retired", "Beneficiary", "Retired for", "Corresponding adjustment",
+               "Counted in C")
     credit_blocks: list[_Block] = []
     for kind, label in ((CreditKind.REMOVAL, "Removal credits"), (CreditKind.AVOIDANCE, "Avoidance / reduction credits")):
         group = [r for r in b.credits if r.offset.kind is kind]
@@ -146,6 +156,7 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
                 o.serial,
                 f"{o.quantity:,}",
                 o.issuance_date.isoformat() if o.issuance_date else "not recorded",
+                o.verifier or "not recorded",
                 r.retired_on.isoformat(),
                 r.beneficiary + (f" (reason: {r.reason})" if r.reason else ""),
                 f"{r.subject}, {r.period}",
@@ -161,19 +172,23 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
         credit_blocks.append(f"Not counted: {r.offset.serial}: " + "; ".join(reasons) + ".")
     sections.append(("Credits retired for this claim", credit_blocks))
 
-    statement: list[_Block] = [b.statement()]
+    out = b.outcome(result.standard)
+    statement: list[_Block] = [statement_text]
     if nz:
         statement.append(
             f"For the net-zero claim only removal credits count: {b.removal_credits:,} t of eligible removal "
-            f"credits against a residual of {_t(b.residual)}."
+            f"credits against a residual of {_t(b.residual)}; avoidance credits, whatever their quantity, do not "
+            "balance it."
         )
     statement.append(_Table(("Term", "t CO2e"), (
         ("E (emissions, incl. reversals)", _tonnes_fmt(b.E)),
         ("R (in-boundary removals)", _tonnes_fmt(b.R)),
         ("Residual E − R", _tonnes_fmt(b.residual)),
         ("C (eligible retired credits)", _tonnes_fmt(b.C)),
-        ("Shortfall", _tonnes_fmt(b.shortfall)),
-        ("Surplus (not transferable)", _tonnes_fmt(b.surplus)),
+        *((("Eligible removal credits (the only ones counted for net zero)", _tonnes_fmt(b.removal_credits)),)
+          if nz else ()),
+        ("Shortfall", _tonnes_fmt(out["shortfall_t"])),
+        ("Surplus (not transferable)", _tonnes_fmt(out["surplus_t"])),
     )))
     sections.append(("Balance statement", statement))
 
@@ -189,13 +204,20 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
 
 
+_MD_LEADING = re.compile(r"^([-+=~]|\d+(?=[.)]))")
+
+
 def _md_text(text: str) -> str:
-    """Escape text for Markdown: one line (no headings or lists from user text), no raw HTML, no markup."""
+    """Escape text for Markdown: one line (no headings, lists or rules from user text), no raw HTML, no markup."""
+    escaped = _md_cell(text)
+    # a paragraph starting "- ", "+ ", "1. ", "---" or "===" would become a list, a rule or a heading
+    return _MD_LEADING.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], escaped)
+
+
+def _md_cell(text: str) -> str:
+    """Escape text for a Markdown table cell: one line, no raw HTML, no markup, ``|`` escaped."""
     one_line = " ".join(str(text).split())
     return html.escape(one_line, quote=False).translate(_MD_SPECIAL)
-
-
-_md_cell = _md_text
 
 
 def _markdown(title: str, summary: str, sections: Sequence[tuple[str, list[_Block]]]) -> str:
@@ -248,8 +270,8 @@ def _json(balance: Balance, result: ClaimResult) -> str:
         "report_version": 1,
         "standard": result.standard,
         "ok": result.ok,
-        "balance": balance.to_dict(),
-        "statement": balance.statement(),
+        "balance": balance.to_dict(result.standard),
+        "statement": balance.statement(result.standard),
         "checks": [c.to_dict() for c in result.checks],
         "credits_warning": CREDITS_WARNING,
         "evidence_note": _EVIDENCE_NOTE,
@@ -263,6 +285,7 @@ def render(
     *,
     standard: str = "ISO 14068-1",
     policy: ClaimPolicy | None = None,
+    as_of: Any = None,
 ) -> str:
     """Render the claim report for *balance*.
 
@@ -275,6 +298,8 @@ def render(
         The claim checked (see :func:`~neutralcore.claim.check_claim`).
     policy : ClaimPolicy, optional
         Overrides ``balance.policy`` for the checks and for C.
+    as_of : datetime.date or ISO string, optional
+        Assessment date for the checks (default: today); see :func:`~neutralcore.claim.check_claim`.
 
     Returns
     -------
@@ -293,7 +318,7 @@ def render(
         raise ClaimError(f"render needs a Balance, got {type(balance).__name__}")
     if policy is not None:
         balance = attrs.evolve(balance, policy=policy)
-    result = check_claim(balance, standard=standard)
+    result = check_claim(balance, standard=standard, as_of=as_of)
     if fmt == "json":
         return _json(balance, result)
     title, summary, sections = _build(balance, result)
