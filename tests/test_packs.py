@@ -102,6 +102,9 @@ def test_properties_file_is_optional_and_used(tmp_path):
         (lambda t: t.replace('VN = { name = "Viet Nam" }', 'VN = { parent = "ASEAN" }\nASEAN = { parent = "VN" }'), None,
          "regions", "region fallback chain loops"),
         (lambda t: t.replace("api = 1", "api = = 1"), 4, "7", "not valid TOML"),
+        # a typo in a parent would silently cut the fallback chain of every row in that region
+        (lambda t: t.replace('VN = { name = "Viet Nam" }', 'VN = { name = "Viet Nam", parent = "ASEN" }'), 14, "regions.VN",
+         "parent 'ASEN' is not declared in [regions]"),
     ],
 )
 def test_pack_toml_errors_name_file_line_and_key(tmp_path, edit, line, column, message):
@@ -113,6 +116,13 @@ def test_pack_toml_errors_name_file_line_and_key(tmp_path, edit, line, column, m
     assert err.file == str(tmp_path / "pack.toml")
     assert (err.line, err.column) == (line, column)
     assert str(tmp_path / "pack.toml") in str(err)
+
+
+def test_declared_parents_and_world_are_accepted(tmp_path):
+    toml = TOML.replace('VN = { name = "Viet Nam" }',
+                        'ASEAN = { name = "ASEAN", parent = "World" }\nVN = { name = "Viet Nam", parent = "ASEAN" }')
+    pack = FactorPack.from_directory(write_pack(tmp_path, toml))
+    assert pack.load().region_chain("VN") == ("VN", "ASEAN", "World")
 
 
 def test_missing_files_are_format_errors(tmp_path):
@@ -181,6 +191,58 @@ def test_check_reports_what_it_checked(tmp_path):
     assert check_factor_pack(str(tmp_path)).pack.name == "demo"
 
 
+def test_check_reports_every_bad_row_at_once(tmp_path):
+    """Three bad rows (one of them a record whose quoted note spans two lines) and a bad property: four problems."""
+    toml = TOML.replace("[regions]", '[sources.ipcc]\npublisher = "IPCC"\ndocument = "2006 GL Vol.2 Table 1.2"\n'
+                        'year = 2006\n\n[regions]')
+    header = "activity,region,year,gas,value,unit,source,notes\n"
+    rows = (
+        "electricity.grid,VN,2022,CO2,0.6766,t/MWh,dcc,\n"           # line 2: fine
+        "electricity.grid,VN,2023,CO2,-0.6592,t/MWh,dcc,\n"          # line 3: negative
+        'electricity.grid,TH,2023,CO2,0.6592,t/MWh,dcc,"a note\non two lines"\n'  # lines 4-5: undeclared region
+        "electricity.grid,VN,2021,CO3,0.7221,t/MWh,dcc,\n"           # line 6: unknown gas
+        "fuel.diesel.stationary,World,2006,CO2,74100,kg/TJ,ipcc,\n"  # line 7: fine
+    )
+    props = "activity,region,property,value,unit,source\nfuel.diesel.stationary,World,ncv,forty-three,TJ/Gg,ipcc\n"
+    write_pack(tmp_path, toml, properties=props)
+    (tmp_path / "factors.csv").write_text(header + rows, encoding="utf-8")
+    with pytest.raises(PackFormatError) as exc:
+        check_factor_pack(tmp_path)
+    err = exc.value
+    where = [(p.file.rsplit("/", 1)[-1], p.line, p.column) for p in err.problems]
+    assert where == [("properties.csv", 2, "value"), ("factors.csv", 3, "value"), ("factors.csv", 5, "region"),
+                     ("factors.csv", 6, "gas")]
+    assert (err.file, err.line, err.column) == (str(tmp_path / "properties.csv"), 2, "value")
+    assert str(err).startswith("pack 'demo': 4 problems:\n  ")
+    assert f"{tmp_path / 'factors.csv'}, line 3, column 'value': '-0.6592' must be finite and non-negative" in str(err)
+    assert "line 6, column 'gas'" in str(err)
+    assert all(isinstance(p, PackFormatError) for p in err.problems)
+    import pickle
+
+    assert pickle.loads(pickle.dumps(err)).problems[2].line == 5
+
+
+def test_cli_pack_check_lists_every_problem(tmp_path, capsys):
+    rows = "electricity.grid,VN,2023,CO2,-1,t/MWh,dcc\nelectricity.grid,VN,2022,CO2,0.6766,t/blorbs,dcc\n"
+    write_pack(tmp_path, rows=rows)
+    assert main(["pack", "check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("neutralcore: error: PackFormatError: pack 'demo': 2 problems:\n")
+    assert "line 2, column 'value': '-1' must be finite" in err and "line 3, column 'unit'" in err
+
+
+def test_check_of_a_directory_without_pack_toml_points_to_the_pack(tmp_path, capsys):
+    """Run at a project's root, the check names the folder that holds pack.toml."""
+    data = tmp_path / "src" / "acme_factors" / "data"
+    data.mkdir(parents=True)
+    write_pack(data)
+    with pytest.raises(PackFormatError, match="no pack.toml in this directory; the pack directory is the one holding "
+                                              "pack.toml, e.g. .*acme_factors/data"):
+        check_factor_pack(tmp_path)
+    assert main(["pack", "check", str(tmp_path)]) == 2
+    assert str(data) in capsys.readouterr().err
+
+
 def test_check_rejects_an_unused_source(tmp_path):
     toml = TOML.replace("[regions]", '[sources.unused]\npublisher = "X"\ndocument = "Y"\nyear = 2020\n\n[regions]')
     with pytest.raises(PackFormatError, match="source 'unused' is declared in pack.toml but no factor") as exc:
@@ -240,6 +302,20 @@ def test_cli_factors_shows_fuel_properties(capsys):
     assert row.split() == ["fuel.diesel.stationary", "World", "2006", "kg/TJ", "74100", "3", "0.6", "43", "TJ/Gg", "[1]",
                            "839.5", "kg/m^3", "[2]", "ipcc", "A", "[1]"]
     assert "[2] Statistics Canada" in out
+
+
+def test_cli_factors_says_what_each_factor_is_and_how_a_region_falls_back(capsys):
+    """Jiangsu has provincial factors for 2021-2022 only; the listing says what a 2023 row would use."""
+    assert main(["factors", "china", "--activity", "electricity.grid", "--region", "CN-JS"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[2:5] for line in out.splitlines()[3:5]] == [["2021", "t/MWh", "0.6451"], ["2022", "t/MWh", "0.5978"]]
+    assert ("a CN-JS row uses the first of CN-JS (Jiangsu), CN-EAST (East China grid (华东)), CN (China), World "
+            "that has a factor for the row's year") in out
+    assert "electricity.grid: MEE/NBS provincial average electricity CO2 emission factor (location-based) (江苏)" in out
+    assert main(["factors", "china", "--region", "CN", "--year", "2022"]) == 0
+    out = capsys.readouterr().out
+    assert "electricity.grid.ets: MEE carbon-market (enterprise GHG reporting) national grid factor; not the MEE/NBS " \
+           "statistical series" in out
 
 
 def test_cli_factors_without_match_exits_1(capsys):

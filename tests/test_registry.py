@@ -440,3 +440,153 @@ def test_two_packs_in_one_distribution_are_listed_without_import(install_dist):
     assert infos["cement"].coverage.years == (2023,)
     assert "multi_pack" not in sys.modules
     assert nc.load_factors("steel").get("electricity.grid", "VN", 2022).pack == "steel"
+
+
+# -- robustness of discovery, refresh and the cache fill ---------------------------------------
+
+
+def _raw_dist_info(where, folder: str, metadata: str, entry_points: str) -> None:
+    info = where / folder
+    info.mkdir()
+    (info / "METADATA").write_text(metadata, encoding="utf-8")
+    (info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
+
+
+def test_a_distribution_with_unreadable_metadata_does_not_hide_the_other_packs(tmp_path, monkeypatch, acme):
+    """One malformed entry_points.txt (or a METADATA without Name) must not break discovery of every pack."""
+    _raw_dist_info(tmp_path, "bad_ep-1.0.dist-info", "Metadata-Version: 2.1\nName: bad-ep\nVersion: 1.0\n",
+                   "[neutralcore.factors]\nthis line has no equals sign\n")
+    _raw_dist_info(tmp_path, "unrelated-2.0.dist-info", "Metadata-Version: 2.1\nName: unrelated\nVersion: 2.0\n",
+                   "[console_scripts]\nneither has this one\n")
+    _raw_dist_info(tmp_path, "nameless-1.0.dist-info", "Metadata-Version: 2.1\nVersion: 1.0\n",
+                   "[neutralcore.factors]\nnameless = acme_pack:pack\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry.refresh()
+    try:
+        with pytest.warns(nc.PluginWarning, match="bad-ep 1.0 declares neutralcore.factors entry points") as caught:
+            names = {s.qualified_name for s in registry.available("factors")}
+        assert len(caught) == 1  # the unrelated distribution's broken file is none of our business
+        assert {"neutralcore:vietnam", "acme-factors:acme", "nameless:nameless"} <= names
+        assert {"vietnam", "china", "ipcc", "acme"} <= {i.name for i in nc.list_packs()}
+        assert nc.load_factors("vietnam", "acme").get("electricity.grid", "VN", 2023).pack == "acme"
+        (skipped,) = registry.unreadable("factors")
+        assert isinstance(skipped, PluginImportError) and (skipped.dist, skipped.version) == ("bad-ep", "1.0")
+        bad = [st for st in registry.status("factors") if st.spec.dist == "bad-ep"]
+        assert len(bad) == 1 and not bad[0].ok and bad[0].error is skipped
+        with pytest.raises(PluginNotFoundError, match="unreadable entry points were skipped: bad-ep"):
+            nc.load_factors("from-bad-ep")
+    finally:
+        registry.refresh()
+
+
+def test_refresh_finds_a_pack_installed_into_an_already_scanned_directory(tmp_path, monkeypatch):
+    """pip installs into site-packages, which was scanned already; refresh() must not trust the finders' caches.
+
+    The directory's modification time is put back after the install, as on a file system with coarse
+    timestamps, so only an explicit cache invalidation reveals the new files.
+    """
+    import importlib.util
+    import os
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry.refresh()
+    assert "late2" not in {s.name for s in registry.available("factors")}
+    assert importlib.util.find_spec("late2_pack") is None  # the path finder now caches this directory's listing
+    before = os.stat(tmp_path)
+    for rel, text in pack_files("late2_pack", "late2").items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    _raw_dist_info(tmp_path, "late2_factors-0.1.dist-info", "Metadata-Version: 2.1\nName: late2-factors\nVersion: 0.1\n",
+                   "[neutralcore.factors]\nlate2 = late2_pack:pack\n")
+    os.utime(tmp_path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    try:
+        registry.refresh()
+        assert "late2" in {s.name for s in registry.available("factors")}
+        assert nc.load_factors("late2").get("electricity.grid", "VN", 2023).pack == "late2"
+    finally:
+        sys.modules.pop("late2_pack", None)
+        registry.refresh()
+
+
+def test_threads_loading_one_pack_get_one_object():
+    """The cache fill is locked: 16 threads racing on a fresh registry all get the same pack object."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    registry.refresh()
+    barrier = threading.Barrier(16)
+
+    def load(_):
+        barrier.wait()
+        return registry.load("factors", "china")
+
+    with ThreadPoolExecutor(16) as pool:
+        packs = list(pool.map(load, range(16)))
+    assert len({id(p) for p in packs}) == 1
+    assert packs[0].load() is packs[0].load()
+
+
+def test_a_pack_that_loads_another_pack_while_imported_does_not_deadlock(tmp_path, subprocess_env):
+    """Thread B imports a pack module whose body loads 'vietnam'; thread A loads that pack by name meanwhile.
+
+    Holding one registry-wide lock around the import deadlocked: A held it and waited for the module,
+    B held the module's import lock and waited for the registry.  Run in a child process, so a
+    regression fails on its timeout instead of hanging the suite.
+    """
+    module = (
+        "import stacked_sync\nstacked_sync.importing.set()\nstacked_sync.loading.wait(5)\n"
+        "from neutralcore import registry\nbase = registry.load('factors', 'vietnam')\n" + PACK_MODULE
+    )
+    for rel, text in {**pack_files("stacked_pack", "stacked"), "stacked_pack/__init__.py": module}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    (tmp_path / "stacked_sync.py").write_text("import threading\nimporting = threading.Event()\nloading = threading.Event()\n")
+    _raw_dist_info(tmp_path, "stacked_factors-1.0.dist-info", "Metadata-Version: 2.1\nName: stacked-factors\nVersion: 1.0\n",
+                   "[neutralcore.factors]\nstacked = stacked_pack:pack\n")
+    code = textwrap.dedent(
+        """
+        import importlib, os, sys, threading
+        import stacked_sync
+        from neutralcore import registry
+        results = {}
+        def b():
+            results["b"] = importlib.import_module("stacked_pack").base.name
+        def a():
+            stacked_sync.importing.wait(5)
+            threading.Timer(0.2, stacked_sync.loading.set).start()  # let A reach the import first
+            results["a"] = registry.load("factors", "stacked").name
+        threads = [threading.Thread(target=b, daemon=True), threading.Thread(target=a, daemon=True)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        print(sorted(results.items()) if not any(t.is_alive() for t in threads) else "deadlock", flush=True)
+        os._exit(0)
+        """
+    )
+    env = {**subprocess_env, "PYTHONPATH": str(tmp_path) + ":" + subprocess_env["PYTHONPATH"]}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[('a', 'stacked'), ('b', 'vietnam')]"
+
+
+def test_cli_packs_names_a_conflict_once_and_an_unreadable_distribution(install_dist, tmp_path, monkeypatch, capsys):
+    from neutralcore.cli import main
+
+    install_dist("acme-factors", "1.2", factors={"acme": "acme_pack:pack"}, files=pack_files("acme_pack", "acme"))
+    install_dist("other-factors", "3.0", factors={"acme": "other_pack:pack"},
+                 files=pack_files("other_pack", "acme", rows=ROW_2022))
+    _raw_dist_info(tmp_path, "bad_ep-1.0.dist-info", "Metadata-Version: 2.1\nName: bad-ep\nVersion: 1.0\n",
+                   "[neutralcore.factors]\nthis line has no equals sign\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry.refresh()
+    try:
+        assert main(["packs"]) == 1  # the unreadable distribution is a problem; no warning is printed instead
+        out = capsys.readouterr().out
+    finally:
+        registry.refresh()
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    assert ["acme-factors:acme", "2025.1", "acme-factors", "1.2", "2023", "1", "1", "ok"] in rows
+    assert ["other-factors:acme", "2025.1", "other-factors", "3.0", "2022", "1", "1", "ok"] in rows
+    assert out.count("acme: provided by acme-factors:acme, other-factors:acme; use the qualified name") == 1
+    assert "bad-ep 1.0: distribution bad-ep 1.0 declares neutralcore.factors entry points" in out

@@ -7,12 +7,15 @@
     default is the built-in packs ``vietnam,china,ipcc``.
 ``neutralcore packs [--no-load]``
     lists the installed factor packs (name, data version, distribution,
-    coverage) and whether each one loads.
+    coverage) and whether each one loads; exits 1 if one does not, or if a
+    distribution's entry points cannot be read.
 ``neutralcore factors NAMES [--activity A] [--region R] [--year Y]``
-    shows factors of one or more packs with their sources.
+    shows factors of one or more packs with their sources, what kind of
+    factor each is, and (with ``--region``) the region's fallback chain.
 ``neutralcore pack check DIR``
     validates a factor-pack directory (or an installed pack name) with the
-    same checks as :func:`neutralcore.testing.check_factor_pack`.
+    same checks as :func:`neutralcore.testing.check_factor_pack`, listing
+    every bad row.
 
 Any :class:`~neutralcore.NeutralcoreError` ends the command with exit status
 2 and a one-line message naming the error.
@@ -98,15 +101,22 @@ def _num(value: float) -> str:
 
 
 def _cmd_packs(args: argparse.Namespace) -> int:
-    from . import registry
+    import warnings
 
-    infos = registry.list_packs()
-    if not infos:
+    from . import registry
+    from .errors import PluginWarning
+
+    with warnings.catch_warnings():
+        # distributions with unreadable entry points are listed under "Problems" below instead
+        warnings.simplefilter("ignore", PluginWarning)
+        infos = registry.list_packs()
+        unreadable = registry.unreadable("factors")
+        statuses = {}
+        if not args.no_load:
+            statuses = {(st.spec.name, st.spec.dist): st for st in registry.status("factors") if st.spec.name != "*"}
+    if not infos and not unreadable:
         print("No factor packs are installed (entry-point group 'neutralcore.factors').")
         return 0
-    statuses = {}
-    if not args.no_load:
-        statuses = {(st.spec.name, st.spec.dist): st for st in registry.status("factors")}
     header = ["name", "version", "distribution", "years", "regions", "activities"] + ([] if args.no_load else ["status"])
     rows, notes = [], []
     for info in infos:
@@ -122,8 +132,9 @@ def _cmd_packs(args: argparse.Namespace) -> int:
         ]
         if info.problem:
             notes.append(f"  {info.spec.qualified_name}: {info.problem}")
-        if info.conflicts:
-            notes.append(f"  {info.name}: provided by {', '.join(info.conflicts)}; use the qualified name")
+        conflict = f"  {info.name}: provided by {', '.join(info.conflicts)}; use the qualified name"
+        if info.conflicts and conflict not in notes:
+            notes.append(conflict)
         if not args.no_load:
             st = statuses.get((info.name, info.dist))
             if st is None or st.ok:
@@ -132,11 +143,16 @@ def _cmd_packs(args: argparse.Namespace) -> int:
                 row.append(f"ERROR ({type(st.error).__name__})")
                 notes.append(f"  {info.spec.qualified_name}: {type(st.error).__name__}: {st.error}")
         rows.append(row)
-    print(_text_table(header, rows, right=[False, False, False, False, True, True]))
-    print()
+    for err in unreadable:
+        notes.append(f"  {err.dist} {err.version or ''}".rstrip() + f": {err}")
+    if rows:
+        print(_text_table(header, rows, right=[False, False, False, False, True, True]))
+        print()
+    titled = set()
     for info in infos:
-        if info.title:
-            print(f"{info.name}: {info.title}")
+        if info.title and info.spec.qualified_name not in titled:
+            titled.add(info.spec.qualified_name)
+            print(f"{info.spec.qualified_name if info.conflicts else info.name}: {info.title}")
             if info.description:
                 print(f"  {info.description}")
     if notes:
@@ -144,7 +160,7 @@ def _cmd_packs(args: argparse.Namespace) -> int:
         print("Problems:")
         print("\n".join(notes))
     broken = [st for st in statuses.values() if not st.ok]
-    return 1 if broken else 0
+    return 1 if broken or unreadable else 0
 
 
 def _cmd_factors(args: argparse.Namespace) -> int:
@@ -181,6 +197,20 @@ def _cmd_factors(args: argparse.Namespace) -> int:
         header = header[: -5] + header[-3:]
         rows = [r[: -5] + r[-3:] for r in rows]
     print(_text_table(header, rows, right))
+    if args.region is not None:
+        chain = fs.region_chain(args.region)
+        named = [f"{r} ({fs.regions[r][1]})" if r in fs.regions and fs.regions[r][1] else r for r in chain]
+        if len(chain) > 1:
+            print()
+            print(f"In a calculation, a {args.region} row uses the first of {', '.join(named)} that has a factor "
+                  "for the row's year; if none has, the most specific one with an earlier year. "
+                  "The report lists every fallback.")
+    kinds = list(dict.fromkeys((f.activity, f.kind) for f in factors if f.kind))
+    if kinds:
+        print()
+        print("What the factors are:")
+        for activity, kind in kinds:
+            print(f"  {activity}: {kind}")
     print()
     print("Sources:")
     for source, n in sources.items():

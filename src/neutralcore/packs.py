@@ -44,8 +44,8 @@ Top-level keys (anything else is an error):
     ``note``.  The ``source`` column of ``factors.csv`` refers to these ids.
 ``[regions]``
     ``CODE = { name = "...", parent = "..." }`` (both optional).  Every
-    region a factor row uses must be declared here, except ``World``.  A
-    region without a parent falls back to ``World``.
+    region a factor row uses must be declared here, except ``World``, and so
+    must every parent.  A region without a parent falls back to ``World``.
 ``[metadata]``
     Free-form tables (e.g. ``[metadata.pledges.<id>]``), exposed read-only as
     :attr:`FactorPack.metadata` and :attr:`FactorPack.pledges`.
@@ -210,7 +210,7 @@ def _parse_sources(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
 
 def _parse_regions(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
     from ._validators import REGION_RE
-    from .factor import _region_map
+    from .factor import WORLD, _region_map
 
     if not isinstance(raw, Mapping):
         raise ctx.error("'regions' must be a table: CODE = { name = \"...\", parent = \"...\" }", key="regions")
@@ -232,6 +232,12 @@ def _parse_regions(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
             raise ctx.error(f"region {code!r}: parent {spec['parent']!r} is not a region code",
                             table="regions", key=code)
         out[code] = MappingProxyType({"name": spec.get("name"), "parent": spec.get("parent")})
+    for code, spec in out.items():
+        parent = spec["parent"].strip() if spec["parent"] else None
+        if parent is not None and parent != WORLD and parent not in out:
+            # an undeclared parent (often a typo) would silently break the fallback chain of every row in *code*
+            raise ctx.error(f"region {code!r}: parent {parent!r} is not declared in [regions]; declare it "
+                            f"(with its own parent, if any) or use {WORLD!r}", table="regions", key=code)
     try:
         _region_map(out)  # rejects loops in the fallback chains
     except NeutralcoreError as exc:
@@ -331,6 +337,20 @@ def find_pack_toml(directory: Any, name: str | None = None) -> Any:
 
 
 # -- the pack ---------------------------------------------------------------------
+
+
+def _bare_message(exc: SchemaError, line: int | None) -> str:
+    """The reader's message without the ``file, column 'c': line n:`` it was prefixed with."""
+    message = exc.message
+    where = [str(exc.source)] if exc.source else []
+    if exc.column:
+        where.append(f"column {exc.column!r}")
+    prefix = ", ".join(where) + ": "
+    if where and message.startswith(prefix):
+        message = message[len(prefix):]
+    if line and message.startswith(f"line {line}: "):
+        message = message[len(f"line {line}: "):]
+    return message
 
 
 def _as_traversable(directory: Any) -> Any:
@@ -496,18 +516,27 @@ class FactorPack:
             raise self.format_error(exc.message, file=getattr(exc, "file", None), line=getattr(exc, "line", None),
                                     column=getattr(exc, "column", None)) from exc
         except SchemaError as exc:
-            raise self.format_error(exc.message, file=exc.source, line=getattr(exc, "line", None),
-                                    column=exc.column) from exc
+            line = getattr(exc, "line", None)
+            raise self.format_error(_bare_message(exc, line), file=exc.source, line=line, column=exc.column) from exc
         except NeutralcoreError as exc:
             raise self.format_error(str(exc), file=str(self.factors_file), line=None, column=None) from exc
 
     def format_error(self, message: str, *, file: Any, line: int | None, column: str | None) -> PackFormatError:
-        """A :class:`PackFormatError` about this pack (used by the reader and by ``neutralcore.testing``)."""
-        where = "" if (file and str(file) in message) else (f"{file}: " if file else "")
+        """A :class:`PackFormatError` about this pack (used by the reader and by ``neutralcore.testing``).
+
+        The message reads ``<pack>: <file>, line <n>, column '<c>': <what is wrong>``; parts the
+        *message* already states are not repeated.
+        """
+        where = []
+        if file and str(file) not in message:
+            where.append(str(file))
         if line and f"line {line}" not in message:
-            where += f"line {line}: "
+            where.append(f"line {line}")
+        if column and repr(column) not in message:
+            where.append(f"column {column!r}")
+        prefix = (", ".join(where) + ": ") if where else ""
         return PackFormatError(
-            f"{self.describe_origin()}: {where}{message}", file=None if file is None else str(file), line=line,
+            f"{self.describe_origin()}: {prefix}{message}", file=None if file is None else str(file), line=line,
             column=column, plugin=self.name, kind="factors", dist=self.dist, version=self.dist_version,
         )
 

@@ -18,15 +18,22 @@ knows their names.
 How it behaves
 --------------
 * **Discovery reads metadata only.**  The first :func:`available` (or
-  :func:`load`, :func:`list_packs`) scans ``entry_points(group=...)`` once per
-  group and caches the result; :func:`refresh` forgets it.
+  :func:`load`, :func:`list_packs`) reads every installed distribution's
+  ``entry_points.txt`` once per group and caches the result; :func:`refresh`
+  forgets it (and the import system's directory caches, so a pack installed
+  since is found).  One distribution with unreadable metadata is skipped with
+  a :class:`~neutralcore.PluginWarning` (and reported by :func:`status`); it
+  cannot stop the others from being found.
 * **Listing imports nothing.**  :func:`list_packs` finds each pack's
   ``pack.toml`` and ``factors.csv`` by locating the entry point's package
   directory with the import system's *finders* (no module is executed) and
   looking for ``data/pack.toml`` there (see :func:`neutralcore.packs.find_pack_toml`).
   Coverage is scanned from ``factors.csv`` without validating it.
 * **Loading imports one plugin.**  :func:`load` imports only the entry point
-  asked for, validates the object, and caches it only once it is valid.
+  asked for, validates the object, and caches it only once it is valid.  The
+  cache fill is locked per plugin, so threads loading the same pack get one
+  object, and a pack whose module loads another pack while it is imported
+  cannot deadlock against a thread that is loading it.
 * **Duplicate names are an error where used.**  If two distributions provide
   the same name, both are listed, and using the bare name raises
   :class:`~neutralcore.PluginConflictError`; ``"dist:name"`` picks one.
@@ -48,9 +55,11 @@ hierarchies are merged the same way.
 from __future__ import annotations
 
 import difflib
+import importlib
 import re
 import sys
 import threading
+import warnings
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -63,6 +72,7 @@ from .errors import (
     PluginImportError,
     PluginNotFoundError,
     PluginValidationError,
+    PluginWarning,
 )
 from .packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
 
@@ -77,6 +87,7 @@ __all__ = [
     "unregister",
     "refresh",
     "status",
+    "unreadable",
     "list_packs",
     "load_factors",
 ]
@@ -88,17 +99,71 @@ UNKNOWN_DIST = "<unknown>"
 
 _lock = threading.RLock()
 _discovered: dict[str, tuple[tuple["PluginSpec", Any], ...]] = {}
+_unreadable: dict[str, tuple[PluginError, ...]] = {}
 _loaded: dict[tuple[str, str, str, str], Any] = {}
+_key_locks: dict[tuple[str, str, str, str], threading.RLock] = {}
 _registered: dict[str, dict[str, Any]] = {kind: {} for kind in GROUPS}
 _infos: dict["PluginSpec", "PackInfo"] = {}
 
 
-def _entry_points(group: str) -> Iterable[Any]:
+def _distributions() -> Iterable[Any]:
     try:
-        from importlib_metadata import entry_points
+        from importlib_metadata import distributions
     except ImportError:  # pragma: no cover - the backport is a dependency; the stdlib one works on 3.10+
-        from importlib.metadata import entry_points
-    return entry_points(group=group)
+        from importlib.metadata import distributions
+    return distributions()
+
+
+def _meta(dist: Any, field: str) -> str | None:
+    """A METADATA field, or ``None`` when it is missing or unreadable (never raises)."""
+    try:
+        value = dist.metadata[field]
+    except Exception:  # noqa: BLE001 - importlib_metadata >= 8 raises KeyError for a missing field
+        return None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _dist_key(dist: Any) -> str:
+    """The normalised name importlib-metadata deduplicates distributions by (first on sys.path wins)."""
+    try:
+        key = dist._normalized_name
+    except Exception:  # noqa: BLE001
+        key = None
+    return key or _normalise_dist(_meta(dist, "Name") or str(getattr(dist, "_path", id(dist))))
+
+
+def _entry_points(group: str) -> tuple[list[Any], list[tuple[str, str | None, Exception]]]:
+    """Entry points of *group*, read one distribution at a time.
+
+    ``importlib_metadata.entry_points()`` parses every distribution's
+    ``entry_points.txt`` and fails as a whole on the first malformed one, so
+    a single broken (possibly unrelated) distribution would hide every pack.
+    Here a distribution that cannot be read is returned in the second list
+    (name, version, error) if its file mentions *group*, and skipped silently
+    otherwise.  Distributions are deduplicated by normalised name, as
+    ``entry_points()`` does.
+    """
+    header = re.compile(r"^\s*\[\s*" + re.escape(group) + r"\s*\]", re.MULTILINE)
+    found: list[Any] = []
+    broken: list[tuple[str, str | None, Exception]] = []
+    seen: set[str] = set()
+    for dist in _distributions():
+        key = _dist_key(dist)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            eps = list(dist.entry_points.select(group=group))
+        except Exception as exc:  # noqa: BLE001 - one distribution's metadata must not break discovery
+            try:
+                text = dist.read_text("entry_points.txt") or ""
+            except Exception:  # noqa: BLE001
+                text = ""
+            if header.search(text):
+                broken.append((_meta(dist, "Name") or key, _meta(dist, "Version"), exc))
+            continue
+        found.extend(eps)
+    return found, broken
 
 
 def _normalise_dist(name: str) -> str:
@@ -204,21 +269,49 @@ def _discover(kind: str) -> tuple[tuple[PluginSpec, Any], ...]:
         with _lock:
             found = _discovered.get(kind)
             if found is None:
+                eps, broken = _entry_points(GROUPS[kind])
                 pairs = []
-                for ep in _entry_points(GROUPS[kind]):
+                for ep in eps:
                     dist = getattr(ep, "dist", None)
                     spec = PluginSpec(
                         kind=kind,
                         name=ep.name,
                         value=ep.value,
-                        dist=(dist.name if dist is not None else None) or UNKNOWN_DIST,
-                        version=(dist.version if dist is not None else None) or None,
+                        # a METADATA without Name: the name importlib-metadata knows it by (its directory's)
+                        dist=(_meta(dist, "Name") or _dist_key(dist)) if dist is not None else UNKNOWN_DIST,
+                        version=_meta(dist, "Version") if dist is not None else None,
                     )
                     pairs.append((spec, ep))
                 pairs.sort(key=lambda p: (p[0].name, _normalise_dist(p[0].dist or "")))
+                errors = []
+                for dist_name, version, exc in broken:
+                    err = PluginImportError(
+                        f"distribution {dist_name} {version or ''}".rstrip()
+                        + f" declares {GROUPS[kind]} entry points, but its entry_points.txt cannot be read "
+                        f"({type(exc).__name__}: {exc}); its {kind} plugins are skipped. Reinstall or fix that "
+                        "distribution.",
+                        plugin=None, kind=kind, dist=dist_name, version=version,
+                    )
+                    err.__cause__ = exc
+                    errors.append(err)
                 found = tuple(pairs)
+                _unreadable[kind] = tuple(errors)
                 _discovered[kind] = found
+                # cached first: under ``-W error`` the warning raises, and the next call must not rescan
+                for err in errors:
+                    warnings.warn(err.message, PluginWarning, stacklevel=4)
     return found
+
+
+def unreadable(kind: str = "factors") -> tuple[PluginError, ...]:
+    """Distributions whose *kind* entry points could not be read (each a :class:`PluginImportError`).
+
+    Such a distribution is skipped by discovery (with a :class:`~neutralcore.PluginWarning`);
+    every other plugin is still found.  :func:`status` reports these too.
+    """
+    _check_kind(kind)
+    _discover(kind)
+    return _unreadable.get(kind, ())
 
 
 def available(kind: str = "factors") -> tuple[PluginSpec, ...]:
@@ -241,8 +334,13 @@ def refresh() -> None:
     """
     with _lock:
         _discovered.clear()
+        _unreadable.clear()
         _loaded.clear()
+        _key_locks.clear()
         _infos.clear()
+        # the path finders cache directory listings (keyed by mtime, which can be coarse): without
+        # this, a distribution installed since the first scan may stay invisible to metadata and import
+        importlib.invalidate_caches()
 
 
 def _conflicts(kind: str, name: str) -> tuple[str, ...]:
@@ -273,6 +371,10 @@ def _pick(kind: str, name: str) -> tuple[PluginSpec, Any] | Any:
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
         where = f" from distribution {dist_wanted!r}" if dist_wanted else ""
         shown = ", ".join(names) if names else "none"
+        skipped = _unreadable.get(kind, ())
+        if skipped:
+            hint += (f" ({len(skipped)} distribution(s) with unreadable entry points were skipped: "
+                     f"{', '.join(str(e.dist) for e in skipped)})")
         raise PluginNotFoundError(
             f"no installed {kind} plugin named {bare!r}{where} (entry-point group {GROUPS[kind]!r}); "
             f"installed: {shown}{hint}",
@@ -336,12 +438,22 @@ def _validate(obj: Any, kind: str, name: str, spec: PluginSpec) -> Any:
     return obj
 
 
+def _lock_for(key: tuple[str, str, str, str]) -> threading.RLock:
+    with _lock:
+        lock = _key_locks.get(key)
+        if lock is None:
+            lock = _key_locks[key] = threading.RLock()
+        return lock
+
+
 def _load_spec(spec: PluginSpec, ep: Any) -> Any:
     key = (spec.kind, spec.name, spec.dist or "", spec.value)
     obj = _loaded.get(key)
     if obj is not None:
         return obj
-    with _lock:
+    # One lock per plugin, never the registry-wide one, around the import: the plugin's module may
+    # itself use the registry while another thread holds that module's import lock.
+    with _lock_for(key):
         obj = _loaded.get(key)
         if obj is not None:
             return obj
@@ -461,9 +573,15 @@ def status(kind: str | None = None) -> tuple[PluginStatus, ...]:
             _check_kind(k)
             pairs = list(_discover(k))
         except Exception as exc:  # noqa: BLE001 - status() reports, it never raises
-            spec = PluginSpec(str(k), "*", "", None, None)
-            out.append(PluginStatus(spec, False, _as_plugin_error(exc, spec)))
-            continue
+            if k in _discovered:  # only the PluginWarning was raised (``-W error``); it is reported below
+                pairs = list(_discovered[k])
+            else:
+                spec = PluginSpec(str(k), "*", "", UNKNOWN_DIST, None)
+                out.append(PluginStatus(spec, False, _as_plugin_error(exc, spec)))
+                continue
+        for err in _unreadable.get(k, ()):
+            # a distribution whose entry points cannot be read: its plugin names are unknown
+            out.append(PluginStatus(PluginSpec(k, "*", "entry_points.txt", err.dist, err.version), False, err))
         for spec, ep in pairs:
             conflicts = _conflicts(k, spec.name)
             try:

@@ -12,16 +12,25 @@ Given an installed pack *name*, the check goes through the registry exactly
 as ``nc.load_factors("acme-steel")`` does, so it also checks the entry-point
 wiring; given a *directory*, it checks the files alone (what
 ``neutralcore pack check DIR`` runs).
+
+Every bad row of ``factors.csv`` and ``properties.csv`` is reported in one
+run, not only the first: the error raised lists them all (``.problems``).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .errors import PackFormatError
+from .errors import NeutralcoreError, PackFormatError
+
+#: At most this many row problems are collected in one run.
+MAX_PROBLEMS = 100
 
 __all__ = ["check_factor_pack", "PackReport"]
 
@@ -48,6 +57,107 @@ class PackReport:
             f"{len(self.activities)} activities, {len(self.regions)} regions ({regions}), "
             f"years {years}, gases {', '.join(self.gases)}, {len(p.sources)} sources"
         )
+
+
+class _Blanked:
+    """A data file as the strict reader sees it, with some lines emptied (the reader skips blank lines).
+
+    Emptying a bad row (rather than deleting it) keeps every later line number true to the file.
+    """
+
+    def __init__(self, file: Any, lines: set[int]) -> None:
+        self._file, self._lines = file, lines
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        text = self._file.read_text(encoding=encoding)
+        if not self._lines:
+            return text
+        parts = re.split(r"(?<=\n)", text)
+        return "".join("\n" if i in self._lines else part for i, part in enumerate(parts, 1))
+
+    def is_file(self) -> bool:
+        return self._file.is_file()
+
+    def __str__(self) -> str:
+        return str(self._file)
+
+
+def _record_lines(file: Any, end: int) -> range:
+    """The physical lines of the CSV record that ends on line *end* (a quoted field may span lines)."""
+    try:
+        reader = csv.reader(io.StringIO(file.read_text(encoding="utf-8-sig"), newline=""))
+        start = 1
+        for _ in reader:
+            if reader.line_num >= end:
+                return range(start, end + 1)
+            start = reader.line_num + 1
+    except (csv.Error, OSError, UnicodeDecodeError):
+        pass
+    return range(end, end + 1)
+
+
+def _row_problems(pack: Any, first: PackFormatError) -> list[PackFormatError]:
+    """Every bad row of the pack's CSV files, starting from the *first* one the reader stopped at.
+
+    The reader is run again with each reported row emptied, until the files read cleanly, a
+    problem cannot be stepped over (header, malformed CSV, no line), or :data:`MAX_PROBLEMS`.
+    """
+    from .factor import FactorSet
+
+    files = {str(pack.factors_file): pack.factors_file}
+    if pack.properties_file is not None:
+        files[str(pack.properties_file)] = pack.properties_file
+    blanked: dict[str, set[int]] = {name: set() for name in files}
+    regions = {code: dict(spec) for code, spec in pack.regions.items()}
+    problems = [first]
+    err = first
+    while len(problems) < MAX_PROBLEMS:
+        line, file = err.line, err.file
+        if file not in files or not line or line <= 1 or "malformed CSV" in err.message or line in blanked[file]:
+            break
+        blanked[file].update(_record_lines(files[file], line))
+        props = pack.properties_file
+        try:
+            pack._wrap(lambda: FactorSet.read_csv(
+                _Blanked(pack.factors_file, blanked[str(pack.factors_file)]), sources=pack.sources, regions=regions,
+                properties=None if props is None else _Blanked(props, blanked[str(props)]), pack=pack.name))
+        except PackFormatError as exc:
+            err = exc
+            problems.append(exc)
+            continue
+        break
+    return problems
+
+
+def _combined(pack: Any, problems: list[NeutralcoreError]) -> NeutralcoreError:
+    """One error for several problems: the first one's type and fields, every message, ``.problems``."""
+    if len(problems) == 1:
+        return problems[0]
+    first = problems[0]
+    origin = f"{pack.describe_origin()}: "
+    lines = [str(p)[len(origin):] if str(p).startswith(origin) else str(p) for p in problems]
+    more = " (the first {}; fix them and check again)".format(MAX_PROBLEMS) if len(problems) >= MAX_PROBLEMS else ""
+    message = f"{origin}{len(problems)} problems{more}:\n  " + "\n  ".join(lines)
+    fields = dict(getattr(first, "_fields", {}))
+    fields["problems"] = tuple(problems)
+    return type(first)(message, **fields)
+
+
+def _no_pack_toml_here(directory: Path) -> PackFormatError | None:
+    """A clear error when *directory* has no pack.toml, naming the pack directories found below it."""
+    if (directory / "pack.toml").is_file() or not directory.is_dir():
+        return None
+    found: list[str] = []
+    for pattern in ("*/pack.toml", "*/*/pack.toml", "*/*/*/pack.toml"):
+        for hit in sorted(directory.glob(pattern)):
+            rel = hit.parent.relative_to(directory)
+            if any(part.startswith((".", "__")) or part in ("site-packages", "build", "dist") for part in rel.parts):
+                continue
+            found.append(str(hit.parent))
+    hint = (f"; the pack directory is the one holding pack.toml, e.g. {', '.join(found[:3])}" if found
+            else "; give the directory that holds pack.toml and factors.csv")
+    return PackFormatError(f"{directory}: no pack.toml in this directory{hint}", file=str(directory / "pack.toml"),
+                           line=None, column=None, kind="factors")
 
 
 def _is_directory(target: Any) -> bool:
@@ -80,27 +190,44 @@ def check_factor_pack(target: Any) -> PackReport:
     5. that the coverage :func:`~neutralcore.list_packs` shows equals what
        the strict reader loaded.
 
+    Every bad CSV row is reported, not only the first: when there are several
+    problems, the error raised has the first one's type, fields (``.file``,
+    ``.line``, ``.column``) and a message listing them all; ``.problems``
+    holds each one as its own error.  Steps 4 and 5 run once the rows are
+    clean.
+
     Returns a :class:`PackReport` when everything passes.
     """
     from . import registry
     from .packs import FactorPack, read_coverage
     from .units import dimension_of
 
+    listing_problem = None
     if isinstance(target, FactorPack):
         pack = target
     elif _is_directory(target):
+        if isinstance(target, (str, Path)):
+            missing = _no_pack_toml_here(Path(target))
+            if missing is not None:
+                raise missing
         pack = FactorPack.from_directory(target)
     else:
         pack = registry.load("factors", target)
         name = str(target).rpartition(":")[2]
         infos = [i for i in registry.list_packs() if i.name == name and (i.dist == pack.dist or i.dist is None)]
         if infos and infos[0].coverage is None:
-            raise pack.format_error(
+            listing_problem = pack.format_error(
                 f"list_packs() cannot read this pack's metadata without importing it: {infos[0].problem}. "
                 "Put pack.toml and factors.csv in a 'data' folder inside the package the entry point names",
                 file=None, line=None, column=None,
             )
-    fs = pack.load()
+    try:
+        fs = pack.load()
+    except PackFormatError as exc:
+        problems: list[NeutralcoreError] = [listing_problem] if listing_problem is not None else []
+        raise _combined(pack, problems + _row_problems(pack, exc)) from exc
+    if listing_problem is not None:
+        raise listing_problem
     if len(fs) == 0:
         raise pack.format_error("the pack has no factors", file=pack.factors_file, line=None, column=None)
 
