@@ -220,6 +220,38 @@ def test_china_provinces_2022_from_news():
         assert row["confidence"] == "B"
 
 
+# The full provincial table for 2021 and 2022 (30 provinces; Tibet has none). Only a code file has it
+# (label C), except the ten 2022 values above that the 新京报 article also prints (label B).
+CHINA_PROVINCES = {  # code: (2021, 2022)
+    "CN-AH": (0.7075, 0.6782), "CN-BJ": (0.5688, 0.5580), "CN-CQ": (0.4743, 0.5227), "CN-FJ": (0.4711, 0.4092),
+    "CN-GD": (0.4715, 0.4403), "CN-GS": (0.4955, 0.4772), "CN-GX": (0.5154, 0.4044), "CN-GZ": (0.5182, 0.4989),
+    "CN-HA": (0.6369, 0.6058), "CN-HB": (0.3672, 0.4364), "CN-HE": (0.7901, 0.7252), "CN-HI": (0.4524, 0.4184),
+    "CN-HL": (0.6342, 0.5368), "CN-HN": (0.5138, 0.4900), "CN-JL": (0.5629, 0.4932), "CN-JS": (0.6451, 0.5978),
+    "CN-JX": (0.5835, 0.5752), "CN-LN": (0.5876, 0.5626), "CN-NM": (0.7025, 0.6849), "CN-NX": (0.6546, 0.6423),
+    "CN-QH": (0.1326, 0.1567), "CN-SC": (0.1255, 0.1404), "CN-SD": (0.6838, 0.6410), "CN-SH": (0.5834, 0.5849),
+    "CN-SN": (0.6336, 0.6558), "CN-SX": (0.7222, 0.7096), "CN-TJ": (0.7355, 0.7041), "CN-XJ": (0.6577, 0.6231),
+    "CN-YN": (0.1235, 0.1073), "CN-ZJ": (0.5422, 0.5153),
+}
+
+
+@pytest.mark.parametrize("region", sorted(CHINA_PROVINCES))
+def test_china_provincial_table(region):
+    for year, expected in zip((2021, 2022), CHINA_PROVINCES[region]):
+        row = _value("china", "electricity.grid", region, year)
+        assert float(row["value"]) == expected, year
+        weak = year == 2021 or region not in CHINA_PROVINCES_2022_B
+        assert row["confidence"] == ("C" if weak else "B"), year
+        assert ("SECONDARY-WEAK" in row["notes"]) == weak, year
+    assert "CN-XZ" not in CHINA_PROVINCES and not [r for r in _factors("china") if r["region"] == "CN-XZ"]
+
+
+def test_china_rows_keep_their_secondary_flag():
+    """Every China value is read from news copies or code files: each row says so."""
+    for r in _factors("china"):
+        assert "SECONDARY" in r["notes"], (r["activity"], r["region"], r["year"])
+        assert r["confidence"] in {"B", "C"}
+
+
 def test_china_no_provincial_2023():
     regions = _toml("china")["regions"]
     provinces = {c for c in regions if c not in REGIONAL_GRIDS and c != "CN"}
