@@ -387,7 +387,7 @@ def _pick(kind: str, name: str) -> tuple[PluginSpec, Any] | Any:
             f"{len(hits)} installed distributions provide the {kind} plugin {bare!r}: {listing}. "
             f"Choose one by its qualified name, e.g. {cands[0]!r}"
             + (f" (load_factors({cands[0]!r}))" if kind == "factors" else "")
-            + ", or uninstall the other.",
+            + (", or uninstall the other." if len(hits) == 2 else ", or uninstall the others."),
             plugin=bare, kind=kind, dist=None, version=None, candidates=cands, dists=tuple(s.dist for s, _ in hits),
         )
     return hits[0]
