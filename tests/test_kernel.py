@@ -261,3 +261,26 @@ def test_tables_convert_to_pandas_or_say_what_to_install(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pandas)
     with pytest.raises(nc.MissingDependencyError, match=r"pip install 'neutralcore\[pandas\]'"):
         table.to_pandas()
+
+
+def test_undeclared_parent_region_falls_back_to_world():
+    """A parent that is named but not declared is a region without factors: the chain goes on to World."""
+    src = nc.Source("IPCC", "2006 GL", 2006)
+    fs = nc.FactorSet.from_factors(
+        [nc.Factor("fuel.lpg.stationary", "World", 2006, "t/t", {"CO2": 3.0}, src)], regions={"CN-JS": "CN-EST"})
+    inv = nc.Inventory([nc.Activity("fuel.lpg.stationary", 2, "t", region="CN-JS", year=2023, scope=1)])
+    res = inv.emissions(fs)
+    assert res.total().magnitude == pytest.approx(6.0)
+    assert fs.region_chain("CN-JS") == ("CN-JS", "CN-EST", "World")
+
+
+def test_errors_name_csv_lines_when_read_from_csv(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_text("activity,quantity,unit,region,year,scope\n"
+                    "electricity.grid,1,MWh,VN,2023,2\n"
+                    "electricity.grid,1,MWh,VN,2023,2\n"
+                    "electricity.grid,1,MWh,TH,2023,2\n")
+    with pytest.raises(nc.FactorNotFoundError) as info:
+        nc.Inventory.read_csv(path).emissions(published_factors())
+    assert info.value.rows == [2]
+    assert f"lines [4] of {path}" in str(info.value)

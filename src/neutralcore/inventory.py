@@ -349,7 +349,9 @@ class Inventory:
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         cols["category"] = cols["category"] if cols["category"] is not None else None
         cols["site"] = cols["site"] if cols["site"] is not None else None
-        return cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=fname)
+        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=fname)
+        inv._cache["origin"] = (fname, np.asarray(lines, dtype=np.int64))
+        return inv
 
     # -- export ------------------------------------------------------------------
 

@@ -88,7 +88,8 @@ def resolve(
     """
     m = int(np.asarray(activity).shape[0])
     universe: dict[str, int] = {}
-    for r in list(fs.region.categories) + list(fs.regions) + list(region_labels) + [WORLD]:
+    parents = [p for p, _name in fs.regions.values() if p is not None]
+    for r in list(fs.region.categories) + list(fs.regions) + parents + list(region_labels) + [WORLD]:
         universe.setdefault(r, len(universe))
     parent = np.full(len(universe), -1, dtype=np.int64)
     for r, code in universe.items():
@@ -236,6 +237,7 @@ def _raise_for(
     kind = next(r for r in order if (kinds == r).any())
     keys = bad_keys[kinds == kind]
     rows = rows_of(keys)
+    where = rows_of.describe(rows)
     k = int(keys[0])
     t = int(t_of_k[k])
     if kind == _NO_FACTOR:
@@ -243,7 +245,7 @@ def _raise_for(
         names = [f"({acts[i]}, {regs[i]}, {int(years[i])})" for i in tri[:5]]
         raise FactorNotFoundError(
             f"no factor for {len(tri)} key(s): {', '.join(names)}" + (" …" if len(tri) > 5 else "")
-            + f"; first rows {rows}. Region fallback follows the factor set's region chain to 'World'; "
+            + f"; {where}. Region fallback follows the factor set's region chain to 'World'; "
             "year fallback takes only earlier years.",
             keys=[(acts[i], regs[i], int(years[i])) for i in tri],
             rows=rows,
@@ -253,7 +255,7 @@ def _raise_for(
     if kind == _BAD_DIMENSION:
         raise DimensionError(
             f"an activity in {au!r} cannot use a factor per {pu!r} ({dimension_of(au)} vs {dimension_of(pu)}): "
-            f"({acts[t]}, {regs[t]}, {int(years[t])}), rows {rows}",
+            f"({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
             unit=au, expected=pu, rows=rows,
         )
     if kind == _NO_PROPERTY:
@@ -264,11 +266,14 @@ def _raise_for(
                 if cond and have is None]
         raise DimensionError(
             f"an activity in {au!r} needs the fuel's {' and '.join(need)} to use a factor per {pu!r}, "
-            f"and the factor ({f.activity}, {f.region}, {f.year}) gives none; rows {rows}",
+            f"and the factor ({f.activity}, {f.region}, {f.year}) gives none; {where}",
             unit=au, expected=pu, rows=rows,
         )
     missing = [g for g in gases if np.isnan(gwp_vector_lenient((g,), gwp)[0])]
-    gwp_vector(missing, gwp)  # raises UnknownGasError with the reason
+    try:
+        gwp_vector(missing, gwp)
+    except UnknownGasError as exc:
+        raise UnknownGasError(f"{exc.message}; {where}", gas=missing[0], gwp=gwp, rows=rows) from None
 
 
 def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
@@ -353,8 +358,21 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     row = inv.quantity * co2e[code] if len(code) else np.zeros(0)
     labels = (acts, regs, ty, t_of_k)
 
-    def rows_of(keys: np.ndarray) -> list[int]:
-        return np.flatnonzero(np.isin(code, keys))[:10].tolist()
+    origin = inv._cache.get("origin")  # (file, line numbers) when read from CSV
+
+    class _Rows:
+        """First rows (0-based positions) using some keys, and a text naming them (with CSV lines)."""
+
+        def __call__(self, keys: np.ndarray) -> list[int]:
+            return np.flatnonzero(np.isin(code, keys))[:10].tolist()
+
+        def describe(self, rows: list[int]) -> str:
+            text = f"first rows {rows}"
+            if origin is not None:
+                text += f" (lines {[int(origin[1][r]) for r in rows]} of {origin[0]})"
+            return text
+
+    rows_of = _Rows()
 
     if len(row) and np.isnan(row.sum()):
         bad_keys = np.unique(code[np.isnan(row)])
@@ -369,7 +387,7 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
             raise FallbackError(
                 f"strict=True: ({acts[t]}, {regs[t]}, {int(ty[t])}) would use the factor for "
                 f"({res.region_used[t]}, {int(res.year_used[t])}); "
-                f"{len(np.unique(t_of_k[fb_keys]))} key(s) need a fallback; first rows {rows}",
+                f"{len(np.unique(t_of_k[fb_keys]))} key(s) need a fallback; {rows_of.describe(rows)}",
                 rows=rows,
             )
     # keys no row uses keep harmless placeholders
