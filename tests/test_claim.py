@@ -513,3 +513,11 @@ def test_json_report_is_complete():
     assert nz["standard"] == "net-zero" and nz["ok"] is False
     with pytest.raises(ClaimError):
         b.report("pdf")
+
+
+def test_credit_quality_is_flagged_as_not_assessed():
+    """ISO 14068-1 §11.2(b)-(d) cannot be judged from registry data: the result says so instead of passing."""
+    b = balance([retired(A, "2025-03-01")])
+    check = check_claim(b)["ISO-CR-04"]
+    assert check.status is CheckStatus.WARNING
+    assert "not assessed" in check.reason and "additionality" in check.reason

@@ -1096,6 +1096,14 @@ def check_claim(
         "GHG Protocol Corporate Standard (scopes reported separately), per secondary summaries; which Scope 2 "
         "figure enters E is fixed by no source found, hence disclosed (standards.md GHG-SC-02, §2.4)", "S2+"))
     add(_dual_scope2_check(b))
+    if b.credits:
+        add(ClaimCheck(
+            "ISO-CR-04", "Credits are additional, permanent (or reversal risk mitigated) and conservatively quantified",
+            CheckStatus.WARNING,
+            "not assessed by neutralcore: additionality, permanence and conservative quantification are properties "
+            "of each project and its methodology; check them (e.g. an ICVCM CCP label or the programme's approval) "
+            "and keep the evidence with the claim",
+            "ISO 14068-1:2023 §11.2(b)-(d), per secondary summaries (standards.md ISO-CR-04)", "S"))
     add(ClaimCheck(
         "ISO-QF-03", "Removals are quantified and reported separately from emissions; reversals count as emissions",
         CheckStatus.PASS,
