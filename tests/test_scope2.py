@@ -173,3 +173,17 @@ def test_electricity_in_two_scopes_under_one_key_is_refused():
     ])
     with pytest.raises(nc.InputError, match="both in scope 2 and in another scope"):
         market_based(inv.emissions(example_factors()))
+
+
+def test_results_say_which_scope2_method_they_hold():
+    import neutralcore as nc
+    from neutralcore.scope2 import market_based
+
+    src = nc.Source("MONRE/DCC", "Viet Nam grid EF 2023", 2025)
+    fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)])
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "MWh", region="VN", year=2023, scope=2)])
+    em = inv.emissions(fs)
+    assert em.scope2_method == "location"
+    assert market_based(em).market.scope2_method == "market"
+    assert inv.emissions(fs, scope2="market").scope2_method == "market"
+    assert inv.emissions(fs, scope2="location").scope2_method == "location"

@@ -202,6 +202,9 @@ class Emissions:
     #: Both scope 2 figures (a :class:`neutralcore.scope2.Scope2Result`) when asked for with
     #: ``emissions(..., scope2=..., instruments=...)``; ``None`` otherwise.
     scope2: Any = attrs.field(default=None, kw_only=True)
+    #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
+    scope2_method: str = attrs.field(default="location", kw_only=True,
+                                     validator=attrs.validators.in_(("location", "market")))
 
     @property
     def matches(self) -> Matches:
@@ -370,7 +373,8 @@ class Emissions:
         total = self.total().magnitude
         fb = self.matches.n_fallback_rows
         lines = [
-            f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}) from {len(self.inventory):,} rows",
+            f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}; scope 2 {self.scope2_method}-based) "
+            f"from {len(self.inventory):,} rows",
             repr(self.by("scope")),
         ]
         if fb:

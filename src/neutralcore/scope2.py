@@ -405,7 +405,8 @@ def market_based(
             row[co2] += fixed_per_mwh[g]
         key_gas[k] = row * to_mwh[j]
     weights = gwp_vector(tuple(gases), em.gwp)
-    market = attrs.evolve(em, gases=tuple(gases), gwp_weights=weights, key_gas_t=key_gas, key_co2e=key_gas @ weights, cache={})
+    market = attrs.evolve(em, gases=tuple(gases), gwp_weights=weights, key_gas_t=key_gas, key_co2e=key_gas @ weights,
+                          cache={}, scope2_method="market")
 
     disclosures: list[str] = []
     for j, used in enumerate(fb_rows["used"]):
