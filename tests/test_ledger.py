@@ -71,7 +71,7 @@ def path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ledger(path: Path):
-    with OffsetLedger(path) as led:
+    with OffsetLedger(path, create=True) as led:
         yield led
 
 
@@ -245,7 +245,7 @@ def test_serial_string_must_match_held_block(ledger):
 
 def test_reload_gives_same_state(path):
     """A reopened ledger has the same holdings, retirements and history."""
-    with OffsetLedger(path) as led:
+    with OffsetLedger(path, create=True) as led:
         b = led.add(Offset.from_serial(VCU_13, kind="avoidance", methodology="VM0007"))
         led.retire(b, quantity=10, subject="Acme", period=Y2024, retired_on="2025-02-01", reason="claim 2024")
         state = snapshot(led)
@@ -307,7 +307,7 @@ def _tamper_sql(path: Path, sql: str) -> None:
 )
 def test_corruption_is_detected(path, damage):
     """A damaged or foreign file raises LedgerCorruptError on load and is left as it is."""
-    with OffsetLedger(path) as led:
+    with OffsetLedger(path, create=True) as led:
         b = led.add(block(1, 100))
         led.retire(b.slice(1, 10), subject="Acme", period=Y2024, retired_on="2025-01-01")
     damage(path)
@@ -319,7 +319,7 @@ def test_corruption_is_detected(path, damage):
 
 def test_older_format_version_is_refused(path):
     """A file of another format version (e.g. 1, whose keys were not canonical) is refused, not misread."""
-    with OffsetLedger(path) as led:
+    with OffsetLedger(path, create=True) as led:
         led.add(block(1, 100))
     _tamper_sql(path, "PRAGMA user_version = 1")
     with pytest.raises(LedgerCorruptError, match="format version 1"):
@@ -392,7 +392,7 @@ led.retire(led.holdings()[0], quantity=10, subject="Acme", period=Period.year(20
 
 def test_crash_mid_operation_leaves_file_as_it_was(path):
     """A process killed inside a retirement leaves the previous, valid ledger."""
-    with OffsetLedger(path) as led:
+    with OffsetLedger(path, create=True) as led:
         led.add(block(1, 100))
         before = snapshot(led)
     proc = _run(CRASH, str(path))
@@ -425,7 +425,7 @@ led.close()
 
 def test_concurrent_processes_cannot_both_retire(path, tmp_path):
     """Three processes race to retire the same block: exactly one wins, the others are refused."""
-    with OffsetLedger(path) as led:
+    with OffsetLedger(path, create=True) as led:
         led.add(block(1, 1000))
     go = tmp_path / "go"
     procs = [_run(RACER, str(path), str(go), f"racer-{i}") for i in range(3)]
@@ -441,7 +441,7 @@ def test_concurrent_processes_cannot_both_retire(path, tmp_path):
     winners = [r for r in results if "retired" in r]
     assert len(winners) == 1 and winners[0]["retired"] == 1000
     assert all("already used" in r["refused"] for r in results if "refused" in r)
-    with OffsetLedger(path) as led:
+    with OffsetLedger(path, create=True) as led:
         assert led.retired_quantity() == 1000
         assert [r.subject for r in led.retirements()] == [winners[0]["by"]]
 
@@ -458,7 +458,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.dir = tempfile.mkdtemp(prefix="nc-ledger-")
         self.path = os.path.join(self.dir, "l.ledger")
-        self.ledger = OffsetLedger(self.path)
+        self.ledger = OffsetLedger(self.path, create=True)
         self.blocks: list[tuple[str, int, int, str | None]] = []
 
     def teardown(self) -> None:
@@ -557,3 +557,15 @@ LedgerMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestLedgerInvariant = LedgerMachine.TestCase
+
+
+def test_a_missing_file_is_an_error_unless_asked_to_create(tmp_path):
+    """A mistyped path must not silently start an empty ledger that has forgotten every retirement."""
+    target = tmp_path / "acme-credits.ledger"
+    with pytest.raises(LedgerError, match="create=True"):
+        OffsetLedger(target)
+    assert not target.exists()
+    with OffsetLedger(target, create=True) as led:
+        assert led.held_quantity() == 0
+    with OffsetLedger(target) as again:
+        assert again.held_quantity() == 0

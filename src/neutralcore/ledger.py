@@ -184,13 +184,15 @@ class OffsetLedger:
     Parameters
     ----------
     path : str or os.PathLike
-        Ledger file.  It is created (atomically) if missing and ``create`` is
-        true; ``":memory:"`` gives a ledger that lives as long as this object.
+        Ledger file.  It must exist unless ``create`` is true, so that a
+        mistyped path is an error rather than a new, empty ledger that has
+        forgotten every earlier retirement; ``":memory:"`` gives a ledger that
+        lives as long as this object.
     timeout : float
         Seconds to wait for another process's write lock before raising
         :class:`~neutralcore.LedgerError`.
     create : bool
-        Create the file if it does not exist (default ``True``).
+        Create the file (atomically) if it does not exist (default ``False``).
 
     Raises
     ------
@@ -213,7 +215,7 @@ class OffsetLedger:
     >>> ledger.close()
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0, create: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0, create: bool = False) -> None:
         self._lock = threading.RLock()
         self._timeout = float(timeout)
         self._memory = str(path) == ":memory:"
