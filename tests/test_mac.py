@@ -173,3 +173,28 @@ def test_prices_charge_the_new_fuel_of_a_switch():
                                  costs=nc.Costs(0, 10, prices=prices))
     curve = nc.mac_curve(inv, [sw], 2024, 0.08, factors=fs)
     assert curve["savings"][0] == pytest.approx(900 * 100 - 80 * 4.73 * 0.85 / 3 / 0.0036)
+
+
+def test_a_lever_that_acts_only_after_another_is_measured_after_it():
+    """LPG boilers electrified, then solar on the new load: solar cannot act alone, so it is measured after the switch.
+
+    Switch: 100 t LPG = 4.73 TJ (47.3 TJ/Gg) x 0.85 / 0.95 = 1,175.5848 MWh of grid electricity at 0.6592 t/MWh
+    = 774.9455 t instead of the LPG's 298.721 t (63,100 kg CO2/TJ, 1 kg CH4, 0.1 kg N2O, AR5): it raises emissions.
+    Solar after it: 100 kWp x 1,300 kWh/kWp = 130 MWh x 0.6592 = 85.696 t/yr.
+    """
+    from neutralcore.plugins.levers import FuelSwitch
+
+    from factors_fixture import published_factors
+
+    fs = published_factors()
+    lpg = nc.Inventory([nc.Activity("fuel.lpg.stationary", 100, "t", region="VN", year=2023, scope=1, site="bd")])
+    switch = FuelSwitch.from_factors(fs, "fuel.lpg.stationary", "electricity.grid", from_efficiency=0.85,
+                                     to_efficiency=0.95, name="electrify", costs=nc.Costs(10_000, 10))
+    solar = RooftopSolar(100, 1_300, site="bd", name="solar", costs=nc.Costs(80_000, 25))
+    curve = nc.mac_curve(lpg, [switch, solar], 2023, 0.08, factors=fs)
+    rows = {r["lever"]: r for r in curve}
+    assert rows["solar"]["abatement_t"] == pytest.approx(85.696)
+    assert math.isnan(rows["solar"]["standalone_abatement_t"])
+    assert any("solar: cannot act alone" in n for n in curve.notes)
+    with pytest.raises(nc.LeverError, match="cannot act on the baseline, alone or after the other levers"):
+        nc.mac_curve(lpg, [solar], 2023, 0.08, factors=fs)

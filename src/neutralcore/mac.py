@@ -33,7 +33,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ._table import Table
-from .errors import ScenarioError
+from .errors import LeverError, ScenarioError
 from .factor import FactorSet
 from .inventory import Inventory
 from .levers import Lever, Outcome, crf
@@ -134,7 +134,10 @@ def mac_curve(
         Discount rate <= -100 %, a lever without costs, duplicate lever names,
         mixed currencies, no baseline rows for *year*.
     LeverError
-        A lever cannot act on the baseline.
+        A lever cannot act on the baseline, neither alone nor after the other
+        levers.  A lever that can act only after another (solar on a site
+        that buys electricity only once its boilers are electrified) is
+        measured after it, with no standalone figures, and the notes say so.
     """
     r = _rate(discount_rate)
     basis = _basis(scope2)
@@ -179,7 +182,21 @@ def mac_curve(
         return assess(o, fs, y, **opts)
 
     base = evaluate(start)
-    standalone = {lv.name: _Step(lv, base, evaluate(start.then(lv, y)), basis, r) for lv in levers}
+
+    def step(lv: Lever, before: ScenarioYear) -> tuple[_Step | None, str]:
+        try:
+            return _Step(lv, before, evaluate(before.outcome.then(lv, y)), basis, r), ""
+        except LeverError as exc:  # e.g. solar on a site that buys electricity only after a fuel switch
+            return None, exc.message
+
+    standalone: dict[str, _Step] = {}
+    cannot_alone: dict[str, str] = {}
+    for lv in levers:
+        st, why = step(lv, base)
+        if st is None:
+            cannot_alone[lv.name] = why
+        else:
+            standalone[lv.name] = st
 
     # greedy sequential order: the cheapest remaining lever given what is already done
     order: list[_Step] = []
@@ -187,9 +204,28 @@ def mac_curve(
     remaining = list(levers)
     first = True
     while remaining:
-        steps = ([standalone[lv.name] for lv in remaining] if first
-                 else [_Step(lv, current, evaluate(current.outcome.then(lv, y)), basis, r) for lv in remaining])
+        steps: list[_Step] = []
+        blocked: dict[str, str] = {}
+        for lv in remaining:
+            if first:
+                if lv.name in standalone:
+                    steps.append(standalone[lv.name])
+                else:
+                    blocked[lv.name] = cannot_alone[lv.name]
+                continue
+            st, why = step(lv, current)
+            if st is None:
+                blocked[lv.name] = why
+            else:
+                steps.append(st)
         first = False
+        if not steps:
+            name, why = next(iter(blocked.items()))
+            raise LeverError(
+                f"lever(s) {sorted(blocked)} cannot act on the baseline, alone or after the other levers "
+                f"({name}: {why})",
+                lever=name,
+            )
         positive = [s for s in steps if s.abatement > 1e-12]
         pick = min(positive, key=lambda s: s.per_t) if positive else steps[0]
         order.append(pick)
@@ -204,7 +240,10 @@ def mac_curve(
     notes: list[str] = []
     interacting = False
     for s in good + rest:
-        alone = standalone[s.lever.name]
+        alone = standalone.get(s.lever.name)
+        if alone is None:
+            notes.append(f"{s.lever.name}: cannot act alone ({cannot_alone[s.lever.name]}); measured only after the "
+                         "levers before it, so it has no standalone figures")
         if s.abatement > 1e-12:
             cumulative += s.abatement
             status = "ok"
@@ -219,12 +258,14 @@ def mac_curve(
                                   if lab in own and st != "applied")
         else:
             status = "raises emissions: cost per tonne undefined"
-        if not math.isclose(s.abatement, alone.abatement, rel_tol=1e-9, abs_tol=1e-6):
+        if alone is not None and not math.isclose(s.abatement, alone.abatement, rel_tol=1e-9, abs_tol=1e-6):
             interacting = True
             notes.append(f"{s.lever.name}: {s.abatement:,.3f} t/yr after the levers before it vs {alone.abatement:,.3f} "
                          "t/yr alone")
         for c, v in zip(_COLUMNS, (s.lever.name, s.lever.kind, s.abatement, s.reduction, s.removal, s.cost, s.per_t,
-                                   s.annualised, s.lever.costs.opex_delta, s.savings, alone.abatement, alone.per_t,
+                                   s.annualised, s.lever.costs.opex_delta, s.savings,
+                                   alone.abatement if alone is not None else math.nan,
+                                   alone.per_t if alone is not None else math.nan,
                                    cumulative, status)):
             cols[c].append(v)
     seq_sum = sum(s.abatement for s in order)
