@@ -21,7 +21,7 @@ def _fmt(value: Any) -> str:
             return ""
         if v == 0:
             return "0"
-        if abs(v) >= 1e6 or abs(v) < 1e-3:
+        if abs(v) >= 1e12 or abs(v) < 1e-3:
             return f"{v:.4g}"
         return f"{v:,.4f}".rstrip("0").rstrip(".")
     return str(value)
