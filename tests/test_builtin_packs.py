@@ -12,6 +12,9 @@ Published values typed in by hand (not read from the pack files):
 * IPCC 2006 GL Vol.2 Table 2.3 (manufacturing), kg/TJ: gas/diesel oil 74,100 CO2, 3 CH4,
   0.6 N2O; LPG 63,100 / 1 / 0.1; natural gas 56,100 / 1 / 0.1.  Table 1.2 NCV: diesel
   43.0, LPG 47.3, natural gas 48.0 TJ/Gg.
+* IPCC 2006 GL Vol.2 Ch.3, road transport, kg/TJ: Table 3.2.1 CO2 gas/diesel oil 74,100, motor
+  gasoline 69,300; Table 3.2.2 CH4/N2O gas/diesel oil 3.9 / 3.9, motor gasoline uncontrolled 33 / 3.2,
+  oxidation catalyst 25 / 8.0, low-mileage light duty vehicle vintage 1995 or later 3.8 / 5.7.
 * Statistics Canada 57-601-X (2012), approximate weight of one cubic metre: diesel 839.5 kg.
 * GWP100 AR5 (IPCC AR5 WG1 Table 8.A.1): CH4 28, N2O 265.
 """
@@ -84,7 +87,49 @@ def test_diesel_density_from_statistics_canada():
     assert f.density.source.publisher == "Statistics Canada"
 
 
+@pytest.mark.parametrize(
+    "activity, co2, ch4, n2o, ncv, density",
+    [
+        ("fuel.diesel.mobile.road", 74100, 3.9, 3.9, 43.0, 839.5),
+        ("fuel.gasoline.mobile.road.uncontrolled", 69300, 33, 3.2, 44.3, 745.2),
+        ("fuel.gasoline.mobile.road.oxidation_catalyst", 69300, 25, 8.0, 44.3, 745.2),
+        ("fuel.gasoline.mobile.road.low_mileage_ldv_1995", 69300, 3.8, 5.7, 44.3, 745.2),
+    ],
+)
+def test_ipcc_road_defaults(activity, co2, ch4, n2o, ncv, density):
+    f = nc.load_factors("ipcc").get(activity, "World", 2006)
+    assert f.unit == "kg/TJ"
+    assert f.gases == {"CO2": pytest.approx(co2, abs=1e-9), "CH4": pytest.approx(ch4, abs=1e-12),
+                       "N2O": pytest.approx(n2o, abs=1e-12)}
+    assert (f.ncv.value, f.ncv.unit) == (pytest.approx(ncv, abs=1e-12), "TJ/Gg")
+    assert (f.density.value, f.density.unit) == (pytest.approx(density, abs=1e-12), "kg/m^3")
+    assert "Table 3.2.2" in f.source.document
+
+
 # -- factory inventories worked by hand ----------------------------------------------------------
+
+
+def test_diesel_truck_litres(builtins):
+    """A diesel truck in Viet Nam, 2023, burns 1,000 L of gas/diesel oil (IPCC road defaults, AR5).
+
+    Litres: 1,000 L = 1 m3 x 839.5 kg/m3 = 839.5 kg = 0.0008395 Gg
+    Energy: 0.0008395 Gg x 43.0 TJ/Gg                        = 0.0360985 TJ
+    CO2:    0.0360985 x 74,100 kg/TJ (Table 3.2.1)          = 2,674.89885 kg
+    CH4:    0.0360985 x 3.9 kg/TJ (Table 3.2.2) = 0.14078415 kg x 28  = 3.9419562 kg CO2e
+    N2O:    0.0360985 x 3.9 kg/TJ (Table 3.2.2) = 0.14078415 kg x 265 = 37.30779975 kg CO2e
+    CO2e:   2,674.89885 + 3.9419562 + 37.30779975           = 2,716.14860595 kg = 2.71614860595 t
+    """
+    inv = nc.Inventory([nc.Activity("fuel.diesel.mobile.road", 1000, "L", region="VN", year=2023, scope=1)])
+    res = inv.emissions(builtins, gwp="AR5")
+    assert res.total().to("t").magnitude == pytest.approx(2.71614860595, rel=1e-12)
+    per_gas = {row["gas"]: row for row in res.per_gas()}
+    assert per_gas["CO2"]["mass_t"] == pytest.approx(2.67489885, rel=1e-12)
+    assert per_gas["CH4"]["mass_t"] == pytest.approx(0.00014078415, rel=1e-12)
+    assert per_gas["N2O"]["mass_t"] == pytest.approx(0.00014078415, rel=1e-12)
+    m = res.matches[0]
+    assert (m["factor"].pack, m["region_used"], m["year_used"]) == ("ipcc", "World", 2006)
+
+
 
 
 def test_binh_duong_factory(builtins):
