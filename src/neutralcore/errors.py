@@ -10,7 +10,7 @@ crosses process boundaries intact.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 __all__ = [
     "NeutralcoreError",
@@ -81,6 +81,10 @@ class NeutralcoreError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    if TYPE_CHECKING:  # fields (row, column, file, plugin, …) are set per error from keyword arguments
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def _rebuild(cls: type[NeutralcoreError], message: str, fields: dict[str, Any]) -> NeutralcoreError:
