@@ -126,3 +126,43 @@ def test_merge_records_overrides_and_matches_report_them():
     by_year = {row["year"]: row for row in summary}
     assert by_year[2023]["pack"] == "c" and by_year[2023]["overrides"] == "a; b"
     assert by_year[2022]["pack"] == "a" and by_year[2022]["overrides"] is None
+
+
+# -- audit of issue 2: defects found and fixed -------------------------------------------
+
+INLINE = "activity,region,year,gas,value,unit,publisher,document,source_year,kind,confidence,uncertainty\n"
+
+
+def test_conflicting_factor_metadata_across_gas_rows_is_an_error(tmp_path):
+    # the CH4 row's uncertainty used to be dropped silently (the first row's value won)
+    body = ("fuel.x,World,2006,CO2,74100,kg/TJ,IPCC,GL,2006,,A,0.05\n"
+            "fuel.x,World,2006,CH4,3,kg/TJ,IPCC,GL,2006,,A,0.5\n")
+    with pytest.raises(nc.SchemaError, match="uncertainty") as exc:
+        nc.FactorSet.read_csv(write(tmp_path, body, header=INLINE))
+    assert exc.value.line == 3 and exc.value.column == "uncertainty"
+    body = ("fuel.x,World,2006,CO2,74100,kg/TJ,IPCC,GL,2006,a,A,\n"
+            "fuel.x,World,2006,CH4,3,kg/TJ,IPCC,GL,2006,b,A,\n")
+    with pytest.raises(nc.SchemaError, match="kind"):
+        nc.FactorSet.read_csv(write(tmp_path, body, header=INLINE))
+
+
+def test_factor_metadata_given_on_one_gas_row_applies_to_the_factor(tmp_path):
+    body = ("fuel.x,World,2006,CO2,74100,kg/TJ,IPCC,GL,2006,,,\n"
+            "fuel.x,World,2006,CH4,3,kg / TJ,IPCC,GL,2006,Table 2.3,B,0.5\n")
+    f = nc.FactorSet.read_csv(write(tmp_path, body, header=INLINE)).factor(0)
+    assert (f.uncertainty, f.kind, f.confidence) == (0.5, "Table 2.3", "B")
+
+
+def test_region_codes_in_factor_files_are_case_insensitive(tmp_path):
+    body = "electricity.grid,cn-js,2023,CO2,0.55,t/MWh,MEE,doc,2024,,,\n"
+    fs = nc.FactorSet.read_csv(write(tmp_path, body, header=INLINE), regions={"CN-JS": "CN"})
+    assert fs.region.categories == ("CN-JS",)
+    body = ("electricity.grid,vn,2023,CO2,0.6592,t/MWh,DCC,doc,2025,,,\n"
+            "electricity.grid,VN,2023,CO2,0.7,t/MWh,DCC,doc,2025,,,\n")
+    with pytest.raises(nc.SchemaError, match="already given on line 2"):
+        nc.FactorSet.read_csv(write(tmp_path, body, header=INLINE))
+
+
+def test_unreadable_factor_file_is_a_schema_error(tmp_path):
+    with pytest.raises(nc.SchemaError, match="cannot read"):
+        nc.FactorSet.read_csv(tmp_path)

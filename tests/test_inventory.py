@@ -185,3 +185,61 @@ def test_summary_per_activity_and_unit():
     inv = make(activity=["electricity.grid", "electricity.grid"], unit=["MWh", "MWh"], quantity=[10.0, 5.5])
     s = inv.summary()
     assert s.to_dicts() == [{"activity": "electricity.grid", "unit": "MWh", "rows": 2, "quantity": 15.5}]
+
+
+# -- audit of issue 2: defects found and fixed -------------------------------------------
+
+
+@pytest.mark.parametrize("scope", ["2", 2, 2.0, "2.0", "Scope 2", " scope 2 ", np.int64(2), np.float64(2.0)])
+def test_scope_spellings(scope):
+    assert nc.Activity("electricity.grid", 1, "MWh", region="VN", year=2023, scope=scope).scope == 2
+    assert make(scope=[scope, 1]).scope.categories == (2, 1)
+
+
+@pytest.mark.parametrize("scope", [2.5, True, "4", "two", None])
+def test_bad_scopes(scope):
+    with pytest.raises(nc.InputError, match="scope"):
+        nc.Activity("electricity.grid", 1, "MWh", region="VN", year=2023, scope=scope)
+
+
+def test_where_accepts_any_scalar_and_normalises_region():
+    inv = make(region=["vn", "VN"])
+    assert inv.region.categories == ("VN",)
+    assert len(inv.where(scope=2.0)) == 1 and len(inv.where(scope=np.int64(1))) == 1
+    assert len(inv.where(region="vn")) == 2
+
+
+def test_year_is_never_truncated_or_wrapped():
+    with pytest.raises(nc.SchemaError, match="2023.5"):
+        make(year=2023.5)  # a scalar year used to become 2023
+    with pytest.raises(nc.SchemaError, match="between 1800 and 2300") as exc:
+        make(year=np.array([2023, 2**32 + 2023], dtype=np.int64))  # used to wrap to 2023 in int32
+    assert exc.value.rows == [1]
+    with pytest.raises(nc.SchemaError, match="between 1800 and 2300"):
+        make(year=[2023, 10**12])
+    assert make(year=np.int64(2023)).year.tolist() == [2023, 2023]
+    assert make(year="2023").year.tolist() == [2023, 2023]
+    assert make(year=np.array([2023.0, 2024.0])).year.tolist() == [2023, 2024]
+
+
+def test_with_quantity_and_with_column_errors_are_typed():
+    inv = make()
+    with pytest.raises(nc.InvalidQuantityError):
+        inv.with_quantity(["a", "b"])
+    with pytest.raises(nc.SchemaError, match="9bad"):
+        inv.with_column("9bad", ["x", "y"])  # used to return the inventory unchanged
+    assert inv.with_column("region", ["cn", "vn"]).region.categories == ("CN", "VN")
+
+
+def test_read_csv_skips_rows_of_empty_fields(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_bytes(b"\xef\xbb\xbfactivity,quantity,unit,region,year,scope,site\r\n"
+                     b"electricity.grid,\"1000\",MWh,vn,2023,Scope 2,a\r\n,,,,,,\r\n\r\n , ,,,,,\r\n")
+    inv = nc.Inventory.read_csv(path)
+    assert len(inv) == 1 and inv.region.categories == ("VN",) and inv.scope.categories == (2,)
+
+
+def test_read_csv_directory_is_a_schema_error(tmp_path):
+    with pytest.raises(nc.SchemaError) as exc:
+        nc.Inventory.read_csv(tmp_path)
+    assert str(tmp_path) in str(exc.value)

@@ -284,3 +284,90 @@ def test_errors_name_csv_lines_when_read_from_csv(tmp_path):
         nc.Inventory.read_csv(path).emissions(published_factors())
     assert info.value.rows == [2]
     assert f"lines [4] of {path}" in str(info.value)
+
+
+# -- audit of issue 2: defects found and fixed -------------------------------------------
+
+
+def test_region_codes_are_case_insensitive_everywhere():
+    # "vn" in an inventory matches the published VN factor: 1,000 MWh x 0.6592 t/MWh = 659.2 t
+    fs = published_factors()
+    res = nc.Inventory([grid(1000, region="vn"), grid(1000, region=" Vn ")]).emissions(fs, strict=True)
+    assert res.total().magnitude == pytest.approx(1318.4, rel=1e-12)
+    assert res.inventory.region.categories == ("VN",)
+    assert nc.Activity("electricity.grid", 1, "MWh", region="world", year=2023, scope=2).region == "World"
+    src = nc.Source("X", "doc", 2020)
+    assert nc.Factor("electricity.grid", "cn-js", 2023, "t/MWh", {"CO2": 0.5}, src).region == "CN-JS"
+    # a province under its declared grid region, given in lower case: CN-JS -> CN-EAST (0.5500 t/MWh)
+    res = nc.Inventory([grid(1000, region="cn-js")]).emissions(fs)
+    assert res.total().magnitude == pytest.approx(550.0, rel=1e-12)
+    assert fs.region_chain("cn-js") == ("CN-JS", "CN-EAST", "CN", "World")
+    assert len(fs.where(region="cn")) == 1
+    # "vn" and "VN" are one key, so giving both is a duplicate
+    with pytest.raises(nc.InputError, match="twice"):
+        nc.FactorSet.from_factors([nc.Factor("electricity.grid", r, 2023, "t/MWh", {"CO2": 0.5}, src) for r in ("vn", "VN")])
+
+
+def test_offset_temperature_units_are_an_error_not_a_number():
+    # 10 degC against a factor per kelvin used to give 10 x 274.15 (pint converts 1 degC to 274.15 K)
+    src = nc.Source("X", "doc", 2020)
+    fs = nc.FactorSet.from_factors([nc.Factor("x.y", "World", 2020, "kg/kelvin", {"CO2": 1.0}, src)])
+    inv = nc.Inventory([nc.Activity("x.y", 10, "degC", region="VN", year=2020, scope=1)])
+    with pytest.raises(nc.DimensionError, match="offset scale"):
+        inv.emissions(fs)
+    with pytest.raises(nc.DimensionError, match="offset scale"):
+        nc.units.multiplier("degC", "degF")
+
+
+def test_overflowing_total_is_an_error():
+    inv = nc.Inventory([diesel(1e308, "t")])  # 1e308 t x 3.19 t CO2e/t overflows a float
+    with pytest.raises(nc.InvalidQuantityError, match="overflow") as exc:
+        inv.emissions(published_factors())
+    assert exc.value.rows == [0]
+
+
+def test_factors_given_as_a_path(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("activity,region,year,gas,value,unit,publisher,document,source_year\n"
+                    "electricity.grid,VN,2023,CO2,0.6592,t/MWh,DCC,doc,2025\n")
+    assert nc.Inventory([grid(1000)]).emissions(path).total().magnitude == pytest.approx(659.2, rel=1e-12)
+
+
+def test_results_pickle_and_value_types_hash():
+    import pickle
+
+    res = nc.Inventory([diesel(tags={"bu": "north"}), grid(1000)]).emissions(published_factors())
+    again = pickle.loads(pickle.dumps(res))
+    assert again.total().magnitude == res.total().magnitude
+    assert again.by("bu")["co2e_t"].tolist() == res.by("bu")["co2e_t"].tolist()
+    f = res.matches.factor(0)
+    assert pickle.loads(pickle.dumps(f)) == f and hash(f) == hash(pickle.loads(pickle.dumps(f)))
+    a = diesel(tags={"bu": "north"})
+    assert pickle.loads(pickle.dumps(a)) == a and len({a, diesel(tags={"bu": "north"})}) == 1
+    assert a.tags == {"bu": "north"}
+    with pytest.raises(TypeError):
+        a.tags["bu"] = "south"  # type: ignore[index]
+
+
+def test_by_rejects_quantity_and_repeated_dimensions():
+    res = nc.Inventory([grid(1000)]).emissions(published_factors())
+    with pytest.raises(nc.InputError, match="cannot group by 'quantity'"):
+        res.by("quantity")
+    with pytest.raises(nc.InputError, match="twice"):
+        res.by("scope", "scope")
+
+
+def test_uncertainty_iterations_must_be_an_integer():
+    res = nc.Inventory([grid(1000)]).emissions(published_factors())
+    for bad in (2.5, "10", True, 1):
+        with pytest.raises(nc.InputError, match="iterations"):
+            res.uncertainty(bad)
+
+
+def test_matches_row_out_of_range_names_the_row():
+    res = nc.Inventory([grid(1000)]).emissions(published_factors())
+    with pytest.raises(IndexError, match="row 5 out of range for 1 rows"):
+        res.matches.factor(5)
+    with pytest.raises(IndexError, match="row 5"):
+        res.matches[5]
+    assert res.matches[-1]["region"] == "VN"

@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ._validators import ACTIVITY_RE, REGION_RE
+from ._validators import ACTIVITY_RE, REGION_RE, region_code
 from .errors import NeutralcoreError, SchemaError
 from .factor import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
 from .gwp import canonical_gas
@@ -39,6 +39,8 @@ def _open_text(path: Any) -> str:
         raise SchemaError(f"file not found: {path}", source=_name(path)) from None
     except UnicodeDecodeError as exc:
         raise SchemaError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=_name(path)) from None
+    except OSError as exc:  # a directory, no permission, …
+        raise SchemaError(f"cannot read {path}: {exc.strerror or exc}", source=_name(path)) from None
 
 
 def _rows(path: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -83,6 +85,14 @@ def _rows(path: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> It
         yield line, {h: v.strip() for h, v in zip(header, raw)}
 
 
+def _unit_parts(unit: str) -> tuple[Any, Any]:
+    """A factor unit as parsed (mass unit, per unit), so 'kg / TJ' and 'kg/TJ' compare equal."""
+    from .units import parse_unit
+
+    mass, per, _ = split_factor_unit(unit)
+    return parse_unit(mass), parse_unit(per)
+
+
 def _err(fname: str, line: int, column: str, message: str) -> SchemaError:
     return SchemaError(f"line {line}: {message}", source=fname, column=column, line=line, rows=None)
 
@@ -120,9 +130,24 @@ def _check_key(fname: str, line: int, row: dict[str, str], regions: Mapping[str,
     reg = row["region"]
     if not REGION_RE.match(reg):
         raise _err(fname, line, "region", f"region {reg!r} is not a region code")
-    if regions is not None and reg != WORLD and reg not in regions:
-        raise _err(fname, line, "region", f"region {reg!r} is not declared in the pack's regions")
+    reg = region_code(reg)  # case-insensitive: "vn" is "VN", "world" is "World"
+    if regions is not None and reg != WORLD and reg not in _declared(regions):
+        raise _err(fname, line, "region", f"region {row['region']!r} is not declared in the pack's regions")
     return act, reg
+
+
+def _declared(regions: Mapping[str, Any]) -> frozenset[str]:
+    """The declared region codes, canonicalised (computed once per mapping)."""
+    key = id(regions)
+    hit = _DECLARED.get(key)
+    if hit is None or hit[0] is not regions:
+        hit = (regions, frozenset(region_code(r) for r in regions if isinstance(r, str) and REGION_RE.match(r.strip())))
+        _DECLARED.clear()
+        _DECLARED[key] = hit
+    return hit[1]
+
+
+_DECLARED: dict[int, tuple[Any, frozenset[str]]] = {}
 
 
 def read_properties(
@@ -203,10 +228,20 @@ def read_factor_rows(
                 confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
             )
             continue
-        if unit != g["unit"]:
+        if unit != g["unit"] and _unit_parts(unit) != _unit_parts(g["unit"]):
             raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same key")
         if source != g["source"]:
             raise _err(fname, line, "source", f"source differs from line {g['line']} for the same key; split the key or use one source")
+        # one factor has one kind, confidence and uncertainty: rows of its gases may repeat them or leave them
+        # blank, but must not disagree (the first value would otherwise win silently)
+        for column, new in (("kind", row.get("kind") or None), ("confidence", conf), ("uncertainty", unc_v)):
+            if new is None:
+                continue
+            if g[column] is None:
+                g[column] = new
+            elif g[column] != new:
+                raise _err(fname, line, column, f"{column} {new!r} differs from {g[column]!r} given earlier for "
+                           f"({act}, {reg}, {year}) (first line {g['line']}); a factor has one {column}")
         g["gases"][gas] = value
         if row.get("notes") and row["notes"] not in g["notes"]:
             g["notes"].append(row["notes"])

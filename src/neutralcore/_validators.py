@@ -4,12 +4,60 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 from .errors import InputError, InvalidQuantityError
 
 ACTIVITY_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 REGION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+
+
+class FrozenMap(Mapping):
+    """A read-only mapping that, unlike ``types.MappingProxyType``, pickles and hashes.
+
+    Used for mapping fields of the frozen value types (``Activity.tags``,
+    ``Factor.gases``, ``FactorSet.regions``) so those objects can be pickled,
+    sent to worker processes and used as dict keys.
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Any = ()) -> None:
+        object.__setattr__(self, "_data", dict(data))
+        object.__setattr__(self, "_hash", None)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._data
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(frozenset(self._data.items())))
+        return self._hash  # type: ignore[return-value]
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data,))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
 
 
 def activity_key(value: Any) -> str:
@@ -22,15 +70,26 @@ def activity_key(value: Any) -> str:
 
 
 def region_code(value: Any) -> str:
+    """Converter+check: a region code, canonicalised.
+
+    Region codes are case-insensitive: ISO codes and pack-defined codes are
+    upper-cased (``"vn"`` → ``"VN"``, ``"cn-js"`` → ``"CN-JS"``) and any
+    spelling of ``world`` becomes ``"World"``.  Activities, inventories,
+    factors, factor files and region hierarchies all go through this, so
+    ``"vn"`` in an inventory matches a factor for ``"VN"``.
+    """
     if not isinstance(value, str) or not REGION_RE.match(value.strip()):
         raise InputError(f"region {value!r} is not a region code (e.g. 'VN', 'CN-JS', 'World')", column="region")
-    return value.strip()
+    code = value.strip().upper()
+    return "World" if code == "WORLD" else code
 
 
 def year_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise InputError(f"year {value!r} is not a whole number", column="year")
     try:
         as_float = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"year {value!r} is not a whole number", column="year") from None
     if not as_float.is_integer() or not 1800 <= as_float <= 2300:
         raise InputError(f"year {value!r} is not a whole year between 1800 and 2300", column="year")
@@ -38,13 +97,16 @@ def year_int(value: Any) -> int:
 
 
 def scope_int(value: Any) -> int:
+    """Converter+check: GHG Protocol scope 1, 2 or 3, given as ``2``, ``2.0``, ``"2"``, ``"2.0"`` or ``"Scope 2"``."""
+    if isinstance(value, bool):
+        raise InputError(f"scope {value!r} is not 1, 2 or 3", column="scope")
     try:
-        as_int = int(str(value).strip().lower().removeprefix("scope").strip())
+        as_float = float(str(value).strip().lower().removeprefix("scope").strip())
     except (TypeError, ValueError):
         raise InputError(f"scope {value!r} is not 1, 2 or 3", column="scope") from None
-    if as_int not in (1, 2, 3):
+    if as_float not in (1.0, 2.0, 3.0):
         raise InputError(f"scope {value!r} is not 1, 2 or 3", column="scope")
-    return as_int
+    return int(as_float)
 
 
 def finite_nonneg(value: Any, *, name: str = "quantity") -> float:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import attrs
 
-from ._validators import activity_key, finite_nonneg, optional_str, region_code, scope_int, year_int
+from ._validators import FrozenMap, activity_key, finite_nonneg, optional_str, region_code, scope_int, year_int
 from .errors import InputError
 from .units import parse_unit
 
@@ -23,7 +22,7 @@ def _unit(value: Any) -> str:
 
 def _tags(value: Mapping[str, Any] | None) -> Mapping[str, str]:
     if value is None:
-        return MappingProxyType({})
+        return FrozenMap()
     if not isinstance(value, Mapping):
         raise InputError(f"tags must be a mapping of dimension -> label, got {type(value).__name__}", column="tags")
     out = {}
@@ -31,7 +30,7 @@ def _tags(value: Mapping[str, Any] | None) -> Mapping[str, str]:
         if not isinstance(k, str) or not k.isidentifier() or k in RESERVED_COLUMNS:
             raise InputError(f"tag name {k!r} must be an identifier and not one of {RESERVED_COLUMNS}", column="tags")
         out[k] = str(v)
-    return MappingProxyType(out)
+    return FrozenMap(out)
 
 
 @attrs.frozen

@@ -68,15 +68,22 @@ class Matches:
     def fallback(self) -> np.ndarray:
         return self.region_fallback | self.year_fallback
 
+    def _row(self, row: int) -> int:
+        n = len(self._em.key_inverse)
+        row = int(row)
+        if not -n <= row < n:
+            raise IndexError(f"row {row} out of range for {n} rows")
+        return row % n
+
     def factor(self, row: int) -> Factor:
         """The :class:`Factor` used by *row*."""
-        return self._em.factors.factor(int(self._em.key_factor[self._em.key_inverse[int(row)]]))
+        return self._em.factors.factor(int(self._em.key_factor[self._em.key_inverse[self._row(row)]]))
 
     def __len__(self) -> int:
         return len(self._em.key_inverse)
 
     def __getitem__(self, row: int) -> dict[str, Any]:
-        row = int(row)
+        row = self._row(row)
         k = int(self._em.key_inverse[row])
         t = int(self._em.triple_of_key[k])
         res = self._em.resolution
@@ -265,10 +272,11 @@ class Emissions:
         included.  Cost is independent of the row count: emissions are summed
         per factor once, then an (iterations x factors) matrix is applied.
         """
-        if iterations < 2:
-            from .errors import InputError
+        from .errors import InputError
 
-            raise InputError(f"iterations must be at least 2, got {iterations}")
+        if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
+            raise InputError(f"iterations must be a whole number of at least 2, got {iterations!r}")
+        iterations = int(iterations)
         nf = len(self.factors)
         per_factor = np.bincount(self.key_factor, weights=self._key_quantity() * self.key_co2e, minlength=nf)
         used = np.flatnonzero(per_factor)
@@ -339,9 +347,12 @@ class Emissions:
             raise InputError("by() needs at least one dimension, e.g. by('scope')")
         from .errors import InputError
 
+        groupable = [c for c in self.inventory.columns if c != "quantity"]
         for d in dims:
-            if d not in self.inventory.columns and d != "year":
-                raise InputError(f"cannot group by {d!r}; dimensions: {', '.join(self.inventory.columns)}", column=d)
+            if not isinstance(d, str) or d not in groupable:
+                raise InputError(f"cannot group by {d!r}; dimensions: {', '.join(groupable)}", column=str(d))
+        if len(set(dims)) != len(dims):
+            raise InputError(f"a dimension is given twice in by{tuple(dims)}", column=next(d for d in dims if dims.count(d) > 1))
         gcodes, parts, cats, ngroups = self._group_codes(tuple(dims))
         nkeys = len(self.key_factor)
         q = self.inventory.quantity

@@ -19,14 +19,13 @@ from __future__ import annotations
 import csv
 import io
 import math
-from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
 from ._categorical import Categorical, factorize
-from ._validators import activity_key, optional_str, region_code, year_int
+from ._validators import FrozenMap, activity_key, optional_str, region_code, year_int
 from .errors import DimensionError, InputError, SchemaError, UnitError
 from .gwp import canonical_gas
 from .units import dimension_of, multiplier, split_factor_unit
@@ -123,7 +122,7 @@ def _gases(value: Mapping[str, Any]) -> Mapping[str, float]:
         if not math.isfinite(x) or x < 0:
             raise InputError(f"amount of {gas} must be finite and non-negative, got {amount!r}", column="gases")
         out[g] = x
-    return MappingProxyType(out)
+    return FrozenMap(out)
 
 
 def _factor_unit(value: Any) -> str:
@@ -239,7 +238,7 @@ def _region_map(regions: Mapping[str, Any] | None) -> Mapping[str, tuple[str | N
         parent = region_code(parent) if parent not in (None, "") else None
         out[code] = (parent, optional_str(name))
     _check_cycles(out)
-    return MappingProxyType(out)
+    return FrozenMap(out)
 
 
 def _check_cycles(regions: Mapping[str, tuple[str | None, str | None]]) -> None:
@@ -428,6 +427,8 @@ class FactorSet:
                 raise InputError(f"cannot filter factors by {name!r}")
             cat: Categorical = getattr(self, name)
             wanted_set = {wanted} if isinstance(wanted, str) else set(wanted)
+            if name == "region":
+                wanted_set = {region_code(w) for w in wanted_set}
             if name == "activity":
                 # a dotted prefix selects the whole family: "fuel.diesel" matches "fuel.diesel.stationary"
                 ok = [c in wanted_set or any(str(c).startswith(w + ".") for w in wanted_set) for c in cat.categories]
@@ -523,6 +524,7 @@ class FactorSet:
 
     def region_chain(self, region: str) -> tuple[str, ...]:
         """The fallback chain of *region*, most specific first, ending in ``"World"``."""
+        region = region_code(region)
         chain = [region]
         cur = region
         while cur != WORLD:

@@ -30,6 +30,7 @@ from ._validators import activity_key as _activity
 from ._validators import optional_str
 from ._validators import region_code as _region
 from ._validators import scope_int as _scope
+from ._validators import year_int as _year_int
 from .activity import RESERVED_COLUMNS, Activity
 from .errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
 from .units import parse_unit
@@ -257,33 +258,33 @@ class Inventory:
 
         y_in = cols["year"]
         if isinstance(y_in, np.ndarray) and y_in.dtype.kind in "iu":
-            year = y_in.astype(np.int32).reshape(-1)
-        elif np.isscalar(y_in):
-            year = np.full(n, 0, dtype=np.int32)
+            year = y_in.reshape(-1)  # range-checked below before narrowing to int32 (no silent wrap-around)
+        elif np.isscalar(y_in) or y_in is None:
             try:
-                year[:] = int(y_in)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                raise SchemaError(f"year {y_in!r} is not a whole number", column="year", source=source) from None
+                year = np.full(n, _year_int(y_in), dtype=np.int32)
+            except InputError as exc:
+                raise SchemaError(exc.message.split(": ", 1)[-1], column="year", source=source) from None
         else:
             ycat = coded("year", y_in)
             vals = []
             for code, v in enumerate(ycat.categories):
                 try:
                     f = float(v)
-                    ok = f.is_integer()
-                except (TypeError, ValueError):
+                    ok = f.is_integer() and not isinstance(v, bool) and abs(f) < 2**62
+                except (TypeError, ValueError, OverflowError):
                     ok = False
                 if not ok:
                     raise SchemaError(f"year {v!r} is not a whole number", column="year",
                                       rows=_bad_rows(ycat.codes == code, labels), source=source)
                 vals.append(int(f))
-            year = np.array(vals, dtype=np.int32)[ycat.codes] if vals else np.zeros(0, np.int32)
+            year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
-        out_of_range = (year < 1800) | (year > 2300)
-        if out_of_range.any():
+        if n and (year.min() < 1800 or year.max() > 2300):
+            out_of_range = (year < 1800) | (year > 2300)
             raise SchemaError("year must be between 1800 and 2300", column="year", rows=_bad_rows(out_of_range, labels),
                               source=source)
+        year = year.astype(np.int32, copy=False)
 
         norm = {"activity": _activity, "unit": _unit, "region": _region, "scope": _scope, "category": _label, "site": _label}
         cats = {}
@@ -310,6 +311,8 @@ class Inventory:
             raise SchemaError("file not found", source=fname) from None
         except UnicodeDecodeError as exc:
             raise SchemaError(f"not UTF-8 text ({exc.reason})", source=fname) from None
+        except OSError as exc:  # a directory, no permission, …
+            raise SchemaError(f"cannot read the file: {exc.strerror or exc}", source=fname) from None
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = [h.strip() for h in next(reader)]
@@ -326,7 +329,7 @@ class Inventory:
         width = len(header)
         try:
             for raw in reader:
-                if not raw or (len(raw) == 1 and not raw[0].strip()):
+                if not raw or all(not c.strip() for c in raw):  # blank lines, and ",,,," rows spreadsheets leave
                     continue
                 if len(raw) != width:
                     raise SchemaError(f"line {reader.line_num}: expected {width} fields, found {len(raw)}", source=fname,
@@ -425,9 +428,12 @@ class Inventory:
             col = self.column(name)
             if isinstance(col, np.ndarray):
                 raise InputError(f"cannot filter on {name!r}", column=name)
-            wanted_set = {wanted} if (isinstance(wanted, (str, int)) or wanted is None) else set(wanted)
+            scalar = wanted is None or isinstance(wanted, str) or np.isscalar(wanted) or not hasattr(wanted, "__iter__")
+            wanted_set = {wanted} if scalar else set(wanted)
             if name == "scope":
                 wanted_set = {_scope(w) for w in wanted_set}
+            elif name == "region":
+                wanted_set = {_region(w) for w in wanted_set}
             if name == "activity":
                 ok = [c in wanted_set or any(str(c).startswith(f"{w}.") for w in wanted_set) for c in col.categories]
             else:
@@ -467,7 +473,10 @@ class Inventory:
 
     def with_quantity(self, quantity: np.ndarray) -> "Inventory":
         """The same rows with new quantities (validated); for levers and scenarios."""
-        q = np.array(quantity, dtype=np.float64).reshape(-1)
+        try:
+            q = np.array(quantity, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise InvalidQuantityError("new quantity is not numeric", column="quantity") from None
         if q.shape[0] != len(self):
             raise SchemaError(f"new quantity has {q.shape[0]} rows, inventory has {len(self)}", column="quantity")
         bad = ~np.isfinite(q) | (q < 0)
@@ -492,7 +501,7 @@ class Inventory:
         dims = dict(self.dims)
         if name in cols:
             cols[name] = values
-        elif name in dims or name.isidentifier():
+        else:  # an extra dimension; _build rejects names that are not allowed
             dims[name] = values
         return Inventory._build(cols, dims, labels=None, source=None)
 

@@ -28,12 +28,15 @@ A factor is never taken from a later year.  Anything other than an exact
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 import numpy as np
 
 from ._categorical import split_codes
-from .errors import DimensionError, FactorNotFoundError, FallbackError, InputError, UnknownGasError
+from .errors import (
+    DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
+)
 from .factor import WORLD, FactorSet
 from .gwp import DEFAULT_GWP, gwp_vector
 from .units import dimension_of, multiplier, split_factor_unit
@@ -47,6 +50,10 @@ _BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
 def _as_factorset(factors: Any) -> FactorSet:
     if isinstance(factors, FactorSet):
         return factors
+    if isinstance(factors, os.PathLike):
+        factors = os.fspath(factors)
+        if isinstance(factors, str) and not factors.lower().endswith(".csv"):
+            raise InputError(f"factors path {factors!r} is not a .csv file", column="factors")
     if isinstance(factors, str) and factors.lower().endswith(".csv"):
         return FactorSet.read_csv(factors)
     if isinstance(factors, (str, list, tuple)):
@@ -201,7 +208,10 @@ def _unit_multipliers(
         au = unit_labels[code // n_fu]
         pu = split_factor_unit(fs.unit.categories[code % n_fu])[1]
         if dimension_of(au) == dimension_of(pu):
-            m[j] = multiplier(au, pu)
+            try:
+                m[j] = multiplier(au, pu)
+            except DimensionError:  # an offset scale (degC): raised below only if a row uses it
+                m[j] = np.nan
             continue
         ba, bf = _base_of(au), _base_of(pu)
         if ba < 0 or bf < 0:
@@ -252,6 +262,12 @@ def _raise_for(
         )
     au = unit_labels[int(u_k[k])]
     pu = split_factor_unit(fs.unit.categories[int(fs.unit.codes[fidx[k]])])[1]
+    if kind == _BAD_DIMENSION and dimension_of(au) == dimension_of(pu):
+        raise DimensionError(
+            f"an activity in {au!r} cannot use a factor per {pu!r}: an offset scale (degC, degF) is not converted "
+            f"by a multiplier; use kelvin or delta_degC: ({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
+            unit=au, expected=pu, rows=rows,
+        )
     if kind == _BAD_DIMENSION:
         raise DimensionError(
             f"an activity in {au!r} cannot use a factor per {pu!r} ({dimension_of(au)} vs {dimension_of(pu)}): "
@@ -355,7 +371,9 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     co2e[reason != _OK] = np.nan
 
     # one pass over rows: CO2e per row; a NaN means a row uses a key with a problem
-    row = inv.quantity * co2e[code] if len(code) else np.zeros(0)
+    with np.errstate(over="ignore"):  # an overflow is reported below as an error
+        row = inv.quantity * co2e[code] if len(code) else np.zeros(0)
+        row_sum = row.sum() if len(row) else 0.0
     labels = (acts, regs, ty, t_of_k)
 
     origin = inv._cache.get("origin")  # (file, line numbers) when read from CSV
@@ -374,9 +392,15 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
 
     rows_of = _Rows()
 
-    if len(row) and np.isnan(row.sum()):
+    if np.isnan(row_sum):
         bad_keys = np.unique(code[np.isnan(row)])
         _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp)
+    if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
+        rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
+        raise InvalidQuantityError(
+            f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
+            f"{rows_of.describe(rows)}", column="quantity", rows=rows,
+        )
     fb = (res.level > 0) | (res.year_used != ty)
     if strict and fb.any():
         present = np.bincount(code, minlength=len(fidx)) > 0 if len(code) else np.zeros(len(fidx), bool)

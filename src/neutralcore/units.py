@@ -100,7 +100,15 @@ def multiplier(from_unit: str, to_unit: str) -> float:
             unit=from_unit,
             expected=to_unit,
         )
-    value = float(get_registry().Quantity(1.0, src).to(dst).magnitude)
+    reg = get_registry()
+    value = float(reg.Quantity(1.0, src).to(dst).magnitude)
+    if src != dst and float(reg.Quantity(0.0, src).to(dst).magnitude) != 0.0:
+        # an offset scale (degC, degF): converting it is not a multiplication, so no factor can apply
+        raise DimensionError(
+            f"{from_unit!r} cannot be converted to {to_unit!r} by a multiplier (an offset scale such as degC); "
+            "use kelvin or delta_degC",
+            unit=from_unit, expected=to_unit,
+        )
     if not math.isfinite(value) or value <= 0.0:
         raise DimensionError(f"{from_unit!r} has no positive linear conversion to {to_unit!r}", unit=from_unit)
     return value
