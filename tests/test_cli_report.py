@@ -41,3 +41,26 @@ def test_console_script_entry_point():
     out = subprocess.run([sys.executable, "-m", "neutralcore.cli", "report", str(EXAMPLES / "office.csv"),
                           "--factors", str(EXAMPLES / "grid_factors.csv")], capture_output=True, text=True, check=True).stdout
     assert "Total: 1,437.056 t CO2e" in out
+
+
+def test_report_reads_bom_crlf_quotes_and_spreadsheet_padding(tmp_path, capsys):
+    inv = tmp_path / "inv.csv"
+    inv.write_bytes(b"\xef\xbb\xbf\"activity\",\"quantity\",\"unit\",\"region\",\"year\",\"scope\"\r\n"
+                    b"\"electricity.grid\",\"1000\",\"MWh\",\"vn\",\"2023\",\"Scope 2\"\r\n,,,,,\r\n\r\n\r\n")
+    assert main(["report", str(inv), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "Total: 659.200 t CO2e" in out  # 1,000 MWh x 0.6592 t/MWh
+    assert "No fallbacks" in out
+
+
+def test_report_header_only_and_empty(tmp_path, capsys):
+    head = tmp_path / "head.csv"
+    head.write_text("activity,quantity,unit,region,year,scope\n")
+    assert main(["report", str(head), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 0
+    assert "Total: 0.000 t CO2e" in capsys.readouterr().out
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["report", str(empty), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 2
+    assert "empty" in capsys.readouterr().err
+    assert main(["report", str(tmp_path), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 2
+    assert "SchemaError" in capsys.readouterr().err

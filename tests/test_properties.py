@@ -98,3 +98,39 @@ def test_dense_and_compact_key_coding_agree(acts, dims):
     assert va.keys() == vb.keys()
     assert all(np.isclose(va[k], vb[k], rtol=1e-12, atol=1e-12) for k in va)
     assert sorted(map(str, dense.matches.summary())) == sorted(map(str, compact.matches.summary()))
+
+
+# A broader strategy: more units (volume, mass and energy for fuels), regions in any case and at every level of
+# the chain, years up to 2050 (year fallback), zero quantities.  "vn" vs "VN" was a counterexample before region
+# codes were made case-insensitive.
+_WIDE_UNITS = {
+    "electricity.grid": ("MWh", "kWh", "GJ", "TJ", "therm", "Btu"),
+    "fuel.diesel.stationary": ("L", "m^3", "gallon", "kg", "t", "lb", "GJ", "TJ", "MWh", "kWh", "therm", "Btu"),
+    "fuel.lpg.stationary": ("kg", "t", "lb", "GJ", "L", "m^3", "gallon", "MWh"),
+}
+
+
+@st.composite
+def _wide_activity(draw):
+    act = draw(st.sampled_from(sorted(_WIDE_UNITS)))
+    regions = ["VN", "vn", "CN-JS", "cn-js", "CN-EAST", "CN"] + ([] if act == "electricity.grid" else ["World", "world"])
+    return nc.Activity(
+        act, draw(st.one_of(st.just(0.0), st.floats(0, 1e9), st.integers(0, 10**12))), draw(st.sampled_from(_WIDE_UNITS[act])),
+        region=draw(st.sampled_from(regions)), year=draw(st.integers(2023, 2050)), scope=draw(st.sampled_from([1, 2, 3])),
+        site=draw(st.sampled_from(("a", "b", None))),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_wide_activity(), min_size=0, max_size=40), st.integers(0, 40))
+def test_wide_invariants(acts, cut):
+    whole = total(acts) if acts else 0.0
+    upper = [nc.Activity(a.activity, a.quantity, a.unit, region=a.region.upper(), year=a.year, scope=a.scope, site=a.site)
+             for a in acts]
+    assert (total(upper) if upper else 0.0) == whole
+    parts = sum(total(p) for p in (acts[:cut], acts[cut:]) if p)
+    assert np.isclose(parts, whole, rtol=1e-9, atol=1e-9)
+    res = nc.Inventory(acts).emissions(FS)
+    for dims in (("scope",), ("site", "year"), ("activity", "region", "unit")):
+        assert np.isclose(np.sum(res.by(*dims)["co2e_t"]), whole, rtol=1e-9, atol=1e-9)
+    assert np.isclose(res.row_co2e().sum(), whole, rtol=1e-9, atol=1e-9)
