@@ -521,3 +521,11 @@ def test_credit_quality_is_flagged_as_not_assessed():
     check = check_claim(b)["ISO-CR-04"]
     assert check.status is CheckStatus.WARNING
     assert "not assessed" in check.reason and "additionality" in check.reason
+
+
+def test_balance_pickles_for_worker_processes():
+    import pickle
+
+    b = balance([retired(A, "2025-03-01")])
+    again = pickle.loads(pickle.dumps(b))
+    assert again.C == b.C == 8_000 and dict(again.by_scope) == {"scope 1": 7_000.0, "scope 2": 5_000.0}

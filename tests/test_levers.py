@@ -308,3 +308,11 @@ def test_reduction_lever_never_raises_the_total(grid, diesel, cut, kwp, rate, wh
     after = em.total().magnitude - o.captured(em)
     assert after <= before + 1e-9 * max(1.0, before)
     assert isinstance(o, Outcome)
+
+
+def test_levers_with_prices_pickle():
+    import pickle
+
+    lever = EnergyEfficiency(0.1, activity="electricity.grid",
+                             costs=nc.Costs(100_000, 10, prices={"electricity.grid": (100, "MWh")}))
+    assert pickle.loads(pickle.dumps(lever)) == lever

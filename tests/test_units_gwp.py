@@ -74,3 +74,13 @@ def test_every_set_is_cited():
     assert set(GWP_SOURCES) == {"AR4", "AR5", "AR6"}
     assert "Table 2.14" in GWP_SOURCES["AR4"] and "8.A.1" in GWP_SOURCES["AR5"] and "7.SM.7" in GWP_SOURCES["AR6"]
     assert dict(nc.GWP_SETS["AR5"])["CH4"] == 28.0
+
+
+def test_ton_is_refused_as_ambiguous():
+    """pint's 'ton' is the US short ton (907.18474 kg); a carbon report that writes 'ton' usually means tonnes."""
+    for unit in ("ton", "tons", "ton*km", "kg/ton"):
+        with pytest.raises(nc.UnknownUnitError, match="ambiguous"):
+            parse_unit(unit)
+    assert multiplier("tonne", "kg") == 1000.0
+    assert multiplier("short_ton", "kg") == pytest.approx(907.18474)
+    assert multiplier("tonne_km", "t*km") == 1.0

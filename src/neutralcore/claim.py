@@ -43,11 +43,11 @@ import enum
 import math
 import numbers
 import re
-import types
 from typing import Any, Iterator, Mapping
 
 import attrs
 
+from neutralcore._validators import FrozenMap
 from neutralcore.errors import ClaimError, InputError
 from neutralcore.ledger import Retirement
 from neutralcore.offsets import CorrespondingAdjustment, CreditKind, Period, Programme, RemovalType, add_months
@@ -461,10 +461,10 @@ def _scope_order(name: str) -> tuple[int, float, str]:
 
 def _by_scope(value: Any) -> Mapping[str, float]:
     if value is None:
-        return types.MappingProxyType({})
+        return FrozenMap({})
     if not hasattr(value, "items"):
         raise InputError("by_scope must be a mapping such as {'scope 1': 7000.0}", column="by_scope")
-    return types.MappingProxyType({str(k): _to_float(v) for k, v in value.items()})
+    return FrozenMap({str(k): _to_float(v) for k, v in value.items()})
 
 
 def _credits(value: Any) -> tuple[Retirement, ...]:

@@ -64,13 +64,12 @@ Examples
 from __future__ import annotations
 
 import math
-from types import MappingProxyType
 from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
-from ._validators import activity_key, optional_str, year_int
+from ._validators import FrozenMap, activity_key, optional_str, year_int
 from .errors import LeverError
 from .factor import Source
 from .inventory import Inventory
@@ -225,7 +224,7 @@ def _prices(value: Any) -> Mapping[str, Price]:
             out[key] = Price(p[0], p[1])
         else:
             raise LeverError(f"price of {act!r} must be Price(value, unit) or (value, unit), got {p!r}", field="prices")
-    return MappingProxyType(out)
+    return FrozenMap(out)
 
 
 @attrs.frozen

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import threading
 from typing import Any
 
@@ -26,6 +27,7 @@ from .errors import DimensionError, UnknownUnitError
 __all__ = ["get_registry", "parse_unit", "multiplier", "dimension_of", "Quantity", "split_factor_unit"]
 
 _lock = threading.Lock()
+_AMBIGUOUS_TON = re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])")
 _registry: Any = None
 
 # Units the carbon-accounting world writes that pint's defaults do not define.
@@ -64,6 +66,12 @@ def parse_unit(unit: str) -> Any:
         raise UnknownUnitError(f"unit must be a non-empty string, got {unit!r}", unit=unit)
     if unit.strip()[0].isdigit() or unit.strip()[0] in "+-.":
         raise UnknownUnitError(f"unit {unit!r} contains a number; give the number as the quantity", unit=unit)
+    if _AMBIGUOUS_TON.search(unit):
+        raise UnknownUnitError(
+            f"unit {unit!r} is ambiguous: 'ton' means the US short ton (907.2 kg) in pint but a tonne to many "
+            "readers; write 't' or 'tonne' (1,000 kg), 'short_ton' or 'long_ton'",
+            unit=unit,
+        )
     reg = get_registry()
     try:
         q = reg.Quantity(1.0, unit.strip())
