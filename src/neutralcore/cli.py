@@ -44,7 +44,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     dims = [d.strip() for d in args.by.split(",") if d.strip()]
     total = res.total().magnitude
     out = [
-        f"Inventory: {args.inventory} ({len(inv):,} rows)",
+        f"Inventory: {args.inventory} ({len(inv):,} row{'s' if len(inv) != 1 else ''})",
         f"Factors:   {args.factors} ({len(factors):,} factors)",
         f"GWP:       GWP100 {res.gwp}",
         "",

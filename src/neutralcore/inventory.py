@@ -554,8 +554,9 @@ class Inventory:
             return "Inventory(0 rows)"
         yrs = f"{int(self.year.min())}–{int(self.year.max())}" if n else ""
         lines = [
-            f"Inventory({n:,} rows; {len(self.activity.categories)} activities, {len(self.region.categories)} regions, "
-            f"years {yrs}, {len(self.site.categories)} sites" + (f", dims {list(self.dims)}" if self.dims else "") + ")"
+            f"Inventory({n:,} row{'s' if n != 1 else ''}; {len(self.activity.categories):,} activities, "
+            f"{len(self.region.categories):,} regions, "
+            f"years {yrs}, {len(self.site.categories):,} sites" + (f", dims {list(self.dims)}" if self.dims else "") + ")"
         ]
         if n <= 10:
             lines.append(repr(self.head(10)).split("\n", 1)[1])
