@@ -240,9 +240,11 @@ class Emissions:
     def total(self, gas: str | None = None) -> Any:
         """Total in tonnes CO2e (a pint Quantity), or of one gas in tonnes of that gas."""
         if gas is None:
-            row = self._cache.get("row")
-            value = float(row.sum()) if row is not None else float(self._key_quantity() @ self.key_co2e)
-            return Quantity(value, "t")
+            value = self._cache.get("total")
+            if value is None:
+                row = self._cache.get("row")
+                value = float(row.sum()) if row is not None else float(self._key_quantity() @ self.key_co2e)
+            return Quantity(float(value), "t")
         kq = self._key_quantity()
         from .gwp import canonical_gas
 

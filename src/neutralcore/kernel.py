@@ -164,6 +164,29 @@ def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str]
     )
 
 
+_CHUNK = 1 << 16
+
+
+def _checked_total(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> float:
+    """Sum of quantity x coef[code] in chunks (no per-row array); NaN or inf propagate to the caller."""
+    total = 0.0
+    buf = np.empty(min(_CHUNK, len(code)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, len(code), _CHUNK):
+            stop = min(start + _CHUNK, len(code))
+            w = buf[: stop - start]
+            np.take(coef, code[start:stop], out=w)
+            w *= quantity[start:stop]
+            total += float(w.sum())
+    return total
+
+
+def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Per-row CO2e, materialised only when an error must find the rows responsible."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return quantity * coef[code]
+
+
 def _base_of(unit: str) -> int:
     dim = dimension_of(unit)
     for i, base in enumerate(_BASES):
@@ -370,10 +393,8 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         co2e = gas_t @ np.nan_to_num(weights) if gases else np.zeros(len(fidx))
     co2e[reason != _OK] = np.nan
 
-    # one pass over rows: CO2e per row; a NaN means a row uses a key with a problem
-    with np.errstate(over="ignore"):  # an overflow is reported below as an error
-        row = inv.quantity * co2e[code] if len(code) else np.zeros(0)
-        row_sum = row.sum() if len(row) else 0.0
+    # one pass over rows, in cache-sized chunks: the total; NaN means a row uses a key with a problem
+    row_sum = _checked_total(inv.quantity, co2e, code)
     labels = (acts, regs, ty, t_of_k)
 
     origin = inv._cache.get("origin")  # (file, line numbers) when read from CSV
@@ -393,9 +414,10 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     rows_of = _Rows()
 
     if np.isnan(row_sum):
-        bad_keys = np.unique(code[np.isnan(row)])
+        bad_keys = np.unique(code[np.isnan(_row_values(inv.quantity, co2e, code))])
         _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp)
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
+        row = _row_values(inv.quantity, co2e, code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
         raise InvalidQuantityError(
             f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
@@ -420,12 +442,11 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         co2e[bad] = 0.0
         gas_t[bad] = 0.0
     gas_t = np.nan_to_num(gas_t)
-    row.setflags(write=False)
     em = Emissions(
         inventory=inv, factors=fs, gwp=gwp.upper(), gases=gases, gwp_weights=np.nan_to_num(weights),
         key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
-        triple_labels=(acts, regs, ty), cache={"row": row},
+        triple_labels=(acts, regs, ty), cache={"total": row_sum},
     )
     if scope2 is None and not market:
         return em
