@@ -50,14 +50,13 @@ Examples
 
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
 import attrs
 import numpy as np
 
 from ._table import Table
-from ._validators import optional_str, region_code, year_int
+from ._validators import finite_nonneg, optional_str, region_code, year_int
 from .errors import InputError
 from .factor import WORLD, Source
 from .gwp import gwp_vector
@@ -79,23 +78,11 @@ def _kind(value: Any) -> str:
 
 
 def _mwh(value: Any) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"MWh {value!r} is not a number", column="mwh") from None
-    if not math.isfinite(x) or x < 0:
-        raise InputError(f"MWh must be finite and non-negative, got {value!r}", column="mwh")
-    return x
+    return finite_nonneg(value, name="mwh")
 
 
 def _rate(value: Any) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"rate {value!r} is not a number", column="rate") from None
-    if not math.isfinite(x) or x < 0:
-        raise InputError(f"rate must be finite and non-negative (t CO2/MWh), got {value!r}", column="rate")
-    return x
+    return finite_nonneg(value, name="rate")
 
 
 def _market(value: Any) -> str:
