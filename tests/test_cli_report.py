@@ -64,3 +64,9 @@ def test_report_header_only_and_empty(tmp_path, capsys):
     assert "empty" in capsys.readouterr().err
     assert main(["report", str(tmp_path), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 2
     assert "SchemaError" in capsys.readouterr().err
+
+
+def test_python_dash_m_neutralcore():
+    out = subprocess.run([sys.executable, "-m", "neutralcore", "report", str(EXAMPLES / "office.csv"),
+                          "--factors", str(EXAMPLES / "grid_factors.csv")], capture_output=True, text=True, check=True).stdout
+    assert "Total: 1,437.056 t CO2e" in out
