@@ -243,3 +243,26 @@ def test_read_csv_directory_is_a_schema_error(tmp_path):
     with pytest.raises(nc.SchemaError) as exc:
         nc.Inventory.read_csv(tmp_path)
     assert str(tmp_path) in str(exc.value)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_read_csv_plain_and_quoted_paths_agree(tmp_path, quoted):
+    """Files without quotes are split in C; files with quotes go through the csv module: same rows, same lines."""
+    q = '"' if quoted else ""
+    path = tmp_path / "inv.csv"
+    path.write_text("activity,quantity,unit,region,year,scope,site\r\n"
+                    f"electricity.grid,10,MWh,VN,2023,2,{q}plant-1{q}\r\n"
+                    "\r\n"
+                    ",,,,,,\r\n"
+                    "fuel.diesel.stationary,5,L,VN,2023,1,plant-2\r\n"
+                    "electricity.grid,-1,MWh,VN,2023,2,plant-2\r\n", encoding="utf-8")
+    with pytest.raises(nc.InvalidQuantityError) as info:
+        nc.Inventory.read_csv(path)
+    assert info.value.rows == [6]  # blank and comma-only lines are skipped but still counted
+    path.write_text(path.read_text().replace(",-1,", ",1,"))
+    inv = nc.Inventory.read_csv(path)
+    assert inv.quantity.tolist() == [10.0, 5.0, 1.0]
+    assert inv.site.values() == ["plant-1", "plant-2", "plant-2"]
+    path.write_text(path.read_text() + "electricity.grid,1,MWh,VN,2023\n")
+    with pytest.raises(nc.SchemaError, match="line 7: expected 7 fields, found 5"):
+        nc.Inventory.read_csv(path)

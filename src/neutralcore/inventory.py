@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -92,6 +93,58 @@ def _label(v: Any) -> str | None:
 # Dense keys: every combination of the key columns gets a code, so rows need no compaction pass.
 _DENSE_MAX_KEYS = 1 << 21
 _DENSE_MAX_TRIPLES = 1 << 17
+
+
+def _blank(lines: list[str]) -> np.ndarray:
+    """Lines that are empty or only commas and spaces (as spreadsheets leave)."""
+    stripped = map(str.strip, map(methodcaller("replace", ",", ""), lines))
+    return np.fromiter(map(len, stripped), dtype=np.int64, count=len(lines)) == 0
+
+
+def _read_rows_plain(text: str, header: list[str], fname: str) -> tuple[dict[str, list[str]], list[int]]:
+    """Columns of a CSV without quote characters: splitting and slicing in C, no Python work per row."""
+    width = len(header)
+    body = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
+    line_of = np.arange(2, len(body) + 2, dtype=np.int64)
+    blank = _blank(body)
+    if blank.any():
+        keep = np.flatnonzero(~blank)
+        body = [body[i] for i in keep.tolist()]
+        line_of = line_of[keep]
+    commas = np.fromiter(map(methodcaller("count", ","), body), dtype=np.int64, count=len(body))
+    wrong = np.flatnonzero(commas != width - 1)
+    if wrong.size:
+        i = int(wrong[0])
+        raise SchemaError(f"line {int(line_of[i])}: expected {width} fields, found {int(commas[i]) + 1}", source=fname,
+                          rows=[int(line_of[i])])
+    flat = ",".join(body).split(",") if body else []
+    return {h: flat[j::width] for j, h in enumerate(header)}, line_of.tolist()
+
+
+def _read_rows_quoted(reader: Any, header: list[str], fname: str) -> tuple[dict[str, list[str]], list[int]]:
+    """Columns of a CSV with quoted fields (which may span lines), through the csv module."""
+    width = len(header)
+    raw_rows: list[list[str]] = []
+    raw_lines: list[int] = []
+    try:
+        for raw in reader:  # quoted fields may span lines: track physical line numbers row by row
+            raw_rows.append(raw)
+            raw_lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise SchemaError(f"line {reader.line_num}: malformed CSV: {exc}", source=fname, rows=[reader.line_num]) from None
+    line_of = np.asarray(raw_lines, dtype=np.int64)
+    widths = np.fromiter(map(len, raw_rows), dtype=np.int64, count=len(raw_rows))
+    blank = _blank(list(map(",".join, raw_rows)))
+    wrong = np.flatnonzero((widths != width) & ~blank)
+    if wrong.size:
+        i = int(wrong[0])
+        raise SchemaError(f"line {int(line_of[i])}: expected {width} fields, found {int(widths[i])}", source=fname,
+                          rows=[int(line_of[i])])
+    if blank.any():
+        keep = np.flatnonzero(~blank)
+        raw_rows = [raw_rows[i] for i in keep.tolist()]
+        line_of = line_of[keep]
+    return {h: list(map(itemgetter(j), raw_rows)) for j, h in enumerate(header)}, line_of.tolist()
 
 
 @attrs.frozen(eq=False)
@@ -226,15 +279,17 @@ class Inventory:
         try:
             quantity = np.array(q_in, dtype=np.float64).reshape(-1)
         except (TypeError, ValueError):
-            bad = []
+            bad, empty = [], True
             for i, v in enumerate(q_in):
                 try:
                     float(v)
                 except (TypeError, ValueError):
                     bad.append(labels[i] if labels is not None else i)
+                    empty = empty and isinstance(v, str) and not v.strip()
                     if len(bad) >= 10:
                         break
-            raise InvalidQuantityError("quantity is not a number", column="quantity", rows=bad, source=source) from None
+            what = "quantity is empty" if empty else "quantity is not a number"
+            raise InvalidQuantityError(what, column="quantity", rows=bad, source=source) from None
         n = quantity.shape[0]
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
@@ -324,25 +379,11 @@ class Inventory:
         dup = [c for c in header if header.count(c) > 1]
         if dup:
             raise SchemaError(f"column appears twice in the header (line 1)", column=dup[0], source=fname)
-        rows: list[list[str]] = []
-        lines: list[int] = []
         width = len(header)
-        try:
-            for raw in reader:
-                if not raw or all(not c.strip() for c in raw):  # blank lines, and ",,,," rows spreadsheets leave
-                    continue
-                if len(raw) != width:
-                    raise SchemaError(f"line {reader.line_num}: expected {width} fields, found {len(raw)}", source=fname,
-                                      rows=[reader.line_num])
-                rows.append(raw)
-                lines.append(reader.line_num)
-        except csv.Error as exc:
-            raise SchemaError(f"line {reader.line_num}: malformed CSV: {exc}", source=fname, rows=[reader.line_num]) from None
-        columns = list(zip(*rows)) if rows else [() for _ in header]
-        data = {h: list(c) for h, c in zip(header, columns)}
-        empty_q = [lines[i] for i, v in enumerate(data["quantity"]) if not v.strip()][:10]
-        if empty_q:
-            raise InvalidQuantityError("quantity is empty", column="quantity", rows=empty_q, source=fname)
+        if '"' in text:
+            data, lines = _read_rows_quoted(reader, header, fname)
+        else:
+            data, lines = _read_rows_plain(text, header, fname)
         extra_names = [h for h in header if h not in RESERVED_COLUMNS]
         if dims is not None:
             unknown = [d for d in dims if d not in extra_names]
