@@ -148,18 +148,19 @@ def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[
     return inv.astype(np.int32).reshape(-1), uniq
 
 
-_CHUNK = 1 << 18
+#: rows per chunk for passes that should stay in cache (2**18 bincounts measured faster than 2**16 here)
+CHUNK = 1 << 18
 
 
 def bincount(codes: np.ndarray, weights: np.ndarray | None, minlength: int) -> np.ndarray:
     """``np.bincount`` in cache-sized chunks when the bins are few (about 30 % faster at 10M rows:
     numpy casts the codes to intp, and a chunk's cast stays in cache)."""
     n = codes.shape[0]
-    if n <= _CHUNK or minlength > _CHUNK // 8:
+    if n <= CHUNK or minlength > CHUNK // 8:
         return np.bincount(codes, weights=weights, minlength=minlength)
     out = np.zeros(minlength, dtype=np.float64 if weights is not None else np.int64)
-    for start in range(0, n, _CHUNK):
-        stop = start + _CHUNK
+    for start in range(0, n, CHUNK):
+        stop = start + CHUNK
         out += np.bincount(codes[start:stop], weights=None if weights is None else weights[start:stop], minlength=minlength)
     return out
 

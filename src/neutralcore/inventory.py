@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
-from ._categorical import CODE_DTYPE, Categorical, combine_codes, factorize
+from ._categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
 from ._validators import activity_key as _activity
 from ._validators import optional_str
 from ._validators import region_code as _region
@@ -177,7 +177,7 @@ class RowKeys:
         if space <= max(_DENSE_MAX_KEYS if space <= 2 * n + 65536 else 65536, 1) and space // sizes[3] <= _DENSE_MAX_TRIPLES:
             dtype = np.int32 if space < 2**31 else np.int64
             code: np.ndarray = np.empty(n, dtype=dtype)
-            step = 1 << 18  # combine in cache-sized chunks: one pass over memory instead of seven
+            step = CHUNK  # combine in cache-sized chunks: one pass over memory instead of seven
             for start in range(0, n, step):
                 stop = start + step
                 part: Any = cols[0][start:stop].astype(dtype)

@@ -33,7 +33,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._categorical import split_codes
+from ._categorical import CHUNK, split_codes
 from .errors import (
     DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
 )
@@ -164,16 +164,13 @@ def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str]
     )
 
 
-_CHUNK = 1 << 16
-
-
 def _checked_total(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> float:
     """Sum of quantity x coef[code] in chunks (no per-row array); NaN or inf propagate to the caller."""
     total = 0.0
-    buf = np.empty(min(_CHUNK, len(code)))
+    buf = np.empty(min(CHUNK, len(code)))
     with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, len(code), _CHUNK):
-            stop = min(start + _CHUNK, len(code))
+        for start in range(0, len(code), CHUNK):
+            stop = min(start + CHUNK, len(code))
             w = buf[: stop - start]
             np.take(coef, code[start:stop], out=w)
             w *= quantity[start:stop]
