@@ -21,6 +21,8 @@ class FrozenMap(Mapping):
     """
 
     __slots__ = ("_data", "_hash")
+    _data: dict[Any, Any]
+    _hash: int | None
 
     def __init__(self, data: Any = ()) -> None:
         object.__setattr__(self, "_data", dict(data))
@@ -42,9 +44,11 @@ class FrozenMap(Mapping):
         raise AttributeError(f"{type(self).__name__} is read-only")
 
     def __hash__(self) -> int:
-        if self._hash is None:
-            object.__setattr__(self, "_hash", hash(frozenset(self._data.items())))
-        return self._hash  # type: ignore[return-value]
+        cached = self._hash
+        if cached is None:
+            cached = hash(frozenset(self._data.items()))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, FrozenMap):

@@ -43,7 +43,7 @@ import enum
 import math
 import numbers
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -248,6 +248,14 @@ class ReductionEvidence:
             raise InputError(f"must be a whole number >= 1, got {value!r}", column="period_index")
 
 
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _check_tuple(values: Iterable[ClaimCheck]) -> tuple[ClaimCheck, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class ClaimCheck:
     """The result of one rule.
@@ -276,7 +284,7 @@ class ClaimCheck:
     reason: str
     source: str
     evidence: str = attrs.field(validator=attrs.validators.in_(("P", "S", "S2+", "U", "C")))
-    credits: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    credits: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
 
     @property
     def secondary(self) -> bool:
@@ -318,7 +326,7 @@ class ClaimResult:
     """
 
     standard: str
-    checks: tuple[ClaimCheck, ...] = attrs.field(converter=tuple)
+    checks: tuple[ClaimCheck, ...] = attrs.field(converter=_check_tuple)
 
     def __iter__(self) -> Iterator[ClaimCheck]:
         return iter(self.checks)
@@ -549,7 +557,7 @@ class Balance:
     """
 
     subject: str = attrs.field(converter=lambda v: str(v).strip())
-    subject_type: SubjectType = attrs.field(converter=SubjectType.parse)
+    subject_type: SubjectType = attrs.field(converter=SubjectType.parse)  # type: ignore[misc]  # attrs plugin: converter factory
     period: Period = attrs.field()
     emissions: float = attrs.field(converter=_to_float, validator=_finite_nonneg)
     by_scope: Mapping[str, float] = attrs.field(converter=_by_scope, eq=False)

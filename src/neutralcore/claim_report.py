@@ -110,7 +110,7 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
     if red is None:
         red_blocks: list[_Block] = ["No reduction evidence was given."]
     else:
-        rows = [("Period number", str(red.period_index)), ("Compared with", red.reference_label)]
+        rows: list[tuple[str, ...]] = [("Period number", str(red.period_index)), ("Compared with", red.reference_label)]
         if red.reference_emissions is not None:
             rows.append((f"Emissions in the {red.reference_label}", _t(red.reference_emissions)))
             rows.append(("Emissions in this period (E)", _t(b.E)))

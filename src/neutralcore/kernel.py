@@ -150,7 +150,7 @@ def resolve(
     return Resolution(fs, best, best_level, year_used)
 
 
-def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year: Sequence[int]) -> Resolution:
+def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year: Sequence[int] | np.ndarray) -> Resolution:
     """:func:`resolve` for triples given as labels (small inputs)."""
     acts = list(dict.fromkeys(activity))
     regs = list(dict.fromkeys(region))

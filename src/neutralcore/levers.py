@@ -517,7 +517,7 @@ class LeverSet:
         return len(self.levers)
 
     @classmethod
-    def of(cls, lever_class: type) -> "LeverSet":
+    def of(cls, lever_class: type[Lever]) -> "LeverSet":
         """A set holding one lever kind, named after it: what a built-in entry point names."""
         return cls(lever_class.kind, (lever_class,), lever_class.description)
 
@@ -532,5 +532,5 @@ class LeverSet:
 
 
 def _item_name(it: Any) -> str:
-    return it.kind if isinstance(it, type) else it.name
+    return str(getattr(it, "kind") if isinstance(it, type) else it.name)
 

@@ -36,7 +36,7 @@ from ._table import Table
 from .errors import LeverError, ScenarioError
 from .factor import FactorSet
 from .inventory import Inventory
-from .levers import Lever, Outcome, crf
+from .levers import Costs, Lever, Outcome, crf
 from .scenario import Scenario, ScenarioYear, _basis, _year, assess
 
 __all__ = ["mac_curve", "MacCurve"]
@@ -44,6 +44,12 @@ __all__ = ["mac_curve", "MacCurve"]
 _COLUMNS = ("lever", "kind", "abatement_t", "reduction_t", "removal_t", "annual_cost", "cost_per_t", "annualised_capex",
             "opex_delta", "savings", "standalone_abatement_t", "standalone_cost_per_t", "cumulative_t", "status")
 
+
+
+def _costs_of(lever: Lever) -> Costs:
+    if lever.costs is None:
+        raise ScenarioError(f"lever {lever.name!r} has no costs; give it costs=Costs(capex=..., lifetime=...)")
+    return lever.costs
 
 class MacCurve(Table):
     """A MAC curve: one row per lever, cheapest first; see :mod:`neutralcore.mac`.
@@ -82,12 +88,13 @@ class MacCurve(Table):
 
 
 class _Step:
-    __slots__ = ("lever", "outcome", "result", "reduction", "removal", "savings", "annualised", "cost", "abatement",
+    __slots__ = ("lever", "costs", "outcome", "result", "reduction", "removal", "savings", "annualised", "cost", "abatement",
                  "per_t")
 
     def __init__(self, lever: Lever, before: ScenarioYear, after: ScenarioYear, basis: str, rate: float) -> None:
-        costs = lever.costs
+        costs = _costs_of(lever)
         self.lever = lever
+        self.costs = costs
         self.outcome = after.outcome
         self.result = after
         self.reduction = before.total(basis) - after.total(basis)
@@ -148,13 +155,12 @@ def mac_curve(
     for i, lv in enumerate(levers):
         if not isinstance(lv, Lever):
             raise ScenarioError(f"levers[{i}] is a {type(lv).__name__}, not a Lever")
-        if lv.costs is None:
-            raise ScenarioError(f"lever {lv.name!r} has no costs; give it costs=Costs(capex=..., lifetime=...)")
+        _costs_of(lv)
     names = [lv.name for lv in levers]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ScenarioError(f"lever names must be unique in a MAC curve; repeated: {dup} (set name=...)")
-    currencies = sorted({lv.costs.currency for lv in levers})
+    currencies = sorted({_costs_of(lv).currency for lv in levers})
     if len(currencies) > 1:
         raise ScenarioError(f"levers are costed in several currencies {currencies}; convert them to one")
 
@@ -263,7 +269,7 @@ def mac_curve(
             notes.append(f"{s.lever.name}: {s.abatement:,.3f} t/yr after the levers before it vs {alone.abatement:,.3f} "
                          "t/yr alone")
         for c, v in zip(_COLUMNS, (s.lever.name, s.lever.kind, s.abatement, s.reduction, s.removal, s.cost, s.per_t,
-                                   s.annualised, s.lever.costs.opex_delta, s.savings,
+                                   s.annualised, s.costs.opex_delta, s.savings,
                                    alone.abatement if alone is not None else math.nan,
                                    alone.per_t if alone is not None else math.nan,
                                    cumulative, status)):

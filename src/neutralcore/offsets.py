@@ -240,8 +240,8 @@ class Period:
     Period(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31))
     """
 
-    start: _dt.date = attrs.field(converter=_to_date("period.start"))
-    end: _dt.date = attrs.field(converter=_to_date("period.end"))
+    start: _dt.date = attrs.field(converter=_to_date("period.start"))  # type: ignore[misc]  # attrs plugin: converter factory
+    end: _dt.date = attrs.field(converter=_to_date("period.end"))  # type: ignore[misc]  # attrs plugin: converter factory
 
     @start.validator
     def _check_start(self, attribute: Any, value: Any) -> None:
@@ -640,25 +640,25 @@ class Offset:
     """
 
     programme: Programme = attrs.field(converter=_programme)
-    project_id: str = attrs.field(converter=_required_text("project_id"))
+    project_id: str = attrs.field(converter=_required_text("project_id"))  # type: ignore[misc]  # attrs plugin: converter factory
     country: str = attrs.field(converter=_country)
-    kind: CreditKind = attrs.field(converter=_enum_converter(CreditKind, "kind"))
+    kind: CreditKind = attrs.field(converter=_enum_converter(CreditKind, "kind"))  # type: ignore[misc]  # attrs plugin: converter factory
     vintage: Period = attrs.field()
-    serial_start: int = attrs.field(converter=_to_int("serial_start"))
-    serial_end: int = attrs.field(converter=_to_int("serial_end"))
+    serial_start: int = attrs.field(converter=_to_int("serial_start"))  # type: ignore[misc]  # attrs plugin: converter factory
+    serial_end: int = attrs.field(converter=_to_int("serial_end"))  # type: ignore[misc]  # attrs plugin: converter factory
     methodology: str | None = attrs.field(default=None, converter=_optional_text)
     removal_type: RemovalType | None = attrs.field(
-        default=None, converter=_enum_converter(RemovalType, "removal_type")
+        default=None, converter=_enum_converter(RemovalType, "removal_type")  # type: ignore[misc]  # attrs plugin: converter factory
     )
     permanence_years: int | None = attrs.field(default=None)
     buffer_fraction: float | None = attrs.field(default=None, validator=_finite_fraction)
-    issuance_date: _dt.date | None = attrs.field(default=None, converter=_to_date("issuance_date"))
-    retirement_date: _dt.date | None = attrs.field(default=None, converter=_to_date("retirement_date"))
+    issuance_date: _dt.date | None = attrs.field(default=None, converter=_to_date("issuance_date"))  # type: ignore[misc]  # attrs plugin: converter factory
+    retirement_date: _dt.date | None = attrs.field(default=None, converter=_to_date("retirement_date"))  # type: ignore[misc]  # attrs plugin: converter factory
     beneficiary: str | None = attrs.field(default=None, converter=_optional_text)
     host_authorised: bool | None = attrs.field(default=None)
     corresponding_adjustment: CorrespondingAdjustment = attrs.field(
         default=CorrespondingAdjustment.UNKNOWN,
-        converter=_enum_converter(CorrespondingAdjustment, "corresponding_adjustment"),
+        converter=_enum_converter(CorrespondingAdjustment, "corresponding_adjustment"),  # type: ignore[misc]  # attrs plugin: converter factory
     )
     programme_name: str | None = attrs.field(default=None, converter=_optional_text)
     project_name: str | None = attrs.field(default=None, converter=_optional_text)

@@ -65,19 +65,20 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 import threading
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, overload
 
 import attrs
 
 from .errors import NeutralcoreError, PackFormatError, SchemaError
 
-try:  # Python >= 3.11
+if sys.version_info >= (3, 11):
     import tomllib as _toml
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as _toml  # type: ignore[no-redef]
+else:  # pragma: no cover
+    import tomli as _toml
 
 __all__ = ["FactorPack", "Coverage", "SUPPORTED_API", "NAME_RE", "read_coverage", "find_pack_toml"]
 
@@ -169,6 +170,12 @@ def _parse_toml(file: str, text: str) -> dict[str, Any]:
         ) from None
 
 
+@overload
+def _check_str(ctx: _TomlContext, data: Mapping[str, Any], key: str, *, table: str | None = None,
+               required: Literal[True] = True) -> str: ...
+@overload
+def _check_str(ctx: _TomlContext, data: Mapping[str, Any], key: str, *, table: str | None = None,
+               required: Literal[False]) -> str | None: ...
 def _check_str(ctx: _TomlContext, data: Mapping[str, Any], key: str, *, table: str | None = None,
                required: bool = True) -> str | None:
     if key not in data:

@@ -110,7 +110,7 @@ def _distributions() -> Iterable[Any]:
     try:
         from importlib_metadata import distributions
     except ImportError:  # pragma: no cover - the backport is a dependency; the stdlib one works on 3.10+
-        from importlib.metadata import distributions
+        from importlib.metadata import distributions  # type: ignore[assignment]
     return distributions()
 
 
@@ -402,12 +402,9 @@ def _reraise_as_plugin_error(exc: PluginError, spec: PluginSpec) -> PluginError:
 
 
 def _lever_check(obj: Any) -> bool:
-    try:
-        from . import levers as _levers  # written separately; may not exist yet
-    except ImportError:
-        _levers = None
-    types = tuple(t for t in (getattr(_levers, "Lever", None), getattr(_levers, "LeverSet", None)) if isinstance(t, type))
-    if types and isinstance(obj, types):
+    from .levers import Lever, LeverSet
+
+    if isinstance(obj, (Lever, LeverSet)):
         return True
     return isinstance(getattr(obj, "name", None), str) and callable(getattr(obj, "apply", None))
 

@@ -390,7 +390,7 @@ def _load_pack(pack: Any) -> Any:
 
 
 def _lever_items(value: Any) -> tuple[tuple[Lever, int | None], ...]:
-    out = []
+    out: list[tuple[Lever, int | None]] = []
     for i, item in enumerate(value or ()):
         if isinstance(item, Lever):
             out.append((item, None))
@@ -472,7 +472,8 @@ class Scenario:
     growth: Any = attrs.field(default=0.0, kw_only=True, converter=_growth)
     grid_factor_path: Any = attrs.field(default=None, kw_only=True, converter=_grid_path)
     grid_activity: str = attrs.field(default="electricity.grid", kw_only=True, converter=activity_key)
-    base_year: int | None = attrs.field(default=None, kw_only=True)
+    #: None on input means "the baseline's only year"; always an int after construction.
+    base_year: int = attrs.field(default=None, kw_only=True)  # type: ignore[assignment]
     entity: str | None = attrs.field(default=None, kw_only=True, converter=optional_str)
     instruments: tuple[ContractualInstrument, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
     supplier_rates: tuple[SupplierRate, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
@@ -513,7 +514,7 @@ class Scenario:
         # Fail early if a lever cannot act.  Each lever meets the inventory the levers before it leave (a
         # fuel switch to electricity gives solar something to displace), so check the chain in each year a
         # lever starts: between start years the set of active levers, and so the rows they meet, is the same.
-        first = int(self.base_year)  # set above
+        first = self.base_year
         for start in sorted({first if s is None else s for _lv, s in self.levers}):
             try:
                 self.outcome(start)
@@ -746,9 +747,8 @@ class Scenario:
         basis = _basis(scope2 or (target.scope2 if target is not None else "location"))
         end = end if end is not None else (max(2050, target.target_year) if target is not None else 2050)
         traj = self.trajectory(start, end)
-        if target is not None and target.kind == "intensity":
-            target = _AbsolutePath(target, self)
-        return plot_trajectory(traj, basis=basis, target=target, ax=ax)
+        path: Any = _AbsolutePath(target, self) if target is not None and target.kind == "intensity" else target
+        return plot_trajectory(traj, basis=basis, target=path, ax=ax)
 
     def __repr__(self) -> str:
         levers = ", ".join(f"{lv.name} from {s or self.base_year}" for lv, s in self.levers) or "no levers"

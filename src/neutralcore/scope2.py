@@ -357,7 +357,7 @@ def market_based(
     fb_rows: dict[str, list[Any]] = {c: [] for c in ("activity", "region", "year", "used", "region_used", "year_used", "mwh")}
     for j, k in enumerate(ekeys.tolist()):
         f = int(res.factor[j]) if res is not None else -1
-        if f >= 0:
+        if res is not None and f >= 0:
             mass, per, to_t = split_factor_unit(fs.unit.categories[fs.unit.codes[f]])
             per_mwh = to_t * multiplier("MWh", per)
             vals = {g: float(v) * per_mwh for g, v in zip(fs.gases, fs.values[f]) if v == v}

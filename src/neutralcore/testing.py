@@ -225,7 +225,7 @@ def check_factor_pack(target: Any) -> PackReport:
         fs = pack.load()
     except PackFormatError as exc:
         problems: list[NeutralcoreError] = [listing_problem] if listing_problem is not None else []
-        raise _combined(pack, problems + _row_problems(pack, exc)) from exc
+        raise _combined(pack, [*problems, *_row_problems(pack, exc)]) from exc
     if listing_problem is not None:
         raise listing_problem
     if len(fs) == 0:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import sys
 from importlib.resources import files
 from typing import Any
 
@@ -547,9 +548,9 @@ def _sequestration_rows() -> dict[str, dict[str, str]]:
 
 @functools.lru_cache(maxsize=1)
 def _sequestration_source() -> Source:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # pragma: no cover
+    else:  # pragma: no cover
         import tomli as tomllib
     meta = tomllib.loads((files("neutralcore.plugins") / "data" / "sequestration.toml").read_text(encoding="utf-8"))["source"]
     return Source(meta["publisher"], meta["document"], meta["year"], url=meta.get("url"), note=meta.get("note"))
