@@ -22,3 +22,19 @@ def test_doc_examples_run(page, tmp_path, monkeypatch):
     namespace: dict = {}
     for i, block in enumerate(blocks):
         exec(compile(block, f"{page} example {i + 1}", "exec"), namespace)  # noqa: S102 - our own docs
+    if page == "reduce.md":
+        _check_reduce_figures(text, namespace)
+
+
+def _check_reduce_figures(text: str, ns: dict) -> None:
+    """The figures the page quotes in its comments are the ones the code gives."""
+    scenario = ns["scenario"]
+    sbti = {r["year"]: r for r in scenario.gap(ns["sbti"]).to_dicts()}[2030]
+    assert "2030: scenario 2,773.39 t vs path 2,874.82 t: 101.43 t below" in text
+    assert (round(sbti["scenario"], 2), round(sbti["target"], 2), round(-sbti["gap"], 2)) == (2773.39, 2874.82, 101.43)
+    national = scenario.gap(ns["national"])
+    assert "above the DERIVED path from 2040; 2,144.87 t above net zero in 2050" in text
+    assert national.years_above[0] == 2040
+    assert round({r["year"]: r for r in national.to_dicts()}[2050]["gap"], 2) == 2144.87
+    assert "= 27.57 t CO2/yr" in text
+    assert round(scenario.year(2026).removals_t, 2) == 27.57

@@ -310,6 +310,34 @@ def test_reduction_lever_never_raises_the_total(grid, diesel, cut, kwp, rate, wh
     assert isinstance(o, Outcome)
 
 
+@settings(max_examples=40, deadline=None)
+@given(diesel=quantities, rate=st.floats(0, 1), penalty=st.floats(0, 1))
+def test_ccs_never_raises_the_co2_it_claims_to_cut(diesel, rate, penalty):
+    """With an energy penalty the sources burn more fuel; a lever whose capture cannot outweigh that is refused."""
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", diesel, "L", region="VN", year=2023, scope=1, site="s")])
+    if penalty > 0 and (1 + penalty) * (1 - rate) >= 1:
+        with pytest.raises(nc.LeverError, match="add CO2, not cut it"):
+            CarbonCapture(rate, activity="fuel", energy_penalty=penalty)
+        return
+    fs = factors()
+    o = CarbonCapture(rate, activity="fuel", energy_penalty=penalty).outcome(inv, 2023)
+    em = o.inventory.emissions(fs)
+    before = _co2(inv.emissions(fs))
+    assert _co2(em) - o.captured(em) <= before + 1e-9 * max(1.0, before)
+
+
+def _co2(em: nc.Emissions) -> float:
+    gases = em.per_gas()
+    return gases["CO2"].magnitude if "CO2" in gases else 0.0
+
+
+def test_ccs_penalty_that_outweighs_capture_is_refused():
+    """5 % capture with 30 % more fuel leaves 1.30 x 0.95 = 123.5 % of the CO2."""
+    with pytest.raises(nc.LeverError, match=r"leaves 123\.5% of the sources' CO2"):
+        CarbonCapture(0.05, activity="fuel", energy_penalty=0.3)
+    assert CarbonCapture(0.9, activity="fuel", energy_penalty=0.3).energy_penalty == 0.3
+
+
 def test_levers_with_prices_pickle():
     import pickle
 

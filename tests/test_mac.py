@@ -145,6 +145,12 @@ def test_mac_plot_renders_png(tmp_path):
 @given(cuts=st.lists(st.floats(0, 0.9), min_size=1, max_size=3), kwp=st.floats(0, 3_000),
        capture=st.floats(0, 1), mwh=st.floats(1, 5_000))
 def test_sequential_never_exceeds_sum_of_standalone(cuts, kwp, capture, mwh):
+    """Levers that compete for the same emissions (efficiency, solar, CCS) never abate more together than apart.
+
+    Fuel switches are left out on purpose: they are complementary, not competing.  A switch to electricity
+    adds load that a later efficiency cut or solar array then acts on, so the sequential sum can exceed the
+    standalone one (mac.py's docstring shows this, and the curve's ``interacting`` flag reports it).
+    """
     levers = [EnergyEfficiency(c, activity=["electricity", "fuel"], name=f"eff{i}", costs=nc.Costs(1_000, 10))
               for i, c in enumerate(cuts)]
     levers += [RooftopSolar(kwp, 1_300, name="solar", costs=nc.Costs(1_000, 20)),

@@ -78,6 +78,8 @@ def test_vietnam_pledge_from_pack_metadata():
     assert t.value(2035) == pytest.approx(12_000)
     assert t.value(2040) == pytest.approx(12_000 * (1 - 5 / 15))
     assert t.value(2050) == pytest.approx(0.0)
+    assert "896" in t.source.document and t.source.year == 2022  # the publisher named signed the decision
+    assert "stricter than a peak" in t.method
 
 
 def test_china_pledge_by_name_through_the_registry():
@@ -276,3 +278,30 @@ def test_plot_without_matplotlib_says_what_to_install(monkeypatch):
     with pytest.raises(nc.MissingDependencyError, match=r"pip install 'neutralcore\[plot\]'") as info:
         s.plot(end=2025)
     assert isinstance(info.value, ImportError)
+
+
+def test_plot_stacks_only_the_scopes_the_target_covers(tmp_path):
+    """A scope 1+2 target is drawn against scopes 1 and 2 only; a net target also gets the net line."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+
+    inv = nc.Inventory.concat([vn_factory(), nc.Inventory([
+        nc.Activity("fuel.diesel.stationary", 50_000, "L", region="VN", year=2023, scope=3, category=1, site="bd")])])
+    s = nc.Scenario(inv, factors=published_factors())
+    ax = s.plot(target=nc.Target.sbti(2023, s.year(2023).total(scopes=(1, 2)), 2030), end=2030)
+    layers = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(layers) == 2
+    top = max(p.vertices[:, 1].max() for c in layers for p in c.get_paths())
+    assert top == pytest.approx(s.year(2023).total(scopes=(1, 2)))  # scope 3 is not stacked
+    plt.close(ax.figure)
+    ax = s.plot(target=nc.Target.national("vietnam", base_year=2023, base_emissions=inv_total(s)), end=2050)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert any(label.startswith("net of removals") for label in labels)
+    assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 3
+    plt.close(ax.figure)
+
+
+def inv_total(s: nc.Scenario) -> float:
+    return s.year(2023).total()

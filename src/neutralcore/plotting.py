@@ -65,17 +65,29 @@ def plot_mac(curve: Any, ax: Any = None) -> Any:
     return ax
 
 
-def plot_trajectory(trajectory: Any, *, basis: str = "location", target: Any = None, ax: Any = None) -> Any:
-    """Stacked emissions by scope per year, removals below zero, and the target path if given."""
+def plot_trajectory(trajectory: Any, *, basis: str = "location", target: Any = None, ax: Any = None,
+                    scopes: tuple[int, ...] = (1, 2, 3), net: bool = False) -> Any:
+    """Stacked emissions of *scopes* per year, removals below zero, and the target path if given.
+
+    Only the scopes the target covers should be stacked against it, and a net
+    target is compared with the net line (emissions of *scopes* minus removals),
+    which is drawn when *net* is true.
+    """
     ax = _axes(ax)
     years = np.asarray(trajectory["year"])
     s2 = "scope2_location" if basis == "location" else "scope2_market"
-    layers = [np.asarray(trajectory[c], dtype=float) for c in ("scope1", s2, "scope3")]
-    ax.stackplot(years, *layers, labels=["scope 1", f"scope 2 ({basis}-based)", "scope 3"],
-                 colors=["#264653", "#2a9d8f", "#e9c46a"], alpha=0.85)
+    columns = {1: ("scope1", "scope 1", "#264653"), 2: (s2, f"scope 2 ({basis}-based)", "#2a9d8f"),
+               3: ("scope3", "scope 3", "#e9c46a")}
+    chosen = [columns[s] for s in sorted(set(scopes))]
+    layers = [np.asarray(trajectory[c], dtype=float) for c, _, _ in chosen]
+    ax.stackplot(years, *layers, labels=[label for _, label, _ in chosen], colors=[c for _, _, c in chosen],
+                 alpha=0.85)
     removals = np.asarray(trajectory["removals_t"], dtype=float)
     if removals.any():
         ax.bar(years, -removals, color="#8ab17d", label="removals (reported separately)")
+    if net:
+        ax.plot(years, np.sum(layers, axis=0) - removals, color="black", linewidth=1.5,
+                label="net of removals (what the target compares)")
     if target is not None:
         path = np.array([target.value(int(y)) for y in years], dtype=float)
         ax.plot(years, path, color="#e76f51", linestyle="--", linewidth=2, label=f"target: {target.name}")

@@ -310,6 +310,13 @@ class Target:
         year.  Net-zero and neutrality pledges compare emissions net of
         removals (``net=True``).
 
+        Where the pledge names a peak year, the line runs from *base_emissions*
+        in the peak year to zero: with the base year's own emissions that is
+        stricter than "peak by" if emissions still grow until then, so pass the
+        expected peak level as *base_emissions* to anchor the path there.  The
+        path covers every gas of the chosen scopes, even where the pledge names
+        CO2 only (China's peak): both readings are stated in ``method``.
+
         *pack* is a pack name (loaded through the registry) or a
         :class:`~neutralcore.packs.FactorPack`.
         """
@@ -346,10 +353,16 @@ class Target:
         year = int(announced[:4]) if announced[:4].isdigit() else int(p.get("document_year", by))
         citation = "; ".join(str(x) for x in (p.get("announcement"), p.get("document"), p.get("publisher"), p.get("url"))
                              if x)
-        source = Source(str(p.get("publisher") or fp.name), str(p.get("announcement") or p.get("document") or pledge),
+        if p.get("document"):  # the publisher named is the document's, not the announcement's
+            year = int(p.get("document_year", year))
+        source = Source(str(p.get("publisher") or fp.name), str(p.get("document") or p.get("announcement") or pledge),
                         year, url=p.get("url"), note=p.get("note"))
         method = (f"DERIVED path for the pledge '{p.get('target')}': straight line from {by} emissions to net zero in "
-                  f"{target_year}" + (f"; {reading}" if reading else "") + ". The pledge sets the end point, not the path.")
+                  f"{target_year}" + (f"; {reading}" if reading else "") + ". The pledge sets the end point, not the path"
+                  + (f". From {start} the line starts at the base-year level, which is stricter than a peak if "
+                     f"emissions grow until {start}: pass the expected peak level as base_emissions= to anchor there"
+                     if start else "")
+                  + ". The path covers every gas of the chosen scopes, whatever gases the pledge names.")
         kw.setdefault("scopes", (1, 2, 3))
         kw.setdefault("net", True)
         return cls(kw.pop("name", f"{fp.name}: {p.get('target')}"), by, base_emissions, target_year, 1.0,
@@ -741,14 +754,21 @@ class Scenario:
 
     def plot(self, target: Target | None = None, start: int | None = None, end: int | None = None, *,
              scope2: str | None = None, ax: Any = None) -> Any:
-        """Draw the trajectory (stacked by scope) against *target*'s path; returns the matplotlib Axes."""
+        """Draw the trajectory (stacked by scope) against *target*'s path; returns the matplotlib Axes.
+
+        With a target, only the scopes it covers are stacked, and a net target
+        also gets the net-of-removals line it is compared with, so the picture
+        agrees with :meth:`gap`.
+        """
         from .plotting import plot_trajectory
 
         basis = _basis(scope2 or (target.scope2 if target is not None else "location"))
         end = end if end is not None else (max(2050, target.target_year) if target is not None else 2050)
         traj = self.trajectory(start, end)
         path: Any = _AbsolutePath(target, self) if target is not None and target.kind == "intensity" else target
-        return plot_trajectory(traj, basis=basis, target=path, ax=ax)
+        scopes = target.scopes if target is not None else (1, 2, 3)
+        return plot_trajectory(traj, basis=basis, target=path, ax=ax, scopes=scopes,
+                               net=bool(target is not None and target.net))
 
     def __repr__(self) -> str:
         levers = ", ".join(f"{lv.name} from {s or self.base_year}" for lv, s in self.levers) or "no levers"

@@ -481,6 +481,8 @@ class CarbonCapture(Lever):
         Sites served.  At least one of *activity* and *site* must be given.
     energy_penalty : float
         Extra fuel burned by the capture plant, as a share of the sources' fuel (0-1, default 0).
+        A penalty that the capture does not outweigh, ``(1 + penalty) * (1 - capture_rate) >= 1``,
+        is refused: the lever would raise the CO2 it claims to cut.
     """
 
     kind = "ccs"
@@ -493,6 +495,11 @@ class CarbonCapture(Lever):
                                       validator=fraction, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        if (1.0 + self.energy_penalty) * (1.0 - self.capture_rate) >= 1.0 and self.energy_penalty > 0:
+            raise LeverError(
+                f"CarbonCapture: capturing {self.capture_rate:.1%} of the CO2 while burning {self.energy_penalty:.1%} more "
+                f"fuel leaves {(1.0 + self.energy_penalty) * (1.0 - self.capture_rate):.1%} of the sources' CO2: the "
+                "plant would add CO2, not cut it", field="energy_penalty")
         if self.activity is None and self.site is None:
             raise LeverError("CarbonCapture needs activity= and/or site= (the scope 1 sources its capture plant serves; "
                              "a capture rate on every scope 1 row would include vehicles and other small sources)",
