@@ -88,6 +88,8 @@ CHILD = textwrap.dedent(
     out = {}
     infos = {p.name: p for p in nc.list_packs()}
     out["listed"] = sorted(infos)
+    lever_specs = {s.name: s for s in registry.available("levers")}
+    out["lever_spec"] = [lever_specs["acme-heat-recovery"].dist, lever_specs["acme-heat-recovery"].version]
     out["imported_after_listing"] = sorted(m for m in sys.modules if m.split(".")[0] in THIRD_PARTY)
     acme = infos["acme-example"]
     out["acme_info"] = [acme.dist, acme.dist_version, acme.version, list(acme.coverage.years), list(acme.coverage.regions)]
@@ -103,6 +105,13 @@ CHILD = textwrap.dedent(
     res = inv.emissions(fs, gwp="AR5")
     out["total_t"] = res.total().to("t").magnitude
     out["row_packs"] = [res.matches[i]["factor"].pack for i in range(2)]
+
+    lever = registry.load("levers", "acme-heat-recovery")(0.3, name="recovery", costs=nc.Costs(50_000, 10))
+    out["lever_type"] = type(lever).__module__
+    sc = nc.Scenario(inv, [(lever, 2025)], factors=fs)
+    out["scenario_scope1"] = [sc.year(2024).by_scope()[1], sc.year(2025).by_scope()[1]]
+    curve = nc.mac_curve(inv, [lever], 2023, 0.08, factors=fs)
+    out["mac"] = [curve["lever"][0], float(curve["abatement_t"][0]), float(curve["cost_per_t"][0])]
 
     errors = {}
     for name in ("broken-import", "bad-data"):
@@ -167,6 +176,17 @@ def test_installed_template_pack_is_discovered_loaded_and_used(installed):
     assert out["total_t"] == pytest.approx(2808.8950617825, rel=1e-12)
     assert out["row_packs"] == ["acme-example", "ipcc"]
 
+    # the template's lever, from the same installed distribution, in a scenario and a MAC curve:
+    # scope 1 is the diesel above, 40.2550617825 t CO2e; 30 % heat recovery from 2025 leaves 70 % of it
+    assert out["lever_spec"] == ["acme-factors", "2025.1.0"]
+    assert out["lever_type"] == "acme_factors.levers"
+    assert out["scenario_scope1"] == pytest.approx([40.2550617825, 0.7 * 40.2550617825], rel=1e-12)
+    crf = 0.08 * 1.08**10 / (1.08**10 - 1)  # 0.149029...; 50,000 x crf = 7,451.47 $/yr over 12.0765 t/yr
+    assert out["mac"][0] == "recovery"
+    assert out["mac"][1] == pytest.approx(0.3 * 40.2550617825, rel=1e-12)
+    assert out["mac"][2] == pytest.approx(50_000 * crf / (0.3 * 40.2550617825), rel=1e-9)
+    assert round(out["mac"][2], 2) == 617.02
+
     imp = out["errors"]["broken-import"]
     assert (imp["type"], imp["dist"], imp["version"], imp["cause"]) == (
         "PluginImportError", "broken-import-factors", "0.1", "RuntimeError")
@@ -205,4 +225,4 @@ def test_template_pack_own_tests_pass_when_installed(installed):
         cwd=TEMPLATE, env={**env, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "3 passed" in done.stdout
+    assert "4 passed" in done.stdout

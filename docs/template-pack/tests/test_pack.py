@@ -25,3 +25,15 @@ def test_used_in_a_calculation():
     inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "MWh", region="VN", year=2023, scope=2)])
     total = inv.emissions(nc.load_factors("acme-example")).total()
     assert total.to("t").magnitude == pytest.approx(659.2, rel=1e-12)
+
+
+def test_lever_from_the_registry():
+    """30 % heat recovery on 10 TJ of boiler diesel: 7 TJ x 74,100 kg CO2/TJ = 518.7 t CO2 (IPCC 2006 Table 2.3)."""
+    lever = nc.registry.load("levers", "acme-heat-recovery")(0.3)
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", 10, "TJ", region="VN", year=2023, scope=1)])
+    after = lever.outcome(inv, 2023).inventory
+    assert after.quantity[0] == pytest.approx(7.0)
+    assert inv.quantity[0] == 10.0  # the input is untouched
+    per_gas = after.emissions(nc.load_factors("ipcc")).per_gas()
+    co2 = dict(zip(per_gas["gas"], per_gas["mass_t"]))["CO2"]
+    assert co2 == pytest.approx(518.7, rel=1e-12)
