@@ -248,3 +248,18 @@ def _relabel(factor, pack):
     import attrs
 
     return attrs.evolve(factor, pack=pack)
+
+
+@pytest.mark.parametrize("order", ["china-first", "extra-first"])
+def test_a_pack_declaring_a_region_without_parent_keeps_the_fallback_chain(order):
+    """A second pack that names CN-JS but gives it no parent must not cut Jiangsu off from the East China grid:
+    2023 grid electricity in Jiangsu then still falls back to CN-EAST 2023 (0.5500 t CO2/MWh, MEE/NBS), whichever
+    order the packs are merged in."""
+    china = nc.load_factors("china")
+    coal = china.get("electricity.grid", "CN-JS", 2022)  # any factor with a source, relabelled below
+    extra = nc.FactorSet.from_factors([nc.Factor("fuel.other.stationary", "CN-JS", 2023, "t/t", {"CO2": 1.0},
+                                                 coal.source)], regions={"CN-JS": {"name": "Jiangsu"}}, pack="extra")
+    merged = nc.FactorSet.merge(china, extra) if order == "china-first" else nc.FactorSet.merge(extra, china)
+    assert merged.region_chain("CN-JS") == ("CN-JS", "CN-EAST", "CN", "World")
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1_000, "MWh", region="CN-JS", year=2023, scope=2)])
+    assert inv.emissions(merged).total().to("t").magnitude == pytest.approx(550.0)

@@ -462,7 +462,10 @@ class FactorSet:
     def merge(cls, *sets: "FactorSet") -> "FactorSet":
         """Merge sets; for a key several sets cover, the **last** set wins.
 
-        Region hierarchies are merged the same way (a later set's parent wins).
+        Region hierarchies are merged the same way: a later set's parent wins,
+        but a region a later set declares without a parent keeps the parent an
+        earlier set gave it (so adding a pack never cuts another pack's fallback
+        chain).
         Each factor keeps the ``pack`` it came from.
         """
         sets = tuple(s for s in sets if s is not None)
@@ -482,7 +485,10 @@ class FactorSet:
         year = np.concatenate([s.year for s in sets])
         regions: dict[str, Any] = {}
         for s in sets:
-            regions.update({k: {"parent": p, "name": n} for k, (p, n) in s.regions.items()})
+            for k, (p, n) in s.regions.items():
+                known = regions.get(k, {"parent": None, "name": None})
+                regions[k] = {"parent": p if p is not None else known["parent"],
+                              "name": n if n is not None else known["name"]}
         merged = cls(
             activity=activity,
             region=region,
