@@ -264,6 +264,17 @@ def test_net_zero_needs_the_long_term_reduction_first():
     check = check_claim(b, "net-zero")["SBT-LT-01"]
     assert check.status is CheckStatus.FAIL and "85.0%" in check.reason
     assert check_claim(balance(), "net zero")["SBT-LT-01"].status is CheckStatus.FAIL
+    # the balance itself says so too: 11,500 t of removals cover E − R = 11,500 t, but the claim cannot be made
+    out = b.outcome("net-zero")
+    assert (out["balanced"], out["result"], out["long_term_reached"]) == (True, "not claimable", False)
+    assert out["long_term_cut"] == pytest.approx(0.85)
+    text = b.statement("net-zero")
+    assert "net zero cannot be claimed" in text and "E is 85.0% below the base year" in text
+    assert "Result: balanced" not in b.report(standard="net-zero")
+    assert json.loads(b.report("json", standard="net-zero"))["balance"]["result"] == "not claimable"
+    reached = balance([retired(removal(1, 11_500), "2025-03-01")], reduction=ReductionEvidence(base_emissions=120_000.0))
+    assert reached.outcome("net-zero")["result"] == "balanced by removals"  # 12,000 is exactly 90 % below 120,000
+    assert balance([retired(removal(1, 11_500), "2025-03-01")]).outcome("net-zero")["result"] == "not claimable"
 
 
 def test_net_zero_removal_shortfall_and_permanence():

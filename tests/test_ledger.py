@@ -142,6 +142,18 @@ def test_adding_overlap_names_both(ledger):
     ledger.add(block(1, 100, programme="CDM"))  # other programme: fine
 
 
+def test_one_registry_under_another_name_is_still_one_registry(ledger):
+    """Verra's serials cannot come in a second time as programme 'other' named 'Verra', nor under a display name."""
+    ledger.add(block(1, 100))
+    before = snapshot(ledger)
+    with pytest.raises(InputError, match="is the known programme 'Verra VCS'"):
+        ledger.add(block(1, 100, programme="other", programme_name="Verra"))
+    with pytest.raises(DuplicateSerialError):
+        ledger.add(block(1, 100, programme_name="Verra Registry"))
+    assert snapshot(ledger) == before
+    ledger.add(block(1, 100, programme="other", programme_name="ACR"))  # a registry neutralcore has no member for
+
+
 def test_overlap_with_retired_block_is_refused(ledger):
     """Re-adding serials already retired is refused and names the retirement."""
     b = ledger.add(block(1, 100))

@@ -796,28 +796,37 @@ class Balance:
         counts only the eligible removal credits, since avoidance credits
         cannot neutralise residual emissions (SBT-NZ-01, DEF-05).
 
+        A net-zero balance can be claimed only once the long-term reduction
+        (``policy.net_zero_min_reduction`` below the base year, SBT-LT-01) is
+        reached, so removals that cover the residual before then give the
+        result ``"not claimable"``, not ``"balanced by removals"``.
+
         Returns
         -------
         dict
             ``standard``, ``counted_t``, ``balanced``, ``result`` (``"neutral"``
-            or ``"short"`` for ISO 14068-1, ``"balanced by removals"`` or
-            ``"short"`` for net zero), ``shortfall_t`` and ``surplus_t``.
+            or ``"short"`` for ISO 14068-1; ``"balanced by removals"``,
+            ``"not claimable"`` or ``"short"`` for net zero), ``shortfall_t``
+            and ``surplus_t``; for net zero also ``long_term_cut`` (share
+            below base-year emissions, ``None`` without them) and
+            ``long_term_reached``.
         """
         std = _standard(standard)
         counted = self.removal_credits if std == "net-zero" else self.C
         balanced = counted >= self.residual
+        out: dict[str, Any] = {"standard": std, "counted_t": counted, "balanced": balanced}
         if std == "net-zero":
-            result = "balanced by removals" if balanced else "short"
+            base = self.reduction.base_emissions if self.reduction is not None else None
+            cut = 1.0 - self.E / base if base else None
+            reached = cut is not None and cut >= self.policy.net_zero_min_reduction - 1e-12
+            out["result"] = ("balanced by removals" if reached else "not claimable") if balanced else "short"
+            out["long_term_cut"] = cut
+            out["long_term_reached"] = reached
         else:
-            result = "neutral" if balanced else "short"
-        return {
-            "standard": std,
-            "counted_t": counted,
-            "balanced": balanced,
-            "result": result,
-            "shortfall_t": max(0.0, self.residual - counted),
-            "surplus_t": max(0.0, counted - max(self.residual, 0.0)),
-        }
+            out["result"] = "neutral" if balanced else "short"
+        out["shortfall_t"] = max(0.0, self.residual - counted)
+        out["surplus_t"] = max(0.0, counted - max(self.residual, 0.0))
+        return out
 
     def statement(self, standard: str = "ISO 14068-1") -> str:
         """The balance statement under *standard* in one paragraph."""
@@ -840,7 +849,14 @@ class Balance:
         if excluded:
             head += f" ({_tonnes_fmt(excluded)} t more offered but excluded by the checks)"
         relation = "removal credits ≥ E − R" if nz else "C ≥ E − R"
-        if out["balanced"]:
+        if out["result"] == "not claimable":
+            cut = out["long_term_cut"]
+            need = f"at least {self.policy.net_zero_min_reduction:.0%} below base-year emissions first"
+            tail = (f"Result: removal credits cover E − R, but net zero cannot be claimed for {self.subject}, "
+                    f"{self.period}: " + (f"E is {cut:.1%} below the base year and the long-term target needs {need}"
+                                          if cut is not None else
+                                          f"no base-year emissions were given, and the long-term target needs {need}"))
+        elif out["balanced"]:
             tail = f"Result: balanced ({relation}) for {self.subject}, {self.period}"
             if out["surplus_t"]:
                 tail += (

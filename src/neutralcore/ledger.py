@@ -168,6 +168,11 @@ class _Row:
     retirement: Retirement | None
 
 
+#: What reading a damaged file can raise, besides our own checks: SQLite's errors, text that is not
+#: UTF-8, and values of the wrong type where a column's affinity let them in.
+_DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError, OverflowError, KeyError)
+
+
 def _canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
@@ -244,7 +249,7 @@ class OffsetLedger:
                 target, timeout=self._timeout, isolation_level=None, check_same_thread=False
             )
             conn.execute("PRAGMA synchronous=FULL")
-        except sqlite3.DatabaseError as exc:
+        except _DAMAGE as exc:
             if conn is not None:
                 conn.close()
             raise LedgerCorruptError(f"{target}: cannot open as a ledger: {exc}", path=target) from exc
@@ -342,8 +347,8 @@ class OffsetLedger:
             try:
                 ok = self._conn.execute("PRAGMA integrity_check").fetchall()
                 if ok != [("ok",)]:
-                    raise self._corrupt("SQLite integrity_check reported " + "; ".join(r[0] for r in ok[:5]))
-            except sqlite3.DatabaseError as exc:
+                    raise self._corrupt("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
+            except _DAMAGE as exc:
                 raise self._corrupt(str(exc), exc) from exc
             with self._read():
                 pass
@@ -364,7 +369,7 @@ class OffsetLedger:
             if stored is None or stored[0] != self._digest(conn):
                 raise self._corrupt("content digest does not match (the file was changed outside the ledger)")
             raw = conn.execute(f"SELECT {_BLOCK_COLUMNS} FROM blocks ORDER BY id").fetchall()
-        except sqlite3.DatabaseError as exc:
+        except _DAMAGE as exc:
             raise self._corrupt(str(exc), exc) from exc
         rows = [self._row(r) for r in raw]
         by_key: dict[tuple[str, str, str], list[Offset]] = {}

@@ -734,6 +734,15 @@ class Offset:
     def _check_programme_name(self, attribute: Any, value: str | None) -> None:
         if self.programme is Programme.OTHER and value is None:
             raise InputError("programme 'other' needs programme_name (e.g. 'ACR')", column="programme_name")
+        if self.programme is Programme.OTHER and value is not None:
+            try:
+                known = Programme.parse(value)
+            except UnknownProgrammeError:
+                return
+            if known is not Programme.OTHER:
+                # one registry under two names would give its serials two ledger keys
+                raise InputError(f"programme_name {value!r} is the known programme {known.value!r}; give "
+                                 f"programme={known.value!r} instead of 'other'", column="programme_name")
 
     @registry_serial.validator
     def _check_serial(self, attribute: Any, value: RegistrySerial | None) -> None:
@@ -820,7 +829,9 @@ class Offset:
         """``(programme, programme_name, project)`` in canonical form: serial ranges are unique within it (REG-04).
 
         The project id and programme name are compared, not displayed, so
-        spellings of one project are one key: case, spaces, hyphens and
+        spellings of one project are one key (the programme name counts only
+        for ``OTHER``; a known programme is one registry whatever it is
+        called, and ``OTHER`` refuses the name of a known one): case, spaces, hyphens and
         underscores, the programme's own prefix (``GS7495`` for Gold Standard
         project ``7495``, ``VCS1060`` for Verra project ``1060``), leading
         zeros of an all-digit id (``01060``) and non-ASCII digits do not make
@@ -829,7 +840,7 @@ class Offset:
         """
         return (
             self.programme.value,
-            _canonical_name(self.programme_name or ""),
+            _canonical_name(self.programme_name or "") if self.programme is Programme.OTHER else "",
             _canonical_project(self.project_id, _PROJECT_PREFIXES.get(self.programme, ())),
         )
 
