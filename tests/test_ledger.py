@@ -581,3 +581,32 @@ def test_a_missing_file_is_an_error_unless_asked_to_create(tmp_path):
         assert led.held_quantity() == 0
     with OffsetLedger(target) as again:
         assert again.held_quantity() == 0
+
+
+def test_every_bit_flip_is_refused_typed_or_harmless(tmp_path):
+    """Flip one bit at a time across a whole ledger file: each damaged copy either opens with exactly the original
+    holdings and retirements (SQLite free space, unused header bytes) or raises LedgerCorruptError, never a raw
+    UnicodeDecodeError or TypeError (both used to escape from damaged text and values)."""
+    p = tmp_path / "l.ledger"
+    with OffsetLedger(p, create=True) as led:
+        led.add(block(1, 1000))
+        led.retire(block(1, 100), subject="A", period=Y2024, retired_on="2025-01-01")
+        expected = (led.holdings(), led.retirements())
+    data = p.read_bytes()
+    q = tmp_path / "flipped.ledger"
+    outcomes = {"refused": 0, "same": 0}
+    # every 16th byte's high bit and the byte after's low bit (a full sweep takes 30 s; this one hits both escapes)
+    for i in range(0, len(data), 16):
+        for j, bit in ((i, 0x80), (i + 1, 0x01)):
+            if j >= len(data):
+                continue
+            damaged = bytearray(data)
+            damaged[j] ^= bit
+            q.write_bytes(bytes(damaged))
+            try:
+                with OffsetLedger(q) as led:
+                    assert (led.holdings(), led.retirements()) == expected, f"byte {j} bit {bit:#x}"
+                outcomes["same"] += 1
+            except LedgerCorruptError:
+                outcomes["refused"] += 1
+    assert outcomes["refused"] > 0 and sum(outcomes.values()) == 2 * len(range(0, len(data), 16))
