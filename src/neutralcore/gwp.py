@@ -10,7 +10,12 @@ Sources
 -------
 AR4
     IPCC AR4 WG1, Table 2.14 (Forster et al. 2007), as tabulated by the GHG
-    Protocol, "Global Warming Potential Values" (16 Feb 2016).
+    Protocol, "Global Warming Potential Values" (16 Feb 2016).  That
+    tabulation omits eight HFCs (HFC-41, -134, -143, -152, -161, -236cb,
+    -236ea, -245ca); their AR4 values were read from US EPA, 40 CFR Part 98
+    Subpart A, Table A-1 (100-year GWPs, the version before the 2024
+    amendment at 89 FR 31894) and are cited per value in
+    :data:`GWP_VALUE_SOURCES`.
 AR5
     IPCC AR5 WG1, Table 8.A.1 (Myhre et al. 2013), values *without*
     climate-carbon feedback, as tabulated in the same GHG Protocol document.
@@ -20,7 +25,7 @@ AR6
     Table 7.15; these two were taken from secondary copies of that table and
     are flagged ``secondary`` in :data:`GWP_SOURCES`.
 
-All values were read from openclimatedata/globalwarmingpotentials
+All other values were read from openclimatedata/globalwarmingpotentials
 (``globalwarmingpotentials.csv``, commit 0057adbe), which transcribes the
 above tables.  Refrigerant blends (R-404A, R-410A, …) are not shipped: their
 GWP is the mass-weighted sum of their components, and the compositions
@@ -48,7 +53,16 @@ import numpy as np
 
 from .errors import UnknownGasError, UnknownGWPSetError
 
-__all__ = ["GASES", "GWP_SETS", "GWP_SOURCES", "DEFAULT_GWP", "gwp_vector", "gwp_value", "canonical_gas"]
+__all__ = [
+    "GASES",
+    "GWP_SETS",
+    "GWP_SOURCES",
+    "GWP_VALUE_SOURCES",
+    "DEFAULT_GWP",
+    "gwp_vector",
+    "gwp_value",
+    "canonical_gas",
+]
 
 DEFAULT_GWP = "AR5"
 
@@ -104,19 +118,21 @@ _TABLE: dict[str, tuple[float, float, float]] = {
     "HFC-125": (3500.0, 3170.0, 3740.0),
     "HFC-134a": (1430.0, 1300.0, 1530.0),
     "CF4": (7390.0, 6630.0, 7380.0),
-    # further HFCs and PFCs, same sources; NaN where the AR4 table gives no value
-    "HFC-41": (_NAN, 116.0, 135.0),
-    "HFC-134": (_NAN, 1120.0, 1260.0),
-    "HFC-143": (_NAN, 328.0, 364.0),
+    # further HFCs and PFCs, same sources; the AR4 values of HFC-41, -134, -143,
+    # -152, -161, -236cb, -236ea and -245ca come from US EPA 40 CFR 98 Table A-1
+    # instead (see GWP_VALUE_SOURCES)
+    "HFC-41": (92.0, 116.0, 135.0),
+    "HFC-134": (1100.0, 1120.0, 1260.0),
+    "HFC-143": (353.0, 328.0, 364.0),
     "HFC-143a": (4470.0, 4800.0, 5810.0),
-    "HFC-152": (_NAN, 16.0, 21.5),
+    "HFC-152": (53.0, 16.0, 21.5),
     "HFC-152a": (124.0, 138.0, 164.0),
-    "HFC-161": (_NAN, 4.0, 4.84),
+    "HFC-161": (12.0, 4.0, 4.84),
     "HFC-227ea": (3220.0, 3350.0, 3600.0),
-    "HFC-236cb": (_NAN, 1210.0, 1350.0),
-    "HFC-236ea": (_NAN, 1330.0, 1500.0),
+    "HFC-236cb": (1340.0, 1210.0, 1350.0),
+    "HFC-236ea": (1370.0, 1330.0, 1500.0),
     "HFC-236fa": (9810.0, 8060.0, 8690.0),
-    "HFC-245ca": (_NAN, 716.0, 787.0),
+    "HFC-245ca": (693.0, 716.0, 787.0),
     "HFC-245fa": (1030.0, 858.0, 962.0),
     "HFC-365mfc": (794.0, 804.0, 914.0),
     "HFC-43-10mee": (1640.0, 1650.0, 1600.0),
@@ -157,9 +173,24 @@ _SET_COLUMN = {"AR4": 0, "AR5": 1, "AR6": 2}
 #: Publication behind each set (report, table); see the module docstring.
 GWP_SOURCES: Mapping[str, str] = MappingProxyType(
     {
-        "AR4": "IPCC AR4 WG1 (2007) Table 2.14, GWP100; via GHG Protocol GWP Values (2016)",
+        "AR4": "IPCC AR4 WG1 (2007) Table 2.14, GWP100; via GHG Protocol GWP Values (2016); "
+        "eight HFCs via US EPA 40 CFR 98 Table A-1 (see GWP_VALUE_SOURCES)",
         "AR5": "IPCC AR5 WG1 (2013) Table 8.A.1, GWP100 without climate-carbon feedback; via GHG Protocol GWP Values (2016)",
         "AR6": "IPCC AR6 WG1 (2021) Ch.7 SM Table 7.SM.7, GWP100; CH4_fossil/CH4_non_fossil from Table 7.15 (secondary copies)",
+    }
+)
+
+_EPA_TABLE_A1 = (
+    "US EPA, 40 CFR Part 98 Subpart A, Table A-1 'Global Warming Potentials' (100-year), version before "
+    "the 89 FR 31894 (2024) amendment; AR4 value (IPCC AR4 WG1 (2007) Table 2.14) read from this secondary copy"
+)
+
+#: Per-value citations, keyed by (set, gas), for values not taken from the source
+#: :data:`GWP_SOURCES` gives for their set.
+GWP_VALUE_SOURCES: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        ("AR4", gas): _EPA_TABLE_A1
+        for gas in ("HFC-41", "HFC-134", "HFC-143", "HFC-152", "HFC-161", "HFC-236cb", "HFC-236ea", "HFC-245ca")
     }
 )
 
