@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import neutralcore as nc
+from factors_fixture import published_factors
 
 
 def make(**over):
@@ -266,3 +267,48 @@ def test_read_csv_plain_and_quoted_paths_agree(tmp_path, quoted):
     path.write_text(path.read_text() + "electricity.grid,1,MWh,VN,2023\n")
     with pytest.raises(nc.SchemaError, match="line 7: expected 7 fields, found 5"):
         nc.Inventory.read_csv(path)
+
+
+# -- audit of issue 2 (second pass): more bad input, typed ---------------------------------
+
+_SRC = nc.Source("IPCC", "2006 IPCC Guidelines Vol. 2 Table 1.2", 2006)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: nc.Factor("a.b", "VN", 2020, "t/MWh", {"CO2": 1}, None), "must be a neutralcore.Source"),
+    (lambda: nc.Factor("a.b", "VN", 2020, "t/MWh", {"CO2": 1}, "IPCC"), "must be a neutralcore.Source"),
+    (lambda: nc.Source("", "doc", 2020), "publisher must be a non-empty string"),
+    (lambda: nc.Source(5, "doc", 2020), "publisher must be a non-empty string"),
+    (lambda: nc.Source("IPCC", "  ", 2020), "document must be a non-empty string"),
+    (lambda: nc.FuelProperty("foo", 43, "TJ/Gg", _SRC), "fuel property must be one of"),
+    (lambda: nc.FuelProperty("ncv", "abc", "TJ/Gg", _SRC), "not a number"),
+    (lambda: nc.FuelProperty("ncv", 43, "TJ/Gg", "IPCC"), "must be a neutralcore.Source"),
+    (lambda: nc.Factor("a.b", "VN", 2020, "t/MWh", {"CO2": 1}, _SRC, uncertainty="x"), "uncertainty is not a number"),
+    (lambda: nc.Activity("electricity.grid", True, "MWh", region="VN", year=2023, scope=2), "truth value"),
+])
+def test_value_types_refuse_bad_fields_with_typed_errors(make, match):
+    with pytest.raises(nc.NeutralcoreError, match=match):
+        make()
+
+
+@pytest.mark.parametrize("quantity, error, match", [
+    (np.ones((2, 2)), nc.SchemaError, r"one column \(1-D\), got shape \(2, 2\)"),
+    (np.array([1 + 2j, 3 + 0j]), nc.InvalidQuantityError, "real numbers, got an array of complex128"),
+    (np.array([True, False]), nc.InvalidQuantityError, "real numbers, got an array of bool"),
+])
+def test_from_columns_refuses_quantities_that_are_not_one_real_column(quantity, error, match):
+    with pytest.raises(error, match=match):
+        nc.Inventory.from_columns(activity="electricity.grid", quantity=quantity, unit="MWh", region="VN",
+                                  year=2023, scope=2)
+
+
+def test_concat_with_an_empty_inventory_adds_no_group():
+    """2 MWh + 1 MWh of Viet Nam 2023 grid power in units a and b; an empty inventory changes nothing."""
+    inv = nc.Inventory.from_columns(activity=["electricity.grid"] * 2, quantity=[1, 2], unit="MWh", region="VN",
+                                    year=2023, scope=2, bu=["a", "b"])
+    fs = published_factors()
+    for combined in (inv + nc.Inventory(), nc.Inventory.concat([nc.Inventory(), inv]),
+                     nc.Inventory.concat([inv.where(bu="zz"), inv])):
+        table = combined.emissions(fs).by("bu")
+        assert list(table["bu"]) == ["a", "b"]
+        assert list(table["co2e_t"]) == pytest.approx([0.6592, 1.3184])

@@ -6,6 +6,8 @@ import math
 import re
 from typing import Any, Iterator, Mapping
 
+import numpy as np
+
 from .errors import InputError, InvalidQuantityError
 
 ACTIVITY_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -114,6 +116,8 @@ def scope_int(value: Any) -> int:
 
 
 def finite_nonneg(value: Any, *, name: str = "quantity") -> float:
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidQuantityError(f"{name} {value!r} is a truth value, not a number", column=name)
     try:
         x = float(value)
     except (TypeError, ValueError):

@@ -40,6 +40,21 @@ def _source_year(value: Any) -> int:
     return year_int(value)
 
 
+def _required_text(column: str) -> Any:
+    def check(_self: Any, _attr: Any, value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{column} must be a non-empty string, got {value!r}", column=column)
+
+    return check
+
+
+def _is_source(_self: Any, attr: Any, value: Any) -> None:
+    if not isinstance(value, Source):
+        raise InputError(
+            f"{attr.name} must be a neutralcore.Source(publisher, document, year), got {type(value).__name__} "
+            f"{value!r}: every number carries where it was published", column=attr.name)
+
+
 @attrs.frozen
 class Source:
     """Where a number was published.
@@ -58,8 +73,8 @@ class Source:
         Anything a reader must know (e.g. "read from a secondary copy").
     """
 
-    publisher: str = attrs.field(validator=attrs.validators.min_len(1))
-    document: str = attrs.field(validator=attrs.validators.min_len(1))
+    publisher: str = attrs.field(validator=_required_text("publisher"))
+    document: str = attrs.field(validator=_required_text("document"))
     year: int = attrs.field(converter=_source_year)
     url: str | None = attrs.field(default=None, converter=optional_str)
     note: str | None = attrs.field(default=None, converter=optional_str, eq=False)
@@ -70,13 +85,21 @@ class Source:
 
 
 def _property_value(value: Any) -> float:
-    x = float(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"fuel property value is not a number: {value!r}", column="value") from None
     if not math.isfinite(x) or x <= 0:
         raise InputError(f"fuel property value must be finite and positive, got {value!r}")
     return x
 
 
 _PROPERTY_TARGET = {"ncv": ("TJ/kg", "energy per mass"), "density": ("kg/m^3", "mass per volume")}
+
+
+def _property_name(_self: Any, _attr: Any, value: Any) -> None:
+    if value not in _PROPERTY_TARGET:
+        raise InputError(f"fuel property must be one of {sorted(_PROPERTY_TARGET)}, got {value!r}", column="name")
 
 
 @attrs.frozen
@@ -87,10 +110,10 @@ class FuelProperty:
     4.3e-05
     """
 
-    name: str = attrs.field(validator=attrs.validators.in_(tuple(_PROPERTY_TARGET)))
+    name: str = attrs.field(validator=_property_name)
     value: float = attrs.field(converter=_property_value)
     unit: str = attrs.field()
-    source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
+    source: Source = attrs.field(validator=_is_source)
     confidence: str | None = attrs.field(default=None, converter=optional_str, eq=False)
     notes: str | None = attrs.field(default=None, converter=optional_str, eq=False)
 
@@ -133,7 +156,10 @@ def _factor_unit(value: Any) -> str:
 def _uncertainty(value: Any) -> float | None:
     if value is None or value == "":
         return None
-    x = float(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"uncertainty is not a number: {value!r}", column="uncertainty") from None
     if not math.isfinite(x) or x < 0:
         raise InputError(f"uncertainty must be a finite non-negative fraction, got {value!r}", column="uncertainty")
     return x
@@ -179,7 +205,7 @@ class Factor:
     year: int = attrs.field(converter=year_int)
     unit: str = attrs.field(converter=_factor_unit)
     gases: Mapping[str, float] = attrs.field(converter=_gases)
-    source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
+    source: Source = attrs.field(validator=_is_source)
     kind: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
     confidence: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
     notes: str | None = attrs.field(default=None, converter=optional_str, kw_only=True, eq=False)
@@ -485,10 +511,10 @@ class FactorSet:
         year = np.concatenate([s.year for s in sets])
         regions: dict[str, Any] = {}
         for s in sets:
-            for k, (p, n) in s.regions.items():
+            for k, (parent, label) in s.regions.items():
                 known = regions.get(k, {"parent": None, "name": None})
-                regions[k] = {"parent": p if p is not None else known["parent"],
-                              "name": n if n is not None else known["name"]}
+                regions[k] = {"parent": parent if parent is not None else known["parent"],
+                              "name": label if label is not None else known["name"]}
         merged = cls(
             activity=activity,
             region=region,

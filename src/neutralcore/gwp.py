@@ -240,13 +240,14 @@ def gwp_vector(gases: Sequence[str], gwp: str = DEFAULT_GWP) -> np.ndarray:
     col = _set_column(gwp)
     out = np.empty(len(gases), dtype=np.float64)
     for i, gas in enumerate(gases):
-        value = _TABLE[canonical_gas(gas)][col]
+        row = _TABLE[canonical_gas(gas)]
+        value = row[col]
         if value != value:
-            raise UnknownGasError(
-                f"gas {gas!r} has no GWP100 in {gwp.upper()} (the split fossil/non-fossil methane values "
-                f"exist only in AR6); use 'CH4' or gwp='AR6'",
-                gas=gas,
-                gwp=gwp,
-            )
+            if canonical_gas(gas).startswith("CH4_"):
+                hint = "the split fossil/non-fossil methane values exist only in AR6; use 'CH4' or gwp='AR6'"
+            else:
+                have = [name for name, j in _SET_COLUMN.items() if row[j] == row[j]]
+                hint = f"the {gwp.upper()} table gives no value for it; sets that do: {', '.join(have) or 'none'}"
+            raise UnknownGasError(f"gas {gas!r} has no GWP100 in {gwp.upper()} ({hint})", gas=gas, gwp=gwp)
         out[i] = value
     return out

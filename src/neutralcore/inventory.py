@@ -276,8 +276,11 @@ class Inventory:
         q_in = cols["quantity"]
         if np.isscalar(q_in):
             raise SchemaError("quantity must be a column, not a scalar", column="quantity", source=source)
+        if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "bcmM":
+            raise InvalidQuantityError(f"quantity must be real numbers, got an array of {q_in.dtype}",
+                                       column="quantity", source=source)
         try:
-            quantity = np.array(q_in, dtype=np.float64).reshape(-1)
+            quantity = np.array(q_in, dtype=np.float64)
         except (TypeError, ValueError):
             bad, empty = [], True
             for i, v in enumerate(q_in):
@@ -290,6 +293,9 @@ class Inventory:
                         break
             what = "quantity is empty" if empty else "quantity is not a number"
             raise InvalidQuantityError(what, column="quantity", rows=bad, source=source) from None
+        if quantity.ndim != 1:
+            raise SchemaError(f"quantity must be one column (1-D), got shape {quantity.shape}", column="quantity",
+                              source=source)
         n = quantity.shape[0]
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
@@ -498,13 +504,16 @@ class Inventory:
             return cls()
         dim_names = list(dict.fromkeys(d for inv in invs for d in inv.dims))
         def dim_col(inv: "Inventory", d: str) -> Categorical:
-            return inv.dims.get(d) or Categorical(_ro(np.zeros(len(inv), CODE_DTYPE)), (None,))
-        cat = lambda name: Categorical.concat([getattr(i, name) for i in invs])  # noqa: E731
+            col = inv.dims.get(d)
+            if col is None:  # a zero-row inventory adds no "(none)" group
+                col = Categorical(_ro(np.zeros(len(inv), CODE_DTYPE)), (None,) if len(inv) else ())
+            return col
+        cat = lambda name: Categorical.concat([getattr(i, name) for i in invs]).compact()  # noqa: E731
         return cls._make(
             quantity=_ro(np.concatenate([i.quantity for i in invs])), year=_ro(np.concatenate([i.year for i in invs])),
             activity=cat("activity"), unit=cat("unit"), region=cat("region"), scope=cat("scope"),
             category=cat("category"), site=cat("site"),
-            dims={d: Categorical.concat([dim_col(i, d) for i in invs]) for d in dim_names}, cache={},
+            dims={d: Categorical.concat([dim_col(i, d) for i in invs]).compact() for d in dim_names}, cache={},
         )
 
     def __add__(self, other: "Inventory") -> "Inventory":
