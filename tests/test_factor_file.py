@@ -24,7 +24,7 @@ def test_factor_validation():
         nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": -1}, src)
     with pytest.raises(nc.UnknownGasError):
         nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO3": 1}, src)
-    with pytest.raises(TypeError):
+    with pytest.raises(nc.InputError, match="must be a neutralcore.Source"):
         nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 1}, "a string is not a Source")
     with pytest.raises(nc.DimensionError):
         nc.Factor("electricity.grid", "VN", 2023, "MWh/t", {"CO2": 1}, src)
