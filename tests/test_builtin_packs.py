@@ -206,7 +206,7 @@ def test_example_inventory_uses_the_builtin_packs_by_default(capsys):
         pytest.skip("examples/factory.csv is not in this checkout")
     assert main(["report", str(example)]) == 0
     out = capsys.readouterr().out
-    assert "Factors:   vietnam,china,ipcc (" in out
+    assert "Factors:   neutralcore:vietnam,neutralcore:china,neutralcore:ipcc (" in out
     assert "Total: 4,838.258 t CO2e" in out  # 3,047.8716897825 + 1,790.38625 = 4,838.2579397825
 
 

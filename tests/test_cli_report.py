@@ -23,6 +23,23 @@ def test_report_with_factor_csv(capsys):
     assert "MONRE" in out
 
 
+def test_report_mixes_packs_csv_files_and_pack_directories(capsys):
+    """The factory example from three kinds of source: the ipcc pack by name, the Viet Nam grid factors from a CSV
+    file and the china pack read from its directory (pack.toml gives CN-JS its parent CN-EAST): the same
+    4,838.258 t CO2e as the built-in packs give, since the values are the same published ones."""
+    china_dir = Path(__file__).resolve().parent.parent / "src" / "neutralcore" / "plugins" / "china" / "data"
+    factors = f"ipcc,{EXAMPLES / 'grid_factors.csv'},{china_dir}"
+    assert main(["report", str(EXAMPLES / "factory.csv"), "--factors", factors]) == 0
+    out = capsys.readouterr().out
+    assert "Total: 4,838.258 t CO2e" in out
+    assert "CN-JS   2023  CN-EAST" in out
+
+
+def test_report_factors_path_that_is_neither_csv_nor_pack(tmp_path, capsys):
+    assert main(["report", str(EXAMPLES / "factory.csv"), "--factors", str(tmp_path / "nothing.txt")]) == 2
+    assert "neither a .csv file nor a pack directory" in capsys.readouterr().err
+
+
 def test_report_bad_input_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,-5,MWh,VN,2023,2\n")

@@ -57,6 +57,7 @@ def test_inline_sources(tmp_path):
     ("electricity.grid,VN,2023,CO3,0.6,t/MWh,dcc,,,", "gas", "unknown gas"),
     ("electricity.grid,VN,2023,CO2,-0.6,t/MWh,dcc,,,", "value", "non-negative"),
     ("electricity.grid,VN,2023,CO2,nan,t/MWh,dcc,,,", "value", "finite"),
+    ("electricity.grid,VN,2023,CO2,0_6592,t/MWh,dcc,,,", "value", "not a number"),
     ("electricity.grid,VN,2023,CO2,0.6,t/blorp,dcc,,,", "unit", "blorp"),
     ("electricity.grid,VN,2023,CO2,0.6,t/MWh,nope,,,", "source", "unknown source id"),
     ("electricity.grid,VN,2023,CO2,0.6,t/MWh,,,,", "source", "no source"),

@@ -237,7 +237,7 @@ def test_two_distributions_with_the_same_name_conflict_until_qualified(install_d
     assert nc.load_factors("vietnam").get("electricity.grid", "VN", 2023) is not None
 
 
-def test_a_third_party_cannot_shadow_a_builtin(install_dist):
+def test_a_third_party_cannot_shadow_a_builtin(install_dist, tmp_path, capsys):
     """A second 'vietnam' makes the bare name ambiguous rather than silently replacing the built-in."""
     install_dist("shadow-factors", "0.1", factors={"vietnam": "shadow_pack:pack"},
                  files=pack_files("shadow_pack", "vietnam", rows=ROW_2022))
@@ -245,6 +245,17 @@ def test_a_third_party_cannot_shadow_a_builtin(install_dist):
         nc.load_factors("vietnam")
     fs = nc.load_factors("neutralcore:vietnam")
     assert len(fs) == 10
+    # the two stay apart in the provenance: each factor records the qualified name it was loaded by
+    both = nc.load_factors("neutralcore:vietnam", "shadow-factors:vietnam")
+    assert both.get("electricity.grid", "VN", 2022).pack == "shadow-factors:vietnam"
+    assert both.get("electricity.grid", "VN", 2023).pack == "neutralcore:vietnam"
+    # and the report command's default packs (qualified) still work: 1,000 MWh x 0.6592 t/MWh (DCC, 2023)
+    from neutralcore.cli import main
+
+    inv = tmp_path / "vn.csv"
+    inv.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1000,MWh,VN,2023,2\n", encoding="utf-8")
+    assert main(["report", str(inv)]) == 0
+    assert "Total: 659.200 t CO2e" in capsys.readouterr().out
 
 
 # -- broken plugins ------------------------------------------------------------------------

@@ -99,6 +99,8 @@ def _err(fname: str, line: int, column: str, message: str) -> SchemaError:
 
 def _number(fname: str, line: int, column: str, text: str) -> float:
     try:
+        if "_" in text:  # Python's float() reads "1_0" as 10; a published value is never written so
+            raise ValueError(text)
         x = float(text)
     except ValueError:
         raise _err(fname, line, column, f"{text!r} is not a number") from None

@@ -31,7 +31,9 @@ from .errors import NeutralcoreError
 
 __all__ = ["main"]
 
-DEFAULT_PACKS = "vietnam,china,ipcc"
+#: The built-in packs, qualified by their distribution so that a third-party pack of the same name cannot
+#: make the default ambiguous (it is still loaded through the registry, like any pack).
+DEFAULT_PACKS = "neutralcore:vietnam,neutralcore:china,neutralcore:ipcc"
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -233,7 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="emissions of an inventory CSV")
     rep.add_argument("inventory", help="inventory CSV (activity,quantity,unit,region,year,scope[,category,site,…])")
-    rep.add_argument("--factors", default=DEFAULT_PACKS, help=f"factor CSV or pack names (default: {DEFAULT_PACKS})")
+    rep.add_argument("--factors", default=DEFAULT_PACKS, help="pack names, factor CSV files and pack directories, comma-separated; the later wins for a key both "
+                     f"cover (default: {DEFAULT_PACKS})")
     rep.add_argument("--gwp", default=None, help="GWP100 set: AR4, AR5 (default) or AR6")
     rep.add_argument("--by", default="scope", help="dimensions to group by, comma-separated (default: scope)")
     rep.add_argument("--strict", action="store_true", help="fail on any region or year fallback")
@@ -266,6 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NeutralcoreError as exc:
         print(f"neutralcore: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `neutralcore report x.csv | head`: the reader left; no traceback
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

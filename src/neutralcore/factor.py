@@ -482,6 +482,10 @@ class FactorSet:
             **cats,
         )
 
+    def with_pack(self, pack: str) -> "FactorSet":
+        """The same factors, every one recorded as coming from *pack*."""
+        return attrs.evolve(self, pack=factorize([pack] * len(self), len(self)))
+
     # -- combining ---------------------------------------------------------------
 
     @classmethod

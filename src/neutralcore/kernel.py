@@ -48,20 +48,45 @@ _BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
 
 
 def _as_factorset(factors: Any) -> FactorSet:
+    """A FactorSet from a FactorSet, or from pack names, factor CSV files and pack directories.
+
+    A string may list several, comma-separated (``"ipcc,my_factors.csv"``);
+    they are merged in order, the later winning for a key both cover.  A
+    directory holding a ``pack.toml`` is read as an (uninstalled) pack, with
+    its regions and fuel properties; a bare CSV file has neither.
+    """
     if isinstance(factors, FactorSet):
         return factors
     if isinstance(factors, os.PathLike):
-        factors = os.fspath(factors)
-        if isinstance(factors, str) and not factors.lower().endswith(".csv"):
-            raise InputError(f"factors path {factors!r} is not a .csv file", column="factors")
-    if isinstance(factors, str) and factors.lower().endswith(".csv"):
-        return FactorSet.read_csv(factors)
-    if isinstance(factors, (str, list, tuple)):
-        from .registry import load_factors
+        factors = [factors]
+    if isinstance(factors, str):
+        factors = [part.strip() for part in factors.split(",") if part.strip()]
+    if not isinstance(factors, (list, tuple)):
+        raise InputError(f"factors must be a FactorSet, pack name(s) or a CSV path, got {type(factors).__name__}")
+    from .registry import load_factors
 
-        names = [n.strip() for n in factors.split(",")] if isinstance(factors, str) else list(factors)
-        return load_factors(*names)
-    raise InputError(f"factors must be a FactorSet, pack name(s) or a CSV path, got {type(factors).__name__}")
+    parts: list[Any] = []
+    for item in factors:
+        if isinstance(item, FactorSet):
+            parts.append(item)
+            continue
+        text = os.fspath(item) if isinstance(item, os.PathLike) else item
+        if not isinstance(text, str):
+            raise InputError(f"factors item {item!r} is not a pack name or a path", column="factors")
+        if text.lower().endswith(".csv"):
+            parts.append(FactorSet.read_csv(text))
+        elif os.path.isdir(text):
+            from .packs import FactorPack
+
+            parts.append(FactorPack.from_directory(text).load())
+        elif isinstance(item, os.PathLike) or os.sep in text or (os.altsep and os.altsep in text):
+            raise InputError(f"factors path {text!r} is neither a .csv file nor a pack directory with pack.toml",
+                             column="factors")
+        else:
+            parts.append(load_factors(text))
+    if not parts:
+        return load_factors()  # raises, naming the packs there are
+    return FactorSet.merge(*parts)
 
 
 class Resolution:

@@ -719,7 +719,8 @@ def load_factors(*names: str) -> Any:
     where two packs cover the same (activity, region, year), the pack named
     **later** wins.  Each factor records the pack it came from
     (``FactorSet.pack``).  A qualified ``"dist:name"`` picks one of two
-    distributions providing the same name.
+    distributions providing the same name, and its factors then record
+    the qualified name, so the two stay apart in ``matches``.
 
     Raises the :func:`load` errors, and :class:`~neutralcore.PackFormatError`
     (file, line, column, pack, distribution) for a malformed data file.
@@ -739,4 +740,12 @@ def load_factors(*names: str) -> Any:
             plugin=None, kind="factors", dist=None, version=None, available=tuple(s.name for s in available("factors")),
         )
     packs = [n if isinstance(n, FactorPack) else load("factors", n) for n in wanted]
-    return FactorSet.merge(*(pack.load() for pack in packs))
+    sets = [pack.load() for pack in packs]
+    providers: dict[str, int] = {}
+    for spec in available("factors"):
+        providers[spec.name] = providers.get(spec.name, 0) + 1
+    for i, n in enumerate(wanted):
+        # "dist:name" for a name two distributions provide: record which one, not just the shared name
+        if isinstance(n, str) and ":" in n and providers.get(n.split(":", 1)[1], 0) > 1:
+            sets[i] = sets[i].with_pack(n)
+    return FactorSet.merge(*sets)
