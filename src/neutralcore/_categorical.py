@@ -1,8 +1,10 @@
 """Categorical columns: integer codes into a tuple of distinct values.
 
 ``factorize`` turns a column of labels into codes without a Python loop per
-row: ``map(dict.__getitem__, …)`` iterates in C, and Python code runs only
-for the first appearance of each distinct label.
+row: long columns are coded by object identity in whole-array passes
+(:mod:`neutralcore._identity`), others with ``map(dict.__getitem__, …)``,
+which iterates in C; either way Python code runs only for the first
+appearance of each distinct label.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any, Hashable, Iterable, Sequence
 
 import attrs
 import numpy as np
+
+from ._identity import identity_codes
 
 __all__ = ["Categorical", "factorize", "combine_codes"]
 
@@ -105,11 +109,16 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
         if values.dtype.kind in "iub":
             uniq, inv = np.unique(values, return_inverse=True)
             return Categorical(_readonly(inv.astype(CODE_DTYPE).reshape(-1)), tuple(uniq.tolist()))
-        values = values.tolist()
+        if values.dtype != object:
+            values = values.tolist()
     elif not isinstance(values, (list, tuple)):
         values = list(values)
     mapping = _FirstSeen()
-    codes = np.fromiter(map(mapping.__getitem__, values), dtype=CODE_DTYPE, count=len(values))
+    codes = identity_codes(values, mapping.__getitem__)
+    if codes is None:
+        if isinstance(values, np.ndarray):
+            values = values.tolist()
+        codes = np.fromiter(map(mapping.__getitem__, values), dtype=CODE_DTYPE, count=len(values))
     return Categorical(_readonly(codes), tuple(mapping))
 
 
