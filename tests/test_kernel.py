@@ -284,6 +284,22 @@ def test_errors_name_csv_lines_when_read_from_csv(tmp_path):
         nc.Inventory.read_csv(path).emissions(published_factors())
     assert info.value.rows == [2]
     assert f"lines [4] of {path}" in str(info.value)
+    assert (info.value.lines, info.value.source) == ([4], str(path))
+    bad_unit = tmp_path / "unit.csv"
+    bad_unit.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1,MWh,VN,2023,2\n"
+                        "electricity.grid,1,L,VN,2023,2\n")
+    with pytest.raises(nc.DimensionError) as info:
+        nc.Inventory.read_csv(bad_unit).emissions(published_factors())
+    assert (info.value.rows, info.value.lines, info.value.source) == ([1], [3], str(bad_unit))
+    negative = tmp_path / "neg.csv"
+    negative.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,-1,MWh,VN,2023,2\n")
+    with pytest.raises(nc.InvalidQuantityError) as info:
+        nc.Inventory.read_csv(negative)
+    assert (info.value.rows, info.value.lines, info.value.source) == ([2], [2], str(negative))
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1, "MWh", region="TH", year=2023, scope=2)])
+    with pytest.raises(nc.FactorNotFoundError) as info:
+        inv.emissions(published_factors())
+    assert info.value.rows == [0] and getattr(info.value, "lines", None) is None
 
 
 # -- audit of issue 2: defects found and fixed -------------------------------------------

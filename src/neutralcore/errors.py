@@ -97,7 +97,14 @@ def _rebuild(cls: type[NeutralcoreError], message: str, fields: dict[str, Any]) 
 
 
 class InputError(NeutralcoreError, ValueError):
-    """Raised when user data is invalid; ``.column``, ``.rows`` and ``.source`` say where."""
+    """Raised when user data is invalid; ``.column``, ``.rows`` and ``.source`` say where.
+
+    Where rows came from a file, ``.source`` is its path and ``.lines`` its line
+    numbers.  ``.rows`` holds those line numbers too for an error raised while
+    the file is read (no inventory exists yet), and 0-based positions in the
+    inventory for an error raised by a calculation on it; every error of a
+    calculation on an inventory read from CSV carries ``.lines`` and ``.source``.
+    """
 
     def __init__(
         self,
@@ -115,6 +122,8 @@ class InputError(NeutralcoreError, ValueError):
             where.append(f"column {column!r}")
         prefix = (", ".join(where) + ": ") if where else ""
         rows = list(rows) if rows is not None else None
+        if source is not None and rows is not None:
+            fields.setdefault("lines", rows)  # raised while reading the file: the rows are its lines
         super().__init__(
             prefix + message + _rows_text(rows), column=column, rows=rows, source=source, **fields
         )

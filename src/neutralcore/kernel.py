@@ -303,7 +303,7 @@ def _raise_for(
             + f"; {where}. Region fallback follows the factor set's region chain to 'World'; "
             "year fallback takes only earlier years.",
             keys=[(acts[i], regs[i], int(years[i])) for i in tri],
-            rows=rows,
+            rows=rows, **rows_of.fields(rows),
         )
     au = unit_labels[int(u_k[k])]
     pu = split_factor_unit(fs.unit.categories[int(fs.unit.codes[fidx[k]])])[1]
@@ -311,13 +311,13 @@ def _raise_for(
         raise DimensionError(
             f"an activity in {au!r} cannot use a factor per {pu!r}: an offset scale (degC, degF) is not converted "
             f"by a multiplier; use kelvin or delta_degC: ({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
-            unit=au, expected=pu, rows=rows,
+            unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
     if kind == _BAD_DIMENSION:
         raise DimensionError(
             f"an activity in {au!r} cannot use a factor per {pu!r} ({dimension_of(au)} vs {dimension_of(pu)}): "
             f"({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
-            unit=au, expected=pu, rows=rows,
+            unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
     if kind == _NO_PROPERTY:
         f = fs.factor(int(fidx[k]))
@@ -327,14 +327,15 @@ def _raise_for(
                 if cond and have is None]
         raise DimensionError(
             f"an activity in {au!r} needs the fuel's {' and '.join(need)} to use a factor per {pu!r}, "
-            f"and the factor ({f.activity}, {f.region}, {f.year}) gives none; {where}",
-            unit=au, expected=pu, rows=rows,
+            f"and the factor ({f.activity}, {f.region}, {f.year}) gives none (or {au!r} is the wrong unit for this "
+            f"activity); {where}",
+            unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
     missing = [g for g in gases if np.isnan(gwp_vector_lenient((g,), gwp)[0])]
     try:
         gwp_vector(missing, gwp)
     except UnknownGasError as exc:
-        raise UnknownGasError(f"{exc.message}; {where}", gas=missing[0], gwp=gwp, rows=rows) from None
+        raise UnknownGasError(f"{exc.message}; {where}", gas=missing[0], gwp=gwp, rows=rows, **rows_of.fields(rows)) from None
 
 
 def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
@@ -433,6 +434,12 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
                 text += f" (lines {[int(origin[1][r]) for r in rows]} of {origin[0]})"
             return text
 
+        def fields(self, rows: list[int]) -> dict[str, Any]:
+            """``lines`` and ``source`` of the error when the inventory was read from a CSV file."""
+            if origin is None:
+                return {}
+            return {"lines": [int(origin[1][r]) for r in rows], "source": origin[0]}
+
     rows_of = _Rows()
 
     if np.isnan(row_sum):
@@ -443,7 +450,7 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
         raise InvalidQuantityError(
             f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
-            f"{rows_of.describe(rows)}", column="quantity", rows=rows,
+            f"{rows_of.describe(rows)}", column="quantity", rows=rows, **rows_of.fields(rows),
         )
     fb = (res.level > 0) | (res.year_used != ty)
     if strict and fb.any():
@@ -456,7 +463,7 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
                 f"strict=True: ({acts[t]}, {regs[t]}, {int(ty[t])}) would use the factor for "
                 f"({res.region_used[t]}, {int(res.year_used[t])}); "
                 f"{len(np.unique(t_of_k[fb_keys]))} key(s) need a fallback; {rows_of.describe(rows)}",
-                rows=rows,
+                rows=rows, **rows_of.fields(rows),
             )
     # keys no row uses keep harmless placeholders
     bad = reason != _OK
