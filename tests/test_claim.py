@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import attrs
 import pint
@@ -540,3 +541,32 @@ def test_balance_pickles_for_worker_processes():
     b = balance([retired(A, "2025-03-01")])
     again = pickle.loads(pickle.dumps(b))
     assert again.C == b.C == 8_000 and dict(again.by_scope) == {"scope 1": 7_000.0, "scope 2": 5_000.0}
+
+
+def test_claim_says_whether_its_credits_come_from_one_ledger(tmp_path):
+    """8,000 t retired through one ledger file: PASS naming it; the same block built by hand, or credits from two
+    ledgers: a warning, since no one ledger's overlap test covers them all."""
+    path = tmp_path / "acme.ledger"
+    with OffsetLedger(path, create=True) as led:
+        led.add(credit(1, 8_000))
+        led.add(credit(1, 4_000, project="2000"))
+        a = led.retire(credit(1, 8_000), subject=SUBJECT, period=Y2024, retired_on="2025-03-01")
+        b = led.retire(credit(1, 4_000, project="2000"), subject=SUBJECT, period=Y2024, retired_on="2025-03-01")
+        assert led.retirements()[0].ledger == a.ledger == os.path.realpath(path)
+    one = check_claim(balance([a, b]))["ISO-CR-07.ledger"]
+    assert one.status is CheckStatus.PASS and os.path.realpath(path) in one.reason
+    forged = Retirement(id=1, offset=a.offset, subject=SUBJECT, period=Y2024, beneficiary=SUBJECT,
+                        retired_on=dt.date(2025, 3, 1))
+    by_hand = check_claim(balance([forged]))["ISO-CR-07.ledger"]
+    assert by_hand.status is CheckStatus.WARNING and "not read from an OffsetLedger" in by_hand.reason
+    assert "8,000 t" in by_hand.reason
+    two = check_claim(balance([a, retired(credit(1, 100, project="3000"), "2025-03-01")]))["ISO-CR-07.ledger"]
+    assert two.status is CheckStatus.WARNING and "from 2 ledgers" in two.reason
+
+
+def test_retirement_before_the_period_is_flagged():
+    """Credits retired on 2023-12-01 for the 2024 period: a warning naming the date; 2025-03-01: no warning."""
+    old = credit(1, 100, vintage=Period.year(2022), issuance_date=dt.date(2023, 4, 1))
+    early = check_claim(balance([retired(old, "2023-12-01")]))["ISO-CR-02.early"]
+    assert early.status is CheckStatus.WARNING and "retired on 2023-12-01, before the period began on 2024-01-01" in early.reason
+    assert check_claim(balance([retired(credit(1, 100), "2025-03-01")]))["ISO-CR-02.early"].status is CheckStatus.PASS

@@ -1180,6 +1180,8 @@ def check_claim(
                        "double-counting principle (ISO 14068-1 §11 and ICVCM CCP 8, per secondary summaries), "
                        "implemented as a serial-overlap test (standards.md ISO-CR-07, REG-04)", "C",
                        "no credits offered"))
+    add(_ledger_check(b))
+    add(_early_retirement_check(b))
     if pol.max_vintage_age_years is None:
         add(ClaimCheck(
             "ISO-CR-08", "Maximum vintage age (user policy, off)", CheckStatus.PASS,
@@ -1248,6 +1250,45 @@ def _reduction_check(b: Balance, red: ReductionEvidence | None) -> ClaimCheck:
         (f"period {red.period_index if red else '?'}: " + (shown + ": neither fell" if shown else
          "no reduction evidence given (reference emissions or intensities)")),
         source, "S2+")
+
+
+def _ledger_check(b: Balance) -> ClaimCheck:
+    rule, title = "ISO-CR-07.ledger", "Every retirement comes from one OffsetLedger, whose overlap test covers it"
+    source = ("double-counting principle (ISO 14068-1 §11, per secondary summaries); a ledger refuses a serial used "
+              "twice (standards.md REG-04), so a claim shows its credits passed that test by citing it")
+    if not b.credits:
+        return ClaimCheck(rule, title, CheckStatus.PASS, "no credits offered", source, "C")
+    by_hand = [r for r in b.credits if r.ledger is None]
+    ledgers = sorted({r.ledger for r in b.credits if r.ledger is not None})
+    if by_hand:
+        return ClaimCheck(
+            rule, title, CheckStatus.WARNING,
+            f"{len(by_hand)} retirement(s) ({sum(r.quantity for r in by_hand):,} t) were not read from an OffsetLedger "
+            "(built by hand): neutralcore cannot show their serials were retired only once; keep the registry's "
+            "retirement statements with the claim", source, "C", tuple(_ref(r) for r in by_hand))
+    if len(ledgers) > 1:
+        return ClaimCheck(
+            rule, title, CheckStatus.WARNING,
+            f"the retirements come from {len(ledgers)} ledgers ({'; '.join(ledgers)}): each refuses double use on "
+            "its own, not across the others (ISO-CR-07 still tests the serials of this claim against each other)",
+            source, "C")
+    return ClaimCheck(rule, title, CheckStatus.PASS,
+                      f"all {len(b.credits)} retirement(s) read from the ledger {ledgers[0]}", source, "C")
+
+
+def _early_retirement_check(b: Balance) -> ClaimCheck:
+    rule, title = "ISO-CR-02.early", "Credits retired during or after the period they are claimed for"
+    source = ("neutralcore's own caution (no source found that forbids it): a retirement dated before the period "
+              "began was made before the footprint it offsets existed")
+    early = [r for r in b.credits if r.retired_on < b.period.start]
+    if not early:
+        return ClaimCheck(rule, title, CheckStatus.PASS,
+                          "no credits offered" if not b.credits else "no retirement predates the period", source, "C")
+    return ClaimCheck(
+        rule, title, CheckStatus.WARNING,
+        "; ".join(f"{_ref(r)} ({r.quantity:,} t) retired on {r.retired_on}, before the period began on "
+                  f"{b.period.start}" for r in early) + ": check these were retired for this claim",
+        source, "C", tuple(_ref(r) for r in early))
 
 
 def _ca_check(b: Balance) -> ClaimCheck:

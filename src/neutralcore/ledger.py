@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -124,6 +125,9 @@ class Retirement:
         Retirement date.
     reason : str, optional
         Retirement reason as recorded on the registry.
+    ledger : str, optional
+        The ledger that recorded it (its file's real path), so a claim can show
+        its credits were checked for double use; ``None`` for one built by hand.
     """
 
     id: int = attrs.field(validator=attrs.validators.instance_of(int))
@@ -133,6 +137,7 @@ class Retirement:
     beneficiary: str = attrs.field(validator=attrs.validators.instance_of(str))
     retired_on: _dt.date = attrs.field(validator=attrs.validators.instance_of(_dt.date))
     reason: str | None = attrs.field(default=None)
+    ledger: str | None = attrs.field(default=None, kw_only=True, eq=False)
 
     @property
     def quantity(self) -> int:
@@ -156,6 +161,7 @@ class Retirement:
             "beneficiary": self.beneficiary,
             "retired_on": self.retired_on.isoformat(),
             "reason": self.reason,
+            "ledger": self.ledger,
             "quantity": self.quantity,
             "offset": self.offset.to_dict(),
         }
@@ -171,6 +177,9 @@ class _Row:
 #: What reading a damaged file can raise, besides our own checks: SQLite's errors, text that is not
 #: UTF-8, and values of the wrong type where a column's affinity let them in.
 _DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError, OverflowError, KeyError)
+
+
+_MEMORY_LEDGERS = itertools.count(1)
 
 
 def _canonical(obj: Any) -> str:
@@ -225,6 +234,8 @@ class OffsetLedger:
         self._timeout = float(timeout)
         self._memory = str(path) == ":memory:"
         self.path = str(path) if self._memory else str(Path(path))
+        #: What retirements record as their ledger: the file's real path (or a per-object name in memory).
+        self.identity = f":memory:{next(_MEMORY_LEDGERS)}" if self._memory else os.path.realpath(self.path)
         if self._memory:
             self._conn = self._connect(":memory:")
             self._initialise(self._conn)
@@ -398,6 +409,7 @@ class OffsetLedger:
                     beneficiary=beneficiary,
                     retired_on=_dt.date.fromisoformat(retired_on),
                     reason=reason,
+                    ledger=self.identity,
                 )
                 if offset.retirement_date != retirement.retired_on or offset.beneficiary != beneficiary:
                     raise ValueError("retirement columns disagree with the stored block")
@@ -704,6 +716,7 @@ class OffsetLedger:
             beneficiary=beneficiary,
             retired_on=retired_on,
             reason=reason,
+            ledger=self.identity,
         )
 
     # -- queries --------------------------------------------------------------
