@@ -3,17 +3,17 @@
 A list of labels holds pointers to its objects, and in practice most rows share
 a few objects: ``["electricity.grid"] * n``, ``names[codes].tolist()`` and the
 like repeat references, not copies.  Read as integers, those pointers let numpy
-find the distinct objects with a lookup table indexed by address (one scatter,
-one gather, in cache-sized chunks); Python then meets each distinct object once
-and dedupes them by value.  At 10M rows this codes a column about five times
-faster than a dict lookup per row, which is the floor of any per-row Python work.
+find the distinct objects by hashing addresses into a table (a scatter and a
+gather per cache-sized chunk); Python then meets each distinct object once and
+dedupes them by value.  At 10M rows this codes a column four to five times
+faster than a dict lookup per row, the floor of any per-row Python work.
 
 Only CPython with a GIL exposes ``id()`` as the address and lets the pointer copy
 run without another thread mutating the list.  Everything here is checked (the
 list layout at import, the pointers against ``id()`` of the objects fetched back
-through ordinary indexing); whenever a check fails, or the addresses are too
-spread out for a table, :func:`identity_codes` returns ``None`` and the caller
-uses the dict path.
+through ordinary indexing); whenever a check fails, or the rows rarely share
+objects (text parsed row by row), :func:`identity_codes` returns ``None`` and
+the caller uses the dict path.
 """
 
 from __future__ import annotations
@@ -52,10 +52,6 @@ _PTR = ctypes.sizeof(ctypes.c_void_p)
 #: Offset of ``ob_item`` in a CPython ``PyListObject`` (after ``PyObject_VAR_HEAD``).
 _OB_ITEM = 3 * ctypes.sizeof(ctypes.c_ssize_t)
 _COPY = _memcpy() if platform.python_implementation() == "CPython" and _PTR == 8 and _gil_enabled() else None
-
-
-def _list_items(values: list) -> int:
-    return int(ctypes.c_void_p.from_address(id(values) + _OB_ITEM).value or 0)
 
 
 class _Items:
