@@ -87,3 +87,14 @@ def test_python_dash_m_neutralcore():
     out = subprocess.run([sys.executable, "-m", "neutralcore", "report", str(EXAMPLES / "office.csv"),
                           "--factors", str(EXAMPLES / "grid_factors.csv")], capture_output=True, text=True, check=True).stdout
     assert "Total: 1,437.056 t CO2e" in out
+
+
+def test_a_bare_name_is_a_pack_even_beside_a_folder_of_that_name(tmp_path, monkeypatch, capsys):
+    """Run from a directory that holds a folder called 'vietnam': `--factors vietnam` still means the pack
+    (1,000 MWh x 0.6592 t CO2/MWh, DCC 2023)."""
+    (tmp_path / "vietnam").mkdir()
+    inv = tmp_path / "vn.csv"
+    inv.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1000,MWh,VN,2023,2\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "vn.csv", "--factors", "vietnam"]) == 0
+    assert "Total: 659.200 t CO2e" in capsys.readouterr().out

@@ -52,8 +52,9 @@ def _as_factorset(factors: Any) -> FactorSet:
 
     A string may list several, comma-separated (``"ipcc,my_factors.csv"``);
     they are merged in order, the later winning for a key both cover.  A
-    directory holding a ``pack.toml`` is read as an (uninstalled) pack, with
-    its regions and fuel properties; a bare CSV file has neither.
+    directory holding a ``pack.toml``, given as a path (``./my_pack``), is
+    read as an uninstalled pack, with its regions and fuel properties; a bare
+    CSV file has neither.  A bare name is always a pack name.
     """
     if isinstance(factors, FactorSet):
         return factors
@@ -73,13 +74,14 @@ def _as_factorset(factors: Any) -> FactorSet:
         text = os.fspath(item) if isinstance(item, os.PathLike) else item
         if not isinstance(text, str):
             raise InputError(f"factors item {item!r} is not a pack name or a path", column="factors")
+        is_path = isinstance(item, os.PathLike) or os.sep in text or bool(os.altsep and os.altsep in text)
         if text.lower().endswith(".csv"):
             parts.append(FactorSet.read_csv(text))
-        elif os.path.isdir(text):
+        elif is_path and os.path.isdir(text):  # a bare name is a pack name, even if a folder has it
             from .packs import FactorPack
 
             parts.append(FactorPack.from_directory(text).load())
-        elif isinstance(item, os.PathLike) or os.sep in text or (os.altsep and os.altsep in text):
+        elif is_path:
             raise InputError(f"factors path {text!r} is neither a .csv file nor a pack directory with pack.toml",
                              column="factors")
         else:
