@@ -98,3 +98,12 @@ def test_a_bare_name_is_a_pack_even_beside_a_folder_of_that_name(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     assert main(["report", "vn.csv", "--factors", "vietnam"]) == 0
     assert "Total: 659.200 t CO2e" in capsys.readouterr().out
+
+
+def test_report_fallback_order(capsys):
+    """--fallback region: Suzhou's 3,000 MWh in 2023 take Jiangsu's own 2022 factor (0.5978) instead of the East
+    China grid's 2023 one (0.5500): 4,838.258 + 3,000 x (0.5978 - 0.5500) = 4,981.658 t CO2e."""
+    assert main(["report", str(EXAMPLES / "factory.csv"), "--fallback", "region"]) == 0
+    out = capsys.readouterr().out
+    assert "Total: 4,981.658 t CO2e" in out and "Fallback:  the row's region first" in out
+    assert "CN-JS   2023  CN-JS" in out

@@ -1,6 +1,6 @@
 """The ``neutralcore`` command.
 
-``neutralcore report INVENTORY.csv [--factors FACTORS] [--gwp AR5] [--by scope,site] [--strict]``
+``neutralcore report INVENTORY.csv [--factors FACTORS] [--gwp AR5] [--by scope,site] [--fallback year|region] [--strict]``
     prints the total, the breakdown and every factor fallback.  FACTORS is a
     factor CSV file or installed pack names separated by commas
     (``vietnam,ipcc``; a later pack wins where two cover the same key); the
@@ -42,6 +42,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     inv = Inventory.read_csv(args.inventory)
     factors = _as_factorset(args.factors)
+    if args.fallback is not None:
+        factors = factors.with_fallback(args.fallback)
     res = inv.emissions(factors, gwp=args.gwp, strict=args.strict)
     dims = [d.strip() for d in args.by.split(",") if d.strip()]
     total = res.total().magnitude
@@ -49,6 +51,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         f"Inventory: {args.inventory} ({len(inv):,} row{'s' if len(inv) != 1 else ''})",
         f"Factors:   {args.factors} ({len(factors):,} factors)",
         f"GWP:       GWP100 {res.gwp}",
+        "Fallback:  " + ("the row's region first, then earlier years up the chain" if factors.fallback == "region"
+                         else "the row's year first, up the region chain (--fallback region to change)"),
         "",
         f"Total: {total:,.3f} t CO2e",
         "",
@@ -237,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("inventory", help="inventory CSV (activity,quantity,unit,region,year,scope[,category,site,…])")
     rep.add_argument("--factors", default=DEFAULT_PACKS, help="pack names, factor CSV files and pack directories, comma-separated; the later wins for a key both "
                      f"cover (default: {DEFAULT_PACKS})")
+    rep.add_argument("--fallback", choices=("year", "region"), default=None,
+                     help="which fallback first when a row's own region and year have no factor: 'year' (default; "
+                          "the row's year up the region chain) or 'region' (the row's region, an earlier year)")
     rep.add_argument("--gwp", default=None, help="GWP100 set: AR4, AR5 (default) or AR6")
     rep.add_argument("--by", default="scope", help="dimensions to group by, comma-separated (default: scope)")
     rep.add_argument("--strict", action="store_true", help="fail on any region or year fallback")

@@ -278,6 +278,12 @@ def _check_cycles(regions: Mapping[str, tuple[str | None, str | None]]) -> None:
             cur = regions.get(cur, (None, None))[0]
 
 
+def _fallback_kind(_self: Any, _attr: Any, value: Any) -> None:
+    if value not in ("year", "region"):
+        raise InputError(f"fallback must be 'year' (own year up the region chain first) or 'region' (own region's "
+                         f"earlier year first), got {value!r}", column="fallback")
+
+
 @attrs.frozen(eq=False, repr=False)
 class FactorSet:
     """A columnar collection of factors, unique by (activity, region, year).
@@ -305,6 +311,8 @@ class FactorSet:
     regions: Mapping[str, tuple[str | None, str | None]] = attrs.field(converter=_region_map, factory=dict)
     #: per factor, the packs whose factor for the same key it replaced in a merge (None where it replaced nothing)
     overrides: Categorical | None = attrs.field(default=None, kw_only=True)
+    #: which fallback comes first when a row's own (region, year) has no factor; see :meth:`with_fallback`
+    fallback: str = attrs.field(default="year", kw_only=True, validator=_fallback_kind)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
     def property_array(self, name: str) -> np.ndarray:
@@ -482,6 +490,19 @@ class FactorSet:
             **cats,
         )
 
+    def with_fallback(self, prefer: str) -> "FactorSet":
+        """The same factors, matched with another fallback order.
+
+        ``"year"`` (the default): the row's own year anywhere up the region
+        chain first (``CN-JS`` 2023 takes ``CN-EAST`` 2023), then the latest
+        earlier year.  ``"region"``: the most specific region that has any
+        factor up to the row's year first (``CN-JS`` 2023 takes ``CN-JS``
+        2022), then its parent.  Either way a later year is never used, and
+        every fallback is reported.  A set asking for ``"region"`` keeps it
+        through :meth:`merge`.
+        """
+        return attrs.evolve(self, fallback=prefer)
+
     def with_pack(self, pack: str) -> "FactorSet":
         """The same factors, every one recorded as coming from *pack*."""
         return attrs.evolve(self, pack=factorize([pack] * len(self), len(self)))
@@ -535,6 +556,7 @@ class FactorSet:
             density=cat("density"),
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
             regions=regions,
+            fallback="region" if any(s.fallback == "region" for s in sets) else "year",
         )
         # keep the last occurrence of every (activity, region, year); record what it replaced
         n = len(merged)

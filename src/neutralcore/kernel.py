@@ -119,6 +119,7 @@ def resolve(
 
     Vectorised over triples: every level of every region chain is searched at
     once with ``np.searchsorted`` over the factors sorted by (activity, region, year).
+    The order of the fallbacks is the factor set's (:meth:`FactorSet.with_fallback`).
     """
     m = int(np.asarray(activity).shape[0])
     universe: dict[str, int] = {}
@@ -145,6 +146,7 @@ def resolve(
     cur = reg_map[np.asarray(region, dtype=np.int64)] if m else np.zeros(0, np.int64)
     qy = np.asarray(year, dtype=np.int64)
 
+    region_first = fs.fallback == "region"
     best = np.full(m, -1, dtype=np.int64)
     best_level = np.full(m, -1, dtype=np.int64)
     exact_found = np.zeros(m, dtype=bool)
@@ -159,6 +161,15 @@ def resolve(
         ok = alive & (pos >= 0)
         posc = np.clip(pos, 0, None)
         same_pair = ok & (fsorted[posc] // _YEAR_SPAN == pair)
+        if region_first:  # the first level with any factor up to the row's year ends the search
+            take = same_pair & (best < 0)
+            best[take] = order[posc[take]]
+            best_level[take] = level
+            alive &= ~take
+            cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
+            alive &= cur >= 0
+            level += 1
+            continue
         is_exact = same_pair & (fsorted[posc] == target)
         new_exact = is_exact & ~exact_found
         best[new_exact] = order[posc[new_exact]]
