@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import attrs
 import numpy as np
 
-from ._categorical import Categorical, bincount, combine_codes, split_codes
+from ._categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
 from ._table import Table
 from .factor import Factor, FactorSet
 from .units import Quantity
@@ -367,9 +367,7 @@ class Emissions:
             gas = gk @ self.key_gas_t
         else:
             co2e = bincount(gcodes, self.row_co2e(), ngroups)
-            gas = np.zeros((ngroups, n_gas))
-            for j in range(n_gas):
-                gas[:, j] = bincount(gcodes, q * self.key_gas_t[:, j][self.key_inverse], ngroups)
+            gas = self._gas_by_group(gcodes, ngroups) if n_gas else np.zeros((ngroups, 0))
         out: dict[str, Any] = {}
         for d, part, cat in zip(dims, parts, cats):
             labels: np.ndarray = np.empty(len(cat.categories), dtype=object)
@@ -379,6 +377,21 @@ class Emissions:
         for j in range(n_gas):
             out[f"{self.gases[j]}_t"] = gas[:, j]
         return Table(out, title=f"Emissions by {', '.join(dims)} (t; CO2e with GWP100 {self.gwp})")
+
+    def _gas_by_group(self, gcodes: np.ndarray, ngroups: int) -> np.ndarray:
+        """Tonnes of each gas per group, one cache-sized chunk of rows at a time (no per-row array per gas)."""
+        q, inverse = self.inventory.quantity, self.key_inverse
+        per_key = [np.ascontiguousarray(self.key_gas_t[:, j]) for j in range(len(self.gases))]
+        out = np.zeros((ngroups, len(per_key)))
+        buf = np.empty(min(CHUNK, q.shape[0]))
+        for start in range(0, q.shape[0], CHUNK):
+            stop = min(start + CHUNK, q.shape[0])
+            k, g, w = inverse[start:stop], gcodes[start:stop], buf[: stop - start]
+            for j, column in enumerate(per_key):
+                np.take(column, k, out=w)
+                w *= q[start:stop]
+                out[:, j] += np.bincount(g, weights=w, minlength=ngroups)
+        return out
 
     # -- display ------------------------------------------------------------------------
 
