@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["identity_codes", "MIN_ROWS"]
+__all__ = ["identity_codes", "group_keys", "MIN_ROWS"]
 
 #: Below this many rows the dict path is as fast and simpler.
 MIN_ROWS = 1 << 16
@@ -171,19 +171,56 @@ def _round(chunks: Callable[[], Any], multiplier: int, table_bits: int, rep_of_r
     return np.concatenate(left_rows), np.concatenate(left_ptrs)
 
 
+def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Group *n* rows by a uint64 key, without sorting.
+
+    *chunks* returns an iterator of ``(first_row, keys)`` pairs covering the
+    rows in order (``keys`` may be ``None`` to give up).  Returns
+    ``(group_of_row, first_rows, keys)``: each row's group number, and per
+    group the row where it first appears and its key, with groups numbered
+    in order of first appearance.  ``None`` when most rows have keys of their
+    own (grouping would not pay) or *chunks* gave up.
+
+    Keys are hashed into a table; the first row to reach a slot stands for
+    it, and a row joins that row only if its own key is the same, so a
+    collision never merges two keys: the rows it leaves go round again with
+    another multiplier, and any still left after that are groups of their own.
+    """
+    rep_of_row = np.empty(n, dtype=np.int32)
+    rep_rows: list[np.ndarray] = []
+    rep_keys: list[np.ndarray] = []
+    left = _round(chunks, _MULTIPLIERS[0], _TABLE_BITS, rep_of_row, rep_rows, rep_keys)
+    for multiplier in _MULTIPLIERS[1:]:
+        if left is None or left[0].size == 0:
+            break
+        rows, keys = left
+        left = _round(lambda: ((rows[s:s + _CHUNK], keys[s:s + _CHUNK]) for s in range(0, rows.size, _CHUNK)),
+                      multiplier, min(22, max(_TABLE_BITS, rows.size.bit_length() + 1)), rep_of_row, rep_rows,
+                      rep_keys)
+    if left is None or left[0].size > _MAX_SHARE * n:
+        return None
+    if left[0].size:
+        base = sum(r.shape[0] for r in rep_rows)
+        rep_of_row[left[0]] = np.arange(base, base + left[0].size, dtype=np.int32)
+        rep_rows.append(left[0])
+        rep_keys.append(left[1])
+    reps, keys = np.concatenate(rep_rows), np.concatenate(rep_keys)
+    order = np.argsort(reps, kind="stable")
+    rank = np.empty(order.shape[0], dtype=np.int32)
+    rank[order] = np.arange(order.shape[0], dtype=np.int32)
+    for s in range(0, n, _CHUNK):
+        np.take(rank, rep_of_row[s:s + _CHUNK], out=rep_of_row[s:s + _CHUNK])
+    return rep_of_row, reps[order], keys[order]
+
+
 def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | None:
     """int32 codes of *values* (a list or 1-D object array), or ``None`` to use the dict path.
 
     *missing* is called once per distinct object, in order of first
     appearance, and returns the object's code (equal objects may share one:
-    it is a dict lookup on the value).
-
-    Addresses are hashed into a table; the first row to reach a slot stands
-    for it, and a row joins that row only if its own address is the same, so
-    a collision never merges two objects: the rows it leaves go round again
-    with another multiplier, and any still left after that are coded one by
-    one.  The pointers are read a chunk at a time, so the only arrays as
-    long as the column are the codes.
+    it is a dict lookup on the value).  The rows are grouped by address with
+    :func:`group_keys`; the pointers are read a chunk at a time, so the only
+    array as long as the column is the codes.
     """
     n = len(values)
     if n < MIN_ROWS:
@@ -198,32 +235,14 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
             out = buffer[:min(_CHUNK, n - s)]
             yield s, (out if items.copy(s, out) else None)
 
-    table_bits = _TABLE_BITS
-    rep_of_row = np.empty(n, dtype=np.int32)
-    rep_rows: list[np.ndarray] = []
-    rep_ptrs: list[np.ndarray] = []
-    left = _round(from_column, _MULTIPLIERS[0], table_bits, rep_of_row, rep_rows, rep_ptrs)
-    for multiplier in _MULTIPLIERS[1:]:
-        if left is None or left[0].size == 0:
-            break
-        rows, ptrs = left
-        left = _round(lambda: ((rows[s:s + _CHUNK], ptrs[s:s + _CHUNK]) for s in range(0, rows.size, _CHUNK)),
-                      multiplier, min(22, max(_TABLE_BITS, rows.size.bit_length() + 1)), rep_of_row, rep_rows,
-                      rep_ptrs)
-    if left is None or left[0].size > _MAX_SHARE * n:
+    grouped = group_keys(from_column, n)
+    if grouped is None:
         return None
-    if left[0].size:  # still colliding after every multiplier: give each such row its own representative
-        base = sum(r.shape[0] for r in rep_rows)
-        rep_of_row[left[0]] = np.arange(base, base + left[0].size, dtype=np.int32)
-        rep_rows.append(left[0])
-        rep_ptrs.append(left[1])
-    reps, addresses = np.concatenate(rep_rows), np.concatenate(rep_ptrs)
-    order = np.argsort(reps, kind="stable")  # first appearance: the order a dict would have met them
-    objects = [values[i] for i in reps[order].tolist()]
-    if [id(o) for o in objects] != addresses[order].tolist():
+    group_of_row, rows, addresses = grouped
+    objects = [values[i] for i in rows.tolist()]
+    if [id(o) for o in objects] != addresses.tolist():
         return None  # the column changed under us; the dict path will see a consistent one
-    rep_code = np.empty(reps.shape[0], dtype=np.int32)
-    rep_code[order] = np.fromiter(map(missing, objects), dtype=np.int32, count=len(objects))
+    code = np.fromiter(map(missing, objects), dtype=np.int32, count=len(objects))
     for s in range(0, n, _CHUNK):
-        np.take(rep_code, rep_of_row[s:s + _CHUNK], out=rep_of_row[s:s + _CHUNK])
-    return rep_of_row
+        np.take(code, group_of_row[s:s + _CHUNK], out=group_of_row[s:s + _CHUNK])
+    return group_of_row

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -26,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
+from ._csvfast import read_plain
 from ._categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
 from ._validators import activity_key as _activity
 from ._validators import optional_str
@@ -47,15 +49,15 @@ def _ro(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _bad_rows(mask: np.ndarray, labels: Sequence[int] | None) -> list[int]:
+def _bad_rows(mask: np.ndarray, labels: Sequence[int] | np.ndarray | None) -> list[int]:
     idx = np.flatnonzero(mask)[:10]
     if labels is None:
         return idx.tolist()
-    return [labels[i] for i in idx]
+    return [int(labels[i]) for i in idx]
 
 
 def _normalise(
-    cat: Categorical, fn: Callable[[Any], Any], column: str, labels: Sequence[int] | None, source: str | None
+    cat: Categorical, fn: Callable[[Any], Any], column: str, labels: Sequence[int] | np.ndarray | None, source: str | None
 ) -> Categorical:
     """Apply *fn* to each distinct label (not each row); merge labels that become equal."""
     new_labels = []
@@ -271,7 +273,7 @@ class Inventory:
 
     @classmethod
     def _build(
-        cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | None, source: str | None
+        cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | np.ndarray | None, source: str | None
     ) -> "Inventory":
         q_in = cols["quantity"]
         if np.isscalar(q_in):
@@ -287,7 +289,7 @@ class Inventory:
                 try:
                     float(v)
                 except (TypeError, ValueError):
-                    bad.append(labels[i] if labels is not None else i)
+                    bad.append(int(labels[i]) if labels is not None else i)
                     empty = empty and isinstance(v, str) and not v.strip()
                     if len(bad) >= 10:
                         break
@@ -367,13 +369,20 @@ class Inventory:
         """
         fname = str(path)
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
+            raw = Path(path).read_bytes()
         except FileNotFoundError:
             raise SchemaError("file not found", source=fname) from None
-        except UnicodeDecodeError as exc:
-            raise SchemaError(f"not UTF-8 text ({exc.reason})", source=fname) from None
         except OSError as exc:  # a directory, no permission, …
             raise SchemaError(f"cannot read the file: {exc.strerror or exc}", source=fname) from None
+        if raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        fast = cls._read_plain(raw, fname, dims)
+        if fast is not None:
+            return fast
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"not UTF-8 text ({exc.reason})", source=fname) from None
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = [h.strip() for h in next(reader)]
@@ -401,6 +410,33 @@ class Inventory:
         cols["site"] = cols["site"] if cols["site"] is not None else None
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=fname)
         inv._cache["origin"] = (fname, np.asarray(lines, dtype=np.int64))
+        return inv
+
+    @classmethod
+    def _read_plain(cls, raw: bytes, fname: str, dims: Sequence[str] | None) -> "Inventory | None":
+        """:meth:`read_csv` for a plain file (see :mod:`neutralcore._csvfast`), or None to read it row by row."""
+        end = raw.find(b"\n")
+        if end < 0 or b'"' in raw[:end] or b"\r" in raw[:end]:
+            return None
+        try:
+            header = [h.strip() for h in raw[:end].decode("utf-8").split(",")]
+        except UnicodeDecodeError:
+            return None
+        if any(c not in header for c in REQUIRED) or len(set(header)) != len(header):
+            return None  # the row-by-row path words these errors
+        extra_names = [h for h in header if h not in RESERVED_COLUMNS]
+        if dims is not None and any(d not in extra_names for d in dims):
+            return None
+        data = read_plain(raw[end + 1:], header)
+        if data is None:
+            return None
+        n = data["quantity"].shape[0]
+        if dims is not None:
+            extra_names = list(dims)
+        lines = np.arange(2, n + 2, dtype=np.int64)
+        cols = {name: data.get(name) for name in RESERVED_COLUMNS}
+        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=fname)
+        inv._cache["origin"] = (fname, lines)
         return inv
 
     # -- export ------------------------------------------------------------------

@@ -1,0 +1,133 @@
+"""The plain-CSV fast path reads exactly what the csv-module path reads, or steps aside."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import neutralcore as nc
+from neutralcore._csvfast import read_plain
+from neutralcore.inventory import Inventory
+
+HEADER = "activity,quantity,unit,region,year,scope,category,site,bu"
+
+quantity_text = st.one_of(
+    st.integers(0, 10**12).map(str),
+    st.floats(0, 1e9, allow_nan=False).map(lambda x: f"{x:.3f}"),
+    st.floats(0, 1e6, allow_nan=False).map(repr),  # may carry an exponent: the slow path then reads it
+    st.sampled_from([".5", "7.", "007.250", "-3", "1e3", " 12", "+4", "", "abc", "0.1234567890123456789"]),
+)
+row = st.tuples(
+    st.sampled_from(["electricity.grid", "fuel.diesel.stationary", "fuel.lpg.stationary", "Electricity"]),
+    quantity_text,
+    st.sampled_from(["MWh", "kWh", "L", "kg", "t", "GJ", "mwh"]),
+    st.sampled_from(["VN", "vn", "CN-JS", "TH", ""]),
+    st.sampled_from(["2022", "2023", "2023.0", "1799"]),
+    st.sampled_from(["1", "2", "3", "2.0"]),
+    st.sampled_from(["", "boilers", "purchased electricity"]),
+    st.sampled_from(["binh-duong", "Bình Dương", "suzhou", ""]),
+    st.sampled_from(["", "a", "b"]),
+)
+
+
+def read_both(path):
+    """(fast-path result or error, row-by-row result or error)."""
+    def run():
+        try:
+            return Inventory.read_csv(path)
+        except nc.NeutralcoreError as exc:
+            return exc
+    fast = run()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Inventory, "_read_plain", classmethod(lambda cls, *a: None))
+        slow = run()
+    return fast, slow
+
+
+def same(a, b) -> None:
+    if isinstance(a, Exception) or isinstance(b, Exception):
+        assert type(a) is type(b) and str(a) == str(b)
+        return
+    assert len(a) == len(b)
+    np.testing.assert_array_equal(a.quantity, b.quantity)
+    np.testing.assert_array_equal(a.year, b.year)
+    for name in ("activity", "unit", "region", "scope", "category", "site"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.values() == y.values(), name
+    assert set(a.dims) == set(b.dims) and all(a.dims[d].values() == b.dims[d].values() for d in a.dims)
+    np.testing.assert_array_equal(a._cache["origin"][1], b._cache["origin"][1])
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(row, min_size=1, max_size=30))
+def test_fast_path_reads_what_the_csv_module_reads(rows, tmp_path_factory):
+    path = tmp_path_factory.mktemp("csv") / "inv.csv"
+    path.write_text(HEADER + "\n" + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    fast, slow = read_both(path)
+    same(fast, slow)
+
+
+def test_plain_decimals_are_parsed_exactly():
+    """Each value equals float() of its text, to the bit."""
+    texts = ["0", "1", "4200", "15000.5", ".5", "7.", "0.1", "0.3", "123456.789", "9007199254740991",
+             "2.675", "1.000000000000002", "9999999999999.99"]
+    body = "".join(f"x,{t}\n" for t in texts).encode()
+    out = read_plain(body, ["activity", "quantity"])
+    assert out is not None
+    assert out["quantity"].tolist() == [float(t) for t in texts]
+    assert out["activity"][1] == ("x",) and out["activity"][0].tolist() == [0] * len(texts)
+
+
+@pytest.mark.parametrize("body", [
+    b'a,"1"\n',            # quotes
+    b"a,1\r\nb,2\r\n",     # carriage returns
+    b"a,1\n\nb,2\n",       # a blank row
+    b"a,1\nb\n",           # a short row
+    b"a,1e3\n",            # an exponent
+    b"a,9007199254740993\n",  # more digits than a float holds exactly
+    b"a,\n",               # an empty quantity
+    b"a,1\n" + b"x" * 65 + b",2\n",  # a label longer than MAX_LABEL
+    b"\xff,1\n",           # not UTF-8
+])
+def test_anything_unusual_goes_the_row_by_row_way(body):
+    assert read_plain(body, ["activity", "quantity"]) is None
+
+
+def test_the_bundled_example_is_read_the_fast_way(monkeypatch):
+    """factory.csv is plain: the fast path reads it, to the same inventory (total 4,838.258 t CO2e)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "factory.csv"
+    calls = []
+    original = Inventory._read_plain.__func__
+    monkeypatch.setattr(Inventory, "_read_plain", classmethod(lambda cls, *a: calls.append(1) or original(cls, *a)))
+    inv = Inventory.read_csv(path)
+    assert calls and inv.emissions("vietnam,china,ipcc").total().to("t").magnitude == pytest.approx(4838.258, abs=5e-4)
+
+
+valid_row = st.tuples(
+    st.sampled_from([("electricity.grid", "MWh"), ("electricity.grid", "kWh"), ("fuel.diesel.stationary", "L")]),
+    st.one_of(st.integers(0, 10**12).map(str), st.floats(0, 1e9, allow_nan=False).map(lambda x: f"{x:.4f}")),
+    st.sampled_from(["VN", "vn", "CN-JS"]),
+    st.sampled_from(["2022", "2023"]),
+    st.sampled_from(["1", "2", "3"]),
+    st.sampled_from(["", "boilers"]),
+    st.sampled_from(["binh-duong", "Bình Dương", ""]),
+    st.sampled_from(["", "a", "b"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(valid_row, min_size=1, max_size=40))
+def test_valid_plain_files_take_the_fast_path_and_agree(rows, tmp_path_factory):
+    path = tmp_path_factory.mktemp("csv") / "inv.csv"
+    lines = [",".join((act, q, unit, *rest)) for (act, unit), q, *rest in rows]
+    path.write_text(HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    raw = path.read_bytes()
+    assert Inventory._read_plain(raw, str(path), None) is not None
+    fast, slow = read_both(path)
+    assert not isinstance(fast, Exception)
+    same(fast, slow)
+    assert fast.emissions("vietnam,china,ipcc").total().magnitude == slow.emissions("vietnam,china,ipcc").total().magnitude
