@@ -86,3 +86,13 @@ def test_rows_holding_their_own_objects_go_to_the_dict_path():
     cat = factorize(values, N)
     assert cat.categories == ("site-0", "site-1", "site-2", "site-3", "site-4")
     assert cat.codes[:7].tolist() == [0, 1, 2, 3, 4, 0, 1]
+
+
+def test_group_keys_takes_chunks_of_any_length():
+    """Keys 7, 3, 7, 9, 3, … in one chunk longer than the reusable buffer: groups in order of first appearance."""
+    from neutralcore._identity import CHUNK, group_keys
+
+    keys = np.tile(np.array([7, 3, 7, 9, 3], dtype=np.uint64), (3 * CHUNK) // 5 + 1)
+    group, first, distinct = group_keys(lambda: iter([(0, keys)]), keys.size)
+    assert distinct.tolist() == [7, 3, 9] and first.tolist() == [0, 1, 3]
+    assert group[:6].tolist() == [0, 1, 0, 2, 1, 0]

@@ -24,13 +24,13 @@ from typing import Any
 
 import numpy as np
 
+from ._identity import CHUNK as _ROWS
 from ._identity import group_keys
 
 __all__ = ["read_plain", "MAX_LABEL"]
 
 #: Labels longer than this many bytes go the csv-module way.
 MAX_LABEL = 64
-_ROWS = 1 << 16
 _COMMA, _NEWLINE, _DOT, _MINUS, _ZERO = 44, 10, 46, 45, 48
 #: Keep the low *i* bytes of a little-endian word.
 _KEEP = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)

@@ -25,11 +25,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["identity_codes", "group_keys", "MIN_ROWS"]
+__all__ = ["identity_codes", "group_keys", "MIN_ROWS", "CHUNK"]
 
 #: Below this many rows the dict path is as fast and simpler.
 MIN_ROWS = 1 << 16
-_CHUNK = 1 << 16
+CHUNK = 1 << 16
 
 
 def _memcpy() -> Callable[..., Any] | None:
@@ -122,6 +122,11 @@ def _slots(p: np.ndarray, multiplier: int, table_bits: int, out: np.ndarray) -> 
     return out.view(np.int64)
 
 
+def _scratch(work: np.ndarray, n: int) -> np.ndarray:
+    """*n* slots of the reusable buffer, or a new array when a caller's chunk is longer."""
+    return work[:n] if n <= work.shape[0] else np.empty(n, dtype=work.dtype)
+
+
 def _round(chunks: Callable[[], Any], multiplier: int, table_bits: int, rep_of_row: np.ndarray,
            rep_rows: list[np.ndarray], rep_ptrs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
     """One hashing round over ``chunks()`` (pairs of row indices or a slice start, and their pointers).
@@ -132,12 +137,12 @@ def _round(chunks: Callable[[], Any], multiplier: int, table_bits: int, rep_of_r
     size = 1 << table_bits
     first = np.full(size, -1, dtype=np.int64)
     slot_ptr = np.zeros(size, dtype=np.uint64)
-    work = np.empty(_CHUNK, dtype=np.uint64)
+    work = np.empty(CHUNK, dtype=np.uint64)
     seen = filled = 0
     for rows, p in chunks():
         if p is None:
             return None
-        k = _slots(p, multiplier, table_bits, work[:p.shape[0]])
+        k = _slots(p, multiplier, table_bits, _scratch(work, p.shape[0]))
         new = np.flatnonzero(first[k] < 0)
         seen += p.shape[0]
         if new.size:
@@ -157,7 +162,7 @@ def _round(chunks: Callable[[], Any], multiplier: int, table_bits: int, rep_of_r
     for rows, p in chunks():
         if p is None:
             return None
-        k = _slots(p, multiplier, table_bits, work[:p.shape[0]])
+        k = _slots(p, multiplier, table_bits, _scratch(work, p.shape[0]))
         hit = slot_ptr[k] == p
         target = np.arange(rows, rows + p.shape[0]) if isinstance(rows, int) else rows
         if hit.all():
@@ -194,7 +199,7 @@ def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarra
         if left is None or left[0].size == 0:
             break
         rows, keys = left
-        left = _round(lambda: ((rows[s:s + _CHUNK], keys[s:s + _CHUNK]) for s in range(0, rows.size, _CHUNK)),
+        left = _round(lambda: ((rows[s:s + CHUNK], keys[s:s + CHUNK]) for s in range(0, rows.size, CHUNK)),
                       multiplier, min(22, max(_TABLE_BITS, rows.size.bit_length() + 1)), rep_of_row, rep_rows,
                       rep_keys)
     if left is None or left[0].size > _MAX_SHARE * n:
@@ -208,8 +213,8 @@ def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarra
     order = np.argsort(reps, kind="stable")
     rank = np.empty(order.shape[0], dtype=np.int32)
     rank[order] = np.arange(order.shape[0], dtype=np.int32)
-    for s in range(0, n, _CHUNK):
-        np.take(rank, rep_of_row[s:s + _CHUNK], out=rep_of_row[s:s + _CHUNK])
+    for s in range(0, n, CHUNK):
+        np.take(rank, rep_of_row[s:s + CHUNK], out=rep_of_row[s:s + CHUNK])
     return rep_of_row, reps[order], keys[order]
 
 
@@ -228,11 +233,11 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
     items = _items(values)
     if items is None:
         return None
-    buffer = np.empty(_CHUNK, dtype=np.uint64)
+    buffer = np.empty(CHUNK, dtype=np.uint64)
 
     def from_column() -> Any:
-        for s in range(0, n, _CHUNK):
-            out = buffer[:min(_CHUNK, n - s)]
+        for s in range(0, n, CHUNK):
+            out = buffer[:min(CHUNK, n - s)]
             yield s, (out if items.copy(s, out) else None)
 
     grouped = group_keys(from_column, n)
@@ -243,6 +248,6 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
     if [id(o) for o in objects] != addresses.tolist():
         return None  # the column changed under us; the dict path will see a consistent one
     code = np.fromiter(map(missing, objects), dtype=np.int32, count=len(objects))
-    for s in range(0, n, _CHUNK):
-        np.take(code, group_of_row[s:s + _CHUNK], out=group_of_row[s:s + _CHUNK])
+    for s in range(0, n, CHUNK):
+        np.take(code, group_of_row[s:s + CHUNK], out=group_of_row[s:s + CHUNK])
     return group_of_row
