@@ -1,4 +1,4 @@
-"""Tests for neutralcore.claim and neutralcore.claim_report, with hand-worked numbers."""
+"""Tests for neutralcore.claim and neutralcore.claim.report, with hand-worked numbers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import attrs
 import pint
 import pytest
 
-from neutralcore.claim import (
+from neutralcore.claim.balance import (
     Balance,
     CheckStatus,
     ClaimPolicy,
@@ -18,10 +18,10 @@ from neutralcore.claim import (
     SubjectType,
     check_claim,
 )
-from neutralcore.claim_report import CREDITS_WARNING, render
+from neutralcore.claim.report import CREDITS_WARNING, render
 from neutralcore.errors import ClaimError, InputError
-from neutralcore.ledger import OffsetLedger, Retirement
-from neutralcore.offsets import Offset, Period
+from neutralcore.offsets.ledger import OffsetLedger, Retirement
+from neutralcore.offsets.credits import Offset, Period
 
 Y2024 = Period.year(2024)
 SUBJECT = "Acme Ltd"

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neutralcore as nc
-from neutralcore._csvfast import read_plain
-from neutralcore.inventory import Inventory
+from neutralcore._core.csvsplit import read_plain
+from neutralcore.measure.inventory import Inventory
 
 HEADER = "activity,quantity,unit,region,year,scope,category,site,bu"
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neutralcore._categorical import _FirstSeen, factorize
-from neutralcore._identity import MIN_ROWS, identity_codes
+from neutralcore._core.categorical import _FirstSeen, factorize
+from neutralcore._core.identity import MIN_ROWS, identity_codes
 
 N = MIN_ROWS + 4_321
 
@@ -63,7 +63,7 @@ def test_hash_collisions_never_merge_two_objects(monkeypatch):
     """A first multiplier of 0 puts every address in one slot: round one resolves one object, the next
     multiplier the rest, and the codes still equal the dict's.  With every multiplier 0 the rows left over
     are too many, and the column goes to the dict path instead."""
-    import neutralcore._identity as identity
+    import neutralcore._core.identity as identity
 
     pool = [f"label-{i}" for i in range(7)] + [None, 3]
     values = [pool[i] for i in np.random.default_rng(7).integers(0, len(pool), N).tolist()]
@@ -90,7 +90,7 @@ def test_rows_holding_their_own_objects_go_to_the_dict_path():
 
 def test_group_keys_takes_chunks_of_any_length():
     """Keys 7, 3, 7, 9, 3, … in one chunk longer than the reusable buffer: groups in order of first appearance."""
-    from neutralcore._identity import CHUNK, group_keys
+    from neutralcore._core.identity import CHUNK, group_keys
 
     keys = np.tile(np.array([7, 3, 7, 9, 3], dtype=np.uint64), (3 * CHUNK) // 5 + 1)
     group, first, distinct = group_keys(lambda: iter([(0, keys)]), keys.size)

@@ -1,4 +1,4 @@
-"""Tests for neutralcore.ledger: retirement, double-use refusal, atomicity, corruption, concurrency."""
+"""Tests for neutralcore.offsets.ledger: retirement, double-use refusal, atomicity, corruption, concurrency."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-import neutralcore.offsets
+import neutralcore.offsets.credits
 from neutralcore.errors import (
     AlreadyRetiredError,
     DuplicateSerialError,
@@ -32,8 +32,8 @@ from neutralcore.errors import (
     SerialFormatError,
     UnknownCreditError,
 )
-from neutralcore.ledger import OffsetLedger, Retirement
-from neutralcore.offsets import Offset, Period
+from neutralcore.offsets.ledger import OffsetLedger, Retirement
+from neutralcore.offsets.credits import Offset, Period
 
 SRC = str(Path(neutralcore.offsets.__file__).resolve().parents[1])
 VCU_13 = "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
@@ -390,8 +390,8 @@ def _run(script: str, *args: str, **kw) -> subprocess.Popen:
 
 CRASH = """
 import os, sys
-from neutralcore.ledger import OffsetLedger
-from neutralcore.offsets import Period
+from neutralcore.offsets.ledger import OffsetLedger
+from neutralcore.offsets.credits import Period
 original = OffsetLedger._store_digest
 def crash(self):
     original(self)          # every row and the new digest are written ...
@@ -418,8 +418,8 @@ def test_crash_mid_operation_leaves_file_as_it_was(path):
 RACER = """
 import json, os, sys, time
 from neutralcore.errors import AlreadyRetiredError
-from neutralcore.ledger import OffsetLedger
-from neutralcore.offsets import Period
+from neutralcore.offsets.ledger import OffsetLedger
+from neutralcore.offsets.credits import Period
 path, go, name = sys.argv[1:4]
 led = OffsetLedger(path)
 target = led.holdings()[0]             # every racer sees the block as held

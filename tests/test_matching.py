@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neutralcore as nc
-from neutralcore.kernel import resolve_labels
+from neutralcore.measure.kernel import resolve_labels
 
 SRC = nc.Source("test", "synthetic factors for the matching rules", 2024)
 # a chain: CN-JS -> CN-EAST -> CN -> World; TH has no declared parent (-> World)

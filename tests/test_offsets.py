@@ -17,7 +17,7 @@ from neutralcore.errors import (
     SerialFormatError,
     UnknownProgrammeError,
 )
-from neutralcore.offsets import (
+from neutralcore.offsets.credits import (
     CorrespondingAdjustment,
     CreditKind,
     GoldStandardSerial,

@@ -79,7 +79,7 @@ def test_coded_and_object_construction_agree(acts):
 @given(activity_lists, st.sampled_from([("scope",), ("site", "unit"), ("activity", "region", "year")]))
 def test_dense_and_compact_key_coding_agree(acts, dims):
     """Rows are coded densely when the key space is small and compactly otherwise: same results either way."""
-    import neutralcore.inventory as inventory
+    import neutralcore.measure.inventory as inventory
 
     dense = nc.Inventory(acts).emissions(FS)
     saved = inventory._DENSE_MAX_KEYS, inventory._DENSE_MAX_TRIPLES
@@ -141,7 +141,7 @@ def test_wide_invariants(acts, cut):
 def test_group_sums_per_gas_agree_across_both_paths(acts, dims):
     """Few (group, key) pairs are summed per pair and expanded by a matrix product; many, row by row in chunks.
     Both give the same tonnes of every gas (forced here by setting the pair limit to zero)."""
-    import neutralcore.emissions as emissions
+    import neutralcore.measure.emissions as emissions
 
     res = nc.Inventory(acts).emissions(FS)
     by_pairs = res.by(*dims)

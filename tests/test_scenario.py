@@ -244,7 +244,7 @@ def test_intensity_needs_a_positive_output():
 
 def test_long_trajectories_keep_few_whole_years():
     """Each year's inventory and emissions are as large as the baseline: only a few are kept, summaries for all."""
-    from neutralcore.scenario import _RECENT
+    from neutralcore.reduce.scenario import _RECENT
 
     s = nc.Scenario(vn_factory(), [(EnergyEfficiency(0.2, activity="electricity"), 2025)], factors=published_factors(),
                     growth=0.05)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import neutralcore as nc
-from neutralcore.scope2 import market_based
+from neutralcore.measure.scope2 import market_based
 
 EXAMPLE = nc.Source("Constructed example", "issue 4: 10,000 MWh, grid 0.5, residual mix 0.6 t/MWh", 2024)
 DCC = nc.Source("MONRE Department of Climate Change", "Viet Nam grid emission factor (climatechange.vn summary, Table 1)", 2025)
@@ -177,7 +177,7 @@ def test_electricity_in_two_scopes_under_one_key_is_refused():
 
 def test_results_say_which_scope2_method_they_hold():
     import neutralcore as nc
-    from neutralcore.scope2 import market_based
+    from neutralcore.measure.scope2 import market_based
 
     src = nc.Source("MONRE/DCC", "Viet Nam grid EF 2023", 2025)
     fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)])

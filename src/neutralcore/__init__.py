@@ -2,12 +2,12 @@
 
 The library follows the four steps of carbon neutrality:
 
-1. **Measure** — :class:`Activity`, :class:`Inventory`, :class:`Factor`,
-   :class:`FactorSet`, :class:`Emissions` (modules ``activity``, ``inventory``,
-   ``factor``, ``kernel``, ``emissions``, ``units``, ``gwp``).
-2. **Reduce** — levers, scenarios, MAC curves and targets.
-3. **Offset** — credits and the ledger that retires each serial once.
-4. **Claim** — the neutrality balance, its checks and the report.
+1. **Measure** (:mod:`neutralcore.measure`) — :class:`Activity`, :class:`Inventory`,
+   :class:`Factor`, :class:`FactorSet`, :class:`Emissions`, with :mod:`neutralcore.units`
+   and :mod:`neutralcore.gwp`.
+2. **Reduce** (:mod:`neutralcore.reduce`) — levers, scenarios, MAC curves and targets.
+3. **Offset** (:mod:`neutralcore.offsets`) — credits and the ledger that retires each serial once.
+4. **Claim** (:mod:`neutralcore.claim`) — the neutrality balance, its checks and the report.
 
 Factor packs and levers are plugins found through entry points
 (``neutralcore.factors``, ``neutralcore.levers``).  Importing this package
@@ -17,9 +17,7 @@ scans nothing and builds nothing.
 from importlib.metadata import PackageNotFoundError as _PNF
 from importlib.metadata import version as _version
 
-from .activity import Activity
-from .emissions import Emissions, Matches, Uncertainty
-from .errors import (
+from neutralcore.errors import (
     AlreadyRetiredError,
     ClaimError,
     DimensionError,
@@ -34,6 +32,7 @@ from .errors import (
     LedgerCorruptError,
     LedgerError,
     LeverError,
+    MissingDependencyError,
     NeutralcoreError,
     NeutralcoreWarning,
     NotFoundError,
@@ -53,7 +52,7 @@ from .errors import (
     UnknownGWPSetError,
     UnknownUnitError,
 )
-from .claim import (
+from neutralcore.claim import (
     Balance,
     CheckStatus,
     ClaimCheck,
@@ -63,11 +62,24 @@ from .claim import (
     SubjectType,
     check_claim,
 )
-from .factor import Factor, FactorSet, FuelProperty, Source
-from .gwp import DEFAULT_GWP, GWP_SETS
-from .inventory import Inventory
-from .ledger import OffsetLedger, Retirement
-from .offsets import (
+from neutralcore.gwp import DEFAULT_GWP, GWP_SETS
+from neutralcore.measure import (
+    Activity,
+    ContractualInstrument,
+    Emissions,
+    Factor,
+    FactorSet,
+    FuelProperty,
+    Inventory,
+    Matches,
+    Scope2Result,
+    Source,
+    SupplierRate,
+    Uncertainty,
+)
+from neutralcore.offsets import (
+    OffsetLedger,
+    Retirement,
     CorrespondingAdjustment,
     CreditKind,
     GoldStandardSerial,
@@ -78,13 +90,10 @@ from .offsets import (
     VerraSerial,
     parse_serial,
 )
-from .packs import FactorPack
-from .registry import PluginSpec, list_packs, load_factors
-from .levers import Costs, Lever, LeverSet, Outcome, Price
-from .mac import MacCurve, mac_curve
-from .errors import MissingDependencyError
-from .scenario import Gap, Scenario, Target, Trajectory
-from .scope2 import ContractualInstrument, Scope2Result, SupplierRate
+from neutralcore.packs import FactorPack
+from neutralcore.registry import PluginSpec, list_packs, load_factors
+from neutralcore.levers import Costs, Lever, LeverSet, Outcome, Price
+from neutralcore.reduce import Gap, MacCurve, Scenario, Target, Trajectory, mac_curve
 
 try:
     __version__ = _version("neutralcore")

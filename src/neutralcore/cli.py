@@ -27,7 +27,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from .errors import NeutralcoreError
+from neutralcore.errors import NeutralcoreError
 
 __all__ = ["main"]
 
@@ -37,8 +37,8 @@ DEFAULT_PACKS = "neutralcore:vietnam,neutralcore:china,neutralcore:ipcc"
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .inventory import Inventory
-    from .kernel import _as_factorset
+    from neutralcore.measure.inventory import Inventory
+    from neutralcore.measure.kernel import _as_factorset
 
     inv = Inventory.read_csv(args.inventory)
     factors = _as_factorset(args.factors)
@@ -66,7 +66,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     ref = {src: f"[{i}]" for i, src in enumerate(sources, 1)}
     fb_rows = [i for i, kind in enumerate(summary["fallback"]) if kind != "exact"]
     if fb_rows:
-        from ._table import Table
+        from neutralcore._core.table import Table
 
         cols = ["activity", "region", "year", "region_used", "year_used", "fallback", "rows", "pack"]
         table = {c: [summary[c][i] for i in fb_rows] for c in cols}
@@ -109,8 +109,8 @@ def _num(value: float) -> str:
 def _cmd_packs(args: argparse.Namespace) -> int:
     import warnings
 
-    from . import registry
-    from .errors import PluginWarning
+    from neutralcore import registry
+    from neutralcore.errors import PluginWarning
 
     with warnings.catch_warnings():
         # distributions with unreadable entry points are listed under "Problems" below instead
@@ -170,7 +170,7 @@ def _cmd_packs(args: argparse.Namespace) -> int:
 
 
 def _cmd_factors(args: argparse.Namespace) -> int:
-    from .registry import load_factors
+    from neutralcore.registry import load_factors
 
     fs = load_factors(args.names)
     sub = fs.where(activity=args.activity, region=args.region, year=args.year)
@@ -227,7 +227,7 @@ def _cmd_factors(args: argparse.Namespace) -> int:
 
 
 def _cmd_pack_check(args: argparse.Namespace) -> int:
-    from .testing import check_factor_pack
+    from neutralcore.testing import check_factor_pack
 
     report = check_factor_pack(args.directory)
     print(f"ok: {report.summary()}")

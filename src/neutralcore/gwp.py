@@ -51,7 +51,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .errors import UnknownGasError, UnknownGWPSetError
+from neutralcore.errors import UnknownGasError, UnknownGWPSetError
 
 __all__ = [
     "GASES",

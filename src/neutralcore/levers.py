@@ -69,11 +69,11 @@ from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
-from ._validators import FrozenMap, activity_key, optional_str, year_int
-from .errors import LeverError
-from .factor import Source
-from .inventory import Inventory
-from .units import multiplier, parse_unit
+from neutralcore._core.validators import FrozenMap, activity_key, optional_str, year_int
+from neutralcore.errors import LeverError
+from neutralcore.measure.factor import Source
+from neutralcore.measure.inventory import Inventory
+from neutralcore.units import multiplier, parse_unit
 
 __all__ = [
     "Lever",

@@ -73,7 +73,7 @@ from typing import Any, Literal, Mapping, overload
 
 import attrs
 
-from .errors import NeutralcoreError, PackFormatError, SchemaError
+from neutralcore.errors import NeutralcoreError, PackFormatError, SchemaError
 
 if sys.version_info >= (3, 11):
     import tomllib as _toml
@@ -189,7 +189,7 @@ def _check_str(ctx: _TomlContext, data: Mapping[str, Any], key: str, *, table: s
 
 
 def _parse_sources(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
-    from .factor import Source
+    from neutralcore.measure.factor import Source
 
     if not isinstance(raw, Mapping):
         raise ctx.error("'sources' must be a table of [sources.<id>] tables", key="sources")
@@ -216,8 +216,8 @@ def _parse_sources(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
 
 
 def _parse_regions(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
-    from ._validators import REGION_RE
-    from .factor import WORLD, _region_map
+    from neutralcore._core.validators import REGION_RE
+    from neutralcore.measure.factor import WORLD, _region_map
 
     if not isinstance(raw, Mapping):
         raise ctx.error("'regions' must be a table: CODE = { name = \"...\", parent = \"...\" }", key="regions")
@@ -509,7 +509,7 @@ class FactorPack:
         return fs
 
     def _read(self) -> Any:
-        from .factor import FactorSet
+        from neutralcore.measure.factor import FactorSet
 
         regions = {code: dict(spec) for code, spec in self.regions.items()}
         return FactorSet.read_csv(

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import MissingDependencyError
+from neutralcore.errors import MissingDependencyError
 
 __all__ = ["MissingDependencyError", "require_matplotlib", "plot_mac", "plot_trajectory"]
 

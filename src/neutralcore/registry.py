@@ -65,7 +65,7 @@ from typing import Any, Iterable, Mapping
 
 import attrs
 
-from .errors import (
+from neutralcore.errors import (
     NeutralcoreError,
     PluginConflictError,
     PluginError,
@@ -74,7 +74,7 @@ from .errors import (
     PluginValidationError,
     PluginWarning,
 )
-from .packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
+from neutralcore.packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
 
 __all__ = [
     "GROUPS",
@@ -402,7 +402,7 @@ def _reraise_as_plugin_error(exc: PluginError, spec: PluginSpec) -> PluginError:
 
 
 def _lever_check(obj: Any) -> bool:
-    from .levers import Lever, LeverSet
+    from neutralcore.levers import Lever, LeverSet
 
     if isinstance(obj, (Lever, LeverSet)):
         return True
@@ -726,7 +726,7 @@ def load_factors(*names: str) -> Any:
     (file, line, column, pack, distribution) for a malformed data file.
     Other packs are not affected by one pack's failure.
     """
-    from .factor import FactorSet
+    from neutralcore.measure.factor import FactorSet
 
     wanted: list[Any] = []
     for n in names:

@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from .errors import NeutralcoreError, PackFormatError
+from neutralcore.errors import NeutralcoreError, PackFormatError
 
 #: At most this many row problems are collected in one run.
 MAX_PROBLEMS = 100
@@ -102,7 +102,7 @@ def _row_problems(pack: Any, first: PackFormatError) -> list[PackFormatError]:
     The reader is run again with each reported row emptied, until the files read cleanly, a
     problem cannot be stepped over (header, malformed CSV, no line), or :data:`MAX_PROBLEMS`.
     """
-    from .factor import FactorSet
+    from neutralcore.measure.factor import FactorSet
 
     files = {str(pack.factors_file): pack.factors_file}
     if pack.properties_file is not None:
@@ -198,9 +198,9 @@ def check_factor_pack(target: Any) -> PackReport:
 
     Returns a :class:`PackReport` when everything passes.
     """
-    from . import registry
-    from .packs import FactorPack, read_coverage
-    from .units import dimension_of
+    from neutralcore import registry
+    from neutralcore.packs import FactorPack, read_coverage
+    from neutralcore.units import dimension_of
 
     listing_problem = None
     if isinstance(target, FactorPack):

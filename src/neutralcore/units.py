@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DimensionError, UnknownUnitError
+from neutralcore.errors import DimensionError, UnknownUnitError
 
 __all__ = ["get_registry", "parse_unit", "multiplier", "dimension_of", "Quantity", "split_factor_unit"]
 

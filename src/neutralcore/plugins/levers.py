@@ -31,11 +31,11 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .._validators import activity_key, optional_str, region_code, year_int
-from ..errors import LeverError, NeutralcoreError
-from ..factor import FactorSet, FuelProperty, Source
-from ..inventory import Inventory
-from ..levers import (
+from neutralcore._core.validators import activity_key, optional_str, region_code, year_int
+from neutralcore.errors import LeverError, NeutralcoreError
+from neutralcore.measure.factor import FactorSet, FuelProperty, Source
+from neutralcore.measure.inventory import Inventory
+from neutralcore.levers import (
     Capture,
     Lever,
     LeverSet,
@@ -47,8 +47,8 @@ from ..levers import (
     parameter,
     positive,
 )
-from ..scope2 import ContractualInstrument
-from ..units import dimension_of, multiplier
+from neutralcore.measure.scope2 import ContractualInstrument
+from neutralcore.units import dimension_of, multiplier
 
 __all__ = [
     "RooftopSolar",
@@ -405,7 +405,7 @@ class RenewableContract(Lever):
     Activities are unchanged (location-based scope 2 stays as it is); the lever
     yields a :class:`~neutralcore.ContractualInstrument` per year it is active,
     of vintage *vintage* (default: that year), which
-    :func:`neutralcore.scope2.market_based` applies if it meets the quality
+    :func:`neutralcore.measure.scope2.market_based` applies if it meets the quality
     criteria.
 
     Parameters
@@ -565,7 +565,7 @@ def _sequestration_source() -> Source:
 
 def sequestration_table() -> Any:
     """The shipped IPCC 2006 Vol. 4 values (growth, carbon fraction, root ratio, urban trees) as a Table."""
-    from .._table import Table
+    from neutralcore._core.table import Table
 
     rows = list(_sequestration_rows().values())
     return Table({c: [r[c] for r in rows] for c in rows[0]}, title="IPCC 2006 Vol. 4 values shipped with neutralcore")

@@ -5,7 +5,7 @@ A plain body has no quote characters, no carriage returns and exactly one
 and newlines are found with numpy, every field is then a byte span, and:
 
 * a label column is grouped by the content of its spans (a 64-bit hash of
-  the bytes, grouped with :func:`neutralcore._identity.group_keys`, then every
+  the bytes, grouped with :func:`neutralcore._core.identity.group_keys`, then every
   row's bytes compared with its group's first row, so a hash collision can
   never merge two labels); only the distinct labels become Python strings;
 * the quantity column is parsed as plain decimals (``-12``, ``3.25``, ``.5``):
@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from ._identity import CHUNK as _ROWS
-from ._identity import group_keys
+from neutralcore._core.identity import CHUNK as _ROWS
+from neutralcore._core.identity import group_keys
 
 __all__ = ["read_plain", "MAX_LABEL"]
 

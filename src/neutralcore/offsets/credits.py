@@ -26,7 +26,7 @@ Sources
   id is **not confirmed** (standards.md §11 item 9) and is kept verbatim.
 
 Nothing here reads or writes files; persistence lives in
-:mod:`neutralcore.ledger`.
+:mod:`neutralcore.offsets.ledger`.
 """
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ import math
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ._validators import ACTIVITY_RE, REGION_RE, region_code
-from .errors import NeutralcoreError, SchemaError
-from .factor import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
-from .gwp import canonical_gas
-from .units import split_factor_unit
+from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code
+from neutralcore.errors import NeutralcoreError, SchemaError
+from neutralcore.measure.factor import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from neutralcore.gwp import canonical_gas
+from neutralcore.units import split_factor_unit
 
 FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
 FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url")
@@ -87,7 +87,7 @@ def _rows(path: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> It
 
 def _unit_parts(unit: str) -> tuple[Any, Any]:
     """A factor unit as parsed (mass unit, per unit), so 'kg / TJ' and 'kg/TJ' compare equal."""
-    from .units import parse_unit
+    from neutralcore.units import parse_unit
 
     mass, per, _ = split_factor_unit(unit)
     return parse_unit(mass), parse_unit(per)

@@ -22,9 +22,9 @@ from typing import Any, Sequence, Union
 
 import attrs
 
-from neutralcore.claim import Balance, ClaimPolicy, ClaimResult, _tonnes_fmt, check_claim
+from neutralcore.claim.balance import Balance, ClaimPolicy, ClaimResult, _tonnes_fmt, check_claim
 from neutralcore.errors import ClaimError
-from neutralcore.offsets import CreditKind
+from neutralcore.offsets.credits import CreditKind
 
 __all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS"]
 

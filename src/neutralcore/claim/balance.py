@@ -47,10 +47,10 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
-from neutralcore._validators import FrozenMap
+from neutralcore._core.validators import FrozenMap
 from neutralcore.errors import ClaimError, InputError
-from neutralcore.ledger import Retirement
-from neutralcore.offsets import CorrespondingAdjustment, CreditKind, Period, Programme, RemovalType, add_months
+from neutralcore.offsets.ledger import Retirement
+from neutralcore.offsets.credits import CorrespondingAdjustment, CreditKind, Period, Programme, RemovalType, add_months
 
 __all__ = [
     "CheckStatus",
@@ -545,7 +545,7 @@ class Balance:
         must equal the figure of *scope2_basis*.
     disclosures : tuple of str
         Notes on how the footprint was computed (e.g. the market-based Scope 2
-        disclosures of :class:`neutralcore.scope2.Scope2Result`), printed in the report.
+        disclosures of :class:`neutralcore.measure.scope2.Scope2Result`), printed in the report.
 
     Examples
     --------
@@ -888,9 +888,9 @@ class Balance:
     ) -> str:
         """Render the carbon-neutrality report: ``"markdown"``, ``"html"`` or ``"json"``.
 
-        See :func:`neutralcore.claim_report.render`.
+        See :func:`neutralcore.claim.report.render`.
         """
-        from neutralcore.claim_report import render
+        from neutralcore.claim.report import render
 
         return render(self, format=format, standard=standard, policy=policy, as_of=as_of)
 

@@ -6,9 +6,9 @@ from typing import Any, Mapping
 
 import attrs
 
-from ._validators import FrozenMap, activity_key, finite_nonneg, optional_str, region_code, scope_int, year_int
-from .errors import InputError
-from .units import parse_unit
+from neutralcore._core.validators import FrozenMap, activity_key, finite_nonneg, optional_str, region_code, scope_int, year_int
+from neutralcore.errors import InputError
+from neutralcore.units import parse_unit
 
 __all__ = ["Activity", "RESERVED_COLUMNS"]
 

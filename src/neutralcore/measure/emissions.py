@@ -21,10 +21,10 @@ from typing import Any, Iterator
 import attrs
 import numpy as np
 
-from ._categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
-from ._table import Table
-from .factor import Factor, FactorSet
-from .units import Quantity
+from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
+from neutralcore._core.table import Table
+from neutralcore.measure.factor import Factor, FactorSet
+from neutralcore.units import Quantity
 
 __all__ = ["Emissions", "Matches", "Uncertainty"]
 
@@ -206,7 +206,7 @@ class Emissions:
     triple_of_key: np.ndarray
     triple_labels: tuple[list[str], list[str], np.ndarray]
     _cache: dict = attrs.field(factory=dict)
-    #: Both scope 2 figures (a :class:`neutralcore.scope2.Scope2Result`) when asked for with
+    #: Both scope 2 figures (a :class:`neutralcore.measure.scope2.Scope2Result`) when asked for with
     #: ``emissions(..., scope2=..., instruments=...)``; ``None`` otherwise.
     scope2: Any = attrs.field(default=None, kw_only=True)
     #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
@@ -246,7 +246,7 @@ class Emissions:
                 value = float(row.sum()) if row is not None else float(self._key_quantity() @ self.key_co2e)
             return Quantity(float(value), "t")
         kq = self._key_quantity()
-        from .gwp import canonical_gas
+        from neutralcore.gwp import canonical_gas
 
         g = canonical_gas(gas)
         if g not in self.gases:
@@ -274,7 +274,7 @@ class Emissions:
         included.  Cost is independent of the row count: emissions are summed
         per factor once, then an (iterations x factors) matrix is applied.
         """
-        from .errors import InputError
+        from neutralcore.errors import InputError
 
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
             raise InputError(f"iterations must be a whole number of at least 2, got {iterations!r}")
@@ -312,7 +312,7 @@ class Emissions:
                 sizes.append(span)
                 cats.append(Categorical(np.zeros(0, np.int32), tuple(range(ymin, ymin + span))))
             elif d == "gas":
-                from .errors import InputError
+                from neutralcore.errors import InputError
 
                 raise InputError("group by gas with per_gas(); by() already gives one column per gas", column="gas")
             else:
@@ -344,10 +344,10 @@ class Emissions:
         >>> res.by("scope", "site")  # doctest: +SKIP
         """
         if not dims:
-            from .errors import InputError
+            from neutralcore.errors import InputError
 
             raise InputError("by() needs at least one dimension, e.g. by('scope')")
-        from .errors import InputError
+        from neutralcore.errors import InputError
 
         groupable = [c for c in self.inventory.columns if c != "quantity"]
         for d in dims:

@@ -65,7 +65,7 @@ class Table:
         try:
             import pandas as pd
         except ImportError as exc:
-            from .errors import MissingDependencyError
+            from neutralcore.errors import MissingDependencyError
 
             raise MissingDependencyError(
                 "to_pandas() needs pandas, which is not installed: pip install 'neutralcore[pandas]'",

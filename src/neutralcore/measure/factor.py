@@ -10,7 +10,7 @@ Region fallback
 ---------------
 A ``FactorSet`` knows a parent for each region it declares (``regions=``,
 e.g. ``{"CN-JS": "CN-EAST", "CN-EAST": "CN"}``).  A region without a
-declared parent falls back to ``"World"``.  See :mod:`neutralcore.kernel`
+declared parent falls back to ``"World"``.  See :mod:`neutralcore.measure.kernel`
 for the matching rules.
 """
 
@@ -24,11 +24,11 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
-from ._categorical import Categorical, factorize
-from ._validators import FrozenMap, activity_key, optional_str, region_code, year_int
-from .errors import DimensionError, InputError, SchemaError, UnitError
-from .gwp import canonical_gas
-from .units import dimension_of, multiplier, split_factor_unit
+from neutralcore._core.categorical import Categorical, factorize
+from neutralcore._core.validators import FrozenMap, activity_key, optional_str, region_code, year_int
+from neutralcore.errors import DimensionError, InputError, SchemaError, UnitError
+from neutralcore.gwp import canonical_gas
+from neutralcore.units import dimension_of, multiplier, split_factor_unit
 
 __all__ = ["Source", "FuelProperty", "Factor", "FactorSet", "WORLD"]
 
@@ -398,7 +398,7 @@ class FactorSet:
         line and column.  *path* may be a path or an ``importlib.resources``
         traversable.
         """
-        from ._factorfile import read_factor_rows
+        from neutralcore.measure.factorfile import read_factor_rows
 
         factors = read_factor_rows(path, sources=sources, regions=regions, properties=properties, pack=pack)
         return cls.from_factors(factors, regions=regions, pack=pack)
@@ -596,7 +596,7 @@ class FactorSet:
     # -- display --------------------------------------------------------------------
 
     def to_table(self) -> "Any":
-        from ._table import Table
+        from neutralcore._core.table import Table
 
         cols: dict[str, Any] = {
             "activity": self.activity.values(),

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from .errors import InputError, InvalidQuantityError
+from neutralcore.errors import InputError, InvalidQuantityError
 
 ACTIVITY_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 REGION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")

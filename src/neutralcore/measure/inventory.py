@@ -27,16 +27,16 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
-from ._csvfast import read_plain
-from ._categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
-from ._validators import activity_key as _activity
-from ._validators import optional_str
-from ._validators import region_code as _region
-from ._validators import scope_int as _scope
-from ._validators import year_int as _year_int
-from .activity import RESERVED_COLUMNS, Activity
-from .errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
-from .units import parse_unit
+from neutralcore._core.csvsplit import read_plain
+from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
+from neutralcore._core.validators import activity_key as _activity
+from neutralcore._core.validators import optional_str
+from neutralcore._core.validators import region_code as _region
+from neutralcore._core.validators import scope_int as _scope
+from neutralcore._core.validators import year_int as _year_int
+from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
+from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
+from neutralcore.units import parse_unit
 
 __all__ = ["Inventory"]
 
@@ -250,7 +250,7 @@ class Inventory:
         """Build an inventory from columns.
 
         Each column may be a sequence, a numpy array, a scalar (repeated on
-        every row), a :class:`~neutralcore._categorical.Categorical` or a
+        every row), a :class:`~neutralcore._core.categorical.Categorical` or a
         ``(codes, categories)`` pair of already-coded data.  Extra keyword
         arguments become extra grouping dimensions.
 
@@ -414,7 +414,7 @@ class Inventory:
 
     @classmethod
     def _read_plain(cls, raw: bytes, fname: str, dims: Sequence[str] | None) -> "Inventory | None":
-        """:meth:`read_csv` for a plain file (see :mod:`neutralcore._csvfast`), or None to read it row by row."""
+        """:meth:`read_csv` for a plain file (see :mod:`neutralcore._core.csvsplit`), or None to read it row by row."""
         end = raw.find(b"\n")
         if end < 0 or b'"' in raw[:end] or b"\r" in raw[:end]:
             return None
@@ -602,8 +602,8 @@ class Inventory:
         return hit
 
     def emissions(self, factors: Any, *, gwp: str | None = None, strict: bool = False, **kwargs: Any) -> Any:
-        """Emissions of this inventory under *factors*; see :func:`neutralcore.kernel.compute`."""
-        from .kernel import compute
+        """Emissions of this inventory under *factors*; see :func:`neutralcore.measure.kernel.compute`."""
+        from neutralcore.measure.kernel import compute
 
         return compute(self, factors, gwp=gwp, strict=strict, **kwargs)
 
@@ -611,8 +611,8 @@ class Inventory:
 
     def summary(self) -> Any:
         """One row per (activity, unit): row count and total quantity in that unit."""
-        from ._categorical import combine_codes, split_codes
-        from ._table import Table
+        from neutralcore._core.categorical import combine_codes, split_codes
+        from neutralcore._core.table import Table
 
         sizes = [max(len(self.activity.categories), 1), max(len(self.unit.categories), 1)]
         inverse, uniq = combine_codes([self.activity.codes, self.unit.codes], sizes)
@@ -629,7 +629,7 @@ class Inventory:
         )
 
     def head(self, n: int = 10) -> Any:
-        from ._table import Table
+        from neutralcore._core.table import Table
 
         sub = self.take(np.arange(min(n, len(self))))
         return Table(sub.to_columns(), title=f"Inventory: first {len(sub)} of {len(self)} rows")

@@ -2,7 +2,7 @@
 
 ``factorize`` turns a column of labels into codes without a Python loop per
 row: long columns are coded by object identity in whole-array passes
-(:mod:`neutralcore._identity`), others with ``map(dict.__getitem__, …)``,
+(:mod:`neutralcore._core.identity`), others with ``map(dict.__getitem__, …)``,
 which iterates in C; either way Python code runs only for the first
 appearance of each distinct label.
 """
@@ -14,7 +14,7 @@ from typing import Any, Hashable, Iterable, Sequence
 import attrs
 import numpy as np
 
-from ._identity import identity_codes
+from neutralcore._core.identity import identity_codes
 
 __all__ = ["Categorical", "factorize", "combine_codes"]
 

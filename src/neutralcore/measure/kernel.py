@@ -33,13 +33,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._categorical import CHUNK, split_codes
-from .errors import (
+from neutralcore._core.categorical import CHUNK, split_codes
+from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
 )
-from .factor import WORLD, FactorSet
-from .gwp import DEFAULT_GWP, gwp_vector
-from .units import dimension_of, multiplier, split_factor_unit
+from neutralcore.measure.factor import WORLD, FactorSet
+from neutralcore.gwp import DEFAULT_GWP, gwp_vector
+from neutralcore.units import dimension_of, multiplier, split_factor_unit
 
 __all__ = ["compute", "resolve", "resolve_labels"]
 
@@ -64,7 +64,7 @@ def _as_factorset(factors: Any) -> FactorSet:
         factors = [part.strip() for part in factors.split(",") if part.strip()]
     if not isinstance(factors, (list, tuple)):
         raise InputError(f"factors must be a FactorSet, pack name(s) or a CSV path, got {type(factors).__name__}")
-    from .registry import load_factors
+    from neutralcore.registry import load_factors
 
     parts: list[Any] = []
     for item in factors:
@@ -78,7 +78,7 @@ def _as_factorset(factors: Any) -> FactorSet:
         if text.lower().endswith(".csv"):
             parts.append(FactorSet.read_csv(text))
         elif is_path and os.path.isdir(text):  # a bare name is a pack name, even if a folder has it
-            from .packs import FactorPack
+            from neutralcore.packs import FactorPack
 
             parts.append(FactorPack.from_directory(text).load())
         elif is_path:
@@ -377,14 +377,14 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     scope2 : {"location", "market"}, optional
         Which scope 2 figure the result shows.  Given (or with *instruments*,
         *supplier_rates*, *entity*, *vintage_window*), the result carries both
-        in ``.scope2``; see :mod:`neutralcore.scope2`.  Without them the
+        in ``.scope2``; see :mod:`neutralcore.measure.scope2`.  Without them the
         result is the location-based one, exactly as before.
 
     Returns
     -------
     Emissions
     """
-    from .emissions import Emissions
+    from neutralcore.measure.emissions import Emissions
 
     fs = _as_factorset(factors)
     gwp = DEFAULT_GWP if gwp is None else gwp
@@ -492,6 +492,6 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     )
     if scope2 is None and not market:
         return em
-    from .scope2 import dual_report  # location- and market-based scope 2; see neutralcore.scope2
+    from neutralcore.measure.scope2 import dual_report  # location- and market-based scope 2; see neutralcore.measure.scope2
 
     return dual_report(em, scope2=scope2 or "location", **market)

@@ -32,12 +32,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._table import Table
-from .errors import LeverError, ScenarioError
-from .factor import FactorSet
-from .inventory import Inventory
-from .levers import Costs, Lever, Outcome, crf
-from .scenario import Scenario, ScenarioYear, _basis, _year, assess
+from neutralcore._core.table import Table
+from neutralcore.errors import LeverError, ScenarioError
+from neutralcore.measure.factor import FactorSet
+from neutralcore.measure.inventory import Inventory
+from neutralcore.levers import Costs, Lever, Outcome, crf
+from neutralcore.reduce.scenario import Scenario, ScenarioYear, _basis, _year, assess
 
 __all__ = ["mac_curve", "MacCurve"]
 
@@ -52,7 +52,7 @@ def _costs_of(lever: Lever) -> Costs:
     return lever.costs
 
 class MacCurve(Table):
-    """A MAC curve: one row per lever, cheapest first; see :mod:`neutralcore.mac`.
+    """A MAC curve: one row per lever, cheapest first; see :mod:`neutralcore.reduce.mac`.
 
     Attributes
     ----------
@@ -74,7 +74,7 @@ class MacCurve(Table):
 
     def plot(self, ax: Any = None) -> Any:
         """Bars: width = annual abatement, height = cost per tonne; returns the matplotlib Axes."""
-        from .plotting import plot_mac
+        from neutralcore.plotting import plot_mac
 
         return plot_mac(self, ax=ax)
 

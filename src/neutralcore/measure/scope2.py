@@ -1,6 +1,6 @@
 """Scope 2 dual reporting: location-based and market-based electricity emissions.
 
-The location-based figure is what :func:`neutralcore.kernel.compute` gives:
+The location-based figure is what :func:`neutralcore.measure.kernel.compute` gives:
 consumption x the grid-average factor where it is consumed.  The market-based
 figure follows the GHG Protocol Scope 2 Guidance (2015) hierarchy, applied to
 scope 2 rows whose activity is ``electricity`` or ``electricity.*``:
@@ -55,12 +55,12 @@ from typing import Any, Sequence
 import attrs
 import numpy as np
 
-from ._table import Table
-from ._validators import finite_nonneg, optional_str, region_code, year_int
-from .errors import InputError
-from .factor import WORLD, Source
-from .gwp import gwp_vector
-from .units import Quantity, multiplier, split_factor_unit
+from neutralcore._core.table import Table
+from neutralcore._core.validators import finite_nonneg, optional_str, region_code, year_int
+from neutralcore.errors import InputError
+from neutralcore.measure.factor import WORLD, Source
+from neutralcore.gwp import gwp_vector
+from neutralcore.units import Quantity, multiplier, split_factor_unit
 
 __all__ = ["ContractualInstrument", "SupplierRate", "Scope2Result", "market_based", "dual_report", "INSTRUMENT_KINDS"]
 
@@ -234,7 +234,7 @@ def market_based(
     With *require_entity* false (scenarios), instruments given without an
     *entity* are rejected with that reason instead of raising.
     """
-    from .kernel import resolve_labels as resolve
+    from neutralcore.measure.kernel import resolve_labels as resolve
 
     instruments = tuple(instruments or ())
     supplier_rates = tuple(supplier_rates or ())

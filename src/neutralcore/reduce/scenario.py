@@ -31,13 +31,13 @@ from typing import Any, Callable, Mapping, Sequence
 import attrs
 import numpy as np
 
-from ._table import Table
-from ._validators import activity_key, optional_str, year_int
-from .errors import LeverError, NeutralcoreError, ScenarioError
-from .factor import Factor, FactorSet, Source
-from .inventory import Inventory
-from .levers import Lever, Outcome
-from .scope2 import ContractualInstrument, Scope2Result, SupplierRate, market_based
+from neutralcore._core.table import Table
+from neutralcore._core.validators import activity_key, optional_str, year_int
+from neutralcore.errors import LeverError, NeutralcoreError, ScenarioError
+from neutralcore.measure.factor import Factor, FactorSet, Source
+from neutralcore.measure.inventory import Inventory
+from neutralcore.levers import Lever, Outcome
+from neutralcore.measure.scope2 import ContractualInstrument, Scope2Result, SupplierRate, market_based
 
 __all__ = ["Scenario", "ScenarioYear", "Trajectory", "Target", "Gap", "SBTI"]
 
@@ -390,7 +390,7 @@ class Target:
 
 def _load_pack(pack: Any) -> Any:
     if isinstance(pack, str):
-        from .registry import load
+        from neutralcore.registry import load
 
         return load("factors", pack)
     if not hasattr(pack, "metadata"):
@@ -471,7 +471,7 @@ class Scenario:
     grid_activity : str
         The activity the path applies to (``electricity.grid``).
     entity, instruments, supplier_rates, vintage_window
-        Market-based scope 2 settings (see :mod:`neutralcore.scope2`).
+        Market-based scope 2 settings (see :mod:`neutralcore.measure.scope2`).
     output : float or mapping, optional
         Activity metric for intensity targets (base-year value grown at
         *output_growth*, or ``{year: value}``).
@@ -603,8 +603,8 @@ class Scenario:
         return hit
 
     def _anchor(self, activity: str, region: str) -> float | None:
-        from .kernel import resolve_labels as resolve
-        from .units import multiplier, split_factor_unit
+        from neutralcore.measure.kernel import resolve_labels as resolve
+        from neutralcore.units import multiplier, split_factor_unit
 
         res = resolve(self.factors, [activity], [region], np.array([self.base_year]))
         f = int(res.factor[0])
@@ -760,7 +760,7 @@ class Scenario:
         also gets the net-of-removals line it is compared with, so the picture
         agrees with :meth:`gap`.
         """
-        from .plotting import plot_trajectory
+        from neutralcore.plotting import plot_trajectory
 
         basis = _basis(scope2 or (target.scope2 if target is not None else "location"))
         end = end if end is not None else (max(2050, target.target_year) if target is not None else 2050)

@@ -1,0 +1,757 @@
+"""A persistent ledger of carbon-credit blocks that refuses double use.
+
+:class:`OffsetLedger` holds :class:`~neutralcore.offsets.Offset` blocks in a
+SQLite file (standard library :mod:`sqlite3`), retires them for a named subject
+and period, and refuses any second use of a serial:
+
+- adding a block whose range overlaps any block already in the ledger (same
+  programme and project, standards.md REG-04) raises
+  :class:`~neutralcore.DuplicateSerialError` naming both;
+- retiring serials that were already retired raises
+  :class:`~neutralcore.AlreadyRetiredError` naming the earlier retirement
+  (subject, period, beneficiary, date) and the new request;
+- partial retirement splits a held block into the retired part and the held
+  remainder(s).
+
+Integrity
+---------
+- **Atomic.** Every operation is one SQLite transaction opened with
+  ``BEGIN IMMEDIATE``; an error or a crash before ``COMMIT`` leaves the file as
+  it was (SQLite's rollback journal, ``synchronous=FULL``).
+- **Serialised writers.** ``BEGIN IMMEDIATE`` takes the database's write lock
+  before the ledger state is read, so two processes cannot both see serials as
+  held and both retire them; the second waits (up to ``timeout`` seconds), then
+  sees the first one's retirement and is refused.
+- **Corruption detected.** The file carries an application id, and every
+  write stores a SHA-256 digest of all rows.  Opening runs
+  ``PRAGMA integrity_check``, recomputes the digest, re-validates every stored
+  block and checks that no two blocks overlap; every transaction recomputes
+  the digest again.  Any failure raises :class:`~neutralcore.LedgerCorruptError`
+  and nothing is repaired silently.  (The digest has no secret key: it detects
+  damage and naive edits, not a deliberate forger who recomputes it.)
+- **New files appear atomically**: a new ledger is built in a temporary file
+  and linked into place, so an empty or half-written file is never a ledger.
+
+Every operation is also appended to an ``events`` table (:meth:`OffsetLedger.history`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import attrs
+
+from neutralcore.errors import (
+    AlreadyRetiredError,
+    DuplicateSerialError,
+    InputError,
+    InvalidRetirementError,
+    LedgerCorruptError,
+    LedgerError,
+    UnknownCreditError,
+)
+from neutralcore.offsets.credits import Offset, Period, RegistrySerial, parse_serial
+
+__all__ = ["Retirement", "OffsetLedger"]
+
+#: ``PRAGMA application_id`` of a neutralcore ledger ("NCLG" in ASCII).
+APPLICATION_ID = 0x4E434C47
+#: Ledger file format version (``PRAGMA user_version``).  Version 2 indexes blocks by the
+#: canonical :attr:`Offset.registry_key` (so ``GS7495`` and ``7495`` are one project);
+#: version-1 files are refused rather than read with keys that no longer compare.
+FORMAT_VERSION = 2
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE blocks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    registry_key TEXT NOT NULL,
+    serial_start INTEGER NOT NULL,
+    serial_end INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('held', 'retired')),
+    subject TEXT,
+    period_start TEXT,
+    period_end TEXT,
+    retired_on TEXT,
+    beneficiary TEXT,
+    reason TEXT,
+    data TEXT NOT NULL,
+    CHECK (serial_end >= serial_start),
+    CHECK ((status = 'retired') = (subject IS NOT NULL AND period_start IS NOT NULL
+                                   AND period_end IS NOT NULL AND retired_on IS NOT NULL))
+);
+CREATE INDEX blocks_by_range ON blocks (registry_key, serial_start);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    op TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+"""
+
+_BLOCK_COLUMNS = (
+    "id, registry_key, serial_start, serial_end, status, subject, period_start, period_end, "
+    "retired_on, beneficiary, reason, data"
+)
+
+
+@attrs.frozen
+class Retirement:
+    """One retired block: which credits, for whom, for which subject and period.
+
+    Attributes
+    ----------
+    id : int
+        The block's id in the ledger.
+    offset : Offset
+        The retired block (``retirement_date`` and ``beneficiary`` set).
+    subject : str
+        The subject whose claim the credits are retired for.
+    period : Period
+        The reporting period they are retired for.
+    beneficiary : str
+        On whose behalf the registry retired them (defaults to the subject).
+    retired_on : datetime.date
+        Retirement date.
+    reason : str, optional
+        Retirement reason as recorded on the registry.
+    ledger : str, optional
+        The ledger that recorded it (its file's real path), so a claim can show
+        its credits were checked for double use; ``None`` for one built by hand.
+    """
+
+    id: int = attrs.field(validator=attrs.validators.instance_of(int))
+    offset: Offset = attrs.field(validator=attrs.validators.instance_of(Offset))
+    subject: str = attrs.field(validator=attrs.validators.instance_of(str))
+    period: Period = attrs.field(validator=attrs.validators.instance_of(Period))
+    beneficiary: str = attrs.field(validator=attrs.validators.instance_of(str))
+    retired_on: _dt.date = attrs.field(validator=attrs.validators.instance_of(_dt.date))
+    reason: str | None = attrs.field(default=None)
+    ledger: str | None = attrs.field(default=None, kw_only=True, eq=False)
+
+    @property
+    def quantity(self) -> int:
+        """Credits retired (tonnes CO2e)."""
+        return self.offset.quantity
+
+    def describe(self) -> str:
+        """One line naming this use of the serials (used in error messages)."""
+        return (
+            f"{self.offset.label} retired on {self.retired_on} for subject {self.subject!r}, "
+            f"period {self.period}, beneficiary {self.beneficiary!r} (ledger block {self.id})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "id": self.id,
+            "subject": self.subject,
+            "period_start": self.period.start.isoformat(),
+            "period_end": self.period.end.isoformat(),
+            "beneficiary": self.beneficiary,
+            "retired_on": self.retired_on.isoformat(),
+            "reason": self.reason,
+            "ledger": self.ledger,
+            "quantity": self.quantity,
+            "offset": self.offset.to_dict(),
+        }
+
+
+@attrs.frozen
+class _Row:
+    id: int
+    offset: Offset
+    retirement: Retirement | None
+
+
+#: What reading a damaged file can raise, besides our own checks: SQLite's errors, text that is not
+#: UTF-8, and values of the wrong type where a column's affinity let them in.
+_DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError, OverflowError, KeyError)
+
+
+_MEMORY_LEDGERS = itertools.count(1)
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _text(value: Any, column: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"must be a non-empty string, got {value!r}", column=column)
+    return value.strip()
+
+
+class OffsetLedger:
+    """Credit blocks held and retired, persisted to a SQLite file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Ledger file.  It must exist unless ``create`` is true, so that a
+        mistyped path is an error rather than a new, empty ledger that has
+        forgotten every earlier retirement; ``":memory:"`` gives a ledger that
+        lives as long as this object.
+    timeout : float
+        Seconds to wait for another process's write lock before raising
+        :class:`~neutralcore.LedgerError`.
+    create : bool
+        Create the file (atomically) if it does not exist (default ``False``).
+
+    Raises
+    ------
+    LedgerCorruptError
+        When the file is not a neutralcore ledger or fails its integrity check.
+    LedgerError
+        When ``create=False`` and the file does not exist, or the file is locked too long.
+
+    Examples
+    --------
+    >>> from neutralcore.offsets import Offset, Period
+    >>> ledger = OffsetLedger(":memory:")
+    >>> block = ledger.add(Offset.from_serial(
+    ...     "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0",
+    ...     kind="avoidance", issuance_date="2020-06-01"))
+    >>> r = ledger.retire(block, quantity=8000, subject="Acme Ltd",
+    ...                   period=Period.year(2024), retired_on="2025-03-01")
+    >>> r.quantity, ledger.held_quantity()
+    (8000, 12745)
+    >>> ledger.close()
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0, create: bool = False) -> None:
+        self._lock = threading.RLock()
+        self._timeout = float(timeout)
+        self._memory = str(path) == ":memory:"
+        self.path = str(path) if self._memory else str(Path(path))
+        #: What retirements record as their ledger: the file's real path (or a per-object name in memory).
+        self.identity = f":memory:{next(_MEMORY_LEDGERS)}" if self._memory else os.path.realpath(self.path)
+        if self._memory:
+            self._conn = self._connect(":memory:")
+            self._initialise(self._conn)
+        else:
+            if not os.path.exists(self.path):
+                if not create:
+                    raise LedgerError(f"no ledger file at {self.path} (pass create=True to start one)", path=self.path)
+                self._create_file(self.path)
+            self._conn = self._connect(self.path)
+        try:
+            self.verify()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- file handling --------------------------------------------------------
+
+    def _connect(self, target: str) -> sqlite3.Connection:
+        conn = None
+        try:
+            conn = sqlite3.connect(
+                target, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA synchronous=FULL")
+        except _DAMAGE as exc:
+            if conn is not None:
+                conn.close()
+            raise LedgerCorruptError(f"{target}: cannot open as a ledger: {exc}", path=target) from exc
+        return conn
+
+    def _initialise(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
+            conn.execute("INSERT INTO meta VALUES ('format', 'neutralcore offset ledger')")
+            conn.execute("INSERT INTO meta VALUES ('digest', '')")
+            self._log(conn, "create", {"format_version": FORMAT_VERSION})
+            conn.execute("UPDATE meta SET value=? WHERE key='digest'", (self._digest(conn),))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _create_file(self, path: str) -> None:
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=directory)
+        os.close(fd)
+        try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would lock out other users' writers
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA synchronous=FULL")
+                self._initialise(conn)
+            finally:
+                conn.close()
+            try:
+                os.link(tmp, path)  # atomic, and fails if another process got there first
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+
+    def close(self) -> None:
+        """Close the database connection (a ``:memory:`` ledger is discarded)."""
+        with self._lock:
+            self._conn.close()
+
+    def __del__(self) -> None:
+        # a ledger dropped without close() must not leak its connection (Python 3.13 warns about that)
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - interpreter shutdown
+                pass
+
+    def __enter__(self) -> "OffsetLedger":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OffsetLedger({self.path!r})"
+
+    # -- integrity ------------------------------------------------------------
+
+    def _corrupt(self, why: str, exc: BaseException | None = None) -> LedgerCorruptError:
+        err = LedgerCorruptError(f"{self.path}: ledger failed its integrity check: {why}", path=self.path)
+        if exc is not None:
+            err.__cause__ = exc
+        return err
+
+    @staticmethod
+    def _digest(conn: sqlite3.Connection) -> str:
+        h = hashlib.sha256(b"neutralcore-ledger-v1\n")
+        for row in conn.execute(f"SELECT {_BLOCK_COLUMNS} FROM blocks ORDER BY id"):
+            h.update(b"B" + _canonical(list(row)).encode() + b"\n")
+        for row in conn.execute("SELECT id, at, op, payload FROM events ORDER BY id"):
+            h.update(b"E" + _canonical(list(row)).encode() + b"\n")
+        for row in conn.execute("SELECT key, value FROM meta WHERE key != 'digest' ORDER BY key"):
+            h.update(b"M" + _canonical(list(row)).encode() + b"\n")
+        return h.hexdigest()
+
+    def verify(self) -> None:
+        """Check the whole file: SQLite page integrity, digest, every block, no overlaps.
+
+        Raises
+        ------
+        LedgerCorruptError
+            On any failure; the file is left as it is.
+        """
+        with self._lock:
+            try:
+                ok = self._conn.execute("PRAGMA integrity_check").fetchall()
+                if ok != [("ok",)]:
+                    raise self._corrupt("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
+            except _DAMAGE as exc:
+                raise self._corrupt(str(exc), exc) from exc
+            with self._read():
+                pass
+
+    def _load(self) -> list[_Row]:
+        conn = self._conn
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise self._corrupt(f"not a neutralcore ledger (application_id {app_id:#x})")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != FORMAT_VERSION:
+                raise self._corrupt(
+                    f"unsupported ledger format version {version} (this neutralcore reads version "
+                    f"{FORMAT_VERSION}; rebuild the ledger from the registry records)"
+                )
+            stored = conn.execute("SELECT value FROM meta WHERE key='digest'").fetchone()
+            if stored is None or stored[0] != self._digest(conn):
+                raise self._corrupt("content digest does not match (the file was changed outside the ledger)")
+            raw = conn.execute(f"SELECT {_BLOCK_COLUMNS} FROM blocks ORDER BY id").fetchall()
+        except _DAMAGE as exc:
+            raise self._corrupt(str(exc), exc) from exc
+        rows = [self._row(r) for r in raw]
+        by_key: dict[tuple[str, str, str], list[Offset]] = {}
+        for row in rows:
+            by_key.setdefault(row.offset.registry_key, []).append(row.offset)
+        for blocks in by_key.values():
+            blocks.sort(key=lambda o: o.serial_start)
+            for a, b in zip(blocks, blocks[1:]):
+                if b.serial_start <= a.serial_end:
+                    raise self._corrupt(f"stored blocks overlap: {a.label} and {b.label}")
+        return rows
+
+    def _row(self, r: Sequence[Any]) -> _Row:
+        (rid, key, start, end, status, subject, p_start, p_end, retired_on, beneficiary, reason, data) = r
+        try:
+            offset = Offset.from_dict(json.loads(data))
+            if (_canonical(list(offset.registry_key)), offset.serial_start, offset.serial_end) != (key, start, end):
+                raise ValueError("indexed columns disagree with the stored block")
+            retirement = None
+            if status == "retired":
+                retirement = Retirement(
+                    id=rid,
+                    offset=offset,
+                    subject=subject,
+                    period=Period(p_start, p_end),
+                    beneficiary=beneficiary,
+                    retired_on=_dt.date.fromisoformat(retired_on),
+                    reason=reason,
+                    ledger=self.identity,
+                )
+                if offset.retirement_date != retirement.retired_on or offset.beneficiary != beneficiary:
+                    raise ValueError("retirement columns disagree with the stored block")
+            elif offset.retirement_date is not None:
+                raise ValueError("a held block carries a retirement date")
+        except LedgerCorruptError:
+            raise
+        except Exception as exc:  # any failure to rebuild a row means the file is damaged
+            raise self._corrupt(f"block {rid}: {exc}", exc) from exc
+        return _Row(id=rid, offset=offset, retirement=retirement)
+
+    # -- transactions ---------------------------------------------------------
+
+    def _begin(self, mode: str) -> None:
+        try:
+            self._conn.execute(f"BEGIN {mode}")
+        except sqlite3.OperationalError as exc:
+            raise LedgerError(
+                f"{self.path}: could not lock the ledger within {self._timeout} s ({exc})", path=self.path
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(str(exc), exc) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[list[_Row]]:
+        with self._lock:
+            self._begin("DEFERRED")
+            try:
+                yield self._load()
+            finally:
+                self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _write(self) -> Iterator[list[_Row]]:
+        with self._lock:
+            self._begin("IMMEDIATE")
+            try:
+                rows = self._load()
+                yield rows
+                self._store_digest()
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def _store_digest(self) -> None:
+        self._conn.execute("UPDATE meta SET value=? WHERE key='digest'", (self._digest(self._conn),))
+
+    @staticmethod
+    def _log(conn: sqlite3.Connection, op: str, payload: dict[str, Any]) -> None:
+        at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
+        conn.execute("INSERT INTO events (at, op, payload) VALUES (?, ?, ?)", (at, op, _canonical(payload)))
+
+    def _insert(self, offset: Offset, retirement: dict[str, Any] | None = None) -> int:
+        r = retirement or {}
+        cur = self._conn.execute(
+            "INSERT INTO blocks (registry_key, serial_start, serial_end, status, subject, period_start, "
+            "period_end, retired_on, beneficiary, reason, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                _canonical(list(offset.registry_key)),
+                offset.serial_start,
+                offset.serial_end,
+                "retired" if retirement else "held",
+                r.get("subject"),
+                r.get("period_start"),
+                r.get("period_end"),
+                r.get("retired_on"),
+                r.get("beneficiary"),
+                r.get("reason"),
+                _canonical(offset.to_dict()),
+            ),
+        )
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    # -- operations -----------------------------------------------------------
+
+    def add(self, offset: Offset) -> Offset:
+        """Add one held block; see :meth:`add_many`."""
+        return self.add_many([offset])[0]
+
+    def add_many(self, offsets: Iterable[Offset]) -> tuple[Offset, ...]:
+        """Add held (not yet retired) blocks, all or none.
+
+        Raises
+        ------
+        DuplicateSerialError
+            When a block overlaps a block already in the ledger (held or
+            retired) or another block in the same call; the message names both.
+        InvalidRetirementError
+            When a block already carries a retirement date (add it unretired,
+            then record the retirement with :meth:`retire`).
+        InputError
+            When an item is not an :class:`Offset`.
+        """
+        new = list(offsets)
+        for i, offset in enumerate(new):
+            if not isinstance(offset, Offset):
+                raise InputError(f"item {i} is a {type(offset).__name__}, not an Offset", column="offsets")
+            if offset.retirement_date is not None:
+                raise InvalidRetirementError(
+                    f"{offset.label} already carries retirement date {offset.retirement_date}; add it "
+                    "unretired and record the retirement with OffsetLedger.retire(...)",
+                    serial=offset.serial,
+                )
+        with self._write() as rows:
+            seen: list[tuple[Offset, str]] = [
+                (row.offset, self._use(row)) for row in rows
+            ]
+            for offset in new:
+                for other, use in seen:
+                    if offset.overlaps(other):
+                        raise DuplicateSerialError(
+                            f"serials {offset.serial} ({offset.label}) overlap {use}; "
+                            "a serial can be in the ledger only once",
+                            serial=offset.serial,
+                            existing=other.serial,
+                            existing_use=use,
+                        )
+                seen.append((offset, f"{offset.label} added in the same call"))
+            for offset in new:
+                self._insert(offset)
+            self._log(self._conn, "add", {"blocks": [o.to_dict() for o in new]})
+        return tuple(new)
+
+    @staticmethod
+    def _use(row: _Row) -> str:
+        if row.retirement is not None:
+            return row.retirement.describe()
+        return f"{row.offset.label}, held in the ledger (block {row.id})"
+
+    def retire(
+        self,
+        credits: Offset | str,
+        *,
+        subject: str,
+        period: Period,
+        retired_on: _dt.date | str,
+        beneficiary: str | None = None,
+        reason: str | None = None,
+        quantity: int | None = None,
+    ) -> Retirement:
+        """Retire held credits for *subject* and *period*; a partial retirement splits the block.
+
+        Parameters
+        ----------
+        credits : Offset or str
+            The serial range to retire: a held block (or any sub-range of one,
+            e.g. from :meth:`Offset.slice`) or a registry serial string.
+        subject : str
+            The subject whose claim these credits support.
+        period : Period
+            The reporting period they are retired for.
+        retired_on : datetime.date or ISO string
+            Retirement date on the registry; not before the block's issuance date and not
+            in the future (at most one day ahead of today's UTC date).
+        beneficiary : str, optional
+            On whose behalf they were retired; defaults to *subject*.
+        reason : str, optional
+            Retirement reason recorded on the registry.
+        quantity : int, optional
+            Retire only the first *quantity* credits of the range.
+
+        Returns
+        -------
+        Retirement
+
+        Raises
+        ------
+        AlreadyRetiredError
+            When any of the serials was already retired; names both uses.
+        UnknownCreditError
+            When the range is not inside a single held block.
+        InvalidRetirementError
+            When the date precedes issuance or lies in the future, or *quantity* does not fit.
+        SerialFormatError, InputError
+            When the serial, subject, period or date is malformed.
+        """
+        subject = _text(subject, "subject")
+        beneficiary = _text(beneficiary, "beneficiary") if beneficiary is not None else subject
+        reason = reason.strip() or None if isinstance(reason, str) else None
+        if not isinstance(period, Period):
+            raise InputError(f"period must be a Period, got {type(period).__name__}", column="period")
+        if isinstance(retired_on, str):
+            try:
+                retired_on = _dt.date.fromisoformat(retired_on)
+            except ValueError:
+                raise InputError(f"not an ISO date: {retired_on!r}", column="retired_on") from None
+        if not isinstance(retired_on, _dt.date):
+            raise InputError(f"retired_on must be a date, got {retired_on!r}", column="retired_on")
+        if isinstance(retired_on, _dt.datetime):
+            retired_on = retired_on.date()
+        # A retirement is recorded once the registry has made it: a future date would let a claim
+        # count credits that are still in circulation (standards.md REG-01).  One day of slack
+        # covers registries whose date is ahead of UTC.
+        latest = _dt.datetime.now(_dt.timezone.utc).date() + _dt.timedelta(days=1)
+        if retired_on > latest:
+            raise InvalidRetirementError(
+                f"retirement date {retired_on} is in the future; record a retirement after the registry "
+                "has made it",
+                retired_on=retired_on,
+            )
+        parsed_serial: RegistrySerial | None = None
+        if isinstance(credits, str):
+            parsed_serial = parse_serial(credits)
+            target = Offset.from_serial(parsed_serial, kind="avoidance")
+            key, start, end = target.registry_key, parsed_serial.start, parsed_serial.end
+        elif isinstance(credits, Offset):
+            key, start, end = credits.registry_key, credits.serial_start, credits.serial_end
+        else:
+            raise InputError(
+                f"credits must be an Offset or a serial string, got {type(credits).__name__}", column="credits"
+            )
+        if quantity is not None:
+            if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= end - start + 1:
+                raise InvalidRetirementError(
+                    f"quantity must be a whole number from 1 to {end - start + 1}, got {quantity!r}",
+                    quantity=quantity,
+                )
+            end = start + quantity - 1
+
+        with self._write() as rows:
+            held = [
+                r
+                for r in rows
+                if r.retirement is None
+                and r.offset.registry_key == key
+                and r.offset.serial_start <= start
+                and end <= r.offset.serial_end
+            ]
+            request = f"retire serials {start}-{end} for subject {subject!r}, period {period}, on {retired_on}"
+            if not held:
+                clashes = [
+                    r
+                    for r in rows
+                    if r.offset.registry_key == key and r.offset.serial_start <= end and start <= r.offset.serial_end
+                ]
+                retired = [r for r in clashes if r.retirement is not None]
+                if retired:
+                    first = retired[0].retirement
+                    assert first is not None
+                    raise AlreadyRetiredError(
+                        f"cannot {request}: already used: " + "; ".join(
+                            r.retirement.describe() for r in retired if r.retirement
+                        ),
+                        serial=f"{start}-{end}",
+                        retired_on=first.retired_on,
+                        beneficiary=first.beneficiary,
+                        subject=first.subject,
+                    )
+                where = f"{key[0]} project {key[2]}"
+                if clashes:
+                    raise UnknownCreditError(
+                        f"cannot {request}: the range is not inside a single held block of {where} "
+                        "(it spans " + ", ".join(f"{r.offset.serial_start}-{r.offset.serial_end}" for r in clashes)
+                        + ")",
+                        serial=f"{start}-{end}",
+                    )
+                raise UnknownCreditError(
+                    f"cannot {request}: no such credits in the ledger for {where}", serial=f"{start}-{end}"
+                )
+            row = held[0]
+            block = row.offset
+            if parsed_serial is not None and block.registry_serial is not None:
+                if parsed_serial.with_range(0, 0) != block.registry_serial.with_range(0, 0):
+                    raise UnknownCreditError(
+                        f"serial {str(parsed_serial)!r} matches the range of block {block.serial} but not its "
+                        "other fields (batch, vintage, country, ...)",
+                        serial=str(parsed_serial),
+                    )
+            if block.issuance_date is not None and retired_on < block.issuance_date:
+                raise InvalidRetirementError(
+                    f"cannot {request}: retirement date {retired_on} is before issuance {block.issuance_date} "
+                    f"of {block.label}",
+                    serial=block.serial,
+                    retired_on=retired_on,
+                )
+            self._conn.execute("DELETE FROM blocks WHERE id=?", (row.id,))
+            if start > block.serial_start:
+                self._insert(block.slice(block.serial_start, start - 1))
+            if end < block.serial_end:
+                self._insert(block.slice(end + 1, block.serial_end))
+            retired_block = attrs.evolve(
+                block.slice(start, end), retirement_date=retired_on, beneficiary=beneficiary
+            )
+            info = {
+                "subject": subject,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+                "retired_on": retired_on.isoformat(),
+                "beneficiary": beneficiary,
+                "reason": reason,
+            }
+            new_id = self._insert(retired_block, info)
+            self._log(
+                self._conn,
+                "retire",
+                {"from_block": row.id, "block": new_id, "serials": [start, end], **info, "offset": block.to_dict()},
+            )
+        return Retirement(
+            id=new_id,
+            offset=retired_block,
+            subject=subject,
+            period=period,
+            beneficiary=beneficiary,
+            retired_on=retired_on,
+            reason=reason,
+            ledger=self.identity,
+        )
+
+    # -- queries --------------------------------------------------------------
+
+    def holdings(self) -> tuple[Offset, ...]:
+        """Held (unretired) blocks, ordered by programme, project and serial."""
+        with self._read() as rows:
+            held = [r.offset for r in rows if r.retirement is None]
+        return tuple(sorted(held, key=lambda o: (o.registry_key, o.serial_start)))
+
+    def retirements(self, subject: str | None = None, period: Period | None = None) -> tuple[Retirement, ...]:
+        """Retired blocks, optionally only those for *subject* and/or *period*, in retirement order."""
+        with self._read() as rows:
+            found = [r.retirement for r in rows if r.retirement is not None]
+        return tuple(
+            r
+            for r in found
+            if (subject is None or r.subject == subject) and (period is None or r.period == period)
+        )
+
+    def retired_quantity(self, subject: str | None = None, period: Period | None = None) -> int:
+        """Total credits retired (tonnes CO2e), optionally for one subject and/or period."""
+        return sum(r.quantity for r in self.retirements(subject, period))
+
+    def held_quantity(self) -> int:
+        """Total credits held and not retired (tonnes CO2e)."""
+        return sum(o.quantity for o in self.holdings())
+
+    def history(self) -> tuple[dict[str, Any], ...]:
+        """The append-only event log: ``{"id", "at", "op", "payload"}`` per operation."""
+        with self._lock:
+            self._begin("DEFERRED")
+            try:
+                self._load()
+                events = self._conn.execute("SELECT id, at, op, payload FROM events ORDER BY id").fetchall()
+            finally:
+                self._conn.execute("COMMIT")
+        return tuple({"id": i, "at": at, "op": op, "payload": json.loads(p)} for i, at, op, p in events)
