@@ -106,7 +106,12 @@ def _property_name(_self: Any, _attr: Any, value: Any) -> None:
 class FuelProperty:
     """A sourced fuel property: net calorific value (``ncv``) or ``density``.
 
-    >>> FuelProperty("ncv", 43.0, "TJ/Gg", Source("IPCC", "2006 GL Vol.2 Table 1.2", 2006)).canonical()
+    Examples
+    --------
+    Diesel's net calorific value, 43.0 TJ/Gg (IPCC 2006 GL Vol. 2 Table 1.2), in TJ per kg:
+
+    >>> ncv = FuelProperty("ncv", 43.0, "TJ/Gg", Source("IPCC", "2006 GL Vol.2 Table 1.2", 2006))
+    >>> round(ncv.canonical(), 12)
     4.3e-05
     """
 
