@@ -26,7 +26,6 @@ from neutralcore.errors import (
     DuplicateSerialError,
     FactorNotFoundError,
     FallbackError,
-    FallbackWarning,
     InputError,
     InvalidQuantityError,
     LedgerCorruptError,
@@ -186,7 +185,6 @@ __all__ = [
     "InvalidRetirementError",
     "NeutralcoreWarning",
     "PluginWarning",
-    "FallbackWarning",
     "MissingDependencyError",
     "__version__",
 ]

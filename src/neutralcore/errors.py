@@ -45,7 +45,6 @@ __all__ = [
     "MissingDependencyError",
     "NeutralcoreWarning",
     "PluginWarning",
-    "FallbackWarning",
 ]
 
 
@@ -277,10 +276,6 @@ class NeutralcoreWarning(UserWarning):
 
 class PluginWarning(NeutralcoreWarning):
     """A broken or duplicate plugin seen while enumerating plugins nobody asked for."""
-
-
-class FallbackWarning(NeutralcoreWarning):
-    """Opt-in warning for factor fallbacks (they are always reported in ``Emissions.matches``)."""
 
 
 for _name in __all__:
