@@ -118,6 +118,101 @@ def test_pack_toml_errors_name_file_line_and_key(tmp_path, edit, line, column, m
     assert str(tmp_path / "pack.toml") in str(err)
 
 
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "a = " + "[" * 3000 + "]" * 3000 + "\n",  # the TOML parser recursed until RecursionError
+        "a = " + "{ b = " * 3000 + "1" + " }" * 3000 + "\n",
+        TOML + "[" + ".".join(["metadata"] + ["x"] * 3000) + "]\ny = 1\n",  # parses; freezing recursed
+        TOML + "[metadata]\n" + ".".join(["x"] * 3000) + " = 1\n",
+        TOML.replace("[regions]", "[metadata]\nx = " + "[" * 200 + "]" * 200 + "\n\n[regions]"),
+    ],
+    ids=["nested-arrays", "nested-tables", "dotted-table", "dotted-key", "deep-metadata-array"],
+)
+def test_deeply_nested_pack_toml_is_a_format_error(tmp_path, toml):
+    write_pack(tmp_path, toml)
+    with pytest.raises(PackFormatError) as exc:
+        FactorPack.from_directory(tmp_path)
+    assert exc.value.file == str(tmp_path / "pack.toml")
+    assert "nested" in str(exc.value) and str(tmp_path / "pack.toml") in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t.replace('name = "demo"', "name = []"),
+        lambda t: t.replace('title = "Demo pack"', "title = { a = 1 }"),
+        lambda t: t.replace('license = "public data"', "license = 2024-01-01"),
+        lambda t: t.replace("api = 1", "api = true"),
+        lambda t: t.replace("api = 1", "api = [1]"),
+        lambda t: t.replace("[sources.dcc]", "[sources.dcc.inner]"),
+        lambda t: t.replace("year = 2025", "year = true"),
+        lambda t: t.replace("year = 2025", "year = 1e3000"),
+        lambda t: t.replace("year = 2025", "year = 99999999999999999"),
+        lambda t: t.replace('publisher = "MONRE/DCC"', "publisher = 3"),
+        lambda t: t.replace('VN = { name = "Viet Nam" }', "VN = 1"),
+        lambda t: t.replace('VN = { name = "Viet Nam" }', 'VN = { parent = 3 }'),
+        lambda t: t.replace('VN = { name = "Viet Nam" }', 'VN = { parent = "VN" }'),
+        lambda t: t.replace('VN = { name = "Viet Nam" }', 'VN = { name = ["Viet", "Nam"] }'),
+        lambda t: t.replace('VN = { name = "Viet Nam" }', '"V N" = { name = "x" }'),
+        lambda t: t.replace("[regions]", "regions = [1, 2]\n[other]"),
+        lambda t: t.replace("[sources.dcc]", "sources = 3\n[x]"),
+        lambda t: t + "metadata = 3\n",
+        lambda t: t.replace("[regions]", "[[regions]]"),
+        lambda t: "\ufeff" + t,
+        lambda t: t + "\x00",
+    ],
+)
+def test_malformed_pack_toml_shapes_are_format_errors(tmp_path, edit):
+    """Every wrong shape or type in pack.toml is a PackFormatError naming the file, never a builtin error."""
+    write_pack(tmp_path, edit(TOML))
+    with pytest.raises(PackFormatError) as exc:
+        FactorPack.from_directory(tmp_path)
+    assert exc.value.file == str(tmp_path / "pack.toml")
+
+
+def _chain_toml(n: int) -> str:
+    regions = "".join(f'R{i} = {{ parent = "R{i + 1}" }}\n' for i in range(n)) + f'R{n} = {{ name = "top" }}\n'
+    return TOML.replace('VN = { name = "Viet Nam" }\n', "VN = {}\n" + regions)
+
+
+def test_long_region_chains_are_checked_in_linear_time(tmp_path):
+    """3,000 chained regions: the loop check walked each chain from every region (about 70 s); now one pass."""
+    import time
+
+    from neutralcore.measure.factor import region_map
+
+    n = 3000
+    chain = {f"R{i}": f"R{i + 1}" for i in range(n)}
+    start = time.perf_counter()
+    regions = region_map(chain)
+    pack = FactorPack.from_directory(write_pack(tmp_path, _chain_toml(n)))
+    coverage = read_coverage(pack.factors_file)
+    elapsed = time.perf_counter() - start
+    assert len(regions) == n and regions["R0"] == ("R1", None)
+    assert len(pack.regions) == n + 2 and coverage.regions == ("VN",)
+    assert elapsed < 1.0, elapsed
+    looped = dict(chain, **{f"R{n}": "R0"})
+    start = time.perf_counter()
+    with pytest.raises(nc.InputError, match="loops") as exc:
+        region_map(looped)
+    assert time.perf_counter() - start < 1.0
+    assert str(exc.value).count("->") == n + 1  # the whole loop is named
+
+
+def test_list_packs_is_fast_for_a_long_declared_chain(tmp_path, install_dist):
+    import time
+
+    install_dist("chain-factors", factors={"chain": "chain_pack"}, modules={"chain_pack/__init__": ""},
+                 files={"chain_pack/data/pack.toml": _chain_toml(3000).replace('name = "demo"', 'name = "chain"'),
+                        "chain_pack/data/factors.csv": HEADER + ROW})
+    start = time.perf_counter()
+    infos = [i for i in nc.list_packs() if i.name == "chain"]
+    elapsed = time.perf_counter() - start
+    assert infos and infos[0].problem is None and infos[0].coverage.regions == ("VN",)
+    assert elapsed < 1.0, elapsed
+
+
 def test_declared_parents_and_world_are_accepted(tmp_path):
     toml = TOML.replace('VN = { name = "Viet Nam" }',
                         'ASEAN = { name = "ASEAN", parent = "World" }\nVN = { name = "Viet Nam", parent = "ASEAN" }')

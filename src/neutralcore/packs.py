@@ -101,12 +101,21 @@ _load_lock = threading.RLock()
 # -- read-only views -----------------------------------------------------------
 
 
-def _frozen(value: Any) -> Any:
-    """Deep read-only copy of parsed TOML (tables become mappingproxies, arrays tuples)."""
+#: How deeply ``[metadata]`` may nest tables and arrays (dotted keys nest without limit in TOML).
+MAX_METADATA_DEPTH = 32
+
+
+def _frozen(value: Any, depth: int = 0) -> Any:
+    """Deep read-only copy of parsed TOML (tables become mappingproxies, arrays tuples).
+
+    Raises ``ValueError`` past :data:`MAX_METADATA_DEPTH` levels.
+    """
+    if isinstance(value, (Mapping, list)) and depth >= MAX_METADATA_DEPTH:
+        raise ValueError(f"tables or arrays are nested more than {MAX_METADATA_DEPTH} levels deep")
     if isinstance(value, Mapping):
-        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+        return MappingProxyType({k: _frozen(v, depth + 1) for k, v in value.items()})
     if isinstance(value, list):
-        return tuple(_frozen(v) for v in value)
+        return tuple(_frozen(v, depth + 1) for v in value)
     return value
 
 
@@ -159,6 +168,11 @@ class _TomlContext:
 def _parse_toml(file: str, text: str) -> dict[str, Any]:
     try:
         return _toml.loads(text)
+    except RecursionError as exc:  # the TOML parser recurses once per level of nested arrays and tables
+        raise PackFormatError(
+            f"{file}: not valid pack metadata: arrays or tables are nested too deeply",
+            file=file, line=None, column=None, plugin=None, kind="factors", dist=None, version=None,
+        ) from exc
     except _toml.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"line (\d+), column (\d+)", msg)
@@ -167,7 +181,7 @@ def _parse_toml(file: str, text: str) -> dict[str, Any]:
         raise PackFormatError(
             f"{file}" + (f", line {line}" if line else "") + f": not valid TOML: {msg}",
             file=file, line=line, column=col, plugin=None, kind="factors", dist=None, version=None,
-        ) from None
+        ) from exc
 
 
 @overload
@@ -217,7 +231,7 @@ def _parse_sources(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
 
 def _parse_regions(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
     from neutralcore._core.validators import REGION_RE
-    from neutralcore.measure.factor import WORLD, _region_map
+    from neutralcore.measure.factor import WORLD, region_map
 
     if not isinstance(raw, Mapping):
         raise ctx.error("'regions' must be a table: CODE = { name = \"...\", parent = \"...\" }", key="regions")
@@ -246,7 +260,7 @@ def _parse_regions(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
             raise ctx.error(f"region {code!r}: parent {parent!r} is not declared in [regions]; declare it "
                             f"(with its own parent, if any) or use {WORLD!r}", table="regions", key=code)
     try:
-        _region_map(out)  # rejects loops in the fallback chains
+        region_map(out)  # rejects loops in the fallback chains
     except NeutralcoreError as exc:
         raise ctx.error(str(exc), key="regions") from None
     return MappingProxyType(out)
@@ -450,12 +464,16 @@ class FactorPack:
         metadata = data.get("metadata", {})
         if not isinstance(metadata, Mapping):
             raise ctx.error("'metadata' must be a table", key="metadata")
+        try:
+            frozen_metadata = _frozen(metadata)
+        except ValueError as exc:
+            raise ctx.error(f"'metadata': {exc}", key="metadata") from exc
         if not (root / FACTORS_FILE).is_file():
             raise PackFormatError(f"{root / FACTORS_FILE}: the pack {name!r} has no {FACTORS_FILE}",
                                   file=str(root / FACTORS_FILE), line=None, column=None, plugin=name, kind="factors")
         return cls(
             name=name, title=title or "", version=version or "", api=api, license=license_ or "",
-            description=description, sources=sources, regions=regions, metadata=_frozen(metadata), files=root,
+            description=description, sources=sources, regions=regions, metadata=frozen_metadata, files=root,
         )
 
     # -- files and metadata -----------------------------------------------------------

@@ -16,244 +16,46 @@ for the matching rules.
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 import numpy as np
 
 from neutralcore._core.categorical import Categorical, factorize
-from neutralcore._core.validators import FrozenMap, activity_key, optional_str, region_code, year_int
-from neutralcore.errors import DimensionError, InputError, SchemaError, UnitError
-from neutralcore.gwp import canonical_gas
-from neutralcore.units import dimension_of, multiplier, split_factor_unit
+from neutralcore._core.validators import FrozenMap, optional_str, region_code
+from neutralcore.errors import InputError
+from neutralcore.measure.factorfile import read_factor_rows
+from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
 
-__all__ = ["Source", "FuelProperty", "Factor", "FactorSet", "WORLD"]
-
-WORLD = "World"
-CONFIDENCE_LABELS = ("A", "B", "C", "DERIVED")
-
-
-def _source_year(value: Any) -> int:
-    return year_int(value)
-
-
-def _required_text(column: str) -> Any:
-    def check(_self: Any, _attr: Any, value: Any) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise InputError(f"{column} must be a non-empty string, got {value!r}", column=column)
-
-    return check
-
-
-def _is_source(_self: Any, attr: Any, value: Any) -> None:
-    if not isinstance(value, Source):
-        raise InputError(
-            f"{attr.name} must be a neutralcore.Source(publisher, document, year), got {type(value).__name__} "
-            f"{value!r}: every number carries where it was published", column=attr.name)
-
-
-@attrs.frozen
-class Source:
-    """Where a number was published.
-
-    Parameters
-    ----------
-    publisher : str
-        Who published it (an agency, the IPCC, a ministry).
-    document : str
-        The document, table or announcement.
-    year : int
-        Year of publication.
-    url : str, optional
-        Where to read it.
-    note : str, optional
-        Anything a reader must know (e.g. "read from a secondary copy").
-    """
-
-    publisher: str = attrs.field(validator=_required_text("publisher"))
-    document: str = attrs.field(validator=_required_text("document"))
-    year: int = attrs.field(converter=_source_year)
-    url: str | None = attrs.field(default=None, converter=optional_str)
-    note: str | None = attrs.field(default=None, converter=optional_str, eq=False)
-
-    def __str__(self) -> str:
-        url = f" <{self.url}>" if self.url else ""
-        return f"{self.publisher}, {self.document} ({self.year}){url}"
-
-
-def _property_value(value: Any) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"fuel property value is not a number: {value!r}", column="value") from None
-    if not math.isfinite(x) or x <= 0:
-        raise InputError(f"fuel property value must be finite and positive, got {value!r}")
-    return x
-
-
-_PROPERTY_TARGET = {"ncv": ("TJ/kg", "energy per mass"), "density": ("kg/m^3", "mass per volume")}
-
-
-def _property_name(_self: Any, _attr: Any, value: Any) -> None:
-    if value not in _PROPERTY_TARGET:
-        raise InputError(f"fuel property must be one of {sorted(_PROPERTY_TARGET)}, got {value!r}", column="name")
-
-
-@attrs.frozen
-class FuelProperty:
-    """A sourced fuel property: net calorific value (``ncv``) or ``density``.
-
-    Examples
-    --------
-    Diesel's net calorific value, 43.0 TJ/Gg (IPCC 2006 GL Vol. 2 Table 1.2), in TJ per kg:
-
-    >>> ncv = FuelProperty("ncv", 43.0, "TJ/Gg", Source("IPCC", "2006 GL Vol.2 Table 1.2", 2006))
-    >>> round(ncv.canonical(), 12)
-    4.3e-05
-    """
-
-    name: str = attrs.field(validator=_property_name)
-    value: float = attrs.field(converter=_property_value)
-    unit: str = attrs.field()
-    source: Source = attrs.field(validator=_is_source)
-    confidence: str | None = attrs.field(default=None, converter=optional_str, eq=False)
-    notes: str | None = attrs.field(default=None, converter=optional_str, eq=False)
-
-    @unit.validator
-    def _check_unit(self, _attr: Any, unit: str) -> None:
-        target, what = _PROPERTY_TARGET[self.name]
-        try:
-            multiplier(unit, target)
-        except DimensionError:
-            raise DimensionError(
-                f"{self.name} unit {unit!r} is not {what} (e.g. {target})", unit=unit, expected=target
-            ) from None
-
-    def canonical(self) -> float:
-        """Value in TJ/kg (ncv) or kg/m^3 (density)."""
-        return self.value * multiplier(self.unit, _PROPERTY_TARGET[self.name][0])
-
-
-def _gases(value: Mapping[str, Any]) -> Mapping[str, float]:
-    if not isinstance(value, Mapping) or not value:
-        raise InputError("gases must be a non-empty mapping gas -> amount, e.g. {'CO2': 0.6766}", column="gases")
-    out: dict[str, float] = {}
-    for gas, amount in value.items():
-        g = canonical_gas(gas)
-        try:
-            x = float(amount)
-        except (TypeError, ValueError):
-            raise InputError(f"amount of {gas} is not a number: {amount!r}", column="gases") from None
-        if not math.isfinite(x) or x < 0:
-            raise InputError(f"amount of {gas} must be finite and non-negative, got {amount!r}", column="gases")
-        out[g] = x
-    return FrozenMap(out)
-
-
-def _factor_unit(value: Any) -> str:
-    split_factor_unit(value)
-    return str(value).strip()
-
-
-def _uncertainty(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"uncertainty is not a number: {value!r}", column="uncertainty") from None
-    if not math.isfinite(x) or x < 0:
-        raise InputError(f"uncertainty must be a finite non-negative fraction, got {value!r}", column="uncertainty")
-    return x
-
-
-@attrs.frozen
-class Factor:
-    """An emission factor: amounts of each gas per unit of one activity in one region and year.
-
-    Parameters
-    ----------
-    activity : str
-        Dotted activity key, e.g. ``"electricity.grid"``.
-    region : str
-        Region code (``"VN"``, ``"CN-EAST"``, ``"World"``).
-    year : int
-        The year the factor applies to (the data year).
-    unit : str
-        ``"<mass>/<activity unit>"``, e.g. ``"t/MWh"``.
-    gases : mapping
-        Amount of each gas per activity unit, e.g. ``{"CO2": 0.6592}``.
-    source : Source
-        Where it was published.  Required.
-    kind, confidence, notes : str, optional
-        What kind of factor it is, a confidence label (A/B/C/DERIVED) and free notes.
-    ncv, density : FuelProperty, optional
-        Fuel properties that bridge mass or volume to energy.
-    uncertainty : float, optional
-        Relative half-width of the 95 % interval (0.05 for ±5 %).
-    pack : str, optional
-        The factor pack it came from.
-
-    Examples
-    --------
-    >>> src = Source("MONRE/DCC", "Viet Nam grid emission factor 2023", 2024)
-    >>> f = Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)
-    >>> f.per_unit
-    'MWh'
-    """
-
-    activity: str = attrs.field(converter=activity_key)
-    region: str = attrs.field(converter=region_code)
-    year: int = attrs.field(converter=year_int)
-    unit: str = attrs.field(converter=_factor_unit)
-    gases: Mapping[str, float] = attrs.field(converter=_gases)
-    source: Source = attrs.field(validator=_is_source)
-    kind: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
-    confidence: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
-    notes: str | None = attrs.field(default=None, converter=optional_str, kw_only=True, eq=False)
-    ncv: FuelProperty | None = attrs.field(default=None, kw_only=True)
-    density: FuelProperty | None = attrs.field(default=None, kw_only=True)
-    uncertainty: float | None = attrs.field(default=None, converter=_uncertainty, kw_only=True)
-    pack: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
-
-    @confidence.validator
-    def _check_confidence(self, _a: Any, value: str | None) -> None:
-        if value is not None and value not in CONFIDENCE_LABELS:
-            raise InputError(f"confidence {value!r} is not one of {CONFIDENCE_LABELS}", column="confidence")
-
-    @ncv.validator
-    def _check_ncv(self, _a: Any, value: FuelProperty | None) -> None:
-        if value is not None and (not isinstance(value, FuelProperty) or value.name != "ncv"):
-            raise InputError("ncv must be a FuelProperty named 'ncv'", column="ncv")
-
-    @density.validator
-    def _check_density(self, _a: Any, value: FuelProperty | None) -> None:
-        if value is not None and (not isinstance(value, FuelProperty) or value.name != "density"):
-            raise InputError("density must be a FuelProperty named 'density'", column="density")
-
-    @property
-    def key(self) -> tuple[str, str, int]:
-        return (self.activity, self.region, self.year)
-
-    @property
-    def per_unit(self) -> str:
-        """The activity unit the factor is per (``"MWh"`` for ``"t/MWh"``)."""
-        return split_factor_unit(self.unit)[1]
-
-
-# ---------------------------------------------------------------------------
-
+__all__ = ["Source", "FuelProperty", "Factor", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "region_map"]
 
 def _ro(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a
 
 
-def _region_map(regions: Mapping[str, Any] | None) -> Mapping[str, tuple[str | None, str | None]]:
-    """Normalise ``{code: parent}`` or ``{code: {"name":…, "parent":…}}`` to ``{code: (parent, name)}``."""
+def region_map(regions: Mapping[str, Any] | None) -> Mapping[str, tuple[str | None, str | None]]:
+    """A region hierarchy, normalised and checked: ``{code: (parent, name)}``.
+
+    Takes ``{code: parent}``, ``{code: {"name": ..., "parent": ...}}`` or an
+    already normalised mapping; codes are canonicalised (``"cn-js"`` is
+    ``"CN-JS"``).  This is the converter of :attr:`FactorSet.regions`.
+
+    Raises
+    ------
+    InputError
+        A code is not a region code, a spec has unknown fields, or a fallback
+        chain loops (checked in one pass over the regions, however long the chains).
+
+    Examples
+    --------
+    >>> dict(region_map({"cn-js": "CN-EAST", "CN-EAST": {"name": "East China", "parent": "CN"}}))
+    {'CN-JS': ('CN-EAST', None), 'CN-EAST': ('CN', 'East China')}
+    >>> region_map({"A": "B", "B": "A"})
+    Traceback (most recent call last):
+    ...
+    neutralcore.InputError: column 'regions': region fallback chain loops: A -> B -> A
+    """
     out: dict[str, tuple[str | None, str | None]] = {}
     for code, spec in (regions or {}).items():
         code = region_code(code)
@@ -273,14 +75,19 @@ def _region_map(regions: Mapping[str, Any] | None) -> Mapping[str, tuple[str | N
 
 
 def _check_cycles(regions: Mapping[str, tuple[str | None, str | None]]) -> None:
-    for code in regions:
-        seen = [code]
-        cur = regions[code][0]
-        while cur is not None and cur != WORLD:
-            if cur in seen:
-                raise InputError(f"region fallback chain loops: {' -> '.join(seen + [cur])}", column="regions")
-            seen.append(cur)
+    """Refuse a loop in the parent chains; every region is walked once (white, on the path, done)."""
+    done: set[str] = set()
+    for start in regions:
+        path: dict[str, None] = {}  # the chain walked from *start*, in order
+        cur: str | None = start
+        while cur is not None and cur != WORLD and cur not in done:
+            if cur in path:
+                chain = list(path)
+                loop = chain[chain.index(cur):] + [cur]
+                raise InputError(f"region fallback chain loops: {' -> '.join(loop)}", column="regions")
+            path[cur] = None
             cur = regions.get(cur, (None, None))[0]
+        done.update(path)
 
 
 def _fallback_kind(_self: Any, _attr: Any, value: Any) -> None:
@@ -313,7 +120,7 @@ class FactorSet:
     ncv: Categorical
     density: Categorical
     uncertainty: np.ndarray
-    regions: Mapping[str, tuple[str | None, str | None]] = attrs.field(converter=_region_map, factory=dict)
+    regions: Mapping[str, tuple[str | None, str | None]] = attrs.field(converter=region_map, factory=dict)
     #: per factor, the packs whose factor for the same key it replaced in a merge (None where it replaced nothing)
     overrides: Categorical | None = attrs.field(default=None, kw_only=True)
     #: which fallback comes first when a row's own (region, year) has no factor; see :meth:`with_fallback`
@@ -403,8 +210,6 @@ class FactorSet:
         line and column.  *path* may be a path or an ``importlib.resources``
         traversable.
         """
-        from neutralcore.measure.factorfile import read_factor_rows
-
         factors = read_factor_rows(path, sources=sources, regions=regions, properties=properties, pack=pack)
         return cls.from_factors(factors, regions=regions, pack=pack)
 

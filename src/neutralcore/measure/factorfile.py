@@ -16,7 +16,7 @@ from typing import Any, Iterator, Mapping
 
 from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code
 from neutralcore.errors import NeutralcoreError, SchemaError
-from neutralcore.measure.factor import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
 from neutralcore.gwp import canonical_gas
 from neutralcore.units import split_factor_unit
 
