@@ -57,7 +57,7 @@ def same(a, b) -> None:
         x, y = getattr(a, name), getattr(b, name)
         assert x.values() == y.values(), name
     assert set(a.dims) == set(b.dims) and all(a.dims[d].values() == b.dims[d].values() for d in a.dims)
-    np.testing.assert_array_equal(a._cache["origin"][1], b._cache["origin"][1])
+    np.testing.assert_array_equal(a.provenance.line, b.provenance.line)
 
 
 @settings(max_examples=80, deadline=None)

@@ -305,7 +305,7 @@ def test_check_reports_every_bad_row_at_once(tmp_path):
         check_factor_pack(tmp_path)
     err = exc.value
     where = [(p.file.rsplit("/", 1)[-1], p.line, p.column) for p in err.problems]
-    assert where == [("properties.csv", 2, "value"), ("factors.csv", 3, "value"), ("factors.csv", 5, "region"),
+    assert where == [("properties.csv", 2, "value"), ("factors.csv", 3, "value"), ("factors.csv", 4, "region"),
                      ("factors.csv", 6, "gas")]
     assert (err.file, err.line, err.column) == (str(tmp_path / "properties.csv"), 2, "value")
     assert str(err).startswith("pack 'demo': 4 problems:\n  ")
@@ -314,7 +314,7 @@ def test_check_reports_every_bad_row_at_once(tmp_path):
     assert all(isinstance(p, PackFormatError) for p in err.problems)
     import pickle
 
-    assert pickle.loads(pickle.dumps(err)).problems[2].line == 5
+    assert pickle.loads(pickle.dumps(err)).problems[2].line == 4  # the line the record starts on
 
 
 def test_cli_pack_check_lists_every_problem(tmp_path, capsys):

@@ -45,10 +45,18 @@ __all__ = [
     "MissingDependencyError",
     "NeutralcoreWarning",
     "PluginWarning",
+    "rows_text",
 ]
 
 
-def _rows_text(rows: Sequence[int] | None, limit: int = 5) -> str:
+def rows_text(rows: Sequence[int] | None, limit: int = 5) -> str:
+    """The ``" (rows 3, 4 and 2 more)"`` every error message about rows ends with (``""`` for no rows).
+
+    Examples
+    --------
+    >>> rows_text([3]), rows_text([1, 2, 3, 4, 5, 6, 7])
+    (' (row 3)', ' (rows 1, 2, 3, 4, 5 and 2 more)')
+    """
     if not rows:
         return ""
     rows = list(rows)
@@ -124,9 +132,9 @@ class InputError(NeutralcoreError, ValueError):
         if source is not None and rows is not None:
             fields.setdefault("lines", rows)  # raised while reading the file: the rows are its lines
         super().__init__(
-            prefix + message + _rows_text(rows), column=column, rows=rows, source=source, **fields
+            prefix + message + rows_text(rows), column=column, rows=rows, source=source, **fields
         )
-        self.message = prefix + message + _rows_text(rows)
+        self.message = prefix + message + rows_text(rows)
         self._fields = dict(column=column, rows=rows, source=source, **fields)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -279,5 +287,6 @@ class PluginWarning(NeutralcoreWarning):
 
 
 for _name in __all__:
-    globals()[_name].__module__ = "neutralcore"
+    if isinstance(globals()[_name], type):
+        globals()[_name].__module__ = "neutralcore"
 del _name

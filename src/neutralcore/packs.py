@@ -62,8 +62,6 @@ attached them) the pack and the distribution it came from.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sys
 import threading
@@ -73,7 +71,9 @@ from typing import Any, Literal, Mapping, overload
 
 import attrs
 
-from neutralcore.errors import NeutralcoreError, PackFormatError, SchemaError
+from neutralcore._core.csvrows import open_csv
+from neutralcore._core.validators import year_int
+from neutralcore.errors import InputError, NeutralcoreError, PackFormatError, SchemaError
 
 if sys.version_info >= (3, 11):
     import tomllib as _toml
@@ -221,8 +221,13 @@ def _parse_sources(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
         if "year" not in spec:
             raise ctx.error(f"source {sid!r} has no 'year'", table=table)
         year = spec["year"]
-        if isinstance(year, bool) or not isinstance(year, int) or not 1800 <= year <= 2300:
-            raise ctx.error(f"'year' must be a whole year (e.g. 2024), got {year!r}", table=table, key="year")
+        try:
+            if not isinstance(year, int):  # a TOML integer: "2024" and 2024.0 are not years here
+                raise InputError(f"year {year!r} is not a whole number", column="year")
+            year_int(year)
+        except InputError as exc:
+            raise ctx.error(f"'year' must be a whole year (e.g. 2024), got {year!r}: {exc.message.split(': ', 1)[-1]}",
+                            table=table, key="year") from exc
         url = _check_str(ctx, spec, "url", table=table, required=False)
         note = _check_str(ctx, spec, "note", table=table, required=False)
         out[sid] = Source(publisher, document, year, url, note)
@@ -296,31 +301,18 @@ def read_coverage(factors_file: Any) -> Coverage:
     """
     name = str(factors_file)
     try:
-        text = factors_file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackFormatError(f"{name}: cannot read: {exc}", file=name, line=None, column=None) from None
-    acts: set[str] = set()
-    regs: set[str] = set()
+        data, _lines = open_csv(factors_file, required=("activity", "region", "year"), name=name).columns()
+    except SchemaError as exc:
+        raise PackFormatError(f"{name}: {_bare_message(exc, None)}", file=name, line=exc.line, column=exc.column) from exc
+    acts = {a.strip() for a in data["activity"]} - {""}
+    regs = {r.strip() for r in data["region"]} - {""}
     years: set[int] = set()
-    rows = 0
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        for missing in ("activity", "region", "year"):
-            if missing not in (reader.fieldnames or ()):
-                raise PackFormatError(f"{name}, line 1: no {missing!r} column", file=name, line=1, column=missing)
-        for row in reader:
-            rows += 1
-            acts.add((row.get("activity") or "").strip())
-            regs.add((row.get("region") or "").strip())
-            try:
-                years.add(int(float(row.get("year") or "")))
-            except ValueError:
-                pass
-    except csv.Error as exc:
-        raise PackFormatError(f"{name}: malformed CSV: {exc}", file=name, line=None, column=None) from None
-    acts.discard("")
-    regs.discard("")
-    return Coverage(tuple(sorted(acts)), tuple(sorted(regs)), tuple(sorted(years)), rows)
+    for y in set(data["year"]):
+        try:
+            years.add(int(float(y)))
+        except (ValueError, OverflowError):
+            pass
+    return Coverage(tuple(sorted(acts)), tuple(sorted(regs)), tuple(sorted(years)), len(data["year"]))
 
 
 def find_pack_toml(directory: Any, name: str | None = None) -> Any:

@@ -19,15 +19,14 @@ run, not only the first: the error raised lists them all (``.problems``).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from neutralcore.errors import NeutralcoreError, PackFormatError
+from neutralcore._core.csvrows import open_csv
+from neutralcore.errors import NeutralcoreError, PackFormatError, SchemaError
 
 #: At most this many row problems are collected in one run.
 MAX_PROBLEMS = 100
@@ -68,12 +67,12 @@ class _Blanked:
     def __init__(self, file: Any, lines: set[int]) -> None:
         self._file, self._lines = file, lines
 
-    def read_text(self, encoding: str = "utf-8") -> str:
-        text = self._file.read_text(encoding=encoding)
+    def read_bytes(self) -> bytes:
+        data = self._file.read_bytes()
         if not self._lines:
-            return text
-        parts = re.split(r"(?<=\n)", text)
-        return "".join("\n" if i in self._lines else part for i, part in enumerate(parts, 1))
+            return data
+        parts = re.split(rb"(?<=\n)", data)
+        return b"".join(b"\n" if i in self._lines else part for i, part in enumerate(parts, 1))
 
     def is_file(self) -> bool:
         return self._file.is_file()
@@ -82,18 +81,15 @@ class _Blanked:
         return str(self._file)
 
 
-def _record_lines(file: Any, end: int) -> range:
-    """The physical lines of the CSV record that ends on line *end* (a quoted field may span lines)."""
+def _record_lines(file: Any, start: int) -> range:
+    """The physical lines of the CSV record that starts on line *start* (a quoted field may span lines)."""
     try:
-        reader = csv.reader(io.StringIO(file.read_text(encoding="utf-8-sig"), newline=""))
-        start = 1
-        for _ in reader:
-            if reader.line_num >= end:
-                return range(start, end + 1)
-            start = reader.line_num + 1
-    except (csv.Error, OSError, UnicodeDecodeError):
+        for line, end, _fields in open_csv(file, required=(), name=str(file)).records():
+            if line >= start:
+                return range(start, end + 1) if line == start else range(start, start + 1)
+    except SchemaError:
         pass
-    return range(end, end + 1)
+    return range(start, start + 1)
 
 
 def _row_problems(pack: Any, first: PackFormatError) -> list[PackFormatError]:
@@ -115,7 +111,7 @@ def _row_problems(pack: Any, first: PackFormatError) -> list[PackFormatError]:
         line, file = err.line, err.file
         if file not in files or not line or line <= 1 or "malformed CSV" in err.message or line in blanked[file]:
             break
-        blanked[file].update(_record_lines(files[file], line))
+        blanked[file].update(_record_lines(_Blanked(files[file], blanked[file]), line))
         props = pack.properties_file
         try:
             pack._wrap(lambda: FactorSet.read_csv(

@@ -90,16 +90,26 @@ def region_code(value: Any) -> str:
     return "World" if code == "WORLD" else code
 
 
+#: The years neutralcore accepts, inclusive (data years, publication years, vintages): the one rule.
+YEAR_MIN, YEAR_MAX = 1800, 2300
+
+
 def year_int(value: Any) -> int:
+    """Converter+check: a whole year from :data:`YEAR_MIN` to :data:`YEAR_MAX` (``2023``, ``2023.0``, ``"2023"``)."""
     if isinstance(value, bool):
         raise InputError(f"year {value!r} is not a whole number", column="year")
     try:
         as_float = float(value)
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"year {value!r} is not a whole number", column="year") from None
-    if not as_float.is_integer() or not 1800 <= as_float <= 2300:
-        raise InputError(f"year {value!r} is not a whole year between 1800 and 2300", column="year")
+    if not as_float.is_integer() or not YEAR_MIN <= as_float <= YEAR_MAX:
+        raise InputError(f"year {value!r} is not a whole year between {YEAR_MIN} and {YEAR_MAX}", column="year")
     return int(as_float)
+
+
+def years_out_of_range(years: np.ndarray) -> np.ndarray:
+    """Boolean mask of the whole years in *years* outside :data:`YEAR_MIN`..:data:`YEAR_MAX` (the rule of :func:`year_int`)."""
+    return (years < YEAR_MIN) | (years > YEAR_MAX)
 
 
 def scope_int(value: Any) -> int:

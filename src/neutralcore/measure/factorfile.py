@@ -8,14 +8,12 @@ known list.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code
-from neutralcore.errors import NeutralcoreError, SchemaError
+from neutralcore._core.csvrows import CsvSource, open_csv
+from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code, year_int
+from neutralcore.errors import InputError, NeutralcoreError, SchemaError
 from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
 from neutralcore.gwp import canonical_gas
 from neutralcore.units import split_factor_unit
@@ -30,59 +28,12 @@ def _name(path: Any) -> str:
     return str(path)
 
 
-def _open_text(path: Any) -> str:
-    try:
-        if isinstance(path, (str, Path)):
-            return Path(path).read_text(encoding="utf-8-sig")
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SchemaError(f"file not found: {path}", source=_name(path)) from None
-    except UnicodeDecodeError as exc:
-        raise SchemaError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=_name(path)) from None
-    except OSError as exc:  # a directory, no permission, …
-        raise SchemaError(f"cannot read {path}: {exc.strerror or exc}", source=_name(path)) from None
-
-
-def _rows(path: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    text = _open_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    fname = _name(path)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise SchemaError("the file is empty; expected a header row", source=fname, line=1) from None
-    except csv.Error as exc:
-        raise SchemaError(f"malformed CSV: {exc}", source=fname, line=1) from None
-    header = [h.strip() for h in header]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise SchemaError(
-            f"line 1: missing required column(s) {missing}; the header must include {list(required)}",
-            source=fname,
-            column=missing[0],
-            line=1,
-        )
-    unknown = [c for c in header if c not in required and c not in optional]
-    if unknown:
-        raise SchemaError(f"line 1: unknown column(s) {unknown}", source=fname, column=unknown[0], line=1)
-    dup = [c for c in header if header.count(c) > 1]
-    if dup:
-        raise SchemaError(f"line 1: column {dup[0]!r} appears twice", source=fname, column=dup[0], line=1)
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise SchemaError(f"line {reader.line_num}: malformed CSV: {exc}", source=fname, line=reader.line_num) from None
-        line = reader.line_num
-        if not raw or all(not c.strip() for c in raw):
-            continue
-        if len(raw) != len(header):
-            raise SchemaError(
-                f"line {line}: expected {len(header)} fields, found {len(raw)}", source=fname, line=line
-            )
-        yield line, {h: v.strip() for h, v in zip(header, raw)}
+def _rows(path: CsvSource, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, {column: stripped value})`` per record of a strictly checked file (see :mod:`neutralcore._core.csvrows`)."""
+    file = open_csv(path, required=required, optional=optional, name=_name(path))
+    header = file.header
+    for line, _end, fields in file.records():
+        yield line, {h: v.strip() for h, v in zip(header, fields)}
 
 
 def _unit_parts(unit: str) -> tuple[Any, Any]:
@@ -196,12 +147,9 @@ def read_factor_rows(
     for line, row in _rows(path, FACTOR_COLUMNS, FACTOR_OPTIONAL):
         act, reg = _check_key(fname, line, row, regions)
         try:
-            year_f = float(row["year"])
-        except ValueError:
-            raise _err(fname, line, "year", f"year {row['year']!r} is not a whole number") from None
-        if not year_f.is_integer() or not 1800 <= year_f <= 2300:
-            raise _err(fname, line, "year", f"year {row['year']!r} is not a whole year between 1800 and 2300")
-        year = int(year_f)
+            year = year_int(row["year"])
+        except InputError as exc:
+            raise _err(fname, line, "year", exc.message.split(": ", 1)[-1]) from exc
         try:
             gas = canonical_gas(row["gas"])
         except NeutralcoreError as exc:

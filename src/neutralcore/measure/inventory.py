@@ -16,26 +16,26 @@ Examples
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import math
-from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
+from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.csvsplit import read_plain
+from neutralcore._core.provenance import Provenance
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
 from neutralcore._core.validators import activity_key as _activity
 from neutralcore._core.validators import optional_str
 from neutralcore._core.validators import region_code as _region
 from neutralcore._core.validators import scope_int as _scope
 from neutralcore._core.validators import year_int as _year_int
+from neutralcore._core.validators import YEAR_MAX, YEAR_MIN, years_out_of_range
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
-from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
+from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, rows_text
 from neutralcore.units import parse_unit
 
 __all__ = ["Inventory"]
@@ -70,7 +70,7 @@ def _normalise(
             if issubclass(cls, InputError):
                 raise cls(exc.message.split(": ", 1)[-1], column=column, rows=rows, source=source) from None
             where = f"{source}, " if source else ""
-            raise cls(f"{where}column {column!r}: {exc.message}" + _rows_text(rows), unit=label, rows=rows,
+            raise cls(f"{where}column {column!r}: {exc.message}" + rows_text(rows), unit=label, rows=rows,
                       source=source, column=column) from None
     merged = {v: i for i, v in enumerate(dict.fromkeys(new_labels))}
     if len(merged) == len(new_labels) and all(a == b for a, b in zip(new_labels, cat.categories)):
@@ -95,58 +95,6 @@ def _label(v: Any) -> str | None:
 # Dense keys: every combination of the key columns gets a code, so rows need no compaction pass.
 _DENSE_MAX_KEYS = 1 << 21
 _DENSE_MAX_TRIPLES = 1 << 17
-
-
-def _blank(lines: list[str]) -> np.ndarray:
-    """Lines that are empty or only commas and spaces (as spreadsheets leave)."""
-    stripped = map(str.strip, map(methodcaller("replace", ",", ""), lines))
-    return np.fromiter(map(len, stripped), dtype=np.int64, count=len(lines)) == 0
-
-
-def _read_rows_plain(text: str, header: list[str], fname: str) -> tuple[dict[str, list[str]], list[int]]:
-    """Columns of a CSV without quote characters: splitting and slicing in C, no Python work per row."""
-    width = len(header)
-    body = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
-    line_of = np.arange(2, len(body) + 2, dtype=np.int64)
-    blank = _blank(body)
-    if blank.any():
-        keep = np.flatnonzero(~blank)
-        body = [body[i] for i in keep.tolist()]
-        line_of = line_of[keep]
-    commas = np.fromiter(map(methodcaller("count", ","), body), dtype=np.int64, count=len(body))
-    wrong = np.flatnonzero(commas != width - 1)
-    if wrong.size:
-        i = int(wrong[0])
-        raise SchemaError(f"line {int(line_of[i])}: expected {width} fields, found {int(commas[i]) + 1}", source=fname,
-                          rows=[int(line_of[i])])
-    flat = ",".join(body).split(",") if body else []
-    return {h: flat[j::width] for j, h in enumerate(header)}, line_of.tolist()
-
-
-def _read_rows_quoted(reader: Any, header: list[str], fname: str) -> tuple[dict[str, list[str]], list[int]]:
-    """Columns of a CSV with quoted fields (which may span lines), through the csv module."""
-    width = len(header)
-    raw_rows: list[list[str]] = []
-    raw_lines: list[int] = []
-    try:
-        for raw in reader:  # quoted fields may span lines: track physical line numbers row by row
-            raw_rows.append(raw)
-            raw_lines.append(reader.line_num)
-    except csv.Error as exc:
-        raise SchemaError(f"line {reader.line_num}: malformed CSV: {exc}", source=fname, rows=[reader.line_num]) from None
-    line_of = np.asarray(raw_lines, dtype=np.int64)
-    widths = np.fromiter(map(len, raw_rows), dtype=np.int64, count=len(raw_rows))
-    blank = _blank(list(map(",".join, raw_rows)))
-    wrong = np.flatnonzero((widths != width) & ~blank)
-    if wrong.size:
-        i = int(wrong[0])
-        raise SchemaError(f"line {int(line_of[i])}: expected {width} fields, found {int(widths[i])}", source=fname,
-                          rows=[int(line_of[i])])
-    if blank.any():
-        keep = np.flatnonzero(~blank)
-        raw_rows = [raw_rows[i] for i in keep.tolist()]
-        line_of = line_of[keep]
-    return {h: list(map(itemgetter(j), raw_rows)) for j, h in enumerate(header)}, line_of.tolist()
 
 
 @attrs.frozen(eq=False)
@@ -210,6 +158,8 @@ class Inventory:
     category: Categorical
     site: Categorical
     dims: Mapping[str, Categorical]
+    #: Where each row was read (file and line), for an inventory read with :meth:`read_csv`; ``None`` otherwise.
+    provenance: Provenance | None = attrs.field(default=None, repr=False)
     _cache: dict = attrs.field(factory=dict, repr=False)
 
     def __init__(self, activities: Iterable[Activity] = ()) -> None:
@@ -343,9 +293,9 @@ class Inventory:
             year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
-        if n and (year.min() < 1800 or year.max() > 2300):
-            out_of_range = (year < 1800) | (year > 2300)
-            raise SchemaError("year must be between 1800 and 2300", column="year", rows=_bad_rows(out_of_range, labels),
+        out_of_range = years_out_of_range(year)
+        if out_of_range.any():
+            raise SchemaError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", column="year", rows=_bad_rows(out_of_range, labels),
                               source=source)
         year = year.astype(np.int32, copy=False)
 
@@ -359,85 +309,65 @@ class Inventory:
         )
 
     @classmethod
-    def read_csv(cls, path: str | Path, *, dims: Sequence[str] | None = None) -> "Inventory":
+    def read_csv(cls, path: CsvSource, *, dims: Sequence[str] | None = None) -> "Inventory":
         """Read an inventory from CSV.
 
         Required columns: ``activity, quantity, unit, region, year, scope``;
         optional ``category`` and ``site``; any other column becomes an extra
-        grouping dimension (or only those named in *dims*).  Errors name the
-        file, the column and the line numbers (the header is line 1).
+        grouping dimension (or only those named in *dims*).  *path* is a
+        path, an ``importlib.resources`` traversable or the file's bytes.
+
+        The inventory's :attr:`provenance` records the file and each row's
+        line (the header is line 1); :meth:`where`, :meth:`take` and
+        :meth:`concat` keep it, and errors name the file, the column and the
+        lines.
+
+        Raises
+        ------
+        SchemaError
+            The file cannot be read or is malformed (an unclosed quote, a row
+            of the wrong width), or its header lacks a required column,
+            repeats one or has an empty one.
+        InvalidQuantityError, InputError, UnknownUnitError
+            A bad value (the lines named).
+
+        Examples
+        --------
+        >>> data = b"activity,quantity,unit,region,year,scope\\nelectricity.grid,1200,MWh,VN,2023,2\\n"
+        >>> inv = Inventory.read_csv(data)
+        >>> inv.provenance.describe([0])
+        'line 2 of <bytes>'
         """
-        fname = str(path)
-        try:
-            raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise SchemaError("file not found", source=fname) from None
-        except OSError as exc:  # a directory, no permission, …
-            raise SchemaError(f"cannot read the file: {exc.strerror or exc}", source=fname) from None
-        if raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
-        fast = cls._read_plain(raw, fname, dims)
-        if fast is not None:
-            return fast
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SchemaError(f"not UTF-8 text ({exc.reason})", source=fname) from None
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise SchemaError("the file is empty; expected a header row", source=fname) from None
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise SchemaError(f"missing required column(s) {missing} in the header (line 1)", column=missing[0], source=fname)
-        dup = [c for c in header if header.count(c) > 1]
-        if dup:
-            raise SchemaError(f"column appears twice in the header (line 1)", column=dup[0], source=fname)
-        width = len(header)
-        if '"' in text:
-            data, lines = _read_rows_quoted(reader, header, fname)
-        else:
-            data, lines = _read_rows_plain(text, header, fname)
-        extra_names = [h for h in header if h not in RESERVED_COLUMNS]
+        file = open_csv(path, required=REQUIRED)
+        extra_names = [h for h in file.header if h not in RESERVED_COLUMNS]
         if dims is not None:
             unknown = [d for d in dims if d not in extra_names]
             if unknown:
-                raise SchemaError(f"dimension(s) {unknown} not in the file", column=unknown[0], source=fname)
+                raise file.error(f"dimension(s) {unknown} not in the file", column=unknown[0])
             extra_names = list(dims)
+        if file.body is not None:
+            fast = cls._read_plain(file.data, file.name, dims)
+            if fast is not None:
+                return fast
+        data, lines = file.columns()
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
-        cols["category"] = cols["category"] if cols["category"] is not None else None
-        cols["site"] = cols["site"] if cols["site"] is not None else None
-        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=fname)
-        inv._cache["origin"] = (fname, np.asarray(lines, dtype=np.int64))
-        return inv
+        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
+        return inv._evolve(provenance=Provenance.of_file(file.name, lines))
 
     @classmethod
     def _read_plain(cls, raw: bytes, fname: str, dims: Sequence[str] | None) -> "Inventory | None":
-        """:meth:`read_csv` for a plain file (see :mod:`neutralcore._core.csvsplit`), or None to read it row by row."""
-        end = raw.find(b"\n")
-        if end < 0 or b'"' in raw[:end] or b"\r" in raw[:end]:
+        """:meth:`read_csv` of a file's bytes with a plain body (see :mod:`neutralcore._core.csvsplit`), or None."""
+        file = open_csv(raw, required=REQUIRED, name=fname)
+        extra_names = [h for h in file.header if h not in RESERVED_COLUMNS] if dims is None else list(dims)
+        if file.body is None:
             return None
-        try:
-            header = [h.strip() for h in raw[:end].decode("utf-8").split(",")]
-        except UnicodeDecodeError:
-            return None
-        if any(c not in header for c in REQUIRED) or len(set(header)) != len(header):
-            return None  # the row-by-row path words these errors
-        extra_names = [h for h in header if h not in RESERVED_COLUMNS]
-        if dims is not None and any(d not in extra_names for d in dims):
-            return None
-        data = read_plain(raw[end + 1:], header)
+        data = read_plain(file.data[file.body:], list(file.header))
         if data is None:
             return None
-        n = data["quantity"].shape[0]
-        if dims is not None:
-            extra_names = list(dims)
-        lines = np.arange(2, n + 2, dtype=np.int64)
+        lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
-        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=fname)
-        inv._cache["origin"] = (fname, lines)
-        return inv
+        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
+        return inv._evolve(provenance=Provenance.of_file(file.name, lines))
 
     # -- export ------------------------------------------------------------------
 
@@ -488,7 +418,7 @@ class Inventory:
     # -- subsetting and combining ------------------------------------------------------
 
     def take(self, index: np.ndarray) -> "Inventory":
-        """Rows at *index* (integer positions or a boolean mask)."""
+        """Rows at *index* (integer positions or a boolean mask); each keeps its file and line (:attr:`provenance`)."""
         index = np.asarray(index)
         if index.dtype == bool:
             index = np.flatnonzero(index)
@@ -498,6 +428,7 @@ class Inventory:
             region=self.region.take(index).compact(), scope=self.scope.take(index).compact(),
             category=self.category.take(index).compact(), site=self.site.take(index).compact(),
             dims={k: v.take(index).compact() for k, v in self.dims.items()}, cache={},
+            provenance=self.provenance.take(index) if self.provenance is not None else None,
         )
 
     def mask(self, **criteria: Any) -> np.ndarray:
@@ -534,7 +465,11 @@ class Inventory:
 
     @classmethod
     def concat(cls, inventories: Sequence["Inventory"]) -> "Inventory":
-        """Stack inventories; extra dimensions missing from one are empty (None) there."""
+        """Stack inventories; extra dimensions missing from one are empty (None) there.
+
+        The :attr:`provenance` of inventories read from files is kept: each
+        row still names its own file and line.
+        """
         invs = list(inventories)
         if not invs:
             return cls()
@@ -550,6 +485,7 @@ class Inventory:
             activity=cat("activity"), unit=cat("unit"), region=cat("region"), scope=cat("scope"),
             category=cat("category"), site=cat("site"),
             dims={d: Categorical.concat([dim_col(i, d) for i in invs]).compact() for d in dim_names}, cache={},
+            provenance=Provenance.concat([i.provenance for i in invs], [len(i) for i in invs]),
         )
 
     def __add__(self, other: "Inventory") -> "Inventory":
@@ -589,7 +525,7 @@ class Inventory:
             cols[name] = values
         else:  # an extra dimension; _build rejects names that are not allowed
             dims[name] = values
-        return Inventory._build(cols, dims, labels=None, source=None)
+        return Inventory._build(cols, dims, labels=None, source=None)._evolve(provenance=self.provenance)
 
     # -- kernel support ----------------------------------------------------------------
 

@@ -433,7 +433,7 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
     row_sum = _checked_total(inv.quantity, co2e, code)
     labels = (acts, regs, ty, t_of_k)
 
-    origin = inv._cache.get("origin")  # (file, line numbers) when read from CSV
+    origin = inv.provenance  # files and line numbers when read from CSV
 
     class _Rows:
         """First rows (0-based positions) using some keys, and a text naming them (with CSV lines)."""
@@ -444,14 +444,14 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         def describe(self, rows: list[int]) -> str:
             text = f"first rows {rows}"
             if origin is not None:
-                text += f" (lines {[int(origin[1][r]) for r in rows]} of {origin[0]})"
+                text += f" (lines {origin.lines(rows)} of {origin.source(rows)})"
             return text
 
         def fields(self, rows: list[int]) -> dict[str, Any]:
             """``lines`` and ``source`` of the error when the inventory was read from a CSV file."""
             if origin is None:
                 return {}
-            return {"lines": [int(origin[1][r]) for r in rows], "source": origin[0]}
+            return origin.fields(rows)
 
     rows_of = _Rows()
 

@@ -1,0 +1,255 @@
+"""The one CSV reader: a file's bytes in, a checked header, rows with their line numbers out.
+
+Every reader of a CSV file (inventories, factor files, fuel-property files,
+pack coverage, the pack checker) opens it with :func:`open_csv`, which
+
+* reads a path, an ``importlib.resources`` traversable or bytes; drops a
+  UTF-8 byte-order mark; ends lines at ``\\n``, ``\\r\\n`` or ``\\r``;
+* checks the header: present, no empty, duplicate or missing column, and no
+  unknown one when the allowed columns are given;
+* gives each record with the physical lines it starts and ends on (the
+  header is line 1; a quoted field may span lines; lines that are empty or
+  hold only commas and spaces are skipped but counted);
+* raises :class:`~neutralcore.SchemaError` naming the file, the line and the
+  column, with the cause chained, for every problem: a file that cannot be
+  read, text that is not UTF-8, a row of the wrong width, malformed CSV (an
+  unclosed quote anywhere, the header included).
+
+Field values are given as written (not stripped); the caller parses them.
+
+Examples
+--------
+>>> f = open_csv(b"activity,value\\r\\nelectricity.grid,0.6592\\r\\n\\r\\nfuel.diesel,2\\r\\n",
+...              required=("activity", "value"), name="f.csv")
+>>> f.header
+('activity', 'value')
+>>> list(f.records())
+[(2, 2, ['electricity.grid', '0.6592']), (4, 4, ['fuel.diesel', '2'])]
+>>> open_csv(b'activity,"value\\n1,2\\n', required=("activity",), name="f.csv")
+Traceback (most recent call last):
+...
+neutralcore.SchemaError: f.csv: line 1: malformed CSV: unexpected end of data (a quoted field opened on line 1 is never closed)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from operator import itemgetter, methodcaller
+from pathlib import Path
+from typing import Iterator, Protocol, Sequence, Union
+
+import attrs
+import numpy as np
+
+from neutralcore.errors import SchemaError
+
+__all__ = ["CsvFile", "open_csv", "CsvSource"]
+
+
+class _Readable(Protocol):
+    """An ``importlib.resources`` traversable, or anything else with ``read_bytes()``."""
+
+    def read_bytes(self) -> bytes: ...
+
+
+#: What :func:`open_csv` reads: a path, a traversable, or the bytes of a file.
+CsvSource = Union[str, Path, bytes, _Readable]
+
+
+def _error(name: str, message: str, *, line: int | None = None, column: str | None = None) -> SchemaError:
+    text = f"line {line}: {message}" if line else message
+    return SchemaError(text, source=name, column=column, line=line, lines=[line] if line else None)
+
+
+def _read(source: CsvSource, name: str) -> bytes:
+    try:
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            return bytes(source)
+        if isinstance(source, (str, Path)):
+            return Path(source).read_bytes()
+        return source.read_bytes()
+    except FileNotFoundError as exc:
+        raise _error(name, "file not found") from exc
+    except OSError as exc:  # a directory, no permission, …
+        raise _error(name, f"cannot read the file: {exc.strerror or exc}") from exc
+
+
+def _blank(lines: list[str]) -> np.ndarray:
+    """Which lines are empty or only commas and spaces (as spreadsheets leave)."""
+    stripped = map(str.strip, map(methodcaller("replace", ",", ""), lines))
+    return np.fromiter(map(len, stripped), dtype=np.int64, count=len(lines)) == 0
+
+
+@attrs.frozen(eq=False)
+class CsvFile:
+    """A CSV file whose header has been read and checked; see :func:`open_csv`.
+
+    ``data`` is the file's bytes without a byte-order mark; ``body`` is the
+    byte offset of the line after the header when the header is one plain
+    line (no quote, no ``\\r``), else ``None``.
+    """
+
+    name: str
+    header: tuple[str, ...]
+    header_end: int
+    data: bytes
+    body: int | None
+    _text: list = attrs.field(factory=list, repr=False)
+
+    def error(self, message: str, *, line: int | None = None, column: str | None = None) -> SchemaError:
+        """A :class:`~neutralcore.SchemaError` about this file: ``<file>, column 'c': line n: <message>``."""
+        return _error(self.name, message, line=line, column=column)
+
+    def text(self) -> str:
+        """The whole file as text (decoded once)."""
+        if not self._text:
+            try:
+                self._text.append(self.data.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                line = self.data.count(b"\n", 0, exc.start) + 1
+                raise self.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", line=line) from exc
+        return self._text[0]
+
+    def _reader(self) -> Iterator[tuple[int, int, list[str]]]:
+        """Every record after the header, blank ones too, with the lines it starts and ends on."""
+        reader = csv.reader(io.StringIO(self.text(), newline=""), strict=True)
+        end = 0
+        while True:
+            start = end + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                what = f"malformed CSV: {exc}"
+                if "end of data" in str(exc):
+                    what += f" (a quoted field opened on line {start} is never closed)"
+                elif reader.line_num > start:
+                    what += f" (in the record starting on line {start}, at line {reader.line_num})"
+                raise self.error(what, line=start) from exc
+            end = reader.line_num
+            if end > self.header_end:
+                yield start, end, fields
+
+    def records(self) -> Iterator[tuple[int, int, list[str]]]:
+        """``(line, end, fields)`` per data record: first and last physical line, and one string per column.
+
+        Blank records are skipped; a record of the wrong width is an error.
+        """
+        width = len(self.header)
+        for start, end, fields in self._reader():
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            if len(fields) != width:
+                raise self.error(f"expected {width} fields, found {len(fields)}", line=start)
+            yield start, end, fields
+
+    def columns(self) -> tuple[dict[str, list[str]], np.ndarray]:
+        """Every data record as columns, and the line each record starts on (int64).
+
+        The same records as :meth:`records`; a file without quote characters
+        is split with ``str`` methods (no Python work per row).
+        """
+        text = self.text()
+        if '"' not in text:
+            return self._plain_columns(text)
+        header = self.header
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        for start, _end, fields in self.records():
+            rows.append(fields)
+            lines.append(start)
+        return {h: list(map(itemgetter(j), rows)) for j, h in enumerate(header)}, np.asarray(lines, dtype=np.int64)
+
+    def _plain_columns(self, text: str) -> tuple[dict[str, list[str]], np.ndarray]:
+        width = len(self.header)
+        body = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[self.header_end:]
+        line_of = np.arange(self.header_end + 1, self.header_end + 1 + len(body), dtype=np.int64)
+        blank = _blank(body)
+        if blank.any():
+            keep = np.flatnonzero(~blank)
+            body = [body[i] for i in keep.tolist()]
+            line_of = line_of[keep]
+        commas = np.fromiter(map(methodcaller("count", ","), body), dtype=np.int64, count=len(body))
+        wrong = np.flatnonzero(commas != width - 1)
+        if wrong.size:
+            i = int(wrong[0])
+            raise self.error(f"expected {width} fields, found {int(commas[i]) + 1}", line=int(line_of[i]))
+        flat = ",".join(body).split(",") if body else []
+        return {h: flat[j::width] for j, h in enumerate(self.header)}, line_of
+
+
+def open_csv(
+    source: CsvSource,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] | None = None,
+    name: str | None = None,
+) -> CsvFile:
+    """Read a CSV file's header and check it.
+
+    Parameters
+    ----------
+    source : path, traversable or bytes
+        The file.
+    required : sequence of str
+        Columns the header must have.
+    optional : sequence of str, optional
+        The other columns allowed; ``None`` allows any other column.
+    name : str, optional
+        The file's name in messages (default ``str(source)``; ``"<bytes>"`` for bytes).
+
+    Raises
+    ------
+    SchemaError
+        The file cannot be read, is empty, is not UTF-8 in its header, is
+        malformed there, or its header has an empty, duplicate, missing or
+        unknown column; ``.source``, ``.line`` and ``.column`` say where.
+    """
+    if name is None:
+        name = "<bytes>" if isinstance(source, (bytes, bytearray, memoryview)) else str(source)
+    data = _read(source, name)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if not data.strip():
+        raise _error(name, "the file is empty; expected a header row", line=1)
+    nl = data.find(b"\n")
+    first = data if nl < 0 else data[:nl]
+    if first.endswith(b"\r"):
+        first = first[:-1]
+    header: list[str]
+    if b'"' not in first and b"\r" not in first:
+        try:
+            header = first.decode("utf-8").split(",")
+        except UnicodeDecodeError as exc:
+            raise _error(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})", line=1) from exc
+        header_end = 1
+        body: int | None = len(data) if nl < 0 else nl + 1
+        if data[len(first):len(first) + 2] == b"\r\n":
+            body = None  # the body's line ends are \r\n: only the text path reads it
+        file = CsvFile(name, (), 1, data, body)
+    else:
+        file = CsvFile(name, (), 0, data, None)
+        first_record = next(file._reader(), None)
+        if first_record is None:
+            raise _error(name, "the file is empty; expected a header row", line=1)
+        header, header_end = first_record[2], first_record[1]
+    header = [h.strip() for h in header]
+    for i, h in enumerate(header):
+        if not h:
+            raise _error(name, f"field {i + 1} of the header is empty; every column needs a name", line=1)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise _error(name, f"missing required column(s) {missing}; the header must include {list(required)}",
+                     line=1, column=missing[0])
+    if optional is not None:
+        unknown = [c for c in header if c not in required and c not in optional]
+        if unknown:
+            raise _error(name, f"unknown column(s) {unknown}; allowed: {[*required, *optional]}", line=1,
+                         column=unknown[0])
+    dup = [c for c in header if header.count(c) > 1]
+    if dup:
+        raise _error(name, f"column {dup[0]!r} appears twice in the header", line=1, column=dup[0])
+    return attrs.evolve(file, header=tuple(header), header_end=header_end)
