@@ -169,3 +169,85 @@ def test_errors_after_where_and_concat_name_the_right_file_and_line(tmp_path):
 def test_provenance_checks_its_columns():
     with pytest.raises(nc.InputError, match="2 file indices but 1 lines"):
         Provenance(("a.csv",), [0, 0], [2])
+
+
+# -- safe outputs ---------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DANGEROUS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A2)", "'=already quoted", "''x",
+             "-north"]
+
+
+def _labelled(sites, categories=None, business_unit=None):
+    n = len(sites)
+    return nc.Inventory.from_columns(activity="electricity.grid", quantity=np.arange(1.0, n + 1), unit="MWh",
+                                     region="VN", year=2023, scope=2, site=sites,
+                                     category=categories if categories is not None else [None] * n,
+                                     business_unit=business_unit if business_unit is not None else ["bu"] * n)
+
+
+def test_to_csv_neutralises_formula_cells_and_reads_them_back(tmp_path):
+    """to_csv wrote ``=cmd|…`` verbatim: a spreadsheet opening the file would run it."""
+    inv = _labelled(DANGEROUS + ["-12.5", "plant-1"], categories=list(reversed(DANGEROUS + ["-12.5", "plant-1"])),
+                    business_unit=["@bu"] * 9)
+    path = tmp_path / "out.csv"
+    inv.to_csv(path)
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            assert not cell.startswith("-") or cell == "-12.5", cell
+    site = rows[0].index("site")
+    assert [r[site] for r in rows[1:]] == ["'" + s for s in DANGEROUS] + ["-12.5", "plant-1"]
+    again = nc.Inventory.read_csv(path)
+    assert again.site.values() == inv.site.values() and again.category.values() == inv.category.values()
+    assert again.dims["business_unit"].values() == ["@bu"] * 9
+    assert list(again) == list(inv)
+
+
+label = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sites=st.lists(st.one_of(label, st.sampled_from(DANGEROUS), st.sampled_from(["'", "'-", "-0", "-.5", "-1e3"])),
+                      min_size=1, max_size=8))
+def test_to_csv_then_read_csv_gives_the_same_inventory(sites, tmp_path_factory):
+    inv = _labelled(sites)
+    path = tmp_path_factory.mktemp("rt") / "inv.csv"
+    inv.to_csv(path)
+    again = nc.Inventory.read_csv(path)
+    assert again.site.values() == inv.site.values()
+    assert again.quantity.tolist() == inv.quantity.tolist() and list(again) == list(inv)
+
+
+def test_to_csv_replaces_the_file_only_when_complete(tmp_path):
+    target = tmp_path / "inv.csv"
+    target.mkdir()  # renaming over a directory fails: the error propagates and nothing is left behind
+    with pytest.raises(OSError):
+        _labelled(["a"]).to_csv(target)
+    assert target.is_dir() and not (tmp_path / "inv.csv.tmp").exists()
+
+
+def test_html_stays_escaped():
+    html = _labelled(["<script>alert(1)</script>"])._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_fast_path_restores_escaped_labels_too(tmp_path, monkeypatch):
+    from neutralcore._core import csvsplit
+    from neutralcore.measure import inventory as inventory_module
+
+    seen = []
+    real = csvsplit.read_plain
+    monkeypatch.setattr(inventory_module, "read_plain", lambda *a, **k: seen.append(real(*a, **k)) or seen[-1])
+    sites = ["=1+2", "@x", "-north", "plant", "'=lit", "-3"] * 50
+    inv = _labelled(sites)
+    path = tmp_path / "inv.csv"
+    inv.to_csv(path)
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n"))  # the fast path reads \n files
+    again = nc.Inventory.read_csv(path)
+    assert seen and seen[-1] is not None
+    assert again.site.values() == sites

@@ -1,4 +1,4 @@
-"""The one CSV reader: a file's bytes in, a checked header, rows with their line numbers out.
+"""The one CSV reader and writer: a file's bytes in, a checked header, rows with their line numbers out.
 
 Every reader of a CSV file (inventories, factor files, fuel-property files,
 pack coverage, the pack checker) opens it with :func:`open_csv`, which
@@ -16,6 +16,13 @@ pack coverage, the pack checker) opens it with :func:`open_csv`, which
   unclosed quote anywhere, the header included).
 
 Field values are given as written (not stripped); the caller parses them.
+
+:func:`write_csv` is the one writer.  It neutralises every text cell a
+spreadsheet would run as a formula (OWASP's rule): a cell starting with
+``=``, ``+``, ``-`` (unless it is a number), ``@``, a tab or a carriage
+return gets a leading ``'``, and so does a cell that starts with ``'``
+followed by one of those or by another ``'``, so that :func:`restore`
+(which removes that one ``'``) gives back every cell exactly.
 
 Examples
 --------
@@ -36,16 +43,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from operator import itemgetter, methodcaller
 from pathlib import Path
-from typing import Iterator, Protocol, Sequence, Union
+from typing import Any, Iterator, Protocol, Sequence, Union
 
 import attrs
 import numpy as np
 
 from neutralcore.errors import SchemaError
 
-__all__ = ["CsvFile", "open_csv", "CsvSource"]
+__all__ = ["CsvFile", "open_csv", "CsvSource", "write_csv", "neutralise", "restore", "restore_column"]
 
 
 class _Readable(Protocol):
@@ -253,3 +261,84 @@ def open_csv(
     if dup:
         raise _error(name, f"column {dup[0]!r} appears twice in the header", line=1, column=dup[0])
     return attrs.evolve(file, header=tuple(header), header_end=header_end)
+
+
+# -- writing ------------------------------------------------------------------------
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = FORMULA_START + ("'",)
+_NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """*cell* as written to CSV: prefixed with ``'`` if a spreadsheet would run it (see the module docs).
+
+    Examples
+    --------
+    >>> neutralise("=1+2"), neutralise("@SUM(A1)"), neutralise("-12.5"), neutralise("-north"), neutralise("plant-1")
+    ("'=1+2", "'@SUM(A1)", '-12.5', "'-north", 'plant-1')
+    >>> restore(neutralise("'=x")) == "'=x"
+    True
+    """
+    if not cell:
+        return cell
+    first = cell[0]
+    if first in FORMULA_START and not (first == "-" and _NEGATIVE_NUMBER.fullmatch(cell)):
+        return "'" + cell
+    if first == "'" and cell[1:2] in _ESCAPED:
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """The cell :func:`neutralise` was given: one leading ``'`` before a formula character or ``'`` removed."""
+    if cell[:1] == "'" and cell[1:2] in _ESCAPED:
+        return cell[1:]
+    return cell
+
+
+def restore_column(column: Any) -> Any:
+    """:func:`restore` applied to a column of text: a list of str, or a ``(codes, labels)`` pair."""
+    if isinstance(column, tuple):
+        codes, labels = column
+        if not any(str(v).startswith("'") for v in labels):
+            return column
+        fixed = [restore(v) for v in labels]
+        merged = {v: i for i, v in enumerate(dict.fromkeys(fixed))}
+        table = np.array([merged[v] for v in fixed], dtype=codes.dtype)
+        return table[codes], tuple(merged)
+    if not any(v.startswith("'") for v in column):
+        return column
+    return [restore(v) for v in column]
+
+
+def write_csv(path: str | Path, header: Sequence[str], columns: Sequence[Any]) -> None:
+    """Write a CSV file atomically (a temporary file beside *path*, renamed over it once complete).
+
+    Each column is a numpy array of numbers (floats written with ``repr``,
+    so they read back exactly), or a ``(codes, labels)`` pair of text labels
+    (``None`` is written as an empty cell).  Every header name and label is
+    :func:`neutralise`-d.  If writing fails, *path* is left as it was.
+    """
+    cells: list[Any] = []
+    for col in columns:
+        if isinstance(col, tuple):
+            codes, labels = col
+            text = np.array(["" if v is None else neutralise(str(v)) for v in labels] or [""], dtype=object)
+            cells.append(text[codes].tolist())
+        elif col.dtype.kind == "f":
+            cells.append(list(map(repr, col.tolist())))
+        else:
+            cells.append(list(map(str, col.tolist())))
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([neutralise(h) for h in header])
+            writer.writerows(zip(*cells))
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
-from neutralcore._core.csvrows import CsvSource, open_csv
+from neutralcore._core.csvrows import CsvSource, open_csv, restore_column, write_csv
 from neutralcore._core.csvsplit import read_plain
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
@@ -90,6 +89,15 @@ def _label(v: Any) -> str | None:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     return optional_str(v)
+
+
+def _restored(data: dict[str, Any], extra_names: Sequence[str]) -> dict[str, Any]:
+    """Free-text columns (category, site, extra dimensions) with :meth:`Inventory.to_csv`'s formula escape undone."""
+    out = dict(data)
+    for name in ("category", "site", *extra_names):
+        if out.get(name) is not None:
+            out[name] = restore_column(out[name])
+    return out
 
 
 # Dense keys: every combination of the key columns gets a code, so rows need no compaction pass.
@@ -350,6 +358,7 @@ class Inventory:
             if fast is not None:
                 return fast
         data, lines = file.columns()
+        data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
         return inv._evolve(provenance=Provenance.of_file(file.name, lines))
@@ -365,6 +374,7 @@ class Inventory:
         if data is None:
             return None
         lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
+        data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
         return inv._evolve(provenance=Provenance.of_file(file.name, lines))
@@ -393,14 +403,18 @@ class Inventory:
         return out
 
     def to_csv(self, path: str | Path) -> None:
-        """Write the inventory to CSV (readable again with :meth:`read_csv`)."""
-        cols = self.to_columns()
-        tmp = Path(str(path) + ".tmp")
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(list(cols))
-            w.writerows(zip(*[[("" if v is None else repr(v) if isinstance(v, float) else v) for v in c] for c in cols.values()]))
-        tmp.replace(path)
+        """Write the inventory to CSV, readable again with :meth:`read_csv` (to the same inventory).
+
+        Safe to open in a spreadsheet: a label a spreadsheet would run as a
+        formula (starting with ``=``, ``+``, ``-`` unless a number, ``@``)
+        is written with a leading ``'``, which :meth:`read_csv` removes
+        again.  The file is replaced only once it is completely written.
+        """
+        columns: list[Any] = []
+        for name in self.columns:
+            col = self.column(name)
+            columns.append(col if isinstance(col, np.ndarray) else (col.codes, col.categories))
+        write_csv(path, self.columns, columns)
 
     def __len__(self) -> int:
         return int(self.quantity.shape[0])
