@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import re
 from operator import itemgetter, methodcaller
@@ -148,7 +149,7 @@ class CsvFile:
         """
         width = len(self.header)
         for start, end, fields in self._reader():
-            if not fields or all(not f.strip() for f in fields):
+            if not "".join(fields).strip():
                 continue
             if len(fields) != width:
                 raise self.error(f"expected {width} fields, found {len(fields)}", line=start)
@@ -166,10 +167,17 @@ class CsvFile:
         header = self.header
         rows: list[list[str]] = []
         lines: list[int] = []
-        for start, _end, fields in self.records():
-            rows.append(fields)
-            lines.append(start)
-        return {h: list(map(itemgetter(j), rows)) for j, h in enumerate(header)}, np.asarray(lines, dtype=np.int64)
+        collecting = gc.isenabled()
+        gc.disable()  # a million new lists of str would set off full collections that find nothing to free
+        try:
+            for start, _end, fields in self.records():
+                rows.append(fields)
+                lines.append(start)
+            columns = {h: list(map(itemgetter(j), rows)) for j, h in enumerate(header)}
+        finally:
+            if collecting:
+                gc.enable()
+        return columns, np.asarray(lines, dtype=np.int64)
 
     def _plain_columns(self, text: str) -> tuple[dict[str, list[str]], np.ndarray]:
         width = len(self.header)

@@ -358,7 +358,8 @@ class Inventory:
             if fast is not None:
                 return fast
         data, lines = file.columns()
-        data = _restored(data, extra_names)
+        if b"'" in file.data:
+            data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
         return inv._evolve(provenance=Provenance.of_file(file.name, lines))
@@ -374,7 +375,8 @@ class Inventory:
         if data is None:
             return None
         lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
-        data = _restored(data, extra_names)
+        if b"'" in file.data:
+            data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
         return inv._evolve(provenance=Provenance.of_file(file.name, lines))
