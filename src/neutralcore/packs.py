@@ -80,7 +80,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as _toml
 
-__all__ = ["FactorPack", "Coverage", "SUPPORTED_API", "NAME_RE", "read_coverage", "find_pack_toml"]
+__all__ = ["FactorPack", "Coverage", "SUPPORTED_API", "NAME_RE", "MAX_METADATA_DEPTH", "read_coverage", "find_pack_toml"]
 
 #: Pack-format versions this release can read.
 SUPPORTED_API: tuple[int, ...] = (1,)
@@ -267,7 +267,7 @@ def _parse_regions(ctx: _TomlContext, raw: Any) -> Mapping[str, Any]:
     try:
         region_map(out)  # rejects loops in the fallback chains
     except NeutralcoreError as exc:
-        raise ctx.error(str(exc), key="regions") from None
+        raise ctx.error(str(exc), key="regions") from exc
     return MappingProxyType(out)
 
 
@@ -427,7 +427,7 @@ class FactorPack:
             text = toml_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise PackFormatError(f"{fname}: cannot read: {exc}", file=fname, line=None, column=None,
-                                  kind="factors") from None
+                                  kind="factors") from exc
         data = _parse_toml(fname, text)
         raw_name = data.get("name")
         ctx = _TomlContext(fname, text, raw_name if isinstance(raw_name, str) else None)

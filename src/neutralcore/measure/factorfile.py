@@ -53,8 +53,8 @@ def _number(fname: str, line: int, column: str, text: str) -> float:
         if "_" in text:  # Python's float() reads "1_0" as 10; a published value is never written so
             raise ValueError(text)
         x = float(text)
-    except ValueError:
-        raise _err(fname, line, column, f"{text!r} is not a number") from None
+    except ValueError as exc:
+        raise _err(fname, line, column, f"{text!r} is not a number") from exc
     if not math.isfinite(x) or x < 0:
         raise _err(fname, line, column, f"{text!r} must be finite and non-negative")
     return x
@@ -72,7 +72,7 @@ def _source_of(fname: str, line: int, row: dict[str, str], sources: Mapping[str,
         try:
             return Source(row["publisher"], row["document"], row["source_year"], row.get("url") or None)
         except NeutralcoreError as exc:
-            raise _err(fname, line, "source_year", str(exc)) from None
+            raise _err(fname, line, "source_year", str(exc)) from exc
     raise _err(fname, line, "source", "no source: give a source id, or publisher, document and source_year")
 
 
@@ -122,7 +122,7 @@ def read_properties(
         try:
             fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"))
         except NeutralcoreError as exc:
-            raise _err(fname, line, "unit" if "unit" in str(exc) else "value", str(exc)) from None
+            raise _err(fname, line, "unit" if "unit" in str(exc) else "value", str(exc)) from exc
         key = (act, reg, prop)
         if key in out:
             raise _err(fname, line, "property", f"{prop} of {act} in {reg} already given on line {lines[key]}")
@@ -153,13 +153,13 @@ def read_factor_rows(
         try:
             gas = canonical_gas(row["gas"])
         except NeutralcoreError as exc:
-            raise _err(fname, line, "gas", str(exc)) from None
+            raise _err(fname, line, "gas", str(exc)) from exc
         value = _number(fname, line, "value", row["value"])
         unit = row["unit"]
         try:
             split_factor_unit(unit)
         except NeutralcoreError as exc:
-            raise _err(fname, line, "unit", str(exc)) from None
+            raise _err(fname, line, "unit", str(exc)) from exc
         source = _source_of(fname, line, row, sources)
         conf = row.get("confidence") or None
         if conf is not None and conf not in CONFIDENCE_LABELS:
@@ -207,5 +207,5 @@ def read_factor_rows(
                 )
             )
         except NeutralcoreError as exc:
-            raise _err(fname, g["line"], "value", str(exc)) from None
+            raise _err(fname, g["line"], "value", str(exc)) from exc
     return factors

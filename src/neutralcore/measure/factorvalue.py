@@ -75,8 +75,8 @@ class Source:
 def _property_value(value: Any) -> float:
     try:
         x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"fuel property value is not a number: {value!r}", column="value") from None
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"fuel property value is not a number: {value!r}", column="value") from exc
     if not math.isfinite(x) or x <= 0:
         raise InputError(f"fuel property value must be finite and positive, got {value!r}")
     return x
@@ -115,10 +115,10 @@ class FuelProperty:
         target, what = _PROPERTY_TARGET[self.name]
         try:
             multiplier(unit, target)
-        except DimensionError:
+        except DimensionError as exc:
             raise DimensionError(
                 f"{self.name} unit {unit!r} is not {what} (e.g. {target})", unit=unit, expected=target
-            ) from None
+            ) from exc
 
     def canonical(self) -> float:
         """Value in TJ/kg (ncv) or kg/m^3 (density)."""
@@ -133,8 +133,8 @@ def _gases(value: Mapping[str, Any]) -> Mapping[str, float]:
         g = canonical_gas(gas)
         try:
             x = float(amount)
-        except (TypeError, ValueError):
-            raise InputError(f"amount of {gas} is not a number: {amount!r}", column="gases") from None
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"amount of {gas} is not a number: {amount!r}", column="gases") from exc
         if not math.isfinite(x) or x < 0:
             raise InputError(f"amount of {gas} must be finite and non-negative, got {amount!r}", column="gases")
         out[g] = x
@@ -151,8 +151,8 @@ def _uncertainty(value: Any) -> float | None:
         return None
     try:
         x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"uncertainty is not a number: {value!r}", column="uncertainty") from None
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"uncertainty is not a number: {value!r}", column="uncertainty") from exc
     if not math.isfinite(x) or x < 0:
         raise InputError(f"uncertainty must be a finite non-negative fraction, got {value!r}", column="uncertainty")
     return x
