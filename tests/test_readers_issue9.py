@@ -22,8 +22,6 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from factors_fixture import published_factors  # noqa: E402
-from neutralcore._core.csvrows import open_csv  # noqa: E402
-from neutralcore._core.provenance import Provenance  # noqa: E402
 from neutralcore.packs import read_coverage  # noqa: E402
 
 INV_HEADER = "activity,quantity,unit,region,year,scope"
@@ -105,6 +103,8 @@ def test_every_reader_takes_bom_crlf_quotes_and_blank_lines(tmp_path, reader):
 
 
 def test_rows_carry_the_line_they_start_on():
+    from neutralcore._core.csvrows import open_csv
+
     data = b'a,b\r\n1,"two\r\nlines"\r\n\r\n,\r\n3,4\r\n'
     f = open_csv(data, required=("a", "b"), name="x.csv")
     assert list(f.records()) == [(2, 3, ["1", "two\r\nlines"]), (6, 6, ["3", "4"])]
@@ -167,6 +167,8 @@ def test_errors_after_where_and_concat_name_the_right_file_and_line(tmp_path):
 
 
 def test_provenance_checks_its_columns():
+    from neutralcore._core.provenance import Provenance
+
     with pytest.raises(nc.InputError, match="2 file indices but 1 lines"):
         Provenance(("a.csv",), [0, 0], [2])
 
