@@ -71,6 +71,7 @@ import numpy as np
 
 from neutralcore._core.validators import FrozenMap, activity_key, optional_str, year_int
 from neutralcore.errors import LeverError
+from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import Source
 from neutralcore.measure.inventory import Inventory
 from neutralcore.units import multiplier, parse_unit
@@ -454,8 +455,8 @@ class Outcome:
             self.removals + tuple(lever.removals(inv, year)),
         )
 
-    def captured(self, emissions: Any) -> float:
-        """Tonnes of CO2 captured, given the emissions of :attr:`inventory`.
+    def captured(self, emissions: Emissions) -> float:
+        """Tonnes of CO2 captured (t CO2), given the emissions of :attr:`inventory`.
 
         Captures on the same rows combine in series: what one capture lets
         through is what the next can capture, so a row's captured share is
@@ -464,8 +465,11 @@ class Outcome:
         """
         if not self.captures or "CO2" not in emissions.gases:
             return 0.0
-        inv = emissions.inventory
-        row_co2 = inv.quantity * emissions.key_gas_t[:, emissions.gases.index("CO2")][emissions.key_inverse]
+        inv = self.inventory
+        if len(emissions.inventory) != len(inv):
+            raise LeverError(f"captured() needs the emissions of this outcome's inventory ({len(inv):,} rows), "
+                             f"got emissions of {len(emissions.inventory):,} rows")
+        row_co2 = emissions.row_mass("CO2")
         passed = np.ones(len(inv))
         for c in self.captures:
             passed[c.mask(inv)] *= 1.0 - c.rate

@@ -28,7 +28,6 @@ A factor is never taken from a later year.  Anything other than an exact
 
 from __future__ import annotations
 
-import os
 from typing import Any, Sequence
 
 import numpy as np
@@ -37,6 +36,7 @@ from neutralcore._core.categorical import CHUNK, split_codes
 from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
 )
+from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import WORLD, FactorSet
 from neutralcore.gwp import DEFAULT_GWP, gwp_vector
 from neutralcore.units import dimension_of, multiplier, split_factor_unit
@@ -45,50 +45,6 @@ __all__ = ["compute", "resolve", "resolve_labels"]
 
 _YEAR_SPAN = 10000
 _BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
-
-
-def _as_factorset(factors: Any) -> FactorSet:
-    """A FactorSet from a FactorSet, or from pack names, factor CSV files and pack directories.
-
-    A string may list several, comma-separated (``"ipcc,my_factors.csv"``);
-    they are merged in order, the later winning for a key both cover.  A
-    directory holding a ``pack.toml``, given as a path (``./my_pack``), is
-    read as an uninstalled pack, with its regions and fuel properties; a bare
-    CSV file has neither.  A bare name is always a pack name.
-    """
-    if isinstance(factors, FactorSet):
-        return factors
-    if isinstance(factors, os.PathLike):
-        factors = [factors]
-    if isinstance(factors, str):
-        factors = [part.strip() for part in factors.split(",") if part.strip()]
-    if not isinstance(factors, (list, tuple)):
-        raise InputError(f"factors must be a FactorSet, pack name(s) or a CSV path, got {type(factors).__name__}")
-    from neutralcore.registry import load_factors
-
-    parts: list[Any] = []
-    for item in factors:
-        if isinstance(item, FactorSet):
-            parts.append(item)
-            continue
-        text = os.fspath(item) if isinstance(item, os.PathLike) else item
-        if not isinstance(text, str):
-            raise InputError(f"factors item {item!r} is not a pack name or a path", column="factors")
-        is_path = isinstance(item, os.PathLike) or os.sep in text or bool(os.altsep and os.altsep in text)
-        if text.lower().endswith(".csv"):
-            parts.append(FactorSet.read_csv(text))
-        elif is_path and os.path.isdir(text):  # a bare name is a pack name, even if a folder has it
-            from neutralcore.packs import FactorPack
-
-            parts.append(FactorPack.from_directory(text).load())
-        elif is_path:
-            raise InputError(f"factors path {text!r} is neither a .csv file nor a pack directory with pack.toml",
-                             column="factors")
-        else:
-            parts.append(load_factors(text))
-    if not parts:
-        return load_factors()  # raises, naming the packs there are
-    return FactorSet.merge(*parts)
 
 
 class Resolution:
@@ -362,31 +318,29 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
-def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = False, scope2: str | None = None, **market: Any) -> "Any":
-    """Compute emissions of inventory *inv* with *factors* under GWP set *gwp*.
+def compute(inv: Any, fs: FactorSet, *, gwp: str | None = None, strict: bool = False) -> Emissions:
+    """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
+
+    Pack names and paths are turned into a FactorSet before this, at the API
+    edge (:meth:`Inventory.emissions`, through
+    :func:`neutralcore.measure.factorsource.as_factorset`); the market-based
+    scope 2 view is built on the result by :mod:`neutralcore.measure.scope2`.
 
     Parameters
     ----------
     inv : Inventory
-    factors : FactorSet, str or list of str
-        A factor set, pack names (``"vietnam,ipcc"``) or a CSV path.
+    fs : FactorSet
     gwp : {"AR4", "AR5", "AR6"}, optional
         GWP100 set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
     strict : bool
         Make any region or year fallback an error.
-    scope2 : {"location", "market"}, optional
-        Which scope 2 figure the result shows.  Given (or with *instruments*,
-        *supplier_rates*, *entity*, *vintage_window*), the result carries both
-        in ``.scope2``; see :mod:`neutralcore.measure.scope2`.  Without them the
-        result is the location-based one, exactly as before.
 
     Returns
     -------
     Emissions
     """
-    from neutralcore.measure.emissions import Emissions
-
-    fs = _as_factorset(factors)
+    if not isinstance(fs, FactorSet):
+        raise InputError(f"compute() needs a FactorSet, got {type(fs).__name__}", column="factors")
     gwp = DEFAULT_GWP if gwp is None else gwp
     gwp_vector((), gwp)  # validate the set name early
     rk = inv._row_keys()
@@ -490,8 +444,4 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         resolution=res, triple_of_key=t_of_k,
         triple_labels=(acts, regs, ty), cache={"total": row_sum},
     )
-    if scope2 is None and not market:
-        return em
-    from neutralcore.measure.scope2 import dual_report  # location- and market-based scope 2; see neutralcore.measure.scope2
-
-    return dual_report(em, scope2=scope2 or "location", **market)
+    return em

@@ -44,7 +44,7 @@ Examples
 >>> inv = nc.Inventory([nc.Activity("electricity.grid", 10_000, "MWh", region="XA", year=2024, scope=2)])
 >>> recs = [nc.ContractualInstrument("REC", 6_000, market="XA", vintage=2024, retired_for="Acme")]
 >>> res = inv.emissions(fs, scope2="market", instruments=recs, entity="Acme")
->>> round(res.total().magnitude, 3), round(res.scope2.location_total().magnitude, 3)
+>>> round(res.total(), 3), round(res.scope2.location_total(), 3)
 (2400.0, 5000.0)
 """
 
@@ -58,9 +58,11 @@ import numpy as np
 from neutralcore._core.table import Table
 from neutralcore._core.validators import finite_nonneg, optional_str, region_code, year_int
 from neutralcore.errors import InputError
+from neutralcore.measure.basis import scope2_method
+from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import WORLD, Source
-from neutralcore.gwp import gwp_vector
-from neutralcore.units import Quantity, multiplier, split_factor_unit
+from neutralcore.measure.kernel import resolve_labels
+from neutralcore.units import multiplier, split_factor_unit
 
 __all__ = ["ContractualInstrument", "SupplierRate", "Scope2Result", "market_based", "dual_report", "INSTRUMENT_KINDS"]
 
@@ -177,29 +179,29 @@ class Scope2Result:
     vintage_window : (int, int)
     """
 
-    location: Any
-    market: Any
+    location: Emissions
+    market: Emissions
     instruments: Table
     fallbacks: Table
     disclosures: tuple[str, ...]
     entity: str | None
     vintage_window: tuple[int, int]
 
-    def location_total(self) -> Any:
-        """Location-based scope 2 (t CO2e)."""
-        return _scope_total(self.location, 2)
+    def location_total(self) -> float:
+        """Location-based scope 2, in t CO2e."""
+        return self.location.by_scope()[2]
 
-    def market_total(self) -> Any:
-        """Market-based scope 2 (t CO2e)."""
-        return _scope_total(self.market, 2)
+    def market_total(self) -> float:
+        """Market-based scope 2, in t CO2e."""
+        return self.market.by_scope()[2]
 
     def summary(self) -> Table:
         """Scope 2 and the inventory total under each method."""
         return Table(
             {
                 "method": ["location-based", "market-based"],
-                "scope2_t": [self.location_total().magnitude, self.market_total().magnitude],
-                "total_t": [self.location.total().magnitude, self.market.total().magnitude],
+                "scope2_t": np.array([self.location_total(), self.market_total()], dtype=float),
+                "total_t": np.array([self.location.total(), self.market.total()], dtype=float),
             },
             title="Scope 2 dual reporting (t CO2e)",
         )
@@ -210,32 +212,26 @@ class Scope2Result:
         return "\n".join(lines)
 
 
-def _scope_total(em: Any, scope: int) -> Any:
-    inv = em.inventory
-    m = inv.mask(scope=scope)
-    return Quantity(float(em.row_co2e()[m].sum()), "t")
-
-
 def _is_electricity(act: str) -> bool:
     return (act == "electricity" or act.startswith("electricity.")) and not act.endswith(RESIDUAL_SUFFIX)
 
 
 def market_based(
-    em: Any,
+    em: Emissions,
     *,
     instruments: Sequence[ContractualInstrument] = (),
     supplier_rates: Sequence[SupplierRate] = (),
     entity: str | None = None,
-    vintage_window: Any = 0,
+    vintage_window: int | tuple[int, int] = 0,
     require_entity: bool = True,
 ) -> Scope2Result:
     """Build the market-based figure from location-based emissions *em*; see the module docstring.
 
-    With *require_entity* false (scenarios), instruments given without an
-    *entity* are rejected with that reason instead of raising.
+    Built on :meth:`Emissions.keys` and :meth:`Emissions.with_rates`: only the
+    rates of scope 2 electricity keys change.  With *require_entity* false
+    (scenarios), instruments given without an *entity* are rejected with that
+    reason instead of raising.
     """
-    from neutralcore.measure.kernel import resolve_labels as resolve
-
     instruments = tuple(instruments or ())
     supplier_rates = tuple(supplier_rates or ())
     for i, ins in enumerate(instruments):
@@ -254,37 +250,30 @@ def market_based(
 
     inv = em.inventory
     fs = em.factors
-    nkeys = len(em.key_factor)
-    acts, regs, ty = em.triple_labels
-    t_of_k = em.triple_of_key
-    # a representative row of each key gives its unit and scope
-    first = np.full(nkeys, -1, dtype=np.int64)
+    keys = em.keys()
+    row_key = em.row_keys()
+    nkeys = len(keys)
     n = len(inv)
-    first[em.key_inverse[::-1]] = np.arange(n - 1, -1, -1)
-    elec_act = np.array([_is_electricity(a) for a in acts], dtype=bool)
-    scope_codes = np.array([int(s) for s in inv.scope.categories]) if len(inv) else np.zeros(0, int)
-    row_scope = scope_codes[inv.scope.codes] if n else np.zeros(0, int)
-    row_elec = elec_act[t_of_k[em.key_inverse]] if n else np.zeros(0, bool)
-    row_s2e = row_elec & (row_scope == 2)
+    elec_key = np.array([_is_electricity(a) for a in keys.activity], dtype=bool)
+    row_scope2 = inv.mask(scope=2) if n else np.zeros(0, bool)
+    row_elec = elec_key[row_key] if n else np.zeros(0, bool)
+    row_s2e = row_elec & row_scope2
     # keys must be wholly scope 2 electricity or wholly not
-    s2e_rows_per_key = np.bincount(em.key_inverse[row_s2e], minlength=nkeys)
-    rows_per_key = np.bincount(em.key_inverse, minlength=nkeys)
-    mixed = (s2e_rows_per_key > 0) & (s2e_rows_per_key < rows_per_key)
+    s2e_rows_per_key = np.bincount(row_key[row_s2e], minlength=nkeys)
+    mixed = (s2e_rows_per_key > 0) & (s2e_rows_per_key < keys.rows)
     if mixed.any():
         k = int(np.flatnonzero(mixed)[0])
-        t = int(t_of_k[k])
         raise InputError(
-            f"market-based scope 2: electricity ({acts[t]}, {regs[t]}, {int(ty[t])}) appears both in scope 2 and in "
-            "another scope; give the non-scope-2 electricity its own activity key (e.g. 'electricity.grid.resold')",
-            rows=np.flatnonzero(em.key_inverse == k)[:10].tolist(),
+            f"market-based scope 2: electricity ({keys.activity[k]}, {keys.region[k]}, {int(keys.year[k])}) appears "
+            "both in scope 2 and in another scope; give the non-scope-2 electricity its own activity key "
+            "(e.g. 'electricity.grid.resold')",
+            rows=np.flatnonzero(row_key == k)[:10].tolist(),
         )
     ekeys = np.flatnonzero(s2e_rows_per_key > 0)
-    unit_of = [inv.unit.categories[inv.unit.codes[first[k]]] for k in ekeys.tolist()]
-    to_mwh = np.array([multiplier(u, "MWh") for u in unit_of])
-    kq = np.bincount(em.key_inverse, weights=inv.quantity, minlength=nkeys)
-    mwh_k = kq[ekeys] * to_mwh
-    key_region = [regs[t] for t in t_of_k[ekeys].tolist()]
-    key_year = ty[t_of_k[ekeys]].astype(int)
+    to_mwh = np.array([multiplier(str(keys.unit[k]), "MWh") for k in ekeys.tolist()])
+    mwh_k = keys.quantity[ekeys] * to_mwh
+    key_region = [keys.region[k] for k in ekeys.tolist()]
+    key_year = keys.year[ekeys].astype(int)
 
     # groups = (region, year) of scope 2 electricity
     gkeys = list(dict.fromkeys(zip(key_region, key_year.tolist())))
@@ -350,8 +339,8 @@ def market_based(
             fixed_t[idx] += use * share * sr.rate
 
     # 3./4. residual mix, else grid average, per key
-    res_acts = [acts[t] + RESIDUAL_SUFFIX for t in t_of_k[ekeys].tolist()]
-    res = resolve(fs, res_acts, key_region, key_year) if len(ekeys) else None
+    res_acts = [keys.activity[k] + RESIDUAL_SUFFIX for k in ekeys.tolist()]
+    res = resolve_labels(fs, res_acts, key_region, key_year) if len(ekeys) else None
     gases = list(em.gases)
     res_gases: dict[int, dict[str, float]] = {}
     fb_rows: dict[str, list[Any]] = {c: [] for c in ("activity", "region", "year", "used", "region_used", "year_used", "mwh")}
@@ -366,17 +355,16 @@ def market_based(
                 if g not in gases:
                     gases.append(g)
             if res.level[j] > 0 or res.year_used[j] != key_year[j]:
-                _fb(fb_rows, acts[t_of_k[k]], key_region[j], key_year[j], "residual mix (fallback)",
+                _fb(fb_rows, keys.activity[k], key_region[j], key_year[j], "residual mix (fallback)",
                     res.region_used[j], int(res.year_used[j]), mwh_k[j])
         else:
-            _fb(fb_rows, acts[t_of_k[k]], key_region[j], key_year[j], "grid average (no residual mix)",
-                regs[t_of_k[k]], int(em.resolution.year_used[t_of_k[k]]), mwh_k[j])
+            _fb(fb_rows, keys.activity[k], key_region[j], key_year[j], "grid average (no residual mix)",
+                keys.region[k], int(keys.year_used[k]), mwh_k[j])
     if (instruments or supplier_rates) and "CO2" not in gases:
         gases.append("CO2")
 
-    G = len(gases)
-    key_gas = np.zeros((nkeys, G))
-    key_gas[:, : len(em.gases)] = em.key_gas_t
+    key_gas = np.zeros((nkeys, len(gases)))
+    key_gas[:, : len(em.gases)] = keys.rates
     co2 = gases.index("CO2") if "CO2" in gases else -1
     with np.errstate(divide="ignore", invalid="ignore"):
         rem_share = np.where(consumption > 0, remaining / consumption, 0.0)
@@ -391,9 +379,7 @@ def market_based(
         if co2 >= 0:
             row[co2] += fixed_per_mwh[g]
         key_gas[k] = row * to_mwh[j]
-    weights = gwp_vector(tuple(gases), em.gwp)
-    market = attrs.evolve(em, gases=tuple(gases), gwp_weights=weights, key_gas_t=key_gas, key_co2e=key_gas @ weights,
-                          cache={}, scope2_method="market")
+    market = em.with_rates(gases, key_gas, scope2_method="market")
 
     disclosures: list[str] = []
     for j, used in enumerate(fb_rows["used"]):
@@ -406,7 +392,7 @@ def market_based(
     for label, status, reason in zip(rows_i["instrument"], rows_i["status"], rows_i["reason"]):
         if status != "applied":
             disclosures.append(f"Instrument {label} {status}: {reason}.")
-    other_s2 = (row_scope == 2) & ~row_elec
+    other_s2 = row_scope2 & ~row_elec
     if other_s2.any():
         disclosures.append("Scope 2 rows other than electricity (heat, steam, cooling) use their location-based factor in "
                            "the market-based figure.")
@@ -427,18 +413,22 @@ def _fb(rows: dict[str, list[Any]], act: str, region: str, year: Any, used: str,
         rows[c].append(v)
 
 
-def dual_report(em: Any, *, scope2: str = "location", **options: Any) -> Any:
-    """Return *em* (``scope2="location"``) or its market-based twin, carrying both in ``.scope2``.
+def dual_report(
+    em: Emissions,
+    *,
+    scope2: str | None = None,
+    instruments: Sequence[ContractualInstrument] = (),
+    supplier_rates: Sequence[SupplierRate] = (),
+    entity: str | None = None,
+    vintage_window: int | tuple[int, int] = 0,
+) -> Emissions:
+    """The scope 2 method dispatch: *em* (location-based) or its market-based twin, carrying both in ``.scope2``.
 
-    *options* are those of :func:`market_based` (``instruments``,
-    ``supplier_rates``, ``entity``, ``vintage_window``).
+    *scope2* is normalised by :func:`neutralcore.measure.basis.scope2_method`
+    (``None`` is location-based); the other options are those of :func:`market_based`.
     """
-    method = str(scope2).lower().removesuffix("-based")
-    if method not in ("location", "market"):
-        raise InputError(f"scope2={scope2!r} must be 'location' or 'market'")
-    unknown = set(options) - {"instruments", "supplier_rates", "entity", "vintage_window"}
-    if unknown:
-        raise InputError(f"unknown option(s) for emissions(): {sorted(unknown)}")
-    result = market_based(em, **options)
+    method = scope2_method(scope2)
+    result = market_based(em, instruments=instruments, supplier_rates=supplier_rates, entity=entity,
+                          vintage_window=vintage_window)
     chosen = result.location if method == "location" else result.market
-    return attrs.evolve(chosen, scope2=result, cache={})
+    return chosen.with_scope2(result)
