@@ -253,10 +253,17 @@ class EmissionKeys:
 
 def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
     """Rank of each category in sorted order (numbers and strings each ascending, ``None`` last)."""
-    order = sorted(range(len(categories)), key=lambda i: (categories[i] is None, str(type(categories[i])),
-                                                          categories[i] if categories[i] is not None else 0))
-    rank = np.empty(len(categories), dtype=np.int64)
-    rank[order] = np.arange(len(categories))
+    present = [i for i, c in enumerate(categories) if c is not None]
+    values = [categories[i] for i in present]
+    if all(type(v) is str for v in values):
+        order = np.argsort(np.array(values, dtype=str), kind="stable") if values else np.zeros(0, np.int64)
+    elif all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        order = np.argsort(np.array(values, dtype=np.int64), kind="stable")
+    else:  # mixed labels: by type name, then value
+        order = np.array(sorted(range(len(values)), key=lambda i: (type(values[i]).__name__, values[i])), dtype=np.int64)
+    ranked = np.array(present, dtype=np.int64)[order] if present else np.zeros(0, np.int64)
+    rank = np.full(len(categories), len(present), dtype=np.int64)  # None after everything
+    rank[ranked] = np.arange(len(present))
     return rank
 
 
