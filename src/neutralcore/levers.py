@@ -64,13 +64,13 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
 from neutralcore._core.validators import FrozenMap, activity_key, optional_str, year_int
-from neutralcore.errors import LeverError
+from neutralcore.errors import LeverError, NeutralcoreError
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import Source
 from neutralcore.measure.inventory import Inventory
@@ -86,6 +86,8 @@ __all__ = [
     "Removal",
     "Outcome",
     "parameter",
+    "labels",
+    "activity_keys",
     "fraction",
     "nonnegative",
     "positive",
@@ -147,8 +149,12 @@ def parameter(unit: str, doc: str, *, default: Any = attrs.NOTHING, validator: A
     )
 
 
-def _selection(value: Any) -> tuple[str, ...] | None:
-    """Converter: ``None``, one label or several labels -> tuple of labels (or None)."""
+def labels(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """Converter for a lever's selection (sites): ``None``, one label or several -> a tuple of labels or ``None``.
+
+    >>> labels("plant-1"), labels(["a", "b"]), labels(None)
+    (('plant-1',), ('a', 'b'), None)
+    """
     if value is None:
         return None
     if isinstance(value, str):
@@ -156,14 +162,19 @@ def _selection(value: Any) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _activities(value: Any) -> tuple[str, ...] | None:
-    sel = _selection(value)
+def activity_keys(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """Converter like :func:`labels` for activity keys, each normalised; a bad key is a :class:`LeverError`.
+
+    >>> activity_keys(["fuel.diesel", "electricity"])
+    ('fuel.diesel', 'electricity')
+    """
+    sel = labels(value)
     if sel is None:
         return None
     try:
         return tuple(activity_key(a) for a in sel)
-    except Exception as exc:
-        raise LeverError(str(exc)) from None
+    except NeutralcoreError as exc:
+        raise LeverError(exc.message) from exc
 
 
 # -- parameters and costs ----------------------------------------------------------
@@ -218,7 +229,7 @@ class Price:
 def _prices(value: Any) -> Mapping[str, Price]:
     out: dict[str, Price] = {}
     for act, p in (value or {}).items():
-        key = _activities(act)[0]  # type: ignore[index]
+        key = activity_keys(act)[0]  # type: ignore[index]
         if isinstance(p, Price):
             out[key] = p
         elif isinstance(p, (tuple, list)) and len(p) == 2:
@@ -317,8 +328,8 @@ class Capture:
 
     lever: str
     rate: float = attrs.field(converter=_to_float, validator=fraction)
-    activity: tuple[str, ...] | None = attrs.field(default=None, converter=_activities)
-    site: tuple[str, ...] | None = attrs.field(default=None, converter=_selection)
+    activity: tuple[str, ...] | None = attrs.field(default=None, converter=activity_keys)
+    site: tuple[str, ...] | None = attrs.field(default=None, converter=labels)
 
     def mask(self, inv: Inventory) -> np.ndarray:
         """Rows the capture applies to: scope 1 rows of the chosen activities and sites."""
