@@ -22,7 +22,10 @@ sum exceed the standalone sum; ``curve.notes`` says so.
 
 A MAC curve is a snapshot of one year: it ignores lead times and lock-in,
 depends on the baseline's assumptions (grid path, prices) and on the declared
-discount rate.
+discount rate (Kesicki and Ekins, "Marginal abatement cost curves: a call for
+caution", Climate Policy 12, 2012, 219-236; Vogt-Schilb and Hallegatte,
+"Marginal abatement cost curves and the optimal timing of mitigation
+measures", Energy Policy 66, 2014, 645-653).
 """
 
 from __future__ import annotations
