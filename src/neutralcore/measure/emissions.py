@@ -28,7 +28,7 @@ from neutralcore.gwp import canonical_gas, gwp_vector
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
 
-__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "Uncertainty"]
+__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "Scope2Result", "Uncertainty"]
 
 
 class InventoryLike(Protocol):
@@ -303,9 +303,9 @@ class Emissions:
     _triple_of_key: np.ndarray
     _triple_labels: tuple[list[str], list[str], np.ndarray]
     _cache: dict = attrs.field(factory=dict)
-    #: Both scope 2 figures (a :class:`neutralcore.measure.scope2.Scope2Result`) when asked for with
+    #: Both scope 2 figures (a :class:`Scope2Result`) when asked for with
     #: ``emissions(..., scope2=..., instruments=...)``; ``None`` otherwise.
-    scope2: Any = attrs.field(default=None, kw_only=True)
+    scope2: "Scope2Result | None" = attrs.field(default=None, kw_only=True)
     #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
     scope2_method: Scope2Method = attrs.field(default="location", kw_only=True, converter=scope2_method)
 
@@ -392,7 +392,7 @@ class Emissions:
         return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas_t=rates, key_co2e=rates @ weights,
                             cache={}, scope2=None, scope2_method=scope2_method)
 
-    def with_scope2(self, result: Any) -> "Emissions":
+    def with_scope2(self, result: "Scope2Result") -> "Emissions":
         """This result carrying both scope 2 figures (a :class:`~neutralcore.measure.scope2.Scope2Result`)."""
         return attrs.evolve(self, cache={}, scope2=result)
 
@@ -587,3 +587,59 @@ class Emissions:
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError("iterate over emissions.by(...) or emissions.row_co2e()")
+
+
+@attrs.frozen(eq=False, repr=False)
+class Scope2Result:
+    """Both scope 2 figures and how the market-based one was built (by :func:`neutralcore.measure.scope2.market_based`).
+
+    Defined here, beside :class:`Emissions`, which carries it in ``.scope2``; importable from
+    :mod:`neutralcore.measure.scope2` too.
+
+    Attributes
+    ----------
+    location, market : Emissions
+        The whole inventory under each method (only scope 2 electricity differs).
+    instruments : Table
+        One row per instrument: status (``applied``, ``partly applied``,
+        ``rejected``), MWh applied and the reason.
+    fallbacks : Table
+        Keys whose market-based residual share used the grid average (no
+        residual mix) or a residual mix from another region or year.
+    disclosures : tuple of str
+        Sentences to put in a report.
+    entity : str or None
+    vintage_window : (int, int)
+    """
+
+    location: Emissions
+    market: Emissions
+    instruments: Table
+    fallbacks: Table
+    disclosures: tuple[str, ...]
+    entity: str | None
+    vintage_window: tuple[int, int]
+
+    def location_total(self) -> float:
+        """Location-based scope 2, in t CO2e."""
+        return self.location.by_scope()[2]
+
+    def market_total(self) -> float:
+        """Market-based scope 2, in t CO2e."""
+        return self.market.by_scope()[2]
+
+    def summary(self) -> Table:
+        """Scope 2 and the inventory total under each method."""
+        return Table(
+            {
+                "method": ["location-based", "market-based"],
+                "scope2_t": np.array([self.location_total(), self.market_total()], dtype=float),
+                "total_t": np.array([self.location.total(), self.market.total()], dtype=float),
+            },
+            title="Scope 2 dual reporting (t CO2e)",
+        )
+
+    def __repr__(self) -> str:
+        lines = [repr(self.summary())]
+        lines += [f"- {d}" for d in self.disclosures]
+        return "\n".join(lines)

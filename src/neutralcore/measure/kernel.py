@@ -28,7 +28,7 @@ A factor is never taken from a later year.  Anything other than an exact
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
@@ -36,12 +36,38 @@ from neutralcore._core.categorical import CHUNK, split_codes
 from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
 )
-from neutralcore.measure.emissions import Emissions
+from neutralcore.measure.emissions import Emissions, InventoryLike
 from neutralcore.measure.factor import WORLD, FactorSet
 from neutralcore.gwp import DEFAULT_GWP, gwp_vector
 from neutralcore.units import dimension_of, multiplier, split_factor_unit
 
-__all__ = ["compute", "resolve", "resolve_labels"]
+__all__ = ["compute", "resolve", "resolve_labels", "KeyedRows", "RowKeyCodes"]
+
+
+class RowKeyCodes(Protocol):
+    """Each row's (activity, region, year, unit) key, coded (:class:`neutralcore.measure.inventory.RowKeys`)."""
+
+    @property
+    def code(self) -> np.ndarray: ...
+    @property
+    def sizes(self) -> tuple[int, int, int, int]: ...
+    @property
+    def ymin(self) -> int: ...
+    @property
+    def dense(self) -> bool: ...
+    @property
+    def uniq(self) -> np.ndarray | None: ...
+    @property
+    def n_keys(self) -> int: ...
+
+
+class KeyedRows(InventoryLike, Protocol):
+    """What :func:`compute` reads of an inventory (an :class:`~neutralcore.Inventory` is one): its columns,
+    its cached row keys and, when read from CSV, the file and line numbers in ``_cache["origin"]``."""
+
+    @property
+    def _cache(self) -> dict: ...
+    def _row_keys(self) -> RowKeyCodes: ...
 
 _YEAR_SPAN = 10000
 _BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
@@ -318,7 +344,7 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
-def compute(inv: Any, fs: FactorSet, *, gwp: str | None = None, strict: bool = False) -> Emissions:
+def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False) -> Emissions:
     """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
 
     Pack names and paths are turned into a FactorSet before this, at the API
@@ -347,7 +373,7 @@ def compute(inv: Any, fs: FactorSet, *, gwp: str | None = None, strict: bool = F
     code, sizes, ymin = rk.code, rk.sizes, rk.ymin
     n_act, n_reg, span, n_unit = sizes
     # every key (dense: each possible combination; compact: each combination present), and its triple
-    key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense else rk.uniq
+    key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense or rk.uniq is None else rk.uniq
     a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
     tri = (a_k * n_reg + r_k) * span + y_k
     if rk.dense:

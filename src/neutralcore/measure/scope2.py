@@ -59,7 +59,7 @@ from neutralcore._core.table import Table
 from neutralcore._core.validators import finite_nonneg, optional_str, region_code, year_int
 from neutralcore.errors import InputError
 from neutralcore.measure.basis import scope2_method
-from neutralcore.measure.emissions import Emissions
+from neutralcore.measure.emissions import Emissions, Scope2Result
 from neutralcore.measure.factor import WORLD, Source
 from neutralcore.measure.kernel import resolve_labels
 from neutralcore.units import multiplier, split_factor_unit
@@ -157,59 +157,6 @@ def _window(value: Any) -> tuple[int, int]:
     if b < 0 or a < 0:
         raise InputError(f"vintage_window {value!r} must not be negative")
     return b, a
-
-
-@attrs.frozen(eq=False, repr=False)
-class Scope2Result:
-    """Both scope 2 figures and how the market-based one was built.
-
-    Attributes
-    ----------
-    location, market : Emissions
-        The whole inventory under each method (only scope 2 electricity differs).
-    instruments : Table
-        One row per instrument: status (``applied``, ``partly applied``,
-        ``rejected``), MWh applied and the reason.
-    fallbacks : Table
-        Keys whose market-based residual share used the grid average (no
-        residual mix) or a residual mix from another region or year.
-    disclosures : tuple of str
-        Sentences to put in a report.
-    entity : str or None
-    vintage_window : (int, int)
-    """
-
-    location: Emissions
-    market: Emissions
-    instruments: Table
-    fallbacks: Table
-    disclosures: tuple[str, ...]
-    entity: str | None
-    vintage_window: tuple[int, int]
-
-    def location_total(self) -> float:
-        """Location-based scope 2, in t CO2e."""
-        return self.location.by_scope()[2]
-
-    def market_total(self) -> float:
-        """Market-based scope 2, in t CO2e."""
-        return self.market.by_scope()[2]
-
-    def summary(self) -> Table:
-        """Scope 2 and the inventory total under each method."""
-        return Table(
-            {
-                "method": ["location-based", "market-based"],
-                "scope2_t": np.array([self.location_total(), self.market_total()], dtype=float),
-                "total_t": np.array([self.location.total(), self.market.total()], dtype=float),
-            },
-            title="Scope 2 dual reporting (t CO2e)",
-        )
-
-    def __repr__(self) -> str:
-        lines = [repr(self.summary())]
-        lines += [f"- {d}" for d in self.disclosures]
-        return "\n".join(lines)
 
 
 def _is_electricity(act: str) -> bool:
