@@ -74,6 +74,7 @@ from neutralcore.errors import LeverError, NeutralcoreError
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import Source
 from neutralcore.measure.inventory import Inventory
+from neutralcore.measure.scope2 import ContractualInstrument
 from neutralcore.units import multiplier, parse_unit
 
 __all__ = [
@@ -390,7 +391,7 @@ class Lever:
         """The inventory after this lever (a new object; the input is untouched)."""
         return inventory
 
-    def instruments(self, inventory: Inventory, year: int) -> tuple[Any, ...]:
+    def instruments(self, inventory: Inventory, year: int) -> tuple[ContractualInstrument, ...]:
         """Contractual instruments for the market-based scope 2 figure (default: none)."""
         return ()
 
@@ -447,7 +448,7 @@ class Outcome:
     """
 
     inventory: Inventory
-    instruments: tuple[Any, ...] = ()
+    instruments: tuple[ContractualInstrument, ...] = ()
     captures: tuple[Capture, ...] = ()
     removals: tuple[Removal, ...] = ()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Union, cast
 
 import attrs
 import numpy as np
@@ -40,6 +40,11 @@ __all__ = ["Scenario", "ScenarioYear", "Trajectory", "Target", "Gap", "SBTI"]
 
 #: whole years (outcome and emissions entries) a scenario keeps; summaries are kept for every year
 _RECENT = 6
+
+#: Annual growth of quantities: one rate, ``{activity prefix: rate, "*": default}``, or ``f(year) -> multiplier``.
+Growth = Union[float, Mapping[str, float], Callable[[int], float]]
+#: Assumed grid factor in t CO2/MWh: ``{year: value}``, or ``{region: {year: value}}``.
+GridPath = Union[Mapping[int, float], Mapping[str, Mapping[int, float]]]
 
 
 def _lever_items(value: Any) -> tuple[tuple[Lever, int | None], ...]:
@@ -122,16 +127,16 @@ class Scenario:
     baseline: Inventory
     levers: tuple[tuple[Lever, int | None], ...] = attrs.field(default=(), converter=_lever_items)
     factors: FactorSet = attrs.field(default=None, kw_only=True)
-    growth: Any = attrs.field(default=0.0, kw_only=True, converter=_growth)
-    grid_factor_path: Any = attrs.field(default=None, kw_only=True, converter=_grid_path)
+    growth: Growth = attrs.field(default=0.0, kw_only=True, converter=_growth)
+    grid_factor_path: GridPath | None = attrs.field(default=None, kw_only=True, converter=_grid_path)
     grid_activity: str = attrs.field(default="electricity.grid", kw_only=True, converter=activity_key)
     #: None on input means "the baseline's only year"; always an int after construction.
     base_year: int = attrs.field(default=None, kw_only=True)  # type: ignore[assignment]
     entity: str | None = attrs.field(default=None, kw_only=True, converter=optional_str)
     instruments: tuple[ContractualInstrument, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
     supplier_rates: tuple[SupplierRate, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
-    vintage_window: Any = attrs.field(default=0, kw_only=True)
-    output: Any = attrs.field(default=None, kw_only=True)
+    vintage_window: int | tuple[int, int] = attrs.field(default=0, kw_only=True)
+    output: float | Mapping[int, float] | None = attrs.field(default=None, kw_only=True)
     output_growth: float = attrs.field(default=0.0, kw_only=True)
     gwp: str | None = attrs.field(default=None, kw_only=True)
     name: str = attrs.field(default="scenario", kw_only=True)
@@ -204,7 +209,7 @@ class Scenario:
             lru.move_to_end(key)
         return hit
 
-    def _checkyear_of(self, year: Any) -> int:
+    def _check_year(self, year: Any) -> int:
         y = year_of(year, "year")
         if y < self.base_year:
             raise ScenarioError(f"year {y} is before the scenario's base year {self.base_year}")
@@ -218,10 +223,12 @@ class Scenario:
             mult = np.full(len(base), finite(g(year), f"growth({year})"))
             if mult[0] < 0:
                 raise ScenarioError(f"growth({year}) returned a negative multiplier")
-        elif isinstance(g, dict):
+        elif isinstance(g, Mapping):
+            rates_of: Mapping[str, float] = g
+
             def rate(c: str) -> float:  # longest matching activity prefix, else "*", else 0
-                keys = [k for k in g if k != "*" and (c == k or c.startswith(k + "."))]
-                return g[max(keys, key=len)] if keys else g.get("*", 0.0)
+                keys = [k for k in rates_of if k != "*" and (c == k or c.startswith(k + "."))]
+                return rates_of[max(keys, key=len)] if keys else rates_of.get("*", 0.0)
 
             rates = np.array([rate(c) for c in base.activity.categories])
             mult = (1.0 + rates[base.activity.codes]) ** n
@@ -232,7 +239,7 @@ class Scenario:
 
     def factors_for(self, year: int) -> FactorSet:
         """The factor set used for *year*: the given factors plus the DERIVED grid-path factors."""
-        y = self._checkyear_of(year)
+        y = self._check_year(year)
         if self.grid_factor_path is None:
             return self.factors
         key = ("factors", y)
@@ -254,12 +261,16 @@ class Scenario:
 
     def _derived_factors(self, year: int) -> list[Factor]:
         gp = self.grid_factor_path
+        assert gp is not None  # only called with a grid path
         regions = self._cache.get("grid_regions")
         if regions is None:
             base = self._base()
             used = np.unique(base.region.codes[base.mask(activity=self.grid_activity)])
             regions = self._cache["grid_regions"] = sorted({base.region.categories[c] for c in used.tolist()})
-        per_region = gp if all(isinstance(v, dict) for v in gp.values()) else {r: gp for r in regions}
+        if all(isinstance(v, Mapping) for v in gp.values()):
+            per_region = cast("Mapping[str, Mapping[int, float]]", gp)
+        else:
+            per_region = {r: cast("Mapping[int, float]", gp) for r in regions}
         out = []
         for region, points in per_region.items():
             anchor = self._anchor(self.grid_activity, region)
@@ -284,7 +295,7 @@ class Scenario:
 
     def outcome(self, year: int) -> Outcome:
         """Activities and lever records for *year* (levers started by then, in order)."""
-        y = self._checkyear_of(year)
+        y = self._check_year(year)
 
         def make() -> Outcome:
             out = Outcome(self._grown(y))
@@ -301,7 +312,7 @@ class Scenario:
 
     def year(self, year: int) -> ScenarioYear:
         """Everything about *year*: outcome, both scope 2 figures, capture, removals."""
-        y = self._checkyear_of(year)
+        y = self._check_year(year)
         return self._recent(("year", y), lambda: assess(
             self.outcome(y), self.factors_for(y), y, gwp=self.gwp, instruments=self.instruments,
             supplier_rates=self.supplier_rates, entity=self.entity, vintage_window=self.vintage_window))
@@ -337,7 +348,7 @@ class Scenario:
 
     def trajectory(self, start: int | None = None, end: int = 2050) -> Trajectory:
         """Emissions per year per scope from *start* (default the base year) to *end*."""
-        a = self._checkyear_of(self.base_year if start is None else start)
+        a = self._check_year(self.base_year if start is None else start)
         b = year_of(end, "end year")
         if b < a:
             raise ScenarioError(f"end year {b} is before start year {a}")
@@ -365,7 +376,7 @@ class Scenario:
         if not isinstance(target, Target):
             raise ScenarioError(f"gap() needs a Target, got {type(target).__name__}")
         use_net = target.net if net is None else bool(net)
-        a = self._checkyear_of(max(self.base_year, target.base_year) if start is None else start)
+        a = self._check_year(max(self.base_year, target.base_year) if start is None else start)
         b = year_of(target.target_year if end is None else end, "end year")
         if b < a:
             raise ScenarioError(f"end year {b} is before start year {a}")
