@@ -123,3 +123,36 @@ def test_dual_report_totals_are_floats():
     assert type(res.scope2.market_total()) is float and res.scope2.market_total() == pytest.approx(30.0)
     assert type(res.scope2.location_total()) is float and res.scope2.location_total() == pytest.approx(50.0)
     assert res.total() == pytest.approx(30.0)
+
+
+def _trajectory() -> nc.Trajectory:
+    t = nc.Trajectory({"year": [2024, 2025], "scope1": np.array([1.0, 1.0]), "scope2_location": np.array([5.0, 4.0]),
+                       "scope2_market": np.array([2.0, 1.0]), "scope3": np.array([0.0, 0.0]),
+                       "total_location": np.array([6.0, 5.0]), "total_market": np.array([3.0, 2.0]),
+                       "captured_t": np.zeros(2), "removals_t": np.zeros(2)}, title="t")
+    return t
+
+
+def test_plot_trajectory_reads_the_basis_with_scope2_method():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neutralcore.plotting import plot_trajectory
+
+    ax = plot_trajectory(_trajectory(), basis="Location-based")  # drew the market-based column before
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "scope 2 (location-based)" in labels
+    with pytest.raises(nc.InputError):
+        plot_trajectory(_trajectory(), basis="residual")
+    plt.close("all")
+
+
+def test_trajectory_total_and_scenario_year_use_the_one_vocabulary():
+    t = _trajectory()
+    np.testing.assert_allclose(t.total("market_based"), [3.0, 2.0])
+    with pytest.raises(nc.InputError):
+        t.total("marginal")
+    with pytest.raises(nc.InputError):
+        nc.Target.sbti(2020, 100.0, 2030, scope2="marginal")
+    assert nc.Target.sbti(2020, 100.0, 2030, scope2="Market-based").scope2 == "market"

@@ -64,7 +64,7 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence, Union
 
 import attrs
 import numpy as np
@@ -99,9 +99,9 @@ __all__ = [
 # -- validators (each raises LeverError naming the field) --------------------------
 
 
-def _number(inst: Any, attr: Any, value: Any) -> float:
+def _number(inst: object, attr: "attrs.Attribute[Any]", value: object) -> float:
     try:
-        x = float(value)
+        x = float(value)  # type: ignore[arg-type]  # a non-number is a LeverError below
     except (TypeError, ValueError):
         raise LeverError(f"{type(inst).__name__}.{attr.name} must be a number, got {value!r}", field=attr.name) from None
     if not math.isfinite(x):
@@ -109,7 +109,7 @@ def _number(inst: Any, attr: Any, value: Any) -> float:
     return x
 
 
-def fraction(inst: Any, attr: Any, value: Any) -> None:
+def fraction(inst: object, attr: "attrs.Attribute[Any]", value: object) -> None:
     """Validator: a share between 0 and 1 (0.15 means 15 %)."""
     x = _number(inst, attr, value)
     if x < 0 or x > 1:
@@ -119,13 +119,13 @@ def fraction(inst: Any, attr: Any, value: Any) -> None:
         )
 
 
-def nonnegative(inst: Any, attr: Any, value: Any) -> None:
+def nonnegative(inst: object, attr: "attrs.Attribute[Any]", value: object) -> None:
     """Validator: a finite number >= 0."""
     if _number(inst, attr, value) < 0:
         raise LeverError(f"{type(inst).__name__}.{attr.name} must not be negative, got {value!r}", field=attr.name, value=value)
 
 
-def positive(inst: Any, attr: Any, value: Any) -> None:
+def positive(inst: object, attr: "attrs.Attribute[Any]", value: object) -> None:
     """Validator: a finite number > 0."""
     if _number(inst, attr, value) <= 0:
         raise LeverError(f"{type(inst).__name__}.{attr.name} must be positive, got {value!r}", field=attr.name, value=value)
@@ -186,7 +186,7 @@ class Parameter:
     """One parameter of a configured lever: name, value, unit and what it means."""
 
     name: str
-    value: Any
+    value: float | None
     unit: str
     doc: str
 
@@ -436,6 +436,10 @@ class Lever:
         return f"{self.name} ({self.kind}): {self.description}" + (f" [{params}]" if params else "")
 
 
+#: What a :class:`LeverSet` holds: a lever kind (a class) or a configured lever.
+LeverItem = Union[type[Lever], Lever]
+
+
 # -- chaining -----------------------------------------------------------------------------
 
 
@@ -495,7 +499,7 @@ class Outcome:
 # -- sets and plugin objects ------------------------------------------------------------------
 
 
-def _lever_items(value: Any) -> tuple[Any, ...]:
+def _lever_items(value: Iterable[LeverItem]) -> tuple[LeverItem, ...]:
     items = tuple(value)
     for it in items:
         if not (isinstance(it, Lever) or (isinstance(it, type) and issubclass(it, Lever))):
@@ -513,20 +517,20 @@ class LeverSet:
     """
 
     name: str
-    levers: tuple[Any, ...] = attrs.field(converter=_lever_items)
+    levers: tuple[LeverItem, ...] = attrs.field(converter=_lever_items)
     description: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(_item_name(it) for it in self.levers)
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> LeverItem:
         for it in self.levers:
             if _item_name(it) == name:
                 return it
         raise LeverError(f"lever set {self.name!r} has no lever {name!r}; it has {', '.join(self.names)}")
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[LeverItem]:
         return iter(self.levers)
 
     def __len__(self) -> int:
@@ -544,9 +548,11 @@ class LeverSet:
                 f"lever set {self.name!r} holds {len(self.levers)} levers ({', '.join(self.names)}); "
                 f"pick one kind with set[name](...)"
             )
-        return self.levers[0](*args, **kwargs)
+        kind = self.levers[0]
+        assert isinstance(kind, type)
+        return kind(*args, **kwargs)
 
 
-def _item_name(it: Any) -> str:
-    return str(getattr(it, "kind") if isinstance(it, type) else it.name)
+def _item_name(it: LeverItem) -> str:
+    return it.kind if isinstance(it, type) else it.name
 
