@@ -156,3 +156,19 @@ def test_trajectory_total_and_scenario_year_use_the_one_vocabulary():
     with pytest.raises(nc.InputError):
         nc.Target.sbti(2020, 100.0, 2030, scope2="marginal")
     assert nc.Target.sbti(2020, 100.0, 2030, scope2="Market-based").scope2 == "market"
+
+
+def test_gases_come_in_one_fixed_order_whatever_the_factor_files_say():
+    fs = nc.FactorSet.from_factors([nc.Factor("fuel.gas", "XA", 2024, "t/MWh", {"N2O": 0.0001, "CH4": 0.001, "CO2": 0.2},
+                                              SRC)])
+    assert fs.gases == ("N2O", "CH4", "CO2")
+    res = nc.Inventory([nc.Activity("fuel.gas", 10, "MWh", region="XA", year=2024, scope=1)]).emissions(fs)
+    assert res.gases == ("CO2", "CH4", "N2O")
+    table = res.per_gas()
+    assert table["gas"] == ["CO2", "CH4", "N2O"]
+    # 10 MWh: CO2 2 t; CH4 0.01 t x 28 = 0.28; N2O 0.001 t x 265 = 0.265 (AR5)
+    np.testing.assert_allclose(table["co2e_t"], [2.0, 0.28, 0.265])
+    assert res.by("scope").columns == ("scope", "co2e_t", "CO2_t", "CH4_t", "N2O_t")
+    keys = res.keys()
+    swapped = res.with_rates(("N2O", "CO2", "CH4"), keys.rates[:, [2, 0, 1]], scope2_method="location")
+    assert swapped.gases == res.gases and swapped.total() == pytest.approx(res.total())

@@ -24,11 +24,11 @@ import numpy as np
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
-from neutralcore.gwp import canonical_gas, gwp_vector
+from neutralcore.gwp import GASES, canonical_gas, gwp_vector
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
 
-__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "Scope2Result", "Uncertainty"]
+__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "Scope2Result", "Uncertainty", "gas_sort_key"]
 
 
 class InventoryLike(Protocol):
@@ -210,6 +210,18 @@ class Uncertainty:
                 f"from {self.iterations:,} draws; {self.share_without:.0%} of the total has no stated uncertainty")
 
 
+def gas_sort_key(gas: str) -> tuple[int, str]:
+    """The order of gases in every :class:`Emissions` (``gases``, ``per_gas()`` rows, ``by()`` columns).
+
+    The fixed order of :data:`neutralcore.gwp.GASES` (CO2, CH4, N2O, SF6, NF3, HFCs, PFCs), then any other gas
+    by name.
+
+    >>> sorted(["N2O", "HFC-32", "CO2", "CH4"], key=gas_sort_key)
+    ['CO2', 'CH4', 'N2O', 'HFC-32']
+    """
+    return (GASES.index(gas), "") if gas in GASES else (len(GASES), gas)
+
+
 def _ro(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a
@@ -373,7 +385,7 @@ class Emissions:
         """The same rows with other per-key rates (t of each of *gases* per unit; shape (keys, gases)).
 
         How the market-based scope 2 view is built (:mod:`neutralcore.measure.scope2`).
-        CO2e is weighted with this result's GWP set.
+        CO2e is weighted with this result's GWP set; the gases are put in :func:`gas_sort_key` order.
 
         Raises
         ------
@@ -381,13 +393,17 @@ class Emissions:
             If *rates* does not have one row per key and one column per gas, or holds a
             negative or non-finite number.
         """
-        gases = tuple(canonical_gas(g) for g in gases)
+        names = [canonical_gas(g) for g in gases]
         rates = np.asarray(rates, dtype=float)
-        if rates.shape != (len(self._key_factor), len(gases)):
-            raise InputError(f"rates must have shape ({len(self._key_factor)}, {len(gases)}) (keys, gases), "
+        if rates.ndim != 2 or rates.shape != (len(self._key_factor), len(names)):
+            raise InputError(f"rates must have shape ({len(self._key_factor)}, {len(names)}) (keys, gases), "
                              f"got {rates.shape}", column="rates")
         if not np.isfinite(rates).all() or (rates < 0).any():
             raise InputError("rates must be finite and non-negative", column="rates")
+        if len(set(names)) != len(names):
+            raise InputError(f"a gas is given twice in {names}", column="gases")
+        order = sorted(range(len(names)), key=lambda j: gas_sort_key(names[j]))
+        gases, rates = tuple(names[j] for j in order), rates[:, order]
         weights = gwp_vector(gases, self.gwp)
         return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas_t=rates, key_co2e=rates @ weights,
                             cache={}, scope2=None, scope2_method=scope2_method)

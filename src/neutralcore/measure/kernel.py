@@ -36,7 +36,7 @@ from neutralcore._core.categorical import CHUNK, split_codes
 from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
 )
-from neutralcore.measure.emissions import Emissions, InventoryLike
+from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet
 from neutralcore.gwp import DEFAULT_GWP, gwp_vector
 from neutralcore.units import dimension_of, multiplier, split_factor_unit
@@ -398,9 +398,10 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         mult, to_t, vals = np.full(len(fidx), np.nan), np.ones(len(fidx)), np.zeros((len(fidx), 0))
     ok_key = reason == _OK
     used = (~np.isnan(vals[ok_key])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
-    gases = tuple(g for g, u in zip(fs.gases, used) if u)
+    columns = sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
+    gases = tuple(fs.gases[j] for j in columns)
     with np.errstate(invalid="ignore"):
-        gas_t = np.nan_to_num(vals[:, used]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
+        gas_t = np.nan_to_num(vals[:, columns]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
     weights = gwp_vector_lenient(gases, gwp)
     if np.isnan(weights).any():
         no_gwp = (gas_t[:, np.isnan(weights)] > 0).any(axis=1) & ok_key
