@@ -1,5 +1,7 @@
 """``Emissions``: the result of applying factors to an inventory.
 
+(One module of about 660 lines: ``Emissions``, ``Matches`` and ``Scope2Result`` share its private per-key arrays.)
+
 Everything is kept per distinct key (activity, region, year, unit) plus one
 key code per row, so totals and group sums are ``np.bincount`` passes and
 small matrix products, and per-gas figures cost no extra pass over rows.
@@ -16,7 +18,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Iterator, Mapping, Protocol, Sequence, TypedDict
 
 import attrs
 import numpy as np
@@ -28,7 +30,7 @@ from neutralcore.gwp import GASES, canonical_gas, gwp_vector
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
 
-__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "Scope2Result", "Uncertainty", "gas_sort_key"]
+__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
 
 
 class InventoryLike(Protocol):
@@ -51,15 +53,34 @@ class InventoryLike(Protocol):
     @property
     def scope(self) -> Categorical: ...
     @property
+    def category(self) -> Categorical: ...
+    @property
     def site(self) -> Categorical: ...
+    @property
+    def dims(self) -> Mapping[str, Categorical]: ...
     @property
     def columns(self) -> tuple[str, ...]: ...
     def column(self, name: str) -> Categorical | np.ndarray: ...
+    def to_columns(self) -> dict[str, list[Any]]: ...
     def mask(self, **criteria: Any) -> np.ndarray: ...
     def __len__(self) -> int: ...
 
 # above this many (group x key) cells, group sums go through per-row CO2e instead
 _PAIR_LIMIT = 1 << 22
+
+
+class RowMatch(TypedDict):
+    """One row of :class:`Matches`: the row's key, the factor it used and how it was found."""
+
+    row: int
+    activity: str
+    region: str
+    year: int
+    factor: Factor
+    region_used: str | None
+    year_used: int
+    region_fallback: bool
+    year_fallback: bool
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -113,7 +134,8 @@ class Matches:
     def __len__(self) -> int:
         return len(self._em._key_inverse)
 
-    def __getitem__(self, row: int) -> dict[str, Any]:
+    def __getitem__(self, row: int) -> RowMatch:
+        """How *row* was matched: its key, the factor used and which fallback brought it."""
         row = self._row(row)
         k = int(self._em._key_inverse[row])
         t = int(self._em._triple_of_key[k])
