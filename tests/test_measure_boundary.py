@@ -172,3 +172,16 @@ def test_gases_come_in_one_fixed_order_whatever_the_factor_files_say():
     keys = res.keys()
     swapped = res.with_rates(("N2O", "CO2", "CH4"), keys.rates[:, [2, 0, 1]], scope2_method="location")
     assert swapped.gases == res.gases and swapped.total() == pytest.approx(res.total())
+
+
+def test_claim_reads_the_scope2_method_when_both_figures_agree():
+    """No instruments and no residual mix: market = location, so only ``scope2_method`` can say which it is
+    (it was read from the now private per-key array before)."""
+    from neutralcore.claim import Balance
+    from neutralcore.offsets import Period
+
+    inv = nc.Inventory([nc.Activity("electricity.grid", 100, "MWh", region="XA", year=2024, scope=2)])
+    res = inv.emissions(factors(), scope2="market")
+    assert res.scope2.market_total() == res.scope2.location_total() == pytest.approx(50.0)
+    b = Balance.from_emissions(res, subject="Acme", subject_type="organisation", period=Period.year(2024))
+    assert b.scope2_basis == "market" and b.E == pytest.approx(50.0)
