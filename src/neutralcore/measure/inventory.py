@@ -22,7 +22,7 @@ import io
 import math
 from operator import itemgetter, methodcaller
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -36,12 +36,11 @@ from neutralcore._core.validators import scope_int as _scope
 from neutralcore._core.validators import year_int as _year_int
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
 from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
+from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset
+from neutralcore.measure.kernel import compute
+from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.units import parse_unit
-
-if TYPE_CHECKING:  # imported for the signature of emissions(), which imports them when called
-    from neutralcore.measure.emissions import Emissions
-    from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate
 
 __all__ = ["Inventory"]
 
@@ -643,9 +642,6 @@ class Inventory:
         Emissions
             Totals in t CO2e (plain floats); see :func:`neutralcore.measure.kernel.compute`.
         """
-        from neutralcore.measure.kernel import compute
-        from neutralcore.measure.scope2 import dual_report
-
         em = compute(self, as_factorset(factors), gwp=gwp, strict=strict)
         if scope2 is None and instruments is None and supplier_rates is None and entity is None \
                 and vintage_window is None:
