@@ -56,12 +56,12 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import re
 import sys
 import threading
 import warnings
 from types import MappingProxyType
-import os
 from typing import Any, Iterable, Mapping
 
 import attrs
