@@ -75,7 +75,6 @@ def _imports(name: str, path: Path) -> list[tuple[str, str | None]]:
 GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: the layering work is landing in steps")
 def test_layer_rules():
     """Each step package imports only the layers below it."""
     bad = [

@@ -38,15 +38,15 @@ DEFAULT_PACKS = "neutralcore:vietnam,neutralcore:china,neutralcore:ipcc"
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from neutralcore.measure.inventory import Inventory
-    from neutralcore.measure.kernel import _as_factorset
+    from neutralcore.registry import resolve_factors
 
     inv = Inventory.read_csv(args.inventory)
-    factors = _as_factorset(args.factors)
+    factors = resolve_factors(args.factors)
     if args.fallback is not None:
         factors = factors.with_fallback(args.fallback)
     res = inv.emissions(factors, gwp=args.gwp, strict=args.strict)
     dims = [d.strip() for d in args.by.split(",") if d.strip()]
-    total = res.total().magnitude
+    total = res.total()
     out = [
         f"Inventory: {args.inventory} ({len(inv):,} row{'s' if len(inv) != 1 else ''})",
         f"Factors:   {args.factors} ({len(factors):,} factors)",

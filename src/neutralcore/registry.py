@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import re
 import sys
 import threading
@@ -66,6 +67,7 @@ from typing import Any, Iterable, Mapping
 import attrs
 
 from neutralcore.errors import (
+    InputError,
     NeutralcoreError,
     PluginConflictError,
     PluginError,
@@ -74,6 +76,8 @@ from neutralcore.errors import (
     PluginValidationError,
     PluginWarning,
 )
+from neutralcore.measure.factor import FactorSet
+from neutralcore.measure.factorsource import FactorsLike, set_resolver
 from neutralcore.packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
 
 __all__ = [
@@ -90,6 +94,7 @@ __all__ = [
     "unreadable",
     "list_packs",
     "load_factors",
+    "resolve_factors",
 ]
 
 #: Entry-point group of each plugin kind.
@@ -712,7 +717,7 @@ def list_packs() -> tuple[PackInfo, ...]:
     return tuple(sorted(out, key=lambda i: (i.name, i.dist is not None, _normalise_dist(i.dist or ""))))
 
 
-def load_factors(*names: str) -> Any:
+def load_factors(*names: str | FactorPack) -> FactorSet:
     """Load factor packs by name and merge them into one :class:`~neutralcore.FactorSet`.
 
     ``load_factors("vietnam", "ipcc")`` (or ``load_factors("vietnam,ipcc")``):
@@ -726,8 +731,6 @@ def load_factors(*names: str) -> Any:
     (file, line, column, pack, distribution) for a malformed data file.
     Other packs are not affected by one pack's failure.
     """
-    from neutralcore.measure.factor import FactorSet
-
     wanted: list[Any] = []
     for n in names:
         if isinstance(n, str):
@@ -749,3 +752,67 @@ def load_factors(*names: str) -> Any:
         if isinstance(n, str) and ":" in n and providers.get(n.split(":", 1)[1], 0) > 1:
             sets[i] = sets[i].with_pack(n)
     return FactorSet.merge(*sets)
+
+
+def resolve_factors(factors: FactorsLike) -> FactorSet:
+    """A FactorSet from a FactorSet, or from pack names, factor CSV files and pack directories.
+
+    A string may list several, comma-separated (``"ipcc,my_factors.csv"``);
+    they are merged in order, the later winning for a key both cover.  A
+    directory holding a ``pack.toml``, given as a path (``./my_pack``), is
+    read as an uninstalled pack, with its regions and fuel properties; a bare
+    CSV file has neither.  A bare name is always a pack name.  This is what
+    ``Inventory.emissions("vietnam,ipcc")`` uses (through
+    :func:`neutralcore.measure.factorsource.as_factorset`).
+
+    Raises
+    ------
+    InputError
+        For something that is neither a FactorSet, a name nor a path, or a path that is neither
+        a ``.csv`` file nor a pack directory.
+    PluginNotFoundError
+        For an unknown pack name, or no name at all (naming the packs there are).
+
+    Examples
+    --------
+    >>> import neutralcore as nc
+    >>> fs = nc.registry.resolve_factors("neutralcore:vietnam")
+    >>> resolve_factors(fs) is fs
+    True
+    """
+    if isinstance(factors, FactorSet):
+        return factors
+    items: list[Any]
+    if isinstance(factors, os.PathLike):
+        items = [factors]
+    elif isinstance(factors, str):
+        items = [part.strip() for part in factors.split(",") if part.strip()]
+    elif isinstance(factors, (list, tuple)):
+        items = list(factors)
+    else:
+        raise InputError(f"factors must be a FactorSet, pack name(s) or a CSV path, got {type(factors).__name__}",
+                         column="factors")
+    parts: list[FactorSet] = []
+    for item in items:
+        if isinstance(item, FactorSet):
+            parts.append(item)
+            continue
+        text = os.fspath(item) if isinstance(item, os.PathLike) else item
+        if not isinstance(text, str):
+            raise InputError(f"factors item {item!r} is not a pack name or a path", column="factors")
+        is_path = isinstance(item, os.PathLike) or os.sep in text or bool(os.altsep and os.altsep in text)
+        if text.lower().endswith(".csv"):
+            parts.append(FactorSet.read_csv(text))
+        elif is_path and os.path.isdir(text):  # a bare name is a pack name, even if a folder has it
+            parts.append(FactorPack.from_directory(text).load())
+        elif is_path:
+            raise InputError(f"factors path {text!r} is neither a .csv file nor a pack directory with pack.toml",
+                             column="factors")
+        else:
+            parts.append(load_factors(text))
+    if not parts:
+        return load_factors()  # raises, naming the packs there are
+    return FactorSet.merge(*parts)
+
+
+set_resolver(resolve_factors)

@@ -448,12 +448,9 @@ def _scope_rows(rows: Any) -> dict[str, float]:
 
 def _scope2_basis_of(emissions: Any, s2: Any, total: float) -> str | None:
     """Which of ``s2.location`` / ``s2.market`` *emissions* is (``None`` if it cannot be told)."""
-    own = getattr(emissions, "key_co2e", None)
-    if own is not None:
-        if own is getattr(s2.market, "key_co2e", None):
-            return "market"
-        if own is getattr(s2.location, "key_co2e", None):
-            return "location"
+    method = getattr(emissions, "scope2_method", None)
+    if method in ("location", "market"):
+        return str(method)
     market, location = _tonnes(s2.market.total()), _tonnes(s2.location.total())
     is_market = math.isclose(total, market, rel_tol=1e-12, abs_tol=1e-9)
     is_location = math.isclose(total, location, rel_tol=1e-12, abs_tol=1e-9)
