@@ -38,8 +38,8 @@ __all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS"]
 #: Output formats :func:`render` accepts.
 REPORT_FORMATS = ("markdown", "html", "json")
 
-#: The plain-language warning every report carries: credits are reported outside the inventory and never
-#: subtracted from it (ISO 14068-1:2023 and PAS 2060:2014, per secondary summaries).
+#: The plain-language warning every report carries.  neutralcore's own wording: it shows credits outside the
+#: inventory, and the mitigation hierarchy puts reductions first (rules ISO-MP-04 and ISO-QF-03).
 CREDITS_WARNING = (
     "Carbon credits do not reduce this footprint. The emissions reported here are what the subject emitted in "
     "the period; retiring credits pays for reductions or removals elsewhere and does not lower that total. "
