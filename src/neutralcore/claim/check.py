@@ -49,6 +49,21 @@ def check_claim(
     ------
     ClaimError
         When *standard* is unknown, *balance* is not a :class:`Balance` or *as_of* is not a date.
+
+    Examples
+    --------
+    A 100 t footprint with no credits: the claim is made after 2024 ended,
+    and fails the balance rule.
+
+    >>> from neutralcore.claim import Balance
+    >>> from neutralcore.offsets import Period
+    >>> b = Balance(subject="Acme Ltd", subject_type="organisation", period=Period.year(2024), emissions=100.0,
+    ...             by_scope={"scope 1": 100.0}, gwp_set="AR6 GWP100", scope2_basis="location")
+    >>> result = check_claim(b, as_of="2025-06-30")
+    >>> result.ok, result["BAL-01"].status.value
+    (False, 'fail')
+    >>> result["ISO-CL-01"].reason
+    'the period ended on 2024-12-31, before the assessment date 2025-06-30'
     """
     std = standard_name(standard)
     day = as_of_date(as_of)

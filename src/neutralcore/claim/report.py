@@ -62,8 +62,12 @@ def _t(value: float) -> str:
     return f"{tonnes(value)} t"
 
 
+_FIGURE_COLUMNS = ("t CO2e", "Quantity (t)")
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
-    return Table.from_rows(headers, rows)
+    """A report table; the columns of figures are right-aligned."""
+    return Table.from_rows(headers, rows, right=[h for h in headers if h in _FIGURE_COLUMNS])
 
 
 def _build(balance: BalanceEquation, result: ClaimResult) -> tuple[str, str, list[tuple[str, list[_Block]]]]:
@@ -294,6 +298,18 @@ def render(
     ------
     ClaimError
         When the format or standard is unknown.
+
+    Examples
+    --------
+    >>> from neutralcore.claim import Balance
+    >>> from neutralcore.offsets import Period
+    >>> b = Balance(subject="Acme Ltd", subject_type="organisation", period=Period.year(2024), emissions=100.0,
+    ...             by_scope={"scope 1": 100.0}, gwp_set="AR6 GWP100", scope2_basis="location")
+    >>> lines = render(b, as_of="2025-06-30").splitlines()
+    >>> lines[0]
+    '# Carbon-neutrality report: Acme Ltd, 2024-01-01 to 2024-12-31'
+    >>> [line for line in lines if line.startswith("| Shortfall")]
+    ['| Shortfall | 100 |']
     """
     fmt = str(format).strip().lower()
     fmt = {"md": "markdown", "htm": "html"}.get(fmt, fmt)
