@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import time
 
+import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -90,3 +92,27 @@ def test_overlap_examples():
     credits = [block(0, 1, 10), block(1, 11, 20), block(2, 5, 6), block(3, 1, 10, project="1061"),
                block(4, 0, 100, project="2000"), block(5, 100, 100, project="2000")]
     assert overlapping(credits) == {0, 2, 4, 5}
+
+
+blocks = st.lists(st.tuples(st.integers(1, 200), st.integers(0, 50), st.sampled_from(("1060", "1061")),
+                            st.sampled_from((dt.date(2025, 3, 1), dt.date(2026, 3, 1))),
+                            st.sampled_from(("Acme Ltd", "Other Co"))), max_size=12)
+
+
+@given(blocks, st.floats(0.0, 5_000.0), st.floats(0.0, 500.0))
+def test_balance_invariants(specs, emissions, removals):
+    """C plus what was excluded is what was offered; shortfall and surplus are the two sides of C − (E − R)."""
+    credits = []
+    for i, (start, length, project, retired_on, beneficiary) in enumerate(specs):
+        credits.append(attrs.evolve(block(i, start, start + length, project), retired_on=retired_on,
+                                    beneficiary=beneficiary))
+    b = Balance(subject="Acme Ltd", subject_type="organisation", period=Y2024, emissions=emissions, by_scope={},
+                gwp_set="AR6 GWP100", scope2_basis="location", removals=removals, credits=tuple(credits))
+    offered = sum(r.quantity for r in credits)
+    assert isinstance(b.C, float) and b.C + sum(r.quantity for r, _ in b.excluded_credits) == offered
+    assert b.surplus - b.shortfall == pytest.approx(b.C - max(b.residual, 0.0))
+    assert min(b.shortfall, b.surplus) == 0.0
+    clash = overlapping(credits)
+    result = check_claim(b, as_of="2027-01-01")
+    assert (result["ISO-CR-07"].status.value == "fail") == bool(clash)
+    assert all(i not in clash for i, r in enumerate(credits) if r in b.eligible_credits)

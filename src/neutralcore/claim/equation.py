@@ -18,7 +18,7 @@ the checks and the report can take this class without importing them back.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence, TypedDict
+from typing import Mapping, Sequence, TypedDict, TypeVar
 
 import attrs
 
@@ -41,6 +41,9 @@ from neutralcore.measure.basis import Scope2Method, scope2_method
 from neutralcore.offsets import CreditKind, Period, Retirement
 
 __all__ = ["BalanceEquation", "Outcome"]
+
+
+_B = TypeVar("_B", bound="BalanceEquation")
 
 
 class Outcome(TypedDict, total=False):
@@ -180,7 +183,7 @@ class BalanceEquation:
 
     @classmethod
     def from_emissions(
-        cls,
+        cls: type[_B],
         emissions: EmissionsResult,
         *,
         subject: str,
@@ -198,7 +201,7 @@ class BalanceEquation:
         policy: ClaimPolicy | None = None,
         scope2_figures: Mapping[str, float] | None = None,
         disclosures: Sequence[str] | None = None,
-    ) -> "BalanceEquation":
+    ) -> _B:
         """Build a balance from a ``neutralcore.Emissions`` result (duck-typed).
 
         Uses ``emissions.total()`` (a pint Quantity, read in tonnes) for E,
