@@ -10,7 +10,7 @@ import attrs
 import pint
 import pytest
 
-from neutralcore.claim.balance import (
+from neutralcore.claim import (
     Balance,
     CheckStatus,
     ClaimPolicy,
@@ -20,8 +20,7 @@ from neutralcore.claim.balance import (
 )
 from neutralcore.claim.report import CREDITS_WARNING, render
 from neutralcore.errors import ClaimError, InputError
-from neutralcore.offsets.ledger import OffsetLedger, Retirement
-from neutralcore.offsets.credits import Offset, Period
+from neutralcore.offsets import Offset, OffsetLedger, Period, Retirement
 
 Y2024 = Period.year(2024)
 SUBJECT = "Acme Ltd"

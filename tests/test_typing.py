@@ -29,7 +29,6 @@ def _short(name: str) -> str:
     return re.sub(r"\b(?:[a-z_][a-z0-9_]*\.)+([A-Za-z_]\w*)", r"\1", name)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: typed user path lands with the measure boundary")
 def test_user_path_types(tmp_path):
     """Every revealed type on the user path is the concrete one the script expects."""
     package_root = Path(neutralcore.__file__).resolve().parents[1]

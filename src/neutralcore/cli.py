@@ -91,13 +91,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool] = ()) -> str:
-    widths = [max([len(h)] + [len(r[j]) for r in rows]) for j, h in enumerate(header)]
-    right = list(right) + [False] * (len(header) - len(right))
+    from neutralcore._core.table import Table
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip()
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+    aligned = [h for h, r in zip(header, right) if r]
+    return Table.from_rows(header, rows, right=aligned).to_text(max_rows=None)
 
 
 def _num(value: float) -> str:

@@ -604,24 +604,22 @@ class Emissions:
 
     # -- display ------------------------------------------------------------------------
 
-    def __repr__(self) -> str:
+    def _display(self) -> tuple[str, Table, list[str]]:
+        """Heading, the table by scope and the notes, shown as text and as HTML."""
         total = self.total()
         fb = self.matches.n_fallback_rows
-        lines = [
-            f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}; scope 2 {self.scope2_method}-based) "
-            f"from {len(self.inventory):,} rows",
-            repr(self.by("scope")),
-        ]
-        if fb:
-            lines.append(f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()")
-        return "\n".join(lines)
+        heading = (f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}; scope 2 {self.scope2_method}-based) "
+                   f"from {len(self.inventory):,} rows")
+        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        return heading, self.by("scope"), notes
+
+    def __repr__(self) -> str:
+        heading, table, notes = self._display()
+        return table.to_text(title="\n".join(t for t in (heading, table.title) if t), notes=notes)
 
     def _repr_html_(self) -> str:
-        total = self.total()
-        return (
-            f"<p><b>Emissions</b>: {total:,.3f} t CO2e (GWP100 {self.gwp}) from {len(self.inventory):,} rows</p>"
-            + self.by("scope")._repr_html_()
-        )
+        heading, table, notes = self._display()
+        return table.to_html(title=heading, notes=notes)
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError("iterate over emissions.by(...) or emissions.row_co2e()")

@@ -687,13 +687,12 @@ class Inventory:
             f"years {yrs}, {len(self.site.categories):,} sites" + (f", dims {list(self.dims)}" if self.dims else "") + ")"
         ]
         if n <= 10:
-            lines.append(repr(self.head(10)).split("\n", 1)[1])
+            lines.append(self.head(10).to_text(title=""))
         else:
-            lines.append(repr(self.head(5)).split("\n", 1)[1])
-            lines.append(f"… {n - 5:,} more rows")
+            lines.append(self.head(5).to_text(title="", notes=[f"… {n - 5:,} more rows"]))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         n = len(self)
-        head = self.head(10)._repr_html_()
-        return f"<p><b>Inventory</b>: {n:,} rows, {len(self.activity.categories)} activities, {len(self.site.categories)} sites</p>{head}"
+        heading = f"Inventory: {n:,} rows, {len(self.activity.categories)} activities, {len(self.site.categories)} sites"
+        return self.head(10).to_html(title=heading)
