@@ -154,6 +154,20 @@ def test_one_registry_under_another_name_is_still_one_registry(ledger):
     ledger.add(block(1, 100, programme="other", programme_name="ACR"))  # a registry neutralcore has no member for
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["Verra Registry", "ＶＣＳ", "Verra\u200b", "Verra ", "verra.", "V C S", "VCS Registry", "Verified Carbon Standard",
+     "Verra\ufeffRegistry", "VERRA-VCS"],
+)
+def test_verra_serials_cannot_come_in_again_as_another_programme(ledger, path, name):
+    """Issue 10: the same Verra serials as programme 'other' spelt like Verra were held twice (8 of 10 variants)."""
+    ledger.add(block(1, 100))
+    before, digest = snapshot(ledger), file_hash(path)
+    with pytest.raises(InputError, match="'Verra VCS'"):
+        ledger.add(block(1, 100, programme="other", programme_name=name))
+    assert snapshot(ledger) == before and file_hash(path) == digest
+
+
 def test_overlap_with_retired_block_is_refused(ledger):
     """Re-adding serials already retired is refused and names the retirement."""
     b = ledger.add(block(1, 100))
