@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from neutralcore.errors import (
     InputError,
     InvalidRetirementError,
+    LedgerClosedError,
+    LedgerDiskFullError,
     LedgerError,
+    LedgerLockedError,
+    LedgerNotFoundError,
+    LedgerReadOnlyError,
     SerialFormatError,
     UnknownProgrammeError,
 )
@@ -385,7 +390,11 @@ def test_add_months_clamps():
     assert add_months(dt.date(2024, 11, 30), 3) == dt.date(2025, 2, 28)
 
 
-@pytest.mark.parametrize("cls", [UnknownProgrammeError, InvalidRetirementError, SerialFormatError])
+@pytest.mark.parametrize(
+    "cls",
+    [UnknownProgrammeError, InvalidRetirementError, SerialFormatError, LedgerLockedError, LedgerClosedError,
+     LedgerReadOnlyError, LedgerDiskFullError, LedgerNotFoundError],
+)
 def test_new_errors_pickle(cls):
     """Errors cross process boundaries with their message and fields."""
     import neutralcore

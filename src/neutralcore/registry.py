@@ -37,10 +37,12 @@ How it behaves
 * **Duplicate names are an error where used.**  If two distributions provide
   the same name, both are listed, and using the bare name raises
   :class:`~neutralcore.PluginConflictError`; ``"dist:name"`` picks one.
-* **A broken plugin fails only its own name.**  An import error becomes
-  :class:`~neutralcore.PluginImportError` (the original is ``__cause__``), a
-  wrong object :class:`~neutralcore.PluginValidationError`, a malformed data
-  file :class:`~neutralcore.PackFormatError`; each names the plugin and the
+* **A broken plugin fails only its own name.**  Anything its import or
+  factory raises, ``SystemExit`` and ``KeyboardInterrupt`` included, becomes
+  :class:`~neutralcore.PluginImportError` (the original is ``__cause__``); only
+  a real Ctrl-C (SIGINT) arriving meanwhile is let through.  A wrong object
+  raises :class:`~neutralcore.PluginValidationError`, a malformed data file
+  :class:`~neutralcore.PackFormatError`; each names the plugin and the
   distribution.  Failures are not cached.
 
 Precedence in :func:`load_factors`
@@ -594,7 +596,11 @@ def unregister(name: str, *, kind: str = "factors") -> None:
 
 
 def status(kind: str | None = None) -> tuple[PluginStatus, ...]:
-    """Try to load every installed plugin (of *kind*, or of every kind); never raises.
+    """Try to load every installed plugin (of *kind*, or of every kind); never raises (but for the user's Ctrl-C).
+
+    A plugin that raises anything while it loads, ``SystemExit`` and
+    ``KeyboardInterrupt`` included, is reported with a
+    :class:`~neutralcore.PluginImportError` and the others are still tried.
 
     For factor packs the data files are read and validated too, so ``ok``
     means ``load_factors("<dist>:<name>")`` works.
