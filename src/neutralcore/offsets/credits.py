@@ -19,6 +19,7 @@ the ledger uses it for every refusal.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 import unicodedata
@@ -77,6 +78,7 @@ _PROJECT_PREFIXES: dict[Programme, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a ledger computes each block's key several times per transaction
 def _canonical_project(project_id: str, prefixes: tuple[str, ...]) -> str:
     """Project id for comparisons: folded by :func:`programme_key`, no programme prefix, digits as a number."""
     text = programme_key(project_id)

@@ -9,6 +9,8 @@ have only one ledger key however the programme was written.
 from __future__ import annotations
 
 import enum
+import functools
+import re
 import unicodedata
 
 from neutralcore.errors import UnknownProgrammeError
@@ -23,8 +25,13 @@ __all__ = [
 ]
 
 
+_ASCII_SEPARATORS = re.compile(r"[^0-9a-z]+")
+
+
 def _tokens(text: str) -> list[str]:
     """NFKC, case-folded, format characters dropped, split on every character that is not a letter, digit or mark."""
+    if text.isascii():  # NFKC changes no ASCII text, and ASCII has no marks or format characters
+        return [t for t in _ASCII_SEPARATORS.split(text.lower()) if t]
     text = unicodedata.normalize("NFKC", text).casefold()
     out, word = [], []
     for ch in text:
@@ -41,6 +48,7 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def programme_key(name: str) -> str:
     """Return *name* as it is compared: NFKC, case-folded, only letters, digits and marks kept.
 
@@ -183,7 +191,11 @@ class RemovalType(str, enum.Enum):
 
 
 class CorrespondingAdjustment(str, enum.Enum):
-    """Paris Agreement Article 6 corresponding-adjustment status (Paris Agreement, Article 6.2; decision 2/CMA.3).
+    """Paris Agreement Article 6 corresponding-adjustment status.
+
+    Corresponding adjustments are set out in UNFCCC decision 2/CMA.3, "Guidance
+    on cooperative approaches referred to in Article 6, paragraph 2, of the
+    Paris Agreement".
 
     ``APPLIED``: the host country applied (or has committed in a letter of
     authorisation to apply) a corresponding adjustment; ``NOT_APPLIED``: known
