@@ -411,6 +411,21 @@ def test_file_without_write_permission_is_read_only(path):
         led.add(block(200, 300))
 
 
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes files whatever their mode")
+def test_directory_without_write_permission_is_read_only(path):
+    """SQLite cannot create its journal in a read-only directory: LedgerReadOnlyError, not 'unable to open'."""
+    with OffsetLedger(path, create=True) as led:
+        led.add(block(1, 100))
+    path.parent.chmod(0o555)
+    try:
+        with OffsetLedger(path) as led, pytest.raises(LedgerReadOnlyError):
+            led.add(block(200, 300))
+        with pytest.raises(LedgerReadOnlyError):
+            OffsetLedger(path.with_name("new.ledger"), create=True)
+    finally:
+        path.parent.chmod(0o755)
+
+
 def test_write_lock_held_by_another_connection_is_reported_as_locked(ledger, path):
     """Another writer's BEGIN IMMEDIATE makes a change wait `timeout` seconds, then raise LedgerLockedError."""
     ledger.add(block(1, 100))

@@ -162,6 +162,12 @@ def ledger_error(exc: BaseException, path: str, doing: str, timeout: float) -> L
             return LedgerNotFoundError(
                 f"{where}directory {directory} does not exist (while {doing})", path=path, directory=directory
             )
+        if directory and not os.access(directory, os.W_OK):  # SQLite cannot create its rollback journal there
+            return LedgerReadOnlyError(
+                f"{where}the ledger's directory {directory} cannot be written, so SQLite cannot keep the journal "
+                f"that makes changes atomic; {doing} was refused and nothing was changed",
+                path=path,
+            )
         return LedgerError(f"{where}cannot open the file while {doing} (SQLite: {exc})", path=path)
     if code == _IOERR:
         return LedgerError(f"{where}input/output error while {doing} (SQLite: {exc}); nothing was changed", path=path)
