@@ -18,7 +18,9 @@
     every bad row.
 
 Any :class:`~neutralcore.NeutralcoreError` ends the command with exit status
-2 and a one-line message naming the error.
+2 and a one-line message naming the error.  A plugin that raises anything while
+it is imported (even ``SystemExit`` or ``KeyboardInterrupt``) is reported as
+broken; Ctrl-C stops the command with exit status 130 and no traceback.
 """
 
 from __future__ import annotations
@@ -266,10 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command; return its exit status (2 for a neutralcore error, 130 after Ctrl-C)."""
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:  # the user's Ctrl-C (a plugin's own KeyboardInterrupt is a PluginImportError)
+        print("neutralcore: interrupted", file=sys.stderr)
+        return 130
     except NeutralcoreError as exc:
         print(f"neutralcore: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

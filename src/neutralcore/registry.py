@@ -37,10 +37,12 @@ How it behaves
 * **Duplicate names are an error where used.**  If two distributions provide
   the same name, both are listed, and using the bare name raises
   :class:`~neutralcore.PluginConflictError`; ``"dist:name"`` picks one.
-* **A broken plugin fails only its own name.**  An import error becomes
-  :class:`~neutralcore.PluginImportError` (the original is ``__cause__``), a
-  wrong object :class:`~neutralcore.PluginValidationError`, a malformed data
-  file :class:`~neutralcore.PackFormatError`; each names the plugin and the
+* **A broken plugin fails only its own name.**  Anything its import or
+  factory raises, ``SystemExit`` and ``KeyboardInterrupt`` included, becomes
+  :class:`~neutralcore.PluginImportError` (the original is ``__cause__``); only
+  a real Ctrl-C (SIGINT) arriving meanwhile is let through.  A wrong object
+  raises :class:`~neutralcore.PluginValidationError`, a malformed data file
+  :class:`~neutralcore.PackFormatError`; each names the plugin and the
   distribution.  Failures are not cached.
 
 Precedence in :func:`load_factors`
@@ -58,11 +60,13 @@ import difflib
 import importlib
 import os
 import re
+import signal
 import sys
 import threading
 import warnings
+from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -448,6 +452,55 @@ def _lock_for(key: tuple[str, str, str, str]) -> threading.RLock:
         return lock
 
 
+@contextmanager
+def _watching_ctrl_c() -> Iterator[dict[str, bool]]:
+    """Record whether a real Ctrl-C (SIGINT) arrives while plugin code runs, so that the user's
+    KeyboardInterrupt is told apart from one a plugin raises itself.  Off the main thread no
+    signal is ever delivered, so every KeyboardInterrupt there is the plugin's."""
+    seen = {"sigint": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield seen
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # a handler installed from C: leave it alone
+        yield seen
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        seen["sigint"] = True
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run_plugin_code(call: Callable[[], Any], spec: PluginSpec, doing: str) -> Any:
+    """Run *call* (a plugin's import or factory) with everything it raises contained as a PluginError.
+
+    ``SystemExit``, ``KeyboardInterrupt`` and any other ``BaseException`` the plugin raises become
+    :class:`~neutralcore.PluginImportError` (the original is ``__cause__``); only a real Ctrl-C
+    while it runs is let through, so the user can still stop the program.
+    """
+    with _watching_ctrl_c() as seen:
+        try:
+            return call()
+        except PluginError as exc:  # e.g. a malformed pack.toml read at import time
+            raise _reraise_as_plugin_error(exc, spec) from exc
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt) and seen["sigint"]:
+                raise
+            raise PluginImportError(
+                f"{spec.describe()}: {doing} {spec.value!r} failed: {type(exc).__name__}: {exc}",
+                plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
+            ) from exc
+
+
 def _load_spec(spec: PluginSpec, ep: Any) -> Any:
     key = (spec.kind, spec.name, spec.dist or "", spec.value)
     obj = _loaded.get(key)
@@ -465,25 +518,9 @@ def _load_spec(spec: PluginSpec, ep: Any) -> Any:
                 f"({NAME_RE.pattern}: lowercase letters, digits, '.', '_' and '-')",
                 plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
             )
-        try:
-            obj = ep.load()
-        except PluginError as exc:  # e.g. a malformed pack.toml read at import time
-            raise _reraise_as_plugin_error(exc, spec) from exc
-        except Exception as exc:
-            raise PluginImportError(
-                f"{spec.describe()}: importing {spec.value!r} failed: {type(exc).__name__}: {exc}",
-                plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
-            ) from exc
+        obj = _run_plugin_code(ep.load, spec, "importing")
         if callable(obj) and not isinstance(obj, (FactorPack, type)) and not (spec.kind == "levers" and _lever_check(obj)):
-            try:
-                obj = obj()
-            except PluginError as exc:
-                raise _reraise_as_plugin_error(exc, spec) from exc
-            except Exception as exc:
-                raise PluginImportError(
-                    f"{spec.describe()}: calling the factory {spec.value!r} failed: {type(exc).__name__}: {exc}",
-                    plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
-                ) from exc
+            obj = _run_plugin_code(obj, spec, "calling the factory")
         obj = _validate(obj, spec.kind, spec.name, spec)
         _loaded[key] = obj
         return obj
@@ -564,7 +601,11 @@ def unregister(name: str, *, kind: str = "factors") -> None:
 
 
 def status(kind: str | None = None) -> tuple[PluginStatus, ...]:
-    """Try to load every installed plugin (of *kind*, or of every kind); never raises.
+    """Try to load every installed plugin (of *kind*, or of every kind); never raises (but for the user's Ctrl-C).
+
+    A plugin that raises anything while it loads, ``SystemExit`` and
+    ``KeyboardInterrupt`` included, is reported with a
+    :class:`~neutralcore.PluginImportError` and the others are still tried.
 
     For factor packs the data files are read and validated too, so ``ok``
     means ``load_factors("<dist>:<name>")`` works.
