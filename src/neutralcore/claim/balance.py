@@ -41,9 +41,9 @@ class Balance(BalanceEquation):
         The reporting period.
     emissions : float
         Emissions in the boundary (inventory total, excluding reversals), t CO2e.
-    by_scope : mapping of str to float
-        Breakdown of *emissions*, e.g. ``{"scope 1": 7000.0, "scope 2": 5000.0}``;
-        must add up to *emissions*.
+    by_scope : mapping of scope to float
+        Breakdown of *emissions* by scope, ``{1: 7000.0, 2: 5000.0}`` (keys written
+        ``"scope 1"`` are read as ``1``); must add up to *emissions*.
     gwp_set : str
         GWP set used (e.g. ``"AR6 GWP100"``).
     scope2_basis : {"location", "market"}
@@ -67,7 +67,7 @@ class Balance(BalanceEquation):
         User choices; see :class:`ClaimPolicy`.
     scope2_figures : mapping, optional
         Both Scope 2 totals, ``{"location": t, "market": t}``, for dual reporting
-        (GHG Protocol Scope 2 Guidance, rule S2-DR-01).  When given, ``by_scope["scope 2"]``
+        (GHG Protocol Scope 2 Guidance, rule S2-DR-01).  When given, ``by_scope[2]``
         must equal the figure of *scope2_basis*.
     disclosures : tuple of str
         Notes on how the footprint was computed (e.g. the market-based Scope 2
@@ -77,7 +77,7 @@ class Balance(BalanceEquation):
     --------
     >>> from neutralcore.offsets import Period
     >>> b = Balance(subject="Acme Ltd", subject_type="organisation", period=Period.year(2024),
-    ...             emissions=12000.0, by_scope={"scope 1": 7000.0, "scope 2": 5000.0},
+    ...             emissions=12000.0, by_scope={1: 7000.0, 2: 5000.0},
     ...             gwp_set="AR6 GWP100", scope2_basis="market", removals=500.0)
     >>> b.residual, b.C, b.shortfall
     (11500.0, 0.0, 11500.0)

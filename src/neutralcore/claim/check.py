@@ -58,7 +58,7 @@ def check_claim(
     >>> from neutralcore.claim import Balance
     >>> from neutralcore.offsets import Period
     >>> b = Balance(subject="Acme Ltd", subject_type="organisation", period=Period.year(2024), emissions=100.0,
-    ...             by_scope={"scope 1": 100.0}, gwp_set="AR6 GWP100", scope2_basis="location")
+    ...             by_scope={1: 100.0}, gwp_set="AR6 GWP100", scope2_basis="location")
     >>> result = check_claim(b, as_of="2025-06-30")
     >>> result.ok, result["BAL-01"].status.value
     (False, 'fail')

@@ -112,7 +112,7 @@ def footprint_by_scope(c: Claim) -> ClaimCheck:
     b = c.balance
     tail = f"GWP set {b.gwp_set}; Scope 2 {b.scope2_basis}-based"
     if b.by_scope:
-        scopes = ", ".join(f"{k}: {tonnes(v)} t" for k, v in b.by_scope.items())
+        scopes = ", ".join(f"scope {k}: {tonnes(v)} t" for k, v in b.by_scope.items())
         return RULES["GHG-SC-02"].check(PASS, f"{scopes}; {tail}")
     return RULES["GHG-SC-02"].check(WARNING, f"no breakdown by scope given; {tail}")
 

@@ -18,11 +18,11 @@ the checks and the report can take this class without importing them back.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence, TypedDict, TypeVar
+from typing import Mapping, Sequence, TypedDict, TypeVar, cast
 
 import attrs
 
-from neutralcore._core.validators import FrozenMap
+from neutralcore._core.validators import FrozenMap, scope_int
 from neutralcore.claim.assessment import CreditAssessment, assess_credits
 from neutralcore.claim.policy import (
     ClaimPolicy,
@@ -37,7 +37,7 @@ from neutralcore.claim.policy import (
 from neutralcore.claim.reading import EmissionsResult, scope2_basis_of, scope_rows, tonnes_of
 from neutralcore.claim.text import tonnes
 from neutralcore.errors import ClaimError, InputError
-from neutralcore.measure.basis import Scope2Method, scope2_method
+from neutralcore.measure.basis import Scope, Scope2Method, scope2_method
 from neutralcore.offsets import CreditKind, Period, Retirement
 
 __all__ = ["BalanceEquation", "Outcome"]
@@ -59,11 +59,30 @@ class Outcome(TypedDict, total=False):
     surplus_t: float
 
 
-def _by_scope(value: object) -> Mapping[str, float]:
+def _by_scope(value: object) -> Mapping[Scope, float]:
+    """``{1: t, 2: t, 3: t}``, sorted by scope, from keys given as ``1`` or ``"scope 1"``."""
     if value is None:
         return FrozenMap({})
     if not isinstance(value, Mapping):
-        raise InputError("by_scope must be a mapping such as {'scope 1': 7000.0}", column="by_scope")
+        raise InputError("by_scope must be a mapping such as {1: 7000.0, 2: 5000.0}", column="by_scope")
+    out: dict[Scope, float] = {}
+    for key, v in value.items():
+        try:
+            scope = cast(Scope, scope_int(key))
+        except InputError as exc:
+            raise InputError(f"by_scope keys must be scopes 1, 2 or 3, got {key!r}", column="by_scope") from exc
+        if scope in out:
+            raise InputError(f"by_scope names scope {scope} twice", column="by_scope")
+        out[scope] = to_float(v)
+    return FrozenMap({s: out[s] for s in sorted(out)})
+
+
+def _scope2_figures(value: object) -> Mapping[str, float]:
+    if value is None:
+        return FrozenMap({})
+    if not isinstance(value, Mapping):
+        raise InputError("scope2_figures must be a mapping such as {'location': 6100.0, 'market': 5000.0}",
+                         column="scope2_figures")
     return FrozenMap({str(k): to_float(v) for k, v in value.items()})
 
 
@@ -91,7 +110,7 @@ class BalanceEquation:
     subject_type: SubjectType = attrs.field(converter=SubjectType.parse)  # type: ignore[misc]  # attrs plugin: converter factory
     period: Period = attrs.field()
     emissions: float = attrs.field(converter=to_float, validator=nonneg_number)
-    by_scope: Mapping[str, float] = attrs.field(converter=_by_scope, eq=False)
+    by_scope: Mapping[Scope, float] = attrs.field(converter=_by_scope, eq=False)
     gwp_set: str = attrs.field(converter=_text)
     scope2_basis: Scope2Method = attrs.field(converter=_basis)
     boundary: str = attrs.field(default="", converter=_text)
@@ -101,7 +120,7 @@ class BalanceEquation:
     claimant: str | None = attrs.field(default=None)
     reduction: ReductionEvidence | None = attrs.field(default=None)
     policy: ClaimPolicy = attrs.field(factory=ClaimPolicy)
-    scope2_figures: Mapping[str, float] = attrs.field(factory=dict, converter=_by_scope, eq=False)
+    scope2_figures: Mapping[str, float] = attrs.field(factory=dict, converter=_scope2_figures, eq=False)
     disclosures: tuple[str, ...] = attrs.field(default=(), converter=names)
     #: The per-credit findings, worked out once when the balance is made.
     assessment: CreditAssessment = attrs.field(init=False, eq=False, repr=False)
@@ -117,10 +136,10 @@ class BalanceEquation:
             raise InputError(f"period must be a Period, got {type(value).__name__}", column="period")
 
     @by_scope.validator
-    def _check_scopes(self, attribute: "attrs.Attribute[Mapping[str, float]]", value: Mapping[str, object]) -> None:
+    def _check_scopes(self, attribute: "attrs.Attribute[Mapping[Scope, float]]", value: Mapping[Scope, object]) -> None:
         for key, v in value.items():
             if isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) or v < 0:
-                raise InputError(f"scope {key!r}: must be a finite number >= 0, got {v!r}", column="by_scope")
+                raise InputError(f"scope {key}: must be a finite number >= 0, got {v!r}", column="by_scope")
         if value:
             total = math.fsum(value.values())  # type: ignore[arg-type]  # all floats, checked above
             if not math.isclose(total, self.emissions, rel_tol=1e-9, abs_tol=1e-6):
@@ -142,7 +161,7 @@ class BalanceEquation:
             if isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) or v < 0:
                 raise InputError(f"{key}: must be a finite number >= 0, got {v!r}", column="scope2_figures")
         in_e = value.get(self.scope2_basis)
-        listed = self.by_scope.get("scope 2")
+        listed = self.by_scope.get(2)
         if in_e is not None and listed is not None and not math.isclose(listed, in_e, rel_tol=1e-9, abs_tol=1e-6):  # type: ignore[arg-type]
             raise InputError(
                 f"by_scope gives scope 2 as {tonnes(listed)} t, but the {self.scope2_basis}-based figure is "
@@ -189,7 +208,7 @@ class BalanceEquation:
         subject: str,
         subject_type: SubjectType | str,
         period: Period,
-        by_scope: Mapping[str, float] | None = None,
+        by_scope: Mapping[Scope, float] | Mapping[str, float] | None = None,
         gwp_set: str | None = None,
         scope2_basis: str | None = None,
         boundary: str = "",
@@ -440,7 +459,7 @@ class BalanceEquation:
             "scope2_basis": self.scope2_basis,
             "scope2_figures_t": dict(self.scope2_figures),
             "disclosures": list(self.disclosures),
-            "by_scope_t": dict(self.by_scope),
+            "by_scope_t": {f"scope {k}": v for k, v in self.by_scope.items()},
             "emissions_t": self.emissions,
             "reversals_t": self.reversals,
             "E_t": self.E,

@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Protocol, Union
 from neutralcore.errors import ClaimError
 from neutralcore.measure.basis import Scope2Method
 
-__all__ = ["EmissionsResult", "ScopeRows", "tonnes_of", "scope_rows", "scope_order", "scope2_basis_of"]
+__all__ = ["EmissionsResult", "ScopeRows", "tonnes_of", "scope_rows", "scope2_basis_of"]
 
 
 class EmissionsResult(Protocol):
@@ -49,37 +49,31 @@ def tonnes_of(value: object) -> float:
             ) from exc
 
 
-def scope_order(name: str) -> tuple[int, float, str]:
-    """Sort key: ``scope 1``, ``scope 2``, ``scope 3``, then other labels by name."""
-    m = re.fullmatch(r"scope\s*(\d+)", name.strip().casefold())
-    return (0, float(m[1]), name) if m else (1, 0.0, name)
+def scope_rows(rows: object) -> dict[object, float]:
+    """Scope figures from a mapping, row dicts with ``scope``/``co2e_t`` (``Emissions.by("scope")``), or pairs.
 
-
-def scope_rows(rows: object) -> dict[str, float]:
-    """``{"scope 1": t, ...}`` from a mapping, row dicts with ``scope``/``co2e_t``, or pairs.
-
-    Integer scope labels (``1``, ``2``, ``3``) become ``"scope 1"`` etc.
+    Rows of the same scope are added; the keys are checked and made ``1``/``2``/``3``
+    by :class:`~neutralcore.claim.Balance`.
 
     >>> scope_rows([{"scope": 2, "co2e_t": 5.0}, {"scope": 1, "co2e_t": 7.0}])
-    {'scope 1': 7.0, 'scope 2': 5.0}
+    {2: 5.0, 1: 7.0}
     """
     if isinstance(rows, Mapping):
-        return {str(k): tonnes_of(v) for k, v in rows.items()}
-    out: dict[str, float] = {}
+        return {k: tonnes_of(v) for k, v in rows.items()}
+    out: dict[object, float] = {}
     for row in rows:  # type: ignore[attr-defined]  # an iterable of rows; anything else fails here
         if isinstance(row, Mapping):
             value = next((row[k] for k in ("co2e_t", "co2e", "value", "total") if k in row), None)
             if "scope" not in row or value is None:
                 raise ClaimError(
-                    f"cannot read a scope row {row!r}; pass by_scope={{'scope 1': ..., ...}} explicitly",
+                    f"cannot read a scope row {row!r}; pass by_scope={{1: ..., 2: ...}} explicitly",
                     row=repr(row),
                 )
             key = row["scope"]
         else:
             key, value = row
-        name = f"scope {key}" if isinstance(key, numbers.Integral) and not isinstance(key, bool) else str(key)
-        out[name] = out.get(name, 0.0) + tonnes_of(value)
-    return {k: out[k] for k in sorted(out, key=scope_order)}
+        out[key] = out.get(key, 0.0) + tonnes_of(value)
+    return out
 
 
 def scope2_basis_of(emissions: object, s2: object, total: float) -> Scope2Method | None:

@@ -95,7 +95,7 @@ def _build(balance: BalanceEquation, result: ClaimResult) -> tuple[str, str, lis
     ]))
     sections.append(("Boundary", [b.boundary or "No boundary description was given."]))
 
-    scope_rows = [(k, _t(v)) for k, v in b.by_scope.items()]
+    scope_rows = [(f"Scope {k}", _t(v)) for k, v in b.by_scope.items()]
     scope_rows.append(("Total emissions in the boundary", _t(b.emissions)))
     if b.reversals:
         scope_rows.append(("Reversals of removals counted in earlier periods (added to E)", _t(b.reversals)))
@@ -304,7 +304,7 @@ def render(
     >>> from neutralcore.claim import Balance
     >>> from neutralcore.offsets import Period
     >>> b = Balance(subject="Acme Ltd", subject_type="organisation", period=Period.year(2024), emissions=100.0,
-    ...             by_scope={"scope 1": 100.0}, gwp_set="AR6 GWP100", scope2_basis="location")
+    ...             by_scope={1: 100.0}, gwp_set="AR6 GWP100", scope2_basis="location")
     >>> lines = render(b, as_of="2025-06-30").splitlines()
     >>> lines[0]
     '# Carbon-neutrality report: Acme Ltd, 2024-01-01 to 2024-12-31'
