@@ -10,7 +10,7 @@ import attrs
 import pint
 import pytest
 
-from neutralcore.claim.balance import (
+from neutralcore.claim import (
     Balance,
     CheckStatus,
     ClaimPolicy,
@@ -20,8 +20,7 @@ from neutralcore.claim.balance import (
 )
 from neutralcore.claim.report import CREDITS_WARNING, render
 from neutralcore.errors import ClaimError, InputError
-from neutralcore.offsets.ledger import OffsetLedger, Retirement
-from neutralcore.offsets.credits import Offset, Period
+from neutralcore.offsets import Offset, OffsetLedger, Period, Retirement
 
 Y2024 = Period.year(2024)
 SUBJECT = "Acme Ltd"
@@ -405,11 +404,11 @@ def test_from_emissions_duck_types():
     b = Balance.from_emissions(FakeEmissions(), subject=SUBJECT, subject_type="organisation", period=Y2024,
                                scope2_basis="location")
     assert b.emissions == 12_000.0
-    assert dict(b.by_scope) == {"scope 1": 7_000.0, "scope 2": 5_000.0}
+    assert dict(b.by_scope) == {1: 7_000.0, 2: 5_000.0}
     assert b.gwp_set == "AR6 GWP100"
-    override = Balance.from_emissions(FakeEmissions(), by_scope={"total": 12_000.0}, gwp_set="AR5",
+    override = Balance.from_emissions(FakeEmissions(), by_scope={"Scope 1": 12_000.0}, gwp_set="AR5",
                                       subject=SUBJECT, subject_type="product", period=Y2024, scope2_basis="market")
-    assert dict(override.by_scope) == {"total": 12_000.0} and override.gwp_set == "AR5"
+    assert dict(override.by_scope) == {1: 12_000.0} and override.gwp_set == "AR5"
     with pytest.raises(ClaimError):
         Balance.from_emissions(object(), subject=SUBJECT, subject_type="product", period=Y2024,
                                scope2_basis="market", gwp_set="AR6")
@@ -445,8 +444,8 @@ def test_from_emissions_location_based_result(vn_inventory):
     res = inv.emissions(factors)
     b = Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2023)
     assert b.E == pytest.approx(10_309.15)
-    assert list(b.by_scope) == ["scope 1", "scope 2"]
-    assert b.by_scope["scope 1"] == pytest.approx(3_717.15) and b.by_scope["scope 2"] == pytest.approx(6_592.0)
+    assert list(b.by_scope) == [1, 2]
+    assert b.by_scope[1] == pytest.approx(3_717.15) and b.by_scope[2] == pytest.approx(6_592.0)
     assert (b.gwp_set, b.scope2_basis) == ("AR5 GWP100", "location")
     with pytest.raises(ClaimError, match="location-based"):  # was silently labelled market-based
         Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2023, scope2_basis="market")
@@ -461,7 +460,7 @@ def test_from_emissions_market_based_result(vn_inventory):
     b = Balance.from_emissions(res, subject=SUBJECT, subject_type="organisation", period=Y2023)
     assert b.scope2_basis == "market"
     assert b.E == pytest.approx(3_717.15 + 3_955.2)
-    assert b.by_scope["scope 2"] == pytest.approx(3_955.2)
+    assert b.by_scope[2] == pytest.approx(3_955.2)
     assert dict(b.scope2_figures) == pytest.approx({"location": 6_592.0, "market": 3_955.2})
     assert any("residual mix" in d for d in b.disclosures)
     with pytest.raises(ClaimError, match="market-based"):
@@ -540,7 +539,7 @@ def test_balance_pickles_for_worker_processes():
 
     b = balance([retired(A, "2025-03-01")])
     again = pickle.loads(pickle.dumps(b))
-    assert again.C == b.C == 8_000 and dict(again.by_scope) == {"scope 1": 7_000.0, "scope 2": 5_000.0}
+    assert again.C == b.C == 8_000 and dict(again.by_scope) == {1: 7_000.0, 2: 5_000.0}
 
 
 def test_claim_says_whether_its_credits_come_from_one_ledger(tmp_path):
@@ -570,3 +569,14 @@ def test_retirement_before_the_period_is_flagged():
     early = check_claim(balance([retired(old, "2023-12-01")]))["ISO-CR-02.early"]
     assert early.status is CheckStatus.WARNING and "retired on 2023-12-01, before the period began on 2024-01-01" in early.reason
     assert check_claim(balance([retired(credit(1, 100), "2025-03-01")]))["ISO-CR-02.early"].status is CheckStatus.PASS
+
+
+def test_by_scope_keys_are_scope_numbers():
+    """by_scope keys are the one scope form, 1/2/3: "scope 1" and "Scope 2" are read as such, anything else refused."""
+    b = balance(by_scope={"scope 2": 5_000.0, "Scope 1": 7_000.0})
+    assert list(b.by_scope.items()) == [(1, 7_000.0), (2, 5_000.0)]  # sorted by scope
+    assert b.to_dict()["by_scope_t"] == {"scope 1": 7_000.0, "scope 2": 5_000.0}
+    with pytest.raises(InputError, match="scopes 1, 2 or 3"):
+        balance(by_scope={"total": 12_000.0})
+    with pytest.raises(InputError, match="twice"):
+        balance(by_scope={1: 7_000.0, "scope 1": 5_000.0})

@@ -27,8 +27,13 @@ from neutralcore.errors import (
     DuplicateSerialError,
     InputError,
     InvalidRetirementError,
+    LedgerClosedError,
     LedgerCorruptError,
+    LedgerDiskFullError,
     LedgerError,
+    LedgerLockedError,
+    LedgerNotFoundError,
+    LedgerReadOnlyError,
     SerialFormatError,
     UnknownCreditError,
 )
@@ -152,6 +157,20 @@ def test_one_registry_under_another_name_is_still_one_registry(ledger):
         ledger.add(block(1, 100, programme_name="Verra Registry"))
     assert snapshot(ledger) == before
     ledger.add(block(1, 100, programme="other", programme_name="ACR"))  # a registry neutralcore has no member for
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Verra Registry", "ＶＣＳ", "Verra\u200b", "Verra ", "verra.", "V C S", "VCS Registry", "Verified Carbon Standard",
+     "Verra\ufeffRegistry", "VERRA-VCS"],
+)
+def test_verra_serials_cannot_come_in_again_as_another_programme(ledger, path, name):
+    """Issue 10: the same Verra serials as programme 'other' spelt like Verra were held twice (8 of 10 variants)."""
+    ledger.add(block(1, 100))
+    before, digest = snapshot(ledger), file_hash(path)
+    with pytest.raises(InputError, match="'Verra VCS'"):
+        ledger.add(block(1, 100, programme="other", programme_name=name))
+    assert snapshot(ledger) == before and file_hash(path) == digest
 
 
 def test_overlap_with_retired_block_is_refused(ledger):
@@ -354,6 +373,146 @@ def test_tampering_while_open_is_detected_on_next_operation(ledger, path):
         ledger.retire(block(1, 10), subject="A", period=Y2024, retired_on="2025-01-01")
     with pytest.raises(LedgerCorruptError):
         ledger.holdings()
+
+
+# -- what stopped an operation, said as what it is ---------------------------------------
+
+
+def _sqlite_cause(err: BaseException) -> sqlite3.Error:
+    assert isinstance(err.__cause__, sqlite3.Error), repr(err.__cause__)
+    return err.__cause__
+
+
+def test_read_only_ledger_refuses_changes_and_still_reads(path):
+    """A read-only open (SQLite mode=ro, which fails even as root) raises LedgerReadOnlyError, not a raw OperationalError."""
+    with OffsetLedger(path, create=True) as led:
+        led.add(block(1, 100))
+        state = snapshot(led)
+    digest = file_hash(path)
+    with OffsetLedger(path, read_only=True) as led:
+        assert snapshot(led) == state
+        with pytest.raises(LedgerReadOnlyError, match="read-only") as info:
+            led.add(block(200, 300))
+        assert _sqlite_cause(info.value).sqlite_errorname == "SQLITE_READONLY"
+        with pytest.raises(LedgerReadOnlyError):
+            led.retire(block(1, 10), subject="A", period=Y2024, retired_on="2025-01-01")
+        assert snapshot(led) == state
+    assert file_hash(path) == digest
+    with pytest.raises(LedgerNotFoundError):
+        OffsetLedger(path.with_name("absent.ledger"), read_only=True, create=True)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes files whatever their mode")
+def test_file_without_write_permission_is_read_only(path):
+    with OffsetLedger(path, create=True) as led:
+        led.add(block(1, 100))
+    path.chmod(0o444)
+    with OffsetLedger(path) as led, pytest.raises(LedgerReadOnlyError):
+        led.add(block(200, 300))
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes files whatever their mode")
+def test_directory_without_write_permission_is_read_only(path):
+    """SQLite cannot create its journal in a read-only directory: LedgerReadOnlyError, not 'unable to open'."""
+    with OffsetLedger(path, create=True) as led:
+        led.add(block(1, 100))
+    path.parent.chmod(0o555)
+    try:
+        with OffsetLedger(path) as led, pytest.raises(LedgerReadOnlyError):
+            led.add(block(200, 300))
+        with pytest.raises(LedgerReadOnlyError):
+            OffsetLedger(path.with_name("new.ledger"), create=True)
+    finally:
+        path.parent.chmod(0o755)
+
+
+def test_write_lock_held_by_another_connection_is_reported_as_locked(ledger, path):
+    """Another writer's BEGIN IMMEDIATE makes a change wait `timeout` seconds, then raise LedgerLockedError."""
+    ledger.add(block(1, 100))
+    before, digest = snapshot(ledger), file_hash(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with OffsetLedger(path, timeout=0.2) as led:
+            assert snapshot(led) == before  # readers are not blocked by a writer's reserved lock
+            t0 = time.monotonic()
+            with pytest.raises(LedgerLockedError, match=r"locked by another process \(waited 0.2 s\)") as info:
+                led.add(block(200, 300))
+            assert time.monotonic() - t0 >= 0.15
+            assert _sqlite_cause(info.value).sqlite_errorname == "SQLITE_BUSY"
+            assert not isinstance(info.value, LedgerCorruptError)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert snapshot(ledger) == before and file_hash(path) == digest
+    ledger.add(block(200, 300))  # and once the lock is released, it works
+
+
+@pytest.fixture
+def quick_ledger(path):
+    """A ledger that waits only 0.1 s for another process's lock."""
+    with OffsetLedger(path, create=True, timeout=0.1) as led:
+        yield led
+
+
+def test_exclusive_lock_is_locked_not_corrupt(quick_ledger, path):
+    """A reader blocked by another process's exclusive lock used to be told the file was corrupt."""
+    quick_ledger.add(block(1, 100))
+    before = snapshot(quick_ledger)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LedgerLockedError, match=r"locked by another process \(waited 0.1 s\)"):
+            quick_ledger.holdings()
+        with pytest.raises(LedgerLockedError):
+            quick_ledger.verify()
+        with pytest.raises(LedgerLockedError):
+            OffsetLedger(path, timeout=0.1)  # opening reads the whole file
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert snapshot(quick_ledger) == before
+
+
+def test_closed_ledger_says_closed(path):
+    """Using a closed ledger raises LedgerClosedError (it used to raise LedgerCorruptError)."""
+    led = OffsetLedger(path, create=True)
+    led.add(block(1, 100))
+    led.close()
+    for call in (led.holdings, led.history, led.verify, lambda: led.add(block(200, 300)),
+                 lambda: led.retire(block(1, 10), subject="A", period=Y2024, retired_on="2025-01-01")):
+        with pytest.raises(LedgerClosedError, match="closed"):
+            call()
+    led.close()  # twice is fine
+    with OffsetLedger(path) as again:
+        assert again.held_quantity() == 100
+
+
+def test_disk_full_is_reported_and_changes_nothing(ledger, path):
+    """A full disk (simulated with PRAGMA max_page_count) raises LedgerDiskFullError, not SQLite's
+    "cannot rollback - no transaction is active", which hid the real cause."""
+    ledger.add(block(1, 100))
+    before, digest = snapshot(ledger), file_hash(path)
+    pages = ledger._conn.execute("PRAGMA page_count").fetchone()[0]
+    ledger._conn.execute(f"PRAGMA max_page_count={pages}")
+    with pytest.raises(LedgerDiskFullError, match="disk full") as info:
+        ledger.add_many([block(1000 + 10 * i, 1005 + 10 * i, methodology="VM0007 " + "x" * 200) for i in range(300)])
+    assert _sqlite_cause(info.value).sqlite_errorname == "SQLITE_FULL"
+    assert "cannot rollback" not in str(info.value)
+    assert snapshot(ledger) == before and file_hash(path) == digest
+    ledger._conn.execute("PRAGMA max_page_count=1073741823")
+    ledger.add(block(200, 300))
+
+
+def test_missing_directory_is_named(tmp_path):
+    """A ledger in a directory that does not exist is LedgerNotFoundError naming it (create=True used to raise a
+    bare FileNotFoundError from tempfile)."""
+    target = tmp_path / "no-such-dir" / "credits.ledger"
+    for create in (True, False):
+        with pytest.raises(LedgerNotFoundError, match="no-such-dir does not exist") as info:
+            OffsetLedger(target, create=create)
+        assert info.value.directory == str(tmp_path / "no-such-dir")
+    assert not (tmp_path / "no-such-dir").exists()
 
 
 # -- atomicity -----------------------------------------------------------------------

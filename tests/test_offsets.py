@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from neutralcore.errors import (
     InputError,
     InvalidRetirementError,
+    LedgerClosedError,
+    LedgerDiskFullError,
     LedgerError,
+    LedgerLockedError,
+    LedgerNotFoundError,
+    LedgerReadOnlyError,
     SerialFormatError,
     UnknownProgrammeError,
 )
@@ -385,7 +390,11 @@ def test_add_months_clamps():
     assert add_months(dt.date(2024, 11, 30), 3) == dt.date(2025, 2, 28)
 
 
-@pytest.mark.parametrize("cls", [UnknownProgrammeError, InvalidRetirementError, SerialFormatError])
+@pytest.mark.parametrize(
+    "cls",
+    [UnknownProgrammeError, InvalidRetirementError, SerialFormatError, LedgerLockedError, LedgerClosedError,
+     LedgerReadOnlyError, LedgerDiskFullError, LedgerNotFoundError],
+)
 def test_new_errors_pickle(cls):
     """Errors cross process boundaries with their message and fields."""
     import neutralcore
@@ -395,3 +404,121 @@ def test_new_errors_pickle(cls):
     err = cls("something went wrong", serial="x")
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is cls and str(back) == str(err) and back.serial == "x"
+
+
+# -- one credit, one key: programme names ------------------------------------------------
+
+#: The spellings issue 10 tried as programme "other" (8 of 10 used to be accepted beside the Verra block).
+ISSUE_10_SPELLINGS = [
+    "Verra Registry", "ＶＣＳ", "Verra\u200b", "VERRA", "V.C.S.", "vcs-registry", "Verified Carbon Standard Program",
+    "The Verra Registry", "verra\u00ad", "VCS\u2060 Registry",
+]
+
+
+@pytest.mark.parametrize("name", ISSUE_10_SPELLINGS)
+def test_other_programme_named_like_verra_is_refused(name):
+    """A spelling of Verra given as programme 'other' is refused, naming the programme to use instead."""
+    with pytest.raises(InputError, match="is the known programme 'Verra VCS'") as info:
+        _offset(programme="other", programme_name=name)
+    assert info.value.column == "programme_name" and info.value.programme == "Verra VCS"
+
+
+@pytest.mark.parametrize(
+    ("name", "programme"),
+    [
+        ("Gold Standard Foundation", Programme.GOLD_STANDARD),
+        ("G.S. Registry", Programme.GOLD_STANDARD),
+        ("GS4GI", Programme.GOLD_STANDARD),
+        ("UN Clean Development Mechanism", Programme.CDM),
+        ("CDM registry", Programme.CDM),
+        ("ＣＣＥＲ", Programme.CHINA_CCER),
+        ("Viet Nam domestic crediting mechanism", Programme.VIETNAM),
+    ],
+)
+def test_other_programme_containing_any_known_programme_is_refused(name, programme):
+    """Every programme neutralcore has a member for is refused under 'other', whatever it is wrapped in."""
+    with pytest.raises(InputError, match=f"is the known programme {programme.value!r}"):
+        _offset(programme="other", programme_name=name)
+
+
+@pytest.mark.parametrize("name", ["ACR", "Climate Action Reserve", "Puro.earth", "Cercarbono", "BioCarbon Standard"])
+def test_other_registries_are_kept_and_keyed_by_their_folded_name(name):
+    """Registries without a member stay 'other'; case, width, punctuation and zero-width characters give one key."""
+    key = _offset(programme="other", programme_name=name).registry_key
+    for variant in (name.upper(), f" {name.lower()} ", name.replace(" ", "\u200b"), "".join(f"{c}." for c in name)):
+        assert _offset(programme="other", programme_name=variant).registry_key == key
+
+
+def test_programme_name_of_only_punctuation_is_refused():
+    with pytest.raises(InputError, match="no letter or digit"):
+        _offset(programme="other", programme_name="\u200b--")
+
+
+_FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
+_INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+
+
+@st.composite
+def _spelling(draw):
+    """A known programme's name or acronym, spelt as people (and copy-paste) do."""
+    programme = draw(st.sampled_from([p for p in Programme if p is not Programme.OTHER]))
+    text = draw(st.sampled_from([programme.value, *programme_names(programme)]))
+    chars = []
+    for ch in text:
+        ch = draw(st.sampled_from([ch.lower(), ch.upper()]))
+        if draw(st.booleans()):
+            ch = _FULL_WIDTH.get(ch, ch)
+        chars.append(ch)
+        chars.append(draw(st.sampled_from(["", "", "", *_INVISIBLE, ".", "-", " ", "_"])))
+    text = "".join(chars)
+    text = draw(st.sampled_from(["", "The ", " "])) + text + draw(st.sampled_from(["", " Registry", "Standard", " Program", "."]))
+    return programme, text
+
+
+def programme_names(programme):
+    from neutralcore.offsets import vocabulary
+
+    return vocabulary._NAMES[programme] + vocabulary._ACRONYMS[programme]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spelling())
+def test_any_spelling_of_a_known_programme_is_one_key_or_refused(drawn):
+    """Each spelling is either parsed as the same programme (one key) or refused; as 'other' it is always refused."""
+    programme, text = drawn
+    canonical = _offset(programme=programme).registry_key
+    try:
+        spelt = _offset(programme=text)
+    except UnknownProgrammeError:
+        pass
+    else:
+        assert spelt.registry_key == canonical
+    with pytest.raises(InputError, match=f"is the known programme {programme.value!r}"):
+        _offset(programme="other", programme_name=text)
+
+
+# -- serials of absurd length ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("digits", [20, 4301, 10_000])
+@pytest.mark.parametrize("field", ["block start", "block end"])
+def test_block_number_longer_than_the_ledger_stores_is_a_serial_error(digits, field):
+    """More than 19 digits cannot be stored; past 4,300 digits int() itself raised a bare ValueError."""
+    huge = "9" * digits
+    start, end = (huge, "9" * (digits + 1)) if field == "block start" else ("1", huge)
+    for serial in (f"9660-{start}-{end}-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0",
+                   f"GS1-1-KE-GS7495-16-2025-30645-{start}-{end}"):
+        with pytest.raises(SerialFormatError) as info:
+            parse_serial(serial)
+        assert info.value.field == field and info.value.serial == serial
+        assert f"has {digits:,} digits" in str(info.value) and len(str(info.value)) < 400
+
+
+def test_project_id_of_any_length_has_a_key():
+    """A 5,000-digit project id is compared digit by digit, not through int() (which stops at 4,300 digits)."""
+    a = _offset(project_id="0" + "7" * 5000)
+    assert a.registry_key == _offset(project_id="7" * 5000).registry_key
+    assert a.registry_key != _offset(project_id="7" * 4999).registry_key
+    with pytest.raises(InputError, match=r"5,000 characters") as info:
+        _offset(serial_start="9" * 5000, serial_end="9" * 5000)
+    assert info.value.column == "serial_start"

@@ -22,6 +22,16 @@ def test_errors_share_one_base_and_module():
             assert obj.__module__ == "neutralcore"
 
 
+def test_ledger_errors_say_what_happened_and_are_exported():
+    """Each way a ledger operation can be stopped has its own LedgerError, exported from neutralcore."""
+    for name in ("LedgerCorruptError", "LedgerNotFoundError", "LedgerLockedError", "LedgerClosedError",
+                 "LedgerReadOnlyError", "LedgerDiskFullError"):
+        assert name in nc.__all__, name
+        assert issubclass(getattr(nc, name), nc.LedgerError), name
+    assert not issubclass(nc.LedgerLockedError, nc.LedgerCorruptError)
+    assert not issubclass(nc.LedgerClosedError, nc.LedgerCorruptError)
+
+
 def test_import_is_lazy():
     code = (
         "import sys, neutralcore\n"

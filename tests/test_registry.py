@@ -601,3 +601,98 @@ def test_cli_packs_names_a_conflict_once_and_an_unreadable_distribution(install_
     assert ["other-factors:acme", "2025.1", "other-factors", "3.0", "2022", "1", "1", "ok"] in rows
     assert out.count("acme: provided by acme-factors:acme, other-factors:acme; use the qualified name") == 1
     assert "bad-ep 1.0: distribution bad-ep 1.0 declares neutralcore.factors entry points" in out
+
+
+# -- a plugin cannot stop or silence the program ---------------------------------------------
+
+#: Module sources that end a plugin's import with a BaseException that is not an Exception.
+QUITTERS = {
+    "exit-0": "raise SystemExit(0)\n",
+    "exit-3": "import sys\nsys.exit(3)\n",
+    "exit-text": "import sys\nsys.exit('plugin says bye')\n",
+    "ctrl-c": "raise KeyboardInterrupt\n",
+    "base": "class Odd(BaseException):\n    pass\nraise Odd('odd')\n",
+}
+CAUSES = {"exit-0": SystemExit, "exit-3": SystemExit, "exit-text": SystemExit, "ctrl-c": KeyboardInterrupt,
+          "base": BaseException}
+
+
+@pytest.mark.parametrize("how", sorted(QUITTERS))
+@pytest.mark.parametrize("where", ["import", "factory"])
+def test_systemexit_and_keyboardinterrupt_from_a_plugin_are_contained(install_dist, acme, how, where):
+    """Issue 10: a plugin raising SystemExit at import silenced `neutralcore packs`; KeyboardInterrupt escaped."""
+    source = QUITTERS[how] if where == "import" else "def make():\n" + textwrap.indent(QUITTERS[how], "    ")
+    install_dist("quit-factors", "0.1", factors={"quitter": "quit_pack:" + ("pack" if where == "import" else "make")},
+                 modules={"quit_pack": source})
+    with pytest.raises(PluginImportError, match="quit-factors 0.1") as info:
+        registry.load("factors", "quitter")
+    assert type(info.value.__cause__) is CAUSES[how] or isinstance(info.value.__cause__, CAUSES[how])
+    assert (info.value.plugin, info.value.dist) == ("quitter", "quit-factors")
+    by_name = {st.name: st for st in registry.status("factors")}  # goes on past it
+    assert not by_name["quitter"].ok and isinstance(by_name["quitter"].error, PluginImportError)
+    assert isinstance(by_name["quitter"].error.__cause__, CAUSES[how])
+    assert by_name["acme"].ok and by_name["vietnam"].ok
+    with pytest.raises(PluginImportError):  # a failure is not cached as anything else
+        nc.load_factors("quitter")
+
+
+def _child_env() -> dict:
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+@pytest.mark.parametrize("how", ["exit-0", "ctrl-c"])
+def test_cli_reports_a_plugin_that_exits_as_broken_and_goes_on(install_dist, acme, how):
+    """`neutralcore packs` lists the plugin as broken (exit 1), and `factors`/`pack check` name it (exit 2)."""
+    install_dist("quit-factors", "0.1", factors={"quitter": "quit_pack:pack"}, modules={"quit_pack": QUITTERS[how]})
+    env = _child_env()
+    cli = [sys.executable, "-m", "neutralcore"]
+    done = subprocess.run(cli + ["packs"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    rows = {line.split()[0]: line.split()[-1] for line in done.stdout.splitlines()[2:] if line.strip() and "  " in line}
+    assert rows.get("acme") == "ok" and rows.get("vietnam") == "ok"
+    assert "ERROR (PluginImportError)" in done.stdout
+    cause = "SystemExit" if how == "exit-0" else "KeyboardInterrupt"
+    assert f"quit-factors:quitter: PluginImportError: factors plugin 'quitter' from distribution quit-factors 0.1: " \
+           f"importing 'quit_pack:pack' failed: {cause}" in done.stdout
+    for args in (["factors", "quitter"], ["pack", "check", "quitter"]):
+        done = subprocess.run(cli + args, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "PluginImportError" in done.stderr and cause in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ctrl_c_still_stops_the_cli_with_status_130(install_dist, acme):
+    """A real SIGINT, even while a plugin is being imported, ends the command: exit 130, no traceback."""
+    import signal
+
+    install_dist("slow-factors", "0.1", factors={"slow": "slow_pack:pack"},
+                 modules={"slow_pack": "import sys, time\nprint('importing', file=sys.stderr, flush=True)\n"
+                                       "time.sleep(60)\n"})
+    proc = subprocess.Popen([sys.executable, "-m", "neutralcore", "packs"], env=_child_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        assert proc.stderr.readline().strip() == "importing"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err and "neutralcore: interrupted" in err
+
+
+def test_main_returns_130_on_keyboard_interrupt(monkeypatch, capsys):
+    """Ctrl-C outside any plugin (here: while listing) is the user's: status 130, one line, no traceback."""
+    from neutralcore import cli
+
+    def interrupted(*args, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(registry, "list_packs", interrupted)
+    assert cli.main(["packs"]) == 130
+    assert capsys.readouterr().err == "neutralcore: interrupted\n"

@@ -18,7 +18,9 @@
     every bad row.
 
 Any :class:`~neutralcore.NeutralcoreError` ends the command with exit status
-2 and a one-line message naming the error.
+2 and a one-line message naming the error.  A plugin that raises anything while
+it is imported (even ``SystemExit`` or ``KeyboardInterrupt``) is reported as
+broken; Ctrl-C stops the command with exit status 130 and no traceback.
 """
 
 from __future__ import annotations
@@ -38,15 +40,15 @@ DEFAULT_PACKS = "neutralcore:vietnam,neutralcore:china,neutralcore:ipcc"
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from neutralcore.measure.inventory import Inventory
-    from neutralcore.measure.kernel import _as_factorset
+    from neutralcore.registry import resolve_factors
 
     inv = Inventory.read_csv(args.inventory)
-    factors = _as_factorset(args.factors)
+    factors = resolve_factors(args.factors)
     if args.fallback is not None:
         factors = factors.with_fallback(args.fallback)
     res = inv.emissions(factors, gwp=args.gwp, strict=args.strict)
     dims = [d.strip() for d in args.by.split(",") if d.strip()]
-    total = res.total().magnitude
+    total = res.total()
     out = [
         f"Inventory: {args.inventory} ({len(inv):,} row{'s' if len(inv) != 1 else ''})",
         f"Factors:   {args.factors} ({len(factors):,} factors)",
@@ -91,13 +93,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool] = ()) -> str:
-    widths = [max([len(h)] + [len(r[j]) for r in rows]) for j, h in enumerate(header)]
-    right = list(right) + [False] * (len(header) - len(right))
+    from neutralcore._core.table import Table
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip()
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+    aligned = [h for h, r in zip(header, right) if r]
+    return Table.from_rows(header, rows, right=aligned).to_text(max_rows=None)
 
 
 def _num(value: float) -> str:
@@ -269,10 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command; return its exit status (2 for a neutralcore error, 130 after Ctrl-C)."""
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:  # the user's Ctrl-C (a plugin's own KeyboardInterrupt is a PluginImportError)
+        print("neutralcore: interrupted", file=sys.stderr)
+        return 130
     except NeutralcoreError as exc:
         print(f"neutralcore: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2

@@ -39,6 +39,11 @@ __all__ = [
     "AlreadyRetiredError",
     "UnknownCreditError",
     "LedgerCorruptError",
+    "LedgerNotFoundError",
+    "LedgerLockedError",
+    "LedgerClosedError",
+    "LedgerReadOnlyError",
+    "LedgerDiskFullError",
     "ClaimError",
     "UnknownProgrammeError",
     "InvalidRetirementError",
@@ -253,7 +258,27 @@ class UnknownCreditError(LedgerError, LookupError):
 
 
 class LedgerCorruptError(LedgerError):
-    """Raised when a ledger file fails its integrity check on load."""
+    """Raised when a ledger file is damaged or is not a ledger: it failed its integrity check."""
+
+
+class LedgerNotFoundError(LedgerError, LookupError):
+    """Raised when a ledger file, or the directory it should be in, does not exist; ``.path`` says which."""
+
+
+class LedgerLockedError(LedgerError):
+    """Raised when another process held the ledger's lock for longer than the ledger's ``timeout``; nothing changed."""
+
+
+class LedgerClosedError(LedgerError):
+    """Raised when a closed ledger is used."""
+
+
+class LedgerReadOnlyError(LedgerError):
+    """Raised when a change is asked of a ledger that cannot be written (opened read-only, or file not writable)."""
+
+
+class LedgerDiskFullError(LedgerError):
+    """Raised when the disk (or the file's size limit) is full during a change; the change was rolled back."""
 
 
 class ClaimError(NeutralcoreError, ValueError):

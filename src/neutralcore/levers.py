@@ -64,15 +64,17 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence, Union
 
 import attrs
 import numpy as np
 
 from neutralcore._core.validators import FrozenMap, activity_key, optional_str, year_int
-from neutralcore.errors import LeverError
+from neutralcore.errors import LeverError, NeutralcoreError
+from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import Source
 from neutralcore.measure.inventory import Inventory
+from neutralcore.measure.scope2 import ContractualInstrument
 from neutralcore.units import multiplier, parse_unit
 
 __all__ = [
@@ -85,6 +87,8 @@ __all__ = [
     "Removal",
     "Outcome",
     "parameter",
+    "labels",
+    "activity_keys",
     "fraction",
     "nonnegative",
     "positive",
@@ -95,9 +99,9 @@ __all__ = [
 # -- validators (each raises LeverError naming the field) --------------------------
 
 
-def _number(inst: Any, attr: Any, value: Any) -> float:
+def _number(inst: object, attr: "attrs.Attribute[Any]", value: object) -> float:
     try:
-        x = float(value)
+        x = float(value)  # type: ignore[arg-type]  # a non-number is a LeverError below
     except (TypeError, ValueError):
         raise LeverError(f"{type(inst).__name__}.{attr.name} must be a number, got {value!r}", field=attr.name) from None
     if not math.isfinite(x):
@@ -105,7 +109,7 @@ def _number(inst: Any, attr: Any, value: Any) -> float:
     return x
 
 
-def fraction(inst: Any, attr: Any, value: Any) -> None:
+def fraction(inst: object, attr: "attrs.Attribute[Any]", value: object) -> None:
     """Validator: a share between 0 and 1 (0.15 means 15 %)."""
     x = _number(inst, attr, value)
     if x < 0 or x > 1:
@@ -115,13 +119,13 @@ def fraction(inst: Any, attr: Any, value: Any) -> None:
         )
 
 
-def nonnegative(inst: Any, attr: Any, value: Any) -> None:
+def nonnegative(inst: object, attr: "attrs.Attribute[Any]", value: object) -> None:
     """Validator: a finite number >= 0."""
     if _number(inst, attr, value) < 0:
         raise LeverError(f"{type(inst).__name__}.{attr.name} must not be negative, got {value!r}", field=attr.name, value=value)
 
 
-def positive(inst: Any, attr: Any, value: Any) -> None:
+def positive(inst: object, attr: "attrs.Attribute[Any]", value: object) -> None:
     """Validator: a finite number > 0."""
     if _number(inst, attr, value) <= 0:
         raise LeverError(f"{type(inst).__name__}.{attr.name} must be positive, got {value!r}", field=attr.name, value=value)
@@ -146,8 +150,12 @@ def parameter(unit: str, doc: str, *, default: Any = attrs.NOTHING, validator: A
     )
 
 
-def _selection(value: Any) -> tuple[str, ...] | None:
-    """Converter: ``None``, one label or several labels -> tuple of labels (or None)."""
+def labels(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """Converter for a lever's selection (sites): ``None``, one label or several -> a tuple of labels or ``None``.
+
+    >>> labels("plant-1"), labels(["a", "b"]), labels(None)
+    (('plant-1',), ('a', 'b'), None)
+    """
     if value is None:
         return None
     if isinstance(value, str):
@@ -155,14 +163,19 @@ def _selection(value: Any) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _activities(value: Any) -> tuple[str, ...] | None:
-    sel = _selection(value)
+def activity_keys(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """Converter like :func:`labels` for activity keys, each normalised; a bad key is a :class:`LeverError`.
+
+    >>> activity_keys(["fuel.diesel", "electricity"])
+    ('fuel.diesel', 'electricity')
+    """
+    sel = labels(value)
     if sel is None:
         return None
     try:
         return tuple(activity_key(a) for a in sel)
-    except Exception as exc:
-        raise LeverError(str(exc)) from None
+    except NeutralcoreError as exc:
+        raise LeverError(exc.message) from exc
 
 
 # -- parameters and costs ----------------------------------------------------------
@@ -173,7 +186,7 @@ class Parameter:
     """One parameter of a configured lever: name, value, unit and what it means."""
 
     name: str
-    value: Any
+    value: float | None
     unit: str
     doc: str
 
@@ -217,7 +230,7 @@ class Price:
 def _prices(value: Any) -> Mapping[str, Price]:
     out: dict[str, Price] = {}
     for act, p in (value or {}).items():
-        key = _activities(act)[0]  # type: ignore[index]
+        key = activity_keys(act)[0]  # type: ignore[index]
         if isinstance(p, Price):
             out[key] = p
         elif isinstance(p, (tuple, list)) and len(p) == 2:
@@ -316,8 +329,8 @@ class Capture:
 
     lever: str
     rate: float = attrs.field(converter=_to_float, validator=fraction)
-    activity: tuple[str, ...] | None = attrs.field(default=None, converter=_activities)
-    site: tuple[str, ...] | None = attrs.field(default=None, converter=_selection)
+    activity: tuple[str, ...] | None = attrs.field(default=None, converter=activity_keys)
+    site: tuple[str, ...] | None = attrs.field(default=None, converter=labels)
 
     def mask(self, inv: Inventory) -> np.ndarray:
         """Rows the capture applies to: scope 1 rows of the chosen activities and sites."""
@@ -378,7 +391,7 @@ class Lever:
         """The inventory after this lever (a new object; the input is untouched)."""
         return inventory
 
-    def instruments(self, inventory: Inventory, year: int) -> tuple[Any, ...]:
+    def instruments(self, inventory: Inventory, year: int) -> tuple[ContractualInstrument, ...]:
         """Contractual instruments for the market-based scope 2 figure (default: none)."""
         return ()
 
@@ -423,6 +436,10 @@ class Lever:
         return f"{self.name} ({self.kind}): {self.description}" + (f" [{params}]" if params else "")
 
 
+#: What a :class:`LeverSet` holds: a lever kind (a class) or a configured lever.
+LeverItem = Union[type[Lever], Lever]
+
+
 # -- chaining -----------------------------------------------------------------------------
 
 
@@ -435,7 +452,7 @@ class Outcome:
     """
 
     inventory: Inventory
-    instruments: tuple[Any, ...] = ()
+    instruments: tuple[ContractualInstrument, ...] = ()
     captures: tuple[Capture, ...] = ()
     removals: tuple[Removal, ...] = ()
 
@@ -454,8 +471,8 @@ class Outcome:
             self.removals + tuple(lever.removals(inv, year)),
         )
 
-    def captured(self, emissions: Any) -> float:
-        """Tonnes of CO2 captured, given the emissions of :attr:`inventory`.
+    def captured(self, emissions: Emissions) -> float:
+        """Tonnes of CO2 captured (t CO2), given the emissions of :attr:`inventory`.
 
         Captures on the same rows combine in series: what one capture lets
         through is what the next can capture, so a row's captured share is
@@ -464,8 +481,11 @@ class Outcome:
         """
         if not self.captures or "CO2" not in emissions.gases:
             return 0.0
-        inv = emissions.inventory
-        row_co2 = inv.quantity * emissions.key_gas_t[:, emissions.gases.index("CO2")][emissions.key_inverse]
+        inv = self.inventory
+        if len(emissions.inventory) != len(inv):
+            raise LeverError(f"captured() needs the emissions of this outcome's inventory ({len(inv):,} rows), "
+                             f"got emissions of {len(emissions.inventory):,} rows")
+        row_co2 = emissions.row_mass("CO2")
         passed = np.ones(len(inv))
         for c in self.captures:
             passed[c.mask(inv)] *= 1.0 - c.rate
@@ -479,7 +499,7 @@ class Outcome:
 # -- sets and plugin objects ------------------------------------------------------------------
 
 
-def _lever_items(value: Any) -> tuple[Any, ...]:
+def _lever_items(value: Iterable[LeverItem]) -> tuple[LeverItem, ...]:
     items = tuple(value)
     for it in items:
         if not (isinstance(it, Lever) or (isinstance(it, type) and issubclass(it, Lever))):
@@ -497,20 +517,20 @@ class LeverSet:
     """
 
     name: str
-    levers: tuple[Any, ...] = attrs.field(converter=_lever_items)
+    levers: tuple[LeverItem, ...] = attrs.field(converter=_lever_items)
     description: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(_item_name(it) for it in self.levers)
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> LeverItem:
         for it in self.levers:
             if _item_name(it) == name:
                 return it
         raise LeverError(f"lever set {self.name!r} has no lever {name!r}; it has {', '.join(self.names)}")
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[LeverItem]:
         return iter(self.levers)
 
     def __len__(self) -> int:
@@ -528,9 +548,11 @@ class LeverSet:
                 f"lever set {self.name!r} holds {len(self.levers)} levers ({', '.join(self.names)}); "
                 f"pick one kind with set[name](...)"
             )
-        return self.levers[0](*args, **kwargs)
+        kind = self.levers[0]
+        assert isinstance(kind, type)
+        return kind(*args, **kwargs)
 
 
-def _item_name(it: Any) -> str:
-    return str(getattr(it, "kind") if isinstance(it, type) else it.name)
+def _item_name(it: LeverItem) -> str:
+    return it.kind if isinstance(it, type) else it.name
 

@@ -9,13 +9,40 @@ imported only when a plot is asked for.  Without it,
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Iterator, Protocol, Sequence
 
 import numpy as np
 
 from neutralcore.errors import MissingDependencyError
+from neutralcore.measure.basis import Scope, scope2_method
 
-__all__ = ["MissingDependencyError", "require_matplotlib", "plot_mac", "plot_trajectory"]
+__all__ = ["MissingDependencyError", "require_matplotlib", "plot_mac", "plot_trajectory", "TargetPath", "Curve", "Columns"]
+
+
+class TargetPath(Protocol):
+    """A target path: a :class:`~neutralcore.Target`, or anything with a ``name`` and ``value(year)``."""
+
+    @property
+    def name(self) -> str: ...
+    def value(self, year: int) -> float: ...
+
+
+class Columns(Protocol):
+    """A table by column name (a :class:`~neutralcore.Trajectory`), with a ``title``."""
+
+    @property
+    def title(self) -> str | None: ...
+    def __getitem__(self, name: str) -> Any: ...
+
+
+class Curve(Protocol):
+    """A MAC curve (:class:`~neutralcore.MacCurve`): rows as dicts, its year, currency and discount rate."""
+
+    year: int
+    currency: str
+    discount_rate: float
+
+    def __iter__(self) -> Iterator[dict[str, Any]]: ...
 
 
 def require_matplotlib() -> Any:
@@ -37,7 +64,7 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
-def plot_mac(curve: Any, ax: Any = None) -> Any:
+def plot_mac(curve: Curve, ax: Any = None) -> Any:
     """Draw a MAC curve: bar widths = annual abatement, heights = cost per tonne, cheapest first.
 
     Levers without a cost per tonne (no abatement) are listed in the legend title, not drawn.
@@ -65,17 +92,18 @@ def plot_mac(curve: Any, ax: Any = None) -> Any:
     return ax
 
 
-def plot_trajectory(trajectory: Any, *, basis: str = "location", target: Any = None, ax: Any = None,
-                    scopes: tuple[int, ...] = (1, 2, 3), net: bool = False) -> Any:
+def plot_trajectory(trajectory: Columns, *, basis: str = "location", target: TargetPath | None = None, ax: Any = None,
+                    scopes: Sequence[Scope] = (1, 2, 3), net: bool = False) -> Any:
     """Stacked emissions of *scopes* per year, removals below zero, and the target path if given.
 
     Only the scopes the target covers should be stacked against it, and a net
     target is compared with the net line (emissions of *scopes* minus removals),
     which is drawn when *net* is true.
     """
+    basis = scope2_method(basis, column="basis")
     ax = _axes(ax)
     years = np.asarray(trajectory["year"])
-    s2 = "scope2_location" if basis == "location" else "scope2_market"
+    s2 = "scope2_" + basis
     columns = {1: ("scope1", "scope 1", "#264653"), 2: (s2, f"scope 2 ({basis}-based)", "#2a9d8f"),
                3: ("scope3", "scope 3", "#e9c46a")}
     chosen = [columns[s] for s in sorted(set(scopes))]
@@ -94,6 +122,6 @@ def plot_trajectory(trajectory: Any, *, basis: str = "location", target: Any = N
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Year")
     ax.set_ylabel("t CO2e/yr")
-    ax.set_title(getattr(trajectory, "title", None) or "Trajectory")
+    ax.set_title(trajectory.title or "Trajectory")
     ax.legend(fontsize="small")
     return ax

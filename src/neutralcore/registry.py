@@ -37,10 +37,12 @@ How it behaves
 * **Duplicate names are an error where used.**  If two distributions provide
   the same name, both are listed, and using the bare name raises
   :class:`~neutralcore.PluginConflictError`; ``"dist:name"`` picks one.
-* **A broken plugin fails only its own name.**  An import error becomes
-  :class:`~neutralcore.PluginImportError` (the original is ``__cause__``), a
-  wrong object :class:`~neutralcore.PluginValidationError`, a malformed data
-  file :class:`~neutralcore.PackFormatError`; each names the plugin and the
+* **A broken plugin fails only its own name.**  Anything its import or
+  factory raises, ``SystemExit`` and ``KeyboardInterrupt`` included, becomes
+  :class:`~neutralcore.PluginImportError` (the original is ``__cause__``); only
+  a real Ctrl-C (SIGINT) arriving meanwhile is let through.  A wrong object
+  raises :class:`~neutralcore.PluginValidationError`, a malformed data file
+  :class:`~neutralcore.PackFormatError`; each names the plugin and the
   distribution.  Failures are not cached.
 
 Precedence in :func:`load_factors`
@@ -56,16 +58,20 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import re
+import signal
 import sys
 import threading
 import warnings
+from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import attrs
 
 from neutralcore.errors import (
+    InputError,
     NeutralcoreError,
     PluginConflictError,
     PluginError,
@@ -74,6 +80,8 @@ from neutralcore.errors import (
     PluginValidationError,
     PluginWarning,
 )
+from neutralcore.measure.factor import FactorSet
+from neutralcore.measure.factorsource import FactorsLike, set_resolver
 from neutralcore.packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
 
 __all__ = [
@@ -90,6 +98,7 @@ __all__ = [
     "unreadable",
     "list_packs",
     "load_factors",
+    "resolve_factors",
 ]
 
 #: Entry-point group of each plugin kind.
@@ -443,6 +452,55 @@ def _lock_for(key: tuple[str, str, str, str]) -> threading.RLock:
         return lock
 
 
+@contextmanager
+def _watching_ctrl_c() -> Iterator[dict[str, bool]]:
+    """Record whether a real Ctrl-C (SIGINT) arrives while plugin code runs, so that the user's
+    KeyboardInterrupt is told apart from one a plugin raises itself.  Off the main thread no
+    signal is ever delivered, so every KeyboardInterrupt there is the plugin's."""
+    seen = {"sigint": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield seen
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # a handler installed from C: leave it alone
+        yield seen
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        seen["sigint"] = True
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run_plugin_code(call: Callable[[], Any], spec: PluginSpec, doing: str) -> Any:
+    """Run *call* (a plugin's import or factory) with everything it raises contained as a PluginError.
+
+    ``SystemExit``, ``KeyboardInterrupt`` and any other ``BaseException`` the plugin raises become
+    :class:`~neutralcore.PluginImportError` (the original is ``__cause__``); only a real Ctrl-C
+    while it runs is let through, so the user can still stop the program.
+    """
+    with _watching_ctrl_c() as seen:
+        try:
+            return call()
+        except PluginError as exc:  # e.g. a malformed pack.toml read at import time
+            raise _reraise_as_plugin_error(exc, spec) from exc
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt) and seen["sigint"]:
+                raise
+            raise PluginImportError(
+                f"{spec.describe()}: {doing} {spec.value!r} failed: {type(exc).__name__}: {exc}",
+                plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
+            ) from exc
+
+
 def _load_spec(spec: PluginSpec, ep: Any) -> Any:
     key = (spec.kind, spec.name, spec.dist or "", spec.value)
     obj = _loaded.get(key)
@@ -460,25 +518,9 @@ def _load_spec(spec: PluginSpec, ep: Any) -> Any:
                 f"({NAME_RE.pattern}: lowercase letters, digits, '.', '_' and '-')",
                 plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
             )
-        try:
-            obj = ep.load()
-        except PluginError as exc:  # e.g. a malformed pack.toml read at import time
-            raise _reraise_as_plugin_error(exc, spec) from exc
-        except Exception as exc:
-            raise PluginImportError(
-                f"{spec.describe()}: importing {spec.value!r} failed: {type(exc).__name__}: {exc}",
-                plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
-            ) from exc
+        obj = _run_plugin_code(ep.load, spec, "importing")
         if callable(obj) and not isinstance(obj, (FactorPack, type)) and not (spec.kind == "levers" and _lever_check(obj)):
-            try:
-                obj = obj()
-            except PluginError as exc:
-                raise _reraise_as_plugin_error(exc, spec) from exc
-            except Exception as exc:
-                raise PluginImportError(
-                    f"{spec.describe()}: calling the factory {spec.value!r} failed: {type(exc).__name__}: {exc}",
-                    plugin=spec.name, kind=spec.kind, dist=spec.dist, version=spec.version,
-                ) from exc
+            obj = _run_plugin_code(obj, spec, "calling the factory")
         obj = _validate(obj, spec.kind, spec.name, spec)
         _loaded[key] = obj
         return obj
@@ -559,7 +601,11 @@ def unregister(name: str, *, kind: str = "factors") -> None:
 
 
 def status(kind: str | None = None) -> tuple[PluginStatus, ...]:
-    """Try to load every installed plugin (of *kind*, or of every kind); never raises.
+    """Try to load every installed plugin (of *kind*, or of every kind); never raises (but for the user's Ctrl-C).
+
+    A plugin that raises anything while it loads, ``SystemExit`` and
+    ``KeyboardInterrupt`` included, is reported with a
+    :class:`~neutralcore.PluginImportError` and the others are still tried.
 
     For factor packs the data files are read and validated too, so ``ok``
     means ``load_factors("<dist>:<name>")`` works.
@@ -712,7 +758,7 @@ def list_packs() -> tuple[PackInfo, ...]:
     return tuple(sorted(out, key=lambda i: (i.name, i.dist is not None, _normalise_dist(i.dist or ""))))
 
 
-def load_factors(*names: str) -> Any:
+def load_factors(*names: str | FactorPack) -> FactorSet:
     """Load factor packs by name and merge them into one :class:`~neutralcore.FactorSet`.
 
     ``load_factors("vietnam", "ipcc")`` (or ``load_factors("vietnam,ipcc")``):
@@ -726,8 +772,6 @@ def load_factors(*names: str) -> Any:
     (file, line, column, pack, distribution) for a malformed data file.
     Other packs are not affected by one pack's failure.
     """
-    from neutralcore.measure.factor import FactorSet
-
     wanted: list[Any] = []
     for n in names:
         if isinstance(n, str):
@@ -749,3 +793,67 @@ def load_factors(*names: str) -> Any:
         if isinstance(n, str) and ":" in n and providers.get(n.split(":", 1)[1], 0) > 1:
             sets[i] = sets[i].with_pack(n)
     return FactorSet.merge(*sets)
+
+
+def resolve_factors(factors: FactorsLike) -> FactorSet:
+    """A FactorSet from a FactorSet, or from pack names, factor CSV files and pack directories.
+
+    A string may list several, comma-separated (``"ipcc,my_factors.csv"``);
+    they are merged in order, the later winning for a key both cover.  A
+    directory holding a ``pack.toml``, given as a path (``./my_pack``), is
+    read as an uninstalled pack, with its regions and fuel properties; a bare
+    CSV file has neither.  A bare name is always a pack name.  This is what
+    ``Inventory.emissions("vietnam,ipcc")`` uses (through
+    :func:`neutralcore.measure.factorsource.as_factorset`).
+
+    Raises
+    ------
+    InputError
+        For something that is neither a FactorSet, a name nor a path, or a path that is neither
+        a ``.csv`` file nor a pack directory.
+    PluginNotFoundError
+        For an unknown pack name, or no name at all (naming the packs there are).
+
+    Examples
+    --------
+    >>> import neutralcore as nc
+    >>> fs = nc.registry.resolve_factors("neutralcore:vietnam")
+    >>> resolve_factors(fs) is fs
+    True
+    """
+    if isinstance(factors, FactorSet):
+        return factors
+    items: list[Any]
+    if isinstance(factors, os.PathLike):
+        items = [factors]
+    elif isinstance(factors, str):
+        items = [part.strip() for part in factors.split(",") if part.strip()]
+    elif isinstance(factors, (list, tuple)):
+        items = list(factors)
+    else:
+        raise InputError(f"factors must be a FactorSet, pack name(s) or a CSV path, got {type(factors).__name__}",
+                         column="factors")
+    parts: list[FactorSet] = []
+    for item in items:
+        if isinstance(item, FactorSet):
+            parts.append(item)
+            continue
+        text = os.fspath(item) if isinstance(item, os.PathLike) else item
+        if not isinstance(text, str):
+            raise InputError(f"factors item {item!r} is not a pack name or a path", column="factors")
+        is_path = isinstance(item, os.PathLike) or os.sep in text or bool(os.altsep and os.altsep in text)
+        if text.lower().endswith(".csv"):
+            parts.append(FactorSet.read_csv(text))
+        elif is_path and os.path.isdir(text):  # a bare name is a pack name, even if a folder has it
+            parts.append(FactorPack.from_directory(text).load())
+        elif is_path:
+            raise InputError(f"factors path {text!r} is neither a .csv file nor a pack directory with pack.toml",
+                             column="factors")
+        else:
+            parts.append(load_factors(text))
+    if not parts:
+        return load_factors()  # raises, naming the packs there are
+    return FactorSet.merge(*parts)
+
+
+set_resolver(resolve_factors)

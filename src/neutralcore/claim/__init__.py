@@ -1,22 +1,27 @@
 """Step 4, claim: footprint minus reductions minus retired credits, checked against a standard.
 
 :class:`Balance` adds up what a claim stands on; :func:`check_claim` runs the
-rules of the chosen standard and gives a :class:`ClaimResult`; :func:`render`
-writes the report a person reads (Markdown, HTML or JSON).
+rules of the chosen standard (the table :data:`~neutralcore.claim.rules.RULES`,
+listed with their sources in ``docs/claim-rules.md``) and gives a
+:class:`ClaimResult`; :func:`render` writes the report a person reads
+(Markdown, HTML or JSON).
+
+Modules: :mod:`~neutralcore.claim.equation` (the figures and the balance
+equation), :mod:`~neutralcore.claim.balance` (:class:`Balance`),
+:mod:`~neutralcore.claim.policy` (standards, subject types, user policy,
+reduction evidence), :mod:`~neutralcore.claim.assessment` (per-credit
+findings), :mod:`~neutralcore.claim.rules` (the rules table),
+:mod:`~neutralcore.claim.checks` (one function per rule),
+:mod:`~neutralcore.claim.check` (:func:`check_claim`),
+:mod:`~neutralcore.claim.result` (:class:`ClaimCheck`, :class:`ClaimResult`)
+and :mod:`~neutralcore.claim.report`.
 """
 
-from neutralcore.claim.balance import (
-    STANDARDS,
-    Balance,
-    CheckStatus,
-    ClaimCheck,
-    ClaimPolicy,
-    ClaimResult,
-    ReductionEvidence,
-    SubjectType,
-    check_claim,
-)
+from neutralcore.claim.balance import Balance
+from neutralcore.claim.check import check_claim
+from neutralcore.claim.policy import STANDARDS, ClaimPolicy, ReductionEvidence, SubjectType
 from neutralcore.claim.report import CREDITS_WARNING, REPORT_FORMATS, render
+from neutralcore.claim.result import CheckStatus, ClaimCheck, ClaimResult
 
 __all__ = [
     "Balance",

@@ -1,37 +1,45 @@
 """Render a carbon-neutrality (or net-zero) report from a :class:`~neutralcore.claim.Balance`.
 
 :func:`render` writes Markdown or HTML for people and JSON for machines.  The
-report follows the field list of standards.md §10.1 (itself from secondary
-summaries of ISO 14068-1 §11.4 "documented information" [S]): subject,
+report follows the documented information of ISO 14068-1:2023 §11.4, as
+summarised by 360impactportfolio.com (a secondary source): subject,
 period, boundary, footprint by scope with the GWP set and the Scope 2 basis,
 removals, the reduction evidence, each credit block (programme, project,
 type, vintage, serials, quantity, retirement date, beneficiary), the balance
 statement and every check's result with its source.  A warning paragraph
 states plainly that credits do not reduce the footprint.
 
-All user-supplied text is escaped: HTML with :func:`html.escape`, Markdown
-table cells by escaping ``|`` and folding newlines.
+All user-supplied text is escaped: tables by the one table renderer
+(:meth:`neutralcore._core.table.Table.to_markdown` / ``to_html``), paragraphs
+here with :func:`html.escape` and :func:`~neutralcore._core.table.markdown_escape`.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import json
 import re
-from typing import Any, Sequence, Union
+from typing import Sequence, Union
 
 import attrs
 
-from neutralcore.claim.balance import Balance, ClaimPolicy, ClaimResult, _tonnes_fmt, check_claim
+from neutralcore._core.table import Table, markdown_escape
+from neutralcore.claim.check import check_claim
+from neutralcore.claim.equation import BalanceEquation
+from neutralcore.claim.policy import ClaimPolicy
+from neutralcore.claim.result import ClaimResult
+from neutralcore.claim.text import tonnes
 from neutralcore.errors import ClaimError
-from neutralcore.offsets.credits import CreditKind
+from neutralcore.offsets import CreditKind
 
 __all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS"]
 
 #: Output formats :func:`render` accepts.
 REPORT_FORMATS = ("markdown", "html", "json")
 
-#: The plain-language warning every report carries (standards.md §6.6, [S2+]).
+#: The plain-language warning every report carries.  neutralcore's own wording: it shows credits outside the
+#: inventory, and the mitigation hierarchy puts reductions first (rules ISO-MP-04 and ISO-QF-03).
 CREDITS_WARNING = (
     "Carbon credits do not reduce this footprint. The emissions reported here are what the subject emitted in "
     "the period; retiring credits pays for reductions or removals elsewhere and does not lower that total. "
@@ -47,20 +55,22 @@ _EVIDENCE_NOTE = (
 )
 
 
-@attrs.frozen
-class _Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-_Block = Union[str, _Table]
+_Block = Union[str, Table]
 
 
 def _t(value: float) -> str:
-    return f"{_tonnes_fmt(value)} t"
+    return f"{tonnes(value)} t"
 
 
-def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[str, list[_Block]]]]:
+_FIGURE_COLUMNS = ("t CO2e", "Quantity (t)")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    """A report table; the columns of figures are right-aligned."""
+    return Table.from_rows(headers, rows, right=[h for h in headers if h in _FIGURE_COLUMNS])
+
+
+def _build(balance: BalanceEquation, result: ClaimResult) -> tuple[str, str, list[tuple[str, list[_Block]]]]:
     """Return (title, summary, sections) shared by the Markdown and HTML renderers."""
     b = balance
     nz = result.standard == "net-zero"
@@ -75,7 +85,7 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
     sections: list[tuple[str, list[_Block]]] = []
 
     sections.append(("Subject and period", [
-        _Table(("Field", "Value"), (
+        _table(("Field", "Value"), (
             ("Subject", b.subject),
             ("Subject type", b.subject_type.value),
             ("Claimant (retirement beneficiary)", b.claimant_name),
@@ -85,17 +95,17 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
     ]))
     sections.append(("Boundary", [b.boundary or "No boundary description was given."]))
 
-    scope_rows = [(k, _t(v)) for k, v in b.by_scope.items()]
+    scope_rows = [(f"Scope {k}", _t(v)) for k, v in b.by_scope.items()]
     scope_rows.append(("Total emissions in the boundary", _t(b.emissions)))
     if b.reversals:
         scope_rows.append(("Reversals of removals counted in earlier periods (added to E)", _t(b.reversals)))
     scope_rows.append(("E", _t(b.E)))
     footprint: list[_Block] = [
         f"GWP set: {b.gwp_set}. Scope 2 basis in E: {b.scope2_basis}-based.",
-        _Table(("Scope", "t CO2e"), tuple(scope_rows)),
+        _table(("Scope", "t CO2e"), tuple(scope_rows)),
     ]
     if b.scope2_figures:
-        footprint.append(_Table(("Scope 2 method", "t CO2e", "In E"), tuple(
+        footprint.append(_table(("Scope 2 method", "t CO2e", "In E"), tuple(
             (f"{method}-based", _t(value), "yes" if method == b.scope2_basis else "no")
             for method, value in sorted(b.scope2_figures.items())
         )))
@@ -120,7 +130,7 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
         if red.base_emissions is not None:
             rows.append((f"Base-year emissions{f' ({red.base_year})' if red.base_year else ''}",
                          _t(red.base_emissions)))
-        red_blocks = [_Table(("Item", "Value"), tuple(rows))]
+        red_blocks = [_table(("Item", "Value"), tuple(rows))]
         if red.actions:
             red_blocks.append("Reduction actions: " + "; ".join(red.actions) + ".")
     sections.append(("Reduction evidence", red_blocks))
@@ -167,7 +177,7 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
         subtotal = sum(r.quantity for r in group)
         counted = sum(r.quantity for r in group if id(r) in eligible)
         credit_blocks.append(f"{label}: {subtotal:,} t retired, {counted:,} t counted in C.")
-        credit_blocks.append(_Table(headers, tuple(rows)))
+        credit_blocks.append(_table(headers, tuple(rows)))
     for r, reasons in b.excluded_credits:
         credit_blocks.append(f"Not counted: {r.offset.serial}: " + "; ".join(reasons) + ".")
     sections.append(("Credits retired for this claim", credit_blocks))
@@ -176,24 +186,24 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
     statement: list[_Block] = [statement_text]
     if nz:
         statement.append(
-            f"For the net-zero claim only removal credits count: {b.removal_credits:,} t of eligible removal "
+            f"For the net-zero claim only removal credits count: {tonnes(b.removal_credits)} t of eligible removal "
             f"credits against a residual of {_t(b.residual)}; avoidance credits, whatever their quantity, do not "
             "balance it."
         )
-    statement.append(_Table(("Term", "t CO2e"), (
-        ("E (emissions, incl. reversals)", _tonnes_fmt(b.E)),
-        ("R (in-boundary removals)", _tonnes_fmt(b.R)),
-        ("Residual E − R", _tonnes_fmt(b.residual)),
-        ("C (eligible retired credits)", _tonnes_fmt(b.C)),
-        *((("Eligible removal credits (the only ones counted for net zero)", _tonnes_fmt(b.removal_credits)),)
+    statement.append(_table(("Term", "t CO2e"), (
+        ("E (emissions, incl. reversals)", tonnes(b.E)),
+        ("R (in-boundary removals)", tonnes(b.R)),
+        ("Residual E − R", tonnes(b.residual)),
+        ("C (eligible retired credits)", tonnes(b.C)),
+        *((("Eligible removal credits (the only ones counted for net zero)", tonnes(b.removal_credits)),)
           if nz else ()),
-        ("Shortfall", _tonnes_fmt(out["shortfall_t"])),
-        ("Surplus (not transferable)", _tonnes_fmt(out["surplus_t"])),
+        ("Shortfall", tonnes(out["shortfall_t"])),
+        ("Surplus (not transferable)", tonnes(out["surplus_t"])),
     )))
     sections.append(("Balance statement", statement))
 
     sections.append(("Checks", [
-        _Table(("Result", "Rule", "Requirement and source", "Reason"),
+        _table(("Result", "Rule", "Requirement and source", "Reason"),
                tuple((c.status.value.upper(), c.rule, c.description, c.reason) for c in result.checks)),
         _EVIDENCE_NOTE,
     ]))
@@ -201,23 +211,14 @@ def _build(balance: Balance, result: ClaimResult) -> tuple[str, str, list[tuple[
     return title, summary, sections
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
-
-
 _MD_LEADING = re.compile(r"^([-+=~]|\d+(?=[.)]))")
 
 
 def _md_text(text: str) -> str:
-    """Escape text for Markdown: one line (no headings, lists or rules from user text), no raw HTML, no markup."""
-    escaped = _md_cell(text)
+    """Escape text for a Markdown paragraph: one line (no headings, lists or rules from user text), no raw HTML."""
+    escaped = markdown_escape(text)
     # a paragraph starting "- ", "+ ", "1. ", "---" or "===" would become a list, a rule or a heading
     return _MD_LEADING.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], escaped)
-
-
-def _md_cell(text: str) -> str:
-    """Escape text for a Markdown table cell: one line, no raw HTML, no markup, ``|`` escaped."""
-    one_line = " ".join(str(text).split())
-    return html.escape(one_line, quote=False).translate(_MD_SPECIAL)
 
 
 def _markdown(title: str, summary: str, sections: Sequence[tuple[str, list[_Block]]]) -> str:
@@ -225,12 +226,7 @@ def _markdown(title: str, summary: str, sections: Sequence[tuple[str, list[_Bloc
     for heading, blocks in sections:
         out += [f"## {heading}", ""]
         for block in blocks:
-            if isinstance(block, _Table):
-                out.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
-                out.append("|" + "---|" * len(block.headers))
-                out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
-            else:
-                out.append(_md_text(block))
+            out.append(block.to_markdown(max_rows=None) if isinstance(block, Table) else _md_text(block))
             out.append("")
     return "\n".join(out)
 
@@ -251,21 +247,14 @@ def _html(title: str, summary: str, sections: Sequence[tuple[str, list[_Block]]]
     for heading, blocks in sections:
         section_class = ' class="warning"' if heading.startswith("Warning") else ""
         out.append(f"<section{section_class}><h2>{e(heading)}</h2>")
-        for block in blocks:
-            if isinstance(block, _Table):
-                out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in block.headers)
-                           + "</tr></thead><tbody>")
-                out += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in block.rows]
-                out.append("</tbody></table>")
-            else:
-                out.append(f"<p>{e(block)}</p>")
+        out += [block.to_html(max_rows=None) if isinstance(block, Table) else f"<p>{e(block)}</p>" for block in blocks]
         out.append("</section>")
     out.append("</body></html>")
     return "\n".join(out)
 
 
-def _json(balance: Balance, result: ClaimResult) -> str:
-    data: dict[str, Any] = {
+def _json(balance: BalanceEquation, result: ClaimResult) -> str:
+    data: dict[str, object] = {
         "report": "neutralcore claim report",
         "report_version": 1,
         "standard": result.standard,
@@ -280,12 +269,12 @@ def _json(balance: Balance, result: ClaimResult) -> str:
 
 
 def render(
-    balance: Balance,
+    balance: BalanceEquation,
     format: str = "markdown",
     *,
     standard: str = "ISO 14068-1",
     policy: ClaimPolicy | None = None,
-    as_of: Any = None,
+    as_of: _dt.date | str | None = None,
 ) -> str:
     """Render the claim report for *balance*.
 
@@ -309,12 +298,24 @@ def render(
     ------
     ClaimError
         When the format or standard is unknown.
+
+    Examples
+    --------
+    >>> from neutralcore.claim import Balance
+    >>> from neutralcore.offsets import Period
+    >>> b = Balance(subject="Acme Ltd", subject_type="organisation", period=Period.year(2024), emissions=100.0,
+    ...             by_scope={1: 100.0}, gwp_set="AR6 GWP100", scope2_basis="location")
+    >>> lines = render(b, as_of="2025-06-30").splitlines()
+    >>> lines[0]
+    '# Carbon-neutrality report: Acme Ltd, 2024-01-01 to 2024-12-31'
+    >>> [line for line in lines if line.startswith("| Shortfall")]
+    ['| Shortfall | 100 |']
     """
     fmt = str(format).strip().lower()
     fmt = {"md": "markdown", "htm": "html"}.get(fmt, fmt)
     if fmt not in REPORT_FORMATS:
         raise ClaimError(f"unknown report format {format!r}; use one of {', '.join(REPORT_FORMATS)}", format=format)
-    if not isinstance(balance, Balance):
+    if not isinstance(balance, BalanceEquation):
         raise ClaimError(f"render needs a Balance, got {type(balance).__name__}")
     if policy is not None:
         balance = attrs.evolve(balance, policy=policy)

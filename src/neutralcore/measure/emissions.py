@@ -1,5 +1,7 @@
 """``Emissions``: the result of applying factors to an inventory.
 
+(One module of about 660 lines: ``Emissions``, ``Matches`` and ``Scope2Result`` share its private per-key arrays.)
+
 Everything is kept per distinct key (activity, region, year, unit) plus one
 key code per row, so totals and group sums are ``np.bincount`` passes and
 small matrix products, and per-gas figures cost no extra pass over rows.
@@ -10,26 +12,75 @@ Examples
 >>> src = nc.Source("MONRE/DCC", "Viet Nam grid emission factor 2023", 2024)
 >>> fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)])
 >>> inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "MWh", region="VN", year=2023, scope=2)])
->>> round(inv.emissions(fs).total().magnitude, 6)
+>>> round(inv.emissions(fs).total(), 6)
 659.2
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping, Protocol, Sequence, TypedDict
 
 import attrs
 import numpy as np
 
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
 from neutralcore._core.table import Table
+from neutralcore.errors import InputError
+from neutralcore.gwp import GASES, canonical_gas, gwp_vector
+from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
-from neutralcore.units import Quantity
 
-__all__ = ["Emissions", "Matches", "Uncertainty"]
+__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
+
+
+class InventoryLike(Protocol):
+    """What :class:`Emissions` reads of its inventory (an :class:`~neutralcore.Inventory` is one).
+
+    A protocol rather than the class itself, because ``Inventory.emissions()``
+    computes through this module: measure's modules import one way.
+    """
+
+    @property
+    def quantity(self) -> np.ndarray: ...
+    @property
+    def year(self) -> np.ndarray: ...
+    @property
+    def activity(self) -> Categorical: ...
+    @property
+    def unit(self) -> Categorical: ...
+    @property
+    def region(self) -> Categorical: ...
+    @property
+    def scope(self) -> Categorical: ...
+    @property
+    def category(self) -> Categorical: ...
+    @property
+    def site(self) -> Categorical: ...
+    @property
+    def dims(self) -> Mapping[str, Categorical]: ...
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+    def column(self, name: str) -> Categorical | np.ndarray: ...
+    def to_columns(self) -> dict[str, list[Any]]: ...
+    def mask(self, **criteria: Any) -> np.ndarray: ...
+    def __len__(self) -> int: ...
 
 # above this many (group x key) cells, group sums go through per-row CO2e instead
 _PAIR_LIMIT = 1 << 22
+
+
+class RowMatch(TypedDict):
+    """One row of :class:`Matches`: the row's key, the factor it used and how it was found."""
+
+    row: int
+    activity: str
+    region: str
+    year: int
+    factor: Factor
+    region_used: str | None
+    year_used: int
+    region_fallback: bool
+    year_fallback: bool
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -44,32 +95,33 @@ class Matches:
     _em: "Emissions"
 
     def _per_key(self, arr: np.ndarray) -> np.ndarray:
-        return arr[self._em.key_inverse]
+        return arr[self._em._key_inverse]
 
     @property
     def factor_index(self) -> np.ndarray:
         """Per row: index of the factor used in ``Emissions.factors``."""
-        return self._per_key(self._em.key_factor)
+        return self._per_key(self._em._key_factor)
 
     @property
     def region_fallback(self) -> np.ndarray:
         """Per row: True where the factor came from a parent region."""
-        res = self._em.resolution
-        return self._per_key((res.level > 0)[self._em.triple_of_key])
+        res = self._em._resolution
+        return self._per_key((res.level > 0)[self._em._triple_of_key])
 
     @property
     def year_fallback(self) -> np.ndarray:
         """Per row: True where the factor came from an earlier year."""
-        res = self._em.resolution
-        ty = self._em.triple_labels[2]
-        return self._per_key((res.year_used != ty)[self._em.triple_of_key])
+        res = self._em._resolution
+        ty = self._em._triple_labels[2]
+        return self._per_key((res.year_used != ty)[self._em._triple_of_key])
 
     @property
     def fallback(self) -> np.ndarray:
+        """Per row: True where the factor came by region or year fallback."""
         return self.region_fallback | self.year_fallback
 
     def _row(self, row: int) -> int:
-        n = len(self._em.key_inverse)
+        n = len(self._em._key_inverse)
         row = int(row)
         if not -n <= row < n:
             raise IndexError(f"row {row} out of range for {n} rows")
@@ -77,17 +129,18 @@ class Matches:
 
     def factor(self, row: int) -> Factor:
         """The :class:`Factor` used by *row*."""
-        return self._em.factors.factor(int(self._em.key_factor[self._em.key_inverse[self._row(row)]]))
+        return self._em.factors.factor(int(self._em._key_factor[self._em._key_inverse[self._row(row)]]))
 
     def __len__(self) -> int:
-        return len(self._em.key_inverse)
+        return len(self._em._key_inverse)
 
-    def __getitem__(self, row: int) -> dict[str, Any]:
+    def __getitem__(self, row: int) -> RowMatch:
+        """How *row* was matched: its key, the factor used and which fallback brought it."""
         row = self._row(row)
-        k = int(self._em.key_inverse[row])
-        t = int(self._em.triple_of_key[k])
-        res = self._em.resolution
-        acts, regs, ty = self._em.triple_labels
+        k = int(self._em._key_inverse[row])
+        t = int(self._em._triple_of_key[k])
+        res = self._em._resolution
+        acts, regs, ty = self._em._triple_labels
         return {
             "row": row,
             "activity": acts[t],
@@ -104,10 +157,10 @@ class Matches:
         """One row per distinct (activity, region, year): factor used, fallback kind, row count, pack, source,
         and the packs whose factor for that key the used one overrode in a merge."""
         em = self._em
-        res = em.resolution
-        acts, regs, ty = em.triple_labels
-        rows_per_key = np.bincount(em.key_inverse, minlength=len(em.key_factor))
-        rows_per_triple = np.bincount(em.triple_of_key, weights=rows_per_key, minlength=len(acts)).astype(np.int64)
+        res = em._resolution
+        acts, regs, ty = em._triple_labels
+        rows_per_key = np.bincount(em._key_inverse, minlength=len(em._key_factor))
+        rows_per_triple = np.bincount(em._triple_of_key, weights=rows_per_key, minlength=len(acts)).astype(np.int64)
         fs = em.factors
         keep = np.flatnonzero(rows_per_triple > 0).tolist()  # triples some row uses
         level, used_year, factor = res.level, res.year_used, res.factor
@@ -179,9 +232,83 @@ class Uncertainty:
                 f"from {self.iterations:,} draws; {self.share_without:.0%} of the total has no stated uncertainty")
 
 
+def gas_sort_key(gas: str) -> tuple[int, str]:
+    """The order of gases in every :class:`Emissions` (``gases``, ``per_gas()`` rows, ``by()`` columns).
+
+    The fixed order of :data:`neutralcore.gwp.GASES` (CO2, CH4, N2O, SF6, NF3, HFCs, PFCs), then any other gas
+    by name.
+
+    >>> sorted(["N2O", "HFC-32", "CO2", "CH4"], key=gas_sort_key)
+    ['CO2', 'CH4', 'N2O', 'HFC-32']
+    """
+    return (GASES.index(gas), "") if gas in GASES else (len(GASES), gas)
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+@attrs.frozen(eq=False)
+class EmissionKeys:
+    """The distinct (activity, region, year, unit) keys of an :class:`Emissions`, one entry per key.
+
+    What builders of other views (the market-based scope 2 figure) read;
+    see :meth:`Emissions.keys`.  Arrays are read-only.
+
+    Attributes
+    ----------
+    activity, region : tuple of str
+    year : numpy.ndarray of int64
+    unit : tuple of str
+        The activity unit of the key's rows (``None`` for a key no row uses).
+    quantity : numpy.ndarray of float
+        Sum of the rows' quantities, in *unit*.
+    rows : numpy.ndarray of int64
+        Number of rows with the key.
+    rates : numpy.ndarray of float, shape (keys, gases)
+        Tonnes of each gas of :attr:`Emissions.gases` per one *unit* of activity.
+    year_used : numpy.ndarray of int64
+        Year of the factor each key used (``-1`` for none).
+    """
+
+    activity: tuple[str, ...]
+    region: tuple[str, ...]
+    year: np.ndarray
+    unit: tuple[str | None, ...]
+    quantity: np.ndarray
+    rows: np.ndarray
+    rates: np.ndarray
+    year_used: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.activity)
+
+
+def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
+    """Rank of each category in sorted order (numbers and strings each ascending, ``None`` last)."""
+    present = [i for i, c in enumerate(categories) if c is not None]
+    values = [categories[i] for i in present]
+    if all(type(v) is str for v in values):
+        order = np.argsort(np.array(values, dtype=str), kind="stable") if values else np.zeros(0, np.int64)
+    elif all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        order = np.argsort(np.array(values, dtype=np.int64), kind="stable")
+    else:  # mixed labels: by type name, then value
+        order = np.array(sorted(range(len(values)), key=lambda i: (type(values[i]).__name__, values[i])), dtype=np.int64)
+    ranked = np.array(present, dtype=np.int64)[order] if present else np.zeros(0, np.int64)
+    rank = np.full(len(categories), len(present), dtype=np.int64)  # None after everything
+    rank[ranked] = np.arange(len(present))
+    return rank
+
+
 @attrs.frozen(eq=False, repr=False)
 class Emissions:
     """Emissions of an inventory: totals, group sums, per-gas figures and the factor matches.
+
+    Every figure in tonnes is a plain ``float`` (t CO2e, or t of one gas);
+    group tables have their group keys sorted.  The per-key arrays the kernel
+    computed are private; :meth:`row_co2e`, :meth:`row_mass`, :meth:`by_scope`,
+    :meth:`keys` and :meth:`with_rates` are what other views are built from.
 
     Attributes
     ----------
@@ -191,30 +318,34 @@ class Emissions:
         The GWP100 set used ("AR4", "AR5" or "AR6").
     gases : tuple of str
         Gases present in the matched factors.
+    scope2 : Scope2Result or None
+        Both scope 2 figures when asked for with ``emissions(..., scope2=..., instruments=...)``.
+    scope2_method : {"location", "market"}
+        Which scope 2 figure this result's totals contain.
     """
 
-    inventory: Any
+    inventory: InventoryLike
     factors: FactorSet
     gwp: str
     gases: tuple[str, ...]
-    gwp_weights: np.ndarray
-    key_inverse: np.ndarray
-    key_factor: np.ndarray
-    key_gas_t: np.ndarray
-    key_co2e: np.ndarray
-    resolution: Any
-    triple_of_key: np.ndarray
-    triple_labels: tuple[list[str], list[str], np.ndarray]
+    _gwp_weights: np.ndarray
+    _key_inverse: np.ndarray
+    _key_factor: np.ndarray
+    _key_gas_t: np.ndarray
+    _key_co2e: np.ndarray
+    _resolution: Any
+    _triple_of_key: np.ndarray
+    _triple_labels: tuple[list[str], list[str], np.ndarray]
     _cache: dict = attrs.field(factory=dict)
-    #: Both scope 2 figures (a :class:`neutralcore.measure.scope2.Scope2Result`) when asked for with
+    #: Both scope 2 figures (a :class:`Scope2Result`) when asked for with
     #: ``emissions(..., scope2=..., instruments=...)``; ``None`` otherwise.
-    scope2: Any = attrs.field(default=None, kw_only=True)
+    scope2: "Scope2Result | None" = attrs.field(default=None, kw_only=True)
     #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
-    scope2_method: str = attrs.field(default="location", kw_only=True,
-                                     validator=attrs.validators.in_(("location", "market")))
+    scope2_method: Scope2Method = attrs.field(default="location", kw_only=True, converter=scope2_method)
 
     @property
     def matches(self) -> Matches:
+        """Which factor each row used, and the fallbacks (see :class:`Matches`)."""
         return Matches(self)
 
     # -- per key / per row ---------------------------------------------------------
@@ -222,43 +353,123 @@ class Emissions:
     def _key_quantity(self) -> np.ndarray:
         hit = self._cache.get("kq")
         if hit is None:
-            hit = bincount(self.key_inverse, self.inventory.quantity, len(self.key_factor))
+            hit = bincount(self._key_inverse, self.inventory.quantity, len(self._key_factor))
             self._cache["kq"] = hit
         return hit
 
     def row_co2e(self) -> np.ndarray:
-        """CO2e of every row, in tonnes (one gather and one multiply)."""
+        """CO2e of every row, in t CO2e (one gather and one multiply; read-only)."""
         hit = self._cache.get("row")
         if hit is None:
-            hit = self.inventory.quantity * self.key_co2e[self.key_inverse]
-            hit.setflags(write=False)
+            hit = _ro(self.inventory.quantity * self._key_co2e[self._key_inverse])
             self._cache["row"] = hit
         return hit
 
+    def row_mass(self, gas: str) -> np.ndarray:
+        """Mass of *gas* from every row, in t of the gas (zeros for a gas no matched factor has).
+
+        >>> res.row_mass("CO2").tolist()  # doctest: +SKIP
+        [659.2]
+        """
+        g = canonical_gas(gas)
+        if g not in self.gases:
+            return np.zeros(len(self.inventory))
+        return self.inventory.quantity * self._key_gas_t[:, self.gases.index(g)][self._key_inverse]
+
+    def keys(self) -> EmissionKeys:
+        """The distinct keys with their quantities and per-unit rates; see :class:`EmissionKeys`."""
+        nkeys = len(self._key_factor)
+        n = len(self.inventory)
+        first = np.full(nkeys, -1, dtype=np.int64)
+        first[self._key_inverse[::-1]] = np.arange(n - 1, -1, -1)
+        acts, regs, ty = self._triple_labels
+        t = self._triple_of_key
+        inv = self.inventory
+
+        def labels(values: Sequence[Any], index: np.ndarray) -> tuple[Any, ...]:
+            arr: np.ndarray = np.empty(len(values) + 1, dtype=object)  # the extra slot: None for index -1
+            arr[:-1] = list(values)
+            return tuple(arr[index].tolist())
+
+        unit_code = np.where(first >= 0, inv.unit.codes[np.clip(first, 0, None)] if n else -1, -1)
+        return EmissionKeys(
+            activity=labels(acts, t), region=labels(regs, t), year=_ro(np.asarray(ty, dtype=np.int64)[t]),
+            unit=labels(inv.unit.categories, unit_code), quantity=_ro(self._key_quantity().copy()),
+            rows=_ro(np.bincount(self._key_inverse, minlength=nkeys).astype(np.int64)), rates=_ro(self._key_gas_t.copy()),
+            year_used=_ro(np.asarray(self._resolution.year_used, dtype=np.int64)[t]),
+        )
+
+    def row_keys(self) -> np.ndarray:
+        """Per row: the index of its key in :meth:`keys` (read-only)."""
+        return self._key_inverse
+
+    def with_rates(self, gases: Sequence[str], rates: np.ndarray, *, scope2_method: str) -> "Emissions":
+        """The same rows with other per-key rates (t of each of *gases* per unit; shape (keys, gases)).
+
+        How the market-based scope 2 view is built (:mod:`neutralcore.measure.scope2`).
+        CO2e is weighted with this result's GWP set; the gases are put in :func:`gas_sort_key` order.
+
+        Raises
+        ------
+        InputError
+            If *rates* does not have one row per key and one column per gas, or holds a
+            negative or non-finite number.
+        """
+        names = [canonical_gas(g) for g in gases]
+        rates = np.asarray(rates, dtype=float)
+        if rates.ndim != 2 or rates.shape != (len(self._key_factor), len(names)):
+            raise InputError(f"rates must have shape ({len(self._key_factor)}, {len(names)}) (keys, gases), "
+                             f"got {rates.shape}", column="rates")
+        if not np.isfinite(rates).all() or (rates < 0).any():
+            raise InputError("rates must be finite and non-negative", column="rates")
+        if len(set(names)) != len(names):
+            raise InputError(f"a gas is given twice in {names}", column="gases")
+        order = sorted(range(len(names)), key=lambda j: gas_sort_key(names[j]))
+        gases, rates = tuple(names[j] for j in order), rates[:, order]
+        weights = gwp_vector(gases, self.gwp)
+        return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas_t=rates, key_co2e=rates @ weights,
+                            cache={}, scope2=None, scope2_method=scope2_method)
+
+    def with_scope2(self, result: "Scope2Result") -> "Emissions":
+        """This result carrying both scope 2 figures (a :class:`~neutralcore.measure.scope2.Scope2Result`)."""
+        return attrs.evolve(self, cache={}, scope2=result)
+
     # -- totals ---------------------------------------------------------------------
 
-    def total(self, gas: str | None = None) -> Any:
-        """Total in tonnes CO2e (a pint Quantity), or of one gas in tonnes of that gas."""
+    def total(self, gas: str | None = None) -> float:
+        """Total in t CO2e, or of one *gas* in t of that gas.
+
+        >>> round(inv.emissions(fs).total(), 6)  # doctest: +SKIP
+        659.2
+        """
         if gas is None:
             value = self._cache.get("total")
             if value is None:
                 row = self._cache.get("row")
-                value = float(row.sum()) if row is not None else float(self._key_quantity() @ self.key_co2e)
-            return Quantity(float(value), "t")
-        kq = self._key_quantity()
-        from neutralcore.gwp import canonical_gas
-
+                value = float(row.sum()) if row is not None else float(self._key_quantity() @ self._key_co2e)
+            return float(value)
         g = canonical_gas(gas)
         if g not in self.gases:
-            return Quantity(0.0, "t")
-        return Quantity(float(kq @ self.key_gas_t[:, self.gases.index(g)]), "t")
+            return 0.0
+        return float(self._key_quantity() @ self._key_gas_t[:, self.gases.index(g)])
+
+    def by_scope(self) -> dict[Scope, float]:
+        """t CO2e of each scope: ``{1: ..., 2: ..., 3: ...}`` (0.0 for a scope without rows)."""
+        inv = self.inventory
+        if not len(inv):
+            return {s: 0.0 for s in SCOPES}
+        scopes = np.array([int(s) for s in inv.scope.categories], dtype=np.int64)
+        per = np.bincount(scopes[inv.scope.codes], weights=self.row_co2e(), minlength=4)
+        return {s: float(per[s]) for s in SCOPES}
 
     def per_gas(self) -> Table:
-        """Mass of each gas (t), its GWP and its CO2e (t)."""
+        """Mass of each gas (t), its GWP and its CO2e (t), one row per gas of :attr:`gases`."""
         kq = self._key_quantity()
-        mass = kq @ self.key_gas_t if len(self.gases) else np.zeros(0)
+        mass = kq @ self._key_gas_t if len(self.gases) else np.zeros(0)
+        weights = np.asarray(self._gwp_weights, dtype=float)
         return Table(
-            {"gas": list(self.gases), "mass_t": mass, "gwp": self.gwp_weights, "co2e_t": mass * self.gwp_weights},
+            {"gas": list(self.gases), "mass_t": np.asarray(mass, dtype=float), "gwp": weights,
+             "co2e_t": np.asarray(mass * weights, dtype=float)},
             title=f"Emissions per gas (GWP100 {self.gwp})",
         )
 
@@ -274,13 +485,11 @@ class Emissions:
         included.  Cost is independent of the row count: emissions are summed
         per factor once, then an (iterations x factors) matrix is applied.
         """
-        from neutralcore.errors import InputError
-
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
             raise InputError(f"iterations must be a whole number of at least 2, got {iterations!r}")
         iterations = int(iterations)
         nf = len(self.factors)
-        per_factor = np.bincount(self.key_factor, weights=self._key_quantity() * self.key_co2e, minlength=nf)
+        per_factor = np.bincount(self._key_factor, weights=self._key_quantity() * self._key_co2e, minlength=nf)
         used = np.flatnonzero(per_factor)
         unc = self.factors.uncertainty[used]
         has = ~np.isnan(unc)
@@ -312,8 +521,6 @@ class Emissions:
                 sizes.append(span)
                 cats.append(Categorical(np.zeros(0, np.int32), tuple(range(ymin, ymin + span))))
             elif d == "gas":
-                from neutralcore.errors import InputError
-
                 raise InputError("group by gas with per_gas(); by() already gives one column per gas", column="gas")
             else:
                 cat = inv.column(d)
@@ -339,16 +546,15 @@ class Emissions:
         """One row per group of *dims*: CO2e (t) and, unless ``gases=False``, tonnes of each gas.
 
         Dimensions: ``activity``, ``unit``, ``region``, ``year``, ``scope``,
-        ``category``, ``site`` and any extra dimension of the inventory.
+        ``category``, ``site`` and any extra dimension of the inventory.  Rows
+        are sorted by the group labels (scope 1, 2, 3; sites and activities
+        alphabetically; an empty label last); ``co2e_t`` and the ``<gas>_t``
+        columns are float arrays.
 
         >>> res.by("scope", "site")  # doctest: +SKIP
         """
         if not dims:
-            from neutralcore.errors import InputError
-
             raise InputError("by() needs at least one dimension, e.g. by('scope')")
-        from neutralcore.errors import InputError
-
         groupable = [c for c in self.inventory.columns if c != "quantity"]
         for d in dims:
             if not isinstance(d, str) or d not in groupable:
@@ -356,32 +562,35 @@ class Emissions:
         if len(set(dims)) != len(dims):
             raise InputError(f"a dimension is given twice in by{tuple(dims)}", column=next(d for d in dims if dims.count(d) > 1))
         gcodes, parts, cats, ngroups = self._group_codes(tuple(dims))
-        nkeys = len(self.key_factor)
+        nkeys = len(self._key_factor)
         q = self.inventory.quantity
         n_gas = len(self.gases) if gases else 0
         if n_gas and ngroups * max(nkeys, 1) <= _PAIR_LIMIT:
             # quantity per (group, key), then a small matrix product gives CO2e and every gas
-            pair = gcodes.astype(np.int64) * nkeys + self.key_inverse
+            pair = gcodes.astype(np.int64) * nkeys + self._key_inverse
             gk = np.bincount(pair, weights=q, minlength=ngroups * nkeys).reshape(ngroups, nkeys)
-            co2e = gk @ self.key_co2e
-            gas = gk @ self.key_gas_t
+            co2e = gk @ self._key_co2e
+            gas = gk @ self._key_gas_t
         else:
             co2e = bincount(gcodes, self.row_co2e(), ngroups)
             gas = self._gas_by_group(gcodes, ngroups) if n_gas else np.zeros((ngroups, 0))
+        # sorted by the labels, the last dimension varying fastest
+        order = np.lexsort([_sort_rank(cat.categories)[part] for part, cat in zip(parts, cats)][::-1]) \
+            if ngroups else np.zeros(0, dtype=np.int64)
         out: dict[str, Any] = {}
         for d, part, cat in zip(dims, parts, cats):
             labels: np.ndarray = np.empty(len(cat.categories), dtype=object)
             labels[:] = list(cat.categories)
-            out[d] = labels[part].tolist()
-        out["co2e_t"] = co2e
+            out[d] = labels[part[order]].tolist()
+        out["co2e_t"] = np.asarray(co2e, dtype=float)[order]
         for j in range(n_gas):
-            out[f"{self.gases[j]}_t"] = gas[:, j]
+            out[f"{self.gases[j]}_t"] = np.asarray(gas[:, j], dtype=float)[order]
         return Table(out, title=f"Emissions by {', '.join(dims)} (t; CO2e with GWP100 {self.gwp})")
 
     def _gas_by_group(self, gcodes: np.ndarray, ngroups: int) -> np.ndarray:
         """Tonnes of each gas per group, one cache-sized chunk of rows at a time (no per-row array per gas)."""
-        q, inverse = self.inventory.quantity, self.key_inverse
-        per_key = [np.ascontiguousarray(self.key_gas_t[:, j]) for j in range(len(self.gases))]
+        q, inverse = self.inventory.quantity, self._key_inverse
+        per_key = [np.ascontiguousarray(self._key_gas_t[:, j]) for j in range(len(self.gases))]
         out = np.zeros((ngroups, len(per_key)))
         buf = np.empty(min(CHUNK, q.shape[0]))
         for start in range(0, q.shape[0], CHUNK):
@@ -395,24 +604,78 @@ class Emissions:
 
     # -- display ------------------------------------------------------------------------
 
-    def __repr__(self) -> str:
-        total = self.total().magnitude
+    def _display(self) -> tuple[str, Table, list[str]]:
+        """Heading, the table by scope and the notes, shown as text and as HTML."""
+        total = self.total()
         fb = self.matches.n_fallback_rows
-        lines = [
-            f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}; scope 2 {self.scope2_method}-based) "
-            f"from {len(self.inventory):,} rows",
-            repr(self.by("scope")),
-        ]
-        if fb:
-            lines.append(f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()")
-        return "\n".join(lines)
+        heading = (f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}; scope 2 {self.scope2_method}-based) "
+                   f"from {len(self.inventory):,} rows")
+        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        return heading, self.by("scope"), notes
+
+    def __repr__(self) -> str:
+        heading, table, notes = self._display()
+        return table.to_text(title="\n".join(t for t in (heading, table.title) if t), notes=notes)
 
     def _repr_html_(self) -> str:
-        total = self.total().magnitude
-        return (
-            f"<p><b>Emissions</b>: {total:,.3f} t CO2e (GWP100 {self.gwp}) from {len(self.inventory):,} rows</p>"
-            + self.by("scope")._repr_html_()
-        )
+        heading, table, notes = self._display()
+        return table.to_html(title=heading, notes=notes)
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError("iterate over emissions.by(...) or emissions.row_co2e()")
+
+
+@attrs.frozen(eq=False, repr=False)
+class Scope2Result:
+    """Both scope 2 figures and how the market-based one was built (by :func:`neutralcore.measure.scope2.market_based`).
+
+    Defined here, beside :class:`Emissions`, which carries it in ``.scope2``; importable from
+    :mod:`neutralcore.measure.scope2` too.
+
+    Attributes
+    ----------
+    location, market : Emissions
+        The whole inventory under each method (only scope 2 electricity differs).
+    instruments : Table
+        One row per instrument: status (``applied``, ``partly applied``,
+        ``rejected``), MWh applied and the reason.
+    fallbacks : Table
+        Keys whose market-based residual share used the grid average (no
+        residual mix) or a residual mix from another region or year.
+    disclosures : tuple of str
+        Sentences to put in a report.
+    entity : str or None
+    vintage_window : (int, int)
+    """
+
+    location: Emissions
+    market: Emissions
+    instruments: Table
+    fallbacks: Table
+    disclosures: tuple[str, ...]
+    entity: str | None
+    vintage_window: tuple[int, int]
+
+    def location_total(self) -> float:
+        """Location-based scope 2, in t CO2e."""
+        return self.location.by_scope()[2]
+
+    def market_total(self) -> float:
+        """Market-based scope 2, in t CO2e."""
+        return self.market.by_scope()[2]
+
+    def summary(self) -> Table:
+        """Scope 2 and the inventory total under each method."""
+        return Table(
+            {
+                "method": ["location-based", "market-based"],
+                "scope2_t": np.array([self.location_total(), self.market_total()], dtype=float),
+                "total_t": np.array([self.location.total(), self.market.total()], dtype=float),
+            },
+            title="Scope 2 dual reporting (t CO2e)",
+        )
+
+    def __repr__(self) -> str:
+        lines = [repr(self.summary())]
+        lines += [f"- {d}" for d in self.disclosures]
+        return "\n".join(lines)

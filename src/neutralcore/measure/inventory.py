@@ -35,6 +35,10 @@ from neutralcore._core.validators import year_int as _year_int
 from neutralcore._core.validators import YEAR_MAX, YEAR_MIN, years_out_of_range
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
 from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, rows_text
+from neutralcore.measure.emissions import Emissions
+from neutralcore.measure.factorsource import FactorsLike, as_factorset
+from neutralcore.measure.kernel import compute
+from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.units import parse_unit
 
 __all__ = ["Inventory"]
@@ -553,11 +557,49 @@ class Inventory:
             self._cache["row_keys"] = hit
         return hit
 
-    def emissions(self, factors: Any, *, gwp: str | None = None, strict: bool = False, **kwargs: Any) -> Any:
-        """Emissions of this inventory under *factors*; see :func:`neutralcore.measure.kernel.compute`."""
-        from neutralcore.measure.kernel import compute
+    def emissions(
+        self,
+        factors: FactorsLike,
+        *,
+        gwp: str | None = None,
+        strict: bool = False,
+        scope2: str | None = None,
+        instruments: Sequence[ContractualInstrument] | None = None,
+        supplier_rates: Sequence[SupplierRate] | None = None,
+        entity: str | None = None,
+        vintage_window: int | tuple[int, int] | None = None,
+    ) -> Emissions:
+        """Emissions of this inventory under *factors*.
 
-        return compute(self, factors, gwp=gwp, strict=strict, **kwargs)
+        Parameters
+        ----------
+        factors : FactorSet, str, path or a sequence of these
+            A factor set, pack names (``"vietnam,ipcc"``), a factor CSV file or a
+            pack directory; names and paths are resolved by
+            :func:`neutralcore.registry.resolve_factors`.
+        gwp : {"AR4", "AR5", "AR6"}, optional
+            GWP100 set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
+        strict : bool
+            Make any region or year fallback an error.
+        scope2 : {"location", "market"}, optional
+            Which scope 2 figure the result's totals hold (any spelling
+            :func:`neutralcore.measure.basis.scope2_method` takes).  Given, or
+            with *instruments*, *supplier_rates*, *entity* or *vintage_window*,
+            the result carries both figures in ``.scope2``
+            (:func:`neutralcore.measure.scope2.market_based`); otherwise it is
+            the location-based result alone.
+
+        Returns
+        -------
+        Emissions
+            Totals in t CO2e (plain floats); see :func:`neutralcore.measure.kernel.compute`.
+        """
+        em = compute(self, as_factorset(factors), gwp=gwp, strict=strict)
+        if scope2 is None and instruments is None and supplier_rates is None and entity is None \
+                and vintage_window is None:
+            return em
+        return dual_report(em, scope2=scope2, instruments=instruments or (), supplier_rates=supplier_rates or (),
+                           entity=entity, vintage_window=0 if vintage_window is None else vintage_window)
 
     # -- display ---------------------------------------------------------------------
 
@@ -597,13 +639,12 @@ class Inventory:
             f"years {yrs}, {len(self.site.categories):,} sites" + (f", dims {list(self.dims)}" if self.dims else "") + ")"
         ]
         if n <= 10:
-            lines.append(repr(self.head(10)).split("\n", 1)[1])
+            lines.append(self.head(10).to_text(title=""))
         else:
-            lines.append(repr(self.head(5)).split("\n", 1)[1])
-            lines.append(f"… {n - 5:,} more rows")
+            lines.append(self.head(5).to_text(title="", notes=[f"… {n - 5:,} more rows"]))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         n = len(self)
-        head = self.head(10)._repr_html_()
-        return f"<p><b>Inventory</b>: {n:,} rows, {len(self.activity.categories)} activities, {len(self.site.categories)} sites</p>{head}"
+        heading = f"Inventory: {n:,} rows, {len(self.activity.categories)} activities, {len(self.site.categories)} sites"
+        return self.head(10).to_html(title=heading)

@@ -28,67 +28,50 @@ A factor is never taken from a later year.  Anything other than an exact
 
 from __future__ import annotations
 
-import os
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
 from neutralcore._core.categorical import CHUNK, split_codes
+from neutralcore._core.provenance import Provenance
 from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
 )
+from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet
 from neutralcore.gwp import DEFAULT_GWP, gwp_vector
 from neutralcore.units import dimension_of, multiplier, split_factor_unit
 
-__all__ = ["compute", "resolve", "resolve_labels"]
+__all__ = ["compute", "resolve", "resolve_labels", "KeyedRows", "RowKeyCodes"]
+
+
+class RowKeyCodes(Protocol):
+    """Each row's (activity, region, year, unit) key, coded (:class:`neutralcore.measure.inventory.RowKeys`)."""
+
+    @property
+    def code(self) -> np.ndarray: ...
+    @property
+    def sizes(self) -> tuple[int, int, int, int]: ...
+    @property
+    def ymin(self) -> int: ...
+    @property
+    def dense(self) -> bool: ...
+    @property
+    def uniq(self) -> np.ndarray | None: ...
+    @property
+    def n_keys(self) -> int: ...
+
+
+class KeyedRows(InventoryLike, Protocol):
+    """What :func:`compute` reads of an inventory (an :class:`~neutralcore.Inventory` is one): its columns,
+    its cached row keys and, when read from CSV, the file and line numbers of its rows (``provenance``)."""
+
+    @property
+    def provenance(self) -> Provenance | None: ...
+    def _row_keys(self) -> RowKeyCodes: ...
 
 _YEAR_SPAN = 10000
 _BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
-
-
-def _as_factorset(factors: Any) -> FactorSet:
-    """A FactorSet from a FactorSet, or from pack names, factor CSV files and pack directories.
-
-    A string may list several, comma-separated (``"ipcc,my_factors.csv"``);
-    they are merged in order, the later winning for a key both cover.  A
-    directory holding a ``pack.toml``, given as a path (``./my_pack``), is
-    read as an uninstalled pack, with its regions and fuel properties; a bare
-    CSV file has neither.  A bare name is always a pack name.
-    """
-    if isinstance(factors, FactorSet):
-        return factors
-    if isinstance(factors, os.PathLike):
-        factors = [factors]
-    if isinstance(factors, str):
-        factors = [part.strip() for part in factors.split(",") if part.strip()]
-    if not isinstance(factors, (list, tuple)):
-        raise InputError(f"factors must be a FactorSet, pack name(s) or a CSV path, got {type(factors).__name__}")
-    from neutralcore.registry import load_factors
-
-    parts: list[Any] = []
-    for item in factors:
-        if isinstance(item, FactorSet):
-            parts.append(item)
-            continue
-        text = os.fspath(item) if isinstance(item, os.PathLike) else item
-        if not isinstance(text, str):
-            raise InputError(f"factors item {item!r} is not a pack name or a path", column="factors")
-        is_path = isinstance(item, os.PathLike) or os.sep in text or bool(os.altsep and os.altsep in text)
-        if text.lower().endswith(".csv"):
-            parts.append(FactorSet.read_csv(text))
-        elif is_path and os.path.isdir(text):  # a bare name is a pack name, even if a folder has it
-            from neutralcore.packs import FactorPack
-
-            parts.append(FactorPack.from_directory(text).load())
-        elif is_path:
-            raise InputError(f"factors path {text!r} is neither a .csv file nor a pack directory with pack.toml",
-                             column="factors")
-        else:
-            parts.append(load_factors(text))
-    if not parts:
-        return load_factors()  # raises, naming the packs there are
-    return FactorSet.merge(*parts)
 
 
 class Resolution:
@@ -362,38 +345,36 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
-def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = False, scope2: str | None = None, **market: Any) -> "Any":
-    """Compute emissions of inventory *inv* with *factors* under GWP set *gwp*.
+def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False) -> Emissions:
+    """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
+
+    Pack names and paths are turned into a FactorSet before this, at the API
+    edge (:meth:`Inventory.emissions`, through
+    :func:`neutralcore.measure.factorsource.as_factorset`); the market-based
+    scope 2 view is built on the result by :mod:`neutralcore.measure.scope2`.
 
     Parameters
     ----------
     inv : Inventory
-    factors : FactorSet, str or list of str
-        A factor set, pack names (``"vietnam,ipcc"``) or a CSV path.
+    fs : FactorSet
     gwp : {"AR4", "AR5", "AR6"}, optional
         GWP100 set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
     strict : bool
         Make any region or year fallback an error.
-    scope2 : {"location", "market"}, optional
-        Which scope 2 figure the result shows.  Given (or with *instruments*,
-        *supplier_rates*, *entity*, *vintage_window*), the result carries both
-        in ``.scope2``; see :mod:`neutralcore.measure.scope2`.  Without them the
-        result is the location-based one, exactly as before.
 
     Returns
     -------
     Emissions
     """
-    from neutralcore.measure.emissions import Emissions
-
-    fs = _as_factorset(factors)
+    if not isinstance(fs, FactorSet):
+        raise InputError(f"compute() needs a FactorSet, got {type(fs).__name__}", column="factors")
     gwp = DEFAULT_GWP if gwp is None else gwp
     gwp_vector((), gwp)  # validate the set name early
     rk = inv._row_keys()
     code, sizes, ymin = rk.code, rk.sizes, rk.ymin
     n_act, n_reg, span, n_unit = sizes
     # every key (dense: each possible combination; compact: each combination present), and its triple
-    key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense else rk.uniq
+    key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense or rk.uniq is None else rk.uniq
     a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
     tri = (a_k * n_reg + r_k) * span + y_k
     if rk.dense:
@@ -418,9 +399,10 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         mult, to_t, vals = np.full(len(fidx), np.nan), np.ones(len(fidx)), np.zeros((len(fidx), 0))
     ok_key = reason == _OK
     used = (~np.isnan(vals[ok_key])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
-    gases = tuple(g for g, u in zip(fs.gases, used) if u)
+    columns = sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
+    gases = tuple(fs.gases[j] for j in columns)
     with np.errstate(invalid="ignore"):
-        gas_t = np.nan_to_num(vals[:, used]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
+        gas_t = np.nan_to_num(vals[:, columns]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
     weights = gwp_vector_lenient(gases, gwp)
     if np.isnan(weights).any():
         no_gwp = (gas_t[:, np.isnan(weights)] > 0).any(axis=1) & ok_key
@@ -490,8 +472,4 @@ def compute(inv: Any, factors: Any, *, gwp: str | None = None, strict: bool = Fa
         resolution=res, triple_of_key=t_of_k,
         triple_labels=(acts, regs, ty), cache={"total": row_sum},
     )
-    if scope2 is None and not market:
-        return em
-    from neutralcore.measure.scope2 import dual_report  # location- and market-based scope 2; see neutralcore.measure.scope2
-
-    return dual_report(em, scope2=scope2 or "location", **market)
+    return em

@@ -44,7 +44,7 @@ Examples
 >>> inv = nc.Inventory([nc.Activity("electricity.grid", 10_000, "MWh", region="XA", year=2024, scope=2)])
 >>> recs = [nc.ContractualInstrument("REC", 6_000, market="XA", vintage=2024, retired_for="Acme")]
 >>> res = inv.emissions(fs, scope2="market", instruments=recs, entity="Acme")
->>> round(res.total().magnitude, 3), round(res.scope2.location_total().magnitude, 3)
+>>> round(res.total(), 3), round(res.scope2.location_total(), 3)
 (2400.0, 5000.0)
 """
 
@@ -58,9 +58,11 @@ import numpy as np
 from neutralcore._core.table import Table
 from neutralcore._core.validators import finite_nonneg, optional_str, region_code, year_int
 from neutralcore.errors import InputError
+from neutralcore.measure.basis import scope2_method
+from neutralcore.measure.emissions import Emissions, Scope2Result
 from neutralcore.measure.factor import WORLD, Source
-from neutralcore.gwp import gwp_vector
-from neutralcore.units import Quantity, multiplier, split_factor_unit
+from neutralcore.measure.kernel import resolve_labels
+from neutralcore.units import multiplier, split_factor_unit
 
 __all__ = ["ContractualInstrument", "SupplierRate", "Scope2Result", "market_based", "dual_report", "INSTRUMENT_KINDS"]
 
@@ -157,85 +159,26 @@ def _window(value: Any) -> tuple[int, int]:
     return b, a
 
 
-@attrs.frozen(eq=False, repr=False)
-class Scope2Result:
-    """Both scope 2 figures and how the market-based one was built.
-
-    Attributes
-    ----------
-    location, market : Emissions
-        The whole inventory under each method (only scope 2 electricity differs).
-    instruments : Table
-        One row per instrument: status (``applied``, ``partly applied``,
-        ``rejected``), MWh applied and the reason.
-    fallbacks : Table
-        Keys whose market-based residual share used the grid average (no
-        residual mix) or a residual mix from another region or year.
-    disclosures : tuple of str
-        Sentences to put in a report.
-    entity : str or None
-    vintage_window : (int, int)
-    """
-
-    location: Any
-    market: Any
-    instruments: Table
-    fallbacks: Table
-    disclosures: tuple[str, ...]
-    entity: str | None
-    vintage_window: tuple[int, int]
-
-    def location_total(self) -> Any:
-        """Location-based scope 2 (t CO2e)."""
-        return _scope_total(self.location, 2)
-
-    def market_total(self) -> Any:
-        """Market-based scope 2 (t CO2e)."""
-        return _scope_total(self.market, 2)
-
-    def summary(self) -> Table:
-        """Scope 2 and the inventory total under each method."""
-        return Table(
-            {
-                "method": ["location-based", "market-based"],
-                "scope2_t": [self.location_total().magnitude, self.market_total().magnitude],
-                "total_t": [self.location.total().magnitude, self.market.total().magnitude],
-            },
-            title="Scope 2 dual reporting (t CO2e)",
-        )
-
-    def __repr__(self) -> str:
-        lines = [repr(self.summary())]
-        lines += [f"- {d}" for d in self.disclosures]
-        return "\n".join(lines)
-
-
-def _scope_total(em: Any, scope: int) -> Any:
-    inv = em.inventory
-    m = inv.mask(scope=scope)
-    return Quantity(float(em.row_co2e()[m].sum()), "t")
-
-
 def _is_electricity(act: str) -> bool:
     return (act == "electricity" or act.startswith("electricity.")) and not act.endswith(RESIDUAL_SUFFIX)
 
 
 def market_based(
-    em: Any,
+    em: Emissions,
     *,
     instruments: Sequence[ContractualInstrument] = (),
     supplier_rates: Sequence[SupplierRate] = (),
     entity: str | None = None,
-    vintage_window: Any = 0,
+    vintage_window: int | tuple[int, int] = 0,
     require_entity: bool = True,
 ) -> Scope2Result:
     """Build the market-based figure from location-based emissions *em*; see the module docstring.
 
-    With *require_entity* false (scenarios), instruments given without an
-    *entity* are rejected with that reason instead of raising.
+    Built on :meth:`Emissions.keys` and :meth:`Emissions.with_rates`: only the
+    rates of scope 2 electricity keys change.  With *require_entity* false
+    (scenarios), instruments given without an *entity* are rejected with that
+    reason instead of raising.
     """
-    from neutralcore.measure.kernel import resolve_labels as resolve
-
     instruments = tuple(instruments or ())
     supplier_rates = tuple(supplier_rates or ())
     for i, ins in enumerate(instruments):
@@ -252,148 +195,13 @@ def market_based(
         )
     window = _window(vintage_window)
 
-    inv = em.inventory
-    fs = em.factors
-    nkeys = len(em.key_factor)
-    acts, regs, ty = em.triple_labels
-    t_of_k = em.triple_of_key
-    # a representative row of each key gives its unit and scope
-    first = np.full(nkeys, -1, dtype=np.int64)
-    n = len(inv)
-    first[em.key_inverse[::-1]] = np.arange(n - 1, -1, -1)
-    elec_act = np.array([_is_electricity(a) for a in acts], dtype=bool)
-    scope_codes = np.array([int(s) for s in inv.scope.categories]) if len(inv) else np.zeros(0, int)
-    row_scope = scope_codes[inv.scope.codes] if n else np.zeros(0, int)
-    row_elec = elec_act[t_of_k[em.key_inverse]] if n else np.zeros(0, bool)
-    row_s2e = row_elec & (row_scope == 2)
-    # keys must be wholly scope 2 electricity or wholly not
-    s2e_rows_per_key = np.bincount(em.key_inverse[row_s2e], minlength=nkeys)
-    rows_per_key = np.bincount(em.key_inverse, minlength=nkeys)
-    mixed = (s2e_rows_per_key > 0) & (s2e_rows_per_key < rows_per_key)
-    if mixed.any():
-        k = int(np.flatnonzero(mixed)[0])
-        t = int(t_of_k[k])
-        raise InputError(
-            f"market-based scope 2: electricity ({acts[t]}, {regs[t]}, {int(ty[t])}) appears both in scope 2 and in "
-            "another scope; give the non-scope-2 electricity its own activity key (e.g. 'electricity.grid.resold')",
-            rows=np.flatnonzero(em.key_inverse == k)[:10].tolist(),
-        )
-    ekeys = np.flatnonzero(s2e_rows_per_key > 0)
-    unit_of = [inv.unit.categories[inv.unit.codes[first[k]]] for k in ekeys.tolist()]
-    to_mwh = np.array([multiplier(u, "MWh") for u in unit_of])
-    kq = np.bincount(em.key_inverse, weights=inv.quantity, minlength=nkeys)
-    mwh_k = kq[ekeys] * to_mwh
-    key_region = [regs[t] for t in t_of_k[ekeys].tolist()]
-    key_year = ty[t_of_k[ekeys]].astype(int)
-
-    # groups = (region, year) of scope 2 electricity
-    gkeys = list(dict.fromkeys(zip(key_region, key_year.tolist())))
-    gindex = {g: i for i, g in enumerate(gkeys)}
-    g_of_k = np.array([gindex[(r, y)] for r, y in zip(key_region, key_year.tolist())], dtype=np.int64)
-    ng = len(gkeys)
-    consumption = np.bincount(g_of_k, weights=mwh_k, minlength=ng) if ng else np.zeros(0)
-    remaining = consumption.copy()
-    fixed_t = np.zeros(ng)  # t CO2 from instruments and supplier rates, per group
-    chains = {r: fs.region_chain(r) for r in dict.fromkeys(key_region)}
-
-    # 1. instruments
-    rows_i: dict[str, list[Any]] = {c: [] for c in ("instrument", "kind", "mwh", "market", "vintage", "retired_for",
-                                                    "rate", "status", "applied_mwh", "reason")}
-    regions_present = sorted(set(key_region))
-    for ins in instruments:
-        reason = None
-        applied = 0.0
-        if entity is None:
-            reason = "no reporting entity given (entity=), so retirement for it cannot be checked"
-        elif ins.retired_for is None:
-            reason = "not retired: it must be redeemed, retired or cancelled for the reporting entity"
-        elif ins.retired_for != entity:
-            reason = f"retired for {ins.retired_for!r}, not for the reporting entity {entity!r}"
-        else:
-            same_market = [g for g, (r, _y) in enumerate(gkeys) if ins.market in chains[r]]
-            if not same_market:
-                reason = (f"different market: issued in {ins.market!r}, consumption is in "
-                          f"{', '.join(regions_present) or 'no scope 2 electricity'}")
-            else:
-                eligible = [g for g in same_market if gkeys[g][1] - window[0] <= ins.vintage <= gkeys[g][1] + window[1]]
-                if not eligible:
-                    years = sorted({gkeys[g][1] for g in same_market})
-                    reason = (f"vintage {ins.vintage} outside the vintage window ({window[0]} year(s) before, "
-                              f"{window[1]} after) of consumption in {', '.join(map(str, years))}")
-                else:
-                    idx = np.array(eligible)
-                    avail = remaining[idx].sum()
-                    applied = min(ins.mwh, float(avail))
-                    if applied > 0:
-                        share = remaining[idx] / avail
-                        remaining[idx] -= applied * share
-                        fixed_t[idx] += applied * share * ins.rate
-                    if applied < ins.mwh:
-                        reason = (f"only {applied:,.3f} of {ins.mwh:,.3f} MWh applied: no more consumption left in its "
-                                  "market and vintage window (the excess is not carried over)")
-        status = "rejected" if applied == 0 and reason else ("partly applied" if reason else "applied")
-        for c, v in zip(rows_i, (ins.label, ins.kind, ins.mwh, ins.market, ins.vintage, ins.retired_for, ins.rate,
-                                 status, applied, reason or "")):
-            rows_i[c].append(v)
-
-    # 2. supplier-specific rates
-    for sr in supplier_rates:
-        eligible = [g for g, (r, y) in enumerate(gkeys) if sr.region in chains[r] and (sr.year is None or sr.year == y)]
-        if not eligible:
-            continue
-        idx = np.array(eligible)
-        avail = remaining[idx].sum()
-        use = float(avail) if sr.mwh is None else min(sr.mwh, float(avail))
-        if use > 0:
-            share = remaining[idx] / avail
-            remaining[idx] -= use * share
-            fixed_t[idx] += use * share * sr.rate
-
-    # 3./4. residual mix, else grid average, per key
-    res_acts = [acts[t] + RESIDUAL_SUFFIX for t in t_of_k[ekeys].tolist()]
-    res = resolve(fs, res_acts, key_region, key_year) if len(ekeys) else None
-    gases = list(em.gases)
-    res_gases: dict[int, dict[str, float]] = {}
-    fb_rows: dict[str, list[Any]] = {c: [] for c in ("activity", "region", "year", "used", "region_used", "year_used", "mwh")}
-    for j, k in enumerate(ekeys.tolist()):
-        f = int(res.factor[j]) if res is not None else -1
-        if res is not None and f >= 0:
-            mass, per, to_t = split_factor_unit(fs.unit.categories[fs.unit.codes[f]])
-            per_mwh = to_t * multiplier("MWh", per)
-            vals = {g: float(v) * per_mwh for g, v in zip(fs.gases, fs.values[f]) if v == v}
-            res_gases[j] = vals
-            for g in vals:
-                if g not in gases:
-                    gases.append(g)
-            if res.level[j] > 0 or res.year_used[j] != key_year[j]:
-                _fb(fb_rows, acts[t_of_k[k]], key_region[j], key_year[j], "residual mix (fallback)",
-                    res.region_used[j], int(res.year_used[j]), mwh_k[j])
-        else:
-            _fb(fb_rows, acts[t_of_k[k]], key_region[j], key_year[j], "grid average (no residual mix)",
-                regs[t_of_k[k]], int(em.resolution.year_used[t_of_k[k]]), mwh_k[j])
+    use = _Consumption(em)
+    rows_i = _apply_instruments(use, instruments, entity, window)
+    _apply_supplier_rates(use, supplier_rates)
+    gases, residual, fb_rows = _residual_mix(em, use)
     if (instruments or supplier_rates) and "CO2" not in gases:
         gases.append("CO2")
-
-    G = len(gases)
-    key_gas = np.zeros((nkeys, G))
-    key_gas[:, : len(em.gases)] = em.key_gas_t
-    co2 = gases.index("CO2") if "CO2" in gases else -1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rem_share = np.where(consumption > 0, remaining / consumption, 0.0)
-        fixed_per_mwh = np.where(consumption > 0, fixed_t / consumption, 0.0)
-    for j, k in enumerate(ekeys.tolist()):
-        g = g_of_k[j]
-        if j in res_gases:
-            resid = np.array([res_gases[j].get(gas, 0.0) for gas in gases])
-        else:  # grid average per MWh
-            resid = key_gas[k] / to_mwh[j]
-        row = rem_share[g] * resid
-        if co2 >= 0:
-            row[co2] += fixed_per_mwh[g]
-        key_gas[k] = row * to_mwh[j]
-    weights = gwp_vector(tuple(gases), em.gwp)
-    market = attrs.evolve(em, gases=tuple(gases), gwp_weights=weights, key_gas_t=key_gas, key_co2e=key_gas @ weights,
-                          cache={}, scope2_method="market")
+    market = em.with_rates(gases, _market_rates(use, gases, residual), scope2_method="market")
 
     disclosures: list[str] = []
     for j, used in enumerate(fb_rows["used"]):
@@ -406,8 +214,7 @@ def market_based(
     for label, status, reason in zip(rows_i["instrument"], rows_i["status"], rows_i["reason"]):
         if status != "applied":
             disclosures.append(f"Instrument {label} {status}: {reason}.")
-    other_s2 = (row_scope == 2) & ~row_elec
-    if other_s2.any():
+    if use.other_scope2:
         disclosures.append("Scope 2 rows other than electricity (heat, steam, cooling) use their location-based factor in "
                            "the market-based figure.")
     return Scope2Result(
@@ -421,24 +228,180 @@ def market_based(
     )
 
 
+class _Consumption:
+    """Scope 2 electricity of an :class:`Emissions`, per key and per (region, year) market group.
+
+    ``remaining`` (MWh not yet covered) and ``fixed_t`` (t CO2 from instruments and supplier
+    rates) are per group and are filled in by the steps of the hierarchy.
+    """
+
+    def __init__(self, em: Emissions) -> None:
+        inv = em.inventory
+        keys = em.keys()
+        row_key = em.row_keys()
+        n = len(inv)
+        elec_key = np.array([_is_electricity(a) for a in keys.activity], dtype=bool)
+        row_scope2 = inv.mask(scope=2) if n else np.zeros(0, bool)
+        row_elec = elec_key[row_key] if n else np.zeros(0, bool)
+        s2e_rows_per_key = np.bincount(row_key[row_elec & row_scope2], minlength=len(keys))
+        mixed = (s2e_rows_per_key > 0) & (s2e_rows_per_key < keys.rows)
+        if mixed.any():  # keys must be wholly scope 2 electricity or wholly not
+            k = int(np.flatnonzero(mixed)[0])
+            raise InputError(
+                f"market-based scope 2: electricity ({keys.activity[k]}, {keys.region[k]}, {int(keys.year[k])}) "
+                "appears both in scope 2 and in another scope; give the non-scope-2 electricity its own activity key "
+                "(e.g. 'electricity.grid.resold')",
+                rows=np.flatnonzero(row_key == k)[:10].tolist(),
+            )
+        self.keys = keys
+        self.other_scope2 = bool((row_scope2 & ~row_elec).any())
+        self.ekeys = np.flatnonzero(s2e_rows_per_key > 0)
+        self.to_mwh = np.array([multiplier(str(keys.unit[k]), "MWh") for k in self.ekeys.tolist()])
+        self.mwh = keys.quantity[self.ekeys] * self.to_mwh
+        self.region = [keys.region[k] for k in self.ekeys.tolist()]
+        self.year = keys.year[self.ekeys].astype(int)
+        self.groups = list(dict.fromkeys(zip(self.region, self.year.tolist())))
+        index = {g: i for i, g in enumerate(self.groups)}
+        self.group_of = np.array([index[(r, y)] for r, y in zip(self.region, self.year.tolist())], dtype=np.int64)
+        ng = len(self.groups)
+        self.consumption = np.bincount(self.group_of, weights=self.mwh, minlength=ng) if ng else np.zeros(0)
+        self.remaining = self.consumption.copy()
+        self.fixed_t = np.zeros(ng)
+        self.chains = {r: em.factors.region_chain(r) for r in dict.fromkeys(self.region)}
+
+    def cover(self, groups: list[int], mwh: float | None, rate: float) -> float:
+        """Cover up to *mwh* (``None``: all) of the groups' remaining consumption at *rate*, pro rata; MWh applied."""
+        idx = np.array(groups)
+        avail = float(self.remaining[idx].sum())
+        applied = avail if mwh is None else min(mwh, avail)
+        if applied > 0:
+            share = self.remaining[idx] / avail
+            self.remaining[idx] -= applied * share
+            self.fixed_t[idx] += applied * share * rate
+        return applied
+
+
+def _apply_instruments(use: _Consumption, instruments: Sequence[ContractualInstrument], entity: str | None,
+                       window: tuple[int, int]) -> dict[str, list[Any]]:
+    """Step 1: apply the instruments that meet the quality criteria; one row per instrument saying how it went."""
+    rows: dict[str, list[Any]] = {c: [] for c in ("instrument", "kind", "mwh", "market", "vintage", "retired_for",
+                                                  "rate", "status", "applied_mwh", "reason")}
+    regions_present = sorted(set(use.region))
+    for ins in instruments:
+        reason = None
+        applied = 0.0
+        if entity is None:
+            reason = "no reporting entity given (entity=), so retirement for it cannot be checked"
+        elif ins.retired_for is None:
+            reason = "not retired: it must be redeemed, retired or cancelled for the reporting entity"
+        elif ins.retired_for != entity:
+            reason = f"retired for {ins.retired_for!r}, not for the reporting entity {entity!r}"
+        else:
+            same_market = [g for g, (r, _y) in enumerate(use.groups) if ins.market in use.chains[r]]
+            if not same_market:
+                reason = (f"different market: issued in {ins.market!r}, consumption is in "
+                          f"{', '.join(regions_present) or 'no scope 2 electricity'}")
+            else:
+                eligible = [g for g in same_market
+                            if use.groups[g][1] - window[0] <= ins.vintage <= use.groups[g][1] + window[1]]
+                if not eligible:
+                    years = sorted({use.groups[g][1] for g in same_market})
+                    reason = (f"vintage {ins.vintage} outside the vintage window ({window[0]} year(s) before, "
+                              f"{window[1]} after) of consumption in {', '.join(map(str, years))}")
+                else:
+                    applied = use.cover(eligible, ins.mwh, ins.rate)
+                    if applied < ins.mwh:
+                        reason = (f"only {applied:,.3f} of {ins.mwh:,.3f} MWh applied: no more consumption left in its "
+                                  "market and vintage window (the excess is not carried over)")
+        status = "rejected" if applied == 0 and reason else ("partly applied" if reason else "applied")
+        for c, v in zip(rows, (ins.label, ins.kind, ins.mwh, ins.market, ins.vintage, ins.retired_for, ins.rate,
+                               status, applied, reason or "")):
+            rows[c].append(v)
+    return rows
+
+
+def _apply_supplier_rates(use: _Consumption, supplier_rates: Sequence[SupplierRate]) -> None:
+    """Step 2: supplier-specific rates for the consumption instruments left."""
+    for sr in supplier_rates:
+        eligible = [g for g, (r, y) in enumerate(use.groups)
+                    if sr.region in use.chains[r] and (sr.year is None or sr.year == y)]
+        if eligible:
+            use.cover(eligible, sr.mwh, sr.rate)
+
+
+def _residual_mix(em: Emissions, use: _Consumption
+                  ) -> tuple[list[str], dict[int, dict[str, float]], dict[str, list[Any]]]:
+    """Steps 3 and 4: per scope 2 electricity key, the residual mix (t of each gas per MWh), else the grid average.
+
+    Returns the gases of the market view, the residual rates by position in ``use.ekeys`` (absent: grid
+    average) and the fallback rows.
+    """
+    fs, keys = em.factors, use.keys
+    res_acts = [keys.activity[k] + RESIDUAL_SUFFIX for k in use.ekeys.tolist()]
+    res = resolve_labels(fs, res_acts, use.region, use.year) if len(use.ekeys) else None
+    gases = list(em.gases)
+    residual: dict[int, dict[str, float]] = {}
+    fb_rows: dict[str, list[Any]] = {c: [] for c in ("activity", "region", "year", "used", "region_used", "year_used", "mwh")}
+    for j, k in enumerate(use.ekeys.tolist()):
+        f = int(res.factor[j]) if res is not None else -1
+        if res is not None and f >= 0:
+            _mass, per, to_t = split_factor_unit(fs.unit.categories[fs.unit.codes[f]])
+            per_mwh = to_t * multiplier("MWh", per)
+            vals = {g: float(v) * per_mwh for g, v in zip(fs.gases, fs.values[f]) if v == v}
+            residual[j] = vals
+            gases += [g for g in vals if g not in gases]
+            if res.level[j] > 0 or res.year_used[j] != use.year[j]:
+                _fb(fb_rows, keys.activity[k], use.region[j], use.year[j], "residual mix (fallback)",
+                    res.region_used[j], int(res.year_used[j]), use.mwh[j])
+        else:
+            _fb(fb_rows, keys.activity[k], use.region[j], use.year[j], "grid average (no residual mix)",
+                keys.region[k], int(keys.year_used[k]), use.mwh[j])
+    return gases, residual, fb_rows
+
+
+def _market_rates(use: _Consumption, gases: list[str], residual: dict[int, dict[str, float]]) -> np.ndarray:
+    """Per key, t of each of *gases* per activity unit in the market view (only scope 2 electricity keys change)."""
+    rates = np.zeros((len(use.keys), len(gases)))
+    rates[:, : use.keys.rates.shape[1]] = use.keys.rates
+    co2 = gases.index("CO2") if "CO2" in gases else -1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rem_share = np.where(use.consumption > 0, use.remaining / use.consumption, 0.0)
+        fixed_per_mwh = np.where(use.consumption > 0, use.fixed_t / use.consumption, 0.0)
+    for j, k in enumerate(use.ekeys.tolist()):
+        g = use.group_of[j]
+        if j in residual:
+            resid = np.array([residual[j].get(gas, 0.0) for gas in gases])
+        else:  # grid average per MWh
+            resid = rates[k] / use.to_mwh[j]
+        row = rem_share[g] * resid
+        if co2 >= 0:
+            row[co2] += fixed_per_mwh[g]
+        rates[k] = row * use.to_mwh[j]
+    return rates
+
+
 def _fb(rows: dict[str, list[Any]], act: str, region: str, year: Any, used: str, region_used: Any, year_used: int,
         mwh: float) -> None:
     for c, v in zip(rows, (act, region, int(year), used, region_used, year_used, float(mwh))):
         rows[c].append(v)
 
 
-def dual_report(em: Any, *, scope2: str = "location", **options: Any) -> Any:
-    """Return *em* (``scope2="location"``) or its market-based twin, carrying both in ``.scope2``.
+def dual_report(
+    em: Emissions,
+    *,
+    scope2: str | None = None,
+    instruments: Sequence[ContractualInstrument] = (),
+    supplier_rates: Sequence[SupplierRate] = (),
+    entity: str | None = None,
+    vintage_window: int | tuple[int, int] = 0,
+) -> Emissions:
+    """The scope 2 method dispatch: *em* (location-based) or its market-based twin, carrying both in ``.scope2``.
 
-    *options* are those of :func:`market_based` (``instruments``,
-    ``supplier_rates``, ``entity``, ``vintage_window``).
+    *scope2* is normalised by :func:`neutralcore.measure.basis.scope2_method`
+    (``None`` is location-based); the other options are those of :func:`market_based`.
     """
-    method = str(scope2).lower().removesuffix("-based")
-    if method not in ("location", "market"):
-        raise InputError(f"scope2={scope2!r} must be 'location' or 'market'")
-    unknown = set(options) - {"instruments", "supplier_rates", "entity", "vintage_window"}
-    if unknown:
-        raise InputError(f"unknown option(s) for emissions(): {sorted(unknown)}")
-    result = market_based(em, **options)
+    method = scope2_method(scope2)
+    result = market_based(em, instruments=instruments, supplier_rates=supplier_rates, entity=entity,
+                          vintage_window=vintage_window)
     chosen = result.location if method == "location" else result.market
-    return attrs.evolve(chosen, scope2=result, cache={})
+    return chosen.with_scope2(result)

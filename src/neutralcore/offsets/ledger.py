@@ -1,11 +1,15 @@
 """A persistent ledger of carbon-credit blocks that refuses double use.
 
+(Over 600 lines: one class whose every operation is one checked transaction; its SQLite file
+handling and error meanings are in :mod:`neutralcore.offsets.ledgerfile`.)
+
 :class:`OffsetLedger` holds :class:`~neutralcore.offsets.Offset` blocks in a
 SQLite file (standard library :mod:`sqlite3`), retires them for a named subject
 and period, and refuses any second use of a serial:
 
 - adding a block whose range overlaps any block already in the ledger (same
-  programme and project, standards.md REG-04) raises
+  programme and project, :meth:`Offset.overlaps`; a registry serial number
+  names unique issued credits) raises
   :class:`~neutralcore.DuplicateSerialError` naming both;
 - retiring serials that were already retired raises
   :class:`~neutralcore.AlreadyRetiredError` naming the earlier retirement
@@ -31,6 +35,16 @@ Integrity
   damage and naive edits, not a deliberate forger who recomputes it.)
 - **New files appear atomically**: a new ledger is built in a temporary file
   and linked into place, so an empty or half-written file is never a ledger.
+- **Failures say what they are.**  Every SQLite error becomes a
+  :class:`~neutralcore.LedgerError` subclass with the SQLite error as its
+  cause: :class:`~neutralcore.LedgerLockedError` (another process held the
+  lock longer than ``timeout``), :class:`~neutralcore.LedgerClosedError`,
+  :class:`~neutralcore.LedgerReadOnlyError`,
+  :class:`~neutralcore.LedgerDiskFullError` and
+  :class:`~neutralcore.LedgerNotFoundError` (file or directory missing);
+  a transaction is rolled back only while one is open, so SQLite's own
+  rollback after a full disk no longer hides the cause.
+  :class:`~neutralcore.LedgerCorruptError` means the file is damaged.
 
 Every operation is also appended to an ``events`` table (:meth:`OffsetLedger.history`).
 """
@@ -38,12 +52,10 @@ Every operation is also appended to an ``events`` table (:meth:`OffsetLedger.his
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import itertools
 import json
 import os
 import sqlite3
-import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,115 +68,20 @@ from neutralcore.errors import (
     DuplicateSerialError,
     InputError,
     InvalidRetirementError,
+    LedgerClosedError,
     LedgerCorruptError,
     LedgerError,
+    LedgerNotFoundError,
     UnknownCreditError,
 )
-from neutralcore.offsets.credits import Offset, Period, RegistrySerial, parse_serial
+from neutralcore.offsets import ledgerfile
+from neutralcore.offsets.credits import Offset
+from neutralcore.offsets.ledgerfile import APPLICATION_ID, BLOCK_COLUMNS, DAMAGE, FORMAT_VERSION, canonical
+from neutralcore.offsets.period import Period
+from neutralcore.offsets.retirement import Retirement
+from neutralcore.offsets.serials import RegistrySerial, parse_serial
 
 __all__ = ["Retirement", "OffsetLedger"]
-
-#: ``PRAGMA application_id`` of a neutralcore ledger ("NCLG" in ASCII).
-APPLICATION_ID = 0x4E434C47
-#: Ledger file format version (``PRAGMA user_version``).  Version 2 indexes blocks by the
-#: canonical :attr:`Offset.registry_key` (so ``GS7495`` and ``7495`` are one project);
-#: version-1 files are refused rather than read with keys that no longer compare.
-FORMAT_VERSION = 2
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE blocks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    registry_key TEXT NOT NULL,
-    serial_start INTEGER NOT NULL,
-    serial_end INTEGER NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('held', 'retired')),
-    subject TEXT,
-    period_start TEXT,
-    period_end TEXT,
-    retired_on TEXT,
-    beneficiary TEXT,
-    reason TEXT,
-    data TEXT NOT NULL,
-    CHECK (serial_end >= serial_start),
-    CHECK ((status = 'retired') = (subject IS NOT NULL AND period_start IS NOT NULL
-                                   AND period_end IS NOT NULL AND retired_on IS NOT NULL))
-);
-CREATE INDEX blocks_by_range ON blocks (registry_key, serial_start);
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    op TEXT NOT NULL,
-    payload TEXT NOT NULL
-);
-"""
-
-_BLOCK_COLUMNS = (
-    "id, registry_key, serial_start, serial_end, status, subject, period_start, period_end, "
-    "retired_on, beneficiary, reason, data"
-)
-
-
-@attrs.frozen
-class Retirement:
-    """One retired block: which credits, for whom, for which subject and period.
-
-    Attributes
-    ----------
-    id : int
-        The block's id in the ledger.
-    offset : Offset
-        The retired block (``retirement_date`` and ``beneficiary`` set).
-    subject : str
-        The subject whose claim the credits are retired for.
-    period : Period
-        The reporting period they are retired for.
-    beneficiary : str
-        On whose behalf the registry retired them (defaults to the subject).
-    retired_on : datetime.date
-        Retirement date.
-    reason : str, optional
-        Retirement reason as recorded on the registry.
-    ledger : str, optional
-        The ledger that recorded it (its file's real path), so a claim can show
-        its credits were checked for double use; ``None`` for one built by hand.
-    """
-
-    id: int = attrs.field(validator=attrs.validators.instance_of(int))
-    offset: Offset = attrs.field(validator=attrs.validators.instance_of(Offset))
-    subject: str = attrs.field(validator=attrs.validators.instance_of(str))
-    period: Period = attrs.field(validator=attrs.validators.instance_of(Period))
-    beneficiary: str = attrs.field(validator=attrs.validators.instance_of(str))
-    retired_on: _dt.date = attrs.field(validator=attrs.validators.instance_of(_dt.date))
-    reason: str | None = attrs.field(default=None)
-    ledger: str | None = attrs.field(default=None, kw_only=True, eq=False)
-
-    @property
-    def quantity(self) -> int:
-        """Credits retired (tonnes CO2e)."""
-        return self.offset.quantity
-
-    def describe(self) -> str:
-        """One line naming this use of the serials (used in error messages)."""
-        return (
-            f"{self.offset.label} retired on {self.retired_on} for subject {self.subject!r}, "
-            f"period {self.period}, beneficiary {self.beneficiary!r} (ledger block {self.id})"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return {
-            "id": self.id,
-            "subject": self.subject,
-            "period_start": self.period.start.isoformat(),
-            "period_end": self.period.end.isoformat(),
-            "beneficiary": self.beneficiary,
-            "retired_on": self.retired_on.isoformat(),
-            "reason": self.reason,
-            "ledger": self.ledger,
-            "quantity": self.quantity,
-            "offset": self.offset.to_dict(),
-        }
 
 
 @attrs.frozen
@@ -174,16 +91,7 @@ class _Row:
     retirement: Retirement | None
 
 
-#: What reading a damaged file can raise, besides our own checks: SQLite's errors, text that is not
-#: UTF-8, and values of the wrong type where a column's affinity let them in.
-_DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError, OverflowError, KeyError)
-
-
 _MEMORY_LEDGERS = itertools.count(1)
-
-
-def _canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def _text(value: Any, column: str) -> str:
@@ -203,17 +111,27 @@ class OffsetLedger:
         forgotten every earlier retirement; ``":memory:"`` gives a ledger that
         lives as long as this object.
     timeout : float
-        Seconds to wait for another process's write lock before raising
-        :class:`~neutralcore.LedgerError`.
+        Seconds to wait for another process's lock before raising
+        :class:`~neutralcore.LedgerLockedError`.
     create : bool
         Create the file (atomically) if it does not exist (default ``False``).
+    read_only : bool
+        Open the file read-only (SQLite ``mode=ro``): queries work, and every
+        change raises :class:`~neutralcore.LedgerReadOnlyError`.
 
     Raises
     ------
+    LedgerNotFoundError
+        When ``create=False`` and the file does not exist, or its directory does not.
     LedgerCorruptError
         When the file is not a neutralcore ledger or fails its integrity check.
+    LedgerLockedError
+        When another process holds the file's lock for longer than ``timeout``.
     LedgerError
-        When ``create=False`` and the file does not exist, or the file is locked too long.
+        Another subclass saying what stopped the operation (read-only, disk full, closed).
+
+    Every :class:`sqlite3.Error` an operation meets is raised as one of these
+    (the SQLite error is ``__cause__``), and the ledger is unchanged.
 
     Examples
     --------
@@ -229,85 +147,51 @@ class OffsetLedger:
     >>> ledger.close()
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0, create: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, timeout: float = 30.0, create: bool = False, read_only: bool = False
+    ) -> None:
         self._lock = threading.RLock()
         self._timeout = float(timeout)
+        self._closed = True  # until the connection is open
         self._memory = str(path) == ":memory:"
         self.path = str(path) if self._memory else str(Path(path))
+        self.read_only = bool(read_only)
         #: What retirements record as their ledger: the file's real path (or a per-object name in memory).
         self.identity = f":memory:{next(_MEMORY_LEDGERS)}" if self._memory else os.path.realpath(self.path)
-        if self._memory:
-            self._conn = self._connect(":memory:")
-            self._initialise(self._conn)
-        else:
-            if not os.path.exists(self.path):
-                if not create:
-                    raise LedgerError(f"no ledger file at {self.path} (pass create=True to start one)", path=self.path)
-                self._create_file(self.path)
-            self._conn = self._connect(self.path)
+        if not self._memory and not os.path.exists(self.path):
+            directory = os.path.dirname(os.path.abspath(self.path))
+            if not os.path.isdir(directory):
+                raise LedgerNotFoundError(
+                    f"{self.path}: directory {directory} does not exist", path=self.path, directory=directory
+                )
+            if not create or self.read_only:
+                raise LedgerNotFoundError(
+                    f"no ledger file at {self.path} (pass create=True to start one)", path=self.path
+                )
+            ledgerfile.create_file(self.path, self._timeout)
         try:
+            self._conn = ledgerfile.connect(self.path, self._timeout, read_only=self.read_only and not self._memory)
+        except DAMAGE as exc:
+            raise self._error(exc, "opening the ledger", damaged=True) from exc
+        self._closed = False
+        try:
+            if self._memory:
+                self._sql(lambda: ledgerfile.initialise(self._conn), "creating the ledger")
             self.verify()
         except BaseException:
-            self._conn.close()
+            self.close()
             raise
 
     # -- file handling --------------------------------------------------------
 
-    def _connect(self, target: str) -> sqlite3.Connection:
-        conn = None
-        try:
-            conn = sqlite3.connect(
-                target, timeout=self._timeout, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA synchronous=FULL")
-        except _DAMAGE as exc:
+    def close(self) -> None:
+        """Close the database connection (a ``:memory:`` ledger is discarded); using the ledger then raises
+        :class:`~neutralcore.LedgerClosedError`."""
+        with self._lock:
+            self._closed = True
+            conn = getattr(self, "_conn", None)
             if conn is not None:
                 conn.close()
-            raise LedgerCorruptError(f"{target}: cannot open as a ledger: {exc}", path=target) from exc
-        return conn
-
-    def _initialise(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
-            conn.execute("INSERT INTO meta VALUES ('format', 'neutralcore offset ledger')")
-            conn.execute("INSERT INTO meta VALUES ('digest', '')")
-            self._log(conn, "create", {"format_version": FORMAT_VERSION})
-            conn.execute("UPDATE meta SET value=? WHERE key='digest'", (self._digest(conn),))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-    def _create_file(self, path: str) -> None:
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=directory)
-        os.close(fd)
-        try:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would lock out other users' writers
-            conn = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                conn.execute("PRAGMA synchronous=FULL")
-                self._initialise(conn)
-            finally:
-                conn.close()
-            try:
-                os.link(tmp, path)  # atomic, and fails if another process got there first
-            except FileExistsError:
-                pass
-        finally:
-            os.unlink(tmp)
-
-    def close(self) -> None:
-        """Close the database connection (a ``:memory:`` ledger is discarded)."""
-        with self._lock:
-            self._conn.close()
 
     def __del__(self) -> None:
         # a ledger dropped without close() must not leak its connection (Python 3.13 warns about that)
@@ -327,7 +211,7 @@ class OffsetLedger:
     def __repr__(self) -> str:
         return f"OffsetLedger({self.path!r})"
 
-    # -- integrity ------------------------------------------------------------
+    # -- errors ---------------------------------------------------------------
 
     def _corrupt(self, why: str, exc: BaseException | None = None) -> LedgerCorruptError:
         err = LedgerCorruptError(f"{self.path}: ledger failed its integrity check: {why}", path=self.path)
@@ -335,16 +219,27 @@ class OffsetLedger:
             err.__cause__ = exc
         return err
 
-    @staticmethod
-    def _digest(conn: sqlite3.Connection) -> str:
-        h = hashlib.sha256(b"neutralcore-ledger-v1\n")
-        for row in conn.execute(f"SELECT {_BLOCK_COLUMNS} FROM blocks ORDER BY id"):
-            h.update(b"B" + _canonical(list(row)).encode() + b"\n")
-        for row in conn.execute("SELECT id, at, op, payload FROM events ORDER BY id"):
-            h.update(b"E" + _canonical(list(row)).encode() + b"\n")
-        for row in conn.execute("SELECT key, value FROM meta WHERE key != 'digest' ORDER BY key"):
-            h.update(b"M" + _canonical(list(row)).encode() + b"\n")
-        return h.hexdigest()
+    def _error(self, exc: BaseException, doing: str, *, damaged: bool = False) -> LedgerError:
+        """The LedgerError for *exc*: what :func:`ledgerfile.ledger_error` says, else damage or a plain LedgerError."""
+        err = ledgerfile.ledger_error(exc, self.path, doing, self._timeout)
+        if err is None:
+            err = self._corrupt(str(exc), exc) if damaged else LedgerError(f"{self.path}: {doing} failed: {exc}",
+                                                                           path=self.path)
+        err.__cause__ = exc
+        return err
+
+    def _sql(self, call: Any, doing: str, *, damaged: bool = False) -> Any:
+        try:
+            return call()
+        except sqlite3.Error as exc:
+            raise self._error(exc, doing, damaged=damaged) from exc
+
+    def _check_open(self, doing: str) -> None:
+        if self._closed:
+            raise LedgerClosedError(f"{self.path}: the ledger is closed (while {doing}); open it again",
+                                    path=self.path)
+
+    # -- integrity ------------------------------------------------------------
 
     def verify(self) -> None:
         """Check the whole file: SQLite page integrity, digest, every block, no overlaps.
@@ -353,18 +248,21 @@ class OffsetLedger:
         ------
         LedgerCorruptError
             On any failure; the file is left as it is.
+        LedgerLockedError, LedgerClosedError
+            When the file could not be read at all (it is not then known to be damaged).
         """
         with self._lock:
+            self._check_open("verifying the ledger")
             try:
                 ok = self._conn.execute("PRAGMA integrity_check").fetchall()
-                if ok != [("ok",)]:
-                    raise self._corrupt("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
-            except _DAMAGE as exc:
-                raise self._corrupt(str(exc), exc) from exc
-            with self._read():
+            except DAMAGE as exc:
+                raise self._error(exc, "verifying the ledger", damaged=True) from exc
+            if ok != [("ok",)]:
+                raise self._corrupt("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
+            with self._read("verifying the ledger"):
                 pass
 
-    def _load(self) -> list[_Row]:
+    def _load(self, doing: str) -> list[_Row]:
         conn = self._conn
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -377,11 +275,11 @@ class OffsetLedger:
                     f"{FORMAT_VERSION}; rebuild the ledger from the registry records)"
                 )
             stored = conn.execute("SELECT value FROM meta WHERE key='digest'").fetchone()
-            if stored is None or stored[0] != self._digest(conn):
+            if stored is None or stored[0] != ledgerfile.digest(conn):
                 raise self._corrupt("content digest does not match (the file was changed outside the ledger)")
-            raw = conn.execute(f"SELECT {_BLOCK_COLUMNS} FROM blocks ORDER BY id").fetchall()
-        except _DAMAGE as exc:
-            raise self._corrupt(str(exc), exc) from exc
+            raw = conn.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks ORDER BY id").fetchall()
+        except DAMAGE as exc:
+            raise self._error(exc, doing, damaged=True) from exc
         rows = [self._row(r) for r in raw]
         by_key: dict[tuple[str, str, str], list[Offset]] = {}
         for row in rows:
@@ -389,7 +287,7 @@ class OffsetLedger:
         for blocks in by_key.values():
             blocks.sort(key=lambda o: o.serial_start)
             for a, b in zip(blocks, blocks[1:]):
-                if b.serial_start <= a.serial_end:
+                if a.overlaps(b):
                     raise self._corrupt(f"stored blocks overlap: {a.label} and {b.label}")
         return rows
 
@@ -397,7 +295,7 @@ class OffsetLedger:
         (rid, key, start, end, status, subject, p_start, p_end, retired_on, beneficiary, reason, data) = r
         try:
             offset = Offset.from_dict(json.loads(data))
-            if (_canonical(list(offset.registry_key)), offset.serial_start, offset.serial_end) != (key, start, end):
+            if (canonical(list(offset.registry_key)), offset.serial_start, offset.serial_end) != (key, start, end):
                 raise ValueError("indexed columns disagree with the stored block")
             retirement = None
             if status == "retired":
@@ -423,45 +321,45 @@ class OffsetLedger:
 
     # -- transactions ---------------------------------------------------------
 
-    def _begin(self, mode: str) -> None:
-        try:
-            self._conn.execute(f"BEGIN {mode}")
-        except sqlite3.OperationalError as exc:
-            raise LedgerError(
-                f"{self.path}: could not lock the ledger within {self._timeout} s ({exc})", path=self.path
-            ) from exc
-        except sqlite3.DatabaseError as exc:
-            raise self._corrupt(str(exc), exc) from exc
+    def _begin(self, mode: str, doing: str) -> None:
+        self._check_open(doing)
+        self._sql(lambda: self._conn.execute(f"BEGIN {mode}"), doing)
+
+    def _end(self, sql: str, doing: str) -> None:
+        if self._conn.in_transaction:  # SQLite rolls back by itself after some errors (a full disk)
+            self._sql(lambda: self._conn.execute(sql), doing)
 
     @contextmanager
-    def _read(self) -> Iterator[list[_Row]]:
+    def _read(self, doing: str) -> Iterator[list[_Row]]:
         with self._lock:
-            self._begin("DEFERRED")
+            self._begin("DEFERRED", doing)
             try:
-                yield self._load()
+                yield self._load(doing)
             finally:
-                self._conn.execute("COMMIT")
+                self._end("COMMIT", doing)
 
     @contextmanager
-    def _write(self) -> Iterator[list[_Row]]:
+    def _write(self, doing: str) -> Iterator[list[_Row]]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed whole, or rolled back whole on any error."""
         with self._lock:
-            self._begin("IMMEDIATE")
+            self._begin("IMMEDIATE", doing)
             try:
-                rows = self._load()
+                rows = self._load(doing)
                 yield rows
                 self._store_digest()
                 self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+            except BaseException as exc:
+                try:
+                    self._end("ROLLBACK", doing)
+                except LedgerError as rollback:  # the first error is the one to report; SQLite's journal restores
+                    if hasattr(exc, "add_note"):  # Python 3.11+
+                        exc.add_note(f"rolling back also failed: {rollback}")
+                if isinstance(exc, sqlite3.Error):
+                    raise self._error(exc, doing) from exc
                 raise
 
     def _store_digest(self) -> None:
-        self._conn.execute("UPDATE meta SET value=? WHERE key='digest'", (self._digest(self._conn),))
-
-    @staticmethod
-    def _log(conn: sqlite3.Connection, op: str, payload: dict[str, Any]) -> None:
-        at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
-        conn.execute("INSERT INTO events (at, op, payload) VALUES (?, ?, ?)", (at, op, _canonical(payload)))
+        self._conn.execute("UPDATE meta SET value=? WHERE key='digest'", (ledgerfile.digest(self._conn),))
 
     def _insert(self, offset: Offset, retirement: dict[str, Any] | None = None) -> int:
         r = retirement or {}
@@ -469,7 +367,7 @@ class OffsetLedger:
             "INSERT INTO blocks (registry_key, serial_start, serial_end, status, subject, period_start, "
             "period_end, retired_on, beneficiary, reason, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
-                _canonical(list(offset.registry_key)),
+                canonical(list(offset.registry_key)),
                 offset.serial_start,
                 offset.serial_end,
                 "retired" if retirement else "held",
@@ -479,7 +377,7 @@ class OffsetLedger:
                 r.get("retired_on"),
                 r.get("beneficiary"),
                 r.get("reason"),
-                _canonical(offset.to_dict()),
+                canonical(offset.to_dict()),
             ),
         )
         return int(cur.lastrowid)  # type: ignore[arg-type]
@@ -514,7 +412,7 @@ class OffsetLedger:
                     "unretired and record the retirement with OffsetLedger.retire(...)",
                     serial=offset.serial,
                 )
-        with self._write() as rows:
+        with self._write(f"adding {len(new)} block(s)") as rows:
             seen: list[tuple[Offset, str]] = [
                 (row.offset, self._use(row)) for row in rows
             ]
@@ -531,7 +429,7 @@ class OffsetLedger:
                 seen.append((offset, f"{offset.label} added in the same call"))
             for offset in new:
                 self._insert(offset)
-            self._log(self._conn, "add", {"blocks": [o.to_dict() for o in new]})
+            ledgerfile.log(self._conn, "add", {"blocks": [o.to_dict() for o in new]})
         return tuple(new)
 
     @staticmethod
@@ -602,7 +500,7 @@ class OffsetLedger:
         if isinstance(retired_on, _dt.datetime):
             retired_on = retired_on.date()
         # A retirement is recorded once the registry has made it: a future date would let a claim
-        # count credits that are still in circulation (standards.md REG-01).  One day of slack
+        # count credits that are still in circulation.  One day of slack
         # covers registries whose date is ahead of UTC.
         latest = _dt.datetime.now(_dt.timezone.utc).date() + _dt.timedelta(days=1)
         if retired_on > latest:
@@ -615,13 +513,13 @@ class OffsetLedger:
         if isinstance(credits, str):
             parsed_serial = parse_serial(credits)
             target = Offset.from_serial(parsed_serial, kind="avoidance")
-            key, start, end = target.registry_key, parsed_serial.start, parsed_serial.end
         elif isinstance(credits, Offset):
-            key, start, end = credits.registry_key, credits.serial_start, credits.serial_end
+            target = credits
         else:
             raise InputError(
                 f"credits must be an Offset or a serial string, got {type(credits).__name__}", column="credits"
             )
+        key, start, end = target.registry_key, target.serial_start, target.serial_end
         if quantity is not None:
             if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= end - start + 1:
                 raise InvalidRetirementError(
@@ -629,23 +527,13 @@ class OffsetLedger:
                     quantity=quantity,
                 )
             end = start + quantity - 1
+            target = target.slice(start, end)
 
-        with self._write() as rows:
-            held = [
-                r
-                for r in rows
-                if r.retirement is None
-                and r.offset.registry_key == key
-                and r.offset.serial_start <= start
-                and end <= r.offset.serial_end
-            ]
+        with self._write(f"retiring serials {start}-{end}") as rows:
+            held = [r for r in rows if r.retirement is None and r.offset.contains(target)]
             request = f"retire serials {start}-{end} for subject {subject!r}, period {period}, on {retired_on}"
             if not held:
-                clashes = [
-                    r
-                    for r in rows
-                    if r.offset.registry_key == key and r.offset.serial_start <= end and start <= r.offset.serial_end
-                ]
+                clashes = [r for r in rows if r.offset.overlaps(target)]
                 retired = [r for r in clashes if r.retirement is not None]
                 if retired:
                     first = retired[0].retirement
@@ -703,7 +591,7 @@ class OffsetLedger:
                 "reason": reason,
             }
             new_id = self._insert(retired_block, info)
-            self._log(
+            ledgerfile.log(
                 self._conn,
                 "retire",
                 {"from_block": row.id, "block": new_id, "serials": [start, end], **info, "offset": block.to_dict()},
@@ -723,13 +611,13 @@ class OffsetLedger:
 
     def holdings(self) -> tuple[Offset, ...]:
         """Held (unretired) blocks, ordered by programme, project and serial."""
-        with self._read() as rows:
+        with self._read("reading the holdings") as rows:
             held = [r.offset for r in rows if r.retirement is None]
         return tuple(sorted(held, key=lambda o: (o.registry_key, o.serial_start)))
 
     def retirements(self, subject: str | None = None, period: Period | None = None) -> tuple[Retirement, ...]:
         """Retired blocks, optionally only those for *subject* and/or *period*, in retirement order."""
-        with self._read() as rows:
+        with self._read("reading the retirements") as rows:
             found = [r.retirement for r in rows if r.retirement is not None]
         return tuple(
             r
@@ -747,11 +635,10 @@ class OffsetLedger:
 
     def history(self) -> tuple[dict[str, Any], ...]:
         """The append-only event log: ``{"id", "at", "op", "payload"}`` per operation."""
-        with self._lock:
-            self._begin("DEFERRED")
-            try:
-                self._load()
-                events = self._conn.execute("SELECT id, at, op, payload FROM events ORDER BY id").fetchall()
-            finally:
-                self._conn.execute("COMMIT")
+        with self._read("reading the history"):
+            events = self._sql(
+                lambda: self._conn.execute("SELECT id, at, op, payload FROM events ORDER BY id").fetchall(),
+                "reading the history",
+                damaged=True,
+            )
         return tuple({"id": i, "at": at, "op": op, "payload": json.loads(p)} for i, at, op, p in events)

@@ -22,7 +22,10 @@ sum exceed the standalone sum; ``curve.notes`` says so.
 
 A MAC curve is a snapshot of one year: it ignores lead times and lock-in,
 depends on the baseline's assumptions (grid path, prices) and on the declared
-discount rate.
+discount rate (Kesicki and Ekins, "Marginal abatement cost curves: a call for
+caution", Climate Policy 12, 2012, 219-236; Vogt-Schilb and Hallegatte,
+"Marginal abatement cost curves and the optimal timing of mitigation
+measures", Energy Policy 66, 2014, 645-653).
 """
 
 from __future__ import annotations
@@ -37,7 +40,11 @@ from neutralcore.errors import LeverError, ScenarioError
 from neutralcore.measure.factor import FactorSet
 from neutralcore.measure.inventory import Inventory
 from neutralcore.levers import Costs, Lever, Outcome, crf
-from neutralcore.reduce.scenario import Scenario, ScenarioYear, _basis, _year, assess
+from neutralcore.measure.basis import Scope2Method, scope2_method
+from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate
+from neutralcore.reduce.inputs import year_of
+from neutralcore.reduce.scenario import Scenario
+from neutralcore.reduce.trajectory import ScenarioYear, assess
 
 __all__ = ["mac_curve", "MacCurve"]
 
@@ -67,7 +74,7 @@ class MacCurve(Table):
     year: int
     discount_rate: float
     currency: str
-    scope2: str
+    scope2: Scope2Method
     baseline_t: float
     interacting: bool
     notes: tuple[str, ...]
@@ -91,7 +98,7 @@ class _Step:
     __slots__ = ("lever", "costs", "outcome", "result", "reduction", "removal", "savings", "annualised", "cost", "abatement",
                  "per_t")
 
-    def __init__(self, lever: Lever, before: ScenarioYear, after: ScenarioYear, basis: str, rate: float) -> None:
+    def __init__(self, lever: Lever, before: ScenarioYear, after: ScenarioYear, basis: Scope2Method, rate: float) -> None:
         costs = _costs_of(lever)
         self.lever = lever
         self.costs = costs
@@ -107,7 +114,7 @@ class _Step:
 
 
 def mac_curve(
-    baseline: Any,
+    baseline: Scenario | Inventory,
     levers: Sequence[Lever],
     year: int,
     discount_rate: float,
@@ -116,9 +123,9 @@ def mac_curve(
     scope2: str = "location",
     gwp: str | None = None,
     entity: str | None = None,
-    instruments: Sequence[Any] = (),
-    supplier_rates: Sequence[Any] = (),
-    vintage_window: Any = 0,
+    instruments: Sequence[ContractualInstrument] = (),
+    supplier_rates: Sequence[SupplierRate] = (),
+    vintage_window: int | tuple[int, int] = 0,
 ) -> MacCurve:
     """The MAC curve of *levers* against *baseline* in *year* at *discount_rate*.
 
@@ -147,8 +154,8 @@ def mac_curve(
         measured after it, with no standalone figures, and the notes say so.
     """
     r = _rate(discount_rate)
-    basis = _basis(scope2)
-    y = _year(year, "year")
+    basis = scope2_method(scope2)
+    y = year_of(year, "year")
     levers = list(levers)
     if not levers:
         raise ScenarioError("mac_curve needs at least one lever")
@@ -164,15 +171,14 @@ def mac_curve(
     if len(currencies) > 1:
         raise ScenarioError(f"levers are costed in several currencies {currencies}; convert them to one")
 
-    opts = dict(gwp=gwp, entity=entity, instruments=tuple(instruments), supplier_rates=tuple(supplier_rates),
-                vintage_window=vintage_window)
     if isinstance(baseline, Scenario):
         start = baseline.outcome(y)
         fs = baseline.factors_for(y)
-        opts = dict(gwp=gwp or baseline.gwp, entity=entity or baseline.entity,
-                    instruments=tuple(instruments) + baseline.instruments,
-                    supplier_rates=tuple(supplier_rates) + baseline.supplier_rates,
-                    vintage_window=vintage_window or baseline.vintage_window)
+        gwp = gwp or baseline.gwp
+        entity = entity or baseline.entity
+        instruments = tuple(instruments) + baseline.instruments
+        supplier_rates = tuple(supplier_rates) + baseline.supplier_rates
+        vintage_window = vintage_window or baseline.vintage_window
     elif isinstance(baseline, Inventory):
         if not isinstance(factors, FactorSet):
             raise ScenarioError("an Inventory baseline needs factors= (a FactorSet)")
@@ -185,7 +191,8 @@ def mac_curve(
         raise ScenarioError(f"baseline must be a Scenario or an Inventory, got {type(baseline).__name__}")
 
     def evaluate(o: Outcome) -> ScenarioYear:
-        return assess(o, fs, y, **opts)
+        return assess(o, fs, y, gwp=gwp, entity=entity, instruments=tuple(instruments),
+                      supplier_rates=tuple(supplier_rates), vintage_window=vintage_window)
 
     base = evaluate(start)
 

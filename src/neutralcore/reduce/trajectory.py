@@ -1,0 +1,117 @@
+"""One year of a scenario, and the trajectory of many.
+
+:func:`assess` measures an :class:`~neutralcore.levers.Outcome` (the inventory
+a year's levers leave, with their instruments, captures and removals) under
+both scope 2 methods: a :class:`ScenarioYear`.  :class:`YearSummary` keeps what
+trajectories and gaps read of it, and :class:`Trajectory` is the table of
+years.
+
+Reporting rules kept here:
+
+* scope 1 is reported **after** capture (CCS), with the captured CO2 in its own
+  column;
+* removals (tree planting) are a separate column and are **never** subtracted
+  from emissions, except by a target that says it is net (``Target.net``) or
+  an explicit ``net=True``.
+
+Examples
+--------
+>>> s = YearSummary({1: 10.0, 2: 5.0, 3: 1.0}, {1: 10.0, 2: 2.0, 3: 1.0}, 0.0, 3.0, ())
+>>> s.total("market", (1, 2), net=False), s.total("location-based", (1, 2, 3), net=True)
+(12.0, 13.0)
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import attrs
+import numpy as np
+
+from neutralcore._core.table import Table
+from neutralcore.levers import Outcome
+from neutralcore.measure.basis import SCOPES, Scope, scope2_method
+from neutralcore.measure.emissions import Emissions
+from neutralcore.measure.factor import FactorSet
+from neutralcore.measure.inventory import Inventory
+from neutralcore.measure.scope2 import ContractualInstrument, Scope2Result, SupplierRate, market_based
+
+__all__ = ["ScenarioYear", "YearSummary", "Trajectory", "assess"]
+
+
+@attrs.frozen(eq=False, repr=False)
+class ScenarioYear:
+    """One year of a scenario: its outcome and emissions under both scope 2 methods."""
+
+    year: int
+    outcome: Outcome
+    scope2: Scope2Result
+    captured_t: float
+    removals_t: float
+
+    @property
+    def inventory(self) -> Inventory:
+        return self.outcome.inventory
+
+    def emissions(self, scope2: str = "location") -> Emissions:
+        """The :class:`~neutralcore.Emissions` (before capture) under *scope2* ``"location"`` or ``"market"``."""
+        return self.scope2.location if scope2_method(scope2) == "location" else self.scope2.market
+
+    def by_scope(self, scope2: str = "location") -> dict[Scope, float]:
+        """t CO2e per scope (1, 2, 3), scope 1 after capture."""
+        out = self.emissions(scope2).by_scope()
+        out[1] -= self.captured_t
+        return out
+
+    def total(self, scope2: str = "location", *, scopes: Sequence[Scope] = SCOPES, net: bool = False) -> float:
+        """t CO2e of *scopes* (after capture); minus removals only if *net* is asked for."""
+        by = self.by_scope(scope2)
+        return sum(by[s] for s in scopes) - (self.removals_t if net else 0.0)
+
+    def summary(self) -> YearSummary:
+        """What trajectories and gaps read of this year."""
+        return YearSummary(self.by_scope("location"), self.by_scope("market"), self.captured_t, self.removals_t,
+                           self.scope2.disclosures)
+
+
+@attrs.frozen
+class YearSummary:
+    """One year reduced to what trajectories and gaps read: t CO2e per scope (scope 1 after capture)."""
+
+    location: dict[Scope, float]
+    market: dict[Scope, float]
+    captured_t: float
+    removals_t: float
+    disclosures: tuple[str, ...]
+
+    def total(self, scope2: str, scopes: Sequence[Scope], net: bool) -> float:
+        """t CO2e of *scopes* under *scope2*, minus removals if *net*."""
+        by = self.location if scope2_method(scope2) == "location" else self.market
+        return sum(by[s] for s in scopes) - (self.removals_t if net else 0.0)
+
+
+def assess(outcome: Outcome, factors: FactorSet, year: int, *, gwp: str | None = None,
+           instruments: Sequence[ContractualInstrument] = (), supplier_rates: Sequence[SupplierRate] = (),
+           entity: str | None = None, vintage_window: int | tuple[int, int] = 0) -> ScenarioYear:
+    """Emissions of an :class:`Outcome` (location- and market-based, capture, removals)."""
+    em = outcome.inventory.emissions(factors, gwp=gwp)
+    s2 = market_based(em, instruments=tuple(instruments) + outcome.instruments, supplier_rates=supplier_rates,
+                      entity=entity, vintage_window=vintage_window, require_entity=False)
+    return ScenarioYear(year, outcome, s2, outcome.captured(em), outcome.removed())
+
+
+class Trajectory(Table):
+    """Emissions per year per scope (t CO2e): ``year, scope1, scope2_location, scope2_market, scope3,
+    total_location, total_market, captured_t, removals_t``.
+
+    ``year`` is a list of ints, every other column a float array, one row per year in order.
+    Totals are emissions only; removals are beside them, never subtracted.
+    ``disclosures`` gathers the market-based scope 2 disclosures of its years
+    (grid average used for want of a residual mix, instruments not applied and why).
+    """
+
+    disclosures: tuple[str, ...] = ()
+
+    def total(self, scope2: str = "location") -> np.ndarray:
+        """``total_location`` or ``total_market`` (t CO2e per year)."""
+        return np.asarray(self["total_" + scope2_method(scope2)], dtype=float)

@@ -1,0 +1,61 @@
+"""The one table renderer: text, Markdown and HTML from one Table, escaped and aligned (issue 9)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neutralcore._core.table import Table, cell_text, fixed_point, markdown_escape
+
+
+def test_text_aligns_numbers_right_and_separates_thousands():
+    t = Table({"name": ["a", "bb"], "t": [1234.5, 0.25], "n": np.array([7, 12])}, title="T")
+    assert t.to_text() == "T\nname        t   n\n----  -------  --\na     1,234.5   7\nbb       0.25  12"
+    assert repr(t) == t.to_text()
+    assert t.to_text(title="").splitlines()[0].startswith("name")
+
+
+def test_explicit_alignment_and_rows():
+    t = Table.from_rows(["k", "v"], [("x", "1"), ("yy", "22")], right=["v"])
+    assert t.to_text() == "k    v\n--  --\nx    1\nyy  22"
+    with pytest.raises(ValueError, match="repeat"):
+        Table.from_rows(["k", "k"], [])
+    with pytest.raises(ValueError, match="row 0"):
+        Table.from_rows(["k", "v"], [("x",)])
+
+
+def test_long_tables_are_cut_in_text_and_html_but_not_when_asked():
+    t = Table({"i": list(range(25))})
+    text = t.to_text()
+    assert "…" in text and text.endswith("[25 rows]") and len(text.splitlines()) == 2 + 21 + 1
+    assert "<p>25 rows</p>" in t.to_html()
+    assert len(t.to_text(max_rows=None).splitlines()) == 2 + 25
+    assert t.to_markdown().count("\n") == 1 + 25
+
+
+def test_html_and_markdown_escape_every_cell_heading_title_and_note():
+    t = Table.from_rows(["<h>"], [("<script>x</script> | *y*",)], title="<t>")
+    html = t.to_html(notes=["<n>"])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<caption>&lt;t&gt;</caption>" in html and "<th>&lt;h&gt;</th>" in html and "<p>&lt;n&gt;</p>" in html
+    md = t.to_markdown()
+    assert md.splitlines() == ["&lt;t&gt;", "", "| &lt;h&gt; |", "|---|", "| &lt;script&gt;x&lt;/script&gt; \\| \\*y\\* |"]
+
+
+def test_markdown_marks_numeric_columns_right_aligned():
+    assert Table({"a": ["x"], "b": [1.5]}).to_markdown().splitlines()[1] == "|---|---:|"
+
+
+def test_cell_formats():
+    assert [cell_text(v) for v in (None, float("nan"), 0.0, 1e-5, 2e12, 12345.67891, 3, "s")] == [
+        "—", "", "0", "1e-05", "2e+12", "12,345.6789", "3", "s"]
+    assert (fixed_point(-0.0004, 3), fixed_point(1_000_000.0, 3)) == ("0", "1,000,000")
+    assert markdown_escape("# a\nb_c") == "\\# a b\\_c"
+
+
+def test_inventory_and_emissions_html_go_through_the_table():
+    import neutralcore as nc
+
+    inv = nc.Inventory([nc.Activity("electricity.grid", 10, "MWh", region="VN", year=2023, scope=2, site="<b>x</b>")])
+    html = inv._repr_html_()
+    assert html.startswith("<table><caption>Inventory: 1 rows") and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
