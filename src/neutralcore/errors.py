@@ -112,10 +112,13 @@ class InputError(NeutralcoreError, ValueError):
     """Raised when user data is invalid; ``.column``, ``.rows`` and ``.source`` say where.
 
     Where rows came from a file, ``.source`` is its path and ``.lines`` its line
-    numbers.  ``.rows`` holds those line numbers too for an error raised while
+    numbers.  ``.rows`` holds those line numbers too for a bad value found while
     the file is read (no inventory exists yet), and 0-based positions in the
     inventory for an error raised by a calculation on it; every error of a
-    calculation on an inventory read from CSV carries ``.lines`` and ``.source``.
+    calculation on an inventory read from CSV carries ``.lines`` and ``.source``
+    (from ``Inventory.provenance``).  An error in a file's structure (its header,
+    a row of the wrong width, malformed CSV) has ``.line``, ``.lines`` and
+    ``.source`` and no ``.rows``.
     """
 
     def __init__(
