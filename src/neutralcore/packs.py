@@ -71,7 +71,7 @@ from typing import Any, Literal, Mapping, overload
 
 import attrs
 
-from neutralcore._core.csvrows import open_csv
+from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.validators import year_int
 from neutralcore.errors import InputError, NeutralcoreError, PackFormatError, SchemaError
 
@@ -292,7 +292,7 @@ class Coverage:
         return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
-def read_coverage(factors_file: Any) -> Coverage:
+def read_coverage(factors_file: CsvSource) -> Coverage:
     """Scan a ``factors.csv`` for its activities, regions and years, without validating it.
 
     This is what :func:`neutralcore.list_packs` shows; :meth:`FactorPack.load`

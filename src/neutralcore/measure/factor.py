@@ -22,6 +22,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.categorical import Categorical, factorize
+from neutralcore._core.csvrows import CsvSource
 from neutralcore._core.validators import FrozenMap, optional_str, region_code
 from neutralcore.errors import InputError
 from neutralcore.measure.factorfile import read_factor_rows
@@ -186,11 +187,11 @@ class FactorSet:
     @classmethod
     def read_csv(
         cls,
-        path: Any,
+        path: CsvSource,
         *,
         sources: Mapping[str, Source] | None = None,
         regions: Mapping[str, Any] | None = None,
-        properties: Any = None,
+        properties: CsvSource | None = None,
         pack: str | None = None,
     ) -> "FactorSet":
         """Read factors from a CSV file in neutralcore's long format, strictly.

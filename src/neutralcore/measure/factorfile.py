@@ -24,7 +24,7 @@ PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit", "source")
 PROPERTY_OPTIONAL = ("confidence", "notes")
 
 
-def _name(path: Any) -> str:
+def _name(path: CsvSource) -> str:
     return str(path)
 
 
@@ -104,7 +104,7 @@ _DECLARED: dict[int, tuple[Any, frozenset[str]]] = {}
 
 
 def read_properties(
-    path: Any, sources: Mapping[str, Source] | None, regions: Mapping[str, Any] | None
+    path: CsvSource, sources: Mapping[str, Source] | None, regions: Mapping[str, Any] | None
 ) -> dict[tuple[str, str, str], FuelProperty]:
     fname = _name(path)
     out: dict[tuple[str, str, str], FuelProperty] = {}
@@ -132,11 +132,11 @@ def read_properties(
 
 
 def read_factor_rows(
-    path: Any,
+    path: CsvSource,
     *,
     sources: Mapping[str, Source] | None = None,
     regions: Mapping[str, Any] | None = None,
-    properties: Any = None,
+    properties: CsvSource | None = None,
     pack: str | None = None,
 ) -> list[Factor]:
     """Parse and validate a factor file into :class:`Factor` objects (one per key)."""

@@ -1,3 +1,4 @@
+# Over 600 lines: one frozen columnar type whose constructors, CSV edge, subsetting and kernel support share its invariants.
 """``Inventory``: activities held as columns (numpy arrays and categorical codes).
 
 An inventory is immutable: filtering, concatenating or changing quantities
