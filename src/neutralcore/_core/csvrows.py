@@ -229,7 +229,7 @@ def open_csv(
     data = _read(source, name)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    if not data.strip():
+    if not data or data.isspace():
         raise _error(name, "the file is empty; expected a header row", line=1)
     nl = data.find(b"\n")
     first = data if nl < 0 else data[:nl]
