@@ -208,7 +208,7 @@ class BalanceEquation:
         subject: str,
         subject_type: SubjectType | str,
         period: Period,
-        by_scope: Mapping[Scope, float] | Mapping[str, float] | None = None,
+        by_scope: Mapping[int, float] | Mapping[str, float] | None = None,
         gwp_set: str | None = None,
         scope2_basis: str | None = None,
         boundary: str = "",
@@ -250,7 +250,7 @@ class BalanceEquation:
             ) from exc
         if by_scope is None:
             try:
-                by_scope = scope_rows(emissions.by("scope"))
+                by_scope = cast("dict[int, float]", scope_rows(emissions.by("scope")))
             except AttributeError as exc:
                 raise ClaimError(f"{type(emissions).__name__} has no by('scope'); pass by_scope= explicitly") from exc
         gwp = getattr(emissions, "gwp", None)
