@@ -50,3 +50,15 @@ def test_user_path_types(tmp_path):
     assert errors == []
     assert revealed == expected
     assert not [n for n, t in revealed.items() if "Any" in t]
+
+
+def test_package_type_checks(tmp_path):
+    """The package itself is clean under mypy with the settings in pyproject.toml (py.typed promises it)."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "src" / "neutralcore").is_dir():
+        pytest.skip("no source tree beside the tests")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache"), "--no-error-summary"],
+        capture_output=True, text=True, cwd=root, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
