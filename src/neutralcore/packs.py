@@ -74,6 +74,7 @@ import attrs
 from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.validators import year_int
 from neutralcore.errors import InputError, NeutralcoreError, PackFormatError, SchemaError
+from neutralcore.measure.factor import FactorSet
 
 if sys.version_info >= (3, 11):
     import tomllib as _toml
@@ -501,7 +502,7 @@ class FactorPack:
 
     # -- data -----------------------------------------------------------------------------
 
-    def load(self) -> Any:
+    def load(self) -> FactorSet:
         """Read and validate the pack's factors once; return the cached :class:`~neutralcore.FactorSet`.
 
         Every factor records ``pack = self.name``.  A malformed file raises
@@ -518,9 +519,7 @@ class FactorPack:
                     self._cache["factors"] = fs
         return fs
 
-    def _read(self) -> Any:
-        from neutralcore.measure.factor import FactorSet
-
+    def _read(self) -> FactorSet:
         regions = {code: dict(spec) for code, spec in self.regions.items()}
         return FactorSet.read_csv(
             self.factors_file, sources=self.sources, regions=regions, properties=self.properties_file, pack=self.name

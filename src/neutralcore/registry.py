@@ -66,7 +66,7 @@ import threading
 import warnings
 from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, overload
 
 import attrs
 
@@ -82,6 +82,7 @@ from neutralcore.errors import (
 )
 from neutralcore.measure.factor import FactorSet
 from neutralcore.measure.factorsource import FactorsLike, set_resolver
+from neutralcore.levers import Lever, LeverSet
 from neutralcore.packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
 
 __all__ = [
@@ -411,7 +412,6 @@ def _reraise_as_plugin_error(exc: PluginError, spec: PluginSpec) -> PluginError:
 
 
 def _lever_check(obj: Any) -> bool:
-    from neutralcore.levers import Lever, LeverSet
 
     if isinstance(obj, (Lever, LeverSet)):
         return True
@@ -526,7 +526,13 @@ def _load_spec(spec: PluginSpec, ep: Any) -> Any:
         return obj
 
 
-def load(kind: str, name: str) -> Any:
+@overload
+def load(kind: Literal["factors"], name: str) -> FactorPack: ...
+@overload
+def load(kind: Literal["levers"], name: str) -> Lever | LeverSet: ...
+@overload
+def load(kind: str, name: str) -> FactorPack | Lever | LeverSet: ...
+def load(kind: str, name: str) -> FactorPack | Lever | LeverSet:
     """Import and return the plugin *name* of *kind* (``"factors"`` or ``"levers"``), cached.
 
     *name* is an entry-point name (``"vietnam"``) or a qualified

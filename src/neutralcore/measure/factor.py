@@ -23,6 +23,7 @@ import numpy as np
 
 from neutralcore._core.categorical import Categorical, factorize
 from neutralcore._core.csvrows import CsvSource
+from neutralcore._core.table import Table
 from neutralcore._core.validators import FrozenMap, optional_str, region_code
 from neutralcore.errors import InputError
 from neutralcore.measure.factorfile import read_factor_rows
@@ -406,9 +407,8 @@ class FactorSet:
 
     # -- display --------------------------------------------------------------------
 
-    def to_table(self) -> "Any":
-        from neutralcore._core.table import Table
-
+    def to_table(self) -> Table:
+        """Every factor, one row each: key, unit, per-gas values, pack, confidence and source."""
         cols: dict[str, Any] = {
             "activity": self.activity.values(),
             "region": self.region.values(),

@@ -27,7 +27,8 @@ import numpy as np
 from neutralcore._core.csvrows import CsvSource, open_csv, restore_column, write_csv
 from neutralcore._core.csvsplit import read_plain
 from neutralcore._core.provenance import Provenance
-from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
+from neutralcore._core.table import Table
+from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
 from neutralcore._core.validators import activity_key as _activity
 from neutralcore._core.validators import optional_str
 from neutralcore._core.validators import region_code as _region
@@ -604,10 +605,8 @@ class Inventory:
 
     # -- display ---------------------------------------------------------------------
 
-    def summary(self) -> Any:
+    def summary(self) -> Table:
         """One row per (activity, unit): row count and total quantity in that unit."""
-        from neutralcore._core.categorical import combine_codes, split_codes
-        from neutralcore._core.table import Table
 
         sizes = [max(len(self.activity.categories), 1), max(len(self.unit.categories), 1)]
         inverse, uniq = combine_codes([self.activity.codes, self.unit.codes], sizes)
@@ -623,9 +622,8 @@ class Inventory:
             title=f"Inventory: {len(self):,} rows",
         )
 
-    def head(self, n: int = 10) -> Any:
-        from neutralcore._core.table import Table
-
+    def head(self, n: int = 10) -> Table:
+        """The first *n* rows as a :class:`~neutralcore._core.table.Table`."""
         sub = self.take(np.arange(min(n, len(self))))
         return Table(sub.to_columns(), title=f"Inventory: first {len(sub)} of {len(self)} rows")
 
