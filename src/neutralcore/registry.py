@@ -412,7 +412,6 @@ def _reraise_as_plugin_error(exc: PluginError, spec: PluginSpec) -> PluginError:
 
 
 def _lever_check(obj: Any) -> bool:
-
     if isinstance(obj, (Lever, LeverSet)):
         return True
     return isinstance(getattr(obj, "name", None), str) and callable(getattr(obj, "apply", None))
