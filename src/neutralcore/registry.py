@@ -1,5 +1,8 @@
 """Plugin discovery: factor packs and levers found through entry points.
 
+(Over 600 lines: discovery, isolation of broken plugins, loading and the factor-pack edge
+share one cache and one lock; split, that state would be shared across modules.)
+
 Two entry-point groups, one per kind of plugin:
 
 ==============  ========================  ==========================================
