@@ -65,7 +65,7 @@ def test_a_list_emptied_at_any_point_of_coding_does_not_crash():
 def test_a_list_resized_by_another_thread_while_it_is_coded():
     """Stress: one thread empties and refills a 5M-row list (a 40 MB item array, unmapped when freed) as fast as
     it can while the main thread codes it, for about two seconds.  This crashed the old code in about one run of
-    six; any result is allowed, a crash is not."""
+    six; any result or error is allowed, a crash is not."""
     result = run("""
         import sys, threading, time
         from neutralcore._core.categorical import factorize
@@ -88,7 +88,10 @@ def test_a_list_resized_by_another_thread_while_it_is_coded():
         began, coded = time.perf_counter(), 0
         try:
             while time.perf_counter() - began < 2.0:
-                factorize(values, None)
+                try:
+                    factorize(values, None)
+                except ValueError:
+                    pass  # the dict path's count of rows can be stale: an error, not a crash
                 coded += 1
         finally:
             stop.set()
