@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
 import math
+import numbers
 import re
 from typing import Any, Iterator, Mapping
 
@@ -90,43 +92,104 @@ def region_code(value: Any) -> str:
     return "World" if code == "WORLD" else code
 
 
-def year_int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise InputError(f"year {value!r} is not a whole number", column="year")
+#: A year or scope written as text: ASCII digits, optionally ".0" (as spreadsheets write whole numbers).
+_WHOLE_TEXT = re.compile(r"\s*([0-9]+)(?:\.0*)?\s*", re.ASCII)
+_SCOPE_TEXT = re.compile(r"\s*(?:scope\s*)?([0-9]+)(?:\.0*)?\s*", re.ASCII | re.IGNORECASE)
+
+
+def _whole(value: Any, pattern: re.Pattern[str]) -> int | None:
+    """*value* as a whole number, or None: text must match *pattern*, numbers must be integral; no bools."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, str):
+        m = pattern.fullmatch(value)
+        return int(m.group(1)) if m else None
+    if not isinstance(value, (numbers.Real, decimal.Decimal, np.number)) or isinstance(value, np.complexfloating):
+        return None
     try:
         as_float = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise InputError(f"year {value!r} is not a whole number", column="year") from None
-    if not as_float.is_integer() or not 1800 <= as_float <= 2300:
-        raise InputError(f"year {value!r} is not a whole year between 1800 and 2300", column="year")
-    return int(as_float)
+        return None
+    return int(as_float) if math.isfinite(as_float) and as_float.is_integer() else None
+
+
+def year_number(value: Any) -> int:
+    """Converter+check: a year as a whole number (``2023``, ``2023.0``, ``"2023"``); not range-checked.
+
+    Refused: truth values, ``"2e3"``, ``"2_023"``, non-ASCII digits, NaN and anything that is not a number.
+    """
+    year = _whole(value, _WHOLE_TEXT)
+    if year is None:
+        raise InputError(f"year {_short(value)} is not a whole number written with digits 0-9 (e.g. 2023)",
+                         column="year")
+    return year
+
+
+def year_int(value: Any) -> int:
+    year = year_number(value)
+    if not 1800 <= year <= 2300:
+        raise InputError(f"year {_short(value)} is not a whole year between 1800 and 2300", column="year")
+    return year
 
 
 def scope_int(value: Any) -> int:
     """Converter+check: GHG Protocol scope 1, 2 or 3, given as ``2``, ``2.0``, ``"2"``, ``"2.0"`` or ``"Scope 2"``."""
-    if isinstance(value, bool):
-        raise InputError(f"scope {value!r} is not 1, 2 or 3", column="scope")
-    try:
-        as_float = float(str(value).strip().lower().removeprefix("scope").strip())
-    except (TypeError, ValueError):
-        raise InputError(f"scope {value!r} is not 1, 2 or 3", column="scope") from None
-    if as_float not in (1.0, 2.0, 3.0):
-        raise InputError(f"scope {value!r} is not 1, 2 or 3", column="scope")
-    return int(as_float)
+    scope = _whole(value, _SCOPE_TEXT)
+    if scope not in (1, 2, 3):
+        raise InputError(f"scope {_short(value)} is not 1, 2 or 3", column="scope")
+    return scope
+
+
+def quantity_problem(value: Any) -> str | None:
+    """Why *value* is not a plain number as a quantity, or None (range and finiteness are checked elsewhere).
+
+    Numbers (``int``, ``float``, numpy numbers, ``Decimal``, ``Fraction``) and decimal text in ASCII
+    (``"12.5"``, ``" 3e2 "``) pass; truth values, ``None``, ``"1_000"``, non-ASCII digits, bytes, dates and
+    complex numbers do not.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return "is a truth value, not a number"
+    if value is None:
+        return "is missing"
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return "is empty"
+        if not text.isascii():
+            return "has characters other than ASCII digits, '.', '-', '+' and 'e'"
+        if "_" in text:
+            return "has '_' in it (write 1000, not 1_000)"
+        try:
+            float(text)
+        except ValueError:
+            return "is not a number"
+        return None
+    if isinstance(value, (numbers.Real, decimal.Decimal, np.integer, np.floating)):
+        try:
+            float(value)
+        except OverflowError:
+            return "is too large for a float"
+        except (TypeError, ValueError):
+            return "is not a number"
+        return None
+    return f"is a {type(value).__name__}, not a number"
 
 
 def finite_nonneg(value: Any, *, name: str = "quantity") -> float:
-    if isinstance(value, (bool, np.bool_)):
-        raise InvalidQuantityError(f"{name} {value!r} is a truth value, not a number", column=name)
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InvalidQuantityError(f"{name} {value!r} is not a number", column=name) from None
+    why = quantity_problem(value)
+    if why is not None:
+        raise InvalidQuantityError(f"{name} {_short(value)} {why}", column=name)
+    x = float(value)
     if not math.isfinite(x):
         raise InvalidQuantityError(f"{name} must be finite, got {value!r}", column=name)
     if x < 0:
         raise InvalidQuantityError(f"{name} must not be negative, got {value!r}", column=name)
-    return x
+    return x + 0.0  # -0 is 0
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def optional_str(value: Any) -> str | None:

@@ -30,10 +30,11 @@ import numpy as np
 from neutralcore._core.csvsplit import read_plain
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
 from neutralcore._core.validators import activity_key as _activity
-from neutralcore._core.validators import optional_str
+from neutralcore._core.validators import optional_str, quantity_problem
 from neutralcore._core.validators import region_code as _region
 from neutralcore._core.validators import scope_int as _scope
 from neutralcore._core.validators import year_int as _year_int
+from neutralcore._core.validators import year_number as _year_number
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
 from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
 from neutralcore.units import parse_unit
@@ -73,10 +74,66 @@ def _normalise(
             raise cls(f"{where}column {column!r}: {exc.message}" + _rows_text(rows), unit=label, rows=rows,
                       source=source, column=column) from None
     merged = {v: i for i, v in enumerate(dict.fromkeys(new_labels))}
-    if len(merged) == len(new_labels) and all(a == b for a, b in zip(new_labels, cat.categories)):
+    if len(merged) == len(new_labels) and all(type(a) is type(b) and a == b for a, b in zip(new_labels, cat.categories)):
         return cat
     table = np.array([merged[v] for v in new_labels], dtype=CODE_DTYPE)
     return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
+
+
+#: Python types whose values are plain numbers as quantities; any other type in a list is looked at row by row.
+_NUMBER_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+
+
+def _quantity_error(values: Sequence[Any], labels: Sequence[int] | np.ndarray | None, source: str | None) -> InvalidQuantityError:
+    """The error for a quantity column that is not all plain numbers, naming the first rows at fault."""
+    bad: list[int] = []
+    reasons: list[str] = []
+    for i, v in enumerate(values):
+        why = quantity_problem(v)
+        if why is not None:
+            bad.append(int(labels[i]) if labels is not None else i)
+            reasons.append(f"quantity {v!r} {why}" if len(repr(v)) <= 40 else f"quantity {why}")
+            if len(bad) >= 10:
+                break
+    if not reasons:
+        return InvalidQuantityError("quantity is not a number", column="quantity", source=source)
+    what = "quantity is empty" if all(r.endswith(" is empty") for r in reasons) else reasons[0]
+    return InvalidQuantityError(what, column="quantity", rows=bad, source=source)
+
+
+def _quantities(q_in: Any, labels: Sequence[int] | np.ndarray | None, source: str | None) -> np.ndarray:
+    """The quantity column as a float64 array, or a typed error naming the rows (see docs/measure.md, Input values)."""
+    if np.isscalar(q_in) or q_in is None:
+        raise SchemaError("quantity must be a column, not a scalar", column="quantity", source=source)
+    if isinstance(q_in, np.ma.MaskedArray):
+        masked = np.ma.getmaskarray(q_in).reshape(-1)
+        if masked.any():
+            raise InvalidQuantityError("quantity is masked (a missing value)", column="quantity",
+                                       rows=_bad_rows(masked, labels), source=source)
+        q_in = np.ma.getdata(q_in)
+    if not isinstance(q_in, (list, tuple, np.ndarray)) and not hasattr(q_in, "__array__"):
+        q_in = list(q_in)  # a generator or other iterable: read it once
+    if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "bcmMSV":
+        raise InvalidQuantityError(f"quantity must be real numbers, got an array of {q_in.dtype}",
+                                   column="quantity", source=source)
+    if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "OU":
+        q_in = q_in.tolist()
+    if isinstance(q_in, (list, tuple)):
+        kinds = set(map(type, q_in))
+        if not kinds <= _NUMBER_TYPES:
+            texts = q_in if kinds == {str} else [v for v in q_in if type(v) is str] if str in kinds else []
+            joined = "".join(texts)
+            if (kinds - _NUMBER_TYPES - {str}) or not joined.isascii() or "_" in joined:
+                if any(quantity_problem(v) is not None for v in q_in):
+                    raise _quantity_error(q_in, labels, source)
+    try:
+        quantity = np.array(q_in, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _quantity_error(list(q_in), labels, source) from exc
+    if quantity.ndim != 1:
+        raise SchemaError(f"quantity must be one column (1-D), got shape {quantity.shape}", column="quantity",
+                          source=source)
+    return quantity
 
 
 def _unit(v: Any) -> str:
@@ -87,9 +144,14 @@ def _unit(v: Any) -> str:
 
 
 def _label(v: Any) -> str | None:
+    """An optional label: None, NaN and pandas' NA (whose comparisons are ambiguous) are no label."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
-    return optional_str(v)
+    try:
+        missing = bool(v != v)
+    except TypeError:  # pandas.NA: "boolean value of NA is ambiguous"
+        missing = True
+    return None if missing else optional_str(v)
 
 
 # Dense keys: every combination of the key columns gets a code, so rows need no compaction pass.
@@ -275,29 +337,8 @@ class Inventory:
     def _build(
         cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | np.ndarray | None, source: str | None
     ) -> "Inventory":
-        q_in = cols["quantity"]
-        if np.isscalar(q_in):
-            raise SchemaError("quantity must be a column, not a scalar", column="quantity", source=source)
-        if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "bcmM":
-            raise InvalidQuantityError(f"quantity must be real numbers, got an array of {q_in.dtype}",
-                                       column="quantity", source=source)
-        try:
-            quantity = np.array(q_in, dtype=np.float64)
-        except (TypeError, ValueError):
-            bad, empty = [], True
-            for i, v in enumerate(q_in):
-                try:
-                    float(v)
-                except (TypeError, ValueError):
-                    bad.append(int(labels[i]) if labels is not None else i)
-                    empty = empty and isinstance(v, str) and not v.strip()
-                    if len(bad) >= 10:
-                        break
-            what = "quantity is empty" if empty else "quantity is not a number"
-            raise InvalidQuantityError(what, column="quantity", rows=bad, source=source) from None
-        if quantity.ndim != 1:
-            raise SchemaError(f"quantity must be one column (1-D), got shape {quantity.shape}", column="quantity",
-                              source=source)
+        quantity = _quantities(cols["quantity"], labels, source)
+        quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
@@ -311,6 +352,12 @@ class Inventory:
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
 
         def coded(name: str, value: Any) -> Categorical:
+            if isinstance(value, np.ma.MaskedArray):
+                masked = np.ma.getmaskarray(value).reshape(-1)
+                if masked.any():
+                    raise SchemaError("is masked (a missing value)", column=name, rows=_bad_rows(masked, labels),
+                                      source=source)
+                value = np.ma.getdata(value)
             try:
                 cat = factorize(value, n)
             except (TypeError, ValueError) as exc:
@@ -320,6 +367,8 @@ class Inventory:
             return cat
 
         y_in = cols["year"]
+        if isinstance(y_in, np.ma.MaskedArray):
+            y_in = coded("year", y_in)  # refuses masked rows
         if isinstance(y_in, np.ndarray) and y_in.dtype.kind in "iu":
             year = y_in.reshape(-1)  # range-checked below before narrowing to int32 (no silent wrap-around)
         elif np.isscalar(y_in) or y_in is None:
@@ -332,14 +381,10 @@ class Inventory:
             vals = []
             for code, v in enumerate(ycat.categories):
                 try:
-                    f = float(v)
-                    ok = f.is_integer() and not isinstance(v, bool) and abs(f) < 2**62
-                except (TypeError, ValueError, OverflowError):
-                    ok = False
-                if not ok:
-                    raise SchemaError(f"year {v!r} is not a whole number", column="year",
-                                      rows=_bad_rows(ycat.codes == code, labels), source=source)
-                vals.append(int(f))
+                    vals.append(min(max(_year_number(v), -1), 9999))  # out of range either way; checked below
+                except InputError as exc:
+                    raise SchemaError(exc.message.split(": ", 1)[-1], column="year",
+                                      rows=_bad_rows(ycat.codes == code, labels), source=source) from exc
             year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
