@@ -85,6 +85,7 @@ def test_a_scaled_unit_in_an_inventory_is_refused_with_its_line(tmp_path):
         nc.Inventory.read_csv(path)
     assert info.value.rows == [3] and info.value.source == str(path) and info.value.column == "unit"
     assert "'pi*kWh'" in str(info.value)
+    assert isinstance(info.value.__cause__, nc.UnknownUnitError)  # the cause is chained, not dropped
     with pytest.raises(nc.UnknownUnitError, match="'kWh\\*ppm'"):
         nc.Activity("electricity.grid", 1, "kWh*ppm", region="VN", year=2023, scope=2)
 

@@ -36,7 +36,7 @@ from neutralcore._core.validators import scope_int as _scope
 from neutralcore._core.validators import year_int as _year_int
 from neutralcore._core.validators import year_number as _year_number
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
-from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, _rows_text
+from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
 from neutralcore.units import parse_unit
 
 __all__ = ["Inventory"]
@@ -69,10 +69,9 @@ def _normalise(
             rows = _bad_rows(cat.codes == code, labels)
             cls = type(exc) if isinstance(exc, (InputError, UnitError)) else InputError
             if issubclass(cls, InputError):
-                raise cls(exc.message.split(": ", 1)[-1], column=column, rows=rows, source=source) from None
-            where = f"{source}, " if source else ""
-            raise cls(f"{where}column {column!r}: {exc.message}" + _rows_text(rows), unit=label, rows=rows,
-                      source=source, column=column) from None
+                raise cls(exc.message.split(": ", 1)[-1], column=column, rows=rows, source=source) from exc
+            placed = InputError(exc.message, column=column, rows=rows, source=source).message  # file, column, rows
+            raise cls(placed, unit=label, rows=rows, source=source, column=column) from exc
     merged = {v: i for i, v in enumerate(dict.fromkeys(new_labels))}
     if len(merged) == len(new_labels) and all(type(a) is type(b) and a == b for a, b in zip(new_labels, cat.categories)):
         return cat
