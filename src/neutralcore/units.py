@@ -102,13 +102,15 @@ def _grammar(unit: str) -> tuple[str, list[str]]:
         m = _TOKEN.match(unit, pos)
         if m is None:
             ch = unit[pos]
-            hint = " (a comment or a second unit?)" if ch in "#;," else " (write the percentage into the quantity)" if ch == "%" else ""
+            hint = {"#": " (a comment?)", ";": " (a second unit?)", ",": " (a second unit?)",
+                    "%": " (write the percentage into the quantity)"}.get(ch, "")
             raise _refuse(unit, f"has {ch!r} at character {pos + 1}, which is not part of a unit{hint}")
         if m.lastgroup != "space":
             tokens.append((m.lastgroup or "", m.group(), pos))
-        elif tokens and tokens[-1][0] in ("name", "close") and _TOKEN.match(unit, m.end()) is not None \
-                and _TOKEN.match(unit, m.end()).lastgroup in ("name", "open"):
-            raise _refuse(unit, f"has two units side by side at character {m.end() + 1}; write '*' between them")
+        elif tokens and tokens[-1][0] in ("name", "close"):
+            after = _TOKEN.match(unit, m.end())
+            if after is not None and after.lastgroup in ("name", "open"):
+                raise _refuse(unit, f"has two units side by side at character {m.end() + 1}; write '*' between them")
         pos = m.end()
     out: list[str] = []
     names: list[str] = []

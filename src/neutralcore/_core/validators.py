@@ -1,4 +1,4 @@
-"""attrs validators and converters shared by the public value types."""
+"""attrs validators and converters shared by the public value types, and the quantity column's converter."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import decimal
 import math
 import numbers
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from neutralcore.errors import InputError, InvalidQuantityError
+from neutralcore.errors import InputError, InvalidQuantityError, SchemaError
 
 ACTIVITY_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 REGION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
@@ -185,6 +185,71 @@ def finite_nonneg(value: Any, *, name: str = "quantity") -> float:
     if x < 0:
         raise InvalidQuantityError(f"{name} must not be negative, got {value!r}", column=name)
     return x + 0.0  # -0 is 0
+
+
+#: Python types whose values are plain numbers as quantities; any other type in a list is looked at row by row.
+_NUMBER_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+
+
+def _quantity_error(values: Sequence[Any], labels: Sequence[int] | np.ndarray | None,
+                    source: str | None) -> InvalidQuantityError:
+    """The error for a quantity column that is not all plain numbers, naming the first rows at fault."""
+    bad: list[int] = []
+    reasons: list[str] = []
+    for i, v in enumerate(values):
+        why = quantity_problem(v)
+        if why is not None:
+            bad.append(_row_names([i], labels)[0])
+            reasons.append(f"quantity {v!r} {why}" if len(repr(v)) <= 40 else f"quantity {why}")
+            if len(bad) >= 10:
+                break
+    if not reasons:
+        return InvalidQuantityError("quantity is not a number", column="quantity", source=source)
+    what = "quantity is empty" if all(r.endswith(" is empty") for r in reasons) else reasons[0]
+    return InvalidQuantityError(what, column="quantity", rows=bad, source=source)
+
+
+def quantity_column(q_in: Any, labels: Sequence[int] | np.ndarray | None, source: str | None) -> np.ndarray:
+    """A quantity column as a 1-D float64 array, or a typed error naming the rows (docs/measure.md, Input values).
+
+    *labels* are the rows' names in errors (a file's line numbers), *source* the file.  Finiteness and sign
+    are left to the caller, which checks them on the whole array.
+    """
+    if np.isscalar(q_in) or q_in is None:
+        raise SchemaError("quantity must be a column, not a scalar", column="quantity", source=source)
+    if isinstance(q_in, np.ma.MaskedArray):
+        masked = np.ma.getmaskarray(q_in).reshape(-1)
+        if masked.any():
+            raise InvalidQuantityError("quantity is masked (a missing value)", column="quantity",
+                                       rows=_row_names(np.flatnonzero(masked)[:10].tolist(), labels), source=source)
+        q_in = np.ma.getdata(q_in)
+    if not isinstance(q_in, (list, tuple, np.ndarray)) and not hasattr(q_in, "__array__"):
+        q_in = list(q_in)  # a generator or other iterable: read it once
+    if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "bcmMSV":
+        raise InvalidQuantityError(f"quantity must be real numbers, got an array of {q_in.dtype}",
+                                   column="quantity", source=source)
+    if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "OU":
+        q_in = q_in.tolist()
+    if isinstance(q_in, (list, tuple)):
+        kinds = set(map(type, q_in))
+        if not kinds <= _NUMBER_TYPES:
+            texts = q_in if kinds == {str} else [v for v in q_in if type(v) is str] if str in kinds else []
+            joined = "".join(texts)
+            if (kinds - _NUMBER_TYPES - {str}) or not joined.isascii() or "_" in joined:
+                if any(quantity_problem(v) is not None for v in q_in):
+                    raise _quantity_error(q_in, labels, source)
+    try:
+        quantity = np.array(q_in, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _quantity_error(list(q_in), labels, source) from exc
+    if quantity.ndim != 1:
+        raise SchemaError(f"quantity must be one column (1-D), got shape {quantity.shape}", column="quantity",
+                          source=source)
+    return quantity
+
+
+def _row_names(positions: list[int], labels: Sequence[int] | np.ndarray | None) -> list[int]:
+    return positions if labels is None else [int(labels[i]) for i in positions]
 
 
 def _short(value: Any) -> str:

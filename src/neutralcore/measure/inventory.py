@@ -30,7 +30,7 @@ import numpy as np
 from neutralcore._core.csvsplit import read_plain
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize
 from neutralcore._core.validators import activity_key as _activity
-from neutralcore._core.validators import optional_str, quantity_problem
+from neutralcore._core.validators import optional_str, quantity_column
 from neutralcore._core.validators import region_code as _region
 from neutralcore._core.validators import scope_int as _scope
 from neutralcore._core.validators import year_int as _year_int
@@ -77,62 +77,6 @@ def _normalise(
         return cat
     table = np.array([merged[v] for v in new_labels], dtype=CODE_DTYPE)
     return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
-
-
-#: Python types whose values are plain numbers as quantities; any other type in a list is looked at row by row.
-_NUMBER_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
-
-
-def _quantity_error(values: Sequence[Any], labels: Sequence[int] | np.ndarray | None, source: str | None) -> InvalidQuantityError:
-    """The error for a quantity column that is not all plain numbers, naming the first rows at fault."""
-    bad: list[int] = []
-    reasons: list[str] = []
-    for i, v in enumerate(values):
-        why = quantity_problem(v)
-        if why is not None:
-            bad.append(int(labels[i]) if labels is not None else i)
-            reasons.append(f"quantity {v!r} {why}" if len(repr(v)) <= 40 else f"quantity {why}")
-            if len(bad) >= 10:
-                break
-    if not reasons:
-        return InvalidQuantityError("quantity is not a number", column="quantity", source=source)
-    what = "quantity is empty" if all(r.endswith(" is empty") for r in reasons) else reasons[0]
-    return InvalidQuantityError(what, column="quantity", rows=bad, source=source)
-
-
-def _quantities(q_in: Any, labels: Sequence[int] | np.ndarray | None, source: str | None) -> np.ndarray:
-    """The quantity column as a float64 array, or a typed error naming the rows (see docs/measure.md, Input values)."""
-    if np.isscalar(q_in) or q_in is None:
-        raise SchemaError("quantity must be a column, not a scalar", column="quantity", source=source)
-    if isinstance(q_in, np.ma.MaskedArray):
-        masked = np.ma.getmaskarray(q_in).reshape(-1)
-        if masked.any():
-            raise InvalidQuantityError("quantity is masked (a missing value)", column="quantity",
-                                       rows=_bad_rows(masked, labels), source=source)
-        q_in = np.ma.getdata(q_in)
-    if not isinstance(q_in, (list, tuple, np.ndarray)) and not hasattr(q_in, "__array__"):
-        q_in = list(q_in)  # a generator or other iterable: read it once
-    if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "bcmMSV":
-        raise InvalidQuantityError(f"quantity must be real numbers, got an array of {q_in.dtype}",
-                                   column="quantity", source=source)
-    if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "OU":
-        q_in = q_in.tolist()
-    if isinstance(q_in, (list, tuple)):
-        kinds = set(map(type, q_in))
-        if not kinds <= _NUMBER_TYPES:
-            texts = q_in if kinds == {str} else [v for v in q_in if type(v) is str] if str in kinds else []
-            joined = "".join(texts)
-            if (kinds - _NUMBER_TYPES - {str}) or not joined.isascii() or "_" in joined:
-                if any(quantity_problem(v) is not None for v in q_in):
-                    raise _quantity_error(q_in, labels, source)
-    try:
-        quantity = np.array(q_in, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise _quantity_error(list(q_in), labels, source) from exc
-    if quantity.ndim != 1:
-        raise SchemaError(f"quantity must be one column (1-D), got shape {quantity.shape}", column="quantity",
-                          source=source)
-    return quantity
 
 
 def _unit(v: Any) -> str:
@@ -336,7 +280,7 @@ class Inventory:
     def _build(
         cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | np.ndarray | None, source: str | None
     ) -> "Inventory":
-        quantity = _quantities(cols["quantity"], labels, source)
+        quantity = quantity_column(cols["quantity"], labels, source)
         quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
         for name, mask, what in (
