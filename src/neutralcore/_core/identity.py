@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-__all__ = ["identity_codes", "group_keys", "enabled", "MIN_ROWS", "CHUNK"]
+__all__ = ["identity_codes", "group_keys", "enabled", "MIN_ROWS", "CHUNK", "ENV_OFF"]
 
 #: Below this many rows the dict path is as fast and simpler.
 MIN_ROWS = 1 << 16
