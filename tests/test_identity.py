@@ -96,3 +96,47 @@ def test_group_keys_takes_chunks_of_any_length():
     group, first, distinct = group_keys(lambda: iter([(0, keys)]), keys.size)
     assert distinct.tolist() == [7, 3, 9] and first.tolist() == [0, 1, 3]
     assert group[:6].tolist() == [0, 1, 0, 2, 1, 0]
+
+
+def by_first_appearance(keys: list) -> tuple[list, list, list]:
+    group: dict = {}
+    first = []
+    for i, k in enumerate(keys):
+        if k not in group:
+            group[k] = len(group)
+            first.append(i)
+    return [group[k] for k in keys], first, list(group)
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=st.lists(st.integers(0, 40), min_size=1, max_size=300), colliding=st.booleans())
+def test_group_keys_groups_equal_keys_together_even_after_every_round(keys, colliding):
+    """Rows left over by every hashing round are grouped exactly: with every multiplier 0 all keys share one
+    slot, so all but three keys reach the last step.  They used to become a group per row, so the CSV reader
+    produced repeated labels and refused the file."""
+    import neutralcore._core.identity as identity
+    from neutralcore._core.identity import group_keys
+
+    arr = np.array(keys, dtype=np.uint64)
+    with pytest.MonkeyPatch.context() as m:
+        if colliding:
+            m.setattr(identity, "_MULTIPLIERS", (0, 0, 0))
+            m.setattr(identity, "_MAX_SHARE", 1.0)
+        group, first, distinct = group_keys(lambda: iter([(0, arr)]), arr.size)
+    expected = by_first_appearance(keys)
+    assert (group.tolist(), first.tolist(), distinct.tolist()) == expected
+
+
+def test_rows_left_after_the_last_round_share_a_group_when_equal(monkeypatch):
+    """Keys 5, 6, 5, 7, 6, 8, 9, 8, 9, 9 with one slot for all: the three rounds take 5, 6 and 7; the rows of
+    8 and 9 are left over, and each key's rows share one group (they were five groups of one row)."""
+    import neutralcore._core.identity as identity
+    from neutralcore._core.identity import group_keys
+
+    monkeypatch.setattr(identity, "_MULTIPLIERS", (0, 0, 0))
+    monkeypatch.setattr(identity, "_MAX_SHARE", 1.0)
+    keys = np.array([5, 6, 5, 7, 6, 8, 9, 8, 9, 9], dtype=np.uint64)
+    group, first, distinct = group_keys(lambda: iter([(0, keys)]), keys.size)
+    assert distinct.tolist() == [5, 6, 7, 8, 9]
+    assert first.tolist() == [0, 1, 3, 5, 6]
+    assert group.tolist() == [0, 1, 0, 2, 1, 3, 4, 3, 4, 4]

@@ -5,6 +5,16 @@ once per *distinct* unit string for a multiplier, and the multipliers are
 gathered onto rows with numpy.  The registry is built on first use, not at
 import (a full ``UnitRegistry`` takes about 0.1 s to build).
 
+Unit strings are data (from inventories, factor files, installed packs), so
+pint never sees one before :func:`parse_unit` has read it under a small
+grammar: at most :data:`MAX_UNIT_LENGTH` characters of unit names (with pint's
+prefixes: ``kWh``, ``Gg``, ``tonne``), ``*`` or ``.`` between them, ``/``,
+parentheses and whole powers from -6 to 6 (``m^3``, ``m**3``).  Numbers,
+comments, ``;``, ``%``, control and format characters are refused, and so are
+names that only scale a quantity: dimensionless ones (``percent``, ``ppm``,
+``pi``, ``turn``, ``degree``, ``radian``, ``count``, ``dozen``) and pint's
+physical constants (``avogadro_number``, ``speed_of_light``).
+
 Examples
 --------
 >>> from neutralcore.units import multiplier
@@ -18,13 +28,19 @@ import functools
 import math
 import re
 import threading
+import unicodedata
+from importlib import resources
 from typing import Any
-
-import numpy as np
 
 from neutralcore.errors import DimensionError, UnknownUnitError
 
-__all__ = ["get_registry", "parse_unit", "multiplier", "dimension_of", "Quantity", "split_factor_unit"]
+__all__ = ["get_registry", "parse_unit", "multiplier", "dimension_of", "Quantity", "split_factor_unit",
+           "MAX_UNIT_LENGTH", "MAX_POWER"]
+
+#: Longest unit string read (``"kg/(tonne*km)"`` is 13 characters).
+MAX_UNIT_LENGTH = 100
+#: Largest power of a unit, either sign (``m^3``; pint would compute ``kg**(10**10**10)`` for ever).
+MAX_POWER = 6
 
 _lock = threading.Lock()
 _AMBIGUOUS_TON = re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])")
@@ -59,13 +75,164 @@ def Quantity(value: Any, unit: str) -> Any:  # noqa: N802 - mirrors pint's name
     return get_registry().Quantity(value, unit)
 
 
+_TOKEN = re.compile(
+    r"(?P<space>\s+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<power>\*\*|\^)|(?P<op>[*/.])|(?P<open>\()|(?P<close>\))"
+    r"|(?P<number>[0-9]+(?:\.[0-9]*)?)|(?P<sign>[+-])"
+)
+
+
+def _refuse(unit: str, why: str) -> UnknownUnitError:
+    shown = unit if len(unit) <= 60 else unit[:57] + "..."
+    return UnknownUnitError(f"unit {shown!r} {why}", unit=unit)
+
+
+def _grammar(unit: str) -> tuple[str, list[str]]:
+    """The pint expression of *unit* and its names, or :class:`UnknownUnitError` saying what is wrong and where.
+
+    ``unit := term (("*" | "." | "/") term)*``, ``term := (name | "(" unit ")") [("**" | "^") [+-]digits]``.
+    """
+    if len(unit) > MAX_UNIT_LENGTH:
+        raise _refuse(unit, f"is longer than {MAX_UNIT_LENGTH} characters")
+    for ch in unit:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in " \t":
+            raise _refuse(unit, f"contains the control or format character U+{ord(ch):04X}")
+    tokens: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(unit):
+        m = _TOKEN.match(unit, pos)
+        if m is None:
+            ch = unit[pos]
+            hint = {"#": " (a comment?)", ";": " (a second unit?)", ",": " (a second unit?)",
+                    "%": " (write the percentage into the quantity)"}.get(ch, "")
+            raise _refuse(unit, f"has {ch!r} at character {pos + 1}, which is not part of a unit{hint}")
+        if m.lastgroup != "space":
+            tokens.append((m.lastgroup or "", m.group(), pos))
+        elif tokens and tokens[-1][0] in ("name", "close"):
+            after = _TOKEN.match(unit, m.end())
+            if after is not None and after.lastgroup in ("name", "open"):
+                raise _refuse(unit, f"has two units side by side at character {m.end() + 1}; write '*' between them")
+        pos = m.end()
+    out: list[str] = []
+    names: list[str] = []
+    powers: list[int] = []  # the power each name is raised to, through the groups around it
+    at = 0
+
+    def expect_term(depth: int) -> None:
+        nonlocal at
+        if at >= len(tokens):
+            raise _refuse(unit, "ends where a unit name is expected")
+        kind, text, where = tokens[at]
+        first = len(names)
+        if kind == "name":
+            out.append(text)
+            names.append(text)
+            powers.append(1)
+            at += 1
+        elif kind == "open":
+            out.append("(")
+            at += 1
+            expect_unit(depth + 1)
+            if at >= len(tokens) or tokens[at][0] != "close":
+                raise _refuse(unit, f"has an unclosed '(' at character {where + 1}")
+            out.append(")")
+            at += 1
+        elif kind == "number":
+            raise _refuse(unit, "contains a number; give the number as the quantity")
+        else:
+            raise _refuse(unit, f"has {text!r} at character {where + 1} where a unit name is expected")
+        if at < len(tokens) and tokens[at][0] == "power":
+            where = tokens[at][2]
+            at += 1
+            sign = ""
+            if at < len(tokens) and tokens[at][0] == "sign":
+                sign = tokens[at][1]
+                at += 1
+            if at >= len(tokens) or tokens[at][0] != "number" or not tokens[at][1].isdigit() \
+                    or not 1 <= int(tokens[at][1]) <= MAX_POWER:
+                raise _refuse(unit, f"has a power at character {where + 1} that is not a whole number from "
+                                    f"-{MAX_POWER} to {MAX_POWER} (and not 0)")
+            out.append(f"**{sign}{int(tokens[at][1])}")
+            for i in range(first, len(names)):  # a power of a group raises every name in it
+                powers[i] *= int(tokens[at][1])
+                if powers[i] > MAX_POWER:
+                    raise _refuse(unit, f"raises {names[i]!r} to a power beyond {MAX_POWER}")
+            at += 1
+
+    def expect_unit(depth: int) -> None:
+        nonlocal at
+        expect_term(depth)
+        while at < len(tokens) and tokens[at][0] == "op":
+            out.append("/" if tokens[at][1] == "/" else "*")
+            at += 1
+            expect_term(depth)
+
+    if not tokens:
+        raise _refuse(unit, "is empty")
+    expect_unit(0)
+    if at < len(tokens):
+        kind, text, where = tokens[at]
+        if kind == "number":
+            raise _refuse(unit, "contains a number; give the number as the quantity")
+        raise _refuse(unit, f"has {text!r} at character {where + 1} where '*', '/' or the end is expected")
+    return "".join(out), names
+
+
+@functools.lru_cache(maxsize=1)
+def _constants() -> frozenset[str]:
+    """Names pint defines in its file of physical constants (``speed_of_light``, ``avogadro_number``, ...)."""
+    text = resources.files("pint").joinpath("constants_en.txt").read_text(encoding="utf-8")
+    names = set()
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=" in line and not line.startswith("@"):
+            names.add(line.split("=", 1)[0].strip())
+    return frozenset(names)
+
+
+def _unknown(unit: str, name: str) -> UnknownUnitError:
+    return UnknownUnitError(f"unknown unit {name!r}" + (f" in {unit!r}" if name != unit else ""), unit=unit)
+
+
+def _check_name(reg: Any, unit: str, name: str) -> None:
+    try:
+        candidates = reg.parse_unit_name(name)
+        dimensionless = bool(candidates) and reg.Unit(name).dimensionless
+    except Exception as exc:  # pint raises several types for names it does not know
+        raise _unknown(unit, name) from exc
+    if not candidates:
+        raise _unknown(unit, name)
+    if any(root in _constants() for _prefix, root, _suffix in candidates):
+        raise _refuse(unit, f"uses {name!r}, a constant (like pi, avogadro_number or speed_of_light), not a unit; "
+                            "give its value in the quantity")
+    if dimensionless:
+        raise _refuse(unit, f"uses {name!r}, a dimensionless number (percent, ppm, pi, an angle or a count) that "
+                            "would only scale the quantity; give the quantity in a unit of what was measured")
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_unit(unit: str) -> Any:
-    """Return the pint ``Unit`` for *unit*, raising :class:`UnknownUnitError` if pint does not know it."""
+    """Return the pint ``Unit`` for *unit*, read under the module's grammar.
+
+    Raises
+    ------
+    UnknownUnitError
+        The string is not a unit under the grammar (too long, a number, a
+        comment, a power beyond 6), names a unit pint does not know, a
+        dimensionless scale (``%``, ``ppm``, ``pi``, ``degree``) or a
+        physical constant, or is ``ton`` (ambiguous).  ``.unit`` is the string.
+
+    Examples
+    --------
+    >>> parse_unit("tonne.km") == parse_unit("t*km")
+    True
+    >>> parse_unit("kg**(10**10**10)")
+    Traceback (most recent call last):
+    ...
+    neutralcore.UnknownUnitError: unit 'kg**(10**10**10)' has a power at character 3 that is not a whole number from -6 to 6 (and not 0)
+    """
     if not isinstance(unit, str) or not unit.strip():
         raise UnknownUnitError(f"unit must be a non-empty string, got {unit!r}", unit=unit)
-    if unit.strip()[0].isdigit() or unit.strip()[0] in "+-.":
-        raise UnknownUnitError(f"unit {unit!r} contains a number; give the number as the quantity", unit=unit)
+    expression, names = _grammar(unit.strip())
     if _AMBIGUOUS_TON.search(unit):
         raise UnknownUnitError(
             f"unit {unit!r} is ambiguous: 'ton' means the US short ton (907.2 kg) in pint but a tonne to many "
@@ -73,12 +240,13 @@ def parse_unit(unit: str) -> Any:
             unit=unit,
         )
     reg = get_registry()
+    for name in dict.fromkeys(names):
+        _check_name(reg, unit, name)
     try:
-        q = reg.Quantity(1.0, unit.strip())
+        q = reg.Quantity(1.0, expression)
     except Exception as exc:  # pint raises several types for unparseable strings
         raise UnknownUnitError(f"unknown unit {unit!r}", unit=unit) from exc
     if q.magnitude != 1.0:
-        # e.g. "1000 kg": a number inside a unit string is not a unit
         raise UnknownUnitError(f"unit {unit!r} contains a number; give the number as the quantity", unit=unit)
     return q.units
 
@@ -120,11 +288,6 @@ def multiplier(from_unit: str, to_unit: str) -> float:
     if not math.isfinite(value) or value <= 0.0:
         raise DimensionError(f"{from_unit!r} has no positive linear conversion to {to_unit!r}", unit=from_unit)
     return value
-
-
-def multipliers(from_units: "list[str] | tuple[str, ...]", to_unit: str) -> np.ndarray:
-    """Vector of :func:`multiplier` for each distinct unit in *from_units*."""
-    return np.array([multiplier(u, to_unit) for u in from_units], dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -86,18 +86,18 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
         return values.compact()
     if isinstance(values, tuple) and len(values) == 2 and isinstance(values[0], np.ndarray):
         codes, cats = values
-        codes = np.asarray(codes).reshape(-1)
+        if codes.ndim != 1:
+            raise ValueError(f"codes of a (codes, categories) pair must be one column (1-D), got shape {codes.shape}")
         if codes.dtype.kind not in "iu":
             raise TypeError("codes of a (codes, categories) pair must be integers")
         cats = tuple(cats)
         if len(set(cats)) != len(cats):
             raise ValueError("categories of a (codes, categories) pair must be distinct")
-        try:  # one pass both checks the range and finds unused categories
-            counts = bincount(codes, None, len(cats)) if codes.size else np.zeros(len(cats), np.int64)
-        except ValueError:
-            raise ValueError("codes out of range of the categories (negative code)") from None
-        if counts.shape[0] > len(cats):
-            raise ValueError(f"codes out of range of the {len(cats)} categories")
+        if codes.size and (int(codes.min()) < 0 or int(codes.max()) >= len(cats)):
+            bad = np.flatnonzero((codes < 0) | (codes >= len(cats)))[:5].tolist()
+            raise ValueError(f"codes out of range of the {len(cats)} categories (code {int(codes[bad[0]])} at "
+                             f"position {bad[0]})")
+        counts = bincount(codes, None, len(cats)) if codes.size else np.zeros(len(cats), np.int64)
         cat = Categorical(_readonly(codes.astype(CODE_DTYPE)), cats)
         return cat if counts.all() else cat.compact(counts)
     if isinstance(values, (str, bytes, int, float)) or values is None or np.isscalar(values):
@@ -183,13 +183,3 @@ def split_codes(uniq: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
         out.append(rest % size)
         rest = rest // size
     return out[::-1]
-
-
-def labels_of(cat: Categorical, codes: np.ndarray) -> list[Hashable]:
-    """Labels for an array of codes of *cat* (per distinct code; small arrays)."""
-    cats = list(cat.categories)
-    return [cats[int(c)] for c in codes]
-
-
-def iter_unique(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(dict.fromkeys(values))

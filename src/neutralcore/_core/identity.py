@@ -5,105 +5,98 @@ a few objects: ``["electricity.grid"] * n``, ``names[codes].tolist()`` and the
 like repeat references, not copies.  Read as integers, those pointers let numpy
 find the distinct objects by hashing addresses into a table (a scatter and a
 gather per cache-sized chunk); Python then meets each distinct object once and
-dedupes them by value.  At 10M rows this codes a column four to five times
-faster than a dict lookup per row, the floor of any per-row Python work.
+dedupes them by value.  At 10M rows this codes a column about twice as fast as
+a dict lookup per row, the floor of any per-row Python work.
 
-Only CPython with a GIL exposes ``id()`` as the address and lets the pointer copy
-run without another thread mutating the list.  Everything here is checked (the
-list layout at import, the pointers against ``id()`` of the objects fetched back
-through ordinary indexing); whenever a check fails, or the rows rarely share
-objects (text parsed row by row), :func:`identity_codes` returns ``None`` and
-the caller uses the dict path.
+The pointers are only ever read from a tuple this module builds and owns, one
+chunk of rows at a time (``tuple(values[s:e])``): a tuple cannot be resized or
+changed, so another thread resizing the caller's list meanwhile cannot move the
+memory being read (the list itself is never read through a pointer).  The tuple
+layout is checked at import before any pointer is read, and the addresses are
+only compared, never followed: the objects are fetched back by ordinary
+indexing and checked against ``id()``.  Whenever a check fails, the rows rarely
+share objects (text parsed row by row), the interpreter is not CPython, or the
+environment variable ``NEUTRALCORE_NO_IDENTITY`` is set to anything but ``""``
+or ``"0"``, :func:`identity_codes` returns ``None`` and the caller uses the dict
+path.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import platform
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
-__all__ = ["identity_codes", "group_keys", "MIN_ROWS", "CHUNK"]
+__all__ = ["identity_codes", "group_keys", "enabled", "MIN_ROWS", "CHUNK", "ENV_OFF"]
 
 #: Below this many rows the dict path is as fast and simpler.
 MIN_ROWS = 1 << 16
 CHUNK = 1 << 16
-
-
-def _memcpy() -> Callable[..., Any] | None:
-    # PyDLL, unlike CDLL, keeps the GIL during the call: no Python thread can resize the list mid-copy.
-    try:
-        fn = ctypes.PyDLL(None).memcpy
-    except (OSError, AttributeError, TypeError):
-        return None
-    fn.argtypes = (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
-    fn.restype = ctypes.c_void_p
-    return fn
-
-
-def _gil_enabled() -> bool:
-    check = getattr(sys, "_is_gil_enabled", None)
-    return True if check is None else bool(check())
-
+#: Set to anything but "" or "0" to code every column with the dict path.
+ENV_OFF = "NEUTRALCORE_NO_IDENTITY"
 
 _PTR = ctypes.sizeof(ctypes.c_void_p)
-#: Offset of ``ob_item`` in a CPython ``PyListObject`` (after ``PyObject_VAR_HEAD``).
-_OB_ITEM = 3 * ctypes.sizeof(ctypes.c_ssize_t)
-_COPY = _memcpy() if platform.python_implementation() == "CPython" and _PTR == 8 and _gil_enabled() else None
+#: Where a tuple's items start: CPython's tuple is its fixed header (``__basicsize__``) then one pointer per item.
+_TUPLE_ITEMS = tuple.__basicsize__
 
 
-class _Items:
-    """The pointers of a list's or object array's items, copied a chunk at a time under the GIL."""
+def _layout_ok() -> bool:
+    """Whether a tuple's items are where this module reads them, checked before any pointer is read."""
+    if platform.python_implementation() != "CPython" or _PTR != 8 or tuple.__itemsize__ != _PTR:
+        return False
+    probe = tuple(object() for _ in range(3))
+    # the read must lie inside the tuple's own allocation (getsizeof counts the header and every item)
+    if sys.getsizeof(probe) < _TUPLE_ITEMS + len(probe) * _PTR:
+        return False
+    out = np.zeros(len(probe), dtype=np.uint64)
+    ctypes.memmove(out.ctypes.data, id(probe) + _TUPLE_ITEMS, len(probe) * _PTR)
+    return out.tolist() == [id(o) for o in probe]
 
-    def __init__(self, values: Any) -> None:
+
+_LAYOUT_OK = _layout_ok()
+
+
+def enabled() -> bool:
+    """Whether identity coding is in use: CPython with the checked tuple layout, and not turned off."""
+    return _LAYOUT_OK and os.environ.get(ENV_OFF, "") in ("", "0")
+
+
+def _snapshot(values: Any, start: int, stop: int, out: np.ndarray) -> int:
+    """Copy the pointers of rows ``start:stop`` into *out* from a tuple of those rows; the tuple's length."""
+    part = values[start:stop]
+    chunk = tuple(part if type(part) is list else part.tolist())
+    ctypes.memmove(out.ctypes.data, id(chunk) + _TUPLE_ITEMS, len(chunk) * _PTR)
+    return len(chunk)
+
+
+class _Column:
+    """``chunks()`` for :func:`group_keys` over a column's object pointers.
+
+    The first pass copies each chunk's pointers out of a fresh tuple (see
+    :func:`_snapshot`) into an array this object owns; later passes read that
+    array.  A pass gives up (yields ``None``) if the column's length changed.
+    """
+
+    def __init__(self, values: Any, n: int) -> None:
         self.values = values
-        self.n = len(values)
-        self.is_list = type(values) is list
+        self.n = n
+        self.pointers = np.empty(self.n, dtype=np.uint64)
+        self.done = 0
 
-    def address(self) -> int:
-        if self.is_list:
-            return int(ctypes.c_void_p.from_address(id(self.values) + _OB_ITEM).value or 0)
-        return int(self.values.ctypes.data)
-
-    def copy(self, start: int, out: np.ndarray) -> bool:
-        """Copy the pointers of rows ``start:start+len(out)`` into *out*; False if the column changed size."""
-        address = self.address()
-        if not address or len(self.values) != self.n or _COPY is None:
-            return False
-        _COPY(out.ctypes.data, address + start * _PTR, out.shape[0] * _PTR)
-        return True
-
-
-def _items(values: Any) -> _Items | None:
-    if _COPY is None:
-        return None
-    if type(values) is list or (isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1
-                                and values.flags.c_contiguous):
-        return _Items(values)
-    return None
-
-
-def _pointers(values: Any) -> np.ndarray | None:
-    """A private copy of the column's object pointers, or None."""
-    items = _items(values)
-    if items is None:
-        return None
-    out = np.empty(items.n, dtype=np.uint64)
-    if not items.copy(0, out) or (items.n and (int(out[0]) != id(values[0]) or int(out[-1]) != id(values[-1]))):
-        return None
-    return out
-
-
-def _self_test() -> bool:
-    probe = [object() for _ in range(3)] * 2
-    ptrs = _pointers(probe)
-    return ptrs is not None and ptrs.tolist() == [id(o) for o in probe]
-
-
-if _COPY is not None and not _self_test():  # pragma: no cover - a CPython whose list layout differs
-    _COPY = None
+    def __call__(self) -> Iterator[tuple[int, np.ndarray | None]]:
+        for s in range(0, self.n, CHUNK):
+            e = min(s + CHUNK, self.n)
+            out = self.pointers[s:e]
+            if s >= self.done:
+                if len(self.values) != self.n or _snapshot(self.values, s, e, out) != e - s:
+                    yield s, None
+                    return
+                self.done = e
+            yield s, out
 
 
 #: log2 of the first round's table: 256K slots (4 MiB with the addresses) stay in cache; a column with many
@@ -189,7 +182,8 @@ def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarra
     Keys are hashed into a table; the first row to reach a slot stands for
     it, and a row joins that row only if its own key is the same, so a
     collision never merges two keys: the rows it leaves go round again with
-    another multiplier, and any still left after that are groups of their own.
+    another multiplier, and any still left after that are grouped exactly, by
+    sorting their keys (so equal keys always share a group).
     """
     rep_of_row = np.empty(n, dtype=np.int32)
     rep_rows: list[np.ndarray] = []
@@ -205,10 +199,12 @@ def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarra
     if left is None or left[0].size > _MAX_SHARE * n:
         return None
     if left[0].size:
+        rows, keys = left  # rows ascending: a key's first index here is its first row
+        distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         base = sum(r.shape[0] for r in rep_rows)
-        rep_of_row[left[0]] = np.arange(base, base + left[0].size, dtype=np.int32)
-        rep_rows.append(left[0])
-        rep_keys.append(left[1])
+        rep_of_row[rows] = base + inverse.reshape(-1).astype(np.int32)
+        rep_rows.append(rows[first])
+        rep_keys.append(distinct)
     reps, keys = np.concatenate(rep_rows), np.concatenate(rep_keys)
     order = np.argsort(reps, kind="stable")
     rank = np.empty(order.shape[0], dtype=np.int32)
@@ -224,29 +220,25 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
     *missing* is called once per distinct object, in order of first
     appearance, and returns the object's code (equal objects may share one:
     it is a dict lookup on the value).  The rows are grouped by address with
-    :func:`group_keys`; the pointers are read a chunk at a time, so the only
-    array as long as the column is the codes.
+    :func:`group_keys`, the addresses copied from tuples of the rows a chunk
+    at a time (see :class:`_Column`).
     """
     n = len(values)
-    if n < MIN_ROWS:
+    if n < MIN_ROWS or not enabled():
         return None
-    items = _items(values)
-    if items is None:
+    if not (type(values) is list or (isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1)):
         return None
-    buffer = np.empty(CHUNK, dtype=np.uint64)
-
-    def from_column() -> Any:
-        for s in range(0, n, CHUNK):
-            out = buffer[:min(CHUNK, n - s)]
-            yield s, (out if items.copy(s, out) else None)
-
-    grouped = group_keys(from_column, n)
+    column = _Column(values, n)
+    grouped = group_keys(column, n)
     if grouped is None:
         return None
     group_of_row, rows, addresses = grouped
-    objects = [values[i] for i in rows.tolist()]
-    if [id(o) for o in objects] != addresses.tolist():
-        return None  # the column changed under us; the dict path will see a consistent one
+    try:
+        objects = [values[i] for i in rows.tolist()]
+    except IndexError:
+        return None  # the column shrank under us; the dict path will see a consistent one
+    if len(values) != n or [id(o) for o in objects] != addresses.tolist():
+        return None  # the column changed under us
     code = np.fromiter(map(missing, objects), dtype=np.int32, count=len(objects))
     for s in range(0, n, CHUNK):
         np.take(code, group_of_row[s:s + CHUNK], out=group_of_row[s:s + CHUNK])

@@ -30,13 +30,14 @@ from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
 from neutralcore._core.validators import activity_key as _activity
-from neutralcore._core.validators import optional_str
+from neutralcore._core.validators import optional_str, quantity_column
 from neutralcore._core.validators import region_code as _region
 from neutralcore._core.validators import scope_int as _scope
 from neutralcore._core.validators import year_int as _year_int
 from neutralcore._core.validators import YEAR_MAX, YEAR_MIN, years_out_of_range
+from neutralcore._core.validators import year_number as _year_number
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
-from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError, rows_text
+from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset
 from neutralcore.measure.kernel import compute
@@ -73,12 +74,11 @@ def _normalise(
             rows = _bad_rows(cat.codes == code, labels)
             cls = type(exc) if isinstance(exc, (InputError, UnitError)) else InputError
             if issubclass(cls, InputError):
-                raise cls(exc.message.split(": ", 1)[-1], column=column, rows=rows, source=source) from None
-            where = f"{source}, " if source else ""
-            raise cls(f"{where}column {column!r}: {exc.message}" + rows_text(rows), unit=label, rows=rows,
-                      source=source, column=column) from None
+                raise cls(exc.message.split(": ", 1)[-1], column=column, rows=rows, source=source) from exc
+            placed = InputError(exc.message, column=column, rows=rows, source=source).message  # file, column, rows
+            raise cls(placed, unit=label, rows=rows, source=source, column=column) from exc
     merged = {v: i for i, v in enumerate(dict.fromkeys(new_labels))}
-    if len(merged) == len(new_labels) and all(a == b for a, b in zip(new_labels, cat.categories)):
+    if len(merged) == len(new_labels) and all(type(a) is type(b) and a == b for a, b in zip(new_labels, cat.categories)):
         return cat
     table = np.array([merged[v] for v in new_labels], dtype=CODE_DTYPE)
     return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
@@ -92,9 +92,14 @@ def _unit(v: Any) -> str:
 
 
 def _label(v: Any) -> str | None:
+    """An optional label: None, NaN and pandas' NA (whose comparisons are ambiguous) are no label."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
-    return optional_str(v)
+    try:
+        missing = bool(v != v)
+    except TypeError:  # pandas.NA: "boolean value of NA is ambiguous"
+        missing = True
+    return None if missing else optional_str(v)
 
 
 def _restored(data: dict[str, Any], extra_names: Sequence[str]) -> dict[str, Any]:
@@ -239,29 +244,8 @@ class Inventory:
     def _build(
         cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | np.ndarray | None, source: str | None
     ) -> "Inventory":
-        q_in = cols["quantity"]
-        if np.isscalar(q_in):
-            raise SchemaError("quantity must be a column, not a scalar", column="quantity", source=source)
-        if isinstance(q_in, np.ndarray) and q_in.dtype.kind in "bcmM":
-            raise InvalidQuantityError(f"quantity must be real numbers, got an array of {q_in.dtype}",
-                                       column="quantity", source=source)
-        try:
-            quantity = np.array(q_in, dtype=np.float64)
-        except (TypeError, ValueError):
-            bad, empty = [], True
-            for i, v in enumerate(q_in):
-                try:
-                    float(v)
-                except (TypeError, ValueError):
-                    bad.append(int(labels[i]) if labels is not None else i)
-                    empty = empty and isinstance(v, str) and not v.strip()
-                    if len(bad) >= 10:
-                        break
-            what = "quantity is empty" if empty else "quantity is not a number"
-            raise InvalidQuantityError(what, column="quantity", rows=bad, source=source) from None
-        if quantity.ndim != 1:
-            raise SchemaError(f"quantity must be one column (1-D), got shape {quantity.shape}", column="quantity",
-                              source=source)
+        quantity = quantity_column(cols["quantity"], labels, source)
+        quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
@@ -275,6 +259,12 @@ class Inventory:
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
 
         def coded(name: str, value: Any) -> Categorical:
+            if isinstance(value, np.ma.MaskedArray):
+                masked = np.ma.getmaskarray(value).reshape(-1)
+                if masked.any():
+                    raise SchemaError("is masked (a missing value)", column=name, rows=_bad_rows(masked, labels),
+                                      source=source)
+                value = np.ma.getdata(value)
             try:
                 cat = factorize(value, n)
             except (TypeError, ValueError) as exc:
@@ -284,6 +274,8 @@ class Inventory:
             return cat
 
         y_in = cols["year"]
+        if isinstance(y_in, np.ma.MaskedArray):
+            y_in = coded("year", y_in)  # refuses masked rows
         if isinstance(y_in, np.ndarray) and y_in.dtype.kind in "iu":
             year = y_in.reshape(-1)  # range-checked below before narrowing to int32 (no silent wrap-around)
         elif np.isscalar(y_in) or y_in is None:
@@ -296,14 +288,10 @@ class Inventory:
             vals = []
             for code, v in enumerate(ycat.categories):
                 try:
-                    f = float(v)
-                    ok = f.is_integer() and not isinstance(v, bool) and abs(f) < 2**62
-                except (TypeError, ValueError, OverflowError):
-                    ok = False
-                if not ok:
-                    raise SchemaError(f"year {v!r} is not a whole number", column="year",
-                                      rows=_bad_rows(ycat.codes == code, labels), source=source)
-                vals.append(int(f))
+                    vals.append(min(max(_year_number(v), -1), 9999))  # out of range either way; checked below
+                except InputError as exc:
+                    raise SchemaError(exc.message.split(": ", 1)[-1], column="year",
+                                      rows=_bad_rows(ycat.codes == code, labels), source=source) from exc
             year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
