@@ -20,6 +20,7 @@ from typing import Iterable, Mapping, Sequence
 
 import attrs
 
+from neutralcore._core.collection import no_collection
 from neutralcore.claim.policy import ClaimPolicy
 from neutralcore.claim.result import CheckStatus
 from neutralcore.claim.text import block_name, block_names
@@ -139,7 +140,12 @@ def assess_credits(
     policy: ClaimPolicy,
 ) -> CreditAssessment:
     """Run every per-block credit rule on *credits* retired for *subject* and *period* on behalf of *claimant*."""
-    credits = tuple(credits)
+    with no_collection():
+        return _assess(tuple(credits), subject, period, claimant, policy)
+
+
+def _assess(credits: tuple[Retirement, ...], subject: str, period: Period, claimant: str,
+            policy: ClaimPolicy) -> CreditAssessment:
     names = {_norm_name(n) for n in (claimant, *policy.beneficiary_aliases)}
     deadline = add_months(period.end, policy.retirement_window_months)
     limit = policy.max_vintage_age_years

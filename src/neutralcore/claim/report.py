@@ -27,6 +27,7 @@ from typing import Sequence, Union
 
 import attrs
 
+from neutralcore._core.collection import no_collection
 from neutralcore._core.table import Table, markdown_escape
 from neutralcore.claim.check import check_claim
 from neutralcore.claim.equation import BalanceEquation
@@ -343,6 +344,7 @@ def _json(balance: BalanceEquation, result: ClaimResult) -> str:
     }
     text = json.dumps(data, indent=2, ensure_ascii=False)
     tokens = re.compile('"(' + "|".join(map(re.escape, records)) + ')"')
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every record, not one per record
 
     def expand(m: re.Match[str]) -> str:
         items = records[m[1]]
@@ -350,7 +352,7 @@ def _json(balance: BalanceEquation, result: ClaimResult) -> str:
             return "[]"
         line = text[text.rindex("\n", 0, m.start()) + 1:m.start()]
         pad = " " * (len(line) - len(line.lstrip(" ")))
-        return "[\n" + ",\n".join(f"{pad}  {json.dumps(item, ensure_ascii=False)}" for item in items) + f"\n{pad}]"
+        return "[\n" + ",\n".join(f"{pad}  {encode(item)}" for item in items) + f"\n{pad}]"
 
     return tokens.sub(expand, text)
 
@@ -423,7 +425,8 @@ def render(
     if policy is not None:
         balance = attrs.evolve(balance, policy=policy)
     result = check_claim(balance, standard=standard, as_of=as_of)
-    if fmt == "json":
-        return _json(balance, result)
-    title, summary, sections = _build(balance, result, max_blocks)
-    return _markdown(title, summary, sections) if fmt == "markdown" else _html(title, summary, sections)
+    with no_collection():
+        if fmt == "json":
+            return _json(balance, result)
+        title, summary, sections = _build(balance, result, max_blocks)
+        return _markdown(title, summary, sections) if fmt == "markdown" else _html(title, summary, sections)
