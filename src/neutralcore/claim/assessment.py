@@ -49,6 +49,8 @@ class CreditAssessment:
     ----------
     credits : tuple of Retirement
         The blocks assessed, in the balance's order.
+    quantities : tuple of int
+        Each block's quantity, t CO2e (one credit is one tonne).
     rules : tuple of str
         The per-block rules that were run (``ISO-CR-08`` only under a vintage-age policy).
     flags : mapping of rule id to tuple of Flag
@@ -64,6 +66,7 @@ class CreditAssessment:
     """
 
     credits: tuple[Retirement, ...]
+    quantities: tuple[int, ...]
     rules: tuple[str, ...]
     flags: Mapping[str, tuple[Flag, ...]]
     failures: Mapping[int, tuple[str, ...]]
@@ -97,7 +100,7 @@ class CreditAssessment:
 
     def excluded_t(self) -> int:
         """The quantity of the blocks left out of C, t CO2e."""
-        return sum(self.credits[i].quantity for i in self.failures)
+        return sum(self.quantities[i] for i in self.failures)
 
 
 def overlapping(credits: Sequence[Retirement]) -> set[int]:
@@ -173,14 +176,15 @@ def _assess(credits: tuple[Retirement, ...], subject: str, period: Period, claim
             if failed:
                 failures[i] = failed
     eligible = tuple(r for i, r in enumerate(credits) if i not in failures) if failures else credits
+    quantities = tuple(r.quantity for r in credits)
     counted = removal = 0
-    for r in eligible:
-        q = r.quantity
-        counted += q
-        if r.offset.kind is CreditKind.REMOVAL:
-            removal += q
-    return CreditAssessment(credits, rules, {rule: tuple(v) for rule, v in flags.items()}, failures, eligible,
-                            float(counted), float(removal))
+    for i, r in enumerate(credits):
+        if i not in failures:
+            counted += quantities[i]
+            if r.offset.kind is CreditKind.REMOVAL:
+                removal += quantities[i]
+    return CreditAssessment(credits, quantities, rules, {rule: tuple(v) for rule, v in flags.items()}, failures,
+                            eligible, float(counted), float(removal))
 
 
 def _norm_name(name: str) -> str:

@@ -305,10 +305,10 @@ def recognised_programme(c: Claim) -> ClaimCheck:
 
 def kinds_separate(c: Claim) -> ClaimCheck:
     """ISO-CR-06: removal and avoidance credits reported separately."""
-    credits = c.balance.credits
-    removal_q = sum(r.quantity for r in credits if r.offset.kind is CreditKind.REMOVAL)
+    credits, quantities = c.balance.credits, c.balance.assessment.quantities
+    removal_q = sum(q for r, q in zip(credits, quantities) if r.offset.kind is CreditKind.REMOVAL)
     return RULES["ISO-CR-06"].check(
-        PASS, f"offered: {removal_q:,} t removal credits, {sum(r.quantity for r in credits) - removal_q:,} t "
+        PASS, f"offered: {removal_q:,} t removal credits, {sum(quantities) - removal_q:,} t "
         "avoidance/reduction credits (listed separately in the report)")
 
 

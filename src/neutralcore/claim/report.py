@@ -141,7 +141,7 @@ def _credit_blocks(b: BalanceEquation, max_blocks: int | None) -> list[_Block]:
     """The credits section: per credit type, the subtotal and the blocks (a summary first when they are capped)."""
     a = b.assessment
     credits = b.credits
-    quantity = [r.quantity for r in credits]
+    quantity = a.quantities
     counted = [0 if i in a.failures else q for i, q in enumerate(quantity)]
     out: list[_Block] = []
     for kind, label in ((CreditKind.REMOVAL, "Removal credits"), (CreditKind.AVOIDANCE, "Avoidance / reduction credits")):
