@@ -5,8 +5,10 @@ report follows the documented information of ISO 14068-1:2023 §11.4, as
 summarised by 360impactportfolio.com (a secondary source): subject,
 period, boundary, footprint by scope with the GWP set and the Scope 2 basis,
 removals, the reduction evidence, each credit block (programme, project,
-type, vintage, serials, quantity, retirement date, beneficiary), the balance
-statement and every check's result with its source.  A warning paragraph
+type, vintage, serials, quantity, retirement date, beneficiary; past
+:data:`MAX_LISTED_BLOCKS` blocks a summary by programme, type and vintage and
+the count of blocks left to the JSON report), the balance statement and every
+check's result with its source.  A warning paragraph
 states plainly that credits do not reduce the footprint.
 
 All user-supplied text is escaped: tables by the one table renderer
