@@ -21,6 +21,7 @@ from typing import Iterable, Mapping, Sequence
 import attrs
 
 from neutralcore._core.collection import no_collection
+from neutralcore._core.validators import FrozenMap
 from neutralcore.claim.policy import ClaimPolicy
 from neutralcore.claim.result import CheckStatus
 from neutralcore.claim.text import block_name, block_names
@@ -183,8 +184,8 @@ def _assess(credits: tuple[Retirement, ...], subject: str, period: Period, claim
             counted += quantities[i]
             if r.offset.kind is CreditKind.REMOVAL:
                 removal += quantities[i]
-    return CreditAssessment(credits, quantities, rules, {rule: tuple(v) for rule, v in flags.items()}, failures,
-                            eligible, float(counted), float(removal))
+    return CreditAssessment(credits, quantities, rules, FrozenMap({rule: tuple(v) for rule, v in flags.items()}),
+                            FrozenMap(failures), eligible, float(counted), float(removal))
 
 
 def _norm_name(name: str) -> str:
