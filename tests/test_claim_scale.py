@@ -73,10 +73,10 @@ def test_capped_listing_keeps_every_figure():
             "the summary above") in md
     assert md.count("| Verra VCS | 1060 |") == 2
     assert md.count("Not counted: ") == 2
-    assert "2 blocks (20 t) are not counted; the first 2 are named above" not in md  # both named: no table
+    assert "are not counted; " not in md  # both named: no table
     capped = b.report(as_of="2026-01-01", max_blocks=1)
     assert capped.count("Not counted: ") == 1
-    assert "2 blocks (20 t) are not counted; the first 1 are named above, and all of them are counted here" in capped
+    assert "2 blocks (20 t) are not counted; the first is named above, and here all of them by reason:" in capped
     assert "| ISO-CR-01.beneficiary: beneficiary 'Other Co' is not the claimant 'Acme Ltd' | 1 | 10 |" in capped
     full = b.report(as_of="2026-01-01", max_blocks=None)
     assert full.count("| Verra VCS | 1060 |") == 5 and "The first" not in full

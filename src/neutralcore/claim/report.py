@@ -172,8 +172,9 @@ def _credit_blocks(b: BalanceEquation, max_blocks: int | None) -> list[_Block]:
             row = by_reasons.setdefault(reasons, [0, 0])
             row[0] += 1
             row[1] += quantity[i]
-        out.append(f"{len(failures):,} blocks ({a.excluded_t():,} t) are not counted; the first {len(shown):,} are "
-                   "named above, and all of them are counted here by reason:")
+        out.append(f"{len(failures):,} blocks ({a.excluded_t():,} t) are not counted; "
+                   + ("the first is" if len(shown) == 1 else f"the first {len(shown):,} are")
+                   + " named above, and here all of them by reason:")
         out.append(_table(("Reasons not counted", "Blocks", "Quantity (t)"),
                           [("; ".join(reasons), f"{n:,}", f"{q:,}") for reasons, (n, q) in by_reasons.items()]))
     return out
