@@ -20,7 +20,7 @@ and :mod:`~neutralcore.claim.report`.
 from neutralcore.claim.balance import Balance
 from neutralcore.claim.check import check_claim
 from neutralcore.claim.policy import STANDARDS, ClaimPolicy, ReductionEvidence, SubjectType
-from neutralcore.claim.report import CREDITS_WARNING, REPORT_FORMATS, render
+from neutralcore.claim.report import CREDITS_WARNING, MAX_LISTED_BLOCKS, REPORT_FORMATS, render
 from neutralcore.claim.result import CheckStatus, ClaimCheck, ClaimResult
 
 __all__ = [
@@ -36,4 +36,5 @@ __all__ = [
     "render",
     "REPORT_FORMATS",
     "CREDITS_WARNING",
+    "MAX_LISTED_BLOCKS",
 ]

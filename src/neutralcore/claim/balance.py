@@ -18,7 +18,7 @@ import attrs
 from neutralcore.claim.check import check_claim
 from neutralcore.claim.equation import BalanceEquation
 from neutralcore.claim.policy import ClaimPolicy
-from neutralcore.claim.report import render
+from neutralcore.claim.report import MAX_LISTED_BLOCKS, render
 from neutralcore.claim.result import ClaimResult
 
 __all__ = ["Balance"]
@@ -100,9 +100,11 @@ class Balance(BalanceEquation):
         standard: str = "ISO 14068-1",
         policy: ClaimPolicy | None = None,
         as_of: _dt.date | str | None = None,
+        max_blocks: int | None = MAX_LISTED_BLOCKS,
     ) -> str:
         """Render the carbon-neutrality report: ``"markdown"``, ``"html"`` or ``"json"``.
 
-        See :func:`neutralcore.claim.report.render`.
+        See :func:`neutralcore.claim.report.render` (*max_blocks*: how many credit
+        blocks of each type the Markdown and HTML reports list one by one).
         """
-        return render(self, format=format, standard=standard, policy=policy, as_of=as_of)
+        return render(self, format=format, standard=standard, policy=policy, as_of=as_of, max_blocks=max_blocks)

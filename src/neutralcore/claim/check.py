@@ -6,6 +6,7 @@ import datetime as _dt
 
 import attrs
 
+from neutralcore._core.collection import no_collection
 from neutralcore.claim.checks import CHECKS, Claim
 from neutralcore.claim.equation import BalanceEquation
 from neutralcore.claim.policy import ClaimPolicy, standard_name
@@ -75,10 +76,11 @@ def check_claim(
         balance = attrs.evolve(balance, policy=policy)
     claim = Claim(balance, std, day)
     checks: list[ClaimCheck] = []
-    for rule in rules_for(std):
-        check = CHECKS[rule.id](claim)
-        if check is not None:
-            checks.append(check)
+    with no_collection():
+        for rule in rules_for(std):
+            check = CHECKS[rule.id](claim)
+            if check is not None:
+                checks.append(check)
     return ClaimResult(std, tuple(checks))
 
 

@@ -18,7 +18,7 @@ from neutralcore.claim.equation import BalanceEquation
 from neutralcore.claim.policy import NET_ZERO_MIN_REDUCTION, RETIREMENT_WINDOW_MONTHS, Standard, SubjectType
 from neutralcore.claim.result import CheckStatus, ClaimCheck
 from neutralcore.claim.rules import NET_ZERO_NOTE, RULES
-from neutralcore.claim.text import block_name, tonnes
+from neutralcore.claim.text import blocks_reason, tonnes
 from neutralcore.offsets import CorrespondingAdjustment, CreditKind, Programme, RemovalType
 
 __all__ = ["Claim", "CHECKS"]
@@ -54,17 +54,18 @@ def _per_block(c: Claim, rule_id: str, *, policy: bool = False, iso_rule: bool =
     b, rule = c.balance, RULES[rule_id]
     pol = b.policy if policy else None
     note = c.credit_note if iso_rule else ""
-    rows = b.assessment.of_rule(rule_id)
-    if not rows:
+    credits = b.assessment.credits
+    if not credits:
         return rule.check(PASS, _NO_CREDITS, policy=pol, note=note)
-    bad = [(r, s, note) for r, s, note in rows if s is not PASS]
-    if not bad:
-        return rule.check(PASS, f"all {len(rows)} credit block(s) pass", policy=pol, note=note)
-    status = FAIL if any(s is FAIL for _, s, _ in bad) else WARNING
-    reason = "; ".join(f"{block_name(r)} ({r.quantity:,} t): {note}" for r, _, note in bad)
+    flags = b.assessment.flags.get(rule_id, ())
+    if not flags:
+        return rule.check(PASS, f"all {len(credits)} credit block(s) pass", policy=pol, note=note)
+    status = FAIL if any(s is FAIL for _, s, _ in flags) else WARNING
+    bad = [(credits[i], finding) for i, _, finding in flags]
+    reason = blocks_reason(bad)
     if status is FAIL:
         reason += ". These credits are not counted in C"
-    return rule.check(status, reason, tuple(block_name(r) for r, _, _ in bad), policy=pol, note=note)
+    return rule.check(status, reason, b.assessment.names_of([r for r, _ in bad]), policy=pol, note=note)
 
 
 def claim_after_period(c: Claim) -> ClaimCheck:
@@ -235,7 +236,7 @@ def one_ledger(c: Claim) -> ClaimCheck:
         return rule.check(
             WARNING, f"{len(by_hand)} retirement(s) ({sum(r.quantity for r in by_hand):,} t) were not read from an "
             "OffsetLedger (built by hand): neutralcore cannot show their serials were retired only once; keep the "
-            "registry's retirement statements with the claim", tuple(block_name(r) for r in by_hand))
+            "registry's retirement statements with the claim", b.assessment.names_of(by_hand))
     if len(ledgers) > 1:
         return rule.check(
             WARNING, f"the retirements come from {len(ledgers)} ledgers ({'; '.join(ledgers)}): each refuses double "
@@ -251,9 +252,9 @@ def early_retirement(c: Claim) -> ClaimCheck:
     if not early:
         return rule.check(PASS, _NO_CREDITS if not b.credits else "no retirement predates the period")
     return rule.check(
-        WARNING, "; ".join(f"{block_name(r)} ({r.quantity:,} t) retired on {r.retired_on}, before the period began "
-                           f"on {b.period.start}" for r in early) + ": check these were retired for this claim",
-        tuple(block_name(r) for r in early))
+        WARNING, blocks_reason([(r, f"retired on {r.retired_on}, before the period began on {b.period.start}")
+                                for r in early], sep=" ") + ": check these were retired for this claim",
+        b.assessment.names_of(early))
 
 
 def vintage_age(c: Claim) -> ClaimCheck:
@@ -272,12 +273,12 @@ def corresponding_adjustment(c: Claim) -> ClaimCheck:
     if not missing:
         return rule.check(PASS, "all blocks carry an applied corresponding adjustment" if b.credits else _NO_CREDITS)
     authorised = {True: "yes", False: "no", None: "unknown"}
-    reason = "; ".join(
-        f"{block_name(r)} ({r.quantity:,} t): corresponding adjustment {r.offset.corresponding_adjustment.value}, "
-        f"host authorisation {authorised[r.offset.host_authorised]}"
-        for r in missing
-    ) + ". Risk that the host country also counts these reductions towards its NDC (double claiming)"
-    return rule.check(WARNING, reason, tuple(block_name(r) for r in missing))
+    notes = {(ca, host): f"corresponding adjustment {ca.value}, host authorisation {authorised[host]}"
+             for ca in CorrespondingAdjustment for host in authorised}
+    reason = blocks_reason([
+        (r, notes[r.offset.corresponding_adjustment, r.offset.host_authorised]) for r in missing
+    ]) + ". Risk that the host country also counts these reductions towards its NDC (double claiming)"
+    return rule.check(WARNING, reason, b.assessment.names_of(missing))
 
 
 def recognised_programme(c: Claim) -> ClaimCheck:
@@ -288,23 +289,26 @@ def recognised_programme(c: Claim) -> ClaimCheck:
     if other and all(r.offset.programme is Programme.VIETNAM for r in other):
         note = "; Viet Nam's carbon-market roadmap in Decree 06/2022/ND-CP, per secondary summaries"
     if not other:
-        return rule.check(PASS, ("all blocks are from " + ", ".join(sorted({r.offset.programme_label for r in b.credits})))
+        # one offset per programme spelling: the label is worked out per programme, not per block
+        spelling = {(r.offset.programme, r.offset.programme_name): r.offset for r in b.credits}
+        return rule.check(PASS, ("all blocks are from " + ", ".join(sorted({o.programme_label
+                                                                            for o in spelling.values()})))
                           if b.credits else _NO_CREDITS, note=note)
-    reason = "; ".join(
-        f"{block_name(r)}: {r.offset.programme_label}"
-        + (" (a pilot mechanism still being set up: Decree 06/2022/ND-CP plans a pilot crediting mechanism to "
-           "end-2027)" if r.offset.programme is Programme.VIETNAM else "")
+    reason = blocks_reason([
+        (r, r.offset.programme_label
+         + (" (a pilot mechanism still being set up: Decree 06/2022/ND-CP plans a pilot crediting mechanism to "
+            "end-2027)" if r.offset.programme is Programme.VIETNAM else ""))
         for r in other
-    ) + ": confirm the programme's independent verification and double-counting safeguards"
-    return rule.check(WARNING, reason, tuple(block_name(r) for r in other), note=note)
+    ], quantity=False) + ": confirm the programme's independent verification and double-counting safeguards"
+    return rule.check(WARNING, reason, b.assessment.names_of(other), note=note)
 
 
 def kinds_separate(c: Claim) -> ClaimCheck:
     """ISO-CR-06: removal and avoidance credits reported separately."""
-    credits = c.balance.credits
-    removal_q = sum(r.quantity for r in credits if r.offset.kind is CreditKind.REMOVAL)
+    credits, quantities = c.balance.credits, c.balance.assessment.quantities
+    removal_q = sum(q for r, q in zip(credits, quantities) if r.offset.kind is CreditKind.REMOVAL)
     return RULES["ISO-CR-06"].check(
-        PASS, f"offered: {removal_q:,} t removal credits, {sum(r.quantity for r in credits) - removal_q:,} t "
+        PASS, f"offered: {removal_q:,} t removal credits, {sum(quantities) - removal_q:,} t "
         "avoidance/reduction credits (listed separately in the report)")
 
 
@@ -325,7 +329,7 @@ def removals_only(c: Claim) -> ClaimCheck:
     reason += (f"residual E − R = {tonnes(b.residual)} t, eligible removal credits {tonnes(removals)} t: "
                + ("balanced" if covered else f"short by {tonnes(b.residual - removals)} t"))
     return RULES["SBT-NZ-01"].check(PASS if covered and not avoidance else FAIL, reason,
-                                    tuple(block_name(r) for r in avoidance))
+                                    b.assessment.names_of(avoidance))
 
 
 def permanence(c: Claim) -> ClaimCheck:
@@ -344,11 +348,11 @@ def permanence(c: Claim) -> ClaimCheck:
         elif o.removal_type is RemovalType.NATURE_BASED or o.permanence_years is None:
             warns.append((r, f"{o.type_label}, {horizon}{buffer}: reversal risk"))
     if fails:
-        return rule.check(FAIL, "; ".join(f"{block_name(r)}: {n}" for r, n in fails),
-                          tuple(block_name(r) for r, _ in fails), policy=b.policy)
+        return rule.check(FAIL, blocks_reason(fails, quantity=False), b.assessment.names_of([r for r, _ in fails]),
+                          policy=b.policy)
     if warns:
-        return rule.check(WARNING, "; ".join(f"{block_name(r)}: {n}" for r, n in warns),
-                          tuple(block_name(r) for r, _ in warns))
+        return rule.check(WARNING, blocks_reason(warns, quantity=False),
+                          b.assessment.names_of([r for r, _ in warns]))
     any_removal = any(r.offset.kind is CreditKind.REMOVAL for r in b.eligible_credits)
     return rule.check(PASS, "every removal block is technological with a recorded permanence horizon"
                       if any_removal else "no eligible removal credits")

@@ -38,7 +38,7 @@ from neutralcore.claim.reading import EmissionsResult, scope2_basis_of, scope_ro
 from neutralcore.claim.text import tonnes
 from neutralcore.errors import ClaimError, InputError
 from neutralcore.measure.basis import Scope, Scope2Method, scope2_method
-from neutralcore.offsets import CreditKind, Period, Retirement
+from neutralcore.offsets import Period, Retirement
 
 __all__ = ["BalanceEquation", "Outcome"]
 
@@ -337,12 +337,12 @@ class BalanceEquation:
     @property
     def C(self) -> float:  # noqa: N802
         """Credits (t CO2e) that pass the checks and are retired for this subject and period."""
-        return float(sum(r.quantity for r in self.eligible_credits))
+        return self.assessment.counted_t
 
     @property
     def removal_credits(self) -> float:
         """The part of C that is removal credits, t CO2e."""
-        return float(sum(r.quantity for r in self.eligible_credits if r.offset.kind is CreditKind.REMOVAL))
+        return self.assessment.removal_t
 
     @property
     def is_neutral(self) -> bool:
@@ -412,7 +412,7 @@ class BalanceEquation:
             + (f" (including {tonnes(self.reversals)} t of reversed removals)" if self.reversals else "")
             + f", R = {tonnes(self.R)} t, residual E − R = {tonnes(self.residual)} t, "
         )
-        excluded = sum(r.quantity for r, _ in self.excluded_credits)
+        excluded = self.assessment.excluded_t()
         if nz:
             head += f"eligible removal credits = {tonnes(out['counted_t'])} t (only removals count for net zero"
             avoidance = self.C - self.removal_credits
@@ -446,7 +446,7 @@ class BalanceEquation:
     def to_dict(self, standard: str = "ISO 14068-1") -> dict[str, object]:
         """Return a JSON-ready dict of inputs and results (tonnes as ``*_t``); ``result``, ``shortfall_t`` and ``surplus_t`` follow *standard*."""
         red = self.reduction
-        eligible = {id(r) for r in self.eligible_credits}
+        counted = self.assessment.counted
         out = self.outcome(standard)
         return {
             "subject": self.subject,
@@ -475,6 +475,6 @@ class BalanceEquation:
             "surplus_transferable": False,
             "reduction": attrs.asdict(red) if red is not None else None,
             "policy": attrs.asdict(self.policy),
-            "credits": [{**r.to_dict(), "eligible": id(r) in eligible} for r in self.credits],
+            "credits": [{**r.to_dict(), "eligible": counted(i)} for i, r in enumerate(self.credits)],
         }
 

@@ -5,8 +5,10 @@ report follows the documented information of ISO 14068-1:2023 §11.4, as
 summarised by 360impactportfolio.com (a secondary source): subject,
 period, boundary, footprint by scope with the GWP set and the Scope 2 basis,
 removals, the reduction evidence, each credit block (programme, project,
-type, vintage, serials, quantity, retirement date, beneficiary), the balance
-statement and every check's result with its source.  A warning paragraph
+type, vintage, serials, quantity, retirement date, beneficiary; past
+:data:`MAX_LISTED_BLOCKS` blocks a summary by programme, type and vintage and
+the count of blocks left to the JSON report), the balance statement and every
+check's result with its source.  A warning paragraph
 states plainly that credits do not reduce the footprint.
 
 All user-supplied text is escaped: tables by the one table renderer
@@ -18,12 +20,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import itertools
 import json
+import operator
 import re
+import uuid
 from typing import Sequence, Union
 
 import attrs
 
+from neutralcore._core.collection import no_collection
 from neutralcore._core.table import Table, markdown_escape
 from neutralcore.claim.check import check_claim
 from neutralcore.claim.equation import BalanceEquation
@@ -31,9 +37,9 @@ from neutralcore.claim.policy import ClaimPolicy
 from neutralcore.claim.result import ClaimResult
 from neutralcore.claim.text import tonnes
 from neutralcore.errors import ClaimError
-from neutralcore.offsets import CreditKind
+from neutralcore.offsets import CreditKind, Retirement
 
-__all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS"]
+__all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS", "MAX_LISTED_BLOCKS"]
 
 #: Output formats :func:`render` accepts.
 REPORT_FORMATS = ("markdown", "html", "json")
@@ -62,15 +68,120 @@ def _t(value: float) -> str:
     return f"{tonnes(value)} t"
 
 
-_FIGURE_COLUMNS = ("t CO2e", "Quantity (t)")
+_FIGURE_COLUMNS = ("t CO2e", "Quantity (t)", "Counted in C (t)", "Blocks")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     """A report table; the columns of figures are right-aligned."""
     return Table.from_rows(headers, rows, right=[h for h in headers if h in _FIGURE_COLUMNS])
 
+_BLOCK_HEADERS = ("Programme", "Project", "Country", "Methodology", "Type", "Vintage", "Serials", "Quantity (t)",
+                  "Issued", "Verifier", "Retired", "Beneficiary", "Retired for", "Corresponding adjustment",
+                  "Counted in C")
 
-def _build(balance: BalanceEquation, result: ClaimResult) -> tuple[str, str, list[tuple[str, list[_Block]]]]:
+#: How many credit blocks, and how many blocks not counted, a Markdown or HTML report lists one by one unless
+#: told otherwise; a longer listing is preceded by its summary by programme, type and vintage.
+MAX_LISTED_BLOCKS = 1000
+
+
+def _block_row(r: Retirement, counted: bool) -> tuple[str, ...]:
+    o = r.offset
+    kind_text = o.type_label
+    if o.permanence_years or o.buffer_fraction is not None:
+        extra = []
+        if o.permanence_years:
+            extra.append(f"{o.permanence_years}-year horizon")
+        if o.buffer_fraction is not None:
+            extra.append(f"{o.buffer_fraction:.0%} buffer")
+        kind_text += " (" + ", ".join(extra) + ")"
+    return (
+        o.programme_label,
+        o.project_id + (f" {o.project_name}" if o.project_name else ""),
+        o.country,
+        o.methodology or "not recorded",
+        kind_text,
+        str(o.vintage),
+        o.serial,
+        f"{o.quantity:,}",
+        o.issuance_date.isoformat() if o.issuance_date else "not recorded",
+        o.verifier or "not recorded",
+        r.retired_on.isoformat(),
+        r.beneficiary + (f" (reason: {r.reason})" if r.reason else ""),
+        f"{r.subject}, {r.period}",
+        o.corresponding_adjustment.value
+        + {True: ", host authorised", False: ", not host authorised", None: ""}[o.host_authorised],
+        "yes" if counted else "no",
+    )
+
+
+_SUMMARY_KEY = operator.attrgetter("offset.programme", "offset.programme_name", "offset.kind", "offset.removal_type",
+                                   "offset.vintage")
+
+
+def _summary(b: BalanceEquation, group: Sequence[int], quantity: Sequence[int]) -> Table:
+    """Blocks, tonnes retired and tonnes counted in C by programme, type and vintage."""
+    credits, counted = b.credits, b.assessment.counted
+    totals: dict[tuple[object, ...], list[int]] = {}
+    first: dict[tuple[object, ...], Retirement] = {}
+    for i in group:
+        r = credits[i]
+        key = _SUMMARY_KEY(r)
+        row = totals.get(key)
+        if row is None:
+            row = totals[key] = [0, 0, 0]
+            first[key] = r
+        row[0] += 1
+        row[1] += quantity[i]
+        if counted(i):
+            row[2] += quantity[i]
+    rows = sorted((first[k].offset.programme_label, first[k].offset.type_label, str(first[k].offset.vintage),
+                   f"{n:,}", f"{q:,}", f"{c:,}") for k, (n, q, c) in totals.items())
+    return _table(("Programme", "Type", "Vintage", "Blocks", "Quantity (t)", "Counted in C (t)"), rows)
+
+
+def _credit_blocks(b: BalanceEquation, max_blocks: int | None) -> list[_Block]:
+    """The credits section: per credit type, the subtotal and the blocks (a summary first when they are capped)."""
+    a = b.assessment
+    credits = b.credits
+    quantity = a.quantities
+    counted = [0 if i in a.failures else q for i, q in enumerate(quantity)]
+    out: list[_Block] = []
+    for kind, label in ((CreditKind.REMOVAL, "Removal credits"), (CreditKind.AVOIDANCE, "Avoidance / reduction credits")):
+        group = [i for i, r in enumerate(credits) if r.offset.kind is kind]
+        if not group:
+            out.append(f"{label}: none.")
+            continue
+        out.append(f"{label}: {sum(quantity[i] for i in group):,} t retired, {sum(counted[i] for i in group):,} t "
+                   "counted in C.")
+        listed = group if max_blocks is None else group[:max_blocks]
+        if len(listed) < len(group):
+            rest = group[len(listed):]
+            out.append(_summary(b, group, quantity))
+            out.append(f"The first {len(listed):,} of {len(group):,} blocks are listed below. The other "
+                       f"{len(rest):,} blocks ({sum(quantity[i] for i in rest):,} t retired, "
+                       f"{sum(counted[i] for i in rest):,} t counted in C) are in the summary above and listed one "
+                       "by one in the JSON report.")
+        out.append(_table(_BLOCK_HEADERS, [_block_row(credits[i], a.counted(i)) for i in listed]))
+    failures = a.failures
+    shown = list(failures.items()) if max_blocks is None else list(itertools.islice(failures.items(), max_blocks))
+    for i, reasons in shown:
+        out.append(f"Not counted: {credits[i].offset.serial}: " + "; ".join(reasons) + ".")
+    if len(shown) < len(failures):
+        by_reasons: dict[tuple[str, ...], list[int]] = {}
+        for i, reasons in failures.items():
+            row = by_reasons.setdefault(reasons, [0, 0])
+            row[0] += 1
+            row[1] += quantity[i]
+        out.append(f"{len(failures):,} blocks ({a.excluded_t():,} t) are not counted; "
+                   + ("the first is" if len(shown) == 1 else f"the first {len(shown):,} are")
+                   + " named above, and here all of them by reason:")
+        out.append(_table(("Reasons not counted", "Blocks", "Quantity (t)"),
+                          [("; ".join(reasons), f"{n:,}", f"{q:,}") for reasons, (n, q) in by_reasons.items()]))
+    return out
+
+
+def _build(balance: BalanceEquation, result: ClaimResult,
+           max_blocks: int | None) -> tuple[str, str, list[tuple[str, list[_Block]]]]:
     """Return (title, summary, sections) shared by the Markdown and HTML renderers."""
     b = balance
     nz = result.standard == "net-zero"
@@ -135,51 +246,7 @@ def _build(balance: BalanceEquation, result: ClaimResult) -> tuple[str, str, lis
             red_blocks.append("Reduction actions: " + "; ".join(red.actions) + ".")
     sections.append(("Reduction evidence", red_blocks))
 
-    eligible = set(id(r) for r in b.eligible_credits)
-    headers = ("Programme", "Project", "Country", "Methodology", "Type", "Vintage", "Serials", "Quantity (t)",
-               "Issued", "Verifier", "Retired", "Beneficiary", "Retired for", "Corresponding adjustment",
-               "Counted in C")
-    credit_blocks: list[_Block] = []
-    for kind, label in ((CreditKind.REMOVAL, "Removal credits"), (CreditKind.AVOIDANCE, "Avoidance / reduction credits")):
-        group = [r for r in b.credits if r.offset.kind is kind]
-        if not group:
-            credit_blocks.append(f"{label}: none.")
-            continue
-        rows = []
-        for r in group:
-            o = r.offset
-            kind_text = o.type_label
-            if o.permanence_years or o.buffer_fraction is not None:
-                extra = []
-                if o.permanence_years:
-                    extra.append(f"{o.permanence_years}-year horizon")
-                if o.buffer_fraction is not None:
-                    extra.append(f"{o.buffer_fraction:.0%} buffer")
-                kind_text += " (" + ", ".join(extra) + ")"
-            rows.append((
-                o.programme_label,
-                o.project_id + (f" {o.project_name}" if o.project_name else ""),
-                o.country,
-                o.methodology or "not recorded",
-                kind_text,
-                str(o.vintage),
-                o.serial,
-                f"{o.quantity:,}",
-                o.issuance_date.isoformat() if o.issuance_date else "not recorded",
-                o.verifier or "not recorded",
-                r.retired_on.isoformat(),
-                r.beneficiary + (f" (reason: {r.reason})" if r.reason else ""),
-                f"{r.subject}, {r.period}",
-                o.corresponding_adjustment.value
-                + {True: ", host authorised", False: ", not host authorised", None: ""}[o.host_authorised],
-                "yes" if id(r) in eligible else "no",
-            ))
-        subtotal = sum(r.quantity for r in group)
-        counted = sum(r.quantity for r in group if id(r) in eligible)
-        credit_blocks.append(f"{label}: {subtotal:,} t retired, {counted:,} t counted in C.")
-        credit_blocks.append(_table(headers, tuple(rows)))
-    for r, reasons in b.excluded_credits:
-        credit_blocks.append(f"Not counted: {r.offset.serial}: " + "; ".join(reasons) + ".")
+    credit_blocks = _credit_blocks(b, max_blocks)
     sections.append(("Credits retired for this claim", credit_blocks))
 
     out = b.outcome(result.standard)
@@ -254,18 +321,43 @@ def _html(title: str, summary: str, sections: Sequence[tuple[str, list[_Block]]]
 
 
 def _json(balance: BalanceEquation, result: ClaimResult) -> str:
+    records: dict[str, list[object]] = {}
+
+    def one_per_line(items: list[object]) -> str:
+        # written apart: json's indenting encoder is pure Python, about 10x slower than the compact one
+        token = f"records-{uuid.uuid4().hex}-{len(records)}"
+        records[token] = items
+        return token
+
+    data_balance = balance.to_dict(result.standard)
+    data_balance["credits"] = one_per_line(data_balance["credits"])  # type: ignore[arg-type]  # a list of dicts
+    checks = [c.to_dict() for c in result.checks]
+    for check in checks:
+        check["credits"] = one_per_line(check["credits"])  # type: ignore[arg-type]  # a list of str
     data: dict[str, object] = {
         "report": "neutralcore claim report",
         "report_version": 1,
         "standard": result.standard,
         "ok": result.ok,
-        "balance": balance.to_dict(result.standard),
+        "balance": data_balance,
         "statement": balance.statement(result.standard),
-        "checks": [c.to_dict() for c in result.checks],
+        "checks": checks,
         "credits_warning": CREDITS_WARNING,
         "evidence_note": _EVIDENCE_NOTE,
     }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    tokens = re.compile('"(' + "|".join(map(re.escape, records)) + ')"')
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every record, not one per record
+
+    def expand(m: re.Match[str]) -> str:
+        items = records[m[1]]
+        if not items:
+            return "[]"
+        line = text[text.rindex("\n", 0, m.start()) + 1:m.start()]
+        pad = " " * (len(line) - len(line.lstrip(" ")))
+        return "[\n" + ",\n".join(f"{pad}  {encode(item)}" for item in items) + f"\n{pad}]"
+
+    return tokens.sub(expand, text)
 
 
 def render(
@@ -275,8 +367,18 @@ def render(
     standard: str = "ISO 14068-1",
     policy: ClaimPolicy | None = None,
     as_of: _dt.date | str | None = None,
+    max_blocks: int | None = MAX_LISTED_BLOCKS,
 ) -> str:
     """Render the claim report for *balance*.
+
+    The Markdown and HTML reports list every credit block, one per row, up to
+    *max_blocks* blocks of each credit type; a longer listing is preceded by a
+    summary by programme, type and vintage (blocks, tonnes retired, tonnes
+    counted in C) and says how many blocks, and how many tonnes, it leaves
+    out, so the figures stay whole.  Blocks not counted in C are named with
+    their reasons up to the same number, and then all counted by reason.  The
+    JSON report always lists every block, and each check names every block it
+    concerns.
 
     Parameters
     ----------
@@ -289,6 +391,9 @@ def render(
         Overrides ``balance.policy`` for the checks and for C.
     as_of : datetime.date or ISO string, optional
         Assessment date for the checks (default: today); see :func:`~neutralcore.claim.check_claim`.
+    max_blocks : int or None
+        How many blocks of each credit type the Markdown and HTML reports list one by one
+        (default :data:`MAX_LISTED_BLOCKS`, 1,000); ``None`` lists them all.
 
     Returns
     -------
@@ -297,7 +402,7 @@ def render(
     Raises
     ------
     ClaimError
-        When the format or standard is unknown.
+        When the format or standard is unknown, or *max_blocks* is not a whole number >= 0 or ``None``.
 
     Examples
     --------
@@ -317,10 +422,14 @@ def render(
         raise ClaimError(f"unknown report format {format!r}; use one of {', '.join(REPORT_FORMATS)}", format=format)
     if not isinstance(balance, BalanceEquation):
         raise ClaimError(f"render needs a Balance, got {type(balance).__name__}")
+    if max_blocks is not None and (isinstance(max_blocks, bool) or not isinstance(max_blocks, int) or max_blocks < 0):
+        raise ClaimError(f"max_blocks must be a whole number >= 0 or None, got {max_blocks!r}",
+                         max_blocks=repr(max_blocks))
     if policy is not None:
         balance = attrs.evolve(balance, policy=policy)
     result = check_claim(balance, standard=standard, as_of=as_of)
-    if fmt == "json":
-        return _json(balance, result)
-    title, summary, sections = _build(balance, result)
-    return _markdown(title, summary, sections) if fmt == "markdown" else _html(title, summary, sections)
+    with no_collection():
+        if fmt == "json":
+            return _json(balance, result)
+        title, summary, sections = _build(balance, result, max_blocks)
+        return _markdown(title, summary, sections) if fmt == "markdown" else _html(title, summary, sections)
