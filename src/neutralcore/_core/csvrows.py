@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import re
 from operator import itemgetter, methodcaller
@@ -52,6 +51,7 @@ from typing import Any, Iterator, Protocol, Sequence, Union
 import attrs
 import numpy as np
 
+from neutralcore._core.collection import no_collection
 from neutralcore.errors import SchemaError
 
 __all__ = ["CsvFile", "open_csv", "CsvSource", "write_csv", "neutralise", "restore", "restore_column"]
@@ -167,16 +167,11 @@ class CsvFile:
         header = self.header
         rows: list[list[str]] = []
         lines: list[int] = []
-        collecting = gc.isenabled()
-        gc.disable()  # a million new lists of str would set off full collections that find nothing to free
-        try:
+        with no_collection():  # a million new lists of str would set off full collections that free nothing
             for start, _end, fields in self.records():
                 rows.append(fields)
                 lines.append(start)
             columns = {h: list(map(itemgetter(j), rows)) for j, h in enumerate(header)}
-        finally:
-            if collecting:
-                gc.enable()
         return columns, np.asarray(lines, dtype=np.int64)
 
     def _plain_columns(self, text: str) -> tuple[dict[str, list[str]], np.ndarray]:
