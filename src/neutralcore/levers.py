@@ -17,6 +17,10 @@ A lever is a **frozen attrs class** that subclasses :class:`Lever`:
   :attr:`Lever.parameters` lists them with their values.  Validators reject bad
   values (negative capacity, a rate above 100 %) with :class:`~neutralcore.LeverError`
   when the lever is built.
+* ``row_independent`` (class attribute, default ``False``): set it to ``True``
+  when ``apply`` and the records treat rows that agree on every column alike
+  and are linear in quantity; scenarios and MAC curves then sum such rows
+  first (far fewer rows, the same figures).
 * ``name`` (keyword, default ``kind``) labels one configured lever; ``costs``
   (keyword, a :class:`Costs`) feeds MAC curves.
 * ``apply(inventory, year) -> Inventory`` returns the **changed activities**:
@@ -376,6 +380,10 @@ class Lever:
 
     kind: ClassVar[str] = "lever"
     description: ClassVar[str] = ""
+    #: True when the lever treats rows that agree on every column alike and its effect is linear in quantity
+    #: (what every built-in does), so scenarios and MAC curves may sum such rows before applying it; a lever
+    #: that reads individual rows (their order, their file line, one row's quantity) leaves it False.
+    row_independent: ClassVar[bool] = False
 
     name: str = attrs.field(default=attrs.Factory(_default_name, takes_self=True), kw_only=True, converter=str)
     costs: Costs | None = attrs.field(default=None, kw_only=True)

@@ -529,6 +529,17 @@ class Inventory:
         cache = dict(self._cache)  # codes are unchanged, so cached keys stay valid
         return self._evolve(quantity=_ro(q), cache=cache)
 
+    def with_year(self, year: int) -> "Inventory":
+        """The same rows, every one moved to *year*; the other columns are kept as they are, not re-validated.
+
+        >>> import neutralcore as nc
+        >>> inv = nc.Inventory([nc.Activity("electricity.grid", 10, "MWh", region="VN", year=2024, scope=2)])
+        >>> inv.with_year(2030).year.tolist()
+        [2030]
+        """
+        y = _year_int(year)
+        return self._evolve(year=_ro(np.full(len(self), y, dtype=np.int32)))
+
     def _evolve(self, **changes: Any) -> "Inventory":
         fields: dict[str, Any] = {str(f.alias): getattr(self, f.name) for f in attrs.fields(Inventory)}
         fields["cache"] = {}

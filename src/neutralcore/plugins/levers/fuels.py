@@ -80,6 +80,7 @@ class FuelSwitch(Lever):
 
     kind = "fuel-switch"
     description = "Switches a fuel to another fuel or to electricity at equal useful energy (NCVs and efficiencies)."
+    row_independent = True
 
     from_activity: str = attrs.field(converter=activity_key)
     to_activity: str = attrs.field(converter=activity_key)
