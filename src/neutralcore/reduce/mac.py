@@ -42,6 +42,7 @@ from neutralcore.measure.inventory import Inventory
 from neutralcore.levers import Costs, Lever, Outcome, crf
 from neutralcore.measure.basis import Scope2Method, scope2_method
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate
+from neutralcore.reduce.aggregate import aggregated
 from neutralcore.reduce.inputs import year_of
 from neutralcore.reduce.scenario import Scenario
 from neutralcore.reduce.trajectory import ScenarioYear, assess
@@ -126,6 +127,7 @@ def mac_curve(
     instruments: Sequence[ContractualInstrument] = (),
     supplier_rates: Sequence[SupplierRate] = (),
     vintage_window: int | tuple[int, int] = 0,
+    aggregate: bool = True,
 ) -> MacCurve:
     """The MAC curve of *levers* against *baseline* in *year* at *discount_rate*.
 
@@ -141,6 +143,10 @@ def mac_curve(
         E.g. 0.08; must be above -100 %.
     scope2 : {"location", "market"}
         Which scope 2 figure abatement is measured on (contracts act on market-based only).
+    aggregate : bool
+        Sum the baseline's rows that agree on every column first (default
+        True; the same figures, far fewer rows); done only when every lever
+        is :attr:`~neutralcore.levers.Lever.row_independent`.
 
     Raises
     ------
@@ -189,6 +195,9 @@ def mac_curve(
         fs = factors
     else:
         raise ScenarioError(f"baseline must be a Scenario or an Inventory, got {type(baseline).__name__}")
+
+    if aggregate and all(lv.row_independent for lv in levers):
+        start = Outcome(aggregated(start.inventory), start.instruments, start.captures, start.removals)
 
     def evaluate(o: Outcome) -> ScenarioYear:
         return assess(o, fs, y, gwp=gwp, entity=entity, instruments=tuple(instruments),
