@@ -18,9 +18,11 @@ A lever is a **frozen attrs class** that subclasses :class:`Lever`:
   values (negative capacity, a rate above 100 %) with :class:`~neutralcore.LeverError`
   when the lever is built.
 * ``row_independent`` (class attribute, default ``False``): set it to ``True``
-  when ``apply`` and the records treat rows that agree on every column alike
-  and are linear in quantity; scenarios and MAC curves then sum such rows
-  first (far fewer rows, the same figures).
+  when ``apply`` and the records treat rows that agree on every column alike,
+  are linear in quantity and depend only on the rows the lever changes or
+  captures from; scenarios and MAC curves then sum such rows first (far
+  fewer rows, the same figures), and a MAC curve re-measures the lever only
+  after a lever that touched the same rows.
 * ``name`` (keyword, default ``kind``) labels one configured lever; ``costs``
   (keyword, a :class:`Costs`) feeds MAC curves.
 * ``apply(inventory, year) -> Inventory`` returns the **changed activities**:
@@ -380,9 +382,10 @@ class Lever:
 
     kind: ClassVar[str] = "lever"
     description: ClassVar[str] = ""
-    #: True when the lever treats rows that agree on every column alike and its effect is linear in quantity
-    #: (what every built-in does), so scenarios and MAC curves may sum such rows before applying it; a lever
-    #: that reads individual rows (their order, their file line, one row's quantity) leaves it False.
+    #: True when the lever treats rows that agree on every column alike, its effect is linear in quantity and
+    #: depends only on the rows it changes or captures from (what every built-in does): scenarios and MAC
+    #: curves may then sum such rows first, and a MAC curve need not re-measure it after a lever on other
+    #: rows.  A lever that reads individual rows (their order, their file line, one row's quantity) leaves it False.
     row_independent: ClassVar[bool] = False
 
     name: str = attrs.field(default=attrs.Factory(_default_name, takes_self=True), kw_only=True, converter=str)
