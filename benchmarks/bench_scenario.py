@@ -1,6 +1,9 @@
 """Scenarios and MAC curves on a large inventory, beside the kernel floor.
 
-Run:  PYTHONPATH=src python benchmarks/bench_scenario.py [--rows 1000000] [--levers 12 50] [--years 30]
+Run:  PYTHONPATH=src python benchmarks/bench_scenario.py [--rows 1000000] [--levers 12 50] [--years 30] [--row-path]
+
+``--row-path`` passes ``aggregate=False``: every row measured and every lever
+re-measured at every step, the path a lever that is not row-independent takes.
 
 Three jobs on one synthetic inventory (default 1,000,000 rows: grid electricity,
 diesel and natural gas over 1,000 sites and 5 categories, one region, base
@@ -146,6 +149,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--levers", type=int, nargs="+", default=[12, 50])
     ap.add_argument("--years", type=int, default=30)
+    ap.add_argument("--row-path", action="store_true", help="aggregate=False (the path of levers that need rows)")
     args = ap.parse_args()
     fs = make_factors()
     inv = make_inventory(args.rows)
@@ -155,15 +159,16 @@ def main() -> None:
 
     def scenario() -> Any:
         s = nc.Scenario(inv, scenario_levers(), factors=fs, growth={"electricity": 0.02, "*": 0.01},
-                        grid_factor_path={2050: 0.3}, name="bench")
+                        grid_factor_path={2050: 0.3}, name="bench", aggregate=not args.row_path)
         return s.trajectory(2024, end)
 
-    print(f"neutralcore {nc.__version__}; {args.rows:,}-row inventory, {len(inv.activity.categories)} activities, "
+    print(f"neutralcore {nc.__version__}; {'row path, ' if args.row_path else ''}{args.rows:,}-row inventory, {len(inv.activity.categories)} activities, "
           f"{N_SITES:,} sites, {N_CATS} categories")
     run(f"scenario {args.years} years, 3 levers", scenario, switched, fs)
     for k in args.levers:
         levers = mac_levers(k)
-        run(f"MAC curve, {k} levers", lambda: nc.mac_curve(inv, levers, 2024, 0.08, factors=fs, entity="Acme"), switched, fs)
+        run(f"MAC curve, {k} levers", lambda: nc.mac_curve(inv, levers, 2024, 0.08, factors=fs, entity="Acme",
+                                                           aggregate=not args.row_path), switched, fs)
 
 
 if __name__ == "__main__":

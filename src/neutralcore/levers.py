@@ -70,6 +70,7 @@ Examples
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, Sequence, Union
 
 import attrs
@@ -306,19 +307,35 @@ class Costs:
         return total
 
 
+#: per inventory: the summed quantity of each distinct (activity, unit) pair, for pricing
+_PAIR_SUMS: "weakref.WeakKeyDictionary[Inventory, tuple[list[str], list[str], np.ndarray]]" = weakref.WeakKeyDictionary()
+
+
+def _pair_sums(inv: Inventory) -> tuple[list[str], list[str], np.ndarray]:
+    """Activities, units and summed quantities of the distinct (activity, unit) pairs of *inv* (one pass, cached)."""
+    hit = _PAIR_SUMS.get(inv)
+    if hit is None:
+        n_units = max(len(inv.unit.categories), 1)
+        code = inv.activity.codes.astype(np.int64) * n_units + inv.unit.codes
+        sums = np.bincount(code, weights=inv.quantity, minlength=len(inv.activity.categories) * n_units)
+        pairs = np.flatnonzero(np.bincount(code, minlength=sums.shape[0]))
+        hit = ([str(inv.activity.categories[c // n_units]) for c in pairs.tolist()],
+               [str(inv.unit.categories[c % n_units]) for c in pairs.tolist()], sums[pairs])
+        _PAIR_SUMS[inv] = hit
+    return hit
+
+
 def _quantity_in(inv: Inventory, activity: str, unit: str) -> float:
-    """Sum of the quantity of *activity* (dotted prefix) in *unit* (one multiplier per distinct unit)."""
-    m = inv.mask(activity=activity)
-    if not m.any():
-        return 0.0
-    codes = inv.unit.codes[m]
-    mult = np.zeros(len(inv.unit.categories))
-    try:
-        for c in np.unique(codes).tolist():
-            mult[c] = multiplier(inv.unit.categories[c], unit)
-    except Exception as exc:
-        raise LeverError(f"cannot price {activity!r} per {unit!r}: {exc}") from None
-    return float(inv.quantity[m] @ mult[codes])
+    """Sum of the quantity of *activity* (dotted prefix) in *unit*, from the per-(activity, unit) sums."""
+    acts, units, sums = _pair_sums(inv)
+    total = 0.0
+    for a, u, q in zip(acts, units, sums.tolist()):
+        if a == activity or a.startswith(activity + "."):
+            try:
+                total += q * multiplier(u, unit)
+            except Exception as exc:
+                raise LeverError(f"cannot price {activity!r} per {unit!r}: {exc}") from None
+    return total
 
 
 # -- records of effects that are not activity changes --------------------------------
