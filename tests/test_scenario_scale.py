@@ -190,3 +190,13 @@ def test_mac_curve_re_measures_only_levers_that_overlap_the_one_applied(monkeypa
     both = levers + [EnergyEfficiency(0.2, activity="electricity", name="lighting", costs=costs(5e4))]
     assert_tables_equal(nc.mac_curve(inv, both, 2024, 0.08, factors=FS),
                         nc.mac_curve(inv, both, 2024, 0.08, factors=FS, aggregate=False))
+
+
+def test_market_based_scope2_is_worked_out_only_when_asked_for():
+    """Electricity in scope 2 and scope 3 under one key has no market-based figure; location-based curves need none."""
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1_000, "MWh", region="XA", year=2024, scope=2, site="p"),
+                        nc.Activity("electricity.grid", 500, "MWh", region="XA", year=2024, scope=3, site="p")])
+    cut = EnergyEfficiency(0.1, site="p", costs=costs(1e3))
+    assert nc.mac_curve(inv, [cut], 2024, 0.08, factors=FS)["abatement_t"][0] == pytest.approx(150 * 0.5)
+    with pytest.raises(nc.InputError, match="both in scope 2 and in another scope"):
+        nc.mac_curve(inv, [cut], 2024, 0.08, factors=FS, scope2="market")
