@@ -200,3 +200,14 @@ def test_market_based_scope2_is_worked_out_only_when_asked_for():
     assert nc.mac_curve(inv, [cut], 2024, 0.08, factors=FS)["abatement_t"][0] == pytest.approx(150 * 0.5)
     with pytest.raises(nc.InputError, match="both in scope 2 and in another scope"):
         nc.mac_curve(inv, [cut], 2024, 0.08, factors=FS, scope2="market")
+
+
+def test_concat_of_subsets_uses_every_category():
+    """Inventory.concat no longer compacts: the union of the parts' categories is used because each part's is."""
+    inv = generated(300)
+    a, b = inv.where(site=["s0", "s1"]), inv.where(activity="fuel", site="s5")
+    both = nc.Inventory.concat([a, b])
+    for name in ("activity", "unit", "region", "scope", "category", "site"):
+        col = both.column(name)
+        assert sorted(map(str, set(col.values()))) == sorted(map(str, col.categories)), name
+    assert both.emissions(FS).total() == pytest.approx(a.emissions(FS).total() + b.emissions(FS).total(), rel=1e-12)

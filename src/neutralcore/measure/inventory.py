@@ -501,12 +501,13 @@ class Inventory:
             if col is None:  # a zero-row inventory adds no "(none)" group
                 col = Categorical(_ro(np.zeros(len(inv), CODE_DTYPE)), (None,) if len(inv) else ())
             return col
-        cat = lambda name: Categorical.concat([getattr(i, name) for i in invs]).compact()  # noqa: E731
+        # every inventory uses all its categories (constructors and take() compact them), so their union is used
+        cat = lambda name: Categorical.concat([getattr(i, name) for i in invs])  # noqa: E731
         return cls._make(
             quantity=_ro(np.concatenate([i.quantity for i in invs])), year=_ro(np.concatenate([i.year for i in invs])),
             activity=cat("activity"), unit=cat("unit"), region=cat("region"), scope=cat("scope"),
             category=cat("category"), site=cat("site"),
-            dims={d: Categorical.concat([dim_col(i, d) for i in invs]).compact() for d in dim_names}, cache={},
+            dims={d: Categorical.concat([dim_col(i, d) for i in invs]) for d in dim_names}, cache={},
             provenance=Provenance.concat([i.provenance for i in invs], [len(i) for i in invs]),
         )
 
