@@ -211,3 +211,19 @@ def test_concat_of_subsets_uses_every_category():
         col = both.column(name)
         assert sorted(map(str, set(col.values()))) == sorted(map(str, col.categories)), name
     assert both.emissions(FS).total() == pytest.approx(a.emissions(FS).total() + b.emissions(FS).total(), rel=1e-12)
+
+
+def test_with_year_moves_every_row_and_keeps_the_rest(tmp_path):
+    path = tmp_path / "inv.csv"
+    generated(50).to_csv(path)
+    inv = nc.Inventory.read_csv(path)
+    moved = inv.with_year(2030)
+    assert set(moved.year.tolist()) == {2030} and moved.year.dtype == inv.year.dtype
+    assert moved.provenance is inv.provenance and moved.site is inv.site
+    np.testing.assert_array_equal(moved.quantity, inv.quantity)
+    grid_2030 = nc.Factor("electricity.grid", "XA", 2030, "t/MWh", {"CO2": 0.25}, EXAMPLE)
+    fs = nc.FactorSet.merge(FS, nc.FactorSet.from_factors([grid_2030]))
+    elec = moved.mask(activity="electricity")
+    assert moved.emissions(fs).by("activity")["co2e_t"][0] == pytest.approx(0.25 * float(moved.quantity[elec].sum()))
+    with pytest.raises(nc.InputError, match="year"):
+        inv.with_year(99999)
