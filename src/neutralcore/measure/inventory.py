@@ -489,12 +489,13 @@ class Inventory:
             if col is None:  # a zero-row inventory adds no "(none)" group
                 col = Categorical(_ro(np.zeros(len(inv), CODE_DTYPE)), (None,) if len(inv) else ())
             return col
-        cat = lambda name: Categorical.concat([getattr(i, name) for i in invs]).compact()  # noqa: E731
+        # every inventory uses all its categories (constructors and take() compact them), so their union is used
+        cat = lambda name: Categorical.concat([getattr(i, name) for i in invs])  # noqa: E731
         return cls._make(
             quantity=_ro(np.concatenate([i.quantity for i in invs])), year=_ro(np.concatenate([i.year for i in invs])),
             activity=cat("activity"), unit=cat("unit"), region=cat("region"), scope=cat("scope"),
             category=cat("category"), site=cat("site"),
-            dims={d: Categorical.concat([dim_col(i, d) for i in invs]).compact() for d in dim_names}, cache={},
+            dims={d: Categorical.concat([dim_col(i, d) for i in invs]) for d in dim_names}, cache={},
             provenance=Provenance.concat([i.provenance for i in invs], [len(i) for i in invs]),
         )
 
@@ -516,6 +517,17 @@ class Inventory:
             raise InvalidQuantityError("quantity must be finite and non-negative", column="quantity", rows=_bad_rows(bad, None))
         cache = dict(self._cache)  # codes are unchanged, so cached keys stay valid
         return self._evolve(quantity=_ro(q), cache=cache)
+
+    def with_year(self, year: int) -> "Inventory":
+        """The same rows, every one moved to *year*; the other columns are kept as they are, not re-validated.
+
+        >>> import neutralcore as nc
+        >>> inv = nc.Inventory([nc.Activity("electricity.grid", 10, "MWh", region="VN", year=2024, scope=2)])
+        >>> inv.with_year(2030).year.tolist()
+        [2030]
+        """
+        y = _year_int(year)
+        return self._evolve(year=_ro(np.full(len(self), y, dtype=np.int32)))
 
     def _evolve(self, **changes: Any) -> "Inventory":
         fields: dict[str, Any] = {str(f.alias): getattr(self, f.name) for f in attrs.fields(Inventory)}

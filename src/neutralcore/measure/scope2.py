@@ -239,11 +239,12 @@ class _Consumption:
         inv = em.inventory
         keys = em.keys()
         row_key = em.row_keys()
-        n = len(inv)
         elec_key = np.array([_is_electricity(a) for a in keys.activity], dtype=bool)
-        row_scope2 = inv.mask(scope=2) if n else np.zeros(0, bool)
-        row_elec = elec_key[row_key] if n else np.zeros(0, bool)
-        s2e_rows_per_key = np.bincount(row_key[row_elec & row_scope2], minlength=len(keys))
+        # one pass over rows (scope 2 rows per key); the rest is per key
+        s2_code = [c for c, label in enumerate(inv.scope.categories) if label == 2]
+        s2_rows = (np.bincount(row_key, weights=inv.scope.codes == s2_code[0], minlength=len(keys)).astype(np.int64)
+                   if s2_code and len(inv) else np.zeros(len(keys), np.int64))
+        s2e_rows_per_key = np.where(elec_key, s2_rows, 0)
         mixed = (s2e_rows_per_key > 0) & (s2e_rows_per_key < keys.rows)
         if mixed.any():  # keys must be wholly scope 2 electricity or wholly not
             k = int(np.flatnonzero(mixed)[0])
@@ -254,7 +255,7 @@ class _Consumption:
                 rows=np.flatnonzero(row_key == k)[:10].tolist(),
             )
         self.keys = keys
-        self.other_scope2 = bool((row_scope2 & ~row_elec).any())
+        self.other_scope2 = bool((s2_rows[~elec_key] > 0).any())
         self.ekeys = np.flatnonzero(s2e_rows_per_key > 0)
         self.to_mwh = np.array([multiplier(str(keys.unit[k]), "MWh") for k in self.ekeys.tolist()])
         self.mwh = keys.quantity[self.ekeys] * self.to_mwh

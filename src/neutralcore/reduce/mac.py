@@ -42,6 +42,7 @@ from neutralcore.measure.inventory import Inventory
 from neutralcore.levers import Costs, Lever, Outcome, crf
 from neutralcore.measure.basis import Scope2Method, scope2_method
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate
+from neutralcore.reduce.aggregate import Combination, aggregated, footprint
 from neutralcore.reduce.inputs import year_of
 from neutralcore.reduce.scenario import Scenario
 from neutralcore.reduce.trajectory import ScenarioYear, assess
@@ -96,11 +97,16 @@ class MacCurve(Table):
 
 class _Step:
     __slots__ = ("lever", "costs", "outcome", "result", "reduction", "removal", "savings", "annualised", "cost", "abatement",
-                 "per_t")
+                 "per_t", "before", "footprint", "measured_at")
 
     def __init__(self, lever: Lever, before: ScenarioYear, after: ScenarioYear, basis: Scope2Method, rate: float) -> None:
         costs = _costs_of(lever)
         self.lever = lever
+        self.before = before
+        #: the combinations the lever changed or captures from (None: unknown, so it interacts with every lever)
+        self.footprint: frozenset[Combination] | None = None
+        #: how many levers the sequential order held when this step was measured
+        self.measured_at = 0
         self.costs = costs
         self.outcome = after.outcome
         self.result = after
@@ -126,6 +132,7 @@ def mac_curve(
     instruments: Sequence[ContractualInstrument] = (),
     supplier_rates: Sequence[SupplierRate] = (),
     vintage_window: int | tuple[int, int] = 0,
+    aggregate: bool = True,
 ) -> MacCurve:
     """The MAC curve of *levers* against *baseline* in *year* at *discount_rate*.
 
@@ -141,6 +148,10 @@ def mac_curve(
         E.g. 0.08; must be above -100 %.
     scope2 : {"location", "market"}
         Which scope 2 figure abatement is measured on (contracts act on market-based only).
+    aggregate : bool
+        Sum the baseline's rows that agree on every column first (default
+        True; the same figures, far fewer rows); done only when every lever
+        is :attr:`~neutralcore.levers.Lever.row_independent`.
 
     Raises
     ------
@@ -190,17 +201,42 @@ def mac_curve(
     else:
         raise ScenarioError(f"baseline must be a Scenario or an Inventory, got {type(baseline).__name__}")
 
+    summed = aggregate and all(lv.row_independent for lv in levers)
+    if summed:
+        start = Outcome(aggregated(start.inventory), start.instruments, start.captures, start.removals)
+
     def evaluate(o: Outcome) -> ScenarioYear:
         return assess(o, fs, y, gwp=gwp, entity=entity, instruments=tuple(instruments),
                       supplier_rates=tuple(supplier_rates), vintage_window=vintage_window)
 
     base = evaluate(start)
 
-    def step(lv: Lever, before: ScenarioYear) -> tuple[_Step | None, str]:
+    def step(lv: Lever, before: ScenarioYear, measured_at: int = 0) -> tuple[_Step | None, str]:
         try:
-            return _Step(lv, before, evaluate(before.outcome.then(lv, y)), basis, r), ""
+            after = before.outcome.then(lv, y)
+            st = _Step(lv, before, evaluate(after), basis, r)
         except LeverError as exc:  # e.g. solar on a site that buys electricity only after a fuel switch
             return None, exc.message
+        if summed:
+            st.footprint = footprint(before.inventory, after.inventory, after.captures[len(before.outcome.captures):])
+            st.measured_at = measured_at
+        return st, ""
+
+    def still_valid(st: _Step, since: Sequence[_Step]) -> bool:
+        """Whether *st*, measured before the levers *since* were applied, would measure the same after them.
+
+        Levers on disjoint rows cannot interact: emissions, captures and price savings are sums over rows.
+        Market-based scope 2 with instruments or supplier rates couples every row of a market, so then
+        nothing is reused.
+        """
+        if st.footprint is None:
+            return False
+        for p in since:
+            if p.footprint is None or p.footprint & st.footprint:
+                return False
+            if basis == "market" and (instruments or supplier_rates or p.outcome.instruments or st.outcome.instruments):
+                return False
+        return True
 
     standalone: dict[str, _Step] = {}
     cannot_alone: dict[str, str] = {}
@@ -213,6 +249,7 @@ def mac_curve(
 
     # greedy sequential order: the cheapest remaining lever given what is already done
     order: list[_Step] = []
+    latest: dict[str, _Step] = dict(standalone)  # each lever's last measurement
     current = base
     remaining = list(levers)
     first = True
@@ -226,11 +263,17 @@ def mac_curve(
                 else:
                     blocked[lv.name] = cannot_alone[lv.name]
                 continue
-            st, why = step(lv, current)
+            prev = latest.get(lv.name)
+            if prev is not None and still_valid(prev, order[prev.measured_at:]):
+                steps.append(prev)
+                continue
+            st, why = step(lv, current, len(order))
             if st is None:
                 blocked[lv.name] = why
+                latest.pop(lv.name, None)
             else:
                 steps.append(st)
+                latest[lv.name] = st
         first = False
         if not steps:
             name, why = next(iter(blocked.items()))
@@ -241,6 +284,12 @@ def mac_curve(
             )
         positive = [s for s in steps if s.abatement > 1e-12]
         pick = min(positive, key=lambda s: s.per_t) if positive else steps[0]
+        if pick.before is not current:  # measured earlier and still valid: measure it on what is done now
+            fresh, _why = step(pick.lever, current, len(order))
+            if fresh is None:
+                latest.pop(pick.lever.name, None)
+                continue
+            pick = fresh
         order.append(pick)
         current = pick.result
         remaining = [lv for lv in remaining if lv is not pick.lever]

@@ -32,6 +32,7 @@ from neutralcore.measure.inventory import Inventory
 from neutralcore.measure.kernel import resolve_labels
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate
 from neutralcore.units import multiplier, split_factor_unit
+from neutralcore.reduce.aggregate import aggregated
 from neutralcore.reduce.inputs import finite, interpolate, year_of
 from neutralcore.reduce.target import SBTI, Gap, Target
 from neutralcore.reduce.trajectory import ScenarioYear, Trajectory, YearSummary, assess
@@ -122,6 +123,13 @@ class Scenario:
         *output_growth*, or ``{year: value}``).
     gwp : str, optional
     name : str
+    aggregate : bool
+        Sum rows that agree on every column before projecting, for
+        :meth:`trajectory` and :meth:`gap` (default True; the same figures,
+        far fewer rows).  Done only when every lever is row-independent
+        (:attr:`~neutralcore.levers.Lever.row_independent`, as every built-in
+        is); :meth:`outcome`, :meth:`inventory`, :meth:`year` and
+        :meth:`emissions` always give the rows themselves.
     """
 
     baseline: Inventory
@@ -140,6 +148,7 @@ class Scenario:
     output_growth: float = attrs.field(default=0.0, kw_only=True)
     gwp: str | None = attrs.field(default=None, kw_only=True)
     name: str = attrs.field(default="scenario", kw_only=True)
+    aggregate: bool = attrs.field(default=True, kw_only=True, converter=bool)
     _cache: dict = attrs.field(factory=dict, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -175,7 +184,7 @@ class Scenario:
         first = self.base_year
         for start in sorted({first if s is None else s for _lv, s in self.levers}):
             try:
-                self.outcome(start)
+                self._outcome(start, self._aggregates)
             except LeverError as exc:
                 active = [lv.name for lv, s in self.levers if (first if s is None else s) <= start]
                 raise LeverError(f"{exc.message} (scenario {self.name!r} in {start}; levers active then, in order: "
@@ -183,13 +192,23 @@ class Scenario:
 
     # -- building years ---------------------------------------------------------------------
 
-    def _base(self) -> Inventory:
-        hit = self._cache.get("base")
+    def _base(self, summed: bool = False) -> Inventory:
+        """The base-year rows (*summed*: with rows equal in every column summed, see :mod:`.aggregate`)."""
+        key = "summed base" if summed else "base"
+        hit = self._cache.get(key)
         if hit is None:
-            single = bool((self.baseline.year == self.base_year).all())
-            hit = self.baseline if single else self.baseline.where(year=self.base_year)
-            self._cache["base"] = hit
+            if summed:
+                hit = aggregated(self._base())
+            else:
+                single = bool((self.baseline.year == self.base_year).all())
+                hit = self.baseline if single else self.baseline.where(year=self.base_year)
+            self._cache[key] = hit
         return hit
+
+    @property
+    def _aggregates(self) -> bool:
+        """Whether trajectories and gaps are worked out on the summed base (see *aggregate*)."""
+        return self.aggregate and all(lv.row_independent for lv, _s in self.levers)
 
     def _recent(self, key: Any, make: Callable[[], Any]) -> Any:
         """Cache of whole years (inventories, emissions), bounded: a year of a large inventory is large.
@@ -215,8 +234,8 @@ class Scenario:
             raise ScenarioError(f"year {y} is before the scenario's base year {self.base_year}")
         return y
 
-    def _grown(self, year: int) -> Inventory:
-        base = self._base()
+    def _grown(self, year: int, summed: bool = False) -> Inventory:
+        base = self._base(summed)
         n = year - self.base_year
         g = self.growth
         if callable(g):
@@ -235,7 +254,7 @@ class Scenario:
         else:
             mult = np.full(len(base), (1.0 + g) ** n)
         inv = base.with_quantity(base.quantity * mult)
-        return inv if year == self.base_year else inv.with_column("year", year)
+        return inv if year == self.base_year else inv.with_year(year)
 
     def factors_for(self, year: int) -> FactorSet:
         """The factor set used for *year*: the given factors plus the DERIVED grid-path factors."""
@@ -295,16 +314,17 @@ class Scenario:
 
     def outcome(self, year: int) -> Outcome:
         """Activities and lever records for *year* (levers started by then, in order)."""
-        y = self._check_year(year)
+        return self._outcome(self._check_year(year), False)
 
+    def _outcome(self, y: int, summed: bool) -> Outcome:
         def make() -> Outcome:
-            out = Outcome(self._grown(y))
+            out = Outcome(self._grown(y, summed))
             for lever, start in self.levers:
                 if (start if start is not None else self.base_year) <= y:
                     out = out.then(lever, y)
             return out
 
-        return self._recent(("outcome", y), make)
+        return self._recent(("summed outcome" if summed else "outcome", y), make)
 
     def inventory(self, year: int) -> Inventory:
         """The inventory of *year* after growth and levers."""
@@ -312,9 +332,11 @@ class Scenario:
 
     def year(self, year: int) -> ScenarioYear:
         """Everything about *year*: outcome, both scope 2 figures, capture, removals."""
-        y = self._check_year(year)
-        return self._recent(("year", y), lambda: assess(
-            self.outcome(y), self.factors_for(y), y, gwp=self.gwp, instruments=self.instruments,
+        return self._year(self._check_year(year), False)
+
+    def _year(self, y: int, summed: bool) -> ScenarioYear:
+        return self._recent(("summed year" if summed else "year", y), lambda: assess(
+            self._outcome(y, summed), self.factors_for(y), y, gwp=self.gwp, instruments=self.instruments,
             supplier_rates=self.supplier_rates, entity=self.entity, vintage_window=self.vintage_window))
 
     def _summary(self, year: int) -> YearSummary:
@@ -322,7 +344,7 @@ class Scenario:
         key = ("summary", year)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self.year(year).summary()
+            hit = self._cache[key] = self._year(self._check_year(year), self._aggregates).summary()
         return hit
 
     def emissions(self, year: int, scope2: str = "location") -> Emissions:

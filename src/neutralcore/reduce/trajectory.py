@@ -23,7 +23,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -41,27 +41,45 @@ __all__ = ["ScenarioYear", "YearSummary", "Trajectory", "assess"]
 
 @attrs.frozen(eq=False, repr=False)
 class ScenarioYear:
-    """One year of a scenario: its outcome and emissions under both scope 2 methods."""
+    """One year of a scenario: its outcome and emissions under both scope 2 methods.
+
+    The market-based figure (:attr:`scope2`) is worked out from the
+    location-based emissions the first time it is asked for, by *market_of*.
+    """
 
     year: int
     outcome: Outcome
-    scope2: Scope2Result
+    location: Emissions
     captured_t: float
     removals_t: float
+    market_of: Callable[[Emissions], Scope2Result] = attrs.field(kw_only=True, repr=False)
+    _cache: dict = attrs.field(factory=dict, kw_only=True, repr=False)
 
     @property
     def inventory(self) -> Inventory:
         return self.outcome.inventory
 
+    @property
+    def scope2(self) -> Scope2Result:
+        """Both scope 2 figures, with the instruments table, fallbacks and disclosures."""
+        hit = self._cache.get("scope2")
+        if hit is None:
+            hit = self._cache["scope2"] = self.market_of(self.location)
+        return hit
+
     def emissions(self, scope2: str = "location") -> Emissions:
         """The :class:`~neutralcore.Emissions` (before capture) under *scope2* ``"location"`` or ``"market"``."""
-        return self.scope2.location if scope2_method(scope2) == "location" else self.scope2.market
+        return self.location if scope2_method(scope2) == "location" else self.scope2.market
 
     def by_scope(self, scope2: str = "location") -> dict[Scope, float]:
         """t CO2e per scope (1, 2, 3), scope 1 after capture."""
-        out = self.emissions(scope2).by_scope()
-        out[1] -= self.captured_t
-        return out
+        method = scope2_method(scope2)
+        hit = self._cache.get(("by_scope", method))
+        if hit is None:
+            hit = self.emissions(method).by_scope()
+            hit[1] -= self.captured_t
+            self._cache[("by_scope", method)] = hit
+        return dict(hit)
 
     def total(self, scope2: str = "location", *, scopes: Sequence[Scope] = SCOPES, net: bool = False) -> float:
         """t CO2e of *scopes* (after capture); minus removals only if *net* is asked for."""
@@ -95,9 +113,14 @@ def assess(outcome: Outcome, factors: FactorSet, year: int, *, gwp: str | None =
            entity: str | None = None, vintage_window: int | tuple[int, int] = 0) -> ScenarioYear:
     """Emissions of an :class:`Outcome` (location- and market-based, capture, removals)."""
     em = outcome.inventory.emissions(factors, gwp=gwp)
-    s2 = market_based(em, instruments=tuple(instruments) + outcome.instruments, supplier_rates=supplier_rates,
-                      entity=entity, vintage_window=vintage_window, require_entity=False)
-    return ScenarioYear(year, outcome, s2, outcome.captured(em), outcome.removed())
+    every = tuple(instruments) + outcome.instruments
+    rates = tuple(supplier_rates)
+
+    def market_of(location: Emissions) -> Scope2Result:
+        return market_based(location, instruments=every, supplier_rates=rates, entity=entity,
+                            vintage_window=vintage_window, require_entity=False)
+
+    return ScenarioYear(year, outcome, em, outcome.captured(em), outcome.removed(), market_of=market_of)
 
 
 class Trajectory(Table):

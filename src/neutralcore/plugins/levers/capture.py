@@ -42,6 +42,7 @@ class CarbonCapture(Lever):
 
     kind = "ccs"
     description = "Captures a share of the CO2 of chosen scope 1 sources (reported as captured)."
+    row_independent = True
 
     capture_rate: float = parameter("1", "share of the sources' CO2 captured", validator=fraction)
     activity: tuple[str, ...] | None = attrs.field(default=None, converter=activity_keys)

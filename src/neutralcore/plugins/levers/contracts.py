@@ -41,6 +41,7 @@ class RenewableContract(Lever):
 
     kind = "renewable-contract"
     description = "Renewable electricity bought by contract or certificate (PPA, REC, I-REC, GO); market-based scope 2 only."
+    row_independent = True
 
     mwh: float = parameter("MWh", "electricity covered per year", validator=nonnegative)
     instrument: str = attrs.field(default="PPA")

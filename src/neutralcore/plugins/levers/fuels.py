@@ -80,6 +80,7 @@ class FuelSwitch(Lever):
 
     kind = "fuel-switch"
     description = "Switches a fuel to another fuel or to electricity at equal useful energy (NCVs and efficiencies)."
+    row_independent = True
 
     from_activity: str = attrs.field(converter=activity_key)
     to_activity: str = attrs.field(converter=activity_key)
@@ -165,10 +166,10 @@ class FuelSwitch(Lever):
         per_unit = _energy_per_unit((self.target_unit,), self.to_ncv, self.to_density, self.to_activity)[0]
         q_old = inventory.quantity.copy()
         q_old[idx] *= 1.0 - self.share
-        sub = inventory.take(idx)
-        new_rows = Inventory.from_columns(
-            activity=self.to_activity, quantity=new_tj / per_unit, unit=self.target_unit, region=sub.region,
-            year=sub.year, scope=2 if _is_electricity(self.to_activity) else 1, category=sub.category, site=sub.site,
-            **dict(sub.dims),
+        new_rows = Inventory.from_columns(  # from_columns drops the categories the new rows do not use
+            activity=self.to_activity, quantity=new_tj / per_unit, unit=self.target_unit,
+            region=inventory.region.take(idx), year=inventory.year[idx],
+            scope=2 if _is_electricity(self.to_activity) else 1, category=inventory.category.take(idx),
+            site=inventory.site.take(idx), **{k: v.take(idx) for k, v in inventory.dims.items()},
         )
         return Inventory.concat([inventory.with_quantity(q_old), new_rows])

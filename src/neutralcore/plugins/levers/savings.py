@@ -30,6 +30,7 @@ class EnergyEfficiency(Lever):
 
     kind = "efficiency"
     description = "Cuts the chosen activities or sites by a percentage."
+    row_independent = True
 
     cut: float = parameter("1", "share of the chosen activity saved (0.15 = 15 %)", validator=fraction)
     activity: tuple[str, ...] | None = attrs.field(default=None, converter=activity_keys)

@@ -52,6 +52,7 @@ class RooftopSolar(Lever):
 
     kind = "rooftop-solar"
     description = "On-site solar PV displacing grid electricity of its site (self-consumed only; exports not credited)."
+    row_independent = True
 
     capacity: float = parameter("kWp", "peak capacity", validator=nonnegative)
     specific_yield: float = parameter("kWh/kWp/yr", "annual yield per kWp at the site", validator=positive)

@@ -169,6 +169,7 @@ class TreePlanting(Lever):
 
     kind = "tree-planting"
     description = "Trees planted inside the boundary; CO2 removed is reported separately, never netted silently."
+    row_independent = True
 
     rate: SequestrationRate = attrs.field(converter=_rate)
     area: float | None = parameter("ha", "area planted", default=None, validator=_optional_nonneg)
