@@ -191,12 +191,12 @@ def test_long_region_chains_are_checked_in_linear_time(tmp_path):
     elapsed = time.perf_counter() - start
     assert len(regions) == n and regions["R0"] == ("R1", None)
     assert len(pack.regions) == n + 2 and coverage.regions == ("VN",)
-    assert elapsed < 1.0, elapsed
+    assert elapsed < 3.0, elapsed
     looped = dict(chain, **{f"R{n}": "R0"})
     start = time.perf_counter()
     with pytest.raises(nc.InputError, match="loops") as exc:
         region_map(looped)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 3.0
     assert str(exc.value).count("->") == n + 1  # the whole loop is named
 
 
@@ -210,7 +210,7 @@ def test_list_packs_is_fast_for_a_long_declared_chain(tmp_path, install_dist):
     infos = [i for i in nc.list_packs() if i.name == "chain"]
     elapsed = time.perf_counter() - start
     assert infos and infos[0].problem is None and infos[0].coverage.regions == ("VN",)
-    assert elapsed < 1.0, elapsed
+    assert elapsed < 3.0, elapsed
 
 
 def test_declared_parents_and_world_are_accepted(tmp_path):
