@@ -377,10 +377,11 @@ class OffsetLedger:
         if app_id != APPLICATION_ID:
             raise self._corrupt(f"not a neutralcore ledger (application_id {app_id:#x})")
         if version == MIGRATABLE_VERSION:
-            raise self._corrupt(
-                f"ledger format version {version} (written by the previous neutralcore release); this neutralcore "
+            raise LedgerCorruptError(
+                f"{self.path}: ledger format version {version} (written by the previous neutralcore release); this neutralcore "
                 f"reads version {FORMAT_VERSION}: migrate it once with OffsetLedger.migrate({self.path!r}) or open "
                 "it with migrate=True",
+                path=self.path,
                 version=version,
             )
         if version != FORMAT_VERSION:
@@ -700,7 +701,10 @@ class OffsetLedger:
                                      f"{offset.serial_start}-{offset.serial_end}")
             except (ValueError, TypeError) as exc:  # InputError and SerialFormatError are ValueErrors
                 where = getattr(exc, "column", None) or column or None
-                raise file.error(str(exc), line=line, column=where) from exc
+                text = str(exc)
+                if where and text.startswith(f"column {where!r}: "):  # the file's error names the column itself
+                    text = text[len(f"column {where!r}: "):]
+                raise file.error(text, line=line, column=where) from exc
             offsets.append(offset)
         return self.add_many(offsets)
 
