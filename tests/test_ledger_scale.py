@@ -323,3 +323,20 @@ def test_add_csv_errors_name_file_line_and_column(text, line, column):
         assert "export.csv" in str(info.value)
         assert (info.value.line, info.value.column) == (line, column)
         assert led.held_quantity() == 0 and len(led.history()) == 1
+
+
+def test_opening_without_verification_checks_the_last_event_and_the_rows_read(tmp_path):
+    path = tmp_path / "l.ledger"
+    _ledger(path)
+    with OffsetLedger(path, verify=False) as led:
+        assert led.rows_read == 0 and led.held_quantity() == 190
+    _tamper(path, "UPDATE blocks SET serial_end = 150 WHERE status = 'held' AND serial_start = 11")
+    with OffsetLedger(path, verify=False) as led:  # the damaged row is not read yet
+        with pytest.raises(LedgerCorruptError, match="was changed after it was written"):
+            led.retire(block(20, 30), subject="A", period=Y2024, retired_on="2025-01-01")
+        led.retire(block(1, 10, project="2"), subject="A", period=Y2024, retired_on="2025-01-01")
+        with pytest.raises(LedgerCorruptError):
+            led.verify()
+    _tamper(path, "UPDATE events SET hash = 'x' WHERE id = (SELECT max(id) FROM events)")
+    with pytest.raises(LedgerCorruptError, match="its hash does not match"):
+        OffsetLedger(path, verify=False)

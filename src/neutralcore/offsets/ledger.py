@@ -36,7 +36,7 @@ Integrity
   held and both retire them; the second waits (up to ``timeout`` seconds), then
   sees the first one's retirement and is refused.
 - **A hash chain.** Every operation appends an event to an append-only log;
-  each event's SHA-256 covers its time, operation and payload, the hash of the
+  each event's SHA-256 covers its time, operation, payload (by its SHA-256), the hash of the
   event before it and the *state* it leaves: the sum (modulo 2**256) of the
   SHA-256 of every stored block row.  Each block row carries its own SHA-256.
 - **What is checked when.** Opening and :meth:`OffsetLedger.verify` check
@@ -129,7 +129,7 @@ class _Tx:
 
     head: tuple[int, str]
     state: int
-    next_id: int
+    next_id: int = 0  # read at the first insert (0: not yet)
 
 
 _MEMORY_LEDGERS = itertools.count(1)
@@ -183,6 +183,11 @@ class OffsetLedger:
     migrate : bool
         Migrate a file of the previous format (3) to the current one (4) on
         opening; see :meth:`migrate`.  Without it such a file is refused.
+    verify : bool
+        Verify the whole file on opening (default ``True``; see :meth:`verify`).
+        ``False`` opens a large ledger in constant time, checking only its ids
+        and its last event's hash; each operation still checks the rows it
+        reads, and a full verification is then the caller's to schedule.
 
     Raises
     ------
@@ -221,6 +226,7 @@ class OffsetLedger:
         create: bool = False,
         read_only: bool = False,
         migrate: bool = False,
+        verify: bool = True,
     ) -> None:
         self._lock = threading.RLock()
         self._timeout = float(timeout)
@@ -255,7 +261,10 @@ class OffsetLedger:
                 self._sql(lambda: ledgerfile.initialise(self._conn), "creating the ledger")
             if migrate:
                 self._migrate()
-            self.verify()
+            if verify:
+                self.verify()
+            else:
+                self._open_quick()
         except BaseException:
             self.close()
             raise
@@ -367,6 +376,21 @@ class OffsetLedger:
         except (ledgerfile.Damaged, *DAMAGE) as exc:
             raise self._error(exc, doing, damaged=True) from exc
         self._seen = (version, head[0], head[1])
+
+    def _open_quick(self) -> None:
+        doing = "opening the ledger"
+        with self._lock:
+            self._begin("DEFERRED", doing, damaged=True)
+            try:
+                self._header(doing)
+                try:
+                    head = ledgerfile.read_head(self._conn)
+                    version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+                except (ledgerfile.Damaged, *DAMAGE) as exc:
+                    raise self._error(exc, doing, damaged=True) from exc
+                self._seen = (version, head[0], head[1])
+            finally:
+                self._end("COMMIT", doing, damaged=True)
 
     def _header(self, doing: str) -> None:
         try:
@@ -527,7 +551,7 @@ class OffsetLedger:
             seen = self._seen
             try:
                 head = self._check(doing)
-                tx = _Tx(head=(head[0], head[1]), state=head[2], next_id=ledgerfile.next_block_id(self._conn))
+                tx = _Tx(head=(head[0], head[1]), state=head[2])
                 yield tx
                 self._conn.execute("COMMIT")
                 self._seen = (self._seen[0] if self._seen else 0, tx.head[0], tx.head[1])
@@ -544,6 +568,8 @@ class OffsetLedger:
 
     def _insert(self, tx: _Tx, offset: Offset, data: str, retirement: dict[str, Any] | None = None) -> int:
         r = retirement or {}
+        if not tx.next_id:
+            tx.next_id = ledgerfile.next_block_id(self._conn)
         values = (
             tx.next_id,
             canonical(list(offset.registry_key)),
@@ -946,13 +972,13 @@ class OffsetLedger:
         doing = "reading the history"
         with self._read(doing):
             try:
-                events = self._conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id").fetchall()
+                events = self._conn.execute(f"SELECT {EVENT_COLUMNS}, payload FROM events ORDER BY id").fetchall()
                 prev = ledgerfile.GENESIS
                 for e in events:
-                    if e[5] != prev or ledgerfile.event_hash(*e[:6]) != e[6]:
+                    if e[5] != prev or ledgerfile.event_hash(*e[:6]) != e[6] or ledgerfile.payload_hash(e[7]) != e[3]:
                         raise ledgerfile.Damaged(f"event {e[0]} does not match its hash chain")
                     prev = e[6]
                 return tuple({"id": i, "at": at, "op": op, "payload": json.loads(p), "hash": h}
-                             for i, at, op, p, _state, _prev, h in events)
+                             for i, at, op, _ph, _state, _prev, h, p in events)
             except (ledgerfile.Damaged, *DAMAGE) as exc:
                 raise self._error(exc, doing, damaged=True) from exc

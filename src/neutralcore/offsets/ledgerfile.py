@@ -43,6 +43,7 @@ __all__ = [
     "create_file",
     "digest_v3",
     "event_hash",
+    "payload_hash",
     "follow",
     "initialise",
     "ledger_error",
@@ -93,10 +94,11 @@ CREATE TABLE events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
     op TEXT NOT NULL,
-    payload TEXT NOT NULL,
+    payload_hash TEXT NOT NULL,
     state TEXT NOT NULL,
     prev TEXT NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    payload TEXT NOT NULL  -- last, so reading the columns before it never walks a large payload's pages
 );
 """
 _SCHEMA = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + _BLOCKS + _EVENTS
@@ -109,8 +111,9 @@ BLOCK_COLUMNS = (
     "id, registry_key, serial_start, serial_end, status, subject, period_start, period_end, "
     "retired_on, beneficiary, reason, data, row_hash"
 )
-#: Columns of ``events``, in the order :func:`event_hash` takes them.
-EVENT_COLUMNS = "id, at, op, payload, state, prev, hash"
+#: Columns of ``events`` that make the chain, in the order :func:`event_hash` takes them (then the hash); the
+#: payload itself is covered by its SHA-256, so checking the last event does not read a large payload.
+EVENT_COLUMNS = "id, at, op, payload_hash, state, prev, hash"
 
 #: What reading a damaged file can raise, besides our own checks: SQLite's errors, text that is not
 #: UTF-8, and values of the wrong type where a column's affinity let them in.
@@ -209,9 +212,23 @@ class Damaged(Exception):
     :class:`~neutralcore.LedgerCorruptError`."""
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return "n"
+    if type(value) is int:
+        return f"i{value}"
+    text = str(value)  # a str; anything else is damage, and hashes differently from what was written
+    return f"{'s' if type(value) is str else 'x'}{len(text)}:{text}"
+
+
 def row_hash(values: Sequence[Any]) -> str:
-    """SHA-256 (hex) of one block row: every column but ``row_hash``, the id included."""
-    return hashlib.sha256(b"neutralcore-block-v4\n" + canonical(list(values)).encode()).hexdigest()
+    """SHA-256 (hex) of one block row: every column but ``row_hash``, the id included.
+
+    Each cell is written with its type and length (``n``, ``i42``, ``s5:Acme…``), so no two rows
+    share an encoding, and no JSON escaping is paid for on every row of a full verification.
+    """
+    text = "|".join(map(_cell, values))
+    return hashlib.sha256(b"neutralcore-block-v4\n" + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def add_to_state(state: int, digest: str, sign: int = 1) -> int:
@@ -223,11 +240,25 @@ def add_to_state(state: int, digest: str, sign: int = 1) -> int:
     return (state + sign * int(digest, 16)) % _MODULUS
 
 
-def event_hash(eid: int, at: str, op: str, payload: str, state: str, prev: str) -> str:
-    """SHA-256 (hex) of one event, which includes the previous event's hash and the state it left."""
+def event_hash(eid: int, at: str, op: str, payload_hash: str, state: str, prev: str) -> str:
+    """SHA-256 (hex) of one event, which includes its payload's SHA-256, the previous event's hash and the
+    state it left."""
     return hashlib.sha256(
-        b"neutralcore-event-v4\n" + canonical([eid, at, op, payload, state, prev]).encode()
+        b"neutralcore-event-v4\n" + canonical([eid, at, op, payload_hash, state, prev]).encode()
     ).hexdigest()
+
+
+def payload_hash(payload: str) -> str:
+    """SHA-256 (hex) of an event's payload text."""
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _insert_event(conn: sqlite3.Connection, eid: int, at: str, op: str, payload: str, state: str, prev: str) -> str:
+    ph = payload_hash(payload)
+    digest = event_hash(eid, at, op, ph, state, prev)
+    conn.execute("INSERT INTO events (id, at, op, payload, payload_hash, state, prev, hash) VALUES (?,?,?,?,?,?,?,?)",
+                 (eid, at, op, payload, ph, state, prev, digest))
+    return digest
 
 
 def state_text(state: int) -> str:
@@ -239,18 +270,14 @@ def append_event(conn: sqlite3.Connection, op: str, payload: str, state: int, he
     """Append one event after *head* ``(id, hash)``; return the new head."""
     at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
     eid = head[0] + 1
-    text = state_text(state)
-    digest = event_hash(eid, at, op, payload, text, head[1])
-    conn.execute(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
-                 (eid, at, op, payload, text, head[1], digest))
-    return eid, digest
+    return eid, _insert_event(conn, eid, at, op, payload, state_text(state), head[1])
 
 
 def _check_event(row: Sequence[Any], prev: str) -> None:
-    eid, at, op, payload, state, stored_prev, digest = row
+    eid, at, op, ph, state, stored_prev, digest = row
     if stored_prev != prev:
         raise Damaged(f"event {eid} does not follow the event before it (the hash chain is broken)")
-    if event_hash(eid, at, op, payload, state, stored_prev) != digest:
+    if event_hash(eid, at, op, ph, state, stored_prev) != digest:
         raise Damaged(f"event {eid} was changed after it was written (its hash does not match)")
 
 
@@ -307,10 +334,12 @@ def verify_all(conn: sqlite3.Connection) -> int:
     if ok != [("ok",)]:
         raise Damaged("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
     prev, expected, state = GENESIS, 1, None
-    for row in conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id"):
+    for *row, payload in conn.execute(f"SELECT {EVENT_COLUMNS}, payload FROM events ORDER BY id"):
         if row[0] != expected:
             raise Damaged(f"event {expected} is missing from the event log")
         _check_event(row, prev)
+        if payload_hash(payload) != row[3]:
+            raise Damaged(f"the payload of event {row[0]} was changed after it was written")
         prev, expected, state = row[6], expected + 1, row[4]
     if state is None:
         raise Damaged("the event log is empty")
@@ -379,10 +408,7 @@ def migrate_v3(conn: sqlite3.Connection) -> None:
                      "(SELECT 1 FROM sqlite_sequence WHERE name='blocks')", (seq[0],))
     head = (0, GENESIS)
     for eid, at, op, payload in conn.execute("SELECT id, at, op, payload FROM events_v3 ORDER BY id").fetchall():
-        digest = event_hash(head[0] + 1, at, op, payload, "", head[1])
-        conn.execute(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
-                     (head[0] + 1, at, op, payload, "", head[1], digest))
-        head = (head[0] + 1, digest)
+        head = (head[0] + 1, _insert_event(conn, head[0] + 1, at, op, payload, "", head[1]))
     conn.execute("DROP TABLE blocks_v3")
     conn.execute("DROP TABLE events_v3")
     conn.execute("DELETE FROM meta WHERE key='digest'")
