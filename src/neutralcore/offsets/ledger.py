@@ -1,7 +1,9 @@
 """A persistent ledger of carbon-credit blocks that refuses double use.
 
-(Over 600 lines: one class whose every operation is one checked transaction; its SQLite file
-handling and error meanings are in :mod:`neutralcore.offsets.ledgerfile`.)
+(Over 600 lines: one class whose every operation is one checked transaction, with the checks of the
+rows it reads and of a format 3 file it migrates; its SQLite schema, hashes, full verification and
+error meanings are in :mod:`neutralcore.offsets.ledgerfile`, its CSV import in
+:mod:`neutralcore.offsets.exportcsv`.)
 
 :class:`OffsetLedger` holds :class:`~neutralcore.offsets.Offset` blocks in a
 SQLite file (standard library :mod:`sqlite3`), retires them for a named subject
@@ -99,7 +101,7 @@ from neutralcore.errors import (
 )
 from neutralcore.offsets import ledgerfile
 from neutralcore.offsets.credits import Offset
-from neutralcore._core.csvrows import open_csv
+from neutralcore.offsets.exportcsv import read_blocks
 from neutralcore.offsets.ledgerfile import (
     APPLICATION_ID,
     BLOCK_COLUMNS,
@@ -134,32 +136,10 @@ class _Tx:
 
 _MEMORY_LEDGERS = itertools.count(1)
 _SELECT = f"SELECT {BLOCK_COLUMNS} FROM blocks"
-#: Parses of a block row's cells: the CSV import's columns beyond the serial and kind.
-_CSV_INTS = ("serial_start", "serial_end", "permanence_years", "quantity")
-_CSV_COLUMNS = (
-    "serial", "kind", "programme", "programme_name", "project_id", "project_name", "country", "methodology",
-    "removal_type", "permanence_years", "buffer_fraction", "vintage_start", "vintage_end", "serial_start",
-    "serial_end", "quantity", "issuance_date", "host_authorised", "corresponding_adjustment", "verifier",
-)
-
-
 def _text(value: Any, column: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"must be a non-empty string, got {value!r}", column=column)
     return value.strip()
-
-
-def _csv_value(column: str, cell: str) -> Any:
-    if column in _CSV_INTS:
-        return int(cell)
-    if column == "buffer_fraction":
-        return float(cell)
-    if column == "host_authorised":
-        flag = cell.lower()
-        if flag not in ("true", "false"):
-            raise ValueError(f"must be true or false, got {cell!r}")
-        return flag == "true"
-    return cell
 
 
 class OffsetLedger:
@@ -692,47 +672,7 @@ class OffsetLedger:
         [20745]
         >>> ledger.close()
         """
-        file = open_csv(source, required=(), optional=_CSV_COLUMNS, name=name)
-        header = file.header
-        if "serial" not in header:
-            needed = ("programme", "project_id", "country", "vintage_start", "vintage_end", "serial_start",
-                      "serial_end")
-            missing = [c for c in needed if c not in header]
-            if missing:
-                raise file.error(f"needs a 'serial' column, or the columns {list(needed)} (missing {missing})",
-                                 line=1, column=missing[0])
-        if "kind" not in header and kind is None:
-            raise file.error("needs a 'kind' column or the kind= argument ('avoidance' or 'removal')", line=1)
-        offsets = []
-        for line, _end, cells in file.records():
-            fields: dict[str, Any] = {} if kind is None else {"kind": kind}
-            column = ""
-            try:
-                for column, cell in zip(header, cells):
-                    cell = cell.strip()
-                    if cell:
-                        fields[column] = _csv_value(column, cell)
-                column = ""
-                quantity = fields.pop("quantity", None)
-                serial = fields.pop("serial", None)
-                if serial is not None:
-                    column = "serial"
-                    offset = Offset.from_serial(serial, **fields)
-                else:
-                    vintage = Period(fields.pop("vintage_start", None), fields.pop("vintage_end", None))
-                    offset = Offset(vintage=vintage, **fields)
-                if quantity is not None and quantity != offset.quantity:
-                    column = "quantity"
-                    raise ValueError(f"quantity {quantity} is not the {offset.quantity} credits of serials "
-                                     f"{offset.serial_start}-{offset.serial_end}")
-            except (ValueError, TypeError) as exc:  # InputError and SerialFormatError are ValueErrors
-                where = getattr(exc, "column", None) or column or None
-                text = str(exc)
-                if where and text.startswith(f"column {where!r}: "):  # the file's error names the column itself
-                    text = text[len(f"column {where!r}: "):]
-                raise file.error(text, line=line, column=where) from exc
-            offsets.append(offset)
-        return self.add_many(offsets)
+        return self.add_many(read_blocks(source, kind=kind, name=name))
 
     @staticmethod
     def _use(row: _Row) -> str:
