@@ -340,3 +340,49 @@ def test_opening_without_verification_checks_the_last_event_and_the_rows_read(tm
     _tamper(path, "UPDATE events SET hash = 'x' WHERE id = (SELECT max(id) FROM events)")
     with pytest.raises(LedgerCorruptError, match="its hash does not match"):
         OffsetLedger(path, verify=False)
+
+
+WRITER = """
+import random, sys
+from neutralcore.errors import AlreadyRetiredError, UnknownCreditError
+from neutralcore.offsets import Offset, OffsetLedger, Period
+path, seed = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(seed)
+won = 0
+with OffsetLedger(path) as led:
+    for _ in range(25):
+        start = rnd.randrange(1, 200)
+        o = Offset(programme="Verra VCS", project_id="1060", country="US", kind="avoidance",
+                   vintage=Period.year(2023), serial_start=start, serial_end=start + 4, issuance_date="2024-03-01")
+        try:
+            won += led.retire(o, subject=f"w{seed}", period=Period.year(2024), retired_on="2025-01-01").quantity
+        except (AlreadyRetiredError, UnknownCreditError):
+            pass
+print(won)
+"""
+
+
+def test_writers_in_several_processes_never_retire_a_serial_twice(tmp_path):
+    """Four processes retire overlapping ranges of one ledger at once; each follows the others' events."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "l.ledger"
+    with OffsetLedger(path, create=True) as led:
+        led.add(block(1, 300))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(i)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for i in range(4)]
+    won = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        won.append(int(out))
+    with OffsetLedger(path) as led:  # verified in full on opening
+        retired = led.retirements()
+        serials = [s for r in retired for s in range(r.offset.serial_start, r.offset.serial_end + 1)]
+        assert len(serials) == len(set(serials)) == sum(won) == led.retired_quantity() > 0
+        assert led.held_quantity() + led.retired_quantity() == 300
+        for i, count in enumerate(won):
+            assert sum(r.quantity for r in retired if r.subject == f"w{i}") == count
