@@ -45,12 +45,13 @@ Integrity
   everything (:func:`~neutralcore.offsets.ledgerfile.verify_all`): SQLite's
   ``integrity_check``, the whole chain from the first event, every row's hash,
   that the rows add up to the last event's state, and that no two blocks
-  overlap.  Every operation checks the file's ids and the last event's hash;
-  the rows it reads are checked against their hashes and re-validated as
+  overlap.  Every operation checks the last event's hash; the rows it reads
+  are checked against their hashes and re-validated as
   :class:`~neutralcore.offsets.Offset` values.  When another connection
-  committed since this object's last operation, the events it appended are
-  checked to chain on; when the file changed *without* a new event (an edit
-  outside neutralcore), the next operation verifies the whole file first.
+  committed since this object's last operation, the file's ids and format are
+  checked and the events it appended must chain on; when the file changed
+  *without* a new event (an edit outside neutralcore), the next operation
+  verifies the whole file first.
   Any failure raises :class:`~neutralcore.LedgerCorruptError` and nothing is
   repaired silently.  (No hash has a secret key: they detect damage and edits
   made outside neutralcore, not a forger who recomputes them.)
@@ -397,12 +398,18 @@ class OffsetLedger:
             )
 
     def _check(self, doing: str) -> tuple[int, str, int]:
-        """At the start of a transaction: ids, the last event, and anything committed since this object's last one."""
-        self._header(doing)
+        """At the start of a transaction: the last event, and anything committed since this object's last one
+        (the file's ids and format first, if anything was)."""
         try:
             head = ledgerfile.read_head(self._conn)
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-            seen = self._seen
+        except (ledgerfile.Damaged, *DAMAGE) as exc:
+            self._header(doing)  # a file that is no longer a format 4 ledger says so first
+            raise self._error(exc, doing, damaged=True) from exc
+        seen = self._seen
+        if seen is None or version != seen[0]:
+            self._header(doing)
+        try:
             if seen is None or version != seen[0]:
                 if seen is not None and head[0] > seen[1]:
                     ledgerfile.follow(self._conn, (seen[1], seen[2]))  # another ledger's operations

@@ -221,14 +221,16 @@ def _cell(value: Any) -> str:
     return f"{'s' if type(value) is str else 'x'}{len(text)}:{text}"
 
 
-def row_hash(values: Sequence[Any]) -> str:
-    """SHA-256 (hex) of one block row: every column but ``row_hash``, the id included.
-
-    Each cell is written with its type and length (``n``, ``i42``, ``s5:Acme…``), so no two rows
-    share an encoding, and no JSON escaping is paid for on every row of a full verification.
-    """
+def _digest(tag: bytes, values: Sequence[Any]) -> str:
+    """SHA-256 (hex) of *values*, each cell written with its type and length (``n``, ``i42``, ``s5:Acme…``)
+    so that no two sequences share an encoding, and no JSON escaping is paid for on every row."""
     text = "|".join(map(_cell, values))
-    return hashlib.sha256(b"neutralcore-block-v4\n" + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(tag + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def row_hash(values: Sequence[Any]) -> str:
+    """SHA-256 (hex) of one block row: every column but ``row_hash``, the id included."""
+    return _digest(b"neutralcore-block-v4\n", values)
 
 
 def add_to_state(state: int, digest: str, sign: int = 1) -> int:
@@ -243,9 +245,7 @@ def add_to_state(state: int, digest: str, sign: int = 1) -> int:
 def event_hash(eid: int, at: str, op: str, payload_hash: str, state: str, prev: str) -> str:
     """SHA-256 (hex) of one event, which includes its payload's SHA-256, the previous event's hash and the
     state it left."""
-    return hashlib.sha256(
-        b"neutralcore-event-v4\n" + canonical([eid, at, op, payload_hash, state, prev]).encode()
-    ).hexdigest()
+    return _digest(b"neutralcore-event-v4\n", (eid, at, op, payload_hash, state, prev))
 
 
 def payload_hash(payload: str) -> str:
