@@ -366,7 +366,7 @@ def test_foreign_sqlite_database_is_refused(tmp_path):
 
 
 def test_tampering_while_open_is_detected_on_next_operation(ledger, path):
-    """Every transaction re-checks the digest."""
+    """An edit made outside the ledger while it is open is caught by its next operation (a full verification)."""
     ledger.add(block(1, 100))
     _tamper_sql(path, "UPDATE blocks SET serial_end = 200")
     with pytest.raises(LedgerCorruptError):
