@@ -366,7 +366,7 @@ def test_foreign_sqlite_database_is_refused(tmp_path):
 
 
 def test_tampering_while_open_is_detected_on_next_operation(ledger, path):
-    """Every transaction re-checks the digest."""
+    """An edit made outside the ledger while it is open is caught by its next operation (a full verification)."""
     ledger.add(block(1, 100))
     _tamper_sql(path, "UPDATE blocks SET serial_end = 200")
     with pytest.raises(LedgerCorruptError):
@@ -523,10 +523,10 @@ def test_error_mid_operation_rolls_back(ledger, path, monkeypatch):
     b = ledger.add(block(1, 100))
     before, digest = snapshot(ledger), file_hash(path)
 
-    def boom(self):
+    def boom(self, *args):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(OffsetLedger, "_store_digest", boom)
+    monkeypatch.setattr(OffsetLedger, "_log", boom)
     with pytest.raises(RuntimeError):
         ledger.retire(b.slice(1, 50), subject="A", period=Y2024, retired_on="2025-01-01")
     monkeypatch.undo()
@@ -551,11 +551,11 @@ CRASH = """
 import os, sys
 from neutralcore.offsets.ledger import OffsetLedger
 from neutralcore.offsets.credits import Period
-original = OffsetLedger._store_digest
-def crash(self):
-    original(self)          # every row and the new digest are written ...
+original = OffsetLedger._log
+def crash(self, *args):
+    original(self, *args)   # every row and the operation's event are written ...
     os._exit(7)             # ... and the process dies before COMMIT
-OffsetLedger._store_digest = crash
+OffsetLedger._log = crash
 led = OffsetLedger(sys.argv[1])
 led.retire(led.holdings()[0], quantity=10, subject="Acme", period=Period.year(2024), retired_on="2025-01-01")
 """

@@ -333,9 +333,11 @@ class Offset:
         """Number of credits, i.e. tonnes CO2e: ``serial_end - serial_start + 1``."""
         return self.serial_end - self.serial_start + 1
 
-    @property
+    @functools.cached_property
     def registry_key(self) -> tuple[str, str, str]:
         """``(programme, programme_name, project)`` in canonical form: serial ranges are unique within it.
+
+        Computed once per offset (the offset is frozen).
 
         The project id and programme name are compared, not displayed, so
         spellings of one project are one key (the programme name counts only

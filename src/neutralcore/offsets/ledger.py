@@ -1,7 +1,9 @@
 """A persistent ledger of carbon-credit blocks that refuses double use.
 
-(Over 600 lines: one class whose every operation is one checked transaction; its SQLite file
-handling and error meanings are in :mod:`neutralcore.offsets.ledgerfile`.)
+(Over 600 lines: one class whose every operation is one checked transaction, with the checks of the
+rows it reads and of a format 3 file it migrates; its SQLite schema, hashes, full verification and
+error meanings are in :mod:`neutralcore.offsets.ledgerfile`, its CSV import in
+:mod:`neutralcore.offsets.exportcsv`.)
 
 :class:`OffsetLedger` holds :class:`~neutralcore.offsets.Offset` blocks in a
 SQLite file (standard library :mod:`sqlite3`), retires them for a named subject
@@ -17,6 +19,15 @@ and period, and refuses any second use of a serial:
 - partial retirement splits a held block into the retired part and the held
   remainder(s).
 
+Cost
+----
+Each operation reads only the blocks it touches, through the index on
+(registry key, serial start): adding a block is one neighbour query (the stored
+block starting at or before its last serial) and one insert; retiring reads the
+block that holds the range (and, when it is refused, the blocks the range
+overlaps); :meth:`OffsetLedger.add_many` is one transaction that sorts its own
+blocks to find overlaps among them.  Listing and totals are SQL queries.
+
 Integrity
 ---------
 - **Atomic.** Every operation is one SQLite transaction opened with
@@ -26,15 +37,30 @@ Integrity
   before the ledger state is read, so two processes cannot both see serials as
   held and both retire them; the second waits (up to ``timeout`` seconds), then
   sees the first one's retirement and is refused.
-- **Corruption detected.** The file carries an application id, and every
-  write stores a SHA-256 digest of all rows.  Opening runs
-  ``PRAGMA integrity_check``, recomputes the digest, re-validates every stored
-  block and checks that no two blocks overlap; every transaction recomputes
-  the digest again.  Any failure raises :class:`~neutralcore.LedgerCorruptError`
-  and nothing is repaired silently.  (The digest has no secret key: it detects
-  damage and naive edits, not a deliberate forger who recomputes it.)
+- **A hash chain.** Every operation appends an event to an append-only log;
+  each event's SHA-256 covers its time, operation, payload (by its SHA-256), the hash of the
+  event before it and the *state* it leaves: the sum (modulo 2**256) of the
+  SHA-256 of every stored block row.  Each block row carries its own SHA-256.
+- **What is checked when.** Opening and :meth:`OffsetLedger.verify` check
+  everything (:func:`~neutralcore.offsets.ledgerfile.verify_all`): SQLite's
+  ``integrity_check``, the whole chain from the first event, every row's hash,
+  that the rows add up to the last event's state, and that no two blocks
+  overlap.  Every operation checks the last event's hash; the rows it reads
+  are checked against their hashes and re-validated as
+  :class:`~neutralcore.offsets.Offset` values.  When another connection
+  committed since this object's last operation, the file's ids and format are
+  checked and the events it appended must chain on; when the file changed
+  *without* a new event (an edit outside neutralcore), the next operation
+  verifies the whole file first.
+  Any failure raises :class:`~neutralcore.LedgerCorruptError` and nothing is
+  repaired silently.  (No hash has a secret key: they detect damage and edits
+  made outside neutralcore, not a forger who recomputes them.)
 - **New files appear atomically**: a new ledger is built in a temporary file
   and linked into place, so an empty or half-written file is never a ledger.
+- **Versioned format.** A file of format 3 (the previous release) is refused
+  with :class:`~neutralcore.LedgerCorruptError` naming its version until it is
+  migrated with :meth:`OffsetLedger.migrate` (or ``migrate=True``), which checks
+  it in full first and rewrites it in one transaction.
 - **Failures say what they are.**  Every SQLite error becomes a
   :class:`~neutralcore.LedgerError` subclass with the SQLite error as its
   cause: :class:`~neutralcore.LedgerLockedError` (another process held the
@@ -76,7 +102,16 @@ from neutralcore.errors import (
 )
 from neutralcore.offsets import ledgerfile
 from neutralcore.offsets.credits import Offset
-from neutralcore.offsets.ledgerfile import APPLICATION_ID, BLOCK_COLUMNS, DAMAGE, FORMAT_VERSION, canonical
+from neutralcore.offsets.exportcsv import read_blocks
+from neutralcore.offsets.ledgerfile import (
+    APPLICATION_ID,
+    BLOCK_COLUMNS,
+    DAMAGE,
+    EVENT_COLUMNS,
+    FORMAT_VERSION,
+    MIGRATABLE_VERSION,
+    canonical,
+)
 from neutralcore.offsets.period import Period
 from neutralcore.offsets.retirement import Retirement
 from neutralcore.offsets.serials import RegistrySerial, parse_serial
@@ -91,9 +126,17 @@ class _Row:
     retirement: Retirement | None
 
 
+@attrs.define
+class _Tx:
+    """What a write transaction changes: the state (sum of row hashes) and the next block id."""
+
+    head: tuple[int, str]
+    state: int
+    next_id: int = 0  # read at the first insert (0: not yet)
+
+
 _MEMORY_LEDGERS = itertools.count(1)
-
-
+_SELECT = f"SELECT {BLOCK_COLUMNS} FROM blocks"
 def _text(value: Any, column: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"must be a non-empty string, got {value!r}", column=column)
@@ -118,13 +161,22 @@ class OffsetLedger:
     read_only : bool
         Open the file read-only (SQLite ``mode=ro``): queries work, and every
         change raises :class:`~neutralcore.LedgerReadOnlyError`.
+    migrate : bool
+        Migrate a file of the previous format (3) to the current one (4) on
+        opening; see :meth:`migrate`.  Without it such a file is refused.
+    verify : bool
+        Verify the whole file on opening (default ``True``; see :meth:`verify`).
+        ``False`` opens a large ledger in constant time, checking only its ids
+        and its last event's hash; each operation still checks the rows it
+        reads, and a full verification is then the caller's to schedule.
 
     Raises
     ------
     LedgerNotFoundError
         When ``create=False`` and the file does not exist, or its directory does not.
     LedgerCorruptError
-        When the file is not a neutralcore ledger or fails its integrity check.
+        When the file is not a neutralcore ledger, fails its integrity check, or is
+        of another format version (``.version`` says which).
     LedgerLockedError
         When another process holds the file's lock for longer than ``timeout``.
     LedgerError
@@ -148,7 +200,14 @@ class OffsetLedger:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, timeout: float = 30.0, create: bool = False, read_only: bool = False
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 30.0,
+        create: bool = False,
+        read_only: bool = False,
+        migrate: bool = False,
+        verify: bool = True,
     ) -> None:
         self._lock = threading.RLock()
         self._timeout = float(timeout)
@@ -156,6 +215,10 @@ class OffsetLedger:
         self._memory = str(path) == ":memory:"
         self.path = str(path) if self._memory else str(Path(path))
         self.read_only = bool(read_only)
+        #: Block rows read since the ledger was opened (not counting full verifications).
+        self.rows_read = 0
+        # (PRAGMA data_version, last event id, its hash) after this object's last checked transaction
+        self._seen: tuple[int, int, str] | None = None
         #: What retirements record as their ledger: the file's real path (or a per-object name in memory).
         self.identity = f":memory:{next(_MEMORY_LEDGERS)}" if self._memory else os.path.realpath(self.path)
         if not self._memory and not os.path.exists(self.path):
@@ -177,10 +240,33 @@ class OffsetLedger:
         try:
             if self._memory:
                 self._sql(lambda: ledgerfile.initialise(self._conn), "creating the ledger")
-            self.verify()
+            if migrate:
+                self._migrate()
+            if verify:
+                self.verify()
+            else:
+                self._open_quick()
         except BaseException:
             self.close()
             raise
+
+    @classmethod
+    def migrate(cls, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        """Migrate the ledger file at *path* from format 3 (the previous release) to format 4, in place.
+
+        The file is checked in full as a format 3 ledger first (its digest, and
+        every block re-validated); then one transaction rewrites it, so a crash
+        leaves either the old file or the new one.  A file already of format 4
+        is left as it is.
+
+        Raises
+        ------
+        LedgerCorruptError
+            When the file fails its format 3 checks, or is of a format that cannot be migrated.
+        LedgerError
+            A subclass saying what else stopped it (locked, read-only, disk full, not found).
+        """
+        cls(path, timeout=timeout, migrate=True).close()
 
     # -- file handling --------------------------------------------------------
 
@@ -213,14 +299,16 @@ class OffsetLedger:
 
     # -- errors ---------------------------------------------------------------
 
-    def _corrupt(self, why: str, exc: BaseException | None = None) -> LedgerCorruptError:
-        err = LedgerCorruptError(f"{self.path}: ledger failed its integrity check: {why}", path=self.path)
+    def _corrupt(self, why: str, exc: BaseException | None = None, **context: Any) -> LedgerCorruptError:
+        err = LedgerCorruptError(f"{self.path}: ledger failed its integrity check: {why}", path=self.path, **context)
         if exc is not None:
             err.__cause__ = exc
         return err
 
     def _error(self, exc: BaseException, doing: str, *, damaged: bool = False) -> LedgerError:
         """The LedgerError for *exc*: what :func:`ledgerfile.ledger_error` says, else damage or a plain LedgerError."""
+        if isinstance(exc, ledgerfile.Damaged):
+            return self._corrupt(str(exc), exc)
         err = ledgerfile.ledger_error(exc, self.path, doing, self._timeout)
         if err is None:
             err = self._corrupt(str(exc), exc) if damaged else LedgerError(f"{self.path}: {doing} failed: {exc}",
@@ -242,7 +330,8 @@ class OffsetLedger:
     # -- integrity ------------------------------------------------------------
 
     def verify(self) -> None:
-        """Check the whole file: SQLite page integrity, digest, every block, no overlaps.
+        """Check the whole file (what opening checks): SQLite page integrity, the whole hash chain, every
+        block row's hash, that the rows are the state the last event recorded, and no overlaps.
 
         Raises
         ------
@@ -252,47 +341,142 @@ class OffsetLedger:
             When the file could not be read at all (it is not then known to be damaged).
         """
         with self._lock:
-            self._check_open("verifying the ledger")
+            doing = "verifying the ledger"
+            self._begin("DEFERRED", doing, damaged=True)
             try:
-                ok = self._conn.execute("PRAGMA integrity_check").fetchall()
-            except DAMAGE as exc:
-                raise self._error(exc, "verifying the ledger", damaged=True) from exc
-            if ok != [("ok",)]:
-                raise self._corrupt("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
-            with self._read("verifying the ledger"):
-                pass
+                self._header(doing)
+                self._verify_all(doing)
+            finally:
+                self._end("COMMIT", doing, damaged=True)
 
-    def _load(self, doing: str) -> list[_Row]:
-        conn = self._conn
+    def _verify_all(self, doing: str) -> None:
         try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            if app_id != APPLICATION_ID:
-                raise self._corrupt(f"not a neutralcore ledger (application_id {app_id:#x})")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != FORMAT_VERSION:
-                raise self._corrupt(
-                    f"unsupported ledger format version {version} (this neutralcore reads version "
-                    f"{FORMAT_VERSION}; rebuild the ledger from the registry records)"
-                )
-            stored = conn.execute("SELECT value FROM meta WHERE key='digest'").fetchone()
-            if stored is None or stored[0] != ledgerfile.digest(conn):
-                raise self._corrupt("content digest does not match (the file was changed outside the ledger)")
-            raw = conn.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks ORDER BY id").fetchall()
+            ledgerfile.verify_all(self._conn)
+            head = ledgerfile.read_head(self._conn)
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        except (ledgerfile.Damaged, *DAMAGE) as exc:
+            raise self._error(exc, doing, damaged=True) from exc
+        self._seen = (version, head[0], head[1])
+
+    def _open_quick(self) -> None:
+        doing = "opening the ledger"
+        with self._lock:
+            self._begin("DEFERRED", doing, damaged=True)
+            try:
+                self._header(doing)
+                try:
+                    head = ledgerfile.read_head(self._conn)
+                    version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+                except (ledgerfile.Damaged, *DAMAGE) as exc:
+                    raise self._error(exc, doing, damaged=True) from exc
+                self._seen = (version, head[0], head[1])
+            finally:
+                self._end("COMMIT", doing, damaged=True)
+
+    def _header(self, doing: str) -> None:
+        try:
+            app_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         except DAMAGE as exc:
             raise self._error(exc, doing, damaged=True) from exc
-        rows = [self._row(r) for r in raw]
-        by_key: dict[tuple[str, str, str], list[Offset]] = {}
-        for row in rows:
-            by_key.setdefault(row.offset.registry_key, []).append(row.offset)
-        for blocks in by_key.values():
-            blocks.sort(key=lambda o: o.serial_start)
-            for a, b in zip(blocks, blocks[1:]):
-                if a.overlaps(b):
-                    raise self._corrupt(f"stored blocks overlap: {a.label} and {b.label}")
+        if app_id != APPLICATION_ID:
+            raise self._corrupt(f"not a neutralcore ledger (application_id {app_id:#x})")
+        if version == MIGRATABLE_VERSION:
+            raise LedgerCorruptError(
+                f"{self.path}: ledger format version {version} (written by the previous neutralcore release); this neutralcore "
+                f"reads version {FORMAT_VERSION}: migrate it once with OffsetLedger.migrate({self.path!r}) or open "
+                "it with migrate=True",
+                path=self.path,
+                version=version,
+            )
+        if version != FORMAT_VERSION:
+            raise self._corrupt(
+                f"unsupported ledger format version {version} (this neutralcore reads version "
+                f"{FORMAT_VERSION} and migrates version {MIGRATABLE_VERSION}; rebuild the ledger from the "
+                "registry records)",
+                version=version,
+            )
+
+    def _check(self, doing: str) -> tuple[int, str, int]:
+        """At the start of a transaction: the last event, and anything committed since this object's last one
+        (the file's ids and format first, if anything was)."""
+        try:
+            head = ledgerfile.read_head(self._conn)
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        except (ledgerfile.Damaged, *DAMAGE) as exc:
+            self._header(doing)  # a file that is no longer a format 4 ledger says so first
+            raise self._error(exc, doing, damaged=True) from exc
+        seen = self._seen
+        if seen is None or version != seen[0]:
+            self._header(doing)
+        try:
+            if seen is None or version != seen[0]:
+                if seen is not None and head[0] > seen[1]:
+                    ledgerfile.follow(self._conn, (seen[1], seen[2]))  # another ledger's operations
+                else:  # the file changed, but not through a ledger operation
+                    ledgerfile.verify_all(self._conn)
+            elif (head[0], head[1]) != (seen[1], seen[2]):
+                raise ledgerfile.Damaged("the last event changed although nothing was committed")
+        except (ledgerfile.Damaged, *DAMAGE) as exc:
+            raise self._error(exc, doing, damaged=True) from exc
+        self._seen = (version, head[0], head[1])
+        return head
+
+    def _migrate(self) -> None:
+        doing = "migrating the ledger"
+        with self._lock:
+            self._begin("IMMEDIATE", doing)
+            try:
+                try:
+                    app_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
+                    version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+                except DAMAGE as exc:
+                    raise self._error(exc, doing, damaged=True) from exc
+                if app_id != APPLICATION_ID or version != MIGRATABLE_VERSION:
+                    self._end("ROLLBACK", doing)
+                    return  # _header (called by verify) says what it is
+                self._check_v3(doing)
+                ledgerfile.migrate_v3(self._conn)
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                self._rollback(exc, doing)
+                if isinstance(exc, sqlite3.Error):
+                    raise self._error(exc, doing) from exc
+                raise
+
+    def _check_v3(self, doing: str) -> None:
+        """A format 3 file's own checks: SQLite integrity, its digest, every block, no overlaps."""
+        try:
+            ok = self._conn.execute("PRAGMA integrity_check").fetchall()
+            if ok != [("ok",)]:
+                raise self._corrupt("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
+            stored = self._conn.execute("SELECT value FROM meta WHERE key='digest'").fetchone()
+            if stored is None or stored[0] != ledgerfile.digest_v3(self._conn):
+                raise self._corrupt("content digest does not match (the file was changed outside the ledger)")
+            raw = self._conn.execute(f"SELECT {BLOCK_COLUMNS.replace(', row_hash', '')} FROM blocks").fetchall()
+        except DAMAGE as exc:
+            raise self._error(exc, doing, damaged=True) from exc
+        offsets = sorted((self._parse(r).offset for r in raw), key=lambda o: (o.registry_key, o.serial_start))
+        for a, b in zip(offsets, offsets[1:]):
+            if a.overlaps(b):
+                raise self._corrupt(f"stored blocks overlap: {a.label} and {b.label}")
+
+    # -- rows -----------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[Any], doing: str) -> list[tuple[Any, ...]]:
+        """Block rows of one query, each checked against its hash; counted in :attr:`rows_read`."""
+        try:
+            rows = self._conn.execute(sql, params).fetchall()
+            for r in rows:
+                if ledgerfile.row_hash(r[:-1]) != r[-1]:
+                    raise ledgerfile.Damaged(f"block {r[0]} was changed after it was written (its hash does not match)")
+        except (ledgerfile.Damaged, *DAMAGE) as exc:
+            raise self._error(exc, doing, damaged=True) from exc
+        self.rows_read += len(rows)
         return rows
 
-    def _row(self, r: Sequence[Any]) -> _Row:
-        (rid, key, start, end, status, subject, p_start, p_end, retired_on, beneficiary, reason, data) = r
+    def _parse(self, r: Sequence[Any]) -> _Row:
+        (rid, key, start, end, status, subject, p_start, p_end, retired_on, beneficiary, reason, data) = r[:12]
         try:
             offset = Offset.from_dict(json.loads(data))
             if (canonical(list(offset.registry_key)), offset.serial_start, offset.serial_end) != (key, start, end):
@@ -321,66 +505,82 @@ class OffsetLedger:
 
     # -- transactions ---------------------------------------------------------
 
-    def _begin(self, mode: str, doing: str) -> None:
+    def _begin(self, mode: str, doing: str, *, damaged: bool = False) -> None:
         self._check_open(doing)
-        self._sql(lambda: self._conn.execute(f"BEGIN {mode}"), doing)
+        self._sql(lambda: self._conn.execute(f"BEGIN {mode}"), doing, damaged=damaged)
 
-    def _end(self, sql: str, doing: str) -> None:
+    def _end(self, sql: str, doing: str, *, damaged: bool = False) -> None:
         if self._conn.in_transaction:  # SQLite rolls back by itself after some errors (a full disk)
-            self._sql(lambda: self._conn.execute(sql), doing)
+            self._sql(lambda: self._conn.execute(sql), doing, damaged=damaged)
+
+    def _rollback(self, exc: BaseException, doing: str) -> None:
+        try:
+            self._end("ROLLBACK", doing)
+        except LedgerError as rollback:  # the first error is the one to report; SQLite's journal restores
+            if hasattr(exc, "add_note"):  # Python 3.11+
+                exc.add_note(f"rolling back also failed: {rollback}")
 
     @contextmanager
-    def _read(self, doing: str) -> Iterator[list[_Row]]:
+    def _read(self, doing: str) -> Iterator[None]:
         with self._lock:
             self._begin("DEFERRED", doing)
             try:
-                yield self._load(doing)
+                self._check(doing)
+                yield
             finally:
                 self._end("COMMIT", doing)
 
     @contextmanager
-    def _write(self, doing: str) -> Iterator[list[_Row]]:
+    def _write(self, doing: str) -> Iterator[_Tx]:
         """One ``BEGIN IMMEDIATE`` transaction: committed whole, or rolled back whole on any error."""
         with self._lock:
             self._begin("IMMEDIATE", doing)
+            seen = self._seen
             try:
-                rows = self._load(doing)
-                yield rows
-                self._store_digest()
+                head = self._check(doing)
+                tx = _Tx(head=(head[0], head[1]), state=head[2])
+                yield tx
                 self._conn.execute("COMMIT")
+                self._seen = (self._seen[0] if self._seen else 0, tx.head[0], tx.head[1])
             except BaseException as exc:
-                try:
-                    self._end("ROLLBACK", doing)
-                except LedgerError as rollback:  # the first error is the one to report; SQLite's journal restores
-                    if hasattr(exc, "add_note"):  # Python 3.11+
-                        exc.add_note(f"rolling back also failed: {rollback}")
+                self._seen = seen
+                self._rollback(exc, doing)
                 if isinstance(exc, sqlite3.Error):
                     raise self._error(exc, doing) from exc
                 raise
 
-    def _store_digest(self) -> None:
-        self._conn.execute("UPDATE meta SET value=? WHERE key='digest'", (ledgerfile.digest(self._conn),))
+    def _log(self, tx: _Tx, op: str, payload: str) -> None:
+        """Append the operation's event (the last write of every operation)."""
+        tx.head = ledgerfile.append_event(self._conn, op, payload, tx.state, tx.head)
 
-    def _insert(self, offset: Offset, retirement: dict[str, Any] | None = None) -> int:
+    def _insert(self, tx: _Tx, offset: Offset, data: str, retirement: dict[str, Any] | None = None) -> int:
         r = retirement or {}
-        cur = self._conn.execute(
-            "INSERT INTO blocks (registry_key, serial_start, serial_end, status, subject, period_start, "
-            "period_end, retired_on, beneficiary, reason, data) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                canonical(list(offset.registry_key)),
-                offset.serial_start,
-                offset.serial_end,
-                "retired" if retirement else "held",
-                r.get("subject"),
-                r.get("period_start"),
-                r.get("period_end"),
-                r.get("retired_on"),
-                r.get("beneficiary"),
-                r.get("reason"),
-                canonical(offset.to_dict()),
-            ),
+        if not tx.next_id:
+            tx.next_id = ledgerfile.next_block_id(self._conn)
+        values = (
+            tx.next_id,
+            canonical(list(offset.registry_key)),
+            offset.serial_start,
+            offset.serial_end,
+            "retired" if retirement else "held",
+            r.get("subject"),
+            r.get("period_start"),
+            r.get("period_end"),
+            r.get("retired_on"),
+            r.get("beneficiary"),
+            r.get("reason"),
+            data,
         )
-        return int(cur.lastrowid)  # type: ignore[arg-type]
+        digest = ledgerfile.row_hash(values)
+        self._conn.execute(f"INSERT INTO blocks ({BLOCK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           (*values, digest))
+        tx.state = ledgerfile.add_to_state(tx.state, digest)
+        tx.next_id += 1
+        return values[0]
+
+    def _delete(self, tx: _Tx, raw: Sequence[Any]) -> None:
+        self._conn.execute("DELETE FROM blocks WHERE id=?", (raw[0],))
+        tx.state = ledgerfile.add_to_state(tx.state, raw[-1], -1)
 
     # -- operations -----------------------------------------------------------
 
@@ -389,7 +589,10 @@ class OffsetLedger:
         return self.add_many([offset])[0]
 
     def add_many(self, offsets: Iterable[Offset]) -> tuple[Offset, ...]:
-        """Add held (not yet retired) blocks, all or none.
+        """Add held (not yet retired) blocks, all or none, in one transaction.
+
+        The blocks are sorted by registry key and serial to find overlaps among
+        them; each is checked against the ledger with one indexed query.
 
         Raises
         ------
@@ -412,25 +615,71 @@ class OffsetLedger:
                     "unretired and record the retirement with OffsetLedger.retire(...)",
                     serial=offset.serial,
                 )
-        with self._write(f"adding {len(new)} block(s)") as rows:
-            seen: list[tuple[Offset, str]] = [
-                (row.offset, self._use(row)) for row in rows
-            ]
+        ordered = sorted(new, key=lambda o: (o.registry_key, o.serial_start))
+        reach: Offset | None = None  # of the blocks so far with this key, the one reaching the highest serial
+        for offset in ordered:
+            if reach is not None and reach.registry_key == offset.registry_key:
+                if offset.serial_start <= reach.serial_end:
+                    self._refuse_overlap(offset, reach, f"{reach.label} added in the same call")
+                if offset.serial_end <= reach.serial_end:
+                    continue
+            reach = offset
+        doing = f"adding {len(new)} block(s)"
+        with self._write(doing) as tx:
+            datas = []
             for offset in new:
-                for other, use in seen:
-                    if offset.overlaps(other):
-                        raise DuplicateSerialError(
-                            f"serials {offset.serial} ({offset.label}) overlap {use}; "
-                            "a serial can be in the ledger only once",
-                            serial=offset.serial,
-                            existing=other.serial,
-                            existing_use=use,
-                        )
-                seen.append((offset, f"{offset.label} added in the same call"))
+                key = canonical(list(offset.registry_key))
+                near = self._rows(f"{_SELECT} WHERE registry_key=? AND serial_start<=? ORDER BY serial_start DESC "
+                                  "LIMIT 1", (key, offset.serial_end), doing)
+                if near and near[0][3] >= offset.serial_start:
+                    row = self._parse(near[0])
+                    self._refuse_overlap(offset, row.offset, self._use(row))
             for offset in new:
-                self._insert(offset)
-            ledgerfile.log(self._conn, "add", {"blocks": [o.to_dict() for o in new]})
+                data = canonical(offset.to_dict())
+                self._insert(tx, offset, data)
+                datas.append(data)
+            self._log(tx, "add", '{"blocks":[' + ",".join(datas) + "]}")
         return tuple(new)
+
+    @staticmethod
+    def _refuse_overlap(offset: Offset, other: Offset, use: str) -> None:
+        raise DuplicateSerialError(
+            f"serials {offset.serial} ({offset.label}) overlap {use}; a serial can be in the ledger only once",
+            serial=offset.serial,
+            existing=other.serial,
+            existing_use=use,
+        )
+
+    def add_csv(self, source: str | Path | bytes, *, kind: str | None = None,
+                name: str | None = None) -> tuple[Offset, ...]:
+        """Add the serial blocks of a CSV file (a registry export), all or none, in one transaction.
+
+        One row per block.  Either a ``serial`` column holds the Verra or Gold
+        Standard serial (programme, project, country, range and vintage come
+        from it), or the columns ``programme``, ``project_id``, ``country``,
+        ``vintage_start``, ``vintage_end``, ``serial_start`` and ``serial_end``
+        give them.  Any other :class:`Offset` field may be a column (an empty
+        cell is no value); ``kind`` may be a column or the *kind* argument; a
+        ``quantity`` column, if present, must equal ``serial_end - serial_start + 1``.
+
+        Raises
+        ------
+        SchemaError
+            When the file cannot be read, its header is wrong, or a cell is
+            invalid; the message names the file, line and column.
+        DuplicateSerialError
+            As for :meth:`add_many`; nothing is added.
+
+        Examples
+        --------
+        >>> ledger = OffsetLedger(":memory:")
+        >>> export = (b"serial,issuance_date\\n"
+        ...           b"9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0,2020-06-01\\n")
+        >>> [o.quantity for o in ledger.add_csv(export, kind="avoidance", name="vcus.csv")]
+        [20745]
+        >>> ledger.close()
+        """
+        return self.add_many(read_blocks(source, kind=kind, name=name))
 
     @staticmethod
     def _use(row: _Row) -> str:
@@ -529,36 +778,16 @@ class OffsetLedger:
             end = start + quantity - 1
             target = target.slice(start, end)
 
-        with self._write(f"retiring serials {start}-{end}") as rows:
-            held = [r for r in rows if r.retirement is None and r.offset.contains(target)]
+        doing = f"retiring serials {start}-{end}"
+        key_text = canonical(list(key))
+        with self._write(doing) as tx:
+            near = self._rows(f"{_SELECT} WHERE registry_key=? AND serial_start<=? ORDER BY serial_start DESC LIMIT 1",
+                              (key_text, start), doing)
             request = f"retire serials {start}-{end} for subject {subject!r}, period {period}, on {retired_on}"
-            if not held:
-                clashes = [r for r in rows if r.offset.overlaps(target)]
-                retired = [r for r in clashes if r.retirement is not None]
-                if retired:
-                    first = retired[0].retirement
-                    assert first is not None
-                    raise AlreadyRetiredError(
-                        f"cannot {request}: already used: " + "; ".join(
-                            r.retirement.describe() for r in retired if r.retirement
-                        ),
-                        serial=f"{start}-{end}",
-                        retired_on=first.retired_on,
-                        beneficiary=first.beneficiary,
-                        subject=first.subject,
-                    )
-                where = f"{key[0]} project {key[2]}"
-                if clashes:
-                    raise UnknownCreditError(
-                        f"cannot {request}: the range is not inside a single held block of {where} "
-                        "(it spans " + ", ".join(f"{r.offset.serial_start}-{r.offset.serial_end}" for r in clashes)
-                        + ")",
-                        serial=f"{start}-{end}",
-                    )
-                raise UnknownCreditError(
-                    f"cannot {request}: no such credits in the ledger for {where}", serial=f"{start}-{end}"
-                )
-            row = held[0]
+            if not (near and near[0][4] == "held" and near[0][3] >= end):
+                self._refuse_retirement(near, key_text, start, end, request, key, doing)
+            raw = near[0]
+            row = self._parse(raw)
             block = row.offset
             if parsed_serial is not None and block.registry_serial is not None:
                 if parsed_serial.with_range(0, 0) != block.registry_serial.with_range(0, 0):
@@ -574,11 +803,13 @@ class OffsetLedger:
                     serial=block.serial,
                     retired_on=retired_on,
                 )
-            self._conn.execute("DELETE FROM blocks WHERE id=?", (row.id,))
+            self._delete(tx, raw)
             if start > block.serial_start:
-                self._insert(block.slice(block.serial_start, start - 1))
+                piece = block.slice(block.serial_start, start - 1)
+                self._insert(tx, piece, canonical(piece.to_dict()))
             if end < block.serial_end:
-                self._insert(block.slice(end + 1, block.serial_end))
+                piece = block.slice(end + 1, block.serial_end)
+                self._insert(tx, piece, canonical(piece.to_dict()))
             retired_block = attrs.evolve(
                 block.slice(start, end), retirement_date=retired_on, beneficiary=beneficiary
             )
@@ -590,12 +821,10 @@ class OffsetLedger:
                 "beneficiary": beneficiary,
                 "reason": reason,
             }
-            new_id = self._insert(retired_block, info)
-            ledgerfile.log(
-                self._conn,
-                "retire",
-                {"from_block": row.id, "block": new_id, "serials": [start, end], **info, "offset": block.to_dict()},
-            )
+            new_id = self._insert(tx, retired_block, canonical(retired_block.to_dict()), info)
+            self._log(tx, "retire", canonical(
+                {"from_block": row.id, "block": new_id, "serials": [start, end], **info, "offset": block.to_dict()}
+            ))
         return Retirement(
             id=new_id,
             offset=retired_block,
@@ -607,38 +836,96 @@ class OffsetLedger:
             ledger=self.identity,
         )
 
+    def _refuse_retirement(self, near: list[tuple[Any, ...]], key_text: str, start: int, end: int, request: str,
+                           key: tuple[str, str, str], doing: str) -> None:
+        """Raise why ``[start, end]`` is not inside one held block, reading the blocks it overlaps."""
+        clashes = [self._parse(r) for r in near if r[3] >= start]
+        clashes += [self._parse(r) for r in self._rows(
+            f"{_SELECT} WHERE registry_key=? AND serial_start>? AND serial_start<=? ORDER BY serial_start",
+            (key_text, start, end), doing)]
+        retired = [r.retirement for r in clashes if r.retirement is not None]
+        if retired:
+            first = retired[0]
+            raise AlreadyRetiredError(
+                f"cannot {request}: already used: " + "; ".join(r.describe() for r in retired),
+                serial=f"{start}-{end}",
+                retired_on=first.retired_on,
+                beneficiary=first.beneficiary,
+                subject=first.subject,
+            )
+        where = f"{key[0]} project {key[2]}"
+        if clashes:
+            raise UnknownCreditError(
+                f"cannot {request}: the range is not inside a single held block of {where} "
+                "(it spans " + ", ".join(f"{r.offset.serial_start}-{r.offset.serial_end}" for r in clashes) + ")",
+                serial=f"{start}-{end}",
+            )
+        raise UnknownCreditError(f"cannot {request}: no such credits in the ledger for {where}", serial=f"{start}-{end}")
+
     # -- queries --------------------------------------------------------------
 
     def holdings(self) -> tuple[Offset, ...]:
         """Held (unretired) blocks, ordered by programme, project and serial."""
-        with self._read("reading the holdings") as rows:
-            held = [r.offset for r in rows if r.retirement is None]
+        doing = "reading the holdings"
+        with self._read(doing):
+            rows = self._rows(f"{_SELECT} WHERE status='held'", (), doing)
+        held = [self._parse(r).offset for r in rows]
         return tuple(sorted(held, key=lambda o: (o.registry_key, o.serial_start)))
+
+    @staticmethod
+    def _filter(subject: str | None, period: Period | None) -> tuple[str, list[str]]:
+        where, params = "status='retired'", []
+        if subject is not None:
+            where += " AND subject=?"
+            params.append(subject)
+        if period is not None:
+            where += " AND period_start=? AND period_end=?"
+            params += [period.start.isoformat(), period.end.isoformat()]
+        return where, params
 
     def retirements(self, subject: str | None = None, period: Period | None = None) -> tuple[Retirement, ...]:
         """Retired blocks, optionally only those for *subject* and/or *period*, in retirement order."""
-        with self._read("reading the retirements") as rows:
-            found = [r.retirement for r in rows if r.retirement is not None]
-        return tuple(
-            r
-            for r in found
-            if (subject is None or r.subject == subject) and (period is None or r.period == period)
-        )
+        doing = "reading the retirements"
+        where, params = self._filter(subject, period)
+        with self._read(doing):
+            rows = self._rows(f"{_SELECT} WHERE {where} ORDER BY id", params, doing)
+        found = [self._parse(r).retirement for r in rows]
+        return tuple(r for r in found if r is not None)
+
+    def _total(self, where: str, params: Sequence[Any], doing: str) -> int:
+        with self._read(doing):
+            try:
+                total = self._conn.execute(
+                    f"SELECT COALESCE(SUM(serial_end - serial_start + 1), 0) FROM blocks WHERE {where}", params
+                ).fetchone()[0]
+            except DAMAGE as exc:
+                raise self._error(exc, doing, damaged=True) from exc
+        if not isinstance(total, int):
+            raise self._corrupt(f"the total of the stored ranges is {total!r}, not a whole number")
+        return total
 
     def retired_quantity(self, subject: str | None = None, period: Period | None = None) -> int:
-        """Total credits retired (tonnes CO2e), optionally for one subject and/or period."""
-        return sum(r.quantity for r in self.retirements(subject, period))
+        """Total credits retired (tonnes CO2e), optionally for one subject and/or period (summed by SQL)."""
+        where, params = self._filter(subject, period)
+        return self._total(where, params, "summing the retirements")
 
     def held_quantity(self) -> int:
-        """Total credits held and not retired (tonnes CO2e)."""
-        return sum(o.quantity for o in self.holdings())
+        """Total credits held and not retired (tonnes CO2e; summed by SQL)."""
+        return self._total("status='held'", (), "summing the holdings")
 
     def history(self) -> tuple[dict[str, Any], ...]:
-        """The append-only event log: ``{"id", "at", "op", "payload"}`` per operation."""
-        with self._read("reading the history"):
-            events = self._sql(
-                lambda: self._conn.execute("SELECT id, at, op, payload FROM events ORDER BY id").fetchall(),
-                "reading the history",
-                damaged=True,
-            )
-        return tuple({"id": i, "at": at, "op": op, "payload": json.loads(p)} for i, at, op, p in events)
+        """The append-only event log: ``{"id", "at", "op", "payload", "hash"}`` per operation, each event's
+        hash covering the one before it."""
+        doing = "reading the history"
+        with self._read(doing):
+            try:
+                events = self._conn.execute(f"SELECT {EVENT_COLUMNS}, payload FROM events ORDER BY id").fetchall()
+                prev = ledgerfile.GENESIS
+                for e in events:
+                    if e[5] != prev or ledgerfile.event_hash(*e[:6]) != e[6] or ledgerfile.payload_hash(e[7]) != e[3]:
+                        raise ledgerfile.Damaged(f"event {e[0]} does not match its hash chain")
+                    prev = e[6]
+                return tuple({"id": i, "at": at, "op": op, "payload": json.loads(p), "hash": h}
+                             for i, at, op, _ph, _state, _prev, h, p in events)
+            except (ledgerfile.Damaged, *DAMAGE) as exc:
+                raise self._error(exc, doing, damaged=True) from exc

@@ -1,4 +1,4 @@
-"""The ledger's SQLite file: its schema, opening and creating it, and what its errors mean.
+"""The ledger's SQLite file: its schema, hashes and checks, opening, creating and migrating it, and what its errors mean.
 
 :func:`ledger_error` turns a :class:`sqlite3.Error` or :class:`OSError` into
 the :class:`~neutralcore.LedgerError` subclass that says what happened (locked
@@ -16,7 +16,7 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from neutralcore.errors import (
     LedgerClosedError,
@@ -30,27 +30,44 @@ from neutralcore.errors import (
 __all__ = [
     "APPLICATION_ID",
     "FORMAT_VERSION",
+    "MIGRATABLE_VERSION",
     "BLOCK_COLUMNS",
+    "EVENT_COLUMNS",
     "DAMAGE",
+    "GENESIS",
+    "Damaged",
+    "add_to_state",
+    "append_event",
     "canonical",
     "connect",
     "create_file",
-    "digest",
+    "digest_v3",
+    "event_hash",
+    "payload_hash",
+    "follow",
     "initialise",
     "ledger_error",
-    "log",
+    "migrate_v3",
+    "next_block_id",
+    "read_head",
+    "row_hash",
+    "state_text",
+    "verify_all",
 ]
 
 #: ``PRAGMA application_id`` of a neutralcore ledger ("NCLG" in ASCII).
 APPLICATION_ID = 0x4E434C47
-#: Ledger file format version (``PRAGMA user_version``).  Version 3 indexes blocks by the
+#: Ledger file format version (``PRAGMA user_version``).  Version 3 indexed blocks by the
 #: :attr:`Offset.registry_key` of :func:`~neutralcore.offsets.vocabulary.programme_key` (so
-#: ``GS7495`` and ``7495`` are one project, and ``"A.C.R."`` and ``"ACR"`` one programme); files of
-#: earlier versions are refused rather than read with keys that no longer compare.
-FORMAT_VERSION = 3
+#: ``GS7495`` and ``7495`` are one project, and ``"A.C.R."`` and ``"ACR"`` one programme) and kept one
+#: digest of the whole file; version 4 keeps the same blocks, each with its own SHA-256, and an event
+#: log whose every event hashes the previous one and the state it leaves.  Version 3 files are
+#: migrated when asked (:func:`migrate_v3`); earlier ones are refused.
+FORMAT_VERSION = 4
+#: The format a ledger of the previous release has, which :func:`migrate_v3` upgrades.
+MIGRATABLE_VERSION = 3
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+_BLOCKS = """
 CREATE TABLE blocks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     registry_key TEXT NOT NULL,
@@ -64,23 +81,39 @@ CREATE TABLE blocks (
     beneficiary TEXT,
     reason TEXT,
     data TEXT NOT NULL,
+    row_hash TEXT NOT NULL,
     CHECK (serial_end >= serial_start),
     CHECK ((status = 'retired') = (subject IS NOT NULL AND period_start IS NOT NULL
                                    AND period_end IS NOT NULL AND retired_on IS NOT NULL))
 );
-CREATE INDEX blocks_by_range ON blocks (registry_key, serial_start);
+CREATE UNIQUE INDEX blocks_by_range ON blocks (registry_key, serial_start);
+CREATE INDEX blocks_retired ON blocks (status, id);
+"""
+_EVENTS = """
 CREATE TABLE events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
     op TEXT NOT NULL,
-    payload TEXT NOT NULL
+    payload_hash TEXT NOT NULL,
+    state TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    payload TEXT NOT NULL  -- last, so reading the columns before it never walks a large payload's pages
 );
 """
+_SCHEMA = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + _BLOCKS + _EVENTS
+
+#: The ``prev`` of the first event.
+GENESIS = "0" * 64
+_MODULUS = 2**256
 
 BLOCK_COLUMNS = (
     "id, registry_key, serial_start, serial_end, status, subject, period_start, period_end, "
-    "retired_on, beneficiary, reason, data"
+    "retired_on, beneficiary, reason, data, row_hash"
 )
+#: Columns of ``events`` that make the chain, in the order :func:`event_hash` takes them (then the hash); the
+#: payload itself is covered by its SHA-256, so checking the last event does not read a large payload.
+EVENT_COLUMNS = "id, at, op, payload_hash, state, prev, hash"
 
 #: What reading a damaged file can raise, besides our own checks: SQLite's errors, text that is not
 #: UTF-8, and values of the wrong type where a column's affinity let them in.
@@ -174,22 +207,214 @@ def ledger_error(exc: BaseException, path: str, doing: str, timeout: float) -> L
     return None
 
 
-def log(conn: sqlite3.Connection, op: str, payload: dict[str, Any]) -> None:
-    """Append one operation to the ``events`` table."""
+class Damaged(Exception):
+    """What :func:`verify_all`, :func:`read_head` and :func:`follow` found wrong; the ledger raises it as
+    :class:`~neutralcore.LedgerCorruptError`."""
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "n"
+    if type(value) is int:
+        return f"i{value}"
+    text = str(value)  # a str; anything else is damage, and hashes differently from what was written
+    return f"{'s' if type(value) is str else 'x'}{len(text)}:{text}"
+
+
+def _digest(tag: bytes, values: Sequence[Any]) -> str:
+    """SHA-256 (hex) of *values*, each cell written with its type and length (``n``, ``i42``, ``s5:Acme…``)
+    so that no two sequences share an encoding, and no JSON escaping is paid for on every row."""
+    text = "|".join(map(_cell, values))
+    return hashlib.sha256(tag + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def row_hash(values: Sequence[Any]) -> str:
+    """SHA-256 (hex) of one block row: every column but ``row_hash``, the id included."""
+    return _digest(b"neutralcore-block-v4\n", values)
+
+
+def add_to_state(state: int, digest: str, sign: int = 1) -> int:
+    """The ledger state with one block row's hash added (``sign=-1``: removed).
+
+    The state is the sum of every stored row's hash modulo 2**256: it does not
+    depend on row order, so an operation updates it from the rows it touches.
+    """
+    return (state + sign * int(digest, 16)) % _MODULUS
+
+
+def event_hash(eid: int, at: str, op: str, payload_hash: str, state: str, prev: str) -> str:
+    """SHA-256 (hex) of one event, which includes its payload's SHA-256, the previous event's hash and the
+    state it left."""
+    return _digest(b"neutralcore-event-v4\n", (eid, at, op, payload_hash, state, prev))
+
+
+def payload_hash(payload: str) -> str:
+    """SHA-256 (hex) of an event's payload text."""
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _insert_event(conn: sqlite3.Connection, eid: int, at: str, op: str, payload: str, state: str, prev: str) -> str:
+    ph = payload_hash(payload)
+    digest = event_hash(eid, at, op, ph, state, prev)
+    conn.execute("INSERT INTO events (id, at, op, payload, payload_hash, state, prev, hash) VALUES (?,?,?,?,?,?,?,?)",
+                 (eid, at, op, payload, ph, state, prev, digest))
+    return digest
+
+
+def state_text(state: int) -> str:
+    """The state as stored in an event: 64 hex digits."""
+    return f"{state:064x}"
+
+
+def append_event(conn: sqlite3.Connection, op: str, payload: str, state: int, head: tuple[int, str]) -> tuple[int, str]:
+    """Append one event after *head* ``(id, hash)``; return the new head."""
     at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
-    conn.execute("INSERT INTO events (at, op, payload) VALUES (?, ?, ?)", (at, op, canonical(payload)))
+    eid = head[0] + 1
+    return eid, _insert_event(conn, eid, at, op, payload, state_text(state), head[1])
 
 
-def digest(conn: sqlite3.Connection) -> str:
-    """SHA-256 of every block, event and meta row (but the digest itself), in id order."""
+def _check_event(row: Sequence[Any], prev: str) -> None:
+    eid, at, op, ph, state, stored_prev, digest = row
+    if stored_prev != prev:
+        raise Damaged(f"event {eid} does not follow the event before it (the hash chain is broken)")
+    if event_hash(eid, at, op, ph, state, stored_prev) != digest:
+        raise Damaged(f"event {eid} was changed after it was written (its hash does not match)")
+
+
+def _sequence(conn: sqlite3.Connection, table: str) -> int:
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name=?", (table,)).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def read_head(conn: sqlite3.Connection) -> tuple[int, str, int]:
+    """The last event's ``(id, hash, state)``, its own hash checked.
+
+    The last event is the one SQLite's ``AUTOINCREMENT`` counter says was
+    written last, so an event deleted from the end is missed, not forgotten.
+    """
+    last = _sequence(conn, "events")
+    row = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE id=?", (last,)).fetchone()
+    if row is None:
+        raise Damaged(f"the event log has lost its last event ({last})" if last else "the event log is empty")
+    _check_event(row, row[5])
+    return int(row[0]), str(row[6]), int(row[4], 16)
+
+
+def next_block_id(conn: sqlite3.Connection) -> int:
+    """The id the next stored block gets (ids are never reused)."""
+    return _sequence(conn, "blocks") + 1
+
+
+def follow(conn: sqlite3.Connection, since: tuple[int, str]) -> None:
+    """Check the events written after *since* ``(id, hash)`` (by another process) chain on from it."""
+    prev = since[1]
+    expected = since[0] + 1
+    for row in conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE id >= ? ORDER BY id", (since[0],)):
+        if row[0] == since[0]:
+            if row[6] != since[1]:
+                raise Damaged(f"event {row[0]} was replaced since this ledger last read it")
+            continue
+        if row[0] != expected:
+            raise Damaged(f"event {expected} is missing from the event log")
+        _check_event(row, prev)
+        prev, expected = row[6], expected + 1
+
+
+def verify_all(conn: sqlite3.Connection) -> int:
+    """Check the whole file; return the number of blocks.  Raises :class:`Damaged` naming the first problem.
+
+    Checked: SQLite's ``integrity_check`` (pages, indexes, constraints); every
+    event's hash and its link to the one before, from the first; that the log
+    ends where SQLite says the last event was written; every block row's hash;
+    that the rows add up to the state the last event recorded (no row added,
+    removed or replaced outside the ledger); and that no two blocks of one
+    registry key share a serial.
+    """
+    ok = conn.execute("PRAGMA integrity_check").fetchall()
+    if ok != [("ok",)]:
+        raise Damaged("SQLite integrity_check reported " + "; ".join(str(r[0]) for r in ok[:5]))
+    prev, expected, state = GENESIS, 1, None
+    for *row, payload in conn.execute(f"SELECT {EVENT_COLUMNS}, payload FROM events ORDER BY id"):
+        if row[0] != expected:
+            raise Damaged(f"event {expected} is missing from the event log")
+        _check_event(row, prev)
+        if payload_hash(payload) != row[3]:
+            raise Damaged(f"the payload of event {row[0]} was changed after it was written")
+        prev, expected, state = row[6], expected + 1, row[4]
+    if state is None:
+        raise Damaged("the event log is empty")
+    if _sequence(conn, "events") != expected - 1:
+        raise Damaged(f"the event log ends at event {expected - 1} but event {_sequence(conn, 'events')} was written")
+    total, count = 0, 0
+    for row in conn.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks"):
+        if row_hash(row[:-1]) != row[-1]:
+            raise Damaged(f"block {row[0]} was changed after it was written (its hash does not match)")
+        total += int(row[-1], 16)
+        count += 1
+    if state_text(total % _MODULUS) != state:
+        raise Damaged("the stored blocks are not the ones the event log recorded (a block was added, removed or "
+                      "replaced outside the ledger)")
+    clash = conn.execute(
+        "SELECT id, registry_key, serial_start, serial_end, prev_id, prev_end FROM ("
+        " SELECT id, registry_key, serial_start, serial_end,"
+        " LAG(id) OVER w AS prev_id, LAG(serial_end) OVER w AS prev_end FROM blocks"
+        " WINDOW w AS (PARTITION BY registry_key ORDER BY serial_start)) WHERE prev_end >= serial_start LIMIT 1"
+    ).fetchone()
+    if clash is not None:
+        raise Damaged(f"stored blocks {clash[4]} and {clash[0]} of {clash[1]} overlap (serials up to {clash[5]} "
+                      f"and from {clash[2]})")
+    return count
+
+
+def digest_v3(conn: sqlite3.Connection) -> str:
+    """The whole-file digest of a format 3 ledger (what :func:`migrate_v3` checks before it changes anything)."""
     h = hashlib.sha256(b"neutralcore-ledger-v1\n")
-    for row in conn.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks ORDER BY id"):
+    columns = BLOCK_COLUMNS.replace(", row_hash", "")
+    for row in conn.execute(f"SELECT {columns} FROM blocks ORDER BY id"):
         h.update(b"B" + canonical(list(row)).encode() + b"\n")
     for row in conn.execute("SELECT id, at, op, payload FROM events ORDER BY id"):
         h.update(b"E" + canonical(list(row)).encode() + b"\n")
     for row in conn.execute("SELECT key, value FROM meta WHERE key != 'digest' ORDER BY key"):
         h.update(b"M" + canonical(list(row)).encode() + b"\n")
     return h.hexdigest()
+
+
+def migrate_v3(conn: sqlite3.Connection) -> None:
+    """Rewrite a format 3 ledger as format 4, inside the caller's ``BEGIN IMMEDIATE`` transaction.
+
+    Blocks keep their ids and columns and gain their hash; the old events keep
+    their id, time, operation and payload and are chained (with an empty
+    state: format 3 did not record one); a ``migrate`` event records the
+    state and the format 3 digest.  The caller has checked that digest and
+    every block.
+    """
+    old = digest_v3(conn)
+    conn.execute("DROP INDEX blocks_by_range")
+    conn.execute("ALTER TABLE blocks RENAME TO blocks_v3")
+    conn.execute("ALTER TABLE events RENAME TO events_v3")
+    for statement in (_BLOCKS + _EVENTS).split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    columns = BLOCK_COLUMNS.replace(", row_hash", "")
+    state = 0
+    for row in conn.execute(f"SELECT {columns} FROM blocks_v3 ORDER BY id").fetchall():
+        digest = row_hash(row)
+        state = add_to_state(state, digest)
+        conn.execute(f"INSERT INTO blocks ({BLOCK_COLUMNS}) VALUES ({','.join('?' * 13)})", (*row, digest))
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='blocks_v3'").fetchone()
+    if seq is not None:  # ids of blocks removed by format 3 splits are not reused either
+        conn.execute("UPDATE sqlite_sequence SET seq=max(seq, ?) WHERE name='blocks'", (seq[0],))
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) SELECT 'blocks', ? WHERE NOT EXISTS "
+                     "(SELECT 1 FROM sqlite_sequence WHERE name='blocks')", (seq[0],))
+    head = (0, GENESIS)
+    for eid, at, op, payload in conn.execute("SELECT id, at, op, payload FROM events_v3 ORDER BY id").fetchall():
+        head = (head[0] + 1, _insert_event(conn, head[0] + 1, at, op, payload, "", head[1]))
+    conn.execute("DROP TABLE blocks_v3")
+    conn.execute("DROP TABLE events_v3")
+    conn.execute("DELETE FROM meta WHERE key='digest'")
+    conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
+    append_event(conn, "migrate", canonical({"from_format": MIGRATABLE_VERSION, "to_format": FORMAT_VERSION,
+                                             "format_3_digest": old}), state, head)
 
 
 def connect(target: str, timeout: float, *, read_only: bool = False) -> sqlite3.Connection:
@@ -217,9 +442,7 @@ def initialise(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
         conn.execute("INSERT INTO meta VALUES ('format', 'neutralcore offset ledger')")
-        conn.execute("INSERT INTO meta VALUES ('digest', '')")
-        log(conn, "create", {"format_version": FORMAT_VERSION})
-        conn.execute("UPDATE meta SET value=? WHERE key='digest'", (digest(conn),))
+        append_event(conn, "create", canonical({"format_version": FORMAT_VERSION}), 0, (0, GENESIS))
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:  # SQLite has already rolled back after e.g. a full disk
