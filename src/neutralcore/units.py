@@ -30,9 +30,12 @@ import re
 import threading
 import unicodedata
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from neutralcore.errors import DimensionError, UnknownUnitError
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["get_registry", "parse_unit", "multiplier", "dimension_of", "Quantity", "split_factor_unit",
            "MAX_UNIT_LENGTH", "MAX_POWER"]
@@ -55,7 +58,7 @@ _EXTRA_DEFINITIONS = (
 )
 
 
-def get_registry() -> Any:
+def get_registry() -> pint.UnitRegistry:
     """Return the library's single :class:`pint.UnitRegistry`, building it on first use."""
     global _registry
     if _registry is None:
@@ -70,7 +73,7 @@ def get_registry() -> Any:
     return _registry
 
 
-def Quantity(value: Any, unit: str) -> Any:  # noqa: N802 - mirrors pint's name
+def Quantity(value: Any, unit: str) -> pint.Quantity:  # noqa: N802 - mirrors pint's name
     """Build a Quantity of the library registry (whole arrays welcome)."""
     return get_registry().Quantity(value, unit)
 
@@ -210,7 +213,7 @@ def _check_name(reg: Any, unit: str, name: str) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_unit(unit: str) -> Any:
+def parse_unit(unit: str) -> pint.Unit:
     """Return the pint ``Unit`` for *unit*, read under the module's grammar.
 
     Raises
@@ -248,7 +251,7 @@ def parse_unit(unit: str) -> Any:
         raise UnknownUnitError(f"unknown unit {unit!r}", unit=unit) from exc
     if q.magnitude != 1.0:
         raise UnknownUnitError(f"unit {unit!r} contains a number; give the number as the quantity", unit=unit)
-    return q.units
+    return cast("pint.Unit", q.units)
 
 
 @functools.lru_cache(maxsize=4096)
