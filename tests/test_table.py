@@ -58,4 +58,4 @@ def test_inventory_and_emissions_html_go_through_the_table():
 
     inv = nc.Inventory([nc.Activity("electricity.grid", 10, "MWh", region="VN", year=2023, scope=2, site="<b>x</b>")])
     html = inv._repr_html_()
-    assert html.startswith("<table><caption>Inventory: 1 rows") and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
+    assert html.startswith("<table><caption>Inventory: 1 row,") and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html

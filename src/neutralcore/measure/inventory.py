@@ -633,9 +633,9 @@ class Inventory:
             return "Inventory(0 rows)"
         yrs = f"{int(self.year.min())}–{int(self.year.max())}" if n else ""
         lines = [
-            f"Inventory({n:,} row{'s' if n != 1 else ''}; {len(self.activity.categories):,} activities, "
-            f"{len(self.region.categories):,} regions, "
-            f"years {yrs}, {len(self.site.categories):,} sites" + (f", dims {list(self.dims)}" if self.dims else "") + ")"
+            f"Inventory({_count(n, 'row')}; {_count(len(self.activity.categories), 'activity', 'activities')}, "
+            f"{_count(len(self.region.categories), 'region')}, "
+            f"years {yrs}, {_count(len(self.site.categories), 'site')}" + (f", dims {list(self.dims)}" if self.dims else "") + ")"
         ]
         if n <= 10:
             lines.append(self.head(10).to_text(title=""))
@@ -645,5 +645,11 @@ class Inventory:
 
     def _repr_html_(self) -> str:
         n = len(self)
-        heading = f"Inventory: {n:,} rows, {len(self.activity.categories)} activities, {len(self.site.categories)} sites"
+        heading = (f"Inventory: {_count(n, 'row')}, {_count(len(self.activity.categories), 'activity', 'activities')}, "
+                   f"{_count(len(self.site.categories), 'site')}")
         return self.head(10).to_html(title=heading)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``"1 site"``, ``"1,200 sites"``."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
