@@ -30,6 +30,7 @@ from neutralcore.errors import (
     LedgerClosedError,
     LedgerCorruptError,
     LedgerDiskFullError,
+    LedgerFormatError,
     LedgerError,
     LedgerLockedError,
     LedgerNotFoundError,
@@ -353,8 +354,19 @@ def test_older_format_version_is_refused(path):
     with OffsetLedger(path, create=True) as led:
         led.add(block(1, 100))
     _tamper_sql(path, "PRAGMA user_version = 1")
-    with pytest.raises(LedgerCorruptError, match="format version 1"):
+    with pytest.raises(LedgerFormatError, match="format version 1") as info:
         OffsetLedger(path)
+    assert info.value.version == 1 and not isinstance(info.value, LedgerCorruptError)  # not damaged
+
+
+def test_a_format_version_no_release_wrote_is_damage(path):
+    """A header version no release wrote (a flipped bit, or a newer neutralcore) is LedgerCorruptError, not a format."""
+    with OffsetLedger(path, create=True) as led:
+        led.add(block(1, 100))
+    _tamper_sql(path, "PRAGMA user_version = 12")
+    with pytest.raises(LedgerCorruptError, match="unknown ledger format version 12") as info:
+        OffsetLedger(path)
+    assert not isinstance(info.value, LedgerFormatError)
 
 
 def test_foreign_sqlite_database_is_refused(tmp_path):

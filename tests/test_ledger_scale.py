@@ -16,6 +16,7 @@ from neutralcore.errors import (
     AlreadyRetiredError,
     DuplicateSerialError,
     LedgerCorruptError,
+    LedgerFormatError,
     SchemaError,
     UnknownCreditError,
 )
@@ -231,10 +232,10 @@ def v3(tmp_path: Path) -> Path:
 
 def test_format_3_is_refused_naming_its_version_until_migrated(v3):
     digest = file_hash(v3)
-    with pytest.raises(LedgerCorruptError, match=r"format version 3 .*OffsetLedger\.migrate") as info:
+    with pytest.raises(LedgerFormatError, match=r"format version 3 .*OffsetLedger\.migrate") as info:
         OffsetLedger(v3)
     assert info.value.version == 3
-    with pytest.raises(LedgerCorruptError, match="format version 3"):
+    with pytest.raises(LedgerFormatError, match="format version 3"):
         OffsetLedger(v3, read_only=True)
     assert file_hash(v3) == digest
 
@@ -272,7 +273,7 @@ def test_a_damaged_format_3_file_is_not_migrated(v3):
 
 def test_an_older_format_is_not_migrated(v3):
     _tamper(v3, "PRAGMA user_version = 2")
-    with pytest.raises(LedgerCorruptError, match="unsupported ledger format version 2") as info:
+    with pytest.raises(LedgerFormatError, match="unsupported ledger format version 2") as info:
         OffsetLedger(v3, migrate=True)
     assert info.value.version == 2
 

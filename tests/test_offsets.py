@@ -15,6 +15,7 @@ from neutralcore.errors import (
     InvalidRetirementError,
     LedgerClosedError,
     LedgerDiskFullError,
+    LedgerFormatError,
     LedgerError,
     LedgerLockedError,
     LedgerNotFoundError,
@@ -393,7 +394,7 @@ def test_add_months_clamps():
 @pytest.mark.parametrize(
     "cls",
     [UnknownProgrammeError, InvalidRetirementError, SerialFormatError, LedgerLockedError, LedgerClosedError,
-     LedgerReadOnlyError, LedgerDiskFullError, LedgerNotFoundError],
+     LedgerReadOnlyError, LedgerDiskFullError, LedgerNotFoundError, LedgerFormatError],
 )
 def test_new_errors_pickle(cls):
     """Errors cross process boundaries with their message and fields."""

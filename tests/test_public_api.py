@@ -25,11 +25,12 @@ def test_errors_share_one_base_and_module():
 def test_ledger_errors_say_what_happened_and_are_exported():
     """Each way a ledger operation can be stopped has its own LedgerError, exported from neutralcore."""
     for name in ("LedgerCorruptError", "LedgerNotFoundError", "LedgerLockedError", "LedgerClosedError",
-                 "LedgerReadOnlyError", "LedgerDiskFullError"):
+                 "LedgerReadOnlyError", "LedgerDiskFullError", "LedgerFormatError"):
         assert name in nc.__all__, name
         assert issubclass(getattr(nc, name), nc.LedgerError), name
     assert not issubclass(nc.LedgerLockedError, nc.LedgerCorruptError)
     assert not issubclass(nc.LedgerClosedError, nc.LedgerCorruptError)
+    assert not issubclass(nc.LedgerFormatError, nc.LedgerCorruptError)  # another version is not damage
 
 
 def test_import_is_lazy():

@@ -44,6 +44,7 @@ __all__ = [
     "LedgerClosedError",
     "LedgerReadOnlyError",
     "LedgerDiskFullError",
+    "LedgerFormatError",
     "ClaimError",
     "UnknownProgrammeError",
     "InvalidRetirementError",
@@ -282,6 +283,13 @@ class LedgerReadOnlyError(LedgerError):
 
 class LedgerDiskFullError(LedgerError):
     """Raised when the disk (or the file's size limit) is full during a change; the change was rolled back."""
+
+
+class LedgerFormatError(LedgerError):
+    """Raised when a ledger file is of an older release's format version (``.version``); nothing changed.
+
+    A file of the previous format is migrated on request (``OffsetLedger.migrate(path)``).
+    """
 
 
 class ClaimError(NeutralcoreError, ValueError):

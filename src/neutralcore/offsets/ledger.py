@@ -58,7 +58,7 @@ Integrity
 - **New files appear atomically**: a new ledger is built in a temporary file
   and linked into place, so an empty or half-written file is never a ledger.
 - **Versioned format.** A file of format 3 (the previous release) is refused
-  with :class:`~neutralcore.LedgerCorruptError` naming its version until it is
+  with :class:`~neutralcore.LedgerFormatError` naming its version until it is
   migrated with :meth:`OffsetLedger.migrate` (or ``migrate=True``), which checks
   it in full first and rewrites it in one transaction.
 - **Failures say what they are.**  Every SQLite error becomes a
@@ -97,6 +97,7 @@ from neutralcore.errors import (
     LedgerClosedError,
     LedgerCorruptError,
     LedgerError,
+    LedgerFormatError,
     LedgerNotFoundError,
     UnknownCreditError,
 )
@@ -175,8 +176,9 @@ class OffsetLedger:
     LedgerNotFoundError
         When ``create=False`` and the file does not exist, or its directory does not.
     LedgerCorruptError
-        When the file is not a neutralcore ledger, fails its integrity check, or is
-        of another format version (``.version`` says which).
+        When the file is not a neutralcore ledger or fails its integrity check.
+    LedgerFormatError
+        When the file is of another format version (``.version`` says which).
     LedgerLockedError
         When another process holds the file's lock for longer than ``timeout``.
     LedgerError
@@ -382,18 +384,25 @@ class OffsetLedger:
         if app_id != APPLICATION_ID:
             raise self._corrupt(f"not a neutralcore ledger (application_id {app_id:#x})")
         if version == MIGRATABLE_VERSION:
-            raise LedgerCorruptError(
+            raise LedgerFormatError(
                 f"{self.path}: ledger format version {version} (written by the previous neutralcore release); this neutralcore "
                 f"reads version {FORMAT_VERSION}: migrate it once with OffsetLedger.migrate({self.path!r}) or open "
                 "it with migrate=True",
                 path=self.path,
                 version=version,
             )
-        if version != FORMAT_VERSION:
-            raise self._corrupt(
-                f"unsupported ledger format version {version} (this neutralcore reads version "
+        if 1 <= version < MIGRATABLE_VERSION:  # an older release's format: the file is not damaged
+            raise LedgerFormatError(
+                f"{self.path}: unsupported ledger format version {version} (this neutralcore reads version "
                 f"{FORMAT_VERSION} and migrates version {MIGRATABLE_VERSION}; rebuild the ledger from the "
                 "registry records)",
+                path=self.path,
+                version=version,
+            )
+        if version != FORMAT_VERSION:  # no release wrote it: a damaged header, or a newer neutralcore
+            raise self._corrupt(
+                f"unknown ledger format version {version} (this neutralcore reads version {FORMAT_VERSION}; "
+                "the header is damaged, or a newer neutralcore wrote the file)",
                 version=version,
             )
 
