@@ -130,15 +130,19 @@ def _gases(value: Mapping[str, Any]) -> Mapping[str, float]:
         raise InputError("gases must be a non-empty mapping gas -> amount, e.g. {'CO2': 0.6766}", column="gases")
     out: dict[str, float] = {}
     for gas, amount in value.items():
-        g = canonical_gas(gas)
-        try:
-            x = float(amount)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"amount of {gas} is not a number: {amount!r}", column="gases") from exc
-        if not math.isfinite(x) or x < 0:
-            raise InputError(f"amount of {gas} must be finite and non-negative, got {amount!r}", column="gases")
-        out[g] = x
+        out[canonical_gas(gas)] = _nonneg(amount, f"amount of {gas}", "gases", "finite and non-negative")
     return FrozenMap(out)
+
+
+def _nonneg(value: Any, what: str, column: str, expected: str) -> float:
+    """*value* as a finite float >= 0, or an :class:`InputError` saying *what* it is and naming *column*."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what} is not a number: {value!r}", column=column) from exc
+    if not math.isfinite(x) or x < 0:
+        raise InputError(f"{what} must be {expected}, got {value!r}", column=column)
+    return x
 
 
 def _factor_unit(value: Any) -> str:
@@ -149,13 +153,7 @@ def _factor_unit(value: Any) -> str:
 def _uncertainty(value: Any) -> float | None:
     if value is None or value == "":
         return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"uncertainty is not a number: {value!r}", column="uncertainty") from exc
-    if not math.isfinite(x) or x < 0:
-        raise InputError(f"uncertainty must be a finite non-negative fraction, got {value!r}", column="uncertainty")
-    return x
+    return _nonneg(value, "uncertainty", "uncertainty", "a finite non-negative fraction")
 
 
 @attrs.frozen

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
-from neutralcore._core.csvrows import CsvSource, open_csv, restore_column, write_csv
+from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
 from neutralcore._core.csvsplit import read_plain
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
@@ -352,6 +352,12 @@ class Inventory:
             if fast is not None:
                 return fast
         data, lines = file.columns()
+        return cls._from_file_columns(file, data, lines, extra_names)
+
+    @classmethod
+    def _from_file_columns(cls, file: CsvFile, data: dict[str, Any], lines: np.ndarray,
+                           extra_names: Sequence[str]) -> "Inventory":
+        """The inventory of a CSV file's columns (either reader's), labels restored, with its provenance."""
         if b"'" in file.data:
             data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
@@ -369,11 +375,7 @@ class Inventory:
         if data is None:
             return None
         lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
-        if b"'" in file.data:
-            data = _restored(data, extra_names)
-        cols = {name: data.get(name) for name in RESERVED_COLUMNS}
-        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
-        return inv._evolve(provenance=Provenance.of_file(file.name, lines))
+        return cls._from_file_columns(file, data, lines, extra_names)
 
     # -- export ------------------------------------------------------------------
 

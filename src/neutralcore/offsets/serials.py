@@ -93,11 +93,15 @@ def _canonical_int(text: str, serial: str, field: str) -> int:
     return value
 
 
-def _check_range(start: int, end: int, serial: str) -> None:
+def _block_range(m: re.Match[str], serial: str) -> tuple[int, int]:
+    """The block's first and last serial from a layout match, checked (digits, size, order)."""
+    start = _canonical_int(m["start"], serial, "block start")
+    end = _canonical_int(m["end"], serial, "block end")
     if end < start:
         raise SerialFormatError(
             f"serial {_shown(serial)}: block end {end} is before block start {start}", serial=serial, field="end"
         )
+    return start, end
 
 
 def _ddmmyyyy(text: str, serial: str, field: str) -> _dt.date:
@@ -175,9 +179,7 @@ class VerraSerial:
                 "'<batch>-<start>-<end>-[VCS-]VCU-<vvb>-<XXX>-<CC>-<scope>-<project>-<DDMMYYYY>-<DDMMYYYY>-<0|1>')",
                 serial=serial,
             )
-        start = _canonical_int(m["start"], serial, "block start")
-        end = _canonical_int(m["end"], serial, "block end")
-        _check_range(start, end, serial)
+        start, end = _block_range(m, serial)
         vstart = _ddmmyyyy(m["vstart"], serial, "vintage start")
         vend = _ddmmyyyy(m["vend"], serial, "vintage end")
         if vend < vstart:
@@ -269,9 +271,7 @@ class GoldStandardSerial:
                 "'GS1-1-<CC>-GS<project>-<code>-<YYYY>-<issuance>-<start>-<end>')",
                 serial=serial,
             )
-        start = _canonical_int(m["start"], serial, "block start")
-        end = _canonical_int(m["end"], serial, "block end")
-        _check_range(start, end, serial)
+        start, end = _block_range(m, serial)
         return cls(
             country=m["country"],
             project_id=m["project"],
