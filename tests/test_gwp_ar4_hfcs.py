@@ -52,8 +52,12 @@ def test_other_sets_unchanged():
     assert gwp_value("HFC-41", "AR5") == 116.0
 
 
+#: the Kyoto gases shipped before the SAR/TAR and Montreal-gas tables were added
+KYOTO_FIRST = GASES[:GASES.index("C6F14") + 1]
+
+
 def test_only_split_methane_still_missing_in_ar4():
-    missing = {g for g in GASES if g not in GWP_SETS["AR4"]}
+    missing = {g for g in KYOTO_FIRST if g not in GWP_SETS["AR4"]}
     assert missing == {"CH4_fossil", "CH4_non_fossil"}
     assert not any(math.isnan(v) for v in GWP_SETS["AR4"].values())
 

@@ -64,13 +64,15 @@ def test_ar6_methane_split_and_aliases():
     with pytest.raises(nc.UnknownGasError, match="unknown gas"):
         canonical_gas("CO3")
     with pytest.raises(nc.UnknownGWPSetError) as info:
-        gwp_vector(["CO2"], "SAR")
-    assert info.value.available == ("AR4", "AR5", "AR6")
+        gwp_vector(["CO2"], "AR3")
+    assert info.value.available == ("SAR", "TAR", "AR4", "AR5", "AR6", "AR6-GWP20")
 
 
 def test_every_set_is_cited():
-    assert set(GWP_SOURCES) == {"AR4", "AR5", "AR6"}
+    assert set(GWP_SOURCES) == {"SAR", "TAR", "AR4", "AR5", "AR6", "AR6-GWP20"} == set(nc.GWP_SETS)
     assert "Table 2.14" in GWP_SOURCES["AR4"] and "8.A.1" in GWP_SOURCES["AR5"] and "7.SM.7" in GWP_SOURCES["AR6"]
+    assert "Table 2.9" in GWP_SOURCES["SAR"] and "Table 6.7" in GWP_SOURCES["TAR"]
+    assert "7.SM.7" in GWP_SOURCES["AR6-GWP20"] and "GWP20" in GWP_SOURCES["AR6-GWP20"]
     assert dict(nc.GWP_SETS["AR5"])["CH4"] == 28.0
 
 

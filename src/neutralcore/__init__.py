@@ -55,6 +55,8 @@ from neutralcore.errors import (
     UnknownCreditError,
     UnknownGasError,
     UnknownGWPSetError,
+    BlendCompositionError,
+    GWPBasisError,
     UnknownUnitError,
 )
 from neutralcore.claim import (
@@ -172,6 +174,8 @@ __all__ = [
     "FallbackError",
     "UnknownGWPSetError",
     "UnknownGasError",
+    "BlendCompositionError",
+    "GWPBasisError",
     "PluginError",
     "PluginNotFoundError",
     "PluginConflictError",

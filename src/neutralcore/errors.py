@@ -52,6 +52,8 @@ __all__ = [
     "NeutralcoreWarning",
     "PluginWarning",
     "rows_text",
+    "BlendCompositionError",
+    "GWPBasisError",
 ]
 
 
@@ -320,6 +322,17 @@ class NeutralcoreWarning(UserWarning):
 
 class PluginWarning(NeutralcoreWarning):
     """A broken or duplicate plugin seen while enumerating plugins nobody asked for."""
+
+
+# -- gases (appended) ---------------------------------------------------------
+
+
+class BlendCompositionError(InputError):
+    """Raised when a refrigerant blend's mass fractions are not numbers in (0, 1] summing to 1, or name an unknown component."""
+
+
+class GWPBasisError(InputError):
+    """Raised when a ``CO2e`` amount has no GWP basis, or (with ``strict=True``) is used under another GWP set than its basis."""
 
 
 for _name in __all__:

@@ -26,7 +26,7 @@ import numpy as np
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
-from neutralcore.gwp import GASES, canonical_gas, gwp_vector
+from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, reporting_weights
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
 
@@ -235,13 +235,18 @@ class Uncertainty:
 def gas_sort_key(gas: str) -> tuple[int, str]:
     """The order of gases in every :class:`Emissions` (``gases``, ``per_gas()`` rows, ``by()`` columns).
 
-    The fixed order of :data:`neutralcore.gwp.GASES` (CO2, CH4, N2O, SF6, NF3, HFCs, PFCs), then any other gas
-    by name.
+    The fixed order of :data:`neutralcore.gwp.GASES` (the Kyoto gases CO2, CH4, N2O, SF6, NF3, HFCs, PFCs;
+    then CO2e, CO2_biogenic, the Montreal Protocol gases, the other species, the refrigerant blends), then any
+    other gas by name.
 
     >>> sorted(["N2O", "HFC-32", "CO2", "CH4"], key=gas_sort_key)
     ['CO2', 'CH4', 'N2O', 'HFC-32']
     """
-    return (GASES.index(gas), "") if gas in GASES else (len(GASES), gas)
+    i = _GAS_RANK.get(gas)
+    return (i, "") if i is not None else (len(GASES), gas)
+
+
+_GAS_RANK = {g: i for i, g in enumerate(GASES)}
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -315,7 +320,7 @@ class Emissions:
     inventory : Inventory
     factors : FactorSet
     gwp : str
-        The GWP100 set used ("AR4", "AR5" or "AR6").
+        The GWP set used ("AR5", "AR4", "AR6", "SAR", "TAR" or "AR6-GWP20").
     gases : tuple of str
         Gases present in the matched factors.
     scope2 : Scope2Result or None
@@ -426,8 +431,12 @@ class Emissions:
             raise InputError(f"a gas is given twice in {names}", column="gases")
         order = sorted(range(len(names)), key=lambda j: gas_sort_key(names[j]))
         gases, rates = tuple(names[j] for j in order), rates[:, order]
-        weights = gwp_vector(gases, self.gwp)
-        return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas_t=rates, key_co2e=rates @ weights,
+        weights, scoped = reporting_weights(gases, self.gwp)
+        if np.isnan(weights[scoped]).any():
+            missing = [g for g, w, s in zip(gases, weights, scoped) if s and w != w]
+            raise InputError(f"no {self.gwp} GWP for {', '.join(missing)}", column="gases")
+        key_co2e = rates @ np.where(scoped, weights, 0.0)
+        return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas_t=rates, key_co2e=key_co2e,
                             cache={}, scope2=None, scope2_method=scope2_method)
 
     def with_scope2(self, result: "Scope2Result") -> "Emissions":
@@ -463,15 +472,37 @@ class Emissions:
         return {s: float(per[s]) for s in SCOPES}
 
     def per_gas(self) -> Table:
-        """Mass of each gas (t), its GWP and its CO2e (t), one row per gas of :attr:`gases`."""
+        """Mass of each gas (t), its GWP, its CO2e (t) and whether it is in the scope totals, one row per gas.
+
+        ``reported`` is ``"in scopes"`` for the Kyoto gases and ``CO2e`` (amounts a publisher gave only as
+        CO2e, shown apart from CO2), ``"separately"`` for biogenic CO2 and the gases the Kyoto Protocol does
+        not cover (CFCs, HCFCs, halons, HFEs, …), which the GHG Protocol Corporate Standard (Ch. 9) has
+        reported separately from the scopes: their ``co2e_t`` is shown here and never added to
+        :meth:`total`, :meth:`by_scope` or the ``co2e_t`` of :meth:`by` (see :meth:`outside_scopes`).
+        ``gwp`` and ``co2e_t`` are NaN for a gas outside the scopes that the set gives no value.
+        """
         kq = self._key_quantity()
         mass = kq @ self._key_gas_t if len(self.gases) else np.zeros(0)
         weights = np.asarray(self._gwp_weights, dtype=float)
+        kinds = [gas_kind(g) for g in self.gases]
         return Table(
             {"gas": list(self.gases), "mass_t": np.asarray(mass, dtype=float), "gwp": weights,
-             "co2e_t": np.asarray(mass * weights, dtype=float)},
-            title=f"Emissions per gas (GWP100 {self.gwp})",
+             "co2e_t": np.asarray(mass * weights, dtype=float), "kind": kinds,
+             "reported": ["in scopes" if k in ("kyoto", "co2e") else "separately" for k in kinds]},
+            title=f"Emissions per gas ({gwp_label(self.gwp)})",
         )
+
+    def outside_scopes(self) -> Table:
+        """The gases reported separately from the scopes (biogenic CO2, non-Kyoto gases): :meth:`per_gas` rows.
+
+        GHG Protocol Corporate Standard (revised edition 2004), Chapter 9: CO2 from biologically sequestered
+        carbon and GHGs not covered by the Kyoto Protocol (e.g. CFCs) are reported separately from the scopes.
+        """
+        table = self.per_gas()
+        keep = [i for i, r in enumerate(table["reported"]) if r == "separately"]
+        return Table({c: [table[c][i] for i in keep] if c in ("gas", "kind", "reported")
+                      else np.asarray(table[c], dtype=float)[keep] for c in table.columns},
+                     title=f"Reported separately from the scopes ({gwp_label(self.gwp)})")
 
     def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None) -> "Uncertainty":
         """Monte Carlo range of the total from the factors' stated uncertainties.
@@ -585,7 +616,7 @@ class Emissions:
         out["co2e_t"] = np.asarray(co2e, dtype=float)[order]
         for j in range(n_gas):
             out[f"{self.gases[j]}_t"] = np.asarray(gas[:, j], dtype=float)[order]
-        return Table(out, title=f"Emissions by {', '.join(dims)} (t; CO2e with GWP100 {self.gwp})")
+        return Table(out, title=f"Emissions by {', '.join(dims)} (t; CO2e with {gwp_label(self.gwp)})")
 
     def _gas_by_group(self, gcodes: np.ndarray, ngroups: int) -> np.ndarray:
         """Tonnes of each gas per group, one cache-sized chunk of rows at a time (no per-row array per gas)."""
@@ -608,9 +639,15 @@ class Emissions:
         """Heading, the table by scope and the notes, shown as text and as HTML."""
         total = self.total()
         fb = self.matches.n_fallback_rows
-        heading = (f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}; scope 2 {self.scope2_method}-based) "
+        heading = (f"Emissions: {total:,.3f} t CO2e ({gwp_label(self.gwp)}; scope 2 {self.scope2_method}-based) "
                    f"from {len(self.inventory):,} rows")
         notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        apart = self.outside_scopes() if any(gas_kind(g) not in ("kyoto", "co2e") for g in self.gases) else None
+        if apart is not None and len(apart):
+            parts = [f"{g} {m:,.3f} t" + (f" ({c:,.3f} t CO2e)" if g != "CO2_biogenic" and c == c else "")
+                     for g, m, c in zip(apart["gas"], apart["mass_t"], apart["co2e_t"])]
+            notes.append("reported separately from the scopes, not in the total: " + "; ".join(parts)
+                         + " (see .outside_scopes())")
         return heading, self.by("scope"), notes
 
     def __repr__(self) -> str:

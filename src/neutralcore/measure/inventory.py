@@ -581,8 +581,8 @@ class Inventory:
             A factor set, pack names (``"vietnam,ipcc"``), a factor CSV file or a
             pack directory; names and paths are resolved by
             :func:`neutralcore.registry.resolve_factors`.
-        gwp : {"AR4", "AR5", "AR6"}, optional
-            GWP100 set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
+        gwp : {"AR5", "AR4", "AR6", "SAR", "TAR", "AR6-GWP20"}, optional
+            GWP set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
         strict : bool
             Make any region or year fallback an error.
         scope2 : {"location", "market"}, optional

@@ -39,7 +39,7 @@ from neutralcore.errors import (
 )
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet
-from neutralcore.gwp import DEFAULT_GWP, gwp_vector
+from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
 from neutralcore.units import dimension_of, multiplier, split_factor_unit
 
 __all__ = ["compute", "resolve", "resolve_labels", "KeyedRows", "RowKeyCodes"]
@@ -327,7 +327,7 @@ def _raise_for(
             f"activity); {where}",
             unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
-    missing = [g for g in gases if np.isnan(gwp_vector_lenient((g,), gwp)[0])]
+    missing = [g for g in gases if in_scopes(g) and np.isnan(gwp_vector_lenient((g,), gwp)[0])]
     try:
         gwp_vector(missing, gwp)
     except UnknownGasError as exc:
@@ -357,8 +357,8 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     ----------
     inv : Inventory
     fs : FactorSet
-    gwp : {"AR4", "AR5", "AR6"}, optional
-        GWP100 set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
+    gwp : {"AR5", "AR4", "AR6", "SAR", "TAR", "AR6-GWP20"}, optional
+        GWP set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
     strict : bool
         Make any region or year fallback an error.
 
@@ -403,12 +403,13 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     gases = tuple(fs.gases[j] for j in columns)
     with np.errstate(invalid="ignore"):
         gas_t = np.nan_to_num(vals[:, columns]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
-    weights = gwp_vector_lenient(gases, gwp)
-    if np.isnan(weights).any():
-        no_gwp = (gas_t[:, np.isnan(weights)] > 0).any(axis=1) & ok_key
+    # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
+    weights, scoped = reporting_weights(gases, gwp)
+    if np.isnan(weights[scoped]).any():
+        no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & ok_key
         reason[no_gwp] = _NO_GWP
     with np.errstate(invalid="ignore"):
-        co2e = gas_t @ np.nan_to_num(weights) if gases else np.zeros(len(fidx))
+        co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(fidx))
     co2e[reason != _OK] = np.nan
 
     # one pass over rows, in cache-sized chunks: the total; NaN means a row uses a key with a problem
@@ -467,7 +468,7 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         gas_t[bad] = 0.0
     gas_t = np.nan_to_num(gas_t)
     em = Emissions(
-        inventory=inv, factors=fs, gwp=gwp.upper(), gases=gases, gwp_weights=np.nan_to_num(weights),
+        inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
         key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
         triple_labels=(acts, regs, ty), cache={"total": row_sum},
