@@ -331,8 +331,9 @@ class BlendCompositionError(InputError):
     """Raised when a refrigerant blend's mass fractions are not numbers in (0, 1] summing to 1, or name an unknown component."""
 
 
-class GWPBasisError(InputError):
-    """Raised when a ``CO2e`` amount has no GWP basis, or (with ``strict=True``) is used under another GWP set than its basis."""
+class GWPBasisError(SchemaError):
+    """Raised when a ``CO2e`` amount has no GWP basis or disagrees with its own gases weighted under it, or
+    (with ``strict=True``) is used under another GWP set than its basis; a pack reports it as a ``PackFormatError``."""
 
 
 for _name in __all__:

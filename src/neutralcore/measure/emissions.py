@@ -475,7 +475,7 @@ class Emissions:
         """Mass of each gas (t), its GWP, its CO2e (t) and whether it is in the scope totals, one row per gas.
 
         ``reported`` is ``"in scopes"`` for the Kyoto gases and ``CO2e`` (amounts a publisher gave only as
-        CO2e, shown apart from CO2), ``"separately"`` for biogenic CO2 and the gases the Kyoto Protocol does
+        CO2e, unspecified gases, shown apart from CO2 and never added to its mass; see :meth:`co2e_basis`), ``"separately"`` for biogenic CO2 and the gases the Kyoto Protocol does
         not cover (CFCs, HCFCs, halons, HFEs, …), which the GHG Protocol Corporate Standard (Ch. 9) has
         reported separately from the scopes: their ``co2e_t`` is shown here and never added to
         :meth:`total`, :meth:`by_scope` or the ``co2e_t`` of :meth:`by` (see :meth:`outside_scopes`).
@@ -491,6 +491,36 @@ class Emissions:
              "reported": ["in scopes" if k in ("kyoto", "co2e") else "separately" for k in kinds]},
             title=f"Emissions per gas ({gwp_label(self.gwp)})",
         )
+
+    def co2e_basis(self) -> Table:
+        """The keys whose factor gives only a ``CO2e`` amount, with the GWP set its publisher used.
+
+        A CO2e amount cannot be re-weighted (its gases are not given): it is kept as published, so a row
+        whose ``gwp_basis`` is not this result's :attr:`gwp` mixes two sets.  ``same_basis`` says which;
+        ``inv.emissions(..., strict=True)`` refuses them instead.  Columns: activity, region, year,
+        gwp_basis, same_basis, rows, co2e_t (t CO2e as published).
+        """
+        hit = self._cache.get("co2e_basis")
+        if hit is not None:
+            return hit
+        cols: dict[str, Any] = {"activity": [], "region": [], "year": [], "gwp_basis": [], "same_basis": [],
+                                "rows": [], "co2e_t": []}
+        if "CO2e" in self.gases:
+            kq = self._key_quantity()
+            rate = self._key_gas_t[:, self.gases.index("CO2e")]
+            nrows = np.bincount(self._key_inverse, minlength=len(self._key_factor))
+            acts, regs, ty = self._triple_labels
+            for k in np.flatnonzero((rate > 0) & (nrows > 0)).tolist():
+                t = int(self._triple_of_key[k])
+                basis = self.factors.gwp_basis_of(int(self._key_factor[k]))
+                for c, v in (("activity", acts[t]), ("region", regs[t]), ("year", int(ty[t])), ("gwp_basis", basis),
+                             ("same_basis", basis == self.gwp), ("rows", int(nrows[k])),
+                             ("co2e_t", float(kq[k] * rate[k]))):
+                    cols[c].append(v)
+        cols["co2e_t"] = np.asarray(cols["co2e_t"], dtype=float)
+        hit = Table(cols, title=f"CO2e amounts and their publishers' GWP basis (this result: {gwp_label(self.gwp)})")
+        self._cache["co2e_basis"] = hit
+        return hit
 
     def outside_scopes(self) -> Table:
         """The gases reported separately from the scopes (biogenic CO2, non-Kyoto gases): :meth:`per_gas` rows.
@@ -642,6 +672,13 @@ class Emissions:
         heading = (f"Emissions: {total:,.3f} t CO2e ({gwp_label(self.gwp)}; scope 2 {self.scope2_method}-based) "
                    f"from {len(self.inventory):,} rows")
         notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        if "CO2e" in self.gases:
+            basis = self.co2e_basis()
+            off = [i for i, same in enumerate(basis["same_basis"]) if not same]
+            if off:
+                sets = sorted({str(basis["gwp_basis"][i]) for i in off})
+                notes.append(f"{sum(basis['rows'][i] for i in off):,} row(s) carry CO2e published under "
+                             f"{', '.join(sets)}, kept as published (not {self.gwp}): see .co2e_basis()")
         apart = self.outside_scopes() if any(gas_kind(g) not in ("kyoto", "co2e") for g in self.gases) else None
         if apart is not None and len(apart):
             parts = [f"{g} {m:,.3f} t" + (f" ({c:,.3f} t CO2e)" if g != "CO2_biogenic" and c == c else "")

@@ -127,6 +127,8 @@ class FactorSet:
     overrides: Categorical | None = attrs.field(default=None, kw_only=True)
     #: which fallback comes first when a row's own (region, year) has no factor; see :meth:`with_fallback`
     fallback: str = attrs.field(default="year", kw_only=True, validator=_fallback_kind)
+    #: per factor, the GWP set its publisher used for a CO2e amount (None where it gives none); see :class:`Factor`
+    gwp_basis: Categorical | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
     def property_array(self, name: str) -> np.ndarray:
@@ -183,6 +185,7 @@ class FactorSet:
             density=col("density"),
             uncertainty=_ro(np.array([np.nan if f.uncertainty is None else f.uncertainty for f in factors])),
             regions=regions or {},
+            gwp_basis=col("gwp_basis"),
         )
 
     @classmethod
@@ -246,7 +249,12 @@ class FactorSet:
             density=pick(self.density),
             uncertainty=None if unc != unc else unc,
             pack=pick(self.pack),
+            gwp_basis=self.gwp_basis_of(i),
         )
+
+    def gwp_basis_of(self, i: int) -> str | None:
+        """The GWP basis of the *i*-th factor's CO2e amount (``None`` where it gives none)."""
+        return None if self.gwp_basis is None else self.gwp_basis.categories[int(self.gwp_basis.codes[i])]
 
     def __iter__(self) -> Iterator[Factor]:
         return (self.factor(i) for i in range(len(self)))
@@ -296,6 +304,7 @@ class FactorSet:
         return attrs.evolve(
             self,
             overrides=self.overrides.take(index).compact() if self.overrides is not None else None,
+            gwp_basis=self.gwp_basis.take(index).compact() if self.gwp_basis is not None else None,
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
@@ -369,6 +378,8 @@ class FactorSet:
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
             regions=regions,
             fallback="region" if any(s.fallback == "region" for s in sets) else "year",
+            gwp_basis=None if all(s.gwp_basis is None for s in sets) else Categorical.concat(
+                [s.gwp_basis if s.gwp_basis is not None else factorize([None] * len(s), len(s)) for s in sets]),
         )
         # keep the last occurrence of every (activity, region, year); record what it replaced
         n = len(merged)

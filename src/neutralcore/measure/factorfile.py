@@ -13,13 +13,14 @@ from typing import Any, Iterator, Mapping
 
 from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code, year_int
-from neutralcore.errors import InputError, NeutralcoreError, SchemaError
+from neutralcore.errors import GWPBasisError, InputError, NeutralcoreError, SchemaError
 from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
-from neutralcore.gwp import canonical_gas
+from neutralcore.gwp import canonical_gas, canonical_gwp_set
 from neutralcore.units import split_factor_unit
 
 FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
-FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url")
+FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url",
+                   "gwp_basis")
 PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit", "source")
 PROPERTY_OPTIONAL = ("confidence", "notes")
 
@@ -166,6 +167,17 @@ def read_factor_rows(
             raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
         unc = row.get("uncertainty") or None
         unc_v = _number(fname, line, "uncertainty", unc) if unc is not None else None
+        basis = row.get("gwp_basis") or None
+        if basis is not None:
+            try:
+                basis = canonical_gwp_set(basis)
+            except NeutralcoreError as exc:
+                raise _err(fname, line, "gwp_basis", str(exc)) from exc
+        elif gas == "CO2e":
+            raise GWPBasisError(
+                f"line {line}: a CO2e amount for ({act}, {reg}, {year}) needs its gwp_basis, the GWP set its "
+                "publisher used (SAR, TAR, AR4, AR5, AR6)", source=fname, column="gwp_basis", line=line, rows=None,
+            )
         gkey = (act, reg, year, gas)
         if gkey in gas_lines:
             raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) already given on line {gas_lines[gkey]}")
@@ -176,6 +188,7 @@ def read_factor_rows(
             groups[key] = dict(
                 line=line, unit=unit, gases={gas: value}, source=source, kind=row.get("kind") or None,
                 confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
+                gwp_basis=basis,
             )
             continue
         if unit != g["unit"] and _unit_parts(unit) != _unit_parts(g["unit"]):
@@ -184,7 +197,8 @@ def read_factor_rows(
             raise _err(fname, line, "source", f"source differs from line {g['line']} for the same key; split the key or use one source")
         # one factor has one kind, confidence and uncertainty: rows of its gases may repeat them or leave them
         # blank, but must not disagree (the first value would otherwise win silently)
-        for column, new in (("kind", row.get("kind") or None), ("confidence", conf), ("uncertainty", unc_v)):
+        for column, new in (("kind", row.get("kind") or None), ("confidence", conf), ("uncertainty", unc_v),
+                            ("gwp_basis", basis)):
             if new is None:
                 continue
             if g[column] is None:
@@ -204,8 +218,12 @@ def read_factor_rows(
                 Factor(
                     act, reg, year, g["unit"], g["gases"], g["source"], kind=g["kind"], confidence=g["confidence"],
                     notes="; ".join(g["notes"]) or None, ncv=ncv, density=density, uncertainty=g["uncertainty"], pack=pack,
+                    gwp_basis=g["gwp_basis"],
                 )
             )
+        except GWPBasisError as exc:  # a published CO2e total that disagrees with its gases: part of pack validation
+            raise GWPBasisError(f"line {g['line']}: {exc.message.split(': ', 1)[-1]}", source=fname, column="value",
+                                line=g["line"], rows=None) from exc
         except NeutralcoreError as exc:
             raise _err(fname, g["line"], "value", str(exc)) from exc
     return factors

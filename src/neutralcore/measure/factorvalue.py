@@ -14,11 +14,11 @@ from typing import Any, Mapping
 import attrs
 
 from neutralcore._core.validators import FrozenMap, activity_key, optional_str, region_code, year_int
-from neutralcore.errors import DimensionError, InputError
-from neutralcore.gwp import canonical_gas
+from neutralcore.errors import DimensionError, GWPBasisError, InputError, UnknownGasError
+from neutralcore.gwp import canonical_gas, canonical_gwp_set, gwp_vector
 from neutralcore.units import multiplier, split_factor_unit
 
-__all__ = ["Source", "FuelProperty", "Factor", "WORLD", "CONFIDENCE_LABELS"]
+__all__ = ["Source", "FuelProperty", "Factor", "WORLD", "CONFIDENCE_LABELS", "CO2E_TOLERANCE", "check_co2e_total"]
 
 WORLD = "World"
 CONFIDENCE_LABELS = ("A", "B", "C", "DERIVED")
@@ -145,6 +145,47 @@ def _nonneg(value: Any, what: str, column: str, expected: str) -> float:
     return x
 
 
+def _gwp_basis(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return canonical_gwp_set(value)
+
+
+#: How far a published CO2e total may be from its gases weighted under its basis (relative): rounding in print.
+CO2E_TOLERANCE = 5e-3
+
+
+def check_co2e_total(gases: Mapping[str, float], basis: str) -> tuple[float, float] | None:
+    """(published CO2e, the gases weighted under *basis*) for a factor giving both; ``None`` if it gives one kind.
+
+    Raises
+    ------
+    GWPBasisError
+        If they differ by more than :data:`CO2E_TOLERANCE` (relative), or a gas has no GWP in *basis*.
+    """
+    others = {g: v for g, v in gases.items() if g != "CO2e"}
+    if "CO2e" not in gases or not others:
+        return None
+    try:
+        weighted = float(math.fsum(v * w for v, w in zip(others.values(), gwp_vector(tuple(others), basis))))
+    except UnknownGasError as exc:
+        raise GWPBasisError(f"the published CO2e cannot be checked under its basis {basis}: {exc.message}") from exc
+    published = gases["CO2e"]
+    if not math.isclose(published, weighted, rel_tol=CO2E_TOLERANCE, abs_tol=0.0):
+        terms = " + ".join(f"{g} {v:g} x {w:g}" for (g, v), w in zip(others.items(), gwp_vector(tuple(others), basis)))
+        raise GWPBasisError(
+            f"published CO2e {published:g} disagrees with its gases weighted under {basis}: {terms} = {weighted:.6g} "
+            f"({(published / weighted - 1) if weighted else float('inf'):+.2%}; allowed ±{CO2E_TOLERANCE:.1%})"
+        )
+    return published, weighted
+
+
+def _co2e_total(value: Any) -> float | None:
+    if value is None:
+        return None
+    return _nonneg(value, "co2e_total", "co2e_total", "finite and non-negative")
+
+
 def _factor_unit(value: Any) -> str:
     split_factor_unit(value)
     return str(value).strip()
@@ -180,6 +221,12 @@ class Factor:
         Fuel properties that bridge mass or volume to energy.
     uncertainty : float, optional
         Relative half-width of the 95 % interval (0.05 for ±5 %).
+    gwp_basis : {"SAR", "TAR", "AR4", "AR5", "AR6", "AR6-GWP20"}, optional
+        The GWP set its publisher used for a ``CO2e`` amount; required when *gases* has ``"CO2e"``.
+    co2e_total : float, optional
+        A publisher's CO2e total of the per-gas values (same unit), checked against them: weighted under
+        *gwp_basis* they must agree within :data:`CO2E_TOLERANCE`.  A ``"CO2e"`` given in *gases* beside other
+        gases is taken as this total and moved here, so only the gases are counted (never the total again).
     pack : str, optional
         The factor pack it came from.
 
@@ -189,6 +236,9 @@ class Factor:
     >>> f = Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)
     >>> f.per_unit
     'MWh'
+    >>> desnz = Source("UK DESNZ", "Greenhouse gas reporting: conversion factors 2021, UK electricity", 2021)
+    >>> Factor("electricity.grid", "GB", 2021, "kg/kWh", {"CO2e": 0.21233}, desnz, gwp_basis="AR5").gwp_basis
+    'AR5'
     """
 
     activity: str = attrs.field(converter=activity_key)
@@ -204,6 +254,35 @@ class Factor:
     density: FuelProperty | None = attrs.field(default=None, kw_only=True)
     uncertainty: float | None = attrs.field(default=None, converter=_uncertainty, kw_only=True)
     pack: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
+    co2e_total: float | None = attrs.field(default=None, converter=_co2e_total, kw_only=True)
+    gwp_basis: str | None = attrs.field(default=None, converter=_gwp_basis, kw_only=True)
+
+    @gwp_basis.validator
+    def _check_gwp_basis(self, _a: Any, value: str | None) -> None:
+        combined = dict(self.gases)
+        if self.co2e_total is not None:
+            if "CO2e" in combined:
+                raise GWPBasisError(f"factor ({self.activity}, {self.region}, {self.year}) gives CO2e both in gases "
+                                    "and as co2e_total", column="co2e_total")
+            combined["CO2e"] = self.co2e_total
+        if "CO2e" in combined and value is None:
+            raise GWPBasisError(
+                f"factor ({self.activity}, {self.region}, {self.year}) gives CO2e but no gwp_basis: say which GWP set "
+                "its publisher used (SAR, TAR, AR4, AR5, AR6)", column="gwp_basis",
+            )
+        if value is not None:
+            try:
+                check_co2e_total(combined, value)
+            except GWPBasisError as exc:
+                raise GWPBasisError(f"factor ({self.activity}, {self.region}, {self.year}): {exc.message}",
+                                    column="gwp_basis") from exc
+
+    def __attrs_post_init__(self) -> None:
+        # a published CO2e total given beside its gases is a check (made above), not another amount
+        if "CO2e" in self.gases and len(self.gases) > 1:
+            gases = dict(self.gases)
+            object.__setattr__(self, "co2e_total", gases.pop("CO2e"))
+            object.__setattr__(self, "gases", FrozenMap(gases))
 
     @confidence.validator
     def _check_confidence(self, _a: Any, value: str | None) -> None:

@@ -35,7 +35,8 @@ import numpy as np
 from neutralcore._core.categorical import CHUNK, split_codes
 from neutralcore._core.provenance import Provenance
 from neutralcore.errors import (
-    DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
+    DimensionError, FactorNotFoundError, FallbackError, GWPBasisError, InputError, InvalidQuantityError,
+    UnknownGasError,
 )
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet
@@ -334,6 +335,24 @@ def _raise_for(
         raise UnknownGasError(f"{exc.message}; {where}", gas=missing[0], gwp=gwp, rows=rows, **rows_of.fields(rows)) from None
 
 
+def _check_co2e_basis(fs: FactorSet, fidx: np.ndarray, co2e_t: np.ndarray, code: np.ndarray, gwp: str,
+                      labels: Any, rows_of: Any) -> None:
+    """strict=True: a CO2e amount published under another GWP set than *gwp* is an error."""
+    present = np.bincount(code, minlength=len(fidx)) > 0 if len(code) else np.zeros(len(fidx), bool)
+    keys = np.flatnonzero(present & (co2e_t > 0))
+    bases = [fs.gwp_basis_of(int(fidx[k])) for k in keys.tolist()]
+    off = [k for k, b in zip(keys.tolist(), bases) if b != gwp]
+    if off:
+        acts, regs, years, t_of_k = labels
+        t = int(t_of_k[off[0]])
+        rows = rows_of(np.array(off))
+        raise GWPBasisError(
+            f"strict=True: ({acts[t]}, {regs[t]}, {int(years[t])}) gives CO2e published under "
+            f"{fs.gwp_basis_of(int(fidx[off[0]]))}, not {gwp}; {len(off)} key(s) would keep their publisher's basis; "
+            f"{rows_of.describe(rows)}", rows=rows, **rows_of.fields(rows),
+        )
+
+
 def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     """GWP values, NaN for a gas that has none in the set (checked later against the rows)."""
     out = np.empty(len(gases))
@@ -360,7 +379,8 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     gwp : {"AR5", "AR4", "AR6", "SAR", "TAR", "AR6-GWP20"}, optional
         GWP set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
     strict : bool
-        Make any region or year fallback an error.
+        Make any region or year fallback an error, and any ``CO2e`` amount published under another GWP set
+        than *gwp* (otherwise kept as published and listed by :meth:`Emissions.co2e_basis`).
 
     Returns
     -------
@@ -461,6 +481,8 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
                 f"{len(np.unique(t_of_k[fb_keys]))} key(s) need a fallback; {rows_of.describe(rows)}",
                 rows=rows, **rows_of.fields(rows),
             )
+    if strict and "CO2e" in gases:
+        _check_co2e_basis(fs, fsafe, gas_t[:, gases.index("CO2e")], code, canonical_gwp_set(gwp), labels, rows_of)
     # keys no row uses keep harmless placeholders
     bad = reason != _OK
     if bad.any():
