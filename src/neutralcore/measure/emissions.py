@@ -672,6 +672,9 @@ class Emissions:
         heading = (f"Emissions: {total:,.3f} t CO2e ({gwp_label(self.gwp)}; scope 2 {self.scope2_method}-based) "
                    f"from {len(self.inventory):,} rows")
         notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        stage = self.inventory.dims.get("stage")
+        if stage is not None:
+            notes.append(_stage_note(self.inventory, stage))
         if "CO2e" in self.gases:
             basis = self.co2e_basis()
             off = [i for i, same in enumerate(basis["same_basis"]) if not same]
@@ -697,6 +700,19 @@ class Emissions:
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError("iterate over emissions.by(...) or emissions.row_co2e()")
+
+
+def _stage_note(inv: InventoryLike, stage: Categorical) -> str:
+    """What ``upstream=True`` added, and which activities had no upstream factor (said, never silent)."""
+    labels = np.array(stage.categories, dtype=object)[stage.codes]
+    acts = np.array(inv.activity.categories, dtype=object)[inv.activity.codes]
+    direct = labels == "combustion"
+    base = {str(a).rsplit(".", 1)[0] for a in acts[~direct].tolist()}
+    without = sorted({str(a) for a in acts[direct].tolist()} - base)
+    text = f"upstream stages (scope 3) added for {int((~direct).sum()):,} row(s)"
+    if without:
+        text += f"; no upstream factor for {', '.join(without[:5])}" + (" …" if len(without) > 5 else "")
+    return text + " (see .by('stage'))"
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -98,6 +98,13 @@ def _fallback_kind(_self: Any, _attr: Any, value: Any) -> None:
                          f"earlier year first), got {value!r}", column="fallback")
 
 
+def _optional_concat(parts: list[Categorical | None], sizes: list[int]) -> Categorical | None:
+    """Concatenate optional per-factor columns; a set without one holds None there."""
+    if all(p is None for p in parts):
+        return None
+    return Categorical.concat([p if p is not None else factorize([None] * n, n) for p, n in zip(parts, sizes)])
+
+
 @attrs.frozen(eq=False, repr=False)
 class FactorSet:
     """A columnar collection of factors, unique by (activity, region, year).
@@ -129,6 +136,8 @@ class FactorSet:
     fallback: str = attrs.field(default="year", kw_only=True, validator=_fallback_kind)
     #: per factor, the GWP set its publisher used for a CO2e amount (None where it gives none); see :class:`Factor`
     gwp_basis: Categorical | None = attrs.field(default=None, kw_only=True)
+    #: per factor, its life-cycle stage (None: the activity's direct emissions); see :class:`Factor`
+    stage: Categorical | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
     def property_array(self, name: str) -> np.ndarray:
@@ -186,6 +195,7 @@ class FactorSet:
             uncertainty=_ro(np.array([np.nan if f.uncertainty is None else f.uncertainty for f in factors])),
             regions=regions or {},
             gwp_basis=col("gwp_basis"),
+            stage=col("stage"),
         )
 
     @classmethod
@@ -250,6 +260,7 @@ class FactorSet:
             uncertainty=None if unc != unc else unc,
             pack=pick(self.pack),
             gwp_basis=self.gwp_basis_of(i),
+            stage=None if self.stage is None else self.stage.categories[int(self.stage.codes[i])],
         )
 
     def gwp_basis_of(self, i: int) -> str | None:
@@ -305,6 +316,7 @@ class FactorSet:
             self,
             overrides=self.overrides.take(index).compact() if self.overrides is not None else None,
             gwp_basis=self.gwp_basis.take(index).compact() if self.gwp_basis is not None else None,
+            stage=self.stage.take(index).compact() if self.stage is not None else None,
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
@@ -378,8 +390,8 @@ class FactorSet:
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
             regions=regions,
             fallback="region" if any(s.fallback == "region" for s in sets) else "year",
-            gwp_basis=None if all(s.gwp_basis is None for s in sets) else Categorical.concat(
-                [s.gwp_basis if s.gwp_basis is not None else factorize([None] * len(s), len(s)) for s in sets]),
+            gwp_basis=_optional_concat([s.gwp_basis for s in sets], [len(s) for s in sets]),
+            stage=_optional_concat([s.stage for s in sets], [len(s) for s in sets]),
         )
         # keep the last occurrence of every (activity, region, year); record what it replaced
         n = len(merged)

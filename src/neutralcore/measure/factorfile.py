@@ -16,11 +16,12 @@ from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code, ye
 from neutralcore.errors import GWPBasisError, InputError, NeutralcoreError, SchemaError
 from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
 from neutralcore.gwp import canonical_gas, canonical_gwp_set
+from neutralcore.measure.stages import stage_name
 from neutralcore.units import split_factor_unit
 
 FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
 FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url",
-                   "gwp_basis")
+                   "gwp_basis", "stage")
 PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit", "source")
 PROPERTY_OPTIONAL = ("confidence", "notes")
 
@@ -173,7 +174,13 @@ def read_factor_rows(
                 basis = canonical_gwp_set(basis)
             except NeutralcoreError as exc:
                 raise _err(fname, line, "gwp_basis", str(exc)) from exc
-        elif gas == "CO2e":
+        stage = row.get("stage") or None
+        if stage is not None:
+            try:
+                stage = stage_name(stage)
+            except NeutralcoreError as exc:
+                raise _err(fname, line, "stage", str(exc)) from exc
+        if basis is None and gas == "CO2e":
             raise GWPBasisError(
                 f"line {line}: a CO2e amount for ({act}, {reg}, {year}) needs its gwp_basis, the GWP set its "
                 "publisher used (SAR, TAR, AR4, AR5, AR6)", source=fname, column="gwp_basis", line=line, rows=None,
@@ -188,7 +195,7 @@ def read_factor_rows(
             groups[key] = dict(
                 line=line, unit=unit, gases={gas: value}, source=source, kind=row.get("kind") or None,
                 confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
-                gwp_basis=basis,
+                gwp_basis=basis, stage=stage,
             )
             continue
         if unit != g["unit"] and _unit_parts(unit) != _unit_parts(g["unit"]):
@@ -198,7 +205,7 @@ def read_factor_rows(
         # one factor has one kind, confidence and uncertainty: rows of its gases may repeat them or leave them
         # blank, but must not disagree (the first value would otherwise win silently)
         for column, new in (("kind", row.get("kind") or None), ("confidence", conf), ("uncertainty", unc_v),
-                            ("gwp_basis", basis)):
+                            ("gwp_basis", basis), ("stage", stage)):
             if new is None:
                 continue
             if g[column] is None:
@@ -218,7 +225,7 @@ def read_factor_rows(
                 Factor(
                     act, reg, year, g["unit"], g["gases"], g["source"], kind=g["kind"], confidence=g["confidence"],
                     notes="; ".join(g["notes"]) or None, ncv=ncv, density=density, uncertainty=g["uncertainty"], pack=pack,
-                    gwp_basis=g["gwp_basis"],
+                    gwp_basis=g["gwp_basis"], stage=g["stage"],
                 )
             )
         except GWPBasisError as exc:  # a published CO2e total that disagrees with its gases: part of pack validation

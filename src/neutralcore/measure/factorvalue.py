@@ -16,6 +16,7 @@ import attrs
 from neutralcore._core.validators import FrozenMap, activity_key, optional_str, region_code, year_int
 from neutralcore.errors import DimensionError, GWPBasisError, InputError, UnknownGasError
 from neutralcore.gwp import canonical_gas, canonical_gwp_set, gwp_vector
+from neutralcore.measure.stages import UPSTREAM_SUFFIX, stage_name, stage_of_key
 from neutralcore.units import multiplier, split_factor_unit
 
 __all__ = ["Source", "FuelProperty", "Factor", "WORLD", "CONFIDENCE_LABELS", "CO2E_TOLERANCE", "check_co2e_total"]
@@ -186,6 +187,12 @@ def _co2e_total(value: Any) -> float | None:
     return _nonneg(value, "co2e_total", "co2e_total", "finite and non-negative")
 
 
+def _stage(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return stage_name(value)
+
+
 def _factor_unit(value: Any) -> str:
     split_factor_unit(value)
     return str(value).strip()
@@ -223,6 +230,10 @@ class Factor:
         Relative half-width of the 95 % interval (0.05 for ±5 %).
     gwp_basis : {"SAR", "TAR", "AR4", "AR5", "AR6", "AR6-GWP20"}, optional
         The GWP set its publisher used for a ``CO2e`` amount; required when *gases* has ``"CO2e"``.
+    stage : {"combustion", "well-to-tank", "transmission-and-distribution", "upstream"}, optional
+        Life-cycle stage (default: the activity's own, direct emissions).  An upstream factor sits under
+        ``<activity>.wtt``, ``.td`` or ``.upstream`` (:mod:`neutralcore.measure.stages`); its stage is read
+        from the key when not given, and must agree with it when given.
     co2e_total : float, optional
         A publisher's CO2e total of the per-gas values (same unit), checked against them: weighted under
         *gwp_basis* they must agree within :data:`CO2E_TOLERANCE`.  A ``"CO2e"`` given in *gases* beside other
@@ -254,7 +265,17 @@ class Factor:
     density: FuelProperty | None = attrs.field(default=None, kw_only=True)
     uncertainty: float | None = attrs.field(default=None, converter=_uncertainty, kw_only=True)
     pack: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
+    stage: str | None = attrs.field(default=None, converter=_stage, kw_only=True)
     co2e_total: float | None = attrs.field(default=None, converter=_co2e_total, kw_only=True)
+
+    @stage.validator
+    def _check_stage(self, _a: Any, value: str | None) -> None:
+        by_key = stage_of_key(self.activity)
+        if by_key is not None and value not in (None, by_key):
+            raise InputError(f"the key {self.activity!r} names the {by_key} stage, not {value!r}", column="stage")
+        if value in UPSTREAM_SUFFIX and by_key != value:
+            raise InputError(f"{value} factors go under the key '<activity>.{UPSTREAM_SUFFIX[value]}' "
+                             f"(e.g. '{self.activity}.{UPSTREAM_SUFFIX[value]}'), not {self.activity!r}", column="stage")
     gwp_basis: str | None = attrs.field(default=None, converter=_gwp_basis, kw_only=True)
 
     @gwp_basis.validator
@@ -278,6 +299,8 @@ class Factor:
                                     column="gwp_basis") from exc
 
     def __attrs_post_init__(self) -> None:
+        if self.stage is None and stage_of_key(self.activity) is not None:  # the key says which stage
+            object.__setattr__(self, "stage", stage_of_key(self.activity))
         # a published CO2e total given beside its gases is a check (made above), not another amount
         if "CO2e" in self.gases and len(self.gases) > 1:
             gases = dict(self.gases)

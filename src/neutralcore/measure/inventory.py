@@ -42,6 +42,7 @@ from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset
 from neutralcore.measure.kernel import compute
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
+from neutralcore.measure.stages import with_upstream
 from neutralcore.units import parse_unit
 
 __all__ = ["Inventory"]
@@ -572,6 +573,7 @@ class Inventory:
         supplier_rates: Sequence[SupplierRate] | None = None,
         entity: str | None = None,
         vintage_window: int | tuple[int, int] | None = None,
+        upstream: bool = False,
     ) -> Emissions:
         """Emissions of this inventory under *factors*.
 
@@ -592,13 +594,25 @@ class Inventory:
             the result carries both figures in ``.scope2``
             (:func:`neutralcore.measure.scope2.market_based`); otherwise it is
             the location-based result alone.
+        upstream : bool
+            Opt in to life-cycle stages: each row whose activity has upstream factors (``<activity>.wtt``,
+            ``.td``, ``.upstream``) also gives its upstream part in scope 3 (category 3 for a scope 1 or 2
+            row), and the result's inventory has a ``stage`` dimension (:mod:`neutralcore.measure.stages`).
 
         Returns
         -------
         Emissions
             Totals in t CO2e (plain floats); see :func:`neutralcore.measure.kernel.compute`.
         """
-        em = compute(self, as_factorset(factors), gwp=gwp, strict=strict)
+        fs = as_factorset(factors)
+        if isinstance(upstream, bool) and upstream:
+            em = with_upstream(self, fs).emissions(fs, gwp=gwp, strict=strict, scope2=scope2, instruments=instruments,
+                                                   supplier_rates=supplier_rates, entity=entity,
+                                                   vintage_window=vintage_window)
+            return em
+        if not isinstance(upstream, bool):
+            raise InputError(f"upstream must be True or False, got {upstream!r}", column="upstream")
+        em = compute(self, fs, gwp=gwp, strict=strict)
         if scope2 is None and instruments is None and supplier_rates is None and entity is None \
                 and vintage_window is None:
             return em
