@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import neutralcore as nc
 import neutralcore.gwp as gwp_module
@@ -141,3 +142,25 @@ def test_sar_tar_and_gwp20_through_the_kernel():
     assert [inv.emissions(fs, gwp=s).total() for s in ("SAR", "TAR", "AR6-GWP20")] == [21.0, 23.0, 81.2]
     res = inv.emissions(fs, gwp="ar6_gwp20")
     assert res.gwp == "AR6-GWP20" and "GWP20 AR6" in repr(res)
+
+
+MIX = ("CO2", "CH4", "N2O", "HFC-134a", "R-410A", "CO2e", "CO2_biogenic", "HCFC-22", "CFC-12", "HFE-125", "SO2F2")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(MIX), st.floats(0, 1e3, allow_nan=False), min_size=1),
+       st.sampled_from(["AR4", "AR5", "AR6"]))
+def test_the_scope_total_is_the_in_scope_part_of_per_gas(gases, gwp):
+    kwargs = {"gwp_basis": gwp} if "CO2e" in gases else {}
+    if "CO2e" in gases and len(gases) > 1:
+        gases = {g: v for g, v in gases.items() if g != "CO2e"}  # a CO2e beside gases would be a checked total
+        kwargs = {}
+    fs = nc.FactorSet.from_factors([nc.Factor("process.mix", "World", 2020, "t/t", gases, SRC, **kwargs)])
+    res = nc.Inventory([nc.Activity("process.mix", 2.0, "t", region="VN", year=2023, scope=1)]).emissions(fs, gwp=gwp)
+    table = res.per_gas()
+    inside = sum(c for c, r in zip(table["co2e_t"], table["reported"]) if r == "in scopes")
+    expected = sum(2.0 * v * GWP_SETS[gwp][g] for g, v in gases.items() if in_scopes(g))
+    assert res.total() == pytest.approx(inside, rel=1e-9, abs=1e-9)
+    assert res.total() == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert res.by_scope()[1] == pytest.approx(res.total(), rel=1e-12, abs=1e-12)
+    assert set(res.outside_scopes()["gas"]) == {g for g in res.gases if not in_scopes(g)}
