@@ -70,8 +70,10 @@ from neutralcore.claim import (
 from neutralcore.gwp import DEFAULT_GWP, GWP_SETS
 from neutralcore.measure import (
     Activity,
+    Consolidation,
     ContractualInstrument,
     Emissions,
+    Entity,
     Factor,
     FactorSet,
     FuelProperty,
@@ -81,6 +83,7 @@ from neutralcore.measure import (
     Source,
     SupplierRate,
     Uncertainty,
+    consolidate,
 )
 from neutralcore.offsets import (
     OffsetLedger,
@@ -116,6 +119,9 @@ __all__ = [
     "Emissions",
     "Matches",
     "Uncertainty",
+    "Entity",
+    "Consolidation",
+    "consolidate",
     "DEFAULT_GWP",
     "GWP_SETS",
     # factor packs and plugins
