@@ -101,7 +101,17 @@ from neutralcore.offsets import (
 from neutralcore.packs import FactorPack
 from neutralcore.registry import PluginSpec, list_packs, load_factors
 from neutralcore.levers import Costs, Lever, LeverSet, Outcome, Price
-from neutralcore.reduce import Gap, MacCurve, Scenario, Target, Trajectory, mac_curve
+from neutralcore.reduce import (
+    BaseYear,
+    BaseYearChange,
+    Gap,
+    MacCurve,
+    RecalculationPolicy,
+    Scenario,
+    Target,
+    Trajectory,
+    mac_curve,
+)
 
 try:
     __version__ = _version("neutralcore")
@@ -141,6 +151,9 @@ __all__ = [
     "Gap",
     "mac_curve",
     "MacCurve",
+    "BaseYear",
+    "BaseYearChange",
+    "RecalculationPolicy",
     "ContractualInstrument",
     "SupplierRate",
     "Scope2Result",
