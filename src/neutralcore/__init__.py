@@ -109,8 +109,10 @@ from neutralcore.reduce import (
     RecalculationPolicy,
     Scenario,
     Target,
+    TargetValidation,
     Trajectory,
     mac_curve,
+    validate_targets,
 )
 
 try:
@@ -154,6 +156,8 @@ __all__ = [
     "BaseYear",
     "BaseYearChange",
     "RecalculationPolicy",
+    "TargetValidation",
+    "validate_targets",
     "ContractualInstrument",
     "SupplierRate",
     "Scope2Result",

@@ -7,7 +7,8 @@ protocol) year by year; :class:`Trajectory` and :class:`Gap` compare it with a
 
 from neutralcore.reduce.baseyear import BaseYear, BaseYearChange, Recalculation, RecalculationPolicy
 from neutralcore.reduce.mac import MacCurve, mac_curve
+from neutralcore.reduce.targetcheck import TargetValidation, validate_targets
 from neutralcore.reduce.scenario import Gap, Scenario, ScenarioYear, Target, Trajectory
 
 __all__ = ["Scenario", "ScenarioYear", "Trajectory", "Target", "Gap", "mac_curve", "MacCurve", "BaseYear",
-           "BaseYearChange", "RecalculationPolicy", "Recalculation"]
+           "BaseYearChange", "RecalculationPolicy", "Recalculation", "TargetValidation", "validate_targets"]
