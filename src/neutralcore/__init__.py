@@ -60,6 +60,7 @@ from neutralcore.errors import (
 from neutralcore.claim import (
     Balance,
     CheckStatus,
+    ClaimEvidence,
     ClaimCheck,
     ClaimPolicy,
     ClaimResult,
@@ -180,6 +181,7 @@ __all__ = [
     "ClaimResult",
     "ClaimPolicy",
     "ReductionEvidence",
+    "ClaimEvidence",
     "CheckStatus",
     "SubjectType",
     # errors and warnings

@@ -9,7 +9,7 @@ listed with their sources in ``docs/claim-rules.md``) and gives a
 Modules: :mod:`~neutralcore.claim.equation` (the figures and the balance
 equation), :mod:`~neutralcore.claim.balance` (:class:`Balance`),
 :mod:`~neutralcore.claim.policy` (standards, subject types, user policy,
-reduction evidence), :mod:`~neutralcore.claim.assessment` (per-credit
+reduction evidence), :mod:`~neutralcore.claim.declaration` (PAS 2060 and VCMI evidence), :mod:`~neutralcore.claim.assessment` (per-credit
 findings), :mod:`~neutralcore.claim.rules` (the rules table),
 :mod:`~neutralcore.claim.checks` (one function per rule),
 :mod:`~neutralcore.claim.check` (:func:`check_claim`),
@@ -19,6 +19,7 @@ and :mod:`~neutralcore.claim.report`.
 
 from neutralcore.claim.balance import Balance
 from neutralcore.claim.check import check_claim
+from neutralcore.claim.declaration import ClaimEvidence, EmissionSource, Materiality, QualifyingStatement, VcmiCriteria
 from neutralcore.claim.policy import STANDARDS, ClaimPolicy, ReductionEvidence, SubjectType
 from neutralcore.claim.report import CREDITS_WARNING, MAX_LISTED_BLOCKS, REPORT_FORMATS, render
 from neutralcore.claim.result import CheckStatus, ClaimCheck, ClaimResult
@@ -26,6 +27,11 @@ from neutralcore.claim.result import CheckStatus, ClaimCheck, ClaimResult
 __all__ = [
     "Balance",
     "ReductionEvidence",
+    "ClaimEvidence",
+    "EmissionSource",
+    "Materiality",
+    "QualifyingStatement",
+    "VcmiCriteria",
     "ClaimPolicy",
     "ClaimCheck",
     "ClaimResult",
