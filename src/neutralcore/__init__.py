@@ -103,6 +103,7 @@ from neutralcore.packs import FactorPack
 from neutralcore.registry import PluginSpec, list_packs, load_factors
 from neutralcore.levers import Costs, Lever, LeverSet, Outcome, Price
 from neutralcore.reduce import (
+    Attribution,
     BaseYear,
     BaseYearChange,
     Gap,
@@ -112,6 +113,7 @@ from neutralcore.reduce import (
     Target,
     TargetValidation,
     Trajectory,
+    attribute,
     mac_curve,
     validate_targets,
 )
@@ -159,6 +161,8 @@ __all__ = [
     "RecalculationPolicy",
     "TargetValidation",
     "validate_targets",
+    "attribute",
+    "Attribution",
     "ContractualInstrument",
     "SupplierRate",
     "Scope2Result",
