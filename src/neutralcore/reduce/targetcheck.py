@@ -227,7 +227,10 @@ def _by_scope(value: Mapping[int, float]) -> dict[int, float]:
                             field="by_scope")
     out = {1: 0.0, 2: 0.0, 3: 0.0}
     for k, v in value.items():
-        key = int(str(k).lower().replace("scope", "").strip())
+        try:
+            key = int(str(k).lower().replace("scope", "").strip())
+        except ValueError as exc:
+            raise ScenarioError(f"by_scope key {k!r} is not scope 1, 2 or 3", field="by_scope") from exc
         if key not in out:
             raise ScenarioError(f"by_scope key {k!r} is not scope 1, 2 or 3", field="by_scope")
         x = float(v)
