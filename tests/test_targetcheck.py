@@ -154,3 +154,23 @@ def test_linear_ambition_rule_is_rate_times_years(by, years, cut):
     v = t.validate(by_scope=SMALL_S3)
     assert (v["SBTi-NT-S12-AMBITION"].status.value == "pass") == (cut >= min(0.042 * years, 1.0) - 1e-12)
     assert (v["SBTi-NT-TIMEFRAME"].status.value == "pass") == (5 <= years - 1 <= 10)
+
+
+def test_gap_and_plot_follow_the_real_shape_after_the_target_year():
+    from factors_fixture import published_factors
+
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1_000, "MWh", region="VN", year=2023, scope=2)])
+    s = nc.Scenario(inv, factors=published_factors())
+    t = T.sbti(2023, s.year(2023).total(), 2030)
+    gap = s.gap(t, end=2035)
+    assert gap["year"][-1] == 2035
+    assert math.isnan(gap["target"][-1]) and math.isnan(gap["gap"][-1])  # a 2030 target says nothing about 2035
+    assert gap["target"][2030 - 2023] == pytest.approx(s.year(2023).total() * (1 - 0.042 * 7))
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = s.plot(target=t, end=2040)
+    (line,) = [ln for ln in ax.get_lines() if ln.get_label() == f"target: {t.name}"]
+    ys = [float(y) for y in line.get_ydata()]
+    assert ys[2030 - 2023] == pytest.approx(gap["target"][2030 - 2023]) and math.isnan(ys[-1])  # stops at 2030
