@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = ["reduce.md", "offset-and-claim.md"]
+PAGES = ["reduce.md", "offset-and-claim.md", "accounting.md"]
 
 
 @pytest.mark.parametrize("page", PAGES)

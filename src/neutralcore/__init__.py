@@ -62,6 +62,7 @@ from neutralcore.errors import (
 from neutralcore.claim import (
     Balance,
     CheckStatus,
+    ClaimEvidence,
     ClaimCheck,
     ClaimPolicy,
     ClaimResult,
@@ -72,8 +73,10 @@ from neutralcore.claim import (
 from neutralcore.gwp import DEFAULT_GWP, GWP_SETS
 from neutralcore.measure import (
     Activity,
+    Consolidation,
     ContractualInstrument,
     Emissions,
+    Entity,
     Factor,
     FactorSet,
     FuelProperty,
@@ -83,6 +86,7 @@ from neutralcore.measure import (
     Source,
     SupplierRate,
     Uncertainty,
+    consolidate,
 )
 from neutralcore.offsets import (
     OffsetLedger,
@@ -100,7 +104,21 @@ from neutralcore.offsets import (
 from neutralcore.packs import FactorPack
 from neutralcore.registry import PluginSpec, list_packs, load_factors
 from neutralcore.levers import Costs, Lever, LeverSet, Outcome, Price
-from neutralcore.reduce import Gap, MacCurve, Scenario, Target, Trajectory, mac_curve
+from neutralcore.reduce import (
+    Attribution,
+    BaseYear,
+    BaseYearChange,
+    Gap,
+    MacCurve,
+    RecalculationPolicy,
+    Scenario,
+    Target,
+    TargetValidation,
+    Trajectory,
+    attribute,
+    mac_curve,
+    validate_targets,
+)
 
 try:
     __version__ = _version("neutralcore")
@@ -118,6 +136,9 @@ __all__ = [
     "Emissions",
     "Matches",
     "Uncertainty",
+    "Entity",
+    "Consolidation",
+    "consolidate",
     "DEFAULT_GWP",
     "GWP_SETS",
     # factor packs and plugins
@@ -137,6 +158,13 @@ __all__ = [
     "Gap",
     "mac_curve",
     "MacCurve",
+    "BaseYear",
+    "BaseYearChange",
+    "RecalculationPolicy",
+    "TargetValidation",
+    "validate_targets",
+    "attribute",
+    "Attribution",
     "ContractualInstrument",
     "SupplierRate",
     "Scope2Result",
@@ -159,6 +187,7 @@ __all__ = [
     "ClaimResult",
     "ClaimPolicy",
     "ReductionEvidence",
+    "ClaimEvidence",
     "CheckStatus",
     "SubjectType",
     # errors and warnings

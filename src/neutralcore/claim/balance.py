@@ -72,6 +72,9 @@ class Balance(BalanceEquation):
     disclosures : tuple of str
         Notes on how the footprint was computed (e.g. the market-based Scope 2
         disclosures of :class:`neutralcore.measure.scope2.Scope2Result`), printed in the report.
+    evidence : ClaimEvidence, optional
+        What PAS 2060 and VCMI checks read besides the figures: materiality, the qualifying
+        explanatory statement and VCMI's foundational criteria (:mod:`neutralcore.claim.declaration`).
 
     Examples
     --------

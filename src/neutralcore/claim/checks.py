@@ -17,13 +17,20 @@ from neutralcore._core.validators import FrozenMap
 from neutralcore.claim.equation import BalanceEquation
 from neutralcore.claim.policy import NET_ZERO_MIN_REDUCTION, RETIREMENT_WINDOW_MONTHS, Standard, SubjectType
 from neutralcore.claim.result import CheckStatus, ClaimCheck
-from neutralcore.claim.rules import NET_ZERO_NOTE, RULES
+from neutralcore.claim.rules import RULES, applied_note
 from neutralcore.claim.text import blocks_reason, tonnes
 from neutralcore.offsets import CorrespondingAdjustment, CreditKind, Programme, RemovalType
 
 __all__ = ["Claim", "CHECKS"]
 
 PASS, FAIL, WARNING = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.WARNING
+
+#: PAS 2060:2014 materiality: a source may be left out only below this share, and this much must be covered.
+PAS_MAX_EXCLUSION, PAS_MIN_COVERAGE = 0.01, 0.95
+#: PAS 2060 withdrawn (secondary summaries that agree).
+PAS_WITHDRAWN = _dt.date(2025, 11, 30)
+#: VCMI Claims Code tiers: share of remaining emissions covered by high-quality retired credits, highest first.
+VCMI_TIERS: tuple[tuple[str, float], ...] = (("Platinum", 1.0), ("Gold", 0.6), ("Silver", 0.2))
 _NO_CREDITS = "no credits offered"
 
 
@@ -41,8 +48,8 @@ class Claim:
 
     @property
     def credit_note(self) -> str:
-        """Appended to an ISO 14068-1 credit rule's source in a net-zero check."""
-        return NET_ZERO_NOTE if self.net_zero else ""
+        """Appended to an ISO 14068-1 rule's source in a net-zero, PAS 2060 or VCMI check."""
+        return applied_note(self.standard)
 
 
 def _per_block(c: Claim, rule_id: str, *, policy: bool = False, iso_rule: bool = True) -> ClaimCheck:
@@ -71,11 +78,13 @@ def _per_block(c: Claim, rule_id: str, *, policy: bool = False, iso_rule: bool =
 def claim_after_period(c: Claim) -> ClaimCheck:
     """ISO-CL-01: the claim is made after the period has ended."""
     end, day = c.balance.period.end, c.as_of
+    note = c.credit_note if c.standard in ("PAS 2060", "VCMI") else ""
     if end < day:
-        return RULES["ISO-CL-01"].check(PASS, f"the period ended on {end}, before the assessment date {day}")
+        return RULES["ISO-CL-01"].check(PASS, f"the period ended on {end}, before the assessment date {day}",
+                                        note=note)
     return RULES["ISO-CL-01"].check(
         FAIL, f"the period ends on {end}, not before the assessment date {day}: neutrality for it cannot yet be "
-        "claimed, only committed to")
+        "claimed, only committed to", note=note)
 
 
 def territory_net_zero(c: Claim) -> ClaimCheck | None:
@@ -318,6 +327,153 @@ def balanced(c: Claim) -> ClaimCheck:
     return RULES["BAL-01"].check(PASS if b.is_neutral else FAIL, b.statement())
 
 
+# -- PAS 2060 ------------------------------------------------------------------------------------
+
+_NO_MATERIALITY = ("no source list given (Balance(evidence=ClaimEvidence(materiality=Materiality([...])))): "
+                   "exclusions cannot be checked")
+
+
+def pas_exclusions(c: Claim) -> ClaimCheck:
+    """PAS-QF-01: every excluded source is below 1 % of the footprint."""
+    ev, rule = c.balance.evidence, RULES["PAS-QF-01"]
+    m = ev.materiality if ev is not None else None
+    if m is None:
+        return rule.check(FAIL, _NO_MATERIALITY)
+    big = [(s, m.share(s)) for s in m.excluded if m.share(s) >= PAS_MAX_EXCLUSION]
+    small = [(s, m.share(s)) for s in m.excluded if m.share(s) < PAS_MAX_EXCLUSION]
+    if big:
+        return rule.check(FAIL, "; ".join(f"{s.name} excluded at {share:.2%} of the footprint ({tonnes(s.emissions)} "
+                                          f"t), not below 1 %" for s, share in big))
+    if small:
+        return rule.check(PASS, "excluded below 1 % each: " + ", ".join(
+            f"{s.name} {share:.2%}" + (f" ({s.reason})" if s.reason else "") for s, share in small))
+    return rule.check(PASS, f"all {len(m.sources)} sources included")
+
+
+def pas_coverage(c: Claim) -> ClaimCheck:
+    """PAS-QF-01.coverage: at least 95 % of the footprint covered."""
+    ev, rule = c.balance.evidence, RULES["PAS-QF-01.coverage"]
+    m = ev.materiality if ev is not None else None
+    if m is None:
+        return rule.check(FAIL, _NO_MATERIALITY)
+    ok = m.coverage >= PAS_MIN_COVERAGE - 1e-12
+    return rule.check(PASS if ok else FAIL, f"{tonnes(m.included_total)} of {tonnes(m.total)} t included: "
+                      f"{m.coverage:.2%}" + ("" if ok else ", at least 95 % required"))
+
+
+def pas_reductions(c: Claim) -> ClaimCheck:
+    """PAS-RD-01: the first period may rest on offsets; later ones show reductions."""
+    b, rule, red = c.balance, RULES["PAS-RD-01"], c.balance.reduction
+    index = red.period_index if red is not None else 1
+    shown = []
+    fell = False
+    if red is not None and red.reference_emissions is not None:
+        fell |= b.E < red.reference_emissions
+        shown.append(f"absolute: E {tonnes(b.E)} t vs {tonnes(red.reference_emissions)} t in the {red.reference_label}")
+    if red is not None and red.intensity is not None and red.reference_intensity is not None:
+        fell |= red.intensity < red.reference_intensity
+        unit = f" {red.intensity_unit}" if red.intensity_unit else ""
+        shown.append(f"intensity: {red.intensity:g}{unit} vs {red.reference_intensity:g}{unit}")
+    text = "; ".join(shown)
+    if fell:
+        return rule.check(PASS, f"period {index}: reduction shown ({text})")
+    if index == 1:
+        return rule.check(PASS, "first period: a declaration may rest on offsetting alone (PAS 2060 concession); "
+                          "reductions are needed from the second period" + (f" ({text})" if text else ""))
+    return rule.check(FAIL, f"period {index}: " + (f"{text}: neither fell" if text else
+                                                   "no reduction evidence given (reference emissions or intensities)"))
+
+
+def pas_statement(c: Claim) -> ClaimCheck:
+    """PAS-DC-03: the qualifying explanatory statement and its contents."""
+    ev, rule = c.balance.evidence, RULES["PAS-DC-03"]
+    qes = ev.statement if ev is not None else None
+    if qes is None:
+        return rule.check(FAIL, "no qualifying explanatory statement given (ClaimEvidence(statement=...))")
+    if qes.missing:
+        return rule.check(FAIL, "the statement does not give: " + ", ".join(f.replace("_", " ") for f in qes.missing))
+    return rule.check(PASS, f"{qes.declaration} declaration by {qes.entity}, {qes.validation}, signed by "
+                            f"{qes.signed_by}, public at {qes.public_at}")
+
+
+def pas_in_force(c: Claim) -> ClaimCheck:
+    """PAS-WD-01: PAS 2060 was withdrawn on 30 November 2025."""
+    end, rule = c.balance.period.end, RULES["PAS-WD-01"]
+    if end <= PAS_WITHDRAWN:
+        return rule.check(PASS, f"the period ended on {end}, before PAS 2060 was withdrawn ({PAS_WITHDRAWN})")
+    return rule.check(WARNING, f"the period ends on {end}, after PAS 2060 was withdrawn on {PAS_WITHDRAWN}: "
+                               "claim against ISO 14068-1:2023 instead")
+
+
+# -- VCMI Claims Code ----------------------------------------------------------------------------
+
+def _vcmi(c: Claim, rule_id: str, field: str, yes: str, no: str) -> ClaimCheck:
+    ev = c.balance.evidence
+    crit = ev.vcmi if ev is not None else None
+    if crit is None:
+        return RULES[rule_id].check(FAIL, "no VCMI evidence given (ClaimEvidence(vcmi=VcmiCriteria(...)))")
+    return RULES[rule_id].check(PASS if getattr(crit, field) else FAIL, yes if getattr(crit, field) else no)
+
+
+def vcmi_inventory(c: Claim) -> ClaimCheck:
+    """VCMI-FC-01: a public scope 1, 2 and 3 inventory."""
+    check = _vcmi(c, "VCMI-FC-01", "inventory_public", "the annual inventory is public",
+                  "the inventory is not shown to be public")
+    if check.status is PASS and 3 not in c.balance.by_scope:
+        return RULES["VCMI-FC-01"].check(FAIL, "the balance gives no scope 3 figure (by_scope)")
+    return check
+
+
+def vcmi_target(c: Claim) -> ClaimCheck:
+    """VCMI-FC-02: validated science-based near-term targets, net zero by 2050."""
+    return _vcmi(c, "VCMI-FC-02", "target_validated", "validated science-based near-term targets and a net-zero "
+                 "commitment", "no validated science-based target: no VCMI claim can be made")
+
+
+def vcmi_progress(c: Claim) -> ClaimCheck:
+    """VCMI-FC-03: on track toward the near-term target."""
+    return _vcmi(c, "VCMI-FC-03", "on_track", "on track toward the near-term target",
+                 "not shown to be on track toward the near-term target")
+
+
+def vcmi_advocacy(c: Claim) -> ClaimCheck:
+    """VCMI-FC-04: Paris-consistent advocacy."""
+    return _vcmi(c, "VCMI-FC-04", "advocacy_aligned", "advocacy consistent with the Paris Agreement",
+                 "advocacy not shown to be consistent with the Paris Agreement")
+
+
+def vcmi_quality(c: Claim) -> ClaimCheck:
+    """VCMI-CR-01: retired credits are high-quality."""
+    if not c.balance.credits:
+        return RULES["VCMI-CR-01"].check(FAIL, _NO_CREDITS)
+    return _vcmi(c, "VCMI-CR-01", "credits_high_quality", "credits meet the ICVCM Core Carbon Principles",
+                 "credits not shown to meet the ICVCM Core Carbon Principles: they do not count toward a tier")
+
+
+def vcmi_tier(c: Claim) -> ClaimCheck:
+    """VCMI-TIER: the tier the high-quality credits reach, once the foundational criteria hold."""
+    b, rule = c.balance, RULES["VCMI-TIER"]
+    ev = b.evidence
+    crit = ev.vcmi if ev is not None else None
+    remaining = max(b.residual, 0.0)
+    quality = crit is not None and crit.credits_high_quality
+    credits = b.C if quality else 0.0
+    share = credits / remaining if remaining > 0 else (1.0 if credits > 0 else 0.0)
+    tier = next((name for name, low in VCMI_TIERS if share >= low - 1e-12), None)
+    head = (f"{tonnes(credits)} t of high-quality credits for {tonnes(remaining)} t of remaining emissions (E − R): "
+            f"{share:.2%}")
+    missing = [] if crit is None else [n for n, ok in (("inventory", crit.inventory_public),
+                                                       ("validated target", crit.target_validated),
+                                                       ("progress", crit.on_track),
+                                                       ("advocacy", crit.advocacy_aligned)) if not ok]
+    if crit is None or missing:
+        return rule.check(FAIL, head + "; foundational criteria not met (" + (", ".join(missing) if missing else
+                                                                               "no VCMI evidence") + "): no tier")
+    if tier is None:
+        return rule.check(FAIL, head + ", below the 20 % of VCMI Silver: no tier")
+    return rule.check(PASS, f"{head}: VCMI {tier}")
+
+
 def removals_only(c: Claim) -> ClaimCheck:
     """SBT-NZ-01: the residual is balanced by removal credits only."""
     b = c.balance
@@ -384,4 +540,15 @@ CHECKS: Mapping[str, Callable[[Claim], ClaimCheck | None]] = FrozenMap({
     "BAL-01": balanced,
     "SBT-NZ-01": removals_only,
     "SBT-NZ-01.permanence": permanence,
+    "PAS-QF-01": pas_exclusions,
+    "PAS-QF-01.coverage": pas_coverage,
+    "PAS-RD-01": pas_reductions,
+    "PAS-DC-03": pas_statement,
+    "PAS-WD-01": pas_in_force,
+    "VCMI-FC-01": vcmi_inventory,
+    "VCMI-FC-02": vcmi_target,
+    "VCMI-FC-03": vcmi_progress,
+    "VCMI-FC-04": vcmi_advocacy,
+    "VCMI-CR-01": vcmi_quality,
+    "VCMI-TIER": vcmi_tier,
 })

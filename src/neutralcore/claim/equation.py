@@ -24,6 +24,7 @@ import attrs
 
 from neutralcore._core.validators import FrozenMap, scope_int
 from neutralcore.claim.assessment import CreditAssessment, assess_credits
+from neutralcore.claim.declaration import ClaimEvidence
 from neutralcore.claim.policy import (
     ClaimPolicy,
     ReductionEvidence,
@@ -122,6 +123,8 @@ class BalanceEquation:
     policy: ClaimPolicy = attrs.field(factory=ClaimPolicy)
     scope2_figures: Mapping[str, float] = attrs.field(factory=dict, converter=_scope2_figures, eq=False)
     disclosures: tuple[str, ...] = attrs.field(default=(), converter=names)
+    #: PAS 2060 and VCMI evidence: materiality, the qualifying explanatory statement, VCMI's criteria.
+    evidence: ClaimEvidence | None = attrs.field(default=None)
     #: The per-credit findings, worked out once when the balance is made.
     assessment: CreditAssessment = attrs.field(init=False, eq=False, repr=False)
 
@@ -187,6 +190,11 @@ class BalanceEquation:
     def _check_reduction(self, attribute: "attrs.Attribute[ReductionEvidence | None]", value: object) -> None:
         if value is not None and not isinstance(value, ReductionEvidence):
             raise InputError("reduction must be a ReductionEvidence", column="reduction")
+
+    @evidence.validator
+    def _check_evidence(self, attribute: "attrs.Attribute[ClaimEvidence | None]", value: object) -> None:
+        if value is not None and not isinstance(value, ClaimEvidence):
+            raise InputError("evidence must be a ClaimEvidence", column="evidence")
 
     @policy.validator
     def _check_policy(self, attribute: "attrs.Attribute[ClaimPolicy]", value: object) -> None:

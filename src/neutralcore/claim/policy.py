@@ -23,8 +23,8 @@ __all__ = [
 ]
 
 #: A standard :func:`~neutralcore.claim.check_claim` knows, by canonical name.
-Standard = Literal["ISO 14068-1", "net-zero"]
-STANDARDS: tuple[Standard, ...] = ("ISO 14068-1", "net-zero")
+Standard = Literal["ISO 14068-1", "net-zero", "PAS 2060", "VCMI"]
+STANDARDS: tuple[Standard, ...] = ("ISO 14068-1", "net-zero", "PAS 2060", "VCMI")
 
 #: Retirement window after the period end, months: ISO 14068-1:2023 §11.2, as
 #: summarised by 360impactportfolio.com (a single secondary source).
@@ -38,8 +38,10 @@ NET_ZERO_MIN_REDUCTION = 0.90
 def standard_name(name: str) -> Standard:
     """The canonical name of the standard *name* spells (``"ISO 14068-1:2023"``, ``"SBTi"``, ...).
 
-    >>> standard_name("iso 14068-1:2023"), standard_name("Net Zero")
-    ('ISO 14068-1', 'net-zero')
+    >>> standard_name("iso 14068-1:2023"), standard_name("Net Zero"), standard_name("PAS 2060:2014")
+    ('ISO 14068-1', 'net-zero', 'PAS 2060')
+    >>> standard_name("VCMI Claims Code")
+    'VCMI'
 
     Raises
     ------
@@ -51,6 +53,10 @@ def standard_name(name: str) -> Standard:
         return "ISO 14068-1"
     if key in ("netzero", "sbtinetzero", "sbti"):
         return "net-zero"
+    if key.startswith("pas2060"):
+        return "PAS 2060"
+    if key.startswith("vcmi"):
+        return "VCMI"
     raise ClaimError(f"unknown standard {name!r}; check_claim knows {', '.join(STANDARDS)}", standard=name)
 
 

@@ -188,7 +188,8 @@ def _build(balance: BalanceEquation, result: ClaimResult,
     b = balance
     nz = result.standard == "net-zero"
     title = ("Net-zero claim report" if nz else "Carbon-neutrality report") + f": {b.subject}, {b.period}"
-    std_ref = "net zero (SBTi Corporate Net-Zero Standard v1.x reading)" if nz else "ISO 14068-1:2023"
+    std_ref = {"net-zero": "net zero (SBTi Corporate Net-Zero Standard v1.x reading)", "PAS 2060": "PAS 2060:2014",
+               "VCMI": "VCMI Claims Code of Practice"}.get(result.standard, "ISO 14068-1:2023")
     verdict = (
         "all checks pass or warn; no check failed" if result.ok
         else f"{len(result.failed)} check(s) failed: " + ", ".join(c.rule for c in result.failed)

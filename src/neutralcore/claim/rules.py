@@ -24,14 +24,31 @@ from neutralcore._core.validators import FrozenMap
 from neutralcore.claim.policy import ClaimPolicy, Standard
 from neutralcore.claim.result import EVIDENCE, CheckStatus, ClaimCheck, Evidence
 
-__all__ = ["Rule", "RULES", "rules_for", "NET_ZERO_NOTE"]
+__all__ = ["Rule", "RULES", "rules_for", "NET_ZERO_NOTE", "applied_note"]
 
 _BOTH: tuple[Standard, ...] = ("ISO 14068-1", "net-zero")
 _ISO: tuple[Standard, ...] = ("ISO 14068-1",)
 _NZ: tuple[Standard, ...] = ("net-zero",)
+_PAS: tuple[Standard, ...] = ("PAS 2060",)
+_VCMI: tuple[Standard, ...] = ("VCMI",)
+_ALL: tuple[Standard, ...] = ("ISO 14068-1", "net-zero", "PAS 2060", "VCMI")
+_CREDITS: tuple[Standard, ...] = _ALL  # credit rules every claim that uses credits runs
 
 #: Appended to the source of an ISO 14068-1 credit rule when it is applied to a net-zero claim.
 NET_ZERO_NOTE = " (an ISO 14068-1 credit rule, applied to net-zero claims as good practice)"
+
+
+def applied_note(standard: Standard) -> str:
+    """What is appended to an ISO 14068-1 rule's source when *standard*'s check runs it ('' for ISO 14068-1).
+
+    >>> applied_note("VCMI")
+    ' (an ISO 14068-1 rule, applied to VCMI claims as good practice)'
+    """
+    if standard == "net-zero":
+        return NET_ZERO_NOTE
+    if standard == "ISO 14068-1":
+        return ""
+    return f" (an ISO 14068-1 rule, applied to {standard} claims as good practice)"
 
 
 @attrs.frozen
@@ -86,11 +103,15 @@ class Rule:
 _ISO11 = "ISO 14068-1:2023 §11 (carbon credits), as summarised by 360impactportfolio.com"
 _SBTI = "SBTi Corporate Net-Zero Standard, version 1.0 (October 2021; revised to 1.2, March 2024)"
 
+_PAS2060 = ("PAS 2060:2014 (BSI), Specification for the demonstration of carbon neutrality; superseded by ISO "
+            "14068-1:2023")
+_VCMI_CODE = "VCMI Claims Code of Practice, version 1.0 (June 2023; tiers unchanged in the 2025 edition v3.1)"
+
 _TABLE = (
     Rule("ISO-CL-01", "The claim is made after the period has ended (an achieved claim, not a commitment)",
          "ISO 14068-1:2023 scope: requirements for carbon neutrality commitments and for making carbon neutrality "
          "claims are set out separately; claims are made ex-post for a completed period, per secondary summaries",
-         "S"),
+         "S", _ALL),
     Rule("DEF-06", "Net-zero claim for a territory uses the national (IPCC) framing",
          "IPCC glossary definition of net zero emissions (anthropogenic emissions balanced by anthropogenic "
          "removals), read through secondary summaries (Wikipedia)", "S", _NZ),
@@ -102,7 +123,7 @@ _TABLE = (
     Rule("GHG-SC-02", "Footprint reported by scope, with the GWP set and the Scope 2 basis stated",
          "GHG Protocol Corporate Accounting and Reporting Standard, revised edition (WRI/WBCSD 2004): scopes 1 "
          "and 2 reported separately, per secondary summaries; which Scope 2 figure enters E is fixed by no source "
-         "found, hence disclosed", "S2+"),
+         "found, hence disclosed", "S2+", _ALL),
     Rule("S2-DR-01", "Both Scope 2 totals (location- and market-based) reported where contractual instruments are used",
          "GHG Protocol Scope 2 Guidance (WRI/WBCSD 2015), chapter 7, §7.1 dual reporting, as reproduced by Deloitte "
          "DART (GHG Protocol reporting considerations, chapter 5) and Sumday", "P"),
@@ -121,8 +142,10 @@ _TABLE = (
          policy_title="Long-term reduction of at least {net_zero_min_reduction:.0%} below base reached",
          policy_source=f"{_SBTI}, long-term science-based targets (at least 90 % cross-sector), per secondary "
                        "summaries; threshold set by user policy"),
-    Rule("ISO-CR-01.beneficiary", "Credits retired on behalf of the claimant", _ISO11 + ", and others", "S2+"),
-    Rule("ISO-CR-01.period", "Credits retired for this subject and period", _ISO11 + ", and others", "S2+"),
+    Rule("ISO-CR-01.beneficiary", "Credits retired on behalf of the claimant", _ISO11 + ", and others", "S2+",
+         _CREDITS),
+    Rule("ISO-CR-01.period", "Credits retired for this subject and period", _ISO11 + ", and others", "S2+",
+         _CREDITS),
     Rule("ISO-CR-02", "Credits retired within 12 months after the period end",
          "ISO 14068-1:2023 §11.2 (12 months after the end of the reporting period), as summarised by "
          "360impactportfolio.com", "S",
@@ -135,10 +158,10 @@ _TABLE = (
     Rule("ISO-CR-07", "No serial is used twice",
          "no double counting: ISO 14068-1:2023 §11 and ICVCM Core Carbon Principles (2023) CCP 8, per secondary "
          "summaries; a registry serial identifies its credits uniquely (ICVCM CCP 2, tracking); implemented as a "
-         "serial-overlap test", "C"),
+         "serial-overlap test", "C", _CREDITS),
     Rule("ISO-CR-07.ledger", "Every retirement comes from one OffsetLedger, whose overlap test covers it",
          "no double counting (ISO 14068-1:2023 §11, per secondary summaries); an OffsetLedger refuses a serial used "
-         "twice, so a claim shows its credits passed that test by citing it", "C"),
+         "twice, so a claim shows its credits passed that test by citing it", "C", _CREDITS),
     Rule("ISO-CR-02.early", "Credits retired during or after the period they are claimed for",
          "neutralcore's own caution (no source found that forbids it): a retirement dated before the period "
          "began was made before the footprint it offsets existed", "C"),
@@ -151,13 +174,13 @@ _TABLE = (
          "360impactportfolio.com); no source makes it a requirement, so its absence is a warning", "S"),
     Rule("ISO-CR-05", "Credits come from a recognised crediting programme with third-party verification",
          "ISO 14068-1:2023 §11.3 programme criteria, per 360impactportfolio.com; PAS 2060:2014 Annex C "
-         "(Table C.2, schemes presumed to conform)", "S"),
+         "(Table C.2, schemes presumed to conform)", "S", ("ISO 14068-1", "net-zero", "PAS 2060")),
     Rule("ISO-CR-06", "Removal credits and reduction/avoidance credits reported separately",
          "ISO 14068-1:2023 §11, per secondary summaries", "S"),
     Rule("BAL-01", "Residual emissions (E − R) fully balanced by eligible credits (C ≥ E − R)",
          "neutralcore's balance equation (neutralcore.claim.Balance), built on ISO 14068-1:2023's definition of "
          "carbon neutrality (terms and definitions, read in the scope text); the equation's form is constructed",
-         "C", _ISO),
+         "C", ("ISO 14068-1", "PAS 2060")),
     Rule("SBT-NZ-01", "Residual emissions balanced only by removal credits (removals ≥ E − R)",
          f"{_SBTI}: residual emissions neutralised by permanent carbon removals, per secondary summaries; avoidance "
          "credits therefore excluded (derived)", "S2+", _NZ),
@@ -168,6 +191,41 @@ _TABLE = (
                        "harmonised across crediting programmes (ICVCM Core Carbon Principles (2023), CCP 6 "
                        "permanence); minimum set by user policy",
          policy_evidence="C"),
+    Rule("PAS-QF-01", "Sources are excluded from the footprint only below 1 % of it each",
+         f"{_PAS2060}, clause 6 (quantification): all scope 1 and 2 emissions and every scope 3 source contributing "
+         "more than 1 % of the total footprint included, per secondary summaries (NQA, Intercer, Wikipedia); the "
+         "exact clause wording was not read", "S2+", _PAS),
+    Rule("PAS-QF-01.coverage", "The footprint covers at least 95 % of the subject's emissions",
+         f"{_PAS2060}, clause 6: at least 95 % of the carbon footprint quantified, per secondary summaries (NQA); "
+         "the exact clause wording was not read", "S2+", _PAS),
+    Rule("PAS-RD-01", "Reductions shown in every period after the first (absolute or intensity)",
+         f"{_PAS2060}, clause 8 (achievement of GHG emission reductions): a declaration of achievement for the first "
+         "period may rest on offsetting alone; later periods need evidence of reductions, absolute or intensity, "
+         "per its table of contents and secondary summaries", "S2+", _PAS),
+    Rule("PAS-DC-03", "A qualifying explanatory statement (QES) is published with the declaration's contents",
+         f"{_PAS2060}, clause 10 and Annex B (QES checklists B.1 to B.3): the declaration, entity, method, "
+         "management plan, offsets, validation type (independent third-party certification, other-party "
+         "validation or self-validation), senior-management sign-off, public availability; field list per the "
+         "annex titles and secondary summaries", "S", _PAS),
+    Rule("PAS-WD-01", "PAS 2060 is in force for the period (superseded by ISO 14068-1:2023)",
+         f"{_PAS2060}: withdrawn on 30 November 2025, 24 months after ISO 14068-1:2023 was published, per "
+         "secondary summaries that agree", "S2+", _PAS),
+    Rule("VCMI-FC-01", "A public annual GHG inventory covering scopes 1, 2 and 3",
+         f"{_VCMI_CODE}, Foundational Criterion 1, per secondary summaries (Carbon Credit Markets, Sylvera, "
+         "GreenCalculus)", "S2+", _VCMI),
+    Rule("VCMI-FC-02", "Validated science-based near-term targets and a public net-zero commitment (2050 at the "
+         "latest)", f"{_VCMI_CODE}, Foundational Criterion 2, per secondary summaries", "S2+", _VCMI),
+    Rule("VCMI-FC-03", "On track toward the near-term target",
+         f"{_VCMI_CODE}, Foundational Criterion 3 (demonstrate progress), per secondary summaries", "S2+", _VCMI),
+    Rule("VCMI-FC-04", "Public-policy advocacy consistent with the Paris Agreement",
+         f"{_VCMI_CODE}, Foundational Criterion 4, per secondary summaries", "S2+", _VCMI),
+    Rule("VCMI-CR-01", "Retired credits are high-quality (ICVCM Core Carbon Principles)",
+         f"{_VCMI_CODE}: credits meet the ICVCM Core Carbon Principles (2023), per secondary summaries", "S2+",
+         _VCMI),
+    Rule("VCMI-TIER", "Claim tier: credits retired cover at least 20 % (Silver), 60 % (Gold) or 100 % (Platinum) of "
+         "remaining emissions", f"{_VCMI_CODE}, Carbon Integrity claims: Silver 20 % to under 60 %, Gold 60 % to "
+         "under 100 %, Platinum 100 % or more of remaining emissions, per secondary summaries that agree (Sylvera, "
+         "GreenCalculus); the provisional 2022 edition used other bands", "S2+", _VCMI),
 )
 
 #: Every rule by id, in the order the checks report them.

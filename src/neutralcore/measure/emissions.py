@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterator, Mapping, Protocol, Sequence, TypedDict
 
 import attrs
@@ -438,6 +439,15 @@ class Emissions:
         key_co2e = rates @ np.where(scoped, weights, 0.0)
         return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas_t=rates, key_co2e=key_co2e,
                             cache={}, scope2=None, scope2_method=scope2_method)
+
+    def lock(self, path: "str | os.PathLike[str]", *, versions: "Mapping[str, str] | None" = None) -> dict[str, Any]:
+        """Write this result's factor lockfile to *path* (JSON) and return its content.
+
+        See :mod:`neutralcore.measure.lock`; ``FactorSet.from_lock(path)`` reads it back.
+        """
+        from neutralcore.measure.lock import write_lock
+
+        return write_lock(self, path, versions=versions)
 
     def with_scope2(self, result: "Scope2Result") -> "Emissions":
         """This result carrying both scope 2 figures (a :class:`~neutralcore.measure.scope2.Scope2Result`)."""

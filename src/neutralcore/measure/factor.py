@@ -16,6 +16,7 @@ for the matching rules.
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
@@ -227,6 +228,20 @@ class FactorSet:
         """
         factors = read_factor_rows(path, sources=sources, regions=regions, properties=properties, pack=pack)
         return cls.from_factors(factors, regions=regions, pack=pack)
+
+    @classmethod
+    def from_lock(cls, path: "str | os.PathLike[str]") -> "FactorSet":
+        """The factors a lockfile recorded (``Emissions.lock``), with its region chains and fallback order.
+
+        Raises
+        ------
+        InputError
+            An unreadable or edited lockfile (see :func:`neutralcore.measure.lock.read_lock`).
+        """
+        from neutralcore.measure.lock import lock_factors, read_lock
+
+        factors, regions, fallback = lock_factors(read_lock(path))
+        return cls.from_factors(factors, regions=regions).with_fallback(fallback)
 
     @classmethod
     def empty(cls) -> "FactorSet":

@@ -407,7 +407,7 @@ class Scenario:
             v = self._summary(y).total(target.scope2, target.scopes, use_net)
             if target.kind == "intensity":
                 v = v / self.metric(y)
-            t = target.value(y)
+            t = float(target.values([y])[0])  # the real shape: no constraint after the target year
             g = v - t if t == t else math.nan
             for c, x in zip(cols, (y, v, t, g, bool(g > 1e-9) if g == g else False)):
                 cols[c].append(x)
@@ -432,7 +432,8 @@ class Scenario:
         basis = scope2_method(scope2 or (target.scope2 if target is not None else "location"))
         end = end if end is not None else (max(2050, target.target_year) if target is not None else 2050)
         traj = self.trajectory(start, end)
-        path: Any = _AbsolutePath(target, self) if target is not None and target.kind == "intensity" else target
+        path: Any = None if target is None else _AbsolutePath(target, self) if target.kind == "intensity" \
+            else _RealPath(target)
         scopes = target.scopes if target is not None else (1, 2, 3)
         return plot_trajectory(traj, basis=basis, target=path, ax=ax, scopes=scopes,
                                net=bool(target is not None and target.net))
@@ -450,4 +451,15 @@ class _AbsolutePath:
         self._t, self._s = target, scenario
 
     def value(self, year: int) -> float:
-        return self._t.value(year) * self._s.metric(year)
+        return float(self._t.values([year])[0]) * self._s.metric(year)
+
+
+class _RealPath:
+    """A target drawn in its real shape: nothing after its target year (``Target.values``), not flat to 2050."""
+
+    def __init__(self, target: Target) -> None:
+        self.name = target.name
+        self._t = target
+
+    def value(self, year: int) -> float:
+        return float(self._t.values([year])[0])

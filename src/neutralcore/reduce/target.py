@@ -1,10 +1,14 @@
 """Targets: the paths a scenario is measured against, and the gap between them.
 
 :class:`Target` draws target paths in t CO2e (or intensity units): absolute
-contraction (linear, never compounded), the SBTi near-term rates
-(:data:`SBTI`), intensity, and the national pledges shipped in the country
-packs' metadata, each with its citation.  :class:`Gap` is what
-:meth:`neutralcore.Scenario.gap` returns.
+contraction (linear, as SBTi's rates are, or compound at a fixed annual rate),
+the SBTi near-term rates (:data:`SBTI`), intensity per unit of output (with the
+output series, the absolute path it implies), the sectoral decarbonisation
+approach on a pathway the user supplies, and the national pledges shipped in
+the country packs' metadata, each with its citation.  :meth:`Target.values`
+gives the path's real shape year by year; :meth:`Target.validate` checks it
+against a framework, rule by rule (:mod:`neutralcore.reduce.targetcheck`).
+:class:`Gap` is what :meth:`neutralcore.Scenario.gap` returns.
 
 Examples
 --------
@@ -16,19 +20,23 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping, cast
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, cast
 
 import attrs
+import numpy as np
 
 from neutralcore._core.table import Table
-from neutralcore._core.validators import optional_str
+from neutralcore._core.validators import FrozenMap, optional_str
 from neutralcore.errors import ScenarioError
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Source
 from neutralcore.packs import FactorPack
-from neutralcore.reduce.inputs import finite, year_of
+from neutralcore.reduce.inputs import finite, interpolate, year_of
 
-__all__ = ["Target", "Gap", "SBTI", "SBTI_SOURCE"]
+if TYPE_CHECKING:  # the checking module reads targets by duck type; only the annotation is imported here
+    from neutralcore.reduce.targetcheck import TargetValidation
+
+__all__ = ["Target", "Gap", "Shape", "SBTI", "SBTI_SOURCE"]
 
 #: SBTi absolute-contraction rates (share of base-year emissions per year, linear).
 SBTI: Mapping[str, float] = {"1.5C": 0.042, "well-below-2C": 0.025}
@@ -40,6 +48,32 @@ SBTI_SOURCE = Source(
     note="Read from secondary summaries that agree (SBTi launch text, community sources); the Standard's v2 (2026) was "
          "not read. Linear: required reduction = rate x (target year - base year), not compounded.",
 )
+
+
+#: How a target's path falls between its ends.
+Shape = Literal["linear", "compound", "pathway"]
+
+
+def _series(value: Any) -> FrozenMap | None:
+    """``{year: value}`` (or pairs) as a read-only map of int years to finite floats >= 0."""
+    if value is None:
+        return None
+    items = value.items() if isinstance(value, Mapping) else value
+    out: dict[int, float] = {}
+    for y, v in items:
+        x = finite(v, f"series value for {y}")
+        if x < 0:
+            raise ScenarioError(f"series value {x:g} for {y} is negative", field="series")
+        out[year_of(y, "series year")] = x
+    if not out:
+        raise ScenarioError("a series needs at least one year", field="series")
+    return FrozenMap(sorted(out.items()))
+
+
+def _coverage(inst: Any, attr: Any, value: float) -> None:
+    if not 0 < value <= 1:
+        raise ScenarioError(f"Target.coverage {value!r} must be a fraction in (0, 1] (share of the scopes' emissions "
+                            "inside the target boundary)", field="coverage")
 
 
 class Gap(Table):
@@ -110,6 +144,19 @@ class Target:
     method: str = attrs.field(default="", kw_only=True)
     source: Source | None = attrs.field(default=None, kw_only=True)
     citation: str | None = attrs.field(default=None, kw_only=True)
+    #: ``"linear"`` (share of the base value per year), ``"compound"`` (a fixed rate on the year before) or
+    #: ``"pathway"`` (the sectoral decarbonisation approach's convergence on :attr:`pathway`).
+    shape: Shape = attrs.field(default="linear", kw_only=True)
+    #: The year the target is submitted for validation (SBTi's 5-10 year window runs from it).
+    submission_year: int | None = attrs.field(
+        default=None, kw_only=True, converter=attrs.converters.optional(lambda v: year_of(v, "submission year")))
+    #: Share of the emissions of :attr:`scopes` inside the target boundary (SBTi's coverage criteria).
+    coverage: float = attrs.field(default=1.0, kw_only=True, converter=lambda v: finite(v, "coverage"),
+                                  validator=_coverage)
+    #: For an intensity target: the output (its denominator, in :attr:`metric`) per year.
+    output: Mapping[int, float] | None = attrs.field(default=None, kw_only=True, converter=_series)
+    #: For ``shape="pathway"``: the sector's published intensity pathway per year, supplied by the user.
+    pathway: Mapping[int, float] | None = attrs.field(default=None, kw_only=True, converter=_series)
 
     def __attrs_post_init__(self) -> None:
         if self.target_year <= self.base_year:
@@ -121,6 +168,18 @@ class Target:
             raise ScenarioError(f"target kind {self.kind!r} must be 'absolute' or 'intensity'")
         if self.kind == "intensity" and not self.metric:
             raise ScenarioError("an intensity target needs metric= (its denominator, e.g. 't product')")
+        if self.shape not in ("linear", "compound", "pathway"):
+            raise ScenarioError(f"target shape {self.shape!r} must be 'linear', 'compound' or 'pathway'", field="shape")
+        if self.shape == "pathway":
+            if self.kind != "intensity" or not self.pathway:
+                raise ScenarioError("a pathway target is an intensity target with pathway= (the sector's intensity "
+                                    "per year)", field="pathway")
+            end = max(self.pathway)
+            if self.target_year > end or self.base_year < min(self.pathway):
+                raise ScenarioError(f"the pathway covers {min(self.pathway)}-{end}; it must span the base year "
+                                    f"{self.base_year} and the target year {self.target_year}", field="pathway")
+        if self.shape == "compound" and self.reduction >= 1:
+            raise ScenarioError("a compound path never reaches a 100 % cut; use shape='linear'", field="reduction")
         s = self.start_year
         if s is not None and not self.base_year <= s < self.target_year:
             raise ScenarioError(f"target {self.name!r}: start year {s} must be between the base year {self.base_year} "
@@ -159,12 +218,66 @@ class Target:
         return cls(kw.pop("name", f"SBTi {ambition} ({rate:.1%}/yr linear)"), by, base_emissions, ty, reduction, **kw)
 
     @classmethod
+    def compound(cls, base_year: int, base_emissions: float, target_year: int, annual_rate: float,
+                 **kw: Any) -> "Target":
+        """Absolute target falling by *annual_rate* (fraction) of the previous year's level each year.
+
+        The cut by the target year is ``1 - (1 - annual_rate) ** years``; SBTi's minimum rates are linear
+        (:meth:`sbti`), so a compound 4.2 % a year is less than SBTi's 4.2 % (validation compares the cut).
+
+        >>> round(Target.compound(2020, 100_000, 2030, 0.042).value(2030), 2)
+        65111.11
+        """
+        r = finite(annual_rate, "annual rate")
+        if not 0 < r < 1:
+            raise ScenarioError(f"annual rate {r!r} must be a fraction between 0 and 1", field="annual_rate")
+        by, ty = year_of(base_year, "base year"), year_of(target_year, "target year")
+        reduction = 1.0 - (1.0 - r) ** (ty - by)
+        kw.setdefault("method", f"compound, {r:.1%} of the previous year's emissions per year from {by}")
+        return cls(kw.pop("name", f"-{r:.1%}/yr compound to {ty}"), by, base_emissions, ty, reduction,
+                   shape="compound", **kw)
+
+    @classmethod
     def intensity(cls, base_year: int, base_intensity: float, target_year: int, reduction: float, *, metric: str,
-                  **kw: Any) -> "Target":
-        """Intensity target: t CO2e per unit of *metric* (e.g. ``"t product"``), linear path."""
+                  output: Mapping[int, float] | None = None, **kw: Any) -> "Target":
+        """Intensity target: t CO2e per unit of *metric* (e.g. ``"t product"``), linear path.
+
+        *output* (``{year: units of metric}``) gives the absolute emissions the path allows
+        (:meth:`absolute_value`), which validation compares with the absolute minimum ambition.
+        """
         kw.setdefault("method", f"intensity per {metric}, linear to a {float(reduction):.1%} cut in {target_year}")
         return cls(kw.pop("name", f"-{float(reduction):.0%} t CO2e/{metric} by {target_year}"), base_year,
-                   base_intensity, target_year, reduction, kind="intensity", metric=metric, **kw)
+                   base_intensity, target_year, reduction, kind="intensity", metric=metric, output=output, **kw)
+
+    @classmethod
+    def sda(cls, base_year: int, base_intensity: float, target_year: int, pathway: Mapping[int, float], *,
+            metric: str, output: Mapping[int, float] | None = None, **kw: Any) -> "Target":
+        """Sectoral decarbonisation approach: the company's intensity converges on a sector *pathway*.
+
+        *pathway* is the sector's intensity per year (same unit as *base_intensity*), from a published
+        source the user supplies (and names in ``source=``); neutralcore ships none.  The company path is
+        ``I(t) = (I_c(b) - I_s(end)) x p(t) + I_s(end)`` with ``p(t) = (I_s(t) - I_s(end)) / (I_s(b) -
+        I_s(end))``, ``end`` the pathway's last year (SBTi, Sectoral Decarbonization Approach, 2015,
+        convergence of intensities), without the market-share term (taken as 1).
+
+        >>> t = Target.sda(2020, 1.0, 2030, {2020: 0.8, 2030: 0.5, 2050: 0.1}, metric="t cement")
+        >>> round(t.value(2030), 4), round(t.reduction, 4)
+        (0.6143, 0.3857)
+        """
+        by, ty = year_of(base_year, "base year"), year_of(target_year, "target year")
+        path = _series(pathway)
+        base = finite(base_intensity, "base intensity")
+        assert path is not None
+        end = max(path)
+        if by < min(path) or ty > end:
+            raise ScenarioError(f"the pathway covers {min(path)}-{end}; it must span the base year {by} and the target "
+                                f"year {ty}", field="pathway")
+        target = _converge(base, path, by, ty)
+        reduction = 1.0 - target / base if base > 0 else 0.0
+        kw.setdefault("method", f"sectoral decarbonisation approach: intensity per {metric} converging on the "
+                                f"supplied pathway by {end}")
+        return cls(kw.pop("name", f"SDA {metric} to {ty}"), by, base, ty, min(max(reduction, 0.0), 1.0),
+                   kind="intensity", metric=metric, shape="pathway", pathway=path, output=output, **kw)
 
     @classmethod
     def national(cls, pack: str | FactorPack, pledge: str | None = None, *, base_year: int, base_emissions: float,
@@ -245,7 +358,58 @@ class Target:
             return math.nan
         if y >= self.target_year:
             return self.base_value * (1.0 - self.reduction)
+        if self.shape == "compound":
+            return self.base_value * (1.0 - self.reduction) ** ((y - s) / (self.target_year - s))
+        if self.shape == "pathway":
+            assert self.pathway is not None
+            return _converge(self.base_value, self.pathway, self.base_year, y)
         return self.base_value * (1.0 - self.reduction * (y - s) / (self.target_year - s))
+
+    def values(self, years: Iterable[int], *, hold: bool = False) -> np.ndarray:
+        """The path in each of *years*, following its real shape (linear, compound or pathway).
+
+        ``nan`` where the target sets no constraint: before its base (or start) year and, unless
+        *hold*, after its target year: a 2030 target says nothing about 2040, so it is not drawn
+        flat to 2050.  What plots and gaps over a range use.
+
+        >>> Target.sbti(2020, 100_000, 2030).values([2019, 2025, 2030, 2040]).round(1).tolist()
+        [nan, 79000.0, 58000.0, nan]
+        """
+        ys = [int(y) for y in years]
+        return np.array([math.nan if (y > self.target_year and not hold) else self.value(y) for y in ys], dtype=float)
+
+    def absolute_value(self, year: int) -> float:
+        """t CO2e the path allows in *year*: the path itself, or for an intensity target x its output.
+
+        Raises
+        ------
+        ScenarioError
+            For an intensity target without an output series (``field="output"``).
+        """
+        if self.kind != "intensity":
+            return self.value(year)
+        if not self.output:
+            raise ScenarioError(f"intensity target {self.name!r} needs output= (its {self.metric} per year) for "
+                                "absolute emissions", field="output")
+        return self.value(year) * interpolate(self.output, int(year))
+
+    def absolute_reduction(self) -> float:
+        """The cut of absolute emissions from the base year to the target year (fraction)."""
+        if self.kind != "intensity":
+            return self.reduction
+        base = self.absolute_value(self.base_year)
+        return 1.0 - self.absolute_value(self.target_year) / base if base > 0 else 0.0
+
+    def validate(self, framework: str = "SBTi near-term", *, by_scope: Mapping[int, float],
+                 submission_year: int | None = None, others: Iterable["Target"] = ()) -> "TargetValidation":
+        """Check this target (with *others* of the same company) against *framework*, rule by rule.
+
+        See :func:`neutralcore.reduce.targetcheck.validate_targets`.
+        """
+        from neutralcore.reduce.targetcheck import validate_targets
+
+        return validate_targets((self, *others), framework=framework, by_scope=by_scope,
+                                submission_year=submission_year)
 
     def path(self, start: int | None = None, end: int | None = None) -> Table:
         """The path year by year, as a table."""
@@ -253,6 +417,15 @@ class Target:
         b = self.target_year if end is None else int(end)
         years = list(range(a, b + 1))
         return Table({"year": years, "target": [self.value(y) for y in years]}, title=f"Target path: {self.name}")
+
+
+def _converge(base: float, pathway: Mapping[int, float], base_year: int, year: int) -> float:
+    """The sectoral decarbonisation approach's company intensity in *year* (market-share term taken as 1)."""
+    end = max(pathway)
+    s_end, s_base, s_y = pathway[end], interpolate(pathway, base_year), interpolate(pathway, year)
+    if s_base == s_end:
+        return s_end
+    return (base - s_end) * (s_y - s_end) / (s_base - s_end) + s_end
 
 
 def _load_pack(pack: str | FactorPack) -> FactorPack:
