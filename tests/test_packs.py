@@ -429,7 +429,7 @@ def test_cli_packs_lists_builtins(capsys):
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:5]}
     assert rows["vietnam"][:4] == ["vietnam", "2025.1", "neutralcore", rows["vietnam"][3]]
     assert rows["vietnam"][4:] == ["2014-2023", "1", "1", "ok"]
-    assert rows["ipcc"][4:] == ["2006", "1", "20", "ok"]  # 16 stationary + 4 road activities
+    assert rows["ipcc"][4:] == ["2006", "1", "151", "ok"]  # 110 stationary (22 fuels x 5 keys), 17 mobile, 24 process/waste
     assert rows["china"][4:] == ["2021-2023", "38", "4", "ok"]
     assert "vietnam: Viet Nam grid emission factors (MONRE/DCC)" in out
 
