@@ -229,3 +229,59 @@ def test_biogenic_co2_is_not_a_scope_gas_in_the_pack(pack_rows):
     assert len(staged) == len(BIOMASS) * 5  # four sectors and the generic key
     wood = {r["activity"]: float(r["value"]) for r in staged if "biomass.wood" in r["activity"]}
     assert set(wood.values()) == {112000.0}
+
+
+# --------------------------------------------------------------------------- Viet Nam
+
+VN_GRID = _read(PUBLISHED / "vietnam_dcc_grid.csv")
+VN_2626 = _read(PUBLISHED / "vietnam_2626_annex1.csv")
+VIETNAM = ROOT / "src" / "neutralcore" / "plugins" / "vietnam" / "data"
+# Annex I row of Decision 2626 -> the pack key it is shipped under (mapping written here by hand)
+VN_2626_KEY = {
+    "Hệ số phát thải của DO trong công nghiệp sản xuất và xây dựng*": "fuel.diesel.stationary.manufacturing",
+    "Hệ số phát thải của dầu DO trong phương tiện vận chuyển đường bộ*": "fuel.diesel.mobile.road",
+    "Hệ số phát thải của xăng trong phương tiện vận chuyển đường bộ*": "fuel.gasoline.mobile.road",
+    "Hệ số phát thải của LPG trong công nghiệp*": "fuel.lpg.stationary.manufacturing",
+    "Hệ số phát thải của khí tự nhiên*": "fuel.natural_gas.stationary.manufacturing",
+    "Hệ số phát thải của than antraxit*": "fuel.coal.anthracite.stationary.energy_industries",
+}
+
+
+@pytest.fixture(scope="module")
+def vn_rows():
+    return {(r["activity"], r["year"], r["gas"]): r for r in _read(VIETNAM / "factors.csv")}
+
+
+@pytest.mark.parametrize("row", VN_GRID, ids=lambda r: r["year"])
+def test_vietnam_grid_equals_dcc_table(row, vn_rows):
+    shipped = vn_rows[("electricity.grid", row["year"], "CO2")]
+    assert float(shipped["value"]) == float(row["ef_t_per_mwh"])
+    assert shipped["unit"] == "t/MWh" and shipped["region"] == "VN"
+    assert "combined margin (CM)" in shipped["kind"] and "Tool 07" in shipped["kind"]
+    if row["document"].startswith("DCC official letter"):
+        assert row["document"].split("No. ")[1] in shipped["notes"]  # the letter is cited by number
+
+
+@pytest.mark.parametrize("row", VN_2626, ids=lambda r: VN_2626_KEY[r["row_name"]])
+def test_vietnam_2626_rows_equal_the_annex(row, vn_rows):
+    act = VN_2626_KEY[row["row_name"]]
+    for gas, col in (("CO2", "co2_kg_per_tj"), ("CH4", "ch4_kg_per_tj"), ("N2O", "n2o_kg_per_tj")):
+        shipped = vn_rows[(act, "2022", gas)]
+        assert float(shipped["value"]) == float(row[col]), (act, gas)
+        assert shipped["unit"] == "kg/TJ" and shipped["source"] == "monre-2626-2022" and shipped["confidence"] == "C"
+        assert row["row_name"] in shipped["kind"]
+
+
+def test_vietnam_2626_rows_are_the_ipcc_defaults_they_adopt(pack_rows, vn_rows):
+    """The cross-check that lifts the code-file copies: each equals the IPCC default of the same key."""
+    for name, act in VN_2626_KEY.items():
+        ipcc_act = act if act != "fuel.gasoline.mobile.road" else "fuel.gasoline.mobile.road.uncontrolled"
+        for gas in ("CO2", "CH4", "N2O"):
+            assert float(vn_rows[(act, "2022", gas)]["value"]) == float(pack_rows[(ipcc_act, gas)]["value"]), (act, gas)
+
+
+def test_vietnam_ships_nothing_else():
+    rows = _read(VIETNAM / "factors.csv")
+    assert {(r["activity"], r["year"]) for r in rows if r["activity"] == "electricity.grid"} == {
+        ("electricity.grid", r["year"]) for r in VN_GRID}
+    assert {r["activity"] for r in rows} == {"electricity.grid", *VN_2626_KEY.values()}
