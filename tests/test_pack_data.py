@@ -357,9 +357,9 @@ def test_ipcc_densities():
                 assert row is None, activity  # no density shipped for gas and coals
 
 
-# 2006 IPCC Guidelines Vol.2 Ch.3, road transport, kg/TJ: CO2 from Table 3.2.1, CH4 and N2O from
-# Table 3.2.2 (one row per fuel and emission-control technology). Confidence B: two transcriptions
-# that cite the tables agree (see docs/factor-sources.md).
+# 2006 IPCC Guidelines Vol.2 Ch.3, road transport, kg/TJ: CH4 and N2O from Table 3.2.2 (one row per
+# fuel and emission-control technology), CO2 the fuel's Table 1.4 default (which Table 3.2.1 repeats);
+# read from the EFDB export (confidence A; earlier editions had them from transcriptions, B).
 IPCC_ROAD = {  # activity: (fuel for NCV/density, CO2, CH4, N2O)
     "fuel.diesel.mobile.road": ("diesel", 74100, 3.9, 3.9),
     "fuel.gasoline.mobile.road.uncontrolled": ("gasoline", 69300, 33, 3.2),
@@ -374,9 +374,9 @@ def test_ipcc_road_emission_factors(activity):
     for gas, expected in (("CO2", co2), ("CH4", ch4), ("N2O", n2o)):
         row = _value("ipcc", activity, "World", 2006, gas)
         assert float(row["value"]) == expected, (activity, gas)
-        assert (row["unit"], row["source"], row["confidence"]) == ("kg/TJ", "ipcc-2006-v2-ch3", "B")
-        assert "SECONDARY" in row["notes"]
-    assert "Table 3.2.1" in _value("ipcc", activity, "World", 2006, "CO2")["notes"]
+        assert (row["unit"], row["source"], row["confidence"]) == ("kg/TJ", "ipcc-2006-v2-mobile", "A")
+        assert "EFDB EF ID" in row["notes"]
+    assert "Table 1.4" in _value("ipcc", activity, "World", 2006, "CO2")["notes"]
     assert "Table 3.2.2" in _value("ipcc", activity, "World", 2006, "CH4")["notes"]
 
 
@@ -394,10 +394,11 @@ def test_ipcc_road_properties_reuse_the_stationary_ones(activity):
 
 
 def test_ipcc_road_source_is_chapter_3():
-    src = _toml("ipcc")["sources"]["ipcc-2006-v2-ch3"]
+    src = _toml("ipcc")["sources"]["ipcc-2006-v2-mobile"]
     assert src["publisher"].startswith("Intergovernmental Panel on Climate Change")
-    assert "Table 3.2.1" in src["document"] and "Table 3.2.2" in src["document"]
+    assert "Table 1.4" in src["document"] and "Table 3.2.2" in src["document"]
     assert src["year"] == 2006
+    assert "ipcc-2006-v2-ch3" not in _toml("ipcc")["sources"]  # the secondary-copy source is no longer used
 
 
 SECTORS = ("energy_industries", "manufacturing", "commercial", "residential")

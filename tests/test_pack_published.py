@@ -68,7 +68,7 @@ MOBILE = {
     "118995": ("fuel.diesel.mobile.rail", "CH4"), "118996": ("fuel.diesel.mobile.rail", "N2O"),
     "118997": ("fuel.coal.sub_bituminous.mobile.rail", "CH4"), "118998": ("fuel.coal.sub_bituminous.mobile.rail", "N2O"),
     "119009": ("fuel.diesel.mobile.navigation", "CH4"), "119010": ("fuel.diesel.mobile.navigation", "N2O"),
-    # the road rows shipped earlier from secondary copies (confidence B): the export confirms their CH4/N2O
+    # the road rows shipped earlier from secondary copies (confidence B), now read from the export
     "118592": ("fuel.gasoline.mobile.road.uncontrolled", "CH4"), "118601": ("fuel.gasoline.mobile.road.uncontrolled", "N2O"),
     "118593": ("fuel.gasoline.mobile.road.oxidation_catalyst", "CH4"),
     "118602": ("fuel.gasoline.mobile.road.oxidation_catalyst", "N2O"),
