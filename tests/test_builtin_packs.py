@@ -127,7 +127,8 @@ def test_diesel_truck_litres(builtins):
     assert per_gas["CH4"]["mass_t"] == pytest.approx(0.00014078415, rel=1e-12)
     assert per_gas["N2O"]["mass_t"] == pytest.approx(0.00014078415, rel=1e-12)
     m = res.matches[0]
-    assert (m["factor"].pack, m["region_used"], m["year_used"]) == ("ipcc", "World", 2006)
+    # Viet Nam's Decision 2626/QD-BTNMT row (the same IPCC defaults) is matched before the World row
+    assert (m["factor"].pack, m["region_used"], m["year_used"]) == ("vietnam", "VN", 2022)
 
 
 
@@ -263,3 +264,19 @@ def test_a_pack_declaring_a_region_without_parent_keeps_the_fallback_chain(order
     assert merged.region_chain("CN-JS") == ("CN-JS", "CN-EAST", "CN", "World")
     inv = nc.Inventory([nc.Activity("electricity.grid", 1_000, "MWh", region="CN-JS", year=2023, scope=2)])
     assert inv.emissions(merged).total() == pytest.approx(550.0)
+
+
+def test_vietnam_decision_2626_row_gives_the_ipcc_result(builtins):
+    """A Binh Duong generator on the Decision 2626 key: same numbers as the IPCC World row, Vietnamese citation.
+
+    15,000 L = 15 m3 x 839.5 kg/m3 = 12,592.5 kg = 0.0125925 Gg x 43.0 TJ/Gg = 0.5414775 TJ
+    x (74,100 + 3 x 28 + 0.6 x 265 = 74,343) kg CO2e/TJ (AR5)    = 40,255.0618 kg = 40.2550618 t
+    """
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary.manufacturing", 15_000, "L", region="VN", year=2023, scope=1)])
+    res = inv.emissions(builtins, gwp="AR5")
+    assert res.total() == pytest.approx(40.25506178, rel=1e-9)
+    m = res.matches[0]
+    assert (m["factor"].pack, m["region_used"], m["year_used"]) == ("vietnam", "VN", 2022)
+    assert "2626" in m["factor"].source.document
+    world = nc.Inventory([nc.Activity("fuel.diesel.stationary.manufacturing", 15_000, "L", region="TH", year=2023, scope=1)])
+    assert world.emissions(builtins, gwp="AR5").total() == pytest.approx(res.total(), rel=1e-12)

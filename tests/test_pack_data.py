@@ -25,7 +25,7 @@ PACKS = ("vietnam", "china", "ipcc")
 FACTOR_HEADER = ["activity", "region", "year", "gas", "value", "unit", "source", "kind", "confidence", "notes"]
 PROPERTY_HEADER = ["activity", "region", "property", "value", "unit", "source", "confidence", "notes"]
 ACTIVITY_RE = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")
-GASES = {"CO2", "CH4", "N2O", "SF6", "NF3", "HFC-134a", "HFC-32", "HFC-125", "HFC-23", "CF4"}
+GASES = {"CO2", "CH4", "N2O", "SF6", "NF3", "HFC-134a", "HFC-32", "HFC-125", "HFC-23", "CF4", "C2F6"}
 REGIONAL_GRIDS = {"CN-NORTH", "CN-NORTHEAST", "CN-EAST", "CN-CENTRAL", "CN-NORTHWEST", "CN-SOUTH", "CN-SOUTHWEST"}
 
 
@@ -155,7 +155,7 @@ VIETNAM = {
 
 
 def test_vietnam_series_matches_dcc_table():
-    rows = _factors("vietnam")
+    rows = [r for r in _factors("vietnam") if r["activity"] == "electricity.grid"]
     assert len(rows) == len(VIETNAM)  # one row per year: no duplicated 2017
     for year, expected in VIETNAM.items():
         row = _value("vietnam", "electricity.grid", "VN", year)
@@ -163,6 +163,20 @@ def test_vietnam_series_matches_dcc_table():
         assert row["unit"] == "t/MWh"
         assert row["confidence"] == "B"
         assert "SECONDARY" in row["notes"] and "UNVERIFIED" in row["notes"]
+        assert "combined margin (CM)" in row["kind"]
+    assert "327/BĐKH-PTCBT" in _value("vietnam", "electricity.grid", "VN", 2022)["notes"]
+    assert "1726/BĐKH-PTCBT" in _value("vietnam", "electricity.grid", "VN", 2023)["notes"]
+
+
+def test_vietnam_2626_rows_are_weak_and_say_so():
+    rows = [r for r in _factors("vietnam") if r["source"] == "monre-2626-2022"]
+    assert len(rows) == 18  # six Annex I rows, three gases each
+    for r in rows:
+        assert r["confidence"] == "C" and "SECONDARY-WEAK" in r["notes"] and r["year"] == "2022"
+        assert r["unit"] == "kg/TJ" and r["region"] == "VN"
+    props = {(r["activity"], r["property"]) for r in _properties("vietnam")}
+    for act in {r["activity"] for r in rows}:
+        assert (act, "ncv") in props, act  # tonnes and litres convert as in the ipcc pack
 
 
 def test_vietnam_has_no_made_up_factor():
@@ -343,9 +357,9 @@ def test_ipcc_densities():
                 assert row is None, activity  # no density shipped for gas and coals
 
 
-# 2006 IPCC Guidelines Vol.2 Ch.3, road transport, kg/TJ: CO2 from Table 3.2.1, CH4 and N2O from
-# Table 3.2.2 (one row per fuel and emission-control technology). Confidence B: two transcriptions
-# that cite the tables agree (see docs/factor-sources.md).
+# 2006 IPCC Guidelines Vol.2 Ch.3, road transport, kg/TJ: CH4 and N2O from Table 3.2.2 (one row per
+# fuel and emission-control technology), CO2 the fuel's Table 1.4 default (which Table 3.2.1 repeats);
+# read from the EFDB export (confidence A; earlier editions had them from transcriptions, B).
 IPCC_ROAD = {  # activity: (fuel for NCV/density, CO2, CH4, N2O)
     "fuel.diesel.mobile.road": ("diesel", 74100, 3.9, 3.9),
     "fuel.gasoline.mobile.road.uncontrolled": ("gasoline", 69300, 33, 3.2),
@@ -360,9 +374,9 @@ def test_ipcc_road_emission_factors(activity):
     for gas, expected in (("CO2", co2), ("CH4", ch4), ("N2O", n2o)):
         row = _value("ipcc", activity, "World", 2006, gas)
         assert float(row["value"]) == expected, (activity, gas)
-        assert (row["unit"], row["source"], row["confidence"]) == ("kg/TJ", "ipcc-2006-v2-ch3", "B")
-        assert "SECONDARY" in row["notes"]
-    assert "Table 3.2.1" in _value("ipcc", activity, "World", 2006, "CO2")["notes"]
+        assert (row["unit"], row["source"], row["confidence"]) == ("kg/TJ", "ipcc-2006-v2-mobile", "A")
+        assert "EFDB EF ID" in row["notes"]
+    assert "Table 1.4" in _value("ipcc", activity, "World", 2006, "CO2")["notes"]
     assert "Table 3.2.2" in _value("ipcc", activity, "World", 2006, "CH4")["notes"]
 
 
@@ -373,24 +387,63 @@ def test_ipcc_road_properties_reuse_the_stationary_ones(activity):
     props = {(r["activity"], r["property"]): r for r in _properties("ipcc")}
     for prop in ("ncv", "density"):
         row, stationary = props[(activity, prop)], props[(f"fuel.{fuel}.stationary", prop)]
-        assert {k: v for k, v in row.items() if k != "activity"} == {
-            k: v for k, v in stationary.items() if k != "activity"}
+        assert {k: v for k, v in row.items() if k not in ("activity", "notes")} == {
+            k: v for k, v in stationary.items() if k not in ("activity", "notes")}
     assert float(props[(activity, "ncv")]["value"]) == IPCC[fuel][5]
     assert float(props[(activity, "density")]["value"]) == DENSITY[fuel]
 
 
 def test_ipcc_road_source_is_chapter_3():
-    src = _toml("ipcc")["sources"]["ipcc-2006-v2-ch3"]
+    src = _toml("ipcc")["sources"]["ipcc-2006-v2-mobile"]
     assert src["publisher"].startswith("Intergovernmental Panel on Climate Change")
-    assert "Table 3.2.1" in src["document"] and "Table 3.2.2" in src["document"]
+    assert "Table 1.4" in src["document"] and "Table 3.2.2" in src["document"]
     assert src["year"] == 2006
+    assert "ipcc-2006-v2-ch3" not in _toml("ipcc")["sources"]  # the secondary-copy source is no longer used
+
+
+SECTORS = ("energy_industries", "manufacturing", "commercial", "residential")
+NEW_FUELS = ("coal.lignite", "coal.coking", "coke_oven_coke", "kerosene", "jet_kerosene", "petroleum_coke",
+             "refinery_gas", "waste_oil", "naphtha")
+BIOMASS = ("biomass.wood", "biomass.other_primary_solid", "biomass.charcoal", "biogas", "landfill_gas")
 
 
 def test_ipcc_activities_complete():
     activities = {r["activity"] for r in _factors("ipcc")}
-    stationary = {f"fuel.{f}.{s}" for f in IPCC for s in ("stationary", "stationary.energy_industries")}
-    assert activities == stationary | set(IPCC_ROAD)
-    assert len(activities) == 20 and len(_factors("ipcc")) == 60  # 16 stationary + 4 road keys, 3 gases each
+    fuels = (*IPCC, *NEW_FUELS, *BIOMASS)
+    stationary = {f"fuel.{f}.stationary" for f in fuels} | {f"fuel.{f}.stationary.{s}" for f in fuels for s in SECTORS}
+    assert stationary <= activities
+    assert set(IPCC_ROAD) <= activities
+    assert {a for a in activities if a.startswith("process.")} >= {"process.cement.clinker", "process.lime", "process.glass.batch_excluding_cullet", "process.ammonia.natural_gas"}
     assert {r["year"] for r in _factors("ipcc")} == {"2006"}
-    # not verified from two table-citing transcriptions, so not shipped (docs/factor-sources.md)
-    assert not activities & {"fuel.gasoline.mobile.road", "fuel.lpg.mobile.road", "fuel.natural_gas.mobile.road"}
+    # not verified from the publisher, so not shipped (docs/factor-sources.md)
+    assert not activities & {"fuel.gasoline.mobile.road", "fuel.lng.stationary"}
+    # biomass CO2 is biogenic: not shipped as a scope gas (staged until CO2_biogenic is a legal gas)
+    assert not [r for r in _factors("ipcc") if r["activity"].startswith(("fuel.biomass.", "fuel.biogas.", "fuel.landfill_gas."))
+                and r["gas"] == "CO2"]
+
+
+@pytest.mark.parametrize("fuel", sorted(IPCC))
+def test_ipcc_generic_stationary_key_is_the_manufacturing_key(fuel):
+    """The generic key holds exactly the 1.A.2 (Table 2.3) values: a documented alias of ``.manufacturing``."""
+    generic = {r["gas"]: r["value"] for r in _factors("ipcc") if r["activity"] == f"fuel.{fuel}.stationary"}
+    manuf = {r["gas"]: r["value"] for r in _factors("ipcc") if r["activity"] == f"fuel.{fuel}.stationary.manufacturing"}
+    assert generic == manuf and len(generic) == 3
+    assert all("1.A.2" in r["kind"] for r in _factors("ipcc") if r["activity"] == f"fuel.{fuel}.stationary")
+
+
+# IPCC 2006 Vol.2 Tables 2.4 (commercial/institutional) and 2.5 (residential), kg/TJ, as printed in the EFDB export:
+# CH4 and N2O differ from the manufacturing values for oil and coal (oil 10 / 0.6, coal 10 / 1.5 in 2.4 and
+# 300 / 1.5 in 2.5; natural gas and LPG 5 / 0.1).
+COMMERCIAL_RESIDENTIAL = {
+    "diesel": ((10, 0.6), (10, 0.6)), "natural_gas": ((5, 0.1), (5, 0.1)), "lpg": ((5, 0.1), (5, 0.1)),
+    "coal.other_bituminous": ((10, 1.5), (300, 1.5)),
+}
+
+
+@pytest.mark.parametrize("fuel", sorted(COMMERCIAL_RESIDENTIAL))
+def test_ipcc_commercial_and_residential(fuel):
+    for sector, (ch4, n2o) in zip(("commercial", "residential"), COMMERCIAL_RESIDENTIAL[fuel]):
+        act = f"fuel.{fuel}.stationary.{sector}"
+        assert float(_value("ipcc", act, "World", 2006, "CH4")["value"]) == ch4, act
+        assert float(_value("ipcc", act, "World", 2006, "N2O")["value"]) == n2o, act
+        assert float(_value("ipcc", act, "World", 2006, "CO2")["value"]) == IPCC[fuel][0]

@@ -1,12 +1,19 @@
-"""IPCC 2006 default stationary-combustion factor pack.
+"""IPCC 2006 default emission factor pack (Tier 1 defaults, region ``World``, year 2006).
 
-Tier 1 default CO2, CH4 and N2O emission factors (kg/TJ, net calorific basis) from the 2006
-IPCC Guidelines for National Greenhouse Gas Inventories, Volume 2: Energy, Table 2.2 (energy
-industries) and Table 2.3 (manufacturing industries and construction), and default net
-calorific values from Table 1.2, for natural gas, gas/diesel oil, motor gasoline, LPG,
-residual fuel oil and three coals; read from an export of the IPCC Emission Factor Database.
-Densities for the four liquid fuels come from Statistics Canada's Energy Statistics Handbook
-(57-601-X). All rows use region ``World`` and year 2006 (the edition year).
+From the 2006 IPCC Guidelines for National Greenhouse Gas Inventories, read from an export of
+the IPCC Emission Factor Database (each row cites its table and EF ID):
+
+* Volume 2 stationary combustion, 22 fuels in four sectors: ``fuel.<fuel>.stationary.energy_industries``
+  (Table 2.2), ``.manufacturing`` (Table 2.3), ``.commercial`` (Table 2.4), ``.residential``
+  (Table 2.5); the generic ``fuel.<fuel>.stationary`` holds exactly the Table 2.3 (1.A.2
+  manufacturing) values.  Net calorific values from Table 1.2; biomass CO2 is not shipped as a
+  scope gas.
+* Volume 2 mobile combustion (Chapter 3): road, off-road, rail and navigation.
+* Volume 3 process factors (cement clinker, lime, glass, ammonia, iron and steel, aluminium) and
+  Volume 5 composting and anaerobic digestion.
+
+Densities for the liquid fuels come from Statistics Canada's Energy Statistics Handbook (57-601-X).
+The edition year 2006 applies to later years via year fallback.
 """
 
 from importlib.resources import files

@@ -1,11 +1,13 @@
-"""Viet Nam grid emission factor pack.
+"""Viet Nam factor pack: the DCC grid factor and MONRE Decision 2626/QĐ-BTNMT fuel factors.
 
 National grid emission factor (tCO2/MWh) for 2014-2023 as announced by the Department of
-Climate Change (DCC) of the Ministry of Natural Resources and Environment (MONRE), computed
-with the CDM "Tool to calculate the emission factor for an electricity system". The values are
-read from a secondary summary (climatechange.vn, "Viet Nam's 2023 Updated Grid Emission Factor
-signifies lower electricity emissions", Table 1); the margin (OM/BM/CM) is not stated by the
-source and is most likely the combined margin. Also records Viet Nam's net-zero-by-2050 pledge
+Climate Change (DCC) of the Ministry of Natural Resources and Environment (MONRE): the combined
+margin (CM) of the CDM "Tool to calculate the emission factor for an electricity system"
+(Tool 07), which Vietnamese reporters use as the grid factor (letters 327/BĐKH-PTCBT for 2022
+and 1726/BĐKH-PTCBT for 2023). The values are read from a secondary summary (climatechange.vn,
+"Viet Nam's 2023 Updated Grid Emission Factor signifies lower electricity emissions", Table 1).
+Six fuel rows of Decision 2626/QĐ-BTNMT (10 Oct 2022), Annex I, which adopt IPCC 2006 defaults,
+are read from code-file copies (confidence C). Also records Viet Nam's net-zero-by-2050 pledge
 (COP26; Decision No. 896/QD-TTg) in the pack metadata.
 """
 
