@@ -37,6 +37,14 @@ import _peers as p  # noqa: E402
 import neutralcore as nc  # noqa: E402
 
 
+def _backend() -> str:
+    try:
+        from neutralcore.measure.rowpass import backend
+    except ImportError:  # a release before the row passes had backends
+        return "numpy"
+    return backend()
+
+
 def check(name: str, got: p.Result, ref: p.Result) -> None:
     """Every figure of *got* equals *ref*'s to 1e-9 (relative); groups compared by label."""
     assert np.isclose(got[0], ref[0], rtol=1e-9, atol=0), (name, "total", got[0], ref[0])
@@ -164,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb, pandas, polars, pyarrow  # noqa: E401 - fail early with a clear message
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pandas.__version__}, polars "
           f"{polars.__version__}, pyarrow {pyarrow.__version__}, duckdb {duckdb.__version__}, neutralcore "
-          f"{nc.__version__}, kernel {getattr(nc, 'kernel_backend', lambda: 'numpy')()}, {os.cpu_count()} cores")
+          f"{nc.__version__}, kernel {_backend()}, {os.cpu_count()} cores")
     rng = np.random.default_rng(20261123)
     fs, ftab = p.make_factors(rng)
     utab = p.unit_table()
