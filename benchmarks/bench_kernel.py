@@ -10,7 +10,8 @@ described in ``_peers.py``: 10,000 factors, 20 units, CO2e by scope (3), categor
 
 Starting points, each timed from the data as its user holds it (building the ``Inventory`` included):
 
-* coded: int32 code columns, an int32 year and float64 quantities (numpy arrays);
+* coded: int32 code columns, an int32 year and float64 quantities (read-only numpy arrays, taken as views; and
+  the same as writeable arrays, which ``from_columns`` copies);
 * categorical: a pandas DataFrame of Categoricals, a polars DataFrame of Enums, an Arrow table of dictionaries;
 * strings, shared: Python lists of labels whose rows share a few objects (``names[codes].tolist()``);
 * strings, one object per row: Python lists where every row holds its own string (text parsed row by row).
@@ -71,7 +72,10 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     import duckdb
     import polars as pl
 
-    c = p.make_rows(n, rng)
+    cw = p.make_rows(n, rng)  # writeable arrays: from_columns copies them
+    c = {k: v.copy() for k, v in cw.items()}
+    for v in c.values():
+        v.setflags(write=False)  # read-only: taken as views
     coef = p.key_coef(ftab, utab)
     gas_coefs = {g: p.key_coef(ftab, utab, gas=g) for g in p.GWP}
     pdf, plf, at, atc = p.pandas_frame(c), p.polars_frame(c), p.arrow_table(c), p.arrow_coded_table(c)
@@ -93,6 +97,7 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     # (starting point, contender, function); the first of each starting point is neutralcore
     cases: list[tuple[str, str, Callable[[], p.Result]]] = [
         ("coded", "neutralcore from_columns((codes, labels)) + emissions + 3 by()", lambda: p.nc_job(p.nc_from_codes(c), fs)),
+        ("coded", "neutralcore, the same from writeable arrays (copied)", lambda: p.nc_job(p.nc_from_codes(cw), fs)),
         ("coded", "numpy, chunked whole-job floor", lambda: p.numpy_floor(c, ftab, utab)),
         *([("coded", "numba fused loop (compiled floor)", lambda: p.numba_fused(c, ftab, utab))] if have_numba else []),
         ("coded", "polars lazy gather + collect_all", lambda: p.polars_job(plc, coef)),
@@ -134,7 +139,7 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     con.close()
 
     gbs = p.bandwidth_gbs()
-    bytes_per_row = sum(c[k].itemsize for k in c)  # every coded column read once
+    bytes_per_row = sum(v.itemsize for v in c.values())  # every coded column read once
     limit = bytes_per_row * n / (gbs * 1e9)
     input_mib = sum(v.nbytes for v in c.values()) / 2**20
     gc.collect()

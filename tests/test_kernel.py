@@ -487,3 +487,16 @@ def test_small_range_integers_coded_like_a_sort(values, spread, dtype):
     uniq, inv = np.unique(arr, return_inverse=True)
     assert cat.categories == tuple(uniq.tolist())
     assert cat.codes.tolist() == inv.tolist()
+
+
+def test_with_quantity_never_reuses_the_old_per_key_sums():
+    """The pass coding the rows also sums each key's quantity; a new quantity column must not use those sums."""
+    n = 70_000  # dense keys, so the numba coding pass gives the sums
+    cols = _coded(n)
+    inv = nc.Inventory.from_columns(**cols)
+    fs = published_factors()
+    first = inv.emissions(fs).total()
+    doubled = inv.with_quantity(inv.quantity * 2)
+    assert doubled._cache.get("row_keys") is inv._cache.get("row_keys")  # the codes are kept
+    assert doubled.emissions(fs).total() == pytest.approx(2 * first, rel=1e-12)
+    assert inv.emissions(fs).total() == pytest.approx(first, rel=1e-12)

@@ -9,7 +9,7 @@ appearance of each distinct label.
 
 from __future__ import annotations
 
-from typing import Any, Hashable, Iterable, Sequence
+from typing import Any, Callable, Hashable, Iterable, Sequence
 
 import attrs
 import numpy as np
@@ -75,12 +75,17 @@ class Categorical:
         return Categorical(_readonly(codes.astype(CODE_DTYPE, copy=False)), allcats)
 
 
-def factorize(values: Any, n: int | None = None) -> Categorical:
+#: ``count(codes, n_categories)``: the rows of each category, or ``-1 - position`` of the first code out of range.
+Counter = Callable[[np.ndarray, int], "np.ndarray | int"]
+
+
+def factorize(values: Any, n: int | None = None, *, count: Counter | None = None) -> Categorical:
     """Code a column of hashable labels.
 
     *values* may be a :class:`Categorical` (returned as is), a
     ``(codes, categories)`` pair, a scalar (broadcast to *n* rows), a numpy
-    array or any sequence.
+    array or any sequence.  *count* replaces the chunked ``np.bincount`` that
+    checks and counts the codes of a pair (a compiled loop, from the caller's layer).
     """
     if isinstance(values, Categorical):
         return values.compact()
@@ -93,8 +98,7 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
         cats = tuple(cats)
         if len(set(cats)) != len(cats):
             raise ValueError("categories of a (codes, categories) pair must be distinct")
-        codes = code_view(codes, len(cats))
-        counts = bincount(codes, None, len(cats)) if codes.size else np.zeros(len(cats), np.int64)
+        codes, counts = code_view(codes, len(cats), count)
         cat = Categorical(codes, cats)
         return cat if counts.all() else cat.compact(counts)
     if isinstance(values, (str, bytes, int, float)) or values is None or np.isscalar(values):
@@ -124,25 +128,35 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
 CODE_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.uint8), np.dtype(np.uint16))
 
 
-def code_view(codes: np.ndarray, n_categories: int) -> np.ndarray:
-    """Integer *codes* into *n_categories* categories, range-checked with one min and one max, as read-only codes.
+def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer *codes* into *n_categories* categories as read-only codes, and the number of rows of each category.
 
-    A read-only array of int32 or a narrower integer type is returned as a view (no copy); a read-only uint32
+    Two passes: a max, then the counts (a chunked ``np.bincount``, which fails on a negative code); the rows
+    are searched only when one fails, to name the first code out of range.  A
+    read-only array of int32 or a narrower integer type is returned as a view (no copy); a read-only uint32
     array in range is viewed as int32.  A writeable array is copied (the caller could change it later), as is
     any wider type (narrowed to int32 after the check).  Raises ``ValueError`` naming the first code out of range.
     """
-    if codes.size:
-        lo, hi = int(codes.min()), int(codes.max())
-        if lo < 0 or hi >= n_categories:
-            bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
-            raise ValueError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "
-                             f"position {bad})")
+    if count is not None and codes.size and codes.dtype != np.uint64:
+        got = count(codes, n_categories)
+        ok = not isinstance(got, int)
+        counts = got if not isinstance(got, int) else np.zeros(n_categories, np.int64)
+    else:
+        ok = not codes.size or int(codes.max()) < n_categories  # first, so no count table is ever too long
+        try:
+            counts = bincount(codes, None, n_categories) if codes.size and ok else np.zeros(n_categories, np.int64)
+        except ValueError:  # a negative code
+            ok = False
+    if not ok:
+        bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
+        raise ValueError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "
+                         f"position {bad})")
     if not codes.flags.writeable:
         if codes.dtype in CODE_DTYPES:
-            return codes.view()
-        if codes.dtype == np.uint32 and codes.dtype.itemsize == 4:
-            return _readonly(codes.view(CODE_DTYPE))  # in range above, so every code is below 2**31
-    return _readonly(codes.astype(CODE_DTYPE))
+            return codes.view(), counts
+        if codes.dtype == np.uint32:
+            return _readonly(codes.view(CODE_DTYPE)), counts  # in range above, so every code is below 2**31
+    return _readonly(codes.astype(CODE_DTYPE)), counts
 
 
 #: An integer column whose values span at most this many (and at most 4 per row) is coded with a bincount.

@@ -41,6 +41,7 @@ from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreErro
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset
 from neutralcore.measure.kernel import compute
+from neutralcore.measure.rowpass import code_counter, dense_codes
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.units import parse_unit
 
@@ -158,6 +159,15 @@ class RowKeys:
     dense: bool
     uniq: np.ndarray | None
     n_keys: int
+    #: ``(quantity, rows, qty)``: each key's row count and quantity when the pass coding the rows gave them,
+    #: valid for that quantity array only (``with_quantity()`` keeps the codes, not these sums)
+    sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each key's row count and quantity, if the coding pass gave them for this *quantity* array."""
+        if self.sums is None or self.sums[0] is not quantity:
+            return None
+        return self.sums[1], self.sums[2]
 
     @classmethod
     def of(cls, inv: "Inventory") -> "RowKeys":
@@ -167,21 +177,13 @@ class RowKeys:
         sizes = (max(len(inv.activity.categories), 1), max(len(inv.region.categories), 1), span,
                  max(len(inv.unit.categories), 1))
         space = sizes[0] * sizes[1] * sizes[2] * sizes[3]
-        cols = [inv.activity.codes, inv.region.codes, (inv.year - ymin).astype(np.int32), inv.unit.codes]
         if n == 0:
             return cls(_ro(np.zeros(0, np.int32)), sizes, ymin, False, np.zeros(0, np.int64), 0)
         if space <= max(_DENSE_MAX_KEYS if space <= 2 * n + 65536 else 65536, 1) and space // sizes[3] <= _DENSE_MAX_TRIPLES:
-            dtype = np.int32 if space < 2**31 else np.int64
-            code: np.ndarray = np.empty(n, dtype=dtype)
-            step = CHUNK  # combine in cache-sized chunks: one pass over memory instead of seven
-            for start in range(0, n, step):
-                stop = start + step
-                part: Any = cols[0][start:stop].astype(dtype)
-                for col, size in zip(cols[1:], sizes[1:]):
-                    part *= size
-                    part += col[start:stop]
-                code[start:stop] = part
-            return cls(_ro(code), sizes, ymin, True, None, space)
+            code, sums = dense_codes([inv.activity.codes, inv.region.codes, inv.year, inv.unit.codes], sizes,
+                                     (0, 0, ymin, 0), inv.quantity)
+            return cls(_ro(code), sizes, ymin, True, None, space, None if sums is None else (inv.quantity, *sums))
+        cols = [inv.activity.codes, inv.region.codes, (inv.year - ymin).astype(np.int32), inv.unit.codes]
         inverse, uniq = combine_codes(cols, sizes)
         return cls(_ro(inverse), sizes, ymin, False, uniq, int(uniq.shape[0]))
 
@@ -300,6 +302,8 @@ class Inventory:
             if not name.isidentifier() or name in RESERVED_COLUMNS or name.startswith("_"):
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
 
+        counter = code_counter()
+
         def coded(name: str, value: Any) -> Categorical:
             if isinstance(value, np.ma.MaskedArray):
                 masked = np.ma.getmaskarray(value).reshape(-1)
@@ -308,7 +312,7 @@ class Inventory:
                                       source=source)
                 value = np.ma.getdata(value)
             try:
-                cat = factorize(value, n)
+                cat = factorize(value, n, count=counter)
             except (TypeError, ValueError) as exc:
                 raise SchemaError(f"cannot read column: {exc}", column=name, source=source) from None
             if len(cat) != n:

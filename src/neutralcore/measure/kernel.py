@@ -62,6 +62,7 @@ class RowKeyCodes(Protocol):
     def uniq(self) -> np.ndarray | None: ...
     @property
     def n_keys(self) -> int: ...
+    def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None: ...
 
 
 class KeyedRows(InventoryLike, Protocol):
@@ -369,7 +370,8 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     code, sizes, ymin = rk.code, rk.sizes, rk.ymin
     n_act, n_reg, span, n_unit = sizes
     # the one pass over rows here (measure.rowpass): each key's row count and quantity; all else is per key
-    key_rows, key_qty = key_sums(code, inv.quantity, rk.n_keys)
+    known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
+    key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
     # the keys some row uses (dense codes: those of the combinations present; compact: every key), and triples
     key_ids = np.flatnonzero(key_rows) if rk.dense or rk.uniq is None else rk.uniq
     dense_of = key_ids if rk.dense or rk.uniq is None else np.arange(len(key_ids))  # each key's code in the rows

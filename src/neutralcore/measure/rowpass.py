@@ -1,7 +1,7 @@
-"""The passes over an inventory's rows: per-key sums, and every requested group sum in one chunked pass.
+"""The passes over an inventory's rows: row keys, per-key sums, and every requested group sum in one pass.
 
-Everything else in the kernel is per key; these are the only loops over rows, and they keep no per-row
-array.  Two backends give the same figures (to rounding, 1e-12 relative):
+Everything else in the kernel is per key; these are the kernel's loops over rows, and only the row keys
+(one code per row, cached on the inventory) are kept.  Two backends give the same figures (to rounding, 1e-12 relative):
 
 * ``"numpy"``: cache-sized chunks; per chunk one gather and one multiply per rate column and a
   ``np.bincount`` per grouping;
@@ -26,13 +26,13 @@ Examples
 from __future__ import annotations
 
 import os
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 import numpy as np
 
 from neutralcore.errors import InputError, MissingDependencyError
 
-__all__ = ["Backend", "ENV", "backend", "key_sums", "group_sums"]
+__all__ = ["Backend", "ENV", "backend", "code_counter", "dense_codes", "key_sums", "group_sums"]
 
 Backend = Literal["numpy", "numba"]
 #: Environment variable forcing a backend: ``numpy`` or ``numba``.
@@ -76,15 +76,55 @@ def _chunk(n_bins: int) -> int:
     return max(CHUNK, 4 * n_bins)
 
 
+def code_counter() -> Callable[[np.ndarray, int], np.ndarray | int] | None:
+    """The compiled check-and-count of a column's codes (numba), for
+    :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in use (it then counts with
+    ``np.bincount``).  The counter returns the rows of each category, or ``-1 - position`` of the first code
+    out of range, in one pass."""
+    if backend() != "numba":
+        return None
+    from neutralcore.measure import _fast
+
+    return _fast.code_counts
+
+
+def dense_codes(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int],
+                quantity: np.ndarray | None = None) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """Each row's combined code ``((c0 - o0) * s1 + c1 - o1) * s2 + …`` of several integer columns (int32 when
+    the product of *sizes* fits, else int64), in one pass over the rows.
+
+    With *quantity* and the numba backend, the same pass also gives :func:`key_sums` of the codes (else
+    ``None``: the numpy path would gain nothing from fusing them).
+    """
+    n = columns[0].shape[0]
+    space = int(np.prod([max(int(s), 1) for s in sizes], dtype=object))
+    dtype = np.int32 if space < 2**31 else np.int64
+    code = np.empty(n, dtype=dtype)
+    if backend() == "numba" and len(columns) == 4:
+        from neutralcore.measure import _fast
+
+        sums = _fast.dense_codes(columns[0], columns[1], columns[2], columns[3], np.array(sizes, np.int64),
+                                 np.array(offsets, np.int64), code, quantity)
+        return code, sums
+    base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
+    for s in range(0, n, CHUNK):  # combined in cache-sized chunks: one pass over memory instead of seven
+        part = columns[0][s:s + CHUNK].astype(np.int64)  # int64 within the chunk: no overflow before the offset
+        for col, size in zip(columns[1:], sizes[1:]):
+            part *= size
+            part += col[s:s + CHUNK]
+        if base:
+            part -= base
+        code[s:s + CHUNK] = part
+    return code, None
+
+
 def key_sums(code: np.ndarray, quantity: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     """Per key ``0 .. n_keys - 1``: the number of rows (int64) and the sum of their quantities (float64)."""
     n = code.shape[0]
     if backend() == "numba":
         from neutralcore.measure import _fast
 
-        rows, qty = np.zeros(n_keys, np.int64), np.zeros(n_keys)
-        _fast.key_sums(code, quantity, rows, qty)
-        return rows, qty
+        return _fast.key_sums(code, quantity, n_keys)
     if n <= _chunk(n_keys):
         return (np.bincount(code, minlength=n_keys).astype(np.int64, copy=False),
                 np.bincount(code, weights=quantity, minlength=n_keys))
@@ -123,11 +163,8 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
     if backend() == "numba":
         from neutralcore.measure import _fast
 
-        offsets = np.cumsum([0] + [size for _, size in groups[:-1]]).astype(np.int64)
-        flat = np.zeros((sum(size for _, size in groups), m))
-        _fast.group_sums(code, quantity, np.ascontiguousarray(rates, dtype=np.float64),
-                         [g for g, _ in groups], offsets, flat)
-        return [flat[o:o + size] for o, (_, size) in zip(offsets.tolist(), groups)]
+        _fast.group_sums(code, quantity, np.ascontiguousarray(rates, dtype=np.float64), [g for g, _ in groups], out)
+        return out
     columns = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
     step = _chunk(max(size for _, size in groups))
     buf = np.empty(min(step, n))
