@@ -41,6 +41,7 @@ from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreErro
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset
 from neutralcore.measure.kernel import compute
+from neutralcore.measure.rowpass import code_counter, dense_codes
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.measure.stages import with_upstream
 from neutralcore.units import parse_unit
@@ -67,6 +68,8 @@ def _normalise(
     cat: Categorical, fn: Callable[[Any], Any], column: str, labels: Sequence[int] | np.ndarray | None, source: str | None
 ) -> Categorical:
     """Apply *fn* to each distinct label (not each row); merge labels that become equal."""
+    if fn is _label and all(type(c) is str and c and c.strip() == c for c in cat.categories):
+        return cat  # free-text labels already as _label leaves them (e.g. 10,000 site names)
     new_labels = []
     for code, label in enumerate(cat.categories):
         try:
@@ -85,6 +88,29 @@ def _normalise(
     return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
 
 
+def _float_view(q: Any) -> np.ndarray | None:
+    """A float64 column as it can be used without conversion: a read-only 1-D array is taken as a view, a
+    writeable one copied (the caller could change it later); ``None`` for anything else (converted and checked
+    by :func:`~neutralcore._core.validators.quantity_column`)."""
+    if type(q) is not np.ndarray or q.dtype != np.float64 or q.ndim != 1:
+        return None
+    return q.view() if not q.flags.writeable else q.copy()
+
+
+def _clean_quantity(q: np.ndarray) -> np.ndarray | None:
+    """*q* when every quantity is finite and not negative (one min and one max: NaN makes both NaN), with any
+    -0.0 made 0.0 (it equals 0 and is not negative; in a copy if *q* is read-only); ``None`` otherwise."""
+    if not q.shape[0]:
+        return q
+    lo, hi = float(q.min()), float(q.max())
+    if not (lo >= 0.0 and hi < math.inf):
+        return None
+    if lo == 0.0 and any(np.signbit(q[s:s + CHUNK]).any() for s in range(0, q.shape[0], CHUNK)):
+        q = q if q.flags.writeable else q.copy()
+        q += 0.0
+    return q
+
+
 def _unit(v: Any) -> str:
     if not isinstance(v, str):
         raise UnitError(f"unit {v!r} is not a string", unit=v)
@@ -94,6 +120,8 @@ def _unit(v: Any) -> str:
 
 def _label(v: Any) -> str | None:
     """An optional label: None, NaN and pandas' NA (whose comparisons are ambiguous) are no label."""
+    if type(v) is str:
+        return v.strip() or None
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     try:
@@ -132,6 +160,15 @@ class RowKeys:
     dense: bool
     uniq: np.ndarray | None
     n_keys: int
+    #: ``(quantity, rows, qty)``: each key's row count and quantity when the pass coding the rows gave them,
+    #: valid for that quantity array only (``with_quantity()`` keeps the codes, not these sums)
+    sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each key's row count and quantity, if the coding pass gave them for this *quantity* array."""
+        if self.sums is None or self.sums[0] is not quantity:
+            return None
+        return self.sums[1], self.sums[2]
 
     @classmethod
     def of(cls, inv: "Inventory") -> "RowKeys":
@@ -141,21 +178,13 @@ class RowKeys:
         sizes = (max(len(inv.activity.categories), 1), max(len(inv.region.categories), 1), span,
                  max(len(inv.unit.categories), 1))
         space = sizes[0] * sizes[1] * sizes[2] * sizes[3]
-        cols = [inv.activity.codes, inv.region.codes, (inv.year - ymin).astype(np.int32), inv.unit.codes]
         if n == 0:
             return cls(_ro(np.zeros(0, np.int32)), sizes, ymin, False, np.zeros(0, np.int64), 0)
         if space <= max(_DENSE_MAX_KEYS if space <= 2 * n + 65536 else 65536, 1) and space // sizes[3] <= _DENSE_MAX_TRIPLES:
-            dtype = np.int32 if space < 2**31 else np.int64
-            code: np.ndarray = np.empty(n, dtype=dtype)
-            step = CHUNK  # combine in cache-sized chunks: one pass over memory instead of seven
-            for start in range(0, n, step):
-                stop = start + step
-                part: Any = cols[0][start:stop].astype(dtype)
-                for col, size in zip(cols[1:], sizes[1:]):
-                    part *= size
-                    part += col[start:stop]
-                code[start:stop] = part
-            return cls(_ro(code), sizes, ymin, True, None, space)
+            code, sums = dense_codes([inv.activity.codes, inv.region.codes, inv.year, inv.unit.codes], sizes,
+                                     (0, 0, ymin, 0), inv.quantity)
+            return cls(_ro(code), sizes, ymin, True, None, space, None if sums is None else (inv.quantity, *sums))
+        cols = [inv.activity.codes, inv.region.codes, (inv.year - ymin).astype(np.int32), inv.unit.codes]
         inverse, uniq = combine_codes(cols, sizes)
         return cls(_ro(inverse), sizes, ymin, False, uniq, int(uniq.shape[0]))
 
@@ -224,6 +253,17 @@ class Inventory:
         ``(codes, categories)`` pair of already-coded data.  Extra keyword
         arguments become extra grouping dimensions.
 
+        A read-only numpy array is taken as a view, without a copy: float64
+        quantities, an int32 year, and codes of int8, int16, int32, uint8 or
+        uint16 (kept at that width) or uint32 (viewed as int32).  A writeable
+        array is copied, because its owner could change it later and an
+        inventory never changes; mark your arrays read-only
+        (``a.setflags(write=False)``) to pass them without a copy.  Any other
+        type is converted (int64 codes narrowed to int32 once in range).
+        Checks read each column once (a min and a max; rows are searched only
+        when one fails); scope and year integers are coded by counting each
+        value, not by a sort.
+
         Raises
         ------
         InvalidQuantityError
@@ -245,19 +285,25 @@ class Inventory:
     def _build(
         cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | np.ndarray | None, source: str | None
     ) -> "Inventory":
-        quantity = quantity_column(cols["quantity"], labels, source)
-        quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
+        quantity = _float_view(cols["quantity"])
+        if quantity is None:
+            quantity = quantity_column(cols["quantity"], labels, source)
+            quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
+        clean = _clean_quantity(quantity)
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
             ("quantity", quantity < 0, "quantity must not be negative"),
-        ):
+        ) if clean is None else ():
             if mask.any():
                 raise InvalidQuantityError(what, column=name, rows=_bad_rows(mask, labels), source=source)
+        quantity = quantity if clean is None else clean
 
         for name in dims:
             if not name.isidentifier() or name in RESERVED_COLUMNS or name.startswith("_"):
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
+
+        counter = code_counter()
 
         def coded(name: str, value: Any) -> Categorical:
             if isinstance(value, np.ma.MaskedArray):
@@ -267,7 +313,7 @@ class Inventory:
                                       source=source)
                 value = np.ma.getdata(value)
             try:
-                cat = factorize(value, n)
+                cat = factorize(value, n, count=counter)
             except (TypeError, ValueError) as exc:
                 raise SchemaError(f"cannot read column: {exc}", column=name, source=source) from None
             if len(cat) != n:
@@ -296,11 +342,11 @@ class Inventory:
             year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
-        out_of_range = years_out_of_range(year)
-        if out_of_range.any():
-            raise SchemaError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", column="year", rows=_bad_rows(out_of_range, labels),
-                              source=source)
-        year = year.astype(np.int32, copy=False)
+        if n and not YEAR_MIN <= int(year.min()) <= int(year.max()) <= YEAR_MAX:  # the mask only to name the rows
+            raise SchemaError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", column="year",
+                              rows=_bad_rows(years_out_of_range(year), labels), source=source)
+        # a read-only int32 column is taken as a view; any other is copied (narrowed once the range is checked)
+        year = year.view() if year.dtype == np.int32 and not year.flags.writeable else year.astype(np.int32)
 
         norm = {"activity": _activity, "unit": _unit, "region": _region, "scope": _scope, "category": _label, "site": _label}
         cats = {}

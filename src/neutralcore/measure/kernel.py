@@ -9,8 +9,9 @@ Nothing here loops in Python over rows.  The work is folded per distinct key:
 3. Each distinct (activity unit, factor unit) pair gets one pint multiplier;
    fuel density and net calorific value bridge volume, mass and energy.
 4. Per key: tonnes of each gas per activity unit, and CO2e per activity unit.
-5. Per row: one gather and one multiply, or sums of quantity per (group,
-   key) with ``np.bincount`` followed by a small matrix product.
+5. Per row (:mod:`neutralcore.measure.rowpass`): one pass counting each key's
+   rows and summing their quantities, from which every total is a per-key dot
+   product; group sums are one more chunked pass for all groupings asked for.
 
 Matching rules
 --------------
@@ -32,7 +33,7 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from neutralcore._core.categorical import CHUNK, split_codes
+from neutralcore._core.categorical import split_codes
 from neutralcore._core.provenance import Provenance
 from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, GWPBasisError, InputError, InvalidQuantityError,
@@ -40,6 +41,7 @@ from neutralcore.errors import (
 )
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet
+from neutralcore.measure.rowpass import key_sums
 from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
 from neutralcore.units import dimension_of, multiplier, split_factor_unit
 
@@ -61,6 +63,7 @@ class RowKeyCodes(Protocol):
     def uniq(self) -> np.ndarray | None: ...
     @property
     def n_keys(self) -> int: ...
+    def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None: ...
 
 
 class KeyedRows(InventoryLike, Protocol):
@@ -186,18 +189,11 @@ def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str]
     )
 
 
-def _checked_total(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> float:
-    """Sum of quantity x coef[code] in chunks (no per-row array); NaN or inf propagate to the caller."""
-    total = 0.0
-    buf = np.empty(min(CHUNK, len(code)))
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, len(code), CHUNK):
-            stop = min(start + CHUNK, len(code))
-            w = buf[: stop - start]
-            np.take(coef, code[start:stop], out=w)
-            w *= quantity[start:stop]
-            total += float(w.sum())
-    return total
+def _in_row_codes(per_key: np.ndarray, dense_of: np.ndarray, n_keys: int) -> np.ndarray:
+    """Per-key values of the keys rows use, spread into the space of the rows' key codes (zeros elsewhere)."""
+    out = np.zeros((n_keys,) + per_key.shape[1:], dtype=per_key.dtype)
+    out[dense_of] = per_key
+    return out
 
 
 def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.ndarray:
@@ -393,8 +389,12 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     rk = inv._row_keys()
     code, sizes, ymin = rk.code, rk.sizes, rk.ymin
     n_act, n_reg, span, n_unit = sizes
-    # every key (dense: each possible combination; compact: each combination present), and its triple
-    key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense or rk.uniq is None else rk.uniq
+    # the one pass over rows here (measure.rowpass): each key's row count and quantity; all else is per key
+    known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
+    key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
+    # the keys some row uses (dense codes: those of the combinations present; compact: every key), and triples
+    key_ids = np.flatnonzero(key_rows) if rk.dense or rk.uniq is None else rk.uniq
+    dense_of = key_ids if rk.dense or rk.uniq is None else np.arange(len(key_ids))  # each key's code in the rows
     a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
     tri = (a_k * n_reg + r_k) * span + y_k
     if rk.dense:
@@ -432,8 +432,6 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(fidx))
     co2e[reason != _OK] = np.nan
 
-    # one pass over rows, in cache-sized chunks: the total; NaN means a row uses a key with a problem
-    row_sum = _checked_total(inv.quantity, co2e, code)
     labels = (acts, regs, ty, t_of_k)
 
     origin = inv.provenance  # files and line numbers when read from CSV
@@ -442,7 +440,7 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         """First rows (0-based positions) using some keys, and a text naming them (with CSV lines)."""
 
         def __call__(self, keys: np.ndarray) -> list[int]:
-            return np.flatnonzero(np.isin(code, keys))[:10].tolist()
+            return np.flatnonzero(np.isin(code, dense_of[keys]))[:10].tolist()
 
         def describe(self, rows: list[int]) -> str:
             text = f"first rows {rows}"
@@ -458,11 +456,13 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
 
     rows_of = _Rows()
 
-    if np.isnan(row_sum):
-        bad_keys = np.unique(code[np.isnan(_row_values(inv.quantity, co2e, code))])
+    bad_keys = np.flatnonzero(np.isnan(co2e))  # keys with a problem (every key here has rows)
+    if bad_keys.size:
         _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp)
+    with np.errstate(over="ignore", invalid="ignore"):
+        row_sum = float(key_qty[dense_of] @ co2e)
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
-        row = _row_values(inv.quantity, co2e, code)
+        row = _row_values(inv.quantity, _in_row_codes(co2e, dense_of, rk.n_keys), code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
         raise InvalidQuantityError(
             f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
@@ -470,8 +470,7 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         )
     fb = (res.level > 0) | (res.year_used != ty)
     if strict and fb.any():
-        present = np.bincount(code, minlength=len(fidx)) > 0 if len(code) else np.zeros(len(fidx), bool)
-        fb_keys = np.flatnonzero(fb[t_of_k] & present)
+        fb_keys = np.flatnonzero(fb[t_of_k])
         if fb_keys.size:
             t = int(t_of_k[fb_keys[0]])
             rows = rows_of(fb_keys)
@@ -489,10 +488,15 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         co2e[bad] = 0.0
         gas_t[bad] = 0.0
     gas_t = np.nan_to_num(gas_t)
+    if rk.dense:  # back in the rows' dense key space; a combination no row uses has no emissions
+        fsafe = _in_row_codes(fsafe, dense_of, rk.n_keys)
+        gas_t = _in_row_codes(gas_t, dense_of, rk.n_keys)
+        co2e = _in_row_codes(co2e, dense_of, rk.n_keys)
+        t_of_k = np.arange(rk.n_keys, dtype=np.int64) // n_unit  # a dense key's triple, as resolved above
     em = Emissions(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
         key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
-        triple_labels=(acts, regs, ty), cache={"total": row_sum},
+        triple_labels=(acts, regs, ty), cache={"total": row_sum, "kq": key_qty, "rows": key_rows},
     )
     return em
