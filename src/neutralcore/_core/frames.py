@@ -34,6 +34,7 @@ True
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 from typing import Any, Literal, Mapping, Sequence, Union
 
@@ -63,7 +64,8 @@ def require(module: str, what: str, extra: str | None = None) -> ModuleType:
     """
     extra = extra or _EXTRA.get(module.partition(".")[0], module)
     try:
-        return importlib.import_module(module)
+        __import__(module)  # the import statement's hook, so that a patched builtins.__import__ is honoured too
+        return sys.modules[module]
     except ImportError as exc:
         top = module.partition(".")[0]
         raise MissingDependencyError(

@@ -29,6 +29,7 @@ from neutralcore.errors import InputError
 from neutralcore.gwp import GASES, canonical_gas, gwp_vector
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
+from neutralcore.measure.rowresults import row_results
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
 
@@ -285,6 +286,16 @@ class EmissionKeys:
         return len(self.activity)
 
 
+def _dimension_names(dims: tuple[Any, ...]) -> tuple[str, ...]:
+    """``by()``'s dimensions: the arguments, or the one list or tuple given (pandas' ``groupby([...])`` habit)."""
+    if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
+        return tuple(dims[0])
+    for d in dims:
+        if isinstance(d, (list, tuple)):
+            raise InputError(f"give by() dimensions as arguments or as one list, not {dims!r}", column=str(d))
+    return tuple(dims)
+
+
 def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
     """Rank of each category in sorted order (numbers and strings each ascending, ``None`` last)."""
     present = [i for i, c in enumerate(categories) if c is not None]
@@ -506,6 +517,22 @@ class Emissions:
             iterations=iterations, share_without=float(per_factor[used][~has].sum() / total) if total else 0.0,
         )
 
+    def rows(self) -> Table:
+        """Every inventory row with its result: a :class:`~neutralcore._core.table.Table` of one row per row.
+
+        Columns: ``row`` (0-based position), ``file`` and ``line`` (for an
+        inventory read from a file), the inventory's own columns, ``co2e_t``
+        and ``<gas>_t`` for every gas of :attr:`gases` (t, float), the factor
+        used (``factor_activity``, ``factor_region``, ``factor_year``), how it
+        was found (``fallback``: ``exact``, ``region``, ``year`` or
+        ``region+year``), its ``pack`` and its ``source`` (publisher, document,
+        year).  Convert it like any table: ``.to_pandas()``, ``.to_arrow()``,
+        ``.to_csv(path)``.
+
+        >>> res.rows().to_pandas()  # doctest: +SKIP
+        """
+        return row_results(self)
+
     # -- grouping ---------------------------------------------------------------------
 
     def _group_codes(self, dims: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], list[Categorical], int]:
@@ -542,17 +569,19 @@ class Emissions:
         inv_codes, uniq = combine_codes(cols, sizes)
         return inv_codes, split_codes(uniq, sizes), cats, uniq.shape[0]
 
-    def by(self, *dims: str, gases: bool = True) -> Table:
+    def by(self, *dims: str | Sequence[str], gases: bool = True) -> Table:
         """One row per group of *dims*: CO2e (t) and, unless ``gases=False``, tonnes of each gas.
 
         Dimensions: ``activity``, ``unit``, ``region``, ``year``, ``scope``,
-        ``category``, ``site`` and any extra dimension of the inventory.  Rows
-        are sorted by the group labels (scope 1, 2, 3; sites and activities
-        alphabetically; an empty label last); ``co2e_t`` and the ``<gas>_t``
-        columns are float arrays.
+        ``category``, ``site`` and any extra dimension of the inventory, given
+        as arguments or as one list (``by("scope", "site")`` and
+        ``by(["scope", "site"])`` are the same).  Rows are sorted by the group
+        labels (scope 1, 2, 3; sites and activities alphabetically; an empty
+        label last); ``co2e_t`` and the ``<gas>_t`` columns are float arrays.
 
         >>> res.by("scope", "site")  # doctest: +SKIP
         """
+        dims = _dimension_names(dims)
         if not dims:
             raise InputError("by() needs at least one dimension, e.g. by('scope')")
         groupable = [c for c in self.inventory.columns if c != "quantity"]
