@@ -95,6 +95,19 @@ class NeutralcoreError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def extended(self, text: str) -> "NeutralcoreError":
+        """A copy of this error, of the same class and with the same fields, with *text* added to its message.
+
+        >>> import neutralcore as nc
+        >>> err = nc.FactorNotFoundError("no factor for (a.b, VN, 2023)", keys=[("a.b", "VN", 2023)])
+        >>> new = err.extended(" Did you mean 'a.c'?")
+        >>> type(new).__name__, str(new), new.keys
+        ('FactorNotFoundError', "no factor for (a.b, VN, 2023) Did you mean 'a.c'?", [('a.b', 'VN', 2023)])
+        """
+        err = type(self).__new__(type(self))
+        NeutralcoreError.__init__(err, self.message + text, **self._fields)
+        return err
+
     if TYPE_CHECKING:  # fields (row, column, file, plugin, …) are set per error from keyword arguments
 
         def __getattr__(self, name: str) -> Any: ...

@@ -38,11 +38,12 @@ from neutralcore._core.validators import year_int as _year_int
 from neutralcore._core.validators import YEAR_MAX, YEAR_MIN, years_out_of_range
 from neutralcore._core.validators import year_number as _year_number
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
-from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from neutralcore.errors import FactorNotFoundError, InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
 from neutralcore.measure.emissions import Emissions
-from neutralcore.measure.factorsource import FactorsLike, as_factorset
+from neutralcore.measure.factorsource import FactorsLike, as_factorset, installed_activities
 from neutralcore.measure.kernel import compute
 from neutralcore.measure.readers import read_excel_columns, read_parquet_table
+from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.units import parse_unit
 
@@ -798,7 +799,15 @@ class Inventory:
         Emissions
             Totals in t CO2e (plain floats); see :func:`neutralcore.measure.kernel.compute`.
         """
-        em = compute(self, as_factorset(factors), gwp=gwp, strict=strict)
+        fs = as_factorset(factors)
+        try:
+            em = compute(self, fs, gwp=gwp, strict=strict)
+        except FactorNotFoundError as exc:  # add "did you mean" and the installed packs that cover the key
+            missing = [key[0] for key in getattr(exc, "keys", None) or ()]
+            hint = suggestion(missing, fs.activity.categories, installed_activities()) if missing else ""
+            if not hint:
+                raise
+            raise exc.extended(hint).with_traceback(exc.__traceback__) from exc.__cause__
         if scope2 is None and instruments is None and supplier_rates is None and entity is None \
                 and vintage_window is None:
             return em
