@@ -39,6 +39,7 @@ from neutralcore._core.validators import YEAR_MAX, YEAR_MIN, years_out_of_range
 from neutralcore._core.validators import year_number as _year_number
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
 from neutralcore.errors import FactorNotFoundError, InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from neutralcore.errors import row_numbers
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset, installed_activities
 from neutralcore.measure.kernel import compute
@@ -359,7 +360,8 @@ class Inventory:
             raise SchemaError(f"dims names {absent[0]!r}, which {what} lacks", column=absent[0], source=source)
         cols = {k: None if data.get(k) is None else frames.column_values(data[k], coded=k != "quantity")
                 for k in RESERVED_COLUMNS}
-        return cls._build(cols, {d: frames.column_values(data[d]) for d in extra}, labels=None, source=source)
+        with row_numbers("position"):  # a frame's rows, and a Parquet file's, are 0-based positions
+            return cls._build(cols, {d: frames.column_values(data[d]) for d in extra}, labels=None, source=source)
 
     @classmethod
     def read_parquet(cls, path: str | Path, *, columns: Mapping[str, str] | None = None,
@@ -438,7 +440,8 @@ class Inventory:
                               source=sheet_cols.source)
         data = sheet_cols.columns
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
-        inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=sheet_cols.rows, source=sheet_cols.source)
+        with row_numbers("sheet row"):
+            inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=sheet_cols.rows, source=sheet_cols.source)
         return inv._evolve(provenance=Provenance.of_file(sheet_cols.source, sheet_cols.rows))
 
     @classmethod
