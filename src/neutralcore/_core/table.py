@@ -182,24 +182,27 @@ class Table:
         among them, ``bool`` or ``str`` when all are, ``object`` otherwise.
         ``None`` is a missing value of any type (a null; NaN in a float column).
         """
-        return {name: _column_type(values) for name, values in self._columns.items()}
+        return {name: _column_type(values, _types(values)) for name, values in self._columns.items()}
 
     def _typed(self) -> Iterator[tuple[str, ColumnType, Any]]:
         """(name, type, values): numpy arrays for numbers without a missing value, lists otherwise."""
         for name, values in self._columns.items():
-            kind = _column_type(values)
+            present = _types(values)
+            kind = _column_type(values, present)
             if isinstance(values, np.ndarray):
                 if kind == "object":
                     values = values.tolist()
                 elif kind == "str":
                     values = [str(v) for v in values.tolist()]
                 yield name, kind, values
-            elif kind in ("float", "int", "bool") and not any(v is None for v in values):
+            elif kind in ("float", "int", "bool") and type(None) not in present:
                 yield name, kind, np.asarray(values, dtype={"float": np.float64, "int": np.int64, "bool": bool}[kind])
             elif kind == "float":
                 yield name, kind, np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-            else:
+            elif any(issubclass(t, np.generic) for t in present):
                 yield name, kind, [v.item() if isinstance(v, np.generic) else v for v in values]
+            else:
+                yield name, kind, values
 
     def to_pandas(self) -> "pandas.DataFrame":
         """A :class:`pandas.DataFrame` of the table (needs pandas: ``pip install 'neutralcore[pandas]'``).
@@ -411,7 +414,12 @@ class Table:
         return self.to_html()
 
 
-def _column_type(values: Any) -> ColumnType:
+def _types(values: Any) -> set[type]:
+    """The types of a list column's values (``NoneType`` among them for a missing value); empty for an array."""
+    return set() if isinstance(values, np.ndarray) else set(map(type, values))
+
+
+def _column_type(values: Any, types: set[type]) -> ColumnType:
     if isinstance(values, np.ndarray):
         kind = values.dtype.kind
         if kind == "f":
@@ -422,10 +430,10 @@ def _column_type(values: Any) -> ColumnType:
             return "bool"
         if kind == "U":
             return "str"
-        values = values.tolist()
-    present = {type(v) for v in values if v is not None}
+        types = set(map(type, values.tolist()))
+    present = types - {type(None)}
     if not present:
-        return "float" if values else "str"
+        return "float" if len(values) else "str"
     if present <= {bool, np.bool_}:
         return "bool"
     ints = {t for t in present if issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))}
