@@ -303,3 +303,12 @@ def test_a_missing_library_names_its_extra(monkeypatch, tmp_path, module, extra,
     with pytest.raises(nc.MissingDependencyError, match=rf"pip install 'neutralcore\[{extra}\]'") as info:
         call(tmp_path)
     assert info.value.extra == extra and isinstance(info.value, ImportError)
+
+
+def test_excel_headers_are_renamed_with_columns(tmp_path):
+    df = _small()
+    _write_xlsx(tmp_path / "k.xlsx", df)
+    inv = nc.Inventory.read_excel(tmp_path / "k.xlsx", columns={"kwh": "quantity", "plant": "site"})
+    assert inv.quantity.tolist() == [1200.0, 300.0] and inv.site.categories == ("p1", "p2") and not inv.dims
+    with pytest.raises(nc.SchemaError, match=r"columns=\{'kWh': \.\.\.\} names no column"):
+        nc.Inventory.read_excel(tmp_path / "k.xlsx", columns={"kWh": "quantity"})

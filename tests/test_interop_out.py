@@ -156,3 +156,26 @@ def test_dataframes_page_runs(tmp_path, monkeypatch):
     for i, block in enumerate(blocks):
         exec(compile(block, f"dataframes.md example {i + 1}", "exec"), namespace)  # noqa: S102 - our own docs
     assert (tmp_path / "by_scope.csv").exists() and (tmp_path / "by_scope.xlsx").exists()
+
+
+def test_trajectory_gap_and_mac_curve_convert():
+    from neutralcore.plugins.levers import EnergyEfficiency
+
+    factors = nc.load_factors("vietnam", "ipcc")
+    inv = nc.Inventory([
+        nc.Activity("electricity.grid", 1200, "MWh", region="VN", year=2023, scope=2, site="plant-1"),
+        nc.Activity("fuel.diesel.stationary", 15_000, "L", region="VN", year=2023, scope=1, site="plant-1"),
+    ])
+    scenario = nc.Scenario(inv, [(EnergyEfficiency(0.10, activity="electricity.grid"), 2026)], factors=factors)
+    traj = scenario.trajectory(2023, 2030)
+    gap = scenario.gap(nc.Target.sbti(2023, inv.emissions(factors).total(), 2030))
+    lever = EnergyEfficiency(0.10, activity="electricity.grid", costs=nc.Costs(capex=10_000, lifetime=10))
+    mac = nc.mac_curve(inv, [lever], 2023, discount_rate=0.08, factors=factors)
+    for table in (traj, gap, mac):
+        assert isinstance(table, Table)
+        assert table.to_arrow().num_rows == len(table.to_polars()) == len(table.to_pandas()) == len(table)
+    assert traj.to_pandas()["year"].tolist() == list(range(2023, 2031))
+    assert str(traj.to_pandas()["year"].dtype) == "int64" and traj.to_arrow().schema.field("scope1").type == pa.float64()
+    # 10 % of 1,200 MWh x 0.6592 t/MWh (MONRE/DCC 2023) = 79.104 t less scope 2 from 2026
+    s2 = traj.to_pandas().set_index("year")["scope2_location"]
+    assert s2[2025] - s2[2026] == pytest.approx(79.104)

@@ -42,7 +42,8 @@ import numpy as np
 
 from neutralcore.errors import MissingDependencyError, SchemaError
 
-__all__ = ["Library", "Column", "library_of", "is_frame", "is_column", "require", "frame_columns", "column_values"]
+__all__ = ["Library", "Column", "library_of", "is_frame", "is_column", "require", "frame_columns", "column_values",
+           "index_names", "renamed"]
 
 Library = Literal["pandas", "polars", "arrow"]
 #: What :func:`column_values` gives: an array (masked where values are missing) or ``(codes, categories)``.

@@ -395,7 +395,7 @@ class Inventory:
         return cls._from_frame(table, "arrow", "the Parquet file", columns, dims, source=str(path))
 
     @classmethod
-    def read_excel(cls, path: str | Path, sheet: str | int | None = None, *,
+    def read_excel(cls, path: str | Path, sheet: str | int | None = None, *, columns: Mapping[str, str] | None = None,
                    dims: Sequence[str] | None = None) -> "Inventory":
         """Read an inventory from a sheet of an ``.xlsx`` workbook (needs openpyxl: ``pip install 'neutralcore[excel]'``).
 
@@ -403,7 +403,8 @@ class Inventory:
         of :meth:`read_csv`; blank rows are skipped.  *sheet* is a sheet's
         title or 0-based position (default the first sheet).  Rows are
         streamed (openpyxl's read-only mode), and a formula cell gives the
-        value Excel last computed for it.
+        value Excel last computed for it.  *columns* and *dims* are as in
+        :meth:`from_pandas` (``columns={"kWh": "quantity"}`` renames a header).
 
         The inventory's :attr:`provenance` records the file and sheet and each
         row's number in the sheet; errors name the file, the sheet, the
@@ -431,7 +432,7 @@ class Inventory:
         >>> len(inv), inv.provenance.line.tolist()
         (1, [2])
         """
-        sheet_cols = read_excel_columns(path, sheet, required=REQUIRED)
+        sheet_cols = read_excel_columns(path, sheet, required=REQUIRED, columns=columns)
         header = sheet_cols.header
         extra_names = [h for h in header if h not in RESERVED_COLUMNS] if dims is None else list(dims)
         absent = [d for d in extra_names if d not in header]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -89,13 +89,14 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def read_excel_columns(path: str | Path, sheet: str | int | None = None, *,
-                       required: Sequence[str] = ()) -> ExcelColumns:
+def read_excel_columns(path: str | Path, sheet: str | int | None = None, *, required: Sequence[str] = (),
+                       columns: Mapping[str, str] | None = None) -> ExcelColumns:
     """Read one sheet of an ``.xlsx`` workbook as columns, streaming its rows (openpyxl read-only mode).
 
     The first non-blank row is the header; cells hold what Excel stored
     (a formula cell its last computed value).  *sheet* is a sheet's title or
-    0-based position; default the first sheet.
+    0-based position; default the first sheet.  *columns* renames headers
+    (a header's text to the name wanted) before *required* is checked.
 
     Raises
     ------
@@ -131,12 +132,12 @@ def read_excel_columns(path: str | Path, sheet: str | int | None = None, *,
             title = sheet
         else:
             raise SchemaError(f"has no sheet {sheet!r}; its sheets: {titles}", source=name)
-        return _read_sheet(book[title], f"{name}, sheet {title!r}", required)
+        return _read_sheet(book[title], f"{name}, sheet {title!r}", required, columns or {})
     finally:
         book.close()
 
 
-def _read_sheet(ws: Any, source: str, required: Sequence[str]) -> ExcelColumns:
+def _read_sheet(ws: Any, source: str, required: Sequence[str], columns: Mapping[str, str]) -> ExcelColumns:
     records = iter(enumerate(ws.iter_rows(min_row=1, values_only=True), start=1))
     header_row, head = 0, ()
     for number, cells in records:
@@ -153,6 +154,11 @@ def _read_sheet(ws: Any, source: str, required: Sequence[str]) -> ExcelColumns:
         if not h:
             raise SchemaError(f"row {header_row}: header cell {_letter(j)}{header_row} is empty; every column needs "
                               f"a name", source=source, line=header_row)
+    unknown = [k for k in columns if k not in header]
+    if unknown:
+        raise SchemaError(f"row {header_row}: columns={{{unknown[0]!r}: ...}} names no column of the header "
+                          f"{header}", source=source, column=unknown[0], line=header_row)
+    header = [columns.get(h, h) for h in header]
     dup = [h for h in header if header.count(h) > 1]
     if dup:
         raise SchemaError(f"row {header_row}: column {dup[0]!r} appears twice in the header", source=source,
@@ -174,6 +180,6 @@ def _read_sheet(ws: Any, source: str, required: Sequence[str]) -> ExcelColumns:
         if not all(map(_blank, row)):
             body.append(row if len(row) == width else row + blank[len(row):])
             numbers.append(number)
-    columns = [list(c) for c in zip(*body)] if body else [[] for _ in header]
-    return ExcelColumns(source, tuple(header), header_row, dict(zip(header, columns)),
+    data = [list(c) for c in zip(*body)] if body else [[] for _ in header]
+    return ExcelColumns(source, tuple(header), header_row, dict(zip(header, data)),
                         np.asarray(numbers, dtype=np.int64))
