@@ -178,6 +178,8 @@ def test_inventory_of_a_frame_points_at_the_right_constructor():
         nc.Inventory(pa.Table.from_pandas(df))
     with pytest.raises(nc.InputError, match=r"use Inventory.from_columns"):
         nc.Inventory({"activity": ["electricity.grid"]})
+    with pytest.raises(nc.InputError, match=r"for a Series use Inventory.from_columns\(activity=..."):
+        nc.Inventory(df["activity"])
     with pytest.raises(nc.SchemaError, match=r"use Inventory.from_polars\(\)"):
         nc.Inventory.from_pandas(pl.from_pandas(df))
 
@@ -312,3 +314,35 @@ def test_excel_headers_are_renamed_with_columns(tmp_path):
     assert inv.quantity.tolist() == [1200.0, 300.0] and inv.site.categories == ("p1", "p2") and not inv.dims
     with pytest.raises(nc.SchemaError, match=r"columns=\{'kWh': \.\.\.\} names no column"):
         nc.Inventory.read_excel(tmp_path / "k.xlsx", columns={"kWh": "quantity"})
+
+
+# -- invariants --------------------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_labels = st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c-1", "site 9", "ü"])), min_size=1, max_size=30)
+
+
+@given(_labels, st.data())
+def test_every_column_kind_gives_the_same_labels(sites, data):
+    """A label column reads the same as a list, pandas (object, Categorical), polars (String, Categorical, Enum)
+    and Arrow (string, large_string, dictionary), missing values included, whatever the category order."""
+    n = len(sites)
+    extra = data.draw(st.lists(st.sampled_from(["zz", "yy"]), max_size=2, unique=True))
+    cats = list(dict.fromkeys([s for s in sites if s is not None])) + extra
+    cats = data.draw(st.permutations(cats))
+    kinds = [
+        sites,
+        pd.Series(sites, dtype=object),
+        pd.Series(pd.Categorical(sites, categories=cats)),
+        pl.Series(sites, dtype=pl.String),
+        pl.Series(sites, dtype=pl.String).cast(pl.Categorical),
+        pl.Series(sites, dtype=pl.Enum(cats)) if cats else pl.Series(sites, dtype=pl.String),
+        pa.array(sites, pa.string()),
+        pa.array(sites, pa.large_string()),
+        pa.array(sites, pa.string()).dictionary_encode(),
+    ]
+    base = dict(activity="electricity.grid", quantity=np.ones(n), unit="MWh", region="VN", year=2023, scope=2)
+    for column in kinds:
+        inv = nc.Inventory.from_columns(**base, site=column, team=column)
+        assert inv.site.values() == sites and inv.dims["team"].values() == sites, type(column)

@@ -191,12 +191,13 @@ class Inventory:
     _cache: dict = attrs.field(factory=dict, repr=False)
 
     def __init__(self, activities: Iterable[Activity] = ()) -> None:
-        if frames.is_frame(activities) or isinstance(activities, Mapping):
+        if frames.is_frame(activities) or frames.is_column(activities) or isinstance(activities, Mapping):
             lib = frames.library_of(activities)
             use = {"pandas": "Inventory.from_pandas(df)", "polars": "Inventory.from_polars(df)",
                    "arrow": "Inventory.from_arrow(table)"}.get(lib or "", "Inventory.from_columns(**columns)")
-            raise InputError(f"Inventory() takes Activity objects; for a {type(activities).__name__} of columns "
-                             f"use {use}")
+            if frames.is_column(activities):
+                use = "Inventory.from_columns(activity=..., quantity=..., ...), one column per argument"
+            raise InputError(f"Inventory() takes Activity objects; for a {type(activities).__name__} use {use}")
         acts = list(activities)
         for i, a in enumerate(acts):
             if not isinstance(a, Activity):
