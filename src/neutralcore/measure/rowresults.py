@@ -87,6 +87,6 @@ def row_results(em: RowSource) -> Table:
     kind = np.array(["exact", "region", "year", "region+year"], dtype=object)
     out["fallback"] = kind[region_fb.astype(np.int64) + 2 * year_fb.astype(np.int64)].tolist() if n else []
     out["pack"] = _labels(fs.pack, factor)
-    out["source"] = [None if s is None else str(s) for s in _labels(fs.source, factor)]
+    out["source"] = _gather([None if s is None else str(s) for s in fs.source.categories], fs.source.codes[factor])
     return Table(out, title=f"Emissions per row ({n:,} rows; t, CO2e with GWP100 {em.gwp}; "
                             f"scope 2 {em.scope2_method}-based)")
