@@ -27,8 +27,11 @@ import numpy as np
 from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
-__all__ = ["read_plain", "MAX_LABEL"]
+__all__ = ["read_plain", "read_plain_chunked", "MAX_LABEL", "CHUNK_BYTES"]
 
+#: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
+#: the file's size.
+CHUNK_BYTES = 1 << 22
 #: Labels longer than this many bytes go the csv-module way.
 MAX_LABEL = 64
 _COMMA, _NEWLINE, _DOT, _MINUS, _ZERO = 44, 10, 46, 45, 48
@@ -82,6 +85,47 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
         if column is None:
             return None
         out[name] = column
+    return out
+
+
+def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity",
+                       chunk_bytes: int = CHUNK_BYTES, *, start: int = 0) -> dict[str, Any] | None:
+    """:func:`read_plain` of *body* (from byte *start*, so a file's bytes need not be copied past its header)
+    in pieces of about *chunk_bytes* bytes cut at line ends, so the working
+    memory is bounded by the piece, not the file; the pieces' labels are merged into one set of categories
+    per column (in order of first appearance) and their codes renumbered.  ``None`` if any piece is not plain.
+
+    Examples
+    --------
+    >>> out = read_plain_chunked(b"a,1\\nb,2\\na,3\\n", ["k", "quantity"], chunk_bytes=4)
+    >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
+    ([0, 1, 0], ('a', 'b'), [1.0, 2.0, 3.0])
+    """
+    if len(body) - start <= chunk_bytes:
+        return read_plain(body[start:], header, numeric)
+    pieces: list[dict[str, Any]] = []
+    while start < len(body):
+        end = body.find(b"\n", min(start + chunk_bytes, len(body)) - 1)
+        end = len(body) if end < 0 else end + 1
+        piece = read_plain(body[start:end], header, numeric)
+        if piece is None:
+            return None
+        pieces.append(piece)
+        start = end
+    out: dict[str, Any] = {}
+    for name in header:  # one column at a time, each piece's arrays let go as soon as they are merged
+        if name == numeric:
+            out[name] = np.concatenate([p.pop(name) for p in pieces])
+            continue
+        seen: dict[str, int] = {}
+        codes = []
+        for p in pieces:
+            piece_codes, labels = p.pop(name)
+            remap = np.array([seen.setdefault(label, len(seen)) for label in labels], dtype=np.int32)
+            codes.append(remap[piece_codes])
+            del piece_codes
+        out[name] = (np.concatenate(codes), tuple(seen))
+        del codes
     return out
 
 
