@@ -236,8 +236,10 @@ class Inventory:
 
         Each column may be a sequence, a numpy array, a scalar (repeated on
         every row), a :class:`~neutralcore._core.categorical.Categorical` or a
-        ``(codes, categories)`` pair of already-coded data.  Extra keyword
-        arguments become extra grouping dimensions.
+        ``(codes, categories)`` pair of already-coded data, or a pandas Series
+        or ``Categorical``, a polars Series or an Arrow array or chunked array
+        (categorical ones taken by their codes; see :meth:`from_pandas`).  Extra
+        keyword arguments become extra grouping dimensions.
 
         Raises
         ------
