@@ -105,3 +105,28 @@ def test_core_flow_runs_and_optional_entry_points_name_their_extras(tmp_path, su
     }
     assert out["csv"] == "scope,co2e_t,CO2_t,CH4_t,N2O_t"
     assert out["loaded"] == []
+
+
+def test_optional_libraries_are_imported_only_when_used(tmp_path, subprocess_env):
+    """With every library installed, the numpy path imports none of them; from_pandas imports pandas only."""
+    script = textwrap.dedent(f'''
+        import json, sys
+        import neutralcore as nc
+        inv = nc.Inventory.from_columns(activity="electricity.grid", quantity=[1.0, 2.0], unit="MWh", region="VN",
+                                        year=2023, scope=2, site=["a", "b"])
+        src = nc.Source("MONRE/DCC", "Viet Nam grid emission factor 2023", 2024)
+        fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {{"CO2": 0.6592}}, src)])
+        res = inv.emissions(fs)
+        res.by(["scope", "site"]).to_csv("by.csv"); res.rows().to_json()
+        before = sorted({{m.partition(".")[0] for m in sys.modules}} & set({HIDDEN!r}))
+        import pandas as pd
+        nc.Inventory.from_pandas(pd.DataFrame(inv.to_columns()))
+        after = sorted({{m.partition(".")[0] for m in sys.modules}} & set({HIDDEN!r}) - {{"pandas"}})
+        print(json.dumps([before, after]))
+    ''')
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=subprocess_env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    before, after = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert set(before) <= {"dask"}  # pint imports dask when it is installed, to support dask arrays; we do not
+    assert "polars" not in after and "openpyxl" not in after and "matplotlib" not in after
