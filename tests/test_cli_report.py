@@ -45,7 +45,7 @@ def test_report_bad_input_exits_2(tmp_path, capsys):
     bad.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,-5,MWh,VN,2023,2\n")
     assert main(["report", str(bad), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 2
     err = capsys.readouterr().err
-    assert "InvalidQuantityError" in err and "row 2" in err and str(bad) in err
+    assert "InvalidQuantityError" in err and "(line 2)" in err and str(bad) in err
 
 
 def test_report_strict(capsys):

@@ -84,7 +84,7 @@ from neutralcore.errors import (
     PluginWarning,
 )
 from neutralcore.measure.factor import FactorSet
-from neutralcore.measure.factorsource import FactorsLike, set_resolver
+from neutralcore.measure.factorsource import FactorsLike, set_catalogue, set_resolver
 from neutralcore.levers import Lever, LeverSet
 from neutralcore.packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
 
@@ -865,3 +865,4 @@ def resolve_factors(factors: FactorsLike) -> FactorSet:
 
 
 set_resolver(resolve_factors)
+set_catalogue(lambda: [(p.name, p.coverage.activities) for p in list_packs() if p.coverage is not None])

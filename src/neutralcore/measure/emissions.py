@@ -31,6 +31,7 @@ from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, reporting
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
 from neutralcore.measure.rowpass import group_sums, key_sums
+from neutralcore.measure.rowresults import row_results
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
 
@@ -287,6 +288,16 @@ class EmissionKeys:
 
     def __len__(self) -> int:
         return len(self.activity)
+
+
+def _dimension_names(dims: tuple[Any, ...]) -> tuple[str, ...]:
+    """``by()``'s dimensions: the arguments, or the one list or tuple given (pandas' ``groupby([...])`` habit)."""
+    if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
+        return tuple(dims[0])
+    for d in dims:
+        if isinstance(d, (list, tuple)):
+            raise InputError(f"give by() dimensions as arguments or as one list, not {dims!r}", column=str(d))
+    return tuple(dims)
 
 
 def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
@@ -583,6 +594,22 @@ class Emissions:
             iterations=iterations, share_without=float(per_factor[used][~has].sum() / total) if total else 0.0,
         )
 
+    def rows(self) -> Table:
+        """Every inventory row with its result: a :class:`~neutralcore._core.table.Table` of one row per row.
+
+        Columns: ``row`` (0-based position), ``file`` and ``line`` (for an
+        inventory read from a file), the inventory's own columns, ``co2e_t``
+        and ``<gas>_t`` for every gas of :attr:`gases` (t, float), the factor
+        used (``factor_activity``, ``factor_region``, ``factor_year``), how it
+        was found (``fallback``: ``exact``, ``region``, ``year`` or
+        ``region+year``), its ``pack`` and its ``source`` (publisher, document,
+        year).  Convert it like any table: ``.to_pandas()``, ``.to_arrow()``,
+        ``.to_csv(path)``.
+
+        >>> res.rows().to_pandas()  # doctest: +SKIP
+        """
+        return row_results(self)
+
     # -- grouping ---------------------------------------------------------------------
 
     def _group_codes(self, dims: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], list[Categorical], int]:
@@ -630,19 +657,20 @@ class Emissions:
             raise InputError(f"a dimension is given twice in by{tuple(dims)}", column=next(d for d in dims if dims.count(d) > 1))
         return dims
 
-    def by(self, *dims: str, gases: bool = True) -> Table:
+    def by(self, *dims: str | Sequence[str], gases: bool = True) -> Table:
         """One row per group of *dims*: CO2e (t) and, unless ``gases=False``, tonnes of each gas.
 
         Dimensions: ``activity``, ``unit``, ``region``, ``year``, ``scope``,
-        ``category``, ``site`` and any extra dimension of the inventory.  Rows
-        are sorted by the group labels (scope 1, 2, 3; sites and activities
-        alphabetically; an empty label last); ``co2e_t`` and the ``<gas>_t``
-        columns are float arrays.  Several groupings cost one pass over the
-        rows with :meth:`by_many`.
+        ``category``, ``site`` and any extra dimension of the inventory, given
+        as arguments or as one list (``by("scope", "site")`` and
+        ``by(["scope", "site"])`` are the same).  Rows are sorted by the group
+        labels (scope 1, 2, 3; sites and activities alphabetically; an empty
+        label last); ``co2e_t`` and the ``<gas>_t`` columns are float arrays.
+        Several groupings cost one pass over the rows with :meth:`by_many`.
 
         >>> res.by("scope", "site")  # doctest: +SKIP
         """
-        return self.by_many([self._check_dims(tuple(dims))], gases=gases)[0]
+        return self.by_many([self._check_dims(_dimension_names(dims))], gases=gases)[0]
 
     def by_many(self, groupings: Sequence[Sequence[str]], *, gases: bool = True) -> list[Table]:
         """:meth:`by` for several groupings at once, summed in one pass over the rows; one table per grouping.

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
 from neutralcore._core.csvsplit import read_plain_chunked
+from neutralcore._core import frames
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
@@ -37,14 +38,22 @@ from neutralcore._core.validators import year_int as _year_int
 from neutralcore._core.validators import YEAR_MAX, YEAR_MIN, years_out_of_range
 from neutralcore._core.validators import year_number as _year_number
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
-from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from neutralcore.errors import FactorNotFoundError, InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from neutralcore.errors import row_numbers
 from neutralcore.measure.emissions import Emissions
-from neutralcore.measure.factorsource import FactorsLike, as_factorset
+from neutralcore.measure.factorsource import FactorsLike, as_factorset, installed_activities
 from neutralcore.measure.kernel import compute
+from neutralcore.measure.readers import read_excel_columns, read_parquet_table
 from neutralcore.measure.rowpass import code_counter, dense_codes
+from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.measure.stages import with_upstream
 from neutralcore.units import parse_unit
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
 
 __all__ = ["Inventory"]
 
@@ -212,6 +221,13 @@ class Inventory:
     _cache: dict = attrs.field(factory=dict, repr=False)
 
     def __init__(self, activities: Iterable[Activity] = ()) -> None:
+        if frames.is_frame(activities) or frames.is_column(activities) or isinstance(activities, Mapping):
+            lib = frames.library_of(activities)
+            use = {"pandas": "Inventory.from_pandas(df)", "polars": "Inventory.from_polars(df)",
+                   "arrow": "Inventory.from_arrow(table)"}.get(lib or "", "Inventory.from_columns(**columns)")
+            if frames.is_column(activities):
+                use = "Inventory.from_columns(activity=..., quantity=..., ...), one column per argument"
+            raise InputError(f"Inventory() takes Activity objects; for a {type(activities).__name__} use {use}")
         acts = list(activities)
         for i, a in enumerate(acts):
             if not isinstance(a, Activity):
@@ -250,8 +266,10 @@ class Inventory:
 
         Each column may be a sequence, a numpy array, a scalar (repeated on
         every row), a :class:`~neutralcore._core.categorical.Categorical` or a
-        ``(codes, categories)`` pair of already-coded data.  Extra keyword
-        arguments become extra grouping dimensions.
+        ``(codes, categories)`` pair of already-coded data, or a pandas Series
+        or ``Categorical``, a polars Series or an Arrow array or chunked array
+        (categorical ones taken by their codes; see :meth:`from_pandas`).  Extra
+        keyword arguments become extra grouping dimensions.
 
         A read-only numpy array is taken as a view, without a copy: float64
         quantities, an int32 year, and codes of int8, int16, int32, uint8 or
@@ -273,13 +291,203 @@ class Inventory:
         InputError, UnknownUnitError
             A bad activity key, region, scope or unit (rows named).
         """
-        return cls._build(
-            dict(activity=activity, quantity=quantity, unit=unit, region=region, year=year, scope=scope,
-                 category=category, site=site),
-            dims,
-            labels=None,
-            source=None,
-        )
+        cols = dict(activity=activity, quantity=quantity, unit=unit, region=region, year=year, scope=scope,
+                    category=category, site=site)
+        # pandas/polars Series and Arrow arrays: categorical ones as (codes, categories), numbers as arrays
+        cols = {k: frames.column_values(v, coded=k != "quantity") if frames.is_column(v) else v for k, v in cols.items()}
+        dims = {k: frames.column_values(v) if frames.is_column(v) else v for k, v in dims.items()}
+        return cls._build(cols, dims, labels=None, source=None)
+
+    @classmethod
+    def from_pandas(cls, df: "pandas.DataFrame", *, columns: Mapping[str, str] | None = None,
+                    dims: Sequence[str] | None = None) -> "Inventory":
+        """An inventory from a pandas DataFrame whose columns are named as in the CSV schema.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            Columns ``activity, quantity, unit, region, year, scope``, optional
+            ``category`` and ``site``; any other column becomes an extra
+            grouping dimension (or only those named in *dims*).  The index is
+            not read (``df.reset_index()`` makes its levels columns).
+        columns : mapping of str to str, optional
+            The frame's name of a column to the inventory's, e.g.
+            ``{"kwh": "quantity", "plant": "site"}``.
+        dims : sequence of str, optional
+            The extra dimensions to keep (inventory names); default every other column.
+
+        ``Categorical`` columns are taken by their codes and categories, text
+        columns are coded by :func:`pandas.factorize`, numeric columns are
+        used without a copy.  Errors name the column and the rows by their
+        0-based position in the frame (not the index label).
+
+        Raises
+        ------
+        SchemaError
+            A required column is missing, *columns* names a column the frame lacks,
+            or a value is missing where one is required.
+        InvalidQuantityError, InputError, UnknownUnitError
+            As :meth:`from_columns`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"activity": ["electricity.grid"] * 2, "kwh": [1200.0, 300.0], "unit": "kWh",
+        ...                    "region": "VN", "year": 2023, "scope": 2, "plant": ["p1", "p2"]})
+        >>> inv = Inventory.from_pandas(df, columns={"kwh": "quantity", "plant": "site"})
+        >>> len(inv), inv.site.categories
+        (2, ('p1', 'p2'))
+        """
+        frames.require("pandas", "Inventory.from_pandas()")
+        return cls._from_frame(df, "pandas", "the DataFrame", columns, dims)
+
+    @classmethod
+    def from_polars(cls, df: "polars.DataFrame | polars.LazyFrame", *, columns: Mapping[str, str] | None = None,
+                    dims: Sequence[str] | None = None) -> "Inventory":
+        """An inventory from a polars DataFrame (or LazyFrame, collected); columns as in :meth:`from_pandas`.
+
+        ``Enum`` and ``Categorical`` columns are taken by their codes, ``String``
+        columns coded by a cast to ``Enum``; errors name rows by 0-based position.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> df = pl.DataFrame({"activity": ["electricity.grid"], "quantity": [1200.0], "unit": ["MWh"],
+        ...                    "region": ["VN"], "year": [2023], "scope": [2]})
+        >>> len(Inventory.from_polars(df))
+        1
+        """
+        frames.require("polars", "Inventory.from_polars()")
+        return cls._from_frame(df, "polars", "the DataFrame", columns, dims)
+
+    @classmethod
+    def from_arrow(cls, table: "pyarrow.Table | pyarrow.RecordBatch", *, columns: Mapping[str, str] | None = None,
+                   dims: Sequence[str] | None = None) -> "Inventory":
+        """An inventory from an Arrow table or record batch; columns as in :meth:`from_pandas`.
+
+        ``DictionaryArray`` columns are taken by their indices and dictionary,
+        ``string``, ``large_string`` and ``string_view`` columns dictionary-encoded
+        by pyarrow; errors name rows by 0-based position.
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> t = pa.table({"activity": ["electricity.grid"], "quantity": [1200.0], "unit": ["MWh"],
+        ...               "region": ["VN"], "year": [2023], "scope": [2]})
+        >>> len(Inventory.from_arrow(t))
+        1
+        """
+        frames.require("pyarrow", "Inventory.from_arrow()")
+        return cls._from_frame(table, "arrow", "the Arrow table", columns, dims)
+
+    @classmethod
+    def _from_frame(cls, frame: Any, library: str, what: str, columns: Mapping[str, str] | None,
+                    dims: Sequence[str] | None, source: str | None = None) -> "Inventory":
+        if frames.library_of(frame) != library or not frames.is_frame(frame):
+            hint = {"pandas": "from_pandas", "polars": "from_polars", "arrow": "from_arrow"}.get(
+                frames.library_of(frame) or "", "from_columns")
+            raise SchemaError(f"expected a {library} frame, got a {type(frame).__module__}.{type(frame).__name__}; "
+                              f"use Inventory.{hint}()", source=source)
+        by_name = frames.frame_columns(frame, what)
+        names = frames.renamed(list(by_name), columns, what)
+        data = {names[k]: v for k, v in by_name.items()}
+        missing = [c for c in REQUIRED if c not in data]
+        if missing:
+            in_index = [c for c in missing if c in frames.index_names(frame)]
+            hint = f"; {in_index} in its index: use df.reset_index()" if in_index else ""
+            raise SchemaError(f"{what} lacks the required column(s) {missing}{hint}; its columns: "
+                              f"{', '.join(by_name)} (map others with columns={{'name': {missing[0]!r}}})",
+                              column=missing[0], source=source)
+        extra = [k for k in data if k not in RESERVED_COLUMNS] if dims is None else list(dims)
+        absent = [d for d in extra if d not in data]
+        if absent:
+            raise SchemaError(f"dims names {absent[0]!r}, which {what} lacks", column=absent[0], source=source)
+        cols = {k: None if data.get(k) is None else frames.column_values(data[k], coded=k != "quantity")
+                for k in RESERVED_COLUMNS}
+        with row_numbers("position"):  # a frame's rows, and a Parquet file's, are 0-based positions
+            return cls._build(cols, {d: frames.column_values(data[d]) for d in extra}, labels=None, source=source)
+
+    @classmethod
+    def read_parquet(cls, path: str | Path, *, columns: Mapping[str, str] | None = None,
+                     dims: Sequence[str] | None = None) -> "Inventory":
+        """Read an inventory from a Parquet file (needs pyarrow: ``pip install 'neutralcore[parquet]'``).
+
+        Columns as in :meth:`read_csv` (renamed with *columns* as in
+        :meth:`from_pandas`); dictionary-encoded columns are taken by their
+        codes.  Errors name the file, the column and the rows by their
+        0-based position in the file.
+
+        Raises
+        ------
+        MissingDependencyError
+            pyarrow is not installed.
+        SchemaError
+            The file cannot be read, is not Parquet, or lacks a required column.
+        InvalidQuantityError, InputError, UnknownUnitError
+            A bad value (the rows named).
+
+        Examples
+        --------
+        >>> import pyarrow as pa, pyarrow.parquet as pq, tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "inventory.parquet")
+        >>> pq.write_table(pa.table({"activity": ["electricity.grid"], "quantity": [1200.0], "unit": ["MWh"],
+        ...                          "region": ["VN"], "year": [2023], "scope": [2]}), path)
+        >>> len(Inventory.read_parquet(path))
+        1
+        """
+        table = read_parquet_table(path)
+        return cls._from_frame(table, "arrow", "the Parquet file", columns, dims, source=str(path))
+
+    @classmethod
+    def read_excel(cls, path: str | Path, sheet: str | int | None = None, *, columns: Mapping[str, str] | None = None,
+                   dims: Sequence[str] | None = None) -> "Inventory":
+        """Read an inventory from a sheet of an ``.xlsx`` workbook (needs openpyxl: ``pip install 'neutralcore[excel]'``).
+
+        The first non-blank row of the sheet is the header, with the columns
+        of :meth:`read_csv`; blank rows are skipped.  *sheet* is a sheet's
+        title or 0-based position (default the first sheet).  Rows are
+        streamed (openpyxl's read-only mode), and a formula cell gives the
+        value Excel last computed for it.  *columns* and *dims* are as in
+        :meth:`from_pandas` (``columns={"kWh": "quantity"}`` renames a header).
+
+        The inventory's :attr:`provenance` records the file and sheet and each
+        row's number in the sheet; errors name the file, the sheet, the
+        column and those row numbers, as Excel shows them.
+
+        Raises
+        ------
+        MissingDependencyError
+            openpyxl is not installed.
+        SchemaError
+            The file cannot be read or is not a workbook, the sheet does not exist,
+            or its header is missing a required column (file, sheet, row and column named).
+        InvalidQuantityError, InputError, UnknownUnitError
+            A bad value (the sheet rows named).
+
+        Examples
+        --------
+        >>> import openpyxl, tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "inventory.xlsx")
+        >>> book = openpyxl.Workbook()
+        >>> book.active.append(["activity", "quantity", "unit", "region", "year", "scope"])
+        >>> book.active.append(["electricity.grid", 1200, "MWh", "VN", 2023, 2])
+        >>> book.save(path)
+        >>> inv = Inventory.read_excel(path)
+        >>> len(inv), inv.provenance.line.tolist()
+        (1, [2])
+        """
+        sheet_cols = read_excel_columns(path, sheet, required=REQUIRED, columns=columns)
+        header = sheet_cols.header
+        extra_names = [h for h in header if h not in RESERVED_COLUMNS] if dims is None else list(dims)
+        absent = [d for d in extra_names if d not in header]
+        if absent:
+            raise SchemaError(f"dims names {absent[0]!r}, which the sheet lacks", column=absent[0],
+                              source=sheet_cols.source)
+        data = sheet_cols.columns
+        cols = {name: data.get(name) for name in RESERVED_COLUMNS}
+        with row_numbers("sheet row"):
+            inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=sheet_cols.rows, source=sheet_cols.source)
+        return inv._evolve(provenance=Provenance.of_file(sheet_cols.source, sheet_cols.rows))
 
     @classmethod
     def _build(
@@ -658,7 +866,14 @@ class Inventory:
             return em
         if not isinstance(upstream, bool):
             raise InputError(f"upstream must be True or False, got {upstream!r}", column="upstream")
-        em = compute(self, fs, gwp=gwp, strict=strict)
+        try:
+            em = compute(self, fs, gwp=gwp, strict=strict)
+        except FactorNotFoundError as exc:  # add "did you mean" and the installed packs that cover the key
+            missing = [key[0] for key in getattr(exc, "keys", None) or ()]
+            hint = suggestion(missing, fs.activity.categories, installed_activities()) if missing else ""
+            if not hint:
+                raise
+            raise exc.extended(hint).with_traceback(exc.__traceback__) from exc.__cause__
         if scope2 is None and instruments is None and supplier_rates is None and entity is None \
                 and vintage_window is None:
             return em
