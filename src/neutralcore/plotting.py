@@ -16,7 +16,7 @@ import numpy as np
 from neutralcore.errors import MissingDependencyError
 from neutralcore.measure.basis import Scope, scope2_method
 
-__all__ = ["MissingDependencyError", "require_matplotlib", "plot_mac", "plot_trajectory", "TargetPath", "Curve", "Columns"]
+__all__ = ["MissingDependencyError", "require_matplotlib", "save", "plot_mac", "plot_trajectory", "TargetPath", "Curve", "Columns"]
 
 
 class TargetPath(Protocol):
@@ -125,3 +125,17 @@ def plot_trajectory(trajectory: Columns, *, basis: str = "location", target: Tar
     ax.set_title(trajectory.title or "Trajectory")
     ax.legend(fontsize="small")
     return ax
+
+
+def save(ax: Any, path: str) -> None:
+    """Write the figure of *ax* (an Axes, or a Figure) to *path* (format by extension, e.g. ``.png``) and close it."""
+    plt = require_matplotlib()
+    fig = getattr(ax, "figure", ax)
+    try:
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+    except OSError as exc:
+        from neutralcore.errors import InputError
+
+        raise InputError(f"cannot write the plot to {path}: {exc.strerror or exc}", source=str(path)) from exc
+    finally:
+        plt.close(fig)
