@@ -158,7 +158,12 @@ class OffsetLedger:
         Seconds to wait for another process's lock before raising
         :class:`~neutralcore.LedgerLockedError`.
     create : bool
-        Create the file (atomically) if it does not exist (default ``False``).
+        Create the file (atomically); it must not exist yet, unless *exist_ok*
+        (default ``False``).
+    exist_ok : bool
+        With *create*, open the file if it exists instead of refusing it
+        (default ``False``, so that starting a new ledger never silently
+        reopens an old one and its retirements).
     read_only : bool
         Open the file read-only (SQLite ``mode=ro``): queries work, and every
         change raises :class:`~neutralcore.LedgerReadOnlyError`.
@@ -175,6 +180,8 @@ class OffsetLedger:
     ------
     LedgerNotFoundError
         When ``create=False`` and the file does not exist, or its directory does not.
+    LedgerError
+        When ``create=True`` and the file exists already (unless ``exist_ok=True``).
     LedgerCorruptError
         When the file is not a neutralcore ledger or fails its integrity check.
     LedgerFormatError
@@ -207,6 +214,7 @@ class OffsetLedger:
         *,
         timeout: float = 30.0,
         create: bool = False,
+        exist_ok: bool = False,
         read_only: bool = False,
         migrate: bool = False,
         verify: bool = True,
@@ -223,6 +231,11 @@ class OffsetLedger:
         self._seen: tuple[int, int, str] | None = None
         #: What retirements record as their ledger: the file's real path (or a per-object name in memory).
         self.identity = f":memory:{next(_MEMORY_LEDGERS)}" if self._memory else os.path.realpath(self.path)
+        if create and not exist_ok and not self._memory and os.path.exists(self.path):
+            raise LedgerError(
+                f"{self.path}: a ledger file exists already; open it with OffsetLedger({self.path!r}), or pass "
+                "exist_ok=True to create it only if it is missing", path=self.path,
+            )
         if not self._memory and not os.path.exists(self.path):
             directory = os.path.dirname(os.path.abspath(self.path))
             if not os.path.isdir(directory):
