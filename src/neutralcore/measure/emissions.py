@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
+from neutralcore._core.display import view_html, view_text
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
 from neutralcore.gwp import GASES, canonical_gas, gwp_vector
@@ -204,9 +205,17 @@ class Matches:
         s = self.summary()
         return int(sum(r for r, k in zip(s["rows"], s["fallback"]) if k != "exact"))
 
-    def __repr__(self) -> str:
+    def _view(self) -> tuple[str, list[tuple[str, str]], Table | None]:
         fb = self.fallbacks()
-        return f"Matches({len(self):,} rows, {len(fb)} key(s) by fallback)\n" + (repr(fb) if len(fb) else "")
+        n = len(self)
+        title = f"Matches: {n:,} row{'' if n == 1 else 's'}, {self.n_fallback_rows:,} by fallback ({len(fb)} key(s))"
+        return title, [], (fb if len(fb) else None)
+
+    def __repr__(self) -> str:
+        return view_text(*self._view())
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
 
 
 @attrs.frozen
@@ -610,7 +619,8 @@ class Emissions:
         fb = self.matches.n_fallback_rows
         heading = (f"Emissions: {total:,.3f} t CO2e (GWP100 {self.gwp}; scope 2 {self.scope2_method}-based) "
                    f"from {len(self.inventory):,} rows")
-        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()" if fb
+                 else "No row used a fallback factor."]
         return heading, self.by("scope"), notes
 
     def __repr__(self) -> str:
@@ -675,7 +685,15 @@ class Scope2Result:
             title="Scope 2 dual reporting (t CO2e)",
         )
 
+    def _view(self) -> tuple[str, list[tuple[str, str]], Table, list[str]]:
+        ins = self.instruments
+        applied = sum(1 for s in ins["status"] if s != "rejected") if len(ins) else 0
+        facts = [("instruments", f"{len(ins)} given, {applied} applied"), ("entity", self.entity or "—")]
+        return "Scope 2, location- and market-based (t CO2e)", facts, self.summary(), list(self.disclosures)
+
     def __repr__(self) -> str:
-        lines = [repr(self.summary())]
-        lines += [f"- {d}" for d in self.disclosures]
-        return "\n".join(lines)
+        title, facts, table, notes = self._view()
+        return view_text(title, facts, table, notes)
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())

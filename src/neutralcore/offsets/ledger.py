@@ -89,6 +89,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import attrs
 
+from neutralcore._core.display import view_html
 from neutralcore.errors import (
     AlreadyRetiredError,
     DuplicateSerialError,
@@ -309,8 +310,20 @@ class OffsetLedger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _view(self) -> tuple[str, list[tuple[str, str]]]:
+        title = f"OffsetLedger({self.path!r})"
+        if self._closed:
+            return title + " (closed)", []
+        held, retired = self.held_quantity(), self.retired_quantity()
+        return title, [("held", f"{held:,} t CO2e"), ("retired", f"{retired:,} t CO2e"),
+                       ("mode", "read-only" if self.read_only else "read-write")]
+
     def __repr__(self) -> str:
-        return f"OffsetLedger({self.path!r})"
+        title, facts = self._view()
+        return title[:-1] + "".join(f", {k} {v}" for k, v in facts) + ")" if facts else title
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
 
     # -- errors ---------------------------------------------------------------
 

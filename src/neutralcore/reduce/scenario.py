@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping, Union, cast
 import attrs
 import numpy as np
 
+from neutralcore._core.display import view_html
 from neutralcore._core.validators import activity_key, optional_str
 from neutralcore.errors import LeverError, ScenarioError
 from neutralcore.levers import Lever, Outcome
@@ -440,6 +441,13 @@ class Scenario:
     def __repr__(self) -> str:
         levers = ", ".join(f"{lv.name} from {s or self.base_year}" for lv, s in self.levers) or "no levers"
         return f"Scenario({self.name!r}, base year {self.base_year}, {len(self.baseline)} rows; {levers})"
+
+    def _repr_html_(self) -> str:
+        growth = self.growth if not callable(self.growth) else "a function of the year"
+        facts = [("base year", str(self.base_year)), ("rows", f"{len(self.baseline):,}"), ("growth", str(growth)),
+                 ("grid factor path", "assumed (DERIVED factors)" if self.grid_factor_path else "none: published factors"),
+                 ("levers", "; ".join(f"{lv.name} from {s or self.base_year}" for lv, s in self.levers) or "none")]
+        return view_html(f"Scenario: {self.name}", facts)
 
 
 class _AbsolutePath:

@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 import attrs
 import numpy as np
 
+from neutralcore._core.display import ROWS
 from neutralcore._core.table import Table
 from neutralcore.levers import Outcome
 from neutralcore.measure.basis import SCOPES, Scope, scope2_method
@@ -134,6 +135,15 @@ class Trajectory(Table):
     """
 
     disclosures: tuple[str, ...] = ()
+
+    def _notes(self) -> list[str]:
+        return [f"{len(self.disclosures)} market-based scope 2 disclosure(s): see .disclosures"] if self.disclosures else []
+
+    def __repr__(self) -> str:
+        return self.to_text(max_rows=ROWS, notes=self._notes())
+
+    def _repr_html_(self) -> str:
+        return self.to_html(max_rows=ROWS, notes=self._notes())
 
     def total(self, scope2: str = "location") -> np.ndarray:
         """``total_location`` or ``total_market`` (t CO2e per year)."""
