@@ -12,6 +12,7 @@ be evaluated at all.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import attrs
 
@@ -123,6 +124,12 @@ class Balance(BalanceEquation):
         ]
         kind = getattr(self.subject_type, "value", self.subject_type)
         return f"Balance: {self.subject} ({kind}), {self.period}", facts
+
+    def plot(self, ax: Any = None) -> Any:
+        """The balance as a waterfall: E, removals, the residual, credits, and the shortfall or surplus."""
+        from neutralcore.plotting import plot_balance
+
+        return plot_balance(self, ax=ax)
 
     def __repr__(self) -> str:
         return view_text(*self._view())
