@@ -25,6 +25,7 @@ import numpy as np
 
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
 from neutralcore._core.display import view_html, view_text
+from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
 from neutralcore.gwp import GASES, canonical_gas, gwp_vector
@@ -32,6 +33,10 @@ from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.factor import Factor, FactorSet
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
+
+
+#: Draws per block of the Monte Carlo (iterations x factors), so memory stays bounded and progress can show.
+_MC_BLOCK = 2_000_000
 
 
 class InventoryLike(Protocol):
@@ -482,7 +487,8 @@ class Emissions:
             title=f"Emissions per gas (GWP100 {self.gwp})",
         )
 
-    def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None) -> "Uncertainty":
+    def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None,
+                    progress: bool | None = None) -> "Uncertainty":
         """Monte Carlo range of the total from the factors' stated uncertainties.
 
         Each factor with an ``uncertainty`` (relative half-width of its 95 %
@@ -492,7 +498,9 @@ class Emissions:
         Factors without a stated uncertainty are held fixed, and the share of
         the total they carry is reported.  Activity-data uncertainty is not
         included.  Cost is independent of the row count: emissions are summed
-        per factor once, then an (iterations x factors) matrix is applied.
+        per factor once, then an (iterations x factors) matrix is applied, in blocks of
+        iterations (the same draws, whatever the block size).  *progress* shows a bar
+        (``True``), never (``False``) or on an interactive terminal (``None``; needs tqdm).
         """
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
             raise InputError(f"iterations must be a whole number of at least 2, got {iterations!r}")
@@ -503,11 +511,18 @@ class Emissions:
         unc = self.factors.uncertainty[used]
         has = ~np.isnan(unc)
         rng = np.random.default_rng(seed)
-        draws = np.ones((iterations, used.shape[0]))
-        if has.any():
-            sigma = unc[has] / 1.96
-            draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(iterations, int(has.sum()))), 0.0, None)
-        totals = draws @ per_factor[used]
+        totals = np.empty(iterations)
+        weights = per_factor[used]
+        step = max(1, min(iterations, _MC_BLOCK // max(1, used.shape[0])))
+        with bar(iterations, "Monte Carlo", progress=progress) as shown:
+            for start in range(0, iterations, step):
+                n = min(step, iterations - start)
+                draws = np.ones((n, used.shape[0]))
+                if has.any():
+                    sigma = unc[has] / 1.96
+                    draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(n, int(has.sum()))), 0.0, None)
+                totals[start:start + n] = draws @ weights
+                shown.update(n)
         total = float(per_factor.sum())
         low, mid, high = np.percentile(totals, [2.5, 50.0, 97.5])
         return Uncertainty(
