@@ -71,7 +71,7 @@ def test_scenario_text_and_end_override(capsys):
     assert main(["scenario", str(EXAMPLES / "scenario.toml"), "--end", "2025"]) == 0
     out = capsys.readouterr().out
     assert "2023  907.8222         3,164.16" in out and "2026" not in out.split("Gap to")[0]
-    assert "On track: yes" in out
+    assert "On track: yes" in out and "Gap: 101.431 t CO2e below the path in 2030" in out
 
 
 def test_mac_example_json(capsys):

@@ -204,9 +204,10 @@ def scenario(args: argparse.Namespace) -> int:
         last = gap.row(len(gap) - 1) if len(gap) else None
         facts.append(Fact("target", "Target", target.name, f"{target.name} ({target.method})" if target.method else None))
         if last is not None:
-            facts.append(Fact("gap_t", "Gap", last["gap"],
-                              f"{last['gap']:,.3f} t CO2e {'above' if last['gap'] > 0 else 'at or below'} the path in "
-                              f"{last['year']}", headline=True))
+            g = last["gap"]
+            facts.append(Fact("gap_t", "Gap", g, f"{abs(g):,.3f} t CO2e {'above' if g > 0 else 'below'} the path in "
+                                              f"{last['year']}" if g == g else f"no target path in {last['year']}",
+                              headline=True))
             facts.append(Fact("on_track", "On track", gap.on_track,
                               "yes" if gap.on_track else f"no: above the path in {', '.join(map(str, gap.years_above))}",
                               headline=True))
