@@ -197,3 +197,19 @@ def test_report_unknown_extension_reader(tmp_path, capsys):
     bad.write_bytes(b"not parquet")
     assert main(["report", str(bad), "--factors", "vietnam"]) == 2
     assert str(bad) in capsys.readouterr().err
+
+
+def test_docs_cli_report_example_is_what_the_command_prints(capsys):
+    """Every line docs/cli.md shows for `neutralcore report examples/office.csv ...` is in the real output."""
+    import re
+
+    text = (EXAMPLES.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    block = re.search(r"\$ neutralcore report examples/office.csv (.*?)\n(.*?)```", text, flags=re.S)
+    assert block is not None
+    args = block.group(1).split()
+    assert main(["report", str(EXAMPLES / "office.csv"), *[str(EXAMPLES.parent / a) if a.startswith("examples/") else a
+                                                              for a in args]]) == 0
+    out = capsys.readouterr().out.replace(str(EXAMPLES.parent) + "/", "")
+    for line in block.group(2).splitlines():
+        if line.strip():
+            assert line in out, line
