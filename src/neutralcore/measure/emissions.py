@@ -24,7 +24,9 @@ from typing import Any, Iterator, Mapping, Protocol, Sequence, TypedDict
 import attrs
 import numpy as np
 
-from neutralcore._core.categorical import Categorical, combine_codes, split_codes
+from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
+from neutralcore._core.display import view_html, view_text
+from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
 from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, reporting_weights
@@ -34,6 +36,10 @@ from neutralcore.measure.rowpass import group_sums, key_sums
 from neutralcore.measure.rowresults import row_results
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
+
+
+#: Draws per block of the Monte Carlo (iterations x factors), so memory stays bounded and progress can show.
+_MC_BLOCK = 2_000_000
 
 
 class InventoryLike(Protocol):
@@ -204,9 +210,17 @@ class Matches:
         s = self.summary()
         return int(sum(r for r, k in zip(s["rows"], s["fallback"]) if k != "exact"))
 
-    def __repr__(self) -> str:
+    def _view(self) -> tuple[str, list[tuple[str, str]], Table | None]:
         fb = self.fallbacks()
-        return f"Matches({len(self):,} rows, {len(fb)} key(s) by fallback)\n" + (repr(fb) if len(fb) else "")
+        n = len(self)
+        title = f"Matches: {n:,} row{'' if n == 1 else 's'}, {self.n_fallback_rows:,} by fallback ({len(fb)} key(s))"
+        return title, [], (fb if len(fb) else None)
+
+    def __repr__(self) -> str:
+        return view_text(*self._view())
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
 
 
 @attrs.frozen
@@ -561,7 +575,8 @@ class Emissions:
                       else np.asarray(table[c], dtype=float)[keep] for c in table.columns},
                      title=f"Reported separately from the scopes ({gwp_label(self.gwp)})")
 
-    def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None) -> "Uncertainty":
+    def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None,
+                    progress: bool | None = None) -> "Uncertainty":
         """Monte Carlo range of the total from the factors' stated uncertainties.
 
         Each factor with an ``uncertainty`` (relative half-width of its 95 %
@@ -571,7 +586,9 @@ class Emissions:
         Factors without a stated uncertainty are held fixed, and the share of
         the total they carry is reported.  Activity-data uncertainty is not
         included.  Cost is independent of the row count: emissions are summed
-        per factor once, then an (iterations x factors) matrix is applied.
+        per factor once, then an (iterations x factors) matrix is applied, in blocks of
+        iterations (the same draws, whatever the block size).  *progress* shows a bar
+        (``True``), never (``False``) or on an interactive terminal (``None``; needs tqdm).
         """
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
             raise InputError(f"iterations must be a whole number of at least 2, got {iterations!r}")
@@ -582,11 +599,18 @@ class Emissions:
         unc = self.factors.uncertainty[used]
         has = ~np.isnan(unc)
         rng = np.random.default_rng(seed)
-        draws = np.ones((iterations, used.shape[0]))
-        if has.any():
-            sigma = unc[has] / 1.96
-            draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(iterations, int(has.sum()))), 0.0, None)
-        totals = draws @ per_factor[used]
+        totals = np.empty(iterations)
+        weights = per_factor[used]
+        step = max(1, min(iterations, _MC_BLOCK // max(1, used.shape[0])))
+        with bar(iterations, "Monte Carlo", progress=progress) as shown:
+            for start in range(0, iterations, step):
+                n = min(step, iterations - start)
+                draws = np.ones((n, used.shape[0]))
+                if has.any():
+                    sigma = unc[has] / 1.96
+                    draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(n, int(has.sum()))), 0.0, None)
+                totals[start:start + n] = draws @ weights
+                shown.update(n)
         total = float(per_factor.sum())
         low, mid, high = np.percentile(totals, [2.5, 50.0, 97.5])
         return Uncertainty(
@@ -740,7 +764,8 @@ class Emissions:
         fb = self.matches.n_fallback_rows
         heading = (f"Emissions: {total:,.3f} t CO2e ({gwp_label(self.gwp)}; scope 2 {self.scope2_method}-based) "
                    f"from {len(self.inventory):,} rows")
-        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()" if fb
+                 else "No row used a fallback factor."]
         stage = self.inventory.dims.get("stage")
         if stage is not None:
             notes.append(_stage_note(self.inventory, stage))
@@ -834,7 +859,15 @@ class Scope2Result:
             title="Scope 2 dual reporting (t CO2e)",
         )
 
+    def _view(self) -> tuple[str, list[tuple[str, str]], Table, list[str]]:
+        ins = self.instruments
+        applied = sum(1 for s in ins["status"] if s != "rejected") if len(ins) else 0
+        facts = [("instruments", f"{len(ins)} given, {applied} applied"), ("entity", self.entity or "—")]
+        return "Scope 2, location- and market-based (t CO2e)", facts, self.summary(), list(self.disclosures)
+
     def __repr__(self) -> str:
-        lines = [repr(self.summary())]
-        lines += [f"- {d}" for d in self.disclosures]
-        return "\n".join(lines)
+        title, facts, table, notes = self._view()
+        return view_text(title, facts, table, notes)
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
