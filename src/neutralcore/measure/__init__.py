@@ -14,6 +14,7 @@ from neutralcore.measure.emissions import Emissions, Matches, Uncertainty
 from neutralcore.measure.factor import Factor, FactorSet, FuelProperty, Source
 from neutralcore.measure.inventory import Inventory
 from neutralcore.measure.scope2 import ContractualInstrument, Scope2Result, SupplierRate
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
 
 __all__ = [
     "Activity",
@@ -28,4 +29,6 @@ __all__ = [
     "ContractualInstrument",
     "SupplierRate",
     "Scope2Result",
+    "ExchangeRates",
+    "PriceIndex",
 ]

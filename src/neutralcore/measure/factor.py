@@ -122,6 +122,11 @@ class FactorSet:
     ncv: Categorical
     density: Categorical
     uncertainty: np.ndarray
+    gcv: Categorical = attrs.field(kw_only=True)
+    #: per factor, the calorific basis of its energy unit: "ncv" or "gcv"
+    energy_basis: Categorical = attrs.field(kw_only=True)
+    #: per factor, the price year of a spend-based factor (0 where it is not one)
+    price_year: np.ndarray = attrs.field(kw_only=True)
     regions: Mapping[str, tuple[str | None, str | None]] = attrs.field(converter=region_map, factory=dict)
     #: per factor, the packs whose factor for the same key it replaced in a merge (None where it replaced nothing)
     overrides: Categorical | None = attrs.field(default=None, kw_only=True)
@@ -129,13 +134,19 @@ class FactorSet:
     fallback: str = attrs.field(default="year", kw_only=True, validator=_fallback_kind)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
-    def property_array(self, name: str) -> np.ndarray:
-        """Per factor: ``ncv`` in TJ/kg or ``density`` in kg/m^3 (NaN where not given)."""
-        key = f"prop:{name}"
+    def property_array(self, name: str, per: str = "mass") -> np.ndarray:
+        """Per factor: ``ncv`` or ``gcv`` in TJ, or ``density`` in kg, per unit of *per* (NaN where not given).
+
+        *per* is the amount of fuel the property is given per (a key of
+        :data:`neutralcore.measure.factorvalue.PER_AMOUNTS`: ``"mass"`` (kg), ``"volume"`` (m^3),
+        ``"normal_gas"`` (Nm3) or ``"standard_gas"`` (scf)); a property given per another amount is NaN here.
+        """
+        key = f"prop:{name}:{per}"
         hit = self._cache.get(key)
         if hit is None:
             cat: Categorical = getattr(self, name)
-            per_cat = np.array([np.nan if p is None else p.canonical() for p in cat.categories], dtype=np.float64)
+            per_cat = np.array([np.nan if p is None or p.per != per else p.canonical() for p in cat.categories],
+                               dtype=np.float64)
             hit = _ro(per_cat[cat.codes] if len(per_cat) else np.full(len(self), np.nan))
             self._cache[key] = hit
         return hit
@@ -182,6 +193,9 @@ class FactorSet:
             ncv=col("ncv"),
             density=col("density"),
             uncertainty=_ro(np.array([np.nan if f.uncertainty is None else f.uncertainty for f in factors])),
+            gcv=col("gcv"),
+            energy_basis=col("energy_basis"),
+            price_year=_ro(np.array([f.price_year or 0 for f in factors], dtype=np.int32)),
             regions=regions or {},
         )
 
@@ -244,6 +258,9 @@ class FactorSet:
             notes=pick(self.notes),
             ncv=pick(self.ncv),
             density=pick(self.density),
+            gcv=pick(self.gcv),
+            energy_basis=pick(self.energy_basis),
+            price_year=int(self.price_year[i]) or None,
             uncertainty=None if unc != unc else unc,
             pack=pick(self.pack),
         )
@@ -291,7 +308,8 @@ class FactorSet:
         index = np.asarray(index, dtype=np.int64)
         cats = {
             name: getattr(self, name).take(index).compact()
-            for name in ("activity", "region", "unit", "source", "kind", "confidence", "notes", "pack", "ncv", "density")
+            for name in ("activity", "region", "unit", "source", "kind", "confidence", "notes", "pack", "ncv", "density",
+                         "gcv", "energy_basis")
         }
         return attrs.evolve(
             self,
@@ -299,6 +317,7 @@ class FactorSet:
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
+            price_year=_ro(self.price_year[index]),
             **cats,
         )
 
@@ -367,6 +386,9 @@ class FactorSet:
             ncv=cat("ncv"),
             density=cat("density"),
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
+            gcv=cat("gcv"),
+            energy_basis=cat("energy_basis"),
+            price_year=_ro(np.concatenate([s.price_year for s in sets])),
             regions=regions,
             fallback="region" if any(s.fallback == "region" for s in sets) else "year",
         )

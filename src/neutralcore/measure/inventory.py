@@ -42,6 +42,7 @@ from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset
 from neutralcore.measure.kernel import compute
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import parse_unit
 
 __all__ = ["Inventory"]
@@ -572,6 +573,8 @@ class Inventory:
         supplier_rates: Sequence[SupplierRate] | None = None,
         entity: str | None = None,
         vintage_window: int | tuple[int, int] | None = None,
+        rates: ExchangeRates | None = None,
+        prices: PriceIndex | None = None,
     ) -> Emissions:
         """Emissions of this inventory under *factors*.
 
@@ -592,13 +595,18 @@ class Inventory:
             the result carries both figures in ``.scope2``
             (:func:`neutralcore.measure.scope2.market_based`); otherwise it is
             the location-based result alone.
+        rates, prices : ExchangeRates, PriceIndex, optional
+            Exchange rates and price indices for spends in another currency or
+            price year than their spend-based factor's
+            (:mod:`neutralcore.measure.spend`); without them such a row is a
+            :class:`~neutralcore.DimensionError` saying which table is missing.
 
         Returns
         -------
         Emissions
             Totals in t CO2e (plain floats); see :func:`neutralcore.measure.kernel.compute`.
         """
-        em = compute(self, as_factorset(factors), gwp=gwp, strict=strict)
+        em = compute(self, as_factorset(factors), gwp=gwp, strict=strict, rates=rates, prices=prices)
         if scope2 is None and instruments is None and supplier_rates is None and entity is None \
                 and vintage_window is None:
             return em
