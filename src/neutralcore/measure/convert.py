@@ -33,7 +33,7 @@ from neutralcore.measure.factorvalue import PER_AMOUNTS, Factor, FuelProperty
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
-__all__ = ["unit_multipliers", "base_of", "property_problem", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION",
+__all__ = ["unit_multipliers", "base_of", "property_problem", "properties_used", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION",
            "NO_PROPERTY", "NO_GWP", "NO_RATE"]
 
 #: The amounts of fuel the kernel bridges, in order; energy is on a net and on a gross basis.
@@ -247,3 +247,17 @@ def property_problem(f: Factor, au: str, pu: str) -> str:
     elif want & {0, 1, 2}:
         text += "; it needs the fuel's density"
     return text + f" (or {au!r} is the wrong unit for this activity)"
+
+
+def properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> str | None:
+    """The fuel properties factor *factor* lends rows in *units* that differ in dimension from its per-unit.
+
+    Each as ``"ncv 43 TJ/Gg (ipcc)"``: name, value, unit and the pack it was published in; ``None`` where every
+    unit converts by itself.
+    """
+    pu = split_factor_unit(fs.unit.categories[int(fs.unit.codes[factor])])[1]
+    if all(dimension_of(u) == dimension_of(pu) or currency_of(u) is not None for u in units):
+        return None
+    props = fs.properties_of(factor)
+    own = fs.pack.categories[int(fs.pack.codes[factor])]
+    return "; ".join(f"{p.name} {p.value:g} {p.unit} ({p.pack or own or 'no pack'})" for p in props) or None

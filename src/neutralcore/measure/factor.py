@@ -349,6 +349,15 @@ class FactorSet:
         earlier set gave it (so adding a pack never cuts another pack's fallback
         chain).
         Each factor keeps the ``pack`` it came from.
+
+        Fuel properties are shared across the sets: a factor that has no
+        ``ncv``, ``gcv`` or ``density`` of its own takes the one a factor of
+        another set gives for the same fuel, i.e. the same activity key or its
+        nearest dotted parent (``fuel.diesel.stationary.manufacturing`` takes
+        ``fuel.diesel.stationary``'s), at the factor's region or the nearest
+        one up its region chain (``World`` last), the latest year first.  The
+        property keeps its own source and records its ``pack``; the matches
+        report lists it (``Emissions.matches.summary()``, column ``properties``).
         """
         sets = tuple(s for s in sets if s is not None)
         if not sets:
@@ -398,7 +407,7 @@ class FactorSet:
         _, first_in_reversed = np.unique(key[::-1], return_index=True)
         keep = np.sort(n - 1 - first_in_reversed)
         if keep.shape[0] == n:
-            return merged
+            return _lend_properties(merged)
         earlier = [s.overrides.values() if s.overrides is not None else [None] * len(s) for s in sets]
         replaced: list[list[str]] = [[x] if x else [] for part in earlier for x in part]
         winner = {int(k): int(i) for k, i in zip(key[keep].tolist(), keep.tolist())}
@@ -407,10 +416,15 @@ class FactorSet:
             w = winner[int(key[i])]
             replaced[w] = replaced[w] + replaced[i] + [packs[i] or "(no pack)"]
         overrides = factorize(["; ".join(r) if r else None for r in replaced], n)
-        return attrs.evolve(merged, overrides=overrides).take(keep)
+        return _lend_properties(attrs.evolve(merged, overrides=overrides).take(keep))
 
     def __or__(self, other: "FactorSet") -> "FactorSet":
         return FactorSet.merge(self, other)
+
+    def properties_of(self, i: int) -> tuple[FuelProperty, ...]:
+        """The fuel properties factor *i* carries (density, ncv, gcv), each with the pack it came from."""
+        pick = lambda c: c.categories[int(c.codes[i])]  # noqa: E731
+        return tuple(p for p in (pick(self.density), pick(self.ncv), pick(self.gcv)) if p is not None)
 
     # -- regions -------------------------------------------------------------------
 
@@ -449,3 +463,50 @@ class FactorSet:
 
     def _repr_html_(self) -> str:
         return self.to_table()._repr_html_()
+
+
+def _parents(activity: str) -> list[str]:
+    """*activity* and its dotted parents down to two words: ``a.b.c`` -> ``["a.b.c", "a.b"]``."""
+    parts = activity.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), min(2, len(parts)) - 1, -1)]
+
+
+def _lend_properties(fs: FactorSet) -> FactorSet:
+    """*fs* with each missing fuel property taken from another factor of the same fuel (see :meth:`FactorSet.merge`)."""
+    if not len(fs):
+        return fs
+    acts = fs.activity.categories
+    regions = fs.region.categories
+    packs = fs.pack.categories
+    changed: dict[str, Any] = {}
+    for name in ("density", "ncv", "gcv"):
+        cat: Categorical = getattr(fs, name)
+        has = np.array([p is not None for p in cat.categories], dtype=bool)
+        have = has[cat.codes] if len(cat.categories) else np.zeros(len(fs), bool)
+        if have.all() or not have.any():
+            continue
+        # donors: activity -> region -> (year, index) of the latest factor that has the property
+        donors: dict[str, dict[str, tuple[int, int]]] = {}
+        for i in np.flatnonzero(have).tolist():
+            by_region = donors.setdefault(acts[fs.activity.codes[i]], {})
+            r = regions[fs.region.codes[i]]
+            y = int(fs.year[i])
+            if r not in by_region or by_region[r][0] <= y:
+                by_region[r] = (y, i)
+        lookup = [next((donors[a] for a in _parents(act) if a in donors), None) for act in acts]
+        wanting = np.flatnonzero(~have & np.array([d is not None for d in lookup], dtype=bool)[fs.activity.codes])
+        if not wanting.size:
+            continue
+        values = cat.values()
+        for i in wanting.tolist():
+            by_region = lookup[fs.activity.codes[i]]
+            assert by_region is not None
+            donor = next((by_region[r][1] for r in fs.region_chain(regions[fs.region.codes[i]]) if r in by_region), None)
+            if donor is None:
+                continue
+            prop = values[donor]
+            if prop.pack is None and packs[fs.pack.codes[donor]] is not None:
+                prop = attrs.evolve(prop, pack=packs[fs.pack.codes[donor]])
+            values[i] = prop
+        changed[name] = factorize(values, len(fs))
+    return attrs.evolve(fs, **changed) if changed else fs

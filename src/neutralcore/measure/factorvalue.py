@@ -150,7 +150,7 @@ class FuelProperty:
     confidence: str | None = attrs.field(default=None, converter=optional_str, eq=False)
     notes: str | None = attrs.field(default=None, converter=optional_str, eq=False)
     #: the factor pack this property was published in (set when a pack's property serves another pack's factor)
-    pack: str | None = attrs.field(default=None, converter=optional_str, eq=False, kw_only=True)
+    pack: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
 
     @unit.validator
     def _check_unit(self, _attr: Any, unit: str) -> None:
