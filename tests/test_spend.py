@@ -134,3 +134,17 @@ def test_rate_and_index_tables_from_csv(tmp_path):
     index.write_text("currency,year,value,publisher,document\nUSD,2018,100,Test publisher,Table\n", encoding="utf-8")
     with pytest.raises(nc.SchemaError, match="source_year"):
         nc.PriceIndex.read_csv(index)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(eur=st.floats(0.1, 10.0), vnd=st.floats(1.0, 1e5), a=st.sampled_from(["USD", "EUR", "VND"]),
+       b=st.sampled_from(["USD", "EUR", "VND"]))
+def test_rates_invert_and_chain_consistently(eur, vnd, a, b):
+    """rate(a, b) x rate(b, a) = 1, and a rate through USD is the product of the two quoted rates."""
+    rates = nc.ExchangeRates.from_rows([(2023, "USD", "EUR", eur, SRC), (2023, "USD", "VND", vnd, SRC)])
+    assert rates.rate(a, b, 2023) * rates.rate(b, a, 2023) == pytest.approx(1.0, rel=1e-12)
+    assert rates.rate("EUR", "VND", 2023) == pytest.approx(vnd / eur, rel=1e-12)
