@@ -68,3 +68,11 @@ def test_a_region_specific_property_does_not_serve_another_country():
     xa = nc.Factor(DIESEL, "XA", 2024, "kg/TJ", {"CO2": 74100}, MINE)
     fs = nc.FactorSet.merge(nc.FactorSet.from_factors([vn]), nc.FactorSet.from_factors([xa]))
     assert fs.get(DIESEL, "XA", 2024).ncv is None
+
+
+def test_the_report_names_only_the_properties_a_conversion_took(tmp_path):
+    """1 t of diesel needs only the NCV (1,000 kg x 43.0 TJ/Gg = 0.043 TJ x 74,100 kg = 3,186.3 kg CO2)."""
+    fs = nc.FactorSet.merge(nc.load_factors("ipcc"), my_pack(tmp_path))
+    res = nc.Inventory([nc.Activity(DIESEL, 1, "t", region="XA", year=2024, scope=1)]).emissions(fs)
+    assert res.total() == pytest.approx(3.1863, rel=1e-9)
+    assert res.matches.summary().to_dicts()[0]["properties"] == "ncv 43 TJ/Gg (ipcc)"

@@ -249,15 +249,49 @@ def property_problem(f: Factor, au: str, pu: str) -> str:
     return text + f" (or {au!r} is the wrong unit for this activity)"
 
 
+def _path(f: Factor, a: int, t: int) -> list[FuelProperty] | None:
+    """The fuel properties of *f* on the shortest path from node *a* to node *t* (breadth first), or ``None``."""
+    props = [p for p in (f.density, f.ncv, f.gcv) if p is not None]
+    edges = [(_PER_NODE[p.per], _PROPERTY_NODE[p.name], p) for p in props]
+    came: dict[int, tuple[int, FuelProperty] | None] = {a: None}
+    frontier = [a]
+    while frontier and t not in came:
+        nxt = []
+        for node in frontier:
+            for lo, hi, p in edges:
+                for here, there in ((lo, hi), (hi, lo)):
+                    if here == node and there not in came:
+                        came[there] = (node, p)
+                        nxt.append(there)
+        frontier = nxt
+    if t not in came:
+        return None
+    used: list[FuelProperty] = []
+    node = t
+    while came[node] is not None:
+        node, p = came[node]  # type: ignore[misc]
+        used.append(p)
+    return used[::-1]
+
+
 def properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> str | None:
-    """The fuel properties factor *factor* lends rows in *units* that differ in dimension from its per-unit.
+    """The fuel properties factor *factor*'s conversion took for rows in *units*, each with its pack.
 
     Each as ``"ncv 43 TJ/Gg (ipcc)"``: name, value, unit and the pack it was published in; ``None`` where every
-    unit converts by itself.
+    unit converts by itself (the same dimension as the factor's per-unit, or a currency).
     """
-    pu = split_factor_unit(fs.unit.categories[int(fs.unit.codes[factor])])[1]
-    if all(dimension_of(u) == dimension_of(pu) or currency_of(u) is not None for u in units):
-        return None
-    props = fs.properties_of(factor)
-    own = fs.pack.categories[int(fs.pack.codes[factor])]
-    return "; ".join(f"{p.name} {p.value:g} {p.unit} ({p.pack or own or 'no pack'})" for p in props) or None
+    f = fs.factor(factor)
+    pu = f.per_unit
+    used: dict[int, FuelProperty] = {}
+    for u in units:
+        if dimension_of(u) == dimension_of(pu) or currency_of(u) is not None:
+            continue
+        ba, bf = base_of(u), base_of(pu)
+        if ba < 0 or bf < 0:
+            continue
+        gross = 1 if f.energy_basis == "gcv" else 0
+        path = _path(f, ba + (gross if ba == 4 else 0), bf + (gross if bf == 4 else 0))
+        for p in path or []:
+            used.setdefault(id(p), p)
+    own = f.pack
+    return "; ".join(f"{p.name} {p.value:g} {p.unit} ({p.pack or own or 'no pack'})" for p in used.values()) or None
