@@ -31,6 +31,7 @@ from neutralcore._core.table import Table
 from neutralcore.errors import InputError
 from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, reporting_weights
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
+from neutralcore.measure.convert import properties_used
 from neutralcore.measure.factor import Factor, FactorSet
 from neutralcore.measure.rowpass import group_sums, key_sums
 from neutralcore.measure.rowresults import row_results
@@ -180,6 +181,14 @@ class Matches:
                 k.append("year")
             kinds.append("+".join(k) or "exact")
         fids = [int(factor[t]) for t in keep]
+        # the units each used triple's rows are in, for the fuel properties a conversion took from its factor
+        inv = em.inventory
+        pairs = np.unique(em._triple_of_key[em._key_inverse].astype(np.int64) * max(len(inv.unit.categories), 1)
+                          + inv.unit.codes, return_inverse=False) if len(em._key_inverse) else np.zeros(0, np.int64)
+        units_of: dict[int, list[str]] = {}
+        for code in pairs.tolist():
+            units_of.setdefault(code // max(len(inv.unit.categories), 1), []).append(
+                inv.unit.categories[code % max(len(inv.unit.categories), 1)])
         return Table(
             {
                 "activity": [acts[t] for t in keep],
@@ -195,6 +204,7 @@ class Matches:
                     fs.overrides.categories[fs.overrides.codes[f]] if fs.overrides is not None else None
                     for f in fids
                 ],
+                "properties": [properties_used(fs, f, units_of.get(t, [])) for t, f in zip(keep, fids)],
             },
             title="Factor matches",
         )

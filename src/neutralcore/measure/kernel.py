@@ -29,7 +29,7 @@ A factor is never taken from a later year.  Anything other than an exact
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -39,11 +39,15 @@ from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, GWPBasisError, InputError, InvalidQuantityError,
     UnknownGasError,
 )
+from neutralcore.measure.convert import (
+    BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, property_problem, unit_multipliers,
+)
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet
 from neutralcore.measure.rowpass import key_sums
 from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
-from neutralcore.units import dimension_of, multiplier, split_factor_unit
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
+from neutralcore.units import dimension_of, split_factor_unit
 
 __all__ = ["compute", "resolve", "resolve_labels", "KeyedRows", "RowKeyCodes"]
 
@@ -75,7 +79,6 @@ class KeyedRows(InventoryLike, Protocol):
     def _row_keys(self) -> RowKeyCodes: ...
 
 _YEAR_SPAN = 10000
-_BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
 
 
 class Resolution:
@@ -202,85 +205,27 @@ def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.
         return quantity * coef[code]
 
 
-def _base_of(unit: str) -> int:
-    dim = dimension_of(unit)
-    for i, base in enumerate(_BASES):
-        if dim == dimension_of(base):
-            return i
-    return -1
-
-
 # reasons a key has no coefficient (0 = fine)
-_OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP = 0, 1, 2, 3, 4
+_OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _NO_RATE = OK, NO_FACTOR, BAD_DIMENSION, NO_PROPERTY, NO_GWP, NO_RATE
 
 
 def _unit_multipliers(
-    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray
+    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
+    years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+    problems: dict[int, str] | None = None,
 ) -> np.ndarray:
-    """Per key: the number converting one activity unit to the factor's per-unit.
-
-    Computed per distinct (activity unit, factor unit) pair with pint, then
-    gathered; volume and mass reach energy through the factor's density and
-    net calorific value (vectorised over keys).  Keys that cannot be converted
-    get NaN and a code in *reason*; the caller raises only if a row uses one.
-    """
-    k = fidx.shape[0]
-    if k == 0:
-        return np.ones(0)
-    n_fu = max(len(fs.unit.categories), 1)
-    fu_k = fs.unit.codes[fidx].astype(np.int64)
-    pair_code = u_k.astype(np.int64) * n_fu + fu_k
-    space = (int(u_k.max()) + 1) * n_fu
-    if space <= 1 << 20:  # few units: a dense table instead of a sort
-        pairs = np.flatnonzero(np.bincount(pair_code, minlength=space))
-        lookup = np.zeros(space, dtype=np.int64)
-        lookup[pairs] = np.arange(pairs.shape[0])
-        pair_idx = lookup[pair_code]
-    else:
-        pairs, pair_idx = np.unique(pair_code, return_inverse=True)
-        pair_idx = pair_idx.reshape(-1)
-    m = np.ones(len(pairs))
-    base_a = np.zeros(len(pairs), dtype=np.int64)
-    step = np.zeros(len(pairs), dtype=np.int64)  # base_f - base_a; 0 = same dimension
-    for j, code in enumerate(pairs.tolist()):
-        au = unit_labels[code // n_fu]
-        pu = split_factor_unit(fs.unit.categories[code % n_fu])[1]
-        if dimension_of(au) == dimension_of(pu):
-            try:
-                m[j] = multiplier(au, pu)
-            except DimensionError:  # an offset scale (degC): raised below only if a row uses it
-                m[j] = np.nan
-            continue
-        ba, bf = _base_of(au), _base_of(pu)
-        if ba < 0 or bf < 0:
-            m[j] = np.nan
-            continue
-        m[j] = multiplier(au, _BASES[ba]) * multiplier(_BASES[bf], pu)
-        base_a[j], step[j] = ba, bf - ba
-    mult = m[pair_idx]
-    reason[np.isnan(mult) & (reason == _OK)] = _BAD_DIMENSION
-    s = step[pair_idx]
-    if not s.any():
-        return mult
-    dens = fs.property_array("density")[fidx]
-    ncv = fs.property_array("ncv")[fidx]
-    ba = base_a[pair_idx]
-    # volume(0) -> mass(1): x density ; mass(1) -> energy(2): x ncv ; the other way: divide
-    need_d = (s != 0) & (np.minimum(ba, ba + s) == 0)
-    need_n = (s != 0) & (np.maximum(ba, ba + s) == 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bridge = np.where(need_d, np.where(s > 0, dens, 1.0 / dens), 1.0) * np.where(need_n, np.where(s > 0, ncv, 1.0 / ncv), 1.0)
-    reason[np.isnan(bridge) & (reason == _OK)] = _NO_PROPERTY
-    return mult * bridge
+    """Per key: the number converting one activity unit to the factor's per-unit (:mod:`neutralcore.measure.convert`)."""
+    return unit_multipliers(fs, fidx, u_k, unit_labels, reason, years=years, rates=rates, prices=prices,
+                            problems=problems)
 
 
 def _raise_for(
     bad_keys: np.ndarray, reason: np.ndarray, rows_of: Any, labels: Any, fs: FactorSet, fidx: np.ndarray,
-    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str,
+    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str, problems: Mapping[int, str] | None = None,
 ) -> None:
     """Raise the error for the first problem among keys that rows actually use."""
     acts, regs, years, t_of_k = labels
-    order = [_NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP]
+    order = [_NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_RATE, _NO_GWP]
     kinds = reason[bad_keys]
     kind = next(r for r in order if (kinds == r).any())
     keys = bad_keys[kinds == kind]
@@ -313,15 +258,13 @@ def _raise_for(
             unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
     if kind == _NO_PROPERTY:
-        f = fs.factor(int(fidx[k]))
-        ba, bf = _base_of(au), _base_of(pu)
-        lo, hi = min(ba, bf), max(ba, bf)
-        need = [w for w, cond, have in (("density", lo == 0, f.density), ("net calorific value", hi == 2, f.ncv))
-                if cond and have is None]
         raise DimensionError(
-            f"an activity in {au!r} needs the fuel's {' and '.join(need)} to use a factor per {pu!r}, "
-            f"and the factor ({f.activity}, {f.region}, {f.year}) gives none (or {au!r} is the wrong unit for this "
-            f"activity); {where}",
+            f"{property_problem(fs.factor(int(fidx[k])), au, pu)}; {where}",
+            unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
+        )
+    if kind == _NO_RATE:
+        raise DimensionError(
+            f"{(problems or {}).get(k, 'no exchange rate or price index')}: ({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
             unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
     missing = [g for g in gases if in_scopes(g) and np.isnan(gwp_vector_lenient((g,), gwp)[0])]
@@ -360,7 +303,10 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
-def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False) -> Emissions:
+def compute(
+    inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False,
+    rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+) -> Emissions:
     """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
 
     Pack names and paths are turned into a FactorSet before this, at the API
@@ -377,6 +323,9 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     strict : bool
         Make any region or year fallback an error, and any ``CO2e`` amount published under another GWP set
         than *gwp* (otherwise kept as published and listed by :meth:`Emissions.co2e_basis`).
+    rates, prices : ExchangeRates, PriceIndex, optional
+        The tables a spend in another currency or price year than its factor's needs
+        (:mod:`neutralcore.measure.spend`).
 
     Returns
     -------
@@ -410,9 +359,11 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
 
     fidx = res.factor[t_of_k]  # per key; -1 = no factor
     reason = np.where(fidx < 0, _NO_FACTOR, _OK).astype(np.int8)
+    problems: dict[int, str] = {}
     fsafe = np.where(fidx < 0, 0, fidx)
     if len(fs):
-        mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason)
+        mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason, years=ty[t_of_k], rates=rates,
+                                 prices=prices, problems=problems)
         to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[fsafe]]
         vals = fs.values[fsafe]
     else:
@@ -458,7 +409,7 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
 
     bad_keys = np.flatnonzero(np.isnan(co2e))  # keys with a problem (every key here has rows)
     if bad_keys.size:
-        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp)
+        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp, problems)
     with np.errstate(over="ignore", invalid="ignore"):
         row_sum = float(key_qty[dense_of] @ co2e)
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
