@@ -25,7 +25,7 @@ import numpy as np
 from neutralcore._core.categorical import Categorical, factorize
 from neutralcore._core.csvrows import CsvSource
 from neutralcore._core.table import Table
-from neutralcore._core.validators import FrozenMap, optional_str, region_code
+from neutralcore._core.validators import FrozenMap, activity_key, optional_str, region_code
 from neutralcore.errors import InputError
 from neutralcore.measure.factorfile import read_factor_rows
 from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
@@ -306,8 +306,15 @@ class FactorSet:
         return self.factor(key)
 
     def get(self, activity: str, region: str, year: int) -> Factor | None:
-        """The factor published for exactly this key, or ``None`` (no fallback)."""
-        mask = self._mask(activity=activity, region=region, year=year)
+        """The factor published for exactly this key, or ``None`` (no fallback, and no dotted-prefix family:
+        ``get("fuel.diesel.stationary", ...)`` is never ``fuel.diesel.stationary.manufacturing``)."""
+        mask = self._mask(region=region, year=year)
+        acts = self.activity.categories
+        try:
+            code = list(acts).index(activity_key(activity))
+        except ValueError:
+            return None
+        mask &= self.activity.codes == code
         idx = np.flatnonzero(mask)
         return self.factor(int(idx[0])) if idx.size else None
 
