@@ -10,6 +10,7 @@ the API edge.
 """
 
 from neutralcore.measure.activity import Activity
+from neutralcore.measure.coverage import coverage
 from neutralcore.measure.emissions import Emissions, Matches, Uncertainty
 from neutralcore.measure.factor import Factor, FactorSet, FuelProperty, Source
 from neutralcore.measure.inventory import Inventory
@@ -28,4 +29,5 @@ __all__ = [
     "ContractualInstrument",
     "SupplierRate",
     "Scope2Result",
+    "coverage",
 ]

@@ -10,12 +10,15 @@ Region fallback
 ---------------
 A ``FactorSet`` knows a parent for each region it declares (``regions=``,
 e.g. ``{"CN-JS": "CN-EAST", "CN-EAST": "CN"}``).  A region without a
-declared parent falls back to ``"World"``.  See :mod:`neutralcore.measure.kernel`
-for the matching rules.
+declared parent falls back to its country when its code has the ISO 3166-2
+form (``VN-SG`` to ``VN``), and to ``"World"`` otherwise; see
+:func:`parent_region`.  See :mod:`neutralcore.measure.kernel` for the
+matching rules.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
@@ -29,7 +32,10 @@ from neutralcore.errors import InputError
 from neutralcore.measure.factorfile import read_factor_rows
 from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
 
-__all__ = ["Source", "FuelProperty", "Factor", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "region_map"]
+__all__ = ["Source", "FuelProperty", "Factor", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "parent_region", "region_map"]
+
+#: An ISO 3166-2 subdivision code: the ISO 3166-1 alpha-2 country, a hyphen, one to three letters or digits.
+_ISO_3166_2 = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")
 
 def _ro(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
@@ -76,8 +82,31 @@ def region_map(regions: Mapping[str, Any] | None) -> Mapping[str, tuple[str | No
     return FrozenMap(out)
 
 
+def parent_region(region: str, regions: Mapping[str, tuple[str | None, str | None]]) -> str | None:
+    """The region *region* falls back to: its declared parent; else, for an ISO 3166-2 code, its country; else World.
+
+    *regions* is a normalised hierarchy (:func:`region_map`).  A declared parent of ``"World"`` for an
+    ISO 3166-2 code still goes through the country first, so ``VN-SG`` always reaches ``VN`` before
+    ``World``.  ``None`` for ``"World"`` itself.
+
+    Examples
+    --------
+    >>> parent_region("VN-SG", {}), parent_region("VN", {}), parent_region("XX-EAST", {})
+    ('VN', 'World', 'World')
+    >>> parent_region("CN-JS", region_map({"CN-JS": "CN-EAST"}))
+    'CN-EAST'
+    """
+    if region == WORLD:
+        return None
+    parent = regions.get(region, (None, None))[0]
+    if parent is not None and parent != WORLD:
+        return parent
+    iso = _ISO_3166_2.match(region)
+    return iso.group(1) if iso else WORLD
+
+
 def _check_cycles(regions: Mapping[str, tuple[str | None, str | None]]) -> None:
-    """Refuse a loop in the parent chains; every region is walked once (white, on the path, done)."""
+    """Refuse a loop in the parent chains (declared parents and ISO 3166-2 countries); every region is walked once."""
     done: set[str] = set()
     for start in regions:
         path: dict[str, None] = {}  # the chain walked from *start*, in order
@@ -88,14 +117,14 @@ def _check_cycles(regions: Mapping[str, tuple[str | None, str | None]]) -> None:
                 loop = chain[chain.index(cur):] + [cur]
                 raise InputError(f"region fallback chain loops: {' -> '.join(loop)}", column="regions")
             path[cur] = None
-            cur = regions.get(cur, (None, None))[0]
+            cur = parent_region(cur, regions)
         done.update(path)
 
 
 def _fallback_kind(_self: Any, _attr: Any, value: Any) -> None:
     if value not in ("year", "region"):
-        raise InputError(f"fallback must be 'year' (own year up the region chain first) or 'region' (own region's "
-                         f"earlier year first), got {value!r}", column="fallback")
+        raise InputError(f"fallback must be 'year' (the latest year up the region chain first) or 'region' (own "
+                         f"region's earlier year first), got {value!r}", column="fallback")
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -305,11 +334,12 @@ class FactorSet:
     def with_fallback(self, prefer: str) -> "FactorSet":
         """The same factors, matched with another fallback order.
 
-        ``"year"`` (the default): the row's own year anywhere up the region
-        chain first (``CN-JS`` 2023 takes ``CN-EAST`` 2023), then the latest
-        earlier year.  ``"region"``: the most specific region that has any
-        factor up to the row's year first (``CN-JS`` 2023 takes ``CN-JS``
-        2022), then its parent.  Either way a later year is never used, and
+        ``"year"`` (the default): the latest year up to the row's that any
+        region of the chain has, at the most specific region that has it
+        (``CN-JS`` 2023 takes ``CN-EAST`` 2023, and so does ``CN-JS`` 2024: a
+        year without data repeats the latest year's choice).  ``"region"``:
+        the most specific region that has any factor up to the row's year
+        first (``CN-JS`` 2023 takes ``CN-JS`` 2022), then its parent.  Either way a later year is never used, and
         every fallback is reported.  A set asking for ``"region"`` keeps it
         through :meth:`merge`.
         """
@@ -393,14 +423,20 @@ class FactorSet:
     # -- regions -------------------------------------------------------------------
 
     def region_chain(self, region: str) -> tuple[str, ...]:
-        """The fallback chain of *region*, most specific first, ending in ``"World"``."""
+        """The fallback chain of *region*, most specific first, ending in ``"World"``.
+
+        Declared parents first; an ISO 3166-2 code then falls back to its country before
+        ``"World"`` whether or not the set declares it (:func:`parent_region`).
+
+        >>> FactorSet.empty().region_chain("VN-SG")
+        ('VN-SG', 'VN', 'World')
+        """
         region = region_code(region)
         chain = [region]
-        cur = region
+        cur: str | None = region
         while cur != WORLD:
-            parent = self.regions.get(cur, (None, None))[0]
-            cur = parent if parent is not None else WORLD
-            if cur in chain:
+            cur = parent_region(str(cur), self.regions)
+            if cur is None or cur in chain:
                 break
             chain.append(cur)
         return tuple(chain)

@@ -14,12 +14,18 @@ Nothing here loops in Python over rows.  The work is folded per distinct key:
 
 Matching rules
 --------------
-For a row (activity, region, year) the factor is, in order of preference:
+For a row (activity, region, year), by default (*year first*):
 
-* the factor for exactly that year, at the most specific region of the
-  region's fallback chain that has one (the region itself, then its declared
-  parent, …, then ``"World"``);
-* otherwise the latest earlier year, at the most specific region that has one.
+* the latest year up to the row's year that any region of the row's
+  fallback chain has a factor for (the region itself, then its declared
+  parent, …, an ISO 3166-2 code's country, then ``"World"``);
+* at that year, the most specific region that has it.
+
+So a year with no published factor uses the same choice as the latest year
+that has one: Jiangsu 2024 uses what Jiangsu 2023 uses (the East China grid's
+2023 factor), never an older provincial row.  *Region first*
+(:meth:`FactorSet.with_fallback`) takes the most specific region with any
+factor up to the row's year, its latest such year.
 
 A factor is never taken from a later year.  Anything other than an exact
 (region, year) match is a *fallback*, reported per row in
@@ -38,7 +44,7 @@ from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, InputError, InvalidQuantityError, UnknownGasError,
 )
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
-from neutralcore.measure.factor import WORLD, FactorSet
+from neutralcore.measure.factor import WORLD, FactorSet, parent_region
 from neutralcore.gwp import DEFAULT_GWP, gwp_vector
 from neutralcore.units import dimension_of, multiplier, split_factor_unit
 
@@ -106,15 +112,17 @@ def resolve(
     """
     m = int(np.asarray(activity).shape[0])
     universe: dict[str, int] = {}
-    parents = [p for p, _name in fs.regions.values() if p is not None]
-    for r in list(fs.region.categories) + list(fs.regions) + parents + list(region_labels) + [WORLD]:
+    for r in list(fs.region.categories) + list(fs.regions) + list(region_labels) + [WORLD]:
         universe.setdefault(r, len(universe))
-    parent = np.full(len(universe), -1, dtype=np.int64)
-    for r, code in universe.items():
-        if r == WORLD:
-            continue
-        p = fs.regions.get(r, (None, None))[0]
-        parent[code] = universe[p if p is not None else WORLD]
+    parent_of: list[int] = []
+    names = list(universe)
+    for r in names:  # grows while parents (declared, or an ISO 3166-2 code's country) are met
+        p = parent_region(r, fs.regions)
+        if p is not None and p not in universe:
+            universe[p] = len(universe)
+            names.append(p)
+        parent_of.append(-1 if p is None else universe[p])
+    parent = np.array(parent_of, dtype=np.int64)
     act_code = {a: i for i, a in enumerate(fs.activity.categories)}
     nreg = len(universe)
 
@@ -132,41 +140,26 @@ def resolve(
     region_first = fs.fallback == "region"
     best = np.full(m, -1, dtype=np.int64)
     best_level = np.full(m, -1, dtype=np.int64)
-    exact_found = np.zeros(m, dtype=bool)
-    earlier = np.full(m, -1, dtype=np.int64)
-    earlier_level = np.full(m, -1, dtype=np.int64)
+    best_year = np.full(m, -1, dtype=np.int64)
     level = 0
     alive = (qa >= 0) & (cur >= 0)
     while alive.any() and level <= nreg and len(fsorted):
         pair = qa * nreg + cur
         target = pair * _YEAR_SPAN + qy
-        pos = np.searchsorted(fsorted, target, side="right") - 1
-        ok = alive & (pos >= 0)
+        pos = np.searchsorted(fsorted, target, side="right") - 1  # this level's latest year up to the row's
         posc = np.clip(pos, 0, None)
-        same_pair = ok & (fsorted[posc] // _YEAR_SPAN == pair)
-        if region_first:  # the first level with any factor up to the row's year ends the search
-            take = same_pair & (best < 0)
-            best[take] = order[posc[take]]
-            best_level[take] = level
-            alive &= ~take
-            cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
-            alive &= cur >= 0
-            level += 1
-            continue
-        is_exact = same_pair & (fsorted[posc] == target)
-        new_exact = is_exact & ~exact_found
-        best[new_exact] = order[posc[new_exact]]
-        best_level[new_exact] = level
-        exact_found |= new_exact
-        new_earlier = same_pair & ~is_exact & (earlier < 0)
-        earlier[new_earlier] = order[posc[new_earlier]]
-        earlier_level[new_earlier] = level
+        found = alive & (pos >= 0) & (fsorted[posc] // _YEAR_SPAN == pair)
+        # region first: the first level with any year ends the search; year first (the default): a level
+        # replaces a more specific one only with a strictly later year, so the latest year wins, at the most
+        # specific region that has it
+        take = found & (best < 0) if region_first else found & (fsorted[posc] % _YEAR_SPAN > best_year)
+        best[take] = order[posc[take]]
+        best_level[take] = level
+        best_year[take] = fsorted[posc[take]] % _YEAR_SPAN
+        alive &= ~take if region_first else best_year != qy  # nothing beats the row's own year
         cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
         alive &= cur >= 0
         level += 1
-    use_earlier = ~exact_found & (earlier >= 0)
-    best[use_earlier] = earlier[use_earlier]
-    best_level[use_earlier] = earlier_level[use_earlier]
     year_used = np.where(best >= 0, fs.year[np.clip(best, 0, None)] if len(fs) else 0, -1)
     return Resolution(fs, best, best_level, year_used)
 
