@@ -81,6 +81,7 @@ class RowMatch(TypedDict):
     year_used: int
     region_fallback: bool
     year_fallback: bool
+    stale: bool
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -88,8 +89,10 @@ class Matches:
     """Which factor each row used, and whether it came by region or year fallback.
 
     Per-row arrays (``factor_index``, ``region_fallback``, ``year_fallback``,
-    ``fallback``) are gathered on first use; :meth:`summary` and
-    :meth:`fallbacks` are one row per distinct key.
+    ``fallback``, ``stale``) are gathered on first use; :meth:`summary` and
+    :meth:`fallbacks` are one row per distinct key.  A *stale* fallback is a
+    factor used more years after its own year than its pack's
+    ``validity_years`` allow.
     """
 
     _em: "Emissions"
@@ -119,6 +122,11 @@ class Matches:
     def fallback(self) -> np.ndarray:
         """Per row: True where the factor came by region or year fallback."""
         return self.region_fallback | self.year_fallback
+
+    @property
+    def stale(self) -> np.ndarray:
+        """Per row: True where the factor is a stale fallback (older than its pack's ``validity_years`` allow)."""
+        return self._per_key(self._em._resolution.stale[self._em._triple_of_key])
 
     def _row(self, row: int) -> int:
         n = len(self._em._key_inverse)
@@ -151,11 +159,12 @@ class Matches:
             "year_used": int(res.year_used[t]),
             "region_fallback": bool(res.level[t] > 0),
             "year_fallback": bool(res.year_used[t] != ty[t]),
+            "stale": bool(res.stale[t]),
         }
 
     def summary(self) -> Table:
-        """One row per distinct (activity, region, year): factor used, fallback kind, row count, pack, source,
-        and the packs whose factor for that key the used one overrode in a merge."""
+        """One row per distinct (activity, region, year): factor used, fallback kind, whether it is stale,
+        row count, pack, source, and the packs whose factor for that key the used one overrode in a merge."""
         em = self._em
         res = em._resolution
         acts, regs, ty = em._triple_labels
@@ -182,6 +191,7 @@ class Matches:
                 "region_used": [region_used[t] for t in keep],
                 "year_used": [int(used_year[t]) for t in keep],
                 "fallback": kinds,
+                "stale": [bool(res.stale[t]) for t in keep],
                 "rows": [int(rows_per_triple[t]) for t in keep],
                 "pack": [fs.pack.categories[fs.pack.codes[f]] for f in fids],
                 "source": [str(fs.source.categories[fs.source.codes[f]]) for f in fids],
@@ -204,9 +214,17 @@ class Matches:
         s = self.summary()
         return int(sum(r for r, k in zip(s["rows"], s["fallback"]) if k != "exact"))
 
+    def stale_fallbacks(self) -> Table:
+        """Only the keys whose factor is a stale fallback."""
+        s = self.summary()
+        keep = [i for i, k in enumerate(s["stale"]) if k]
+        return Table({c: [s[c][i] for i in keep] for c in s.columns}, title="Stale fallbacks")
+
     def __repr__(self) -> str:
         fb = self.fallbacks()
-        return f"Matches({len(self):,} rows, {len(fb)} key(s) by fallback)\n" + (repr(fb) if len(fb) else "")
+        n_stale = sum(fb["stale"]) if len(fb) else 0
+        stale = f", {n_stale} stale" if n_stale else ""
+        return f"Matches({len(self):,} rows, {len(fb)} key(s) by fallback{stale})\n" + (repr(fb) if len(fb) else "")
 
 
 @attrs.frozen

@@ -156,6 +156,9 @@ class FactorSet:
     overrides: Categorical | None = attrs.field(default=None, kw_only=True)
     #: which fallback comes first when a row's own (region, year) has no factor; see :meth:`with_fallback`
     fallback: str = attrs.field(default="year", kw_only=True, validator=_fallback_kind)
+    #: per factor, the years after its own year it may serve before it is a stale fallback (-1: no limit;
+    #: ``None``: no limit for any); from a pack's ``validity_years``, see :meth:`with_validity`
+    validity: np.ndarray | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
     def property_array(self, name: str) -> np.ndarray:
@@ -173,11 +176,13 @@ class FactorSet:
 
     @classmethod
     def from_factors(
-        cls, factors: Iterable[Factor], *, regions: Mapping[str, Any] | None = None, pack: str | None = None
+        cls, factors: Iterable[Factor], *, regions: Mapping[str, Any] | None = None, pack: str | None = None,
+        validity_years: int | None = None,
     ) -> "FactorSet":
         """Build a set from :class:`Factor` objects; a key given twice is an error.
 
-        *pack*, if given, is recorded on factors that do not name their own.
+        *pack*, if given, is recorded on factors that do not name their own.  *validity_years*, if
+        given, applies to every factor (:meth:`with_validity`).
         """
         factors = list(factors)
         for i, f in enumerate(factors):
@@ -212,7 +217,7 @@ class FactorSet:
             density=col("density"),
             uncertainty=_ro(np.array([np.nan if f.uncertainty is None else f.uncertainty for f in factors])),
             regions=regions or {},
-        )
+        ).with_validity(validity_years)
 
     @classmethod
     def read_csv(
@@ -223,6 +228,7 @@ class FactorSet:
         regions: Mapping[str, Any] | None = None,
         properties: CsvSource | None = None,
         pack: str | None = None,
+        validity_years: int | None = None,
     ) -> "FactorSet":
         """Read factors from a CSV file in neutralcore's long format, strictly.
 
@@ -242,7 +248,7 @@ class FactorSet:
         traversable.
         """
         factors = read_factor_rows(path, sources=sources, regions=regions, properties=properties, pack=pack)
-        return cls.from_factors(factors, regions=regions, pack=pack)
+        return cls.from_factors(factors, regions=regions, pack=pack, validity_years=validity_years)
 
     @classmethod
     def empty(cls) -> "FactorSet":
@@ -325,6 +331,7 @@ class FactorSet:
         return attrs.evolve(
             self,
             overrides=self.overrides.take(index).compact() if self.overrides is not None else None,
+            validity=_ro(self.validity[index]) if self.validity is not None else None,
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
@@ -344,6 +351,24 @@ class FactorSet:
         through :meth:`merge`.
         """
         return attrs.evolve(self, fallback=prefer)
+
+    def with_validity(self, years: int | None) -> "FactorSet":
+        """The same factors, each valid for *years* after its own year (``None``: no limit).
+
+        A row more than *years* after the year of the factor it uses is a *stale* fallback:
+        reported in ``Emissions.matches`` (``stale``) and an error under ``strict=True``.
+        A pack sets it with ``validity_years`` in its ``pack.toml``.
+
+        >>> src = Source("test", "a factor of 2020", 2021)
+        >>> fs = FactorSet.from_factors([Factor("electricity.grid", "VN", 2020, "t/MWh", {"CO2": 0.8}, src)])
+        >>> fs.with_validity(3).validity.tolist()
+        [3]
+        """
+        if years is None:
+            return attrs.evolve(self, validity=None) if self.validity is not None else self
+        if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 0:
+            raise InputError(f"validity years must be a whole number, at least 0, got {years!r}", column="validity_years")
+        return attrs.evolve(self, validity=_ro(np.full(len(self), int(years), dtype=np.int32)))
 
     def with_pack(self, pack: str) -> "FactorSet":
         """The same factors, every one recorded as coming from *pack*."""
@@ -399,6 +424,8 @@ class FactorSet:
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
             regions=regions,
             fallback="region" if any(s.fallback == "region" for s in sets) else "year",
+            validity=None if all(s.validity is None for s in sets) else _ro(np.concatenate(
+                [s.validity if s.validity is not None else np.full(len(s), -1, dtype=np.int32) for s in sets])),
         )
         # keep the last occurrence of every (activity, region, year); record what it replaced
         n = len(merged)

@@ -81,13 +81,22 @@ _BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
 
 
 class Resolution:
-    """Per (activity, region, year) triple: the factor chosen (-1 = none) and how."""
+    """Per (activity, region, year) triple: the factor chosen (-1 = none) and how.
 
-    def __init__(self, fs: FactorSet, factor: np.ndarray, level: np.ndarray, year_used: np.ndarray):
+    ``stale`` is True where the factor is used more years after its own year than its
+    pack's ``validity_years`` allow (:meth:`FactorSet.with_validity`).
+    """
+
+    def __init__(self, fs: FactorSet, factor: np.ndarray, level: np.ndarray, year_used: np.ndarray,
+                 year: np.ndarray | None = None):
         self._fs = fs
         self.factor = factor  # index into the FactorSet, -1 = none
         self.level = level  # 0 = own region, 1 = parent, …
         self.year_used = year_used
+        self.stale = np.zeros(factor.shape[0], dtype=bool)
+        if fs.validity is not None and year is not None and factor.shape[0] and len(fs):
+            limit = fs.validity[np.clip(factor, 0, None)]
+            self.stale = (factor >= 0) & (limit >= 0) & (np.asarray(year, dtype=np.int64) - year_used > limit)
 
     @property
     def region_used(self) -> list[str | None]:
@@ -161,7 +170,7 @@ def resolve(
         alive &= cur >= 0
         level += 1
     year_used = np.where(best >= 0, fs.year[np.clip(best, 0, None)] if len(fs) else 0, -1)
-    return Resolution(fs, best, best_level, year_used)
+    return Resolution(fs, best, best_level, year_used, qy)
 
 
 def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year: Sequence[int] | np.ndarray) -> Resolution:
@@ -445,11 +454,17 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         present = np.bincount(code, minlength=len(fidx)) > 0 if len(code) else np.zeros(len(fidx), bool)
         fb_keys = np.flatnonzero(fb[t_of_k] & present)
         if fb_keys.size:
+            stale_keys = fb_keys[res.stale[t_of_k[fb_keys]]]
+            fb_keys = stale_keys if stale_keys.size else fb_keys  # the worse problem first
             t = int(t_of_k[fb_keys[0]])
             rows = rows_of(fb_keys)
+            f_stale = res.stale[t]
             raise FallbackError(
                 f"strict=True: ({acts[t]}, {regs[t]}, {int(ty[t])}) would use the factor for "
-                f"({res.region_used[t]}, {int(res.year_used[t])}); "
+                f"({res.region_used[t]}, {int(res.year_used[t])})"
+                + (f", a stale fallback: {int(ty[t]) - int(res.year_used[t])} years after its year, more than its "
+                   f"pack's validity of {int(fs.validity[res.factor[t]])} years" if f_stale and fs.validity is not None
+                   else "") + "; "
                 f"{len(np.unique(t_of_k[fb_keys]))} key(s) need a fallback; {rows_of.describe(rows)}",
                 rows=rows, **rows_of.fields(rows),
             )
