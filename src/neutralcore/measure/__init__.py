@@ -12,7 +12,7 @@ the API edge.
 from neutralcore.measure.activity import Activity
 from neutralcore.measure.coverage import coverage
 from neutralcore.measure.emissions import Emissions, Matches, Uncertainty
-from neutralcore.measure.factor import Factor, FactorSet, FuelProperty, Source
+from neutralcore.measure.factor import Factor, FactorSet, FuelProperty, Interval, Source
 from neutralcore.measure.inventory import Inventory
 from neutralcore.measure.scope2 import ContractualInstrument, Scope2Result, SupplierRate
 
@@ -23,6 +23,7 @@ __all__ = [
     "FuelProperty",
     "Factor",
     "FactorSet",
+    "Interval",
     "Emissions",
     "Matches",
     "Uncertainty",

@@ -72,7 +72,7 @@ def coverage(factors: FactorsLike, region: str, *, year: int | None = None) -> T
         chain the factor a row would use comes from); ``region_used`` and ``year_used``;
         ``fallback`` (``exact``, ``region``, ``year`` or ``region+year``, as in
         ``Emissions.matches``); ``own_years`` (the years *region* itself has, or ``None``);
-        ``unit``; ``pack``; ``source``.  Activities with no factor up to *year* anywhere in the chain
+        ``unit`` (every unit the key has a factor in, ``"; "``-separated); ``pack``; ``source``.  Activities with no factor up to *year* anywhere in the chain
         are left out.
 
     Raises
@@ -106,8 +106,10 @@ def coverage(factors: FactorsLike, region: str, *, year: int | None = None) -> T
         kind = "+".join(k for k, on in (("region", used[j] != region), ("year", y_used != years[j])) if on) or "exact"
         own_years = sorted(int(y) for y in fs.year[(fs.activity.codes == i) & (fs.region.codes == own)]) if own >= 0 else []
         factor = fs.factor(f)
+        same_key = (fs.activity.codes == i) & (fs.region.codes == fs.region.codes[f]) & (fs.year == y_used)
+        units = "; ".join(fs.unit.categories[c] for c in dict.fromkeys(fs.unit.codes[same_key].tolist()))
         rows.append((acts[i], _level(region, str(used[j])), used[j], y_used, kind, _years(own_years),
-                     factor.unit, factor.pack, str(factor.source)))
+                     units, factor.pack, str(factor.source)))
     return _table(rows, region)
 
 

@@ -29,10 +29,11 @@ from neutralcore._core.csvrows import CsvSource
 from neutralcore._core.table import Table
 from neutralcore._core.validators import FrozenMap, optional_str, region_code
 from neutralcore.errors import InputError
+from neutralcore.units import dimension_of, split_factor_unit
 from neutralcore.measure.factorfile import read_factor_rows
-from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, DISTRIBUTIONS, WORLD, Factor, FuelProperty, Interval, Source
 
-__all__ = ["Source", "FuelProperty", "Factor", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "parent_region", "region_map"]
+__all__ = ["Source", "FuelProperty", "Factor", "Interval", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "parent_region", "region_map"]
 
 #: An ISO 3166-2 subdivision code: the ISO 3166-1 alpha-2 country, a hyphen, one to three letters or digits.
 _ISO_3166_2 = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")
@@ -129,7 +130,11 @@ def _fallback_kind(_self: Any, _attr: Any, value: Any) -> None:
 
 @attrs.frozen(eq=False, repr=False)
 class FactorSet:
-    """A columnar collection of factors, unique by (activity, region, year).
+    """A columnar collection of factors, unique by (activity, region, year) and the dimension of the unit.
+
+    Most keys have one factor; a key may have one per dimension of its per-unit
+    (diesel per litre and per kWh), and the kernel picks the one that fits a
+    row's unit.
 
     Build one with :meth:`from_factors`, :meth:`read_csv` or
     :func:`neutralcore.load_factors`; combine with :meth:`merge` (later
@@ -159,7 +164,41 @@ class FactorSet:
     #: per factor, the years after its own year it may serve before it is a stale fallback (-1: no limit;
     #: ``None``: no limit for any); from a pack's ``validity_years``, see :meth:`with_validity`
     validity: np.ndarray | None = attrs.field(default=None, kw_only=True)
+    #: per factor, its published per-gas 95 % intervals (a mapping gas -> :class:`Interval`; None: none given)
+    intervals: Categorical | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
+
+    def interval_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per factor and gas of :attr:`gases`: lower and upper bounds (NaN where none) and the distribution
+        code (an index into :data:`~neutralcore.measure.factorvalue.DISTRIBUTIONS`, -1 where none).
+
+        From each gas's own :class:`Interval`, else from the factor's ``uncertainty`` shorthand
+        (normal, value x (1 -/+ uncertainty)).
+        """
+        hit = self._cache.get("intervals")
+        if hit is None:
+            lower = np.full(self.values.shape, np.nan)
+            upper = np.full(self.values.shape, np.nan)
+            dist = np.full(self.values.shape, -1, dtype=np.int64)
+            short = ~np.isnan(self.uncertainty)
+            if short.any():
+                u = self.uncertainty[short][:, None]
+                lower[short] = np.clip(self.values[short] * (1.0 - u), 0.0, None)
+                upper[short] = self.values[short] * (1.0 + u)
+                dist[short] = np.where(np.isnan(self.values[short]), -1, DISTRIBUTIONS.index("normal"))
+            if self.intervals is not None:
+                gpos = {g: j for j, g in enumerate(self.gases)}
+                for code, per_gas in enumerate(self.intervals.categories):
+                    if not per_gas:
+                        continue
+                    rows = np.flatnonzero(self.intervals.codes == code)
+                    for gas, iv in per_gas.items():
+                        j = gpos[gas]
+                        lower[rows, j], upper[rows, j] = iv.lower, iv.upper
+                        dist[rows, j] = DISTRIBUTIONS.index(iv.distribution)
+            hit = (_ro(lower), _ro(upper), _ro(dist))
+            self._cache["intervals"] = hit
+        return hit
 
     def property_array(self, name: str) -> np.ndarray:
         """Per factor: ``ncv`` in TJ/kg or ``density`` in kg/m^3 (NaN where not given)."""
@@ -179,7 +218,7 @@ class FactorSet:
         cls, factors: Iterable[Factor], *, regions: Mapping[str, Any] | None = None, pack: str | None = None,
         validity_years: int | None = None,
     ) -> "FactorSet":
-        """Build a set from :class:`Factor` objects; a key given twice is an error.
+        """Build a set from :class:`Factor` objects; a key given twice in one dimension of its unit is an error.
 
         *pack*, if given, is recorded on factors that do not name their own.  *validity_years*, if
         given, applies to every factor (:meth:`with_validity`).
@@ -188,11 +227,16 @@ class FactorSet:
         for i, f in enumerate(factors):
             if not isinstance(f, Factor):
                 raise InputError(f"item {i} is a {type(f).__name__}, not a Factor", rows=[i])
-        seen: dict[tuple[str, str, int], int] = {}
+        seen: dict[tuple[str, str, int, str], int] = {}
         for i, f in enumerate(factors):
-            if f.key in seen:
-                raise InputError(f"factor {f.key} is given twice (items {seen[f.key]} and {i})", rows=[seen[f.key], i])
-            seen[f.key] = i
+            k = (*f.key, dimension_of(f.per_unit))
+            if k in seen:
+                j = seen[k]
+                raise InputError(
+                    f"factor {f.key} is given twice in one dimension: item {j} per {factors[j].per_unit!r} and item {i} "
+                    f"per {f.per_unit!r} ({k[3]}); a key may have one factor per dimension of its unit (per litre "
+                    "and per kWh, not per litre and per m^3)", rows=[j, i])
+            seen[k] = i
         gases = tuple(dict.fromkeys(g for f in factors for g in f.gases))
         values = np.full((len(factors), len(gases)), np.nan)
         gpos = {g: j for j, g in enumerate(gases)}
@@ -217,6 +261,7 @@ class FactorSet:
             density=col("density"),
             uncertainty=_ro(np.array([np.nan if f.uncertainty is None else f.uncertainty for f in factors])),
             regions=regions or {},
+            intervals=factorize([f.intervals or None for f in factors], n) if any(f.intervals for f in factors) else None,
         ).with_validity(validity_years)
 
     @classmethod
@@ -281,6 +326,7 @@ class FactorSet:
             density=pick(self.density),
             uncertainty=None if unc != unc else unc,
             pack=pick(self.pack),
+            intervals=pick(self.intervals) if self.intervals is not None else None,
         )
 
     def __iter__(self) -> Iterator[Factor]:
@@ -289,11 +335,49 @@ class FactorSet:
     def __getitem__(self, key: int) -> Factor:
         return self.factor(key)
 
-    def get(self, activity: str, region: str, year: int) -> Factor | None:
-        """The factor published for exactly this key, or ``None`` (no fallback)."""
+    def get(self, activity: str, region: str, year: int, unit: str | None = None) -> Factor | None:
+        """The factor published for exactly this key, or ``None`` (no fallback).
+
+        A key may have factors in several units of different dimensions (diesel per litre and per
+        kWh); then *unit* (an activity unit, e.g. ``"L"`` or ``"MWh"``) picks the one of its
+        dimension, and without it the call is an :class:`~neutralcore.InputError` naming the units.
+        With one factor for the key, *unit* is not needed; if given, it must fit the factor's
+        dimension (else ``None``).
+        """
         mask = self._mask(activity=activity, region=region, year=year)
-        idx = np.flatnonzero(mask)
+        acts = self.activity.categories
+        idx = np.array([i for i in np.flatnonzero(mask).tolist() if acts[self.activity.codes[i]] == activity],
+                       dtype=np.int64)  # the exact activity, not its dotted family
+        if unit is not None:
+            dims, labels = self.per_unit_dimensions()
+            wanted = dimension_of(unit)
+            idx = np.array([i for i in idx.tolist() if labels[dims[i]] == wanted], dtype=np.int64)
+        elif idx.size > 1:
+            units = [self.unit.categories[self.unit.codes[i]] for i in idx.tolist()]
+            raise InputError(f"({activity}, {region}, {year}) has {idx.size} factors, in {', '.join(map(repr, units))}; "
+                             "give unit= (the activity unit) to pick one", column="unit")
         return self.factor(int(idx[0])) if idx.size else None
+
+    def has_multi_unit_keys(self) -> bool:
+        """Whether some (activity, region, year) has factors in more than one unit (of different dimensions)."""
+        hit = self._cache.get("multi")
+        if hit is None:
+            key = (self.activity.codes.astype(np.int64) * max(len(self.region.categories), 1) + self.region.codes) \
+                * 10000 + self.year
+            hit = bool(np.unique(key).shape[0] < key.shape[0])
+            self._cache["multi"] = hit
+        return hit
+
+    def per_unit_dimensions(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Per factor, a code of the dimension of its per-unit (``"t/MWh"``: energy), and the dimensions."""
+        hit = self._cache.get("dims")
+        if hit is None:
+            per_cat = [dimension_of(split_factor_unit(u)[1]) for u in self.unit.categories]
+            labels = tuple(dict.fromkeys(per_cat))
+            cat_code = np.array([labels.index(d) for d in per_cat], dtype=np.int64)
+            hit = (_ro(cat_code[self.unit.codes] if len(cat_code) else np.zeros(len(self), np.int64)), labels)
+            self._cache["dims"] = hit
+        return hit
 
     def _mask(self, **criteria: Any) -> np.ndarray:
         mask = np.ones(len(self), dtype=bool)
@@ -332,6 +416,7 @@ class FactorSet:
             self,
             overrides=self.overrides.take(index).compact() if self.overrides is not None else None,
             validity=_ro(self.validity[index]) if self.validity is not None else None,
+            intervals=self.intervals.take(index).compact() if self.intervals is not None else None,
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
@@ -424,12 +509,16 @@ class FactorSet:
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
             regions=regions,
             fallback="region" if any(s.fallback == "region" for s in sets) else "year",
+            intervals=None if all(s.intervals is None for s in sets) else Categorical.concat(
+                [s.intervals if s.intervals is not None else factorize([None] * len(s), len(s)) for s in sets]),
             validity=None if all(s.validity is None for s in sets) else _ro(np.concatenate(
                 [s.validity if s.validity is not None else np.full(len(s), -1, dtype=np.int32) for s in sets])),
         )
-        # keep the last occurrence of every (activity, region, year); record what it replaced
+        # keep the last occurrence of every (activity, region, year, dimension of the unit); record what it replaced
         n = len(merged)
-        key = (activity.codes.astype(np.int64) * len(region.categories) + region.codes) * 10000 + year
+        dims, dim_labels = merged.per_unit_dimensions()
+        key = ((activity.codes.astype(np.int64) * len(region.categories) + region.codes) * 10000 + year) \
+            * max(len(dim_labels), 1) + dims
         _, first_in_reversed = np.unique(key[::-1], return_index=True)
         keep = np.sort(n - 1 - first_in_reversed)
         if keep.shape[0] == n:

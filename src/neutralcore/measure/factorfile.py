@@ -14,14 +14,15 @@ from typing import Any, Iterator, Mapping
 from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code, year_int
 from neutralcore.errors import InputError, NeutralcoreError, SchemaError
-from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, DISTRIBUTIONS, WORLD, Factor, FuelProperty, Interval, Source
 from neutralcore.gwp import canonical_gas
-from neutralcore.units import split_factor_unit
+from neutralcore.units import dimension_of, split_factor_unit
 
 FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
-FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url")
+FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url",
+                   "lower", "upper", "distribution")
 PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit", "source")
-PROPERTY_OPTIONAL = ("confidence", "notes")
+PROPERTY_OPTIONAL = ("confidence", "notes", "lower", "upper", "distribution")
 
 
 def _name(path: CsvSource) -> str:
@@ -58,6 +59,27 @@ def _number(fname: str, line: int, column: str, text: str) -> float:
     if not math.isfinite(x) or x < 0:
         raise _err(fname, line, column, f"{text!r} must be finite and non-negative")
     return x
+
+
+def _interval(fname: str, line: int, row: dict[str, str], value: float) -> Interval | None:
+    """The row's published 95 % interval (``lower``, ``upper``, ``distribution``), or ``None`` when it gives none."""
+    lo, hi, dist = row.get("lower", ""), row.get("upper", ""), row.get("distribution", "")
+    if not lo and not hi:
+        if dist:
+            raise _err(fname, line, "distribution", f"distribution {dist!r} given without lower and upper bounds")
+        return None
+    if not lo or not hi:
+        missing = "lower" if not lo else "upper"
+        raise _err(fname, line, missing, f"{missing} is empty: give both bounds of the 95 % interval, or neither")
+    lower, upper = _number(fname, line, "lower", lo), _number(fname, line, "upper", hi)
+    if dist and dist not in DISTRIBUTIONS:
+        raise _err(fname, line, "distribution", f"distribution {dist!r} is not one of {DISTRIBUTIONS}")
+    try:
+        interval = Interval(lower, upper, dist or "normal")
+        interval.check_holds(value, "value")
+    except NeutralcoreError as exc:
+        raise _err(fname, line, "lower" if "lower" in str(exc) or "outside" in str(exc) else "upper", str(exc)) from exc
+    return interval
 
 
 def _source_of(fname: str, line: int, row: dict[str, str], sources: Mapping[str, Source] | None) -> Source:
@@ -119,8 +141,9 @@ def read_properties(
         conf = row.get("confidence") or None
         if conf is not None and conf not in CONFIDENCE_LABELS:
             raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
+        interval = _interval(fname, line, row, value)
         try:
-            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"))
+            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"), interval=interval)
         except NeutralcoreError as exc:
             raise _err(fname, line, "unit" if "unit" in str(exc) else "value", str(exc)) from exc
         key = (act, reg, prop)
@@ -142,8 +165,9 @@ def read_factor_rows(
     """Parse and validate a factor file into :class:`Factor` objects (one per key)."""
     fname = _name(path)
     props = read_properties(properties, sources, regions) if properties is not None else {}
-    groups: dict[tuple[str, str, int], dict[str, Any]] = {}
-    gas_lines: dict[tuple[str, str, int, str], int] = {}
+    groups: dict[tuple[str, str, int, str], dict[str, Any]] = {}
+    gas_lines: dict[tuple[str, str, int, str, str], int] = {}
+    dims: dict[str, str] = {}
     for line, row in _rows(path, FACTOR_COLUMNS, FACTOR_OPTIONAL):
         act, reg = _check_key(fname, line, row, regions)
         try:
@@ -166,20 +190,26 @@ def read_factor_rows(
             raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
         unc = row.get("uncertainty") or None
         unc_v = _number(fname, line, "uncertainty", unc) if unc is not None else None
-        gkey = (act, reg, year, gas)
+        # a key may have one factor per dimension of its unit (diesel per L and per kWh): rows group by that too
+        dim = dims.get(unit) or dims.setdefault(unit, dimension_of(split_factor_unit(unit)[1]))
+        interval = _interval(fname, line, row, value)
+        gkey = (act, reg, year, dim, gas)
         if gkey in gas_lines:
-            raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) already given on line {gas_lines[gkey]}")
+            raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) per {dim} already given on line "
+                       f"{gas_lines[gkey]}")
         gas_lines[gkey] = line
-        key = (act, reg, year)
+        key = (act, reg, year, dim)
         g = groups.get(key)
         if g is None:
             groups[key] = dict(
                 line=line, unit=unit, gases={gas: value}, source=source, kind=row.get("kind") or None,
                 confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
+                intervals={gas: interval} if interval is not None else {},
             )
             continue
         if unit != g["unit"] and _unit_parts(unit) != _unit_parts(g["unit"]):
-            raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same key")
+            raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same "
+                       f"key in the same dimension ({dim}); a key has one factor per dimension of its unit")
         if source != g["source"]:
             raise _err(fname, line, "source", f"source differs from line {g['line']} for the same key; split the key or use one source")
         # one factor has one kind, confidence and uncertainty: rows of its gases may repeat them or leave them
@@ -193,10 +223,12 @@ def read_factor_rows(
                 raise _err(fname, line, column, f"{column} {new!r} differs from {g[column]!r} given earlier for "
                            f"({act}, {reg}, {year}) (first line {g['line']}); a factor has one {column}")
         g["gases"][gas] = value
+        if interval is not None:
+            g["intervals"][gas] = interval
         if row.get("notes") and row["notes"] not in g["notes"]:
             g["notes"].append(row["notes"])
     factors = []
-    for (act, reg, year), g in groups.items():
+    for (act, reg, year, _dim), g in groups.items():
         ncv = props.get((act, reg, "ncv")) or props.get((act, WORLD, "ncv"))
         density = props.get((act, reg, "density")) or props.get((act, WORLD, "density"))
         try:
@@ -204,6 +236,7 @@ def read_factor_rows(
                 Factor(
                     act, reg, year, g["unit"], g["gases"], g["source"], kind=g["kind"], confidence=g["confidence"],
                     notes="; ".join(g["notes"]) or None, ncv=ncv, density=density, uncertainty=g["uncertainty"], pack=pack,
+                    intervals=g["intervals"],
                 )
             )
         except NeutralcoreError as exc:

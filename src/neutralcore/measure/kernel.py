@@ -94,6 +94,9 @@ class Resolution:
         self.level = level  # 0 = own region, 1 = parent, …
         self.year_used = year_used
         self.stale = np.zeros(factor.shape[0], dtype=bool)
+        #: True where the key found has factors in several dimensions, none of them the activity unit's
+        self.ambiguous = np.zeros(factor.shape[0], dtype=bool)
+        self.ambiguous_with = np.full(factor.shape[0], -1, dtype=np.int64)  # the other factor, for the error
         if fs.validity is not None and year is not None and factor.shape[0] and len(fs):
             limit = fs.validity[np.clip(factor, 0, None)]
             self.stale = (factor >= 0) & (limit >= 0) & (np.asarray(year, dtype=np.int64) - year_used > limit)
@@ -105,6 +108,43 @@ class Resolution:
         return [regions[codes[b]] if b >= 0 else None for b in self.factor.tolist()]
 
 
+def _search(
+    fsorted: np.ndarray, order: np.ndarray, group: np.ndarray, cur: np.ndarray, qy: np.ndarray, parent: np.ndarray,
+    nreg: int, region_first: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per query, the factor (index into the set; -1 none), level and position in *fsorted* the rule picks.
+
+    *fsorted* holds the factors' keys ``(group * nreg + region) * _YEAR_SPAN + year``, sorted, *order* their
+    indices; every level of every region chain is searched at once with ``np.searchsorted``.
+    """
+    m = group.shape[0]
+    best = np.full(m, -1, dtype=np.int64)
+    best_pos = np.full(m, -1, dtype=np.int64)
+    best_level = np.full(m, -1, dtype=np.int64)
+    best_year = np.full(m, -1, dtype=np.int64)
+    level = 0
+    alive = (group >= 0) & (cur >= 0)
+    while alive.any() and level <= nreg and len(fsorted):
+        pair = group * nreg + cur
+        target = pair * _YEAR_SPAN + qy
+        pos = np.searchsorted(fsorted, target, side="right") - 1  # this level's latest year up to the row's
+        posc = np.clip(pos, 0, None)
+        found = alive & (pos >= 0) & (fsorted[posc] // _YEAR_SPAN == pair)
+        # region first: the first level with any year ends the search; year first (the default): a level
+        # replaces a more specific one only with a strictly later year, so the latest year wins, at the most
+        # specific region that has it
+        take = found & (best < 0) if region_first else found & (fsorted[posc] % _YEAR_SPAN > best_year)
+        best[take] = order[posc[take]]
+        best_pos[take] = posc[take]
+        best_level[take] = level
+        best_year[take] = fsorted[posc[take]] % _YEAR_SPAN
+        alive &= ~take if region_first else best_year != qy  # nothing beats the row's own year
+        cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
+        alive &= cur >= 0
+        level += 1
+    return best, best_level, best_pos
+
+
 def resolve(
     fs: FactorSet,
     activity_labels: Sequence[str],
@@ -112,12 +152,22 @@ def resolve(
     activity: np.ndarray,
     region: np.ndarray,
     year: np.ndarray,
+    *,
+    dimension_labels: Sequence[str] = (),
+    dimension: np.ndarray | None = None,
 ) -> Resolution:
     """Match (activity, region, year) triples, given as codes into the label lists, to factors.
 
     Vectorised over triples: every level of every region chain is searched at
     once with ``np.searchsorted`` over the factors sorted by (activity, region, year).
     The order of the fallbacks is the factor set's (:meth:`FactorSet.with_fallback`).
+
+    *dimension*, codes into *dimension_labels* (pint dimensionalities, e.g. ``"[length]"``), is
+    the dimension of each triple's activity unit: the rules are applied first among the factors
+    whose per-unit has that dimension (a car per km and per litre: a km row takes the per-km
+    factor), and only where the chain has none of them among all factors, whose unit is then
+    bridged by density and NCV.  Where that finds a key with factors in several other dimensions,
+    the triple is ``ambiguous`` (``Resolution.ambiguous``, ``Resolution.ambiguous_with``).
     """
     m = int(np.asarray(activity).shape[0])
     universe: dict[str, int] = {}
@@ -136,7 +186,8 @@ def resolve(
     nreg = len(universe)
 
     f_region = np.array([universe[r] for r in fs.region.categories], dtype=np.int64)[fs.region.codes] if len(fs) else np.zeros(0, np.int64)
-    fkey = (fs.activity.codes.astype(np.int64) * nreg + f_region) * _YEAR_SPAN + fs.year
+    f_act = fs.activity.codes.astype(np.int64)
+    fkey = (f_act * nreg + f_region) * _YEAR_SPAN + fs.year
     order = np.argsort(fkey, kind="stable")
     fsorted = fkey[order]
 
@@ -145,32 +196,36 @@ def resolve(
     qa = act_map[np.asarray(activity, dtype=np.int64)] if m else np.zeros(0, np.int64)
     cur = reg_map[np.asarray(region, dtype=np.int64)] if m else np.zeros(0, np.int64)
     qy = np.asarray(year, dtype=np.int64)
-
     region_first = fs.fallback == "region"
+
     best = np.full(m, -1, dtype=np.int64)
-    best_level = np.full(m, -1, dtype=np.int64)
-    best_year = np.full(m, -1, dtype=np.int64)
-    level = 0
-    alive = (qa >= 0) & (cur >= 0)
-    while alive.any() and level <= nreg and len(fsorted):
-        pair = qa * nreg + cur
-        target = pair * _YEAR_SPAN + qy
-        pos = np.searchsorted(fsorted, target, side="right") - 1  # this level's latest year up to the row's
-        posc = np.clip(pos, 0, None)
-        found = alive & (pos >= 0) & (fsorted[posc] // _YEAR_SPAN == pair)
-        # region first: the first level with any year ends the search; year first (the default): a level
-        # replaces a more specific one only with a strictly later year, so the latest year wins, at the most
-        # specific region that has it
-        take = found & (best < 0) if region_first else found & (fsorted[posc] % _YEAR_SPAN > best_year)
-        best[take] = order[posc[take]]
-        best_level[take] = level
-        best_year[take] = fsorted[posc[take]] % _YEAR_SPAN
-        alive &= ~take if region_first else best_year != qy  # nothing beats the row's own year
-        cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
-        alive &= cur >= 0
-        level += 1
+    level = np.full(m, -1, dtype=np.int64)
+    f_dim, f_dim_labels = fs.per_unit_dimensions() if len(fs) else (np.zeros(0, np.int64), ())
+    if dimension is not None and len(f_dim_labels) > 1:  # some key has factors in several dimensions
+        dim_code = {d: i for i, d in enumerate(f_dim_labels)}
+        ndim = len(f_dim_labels)
+        q_dim = np.array([dim_code.get(d, -1) for d in dimension_labels], dtype=np.int64)[np.asarray(dimension, dtype=np.int64)] \
+            if m else np.zeros(0, np.int64)
+        dkey = ((f_act * ndim + f_dim) * nreg + f_region) * _YEAR_SPAN + fs.year
+        dorder = np.argsort(dkey, kind="stable")
+        group = np.where((qa >= 0) & (q_dim >= 0), qa * ndim + q_dim, -1)
+        best, level, _ = _search(dkey[dorder], dorder, group, cur, qy, parent, nreg, region_first)
+    rest = np.flatnonzero(best < 0)
+    ambiguous = np.zeros(m, dtype=bool)
+    ambiguous_with = np.full(m, -1, dtype=np.int64)
+    if rest.size:
+        b, lv, pos = _search(fsorted, order, qa[rest], cur[rest], qy[rest], parent, nreg, region_first)
+        best[rest], level[rest] = b, lv
+        # the key found has factors in more than one dimension, none of them the row's: which to bridge is not ours to guess
+        hit = pos >= 0
+        first = np.searchsorted(fsorted, fsorted[np.clip(pos, 0, None)], side="left")
+        several = hit & (first < np.clip(pos, 0, None))
+        ambiguous[rest[several]] = True
+        ambiguous_with[rest[several]] = order[first[several]]
     year_used = np.where(best >= 0, fs.year[np.clip(best, 0, None)] if len(fs) else 0, -1)
-    return Resolution(fs, best, best_level, year_used, qy)
+    res = Resolution(fs, best, level, year_used, qy)
+    res.ambiguous, res.ambiguous_with = ambiguous, ambiguous_with
+    return res
 
 
 def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year: Sequence[int] | np.ndarray) -> Resolution:
@@ -216,7 +271,7 @@ def _base_of(unit: str) -> int:
 
 
 # reasons a key has no coefficient (0 = fine)
-_OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP = 0, 1, 2, 3, 4
+_OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _AMBIGUOUS = 0, 1, 2, 3, 4, 5
 
 
 def _unit_multipliers(
@@ -281,11 +336,11 @@ def _unit_multipliers(
 
 def _raise_for(
     bad_keys: np.ndarray, reason: np.ndarray, rows_of: Any, labels: Any, fs: FactorSet, fidx: np.ndarray,
-    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str,
+    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str, ambiguous_with: np.ndarray,
 ) -> None:
     """Raise the error for the first problem among keys that rows actually use."""
     acts, regs, years, t_of_k = labels
-    order = [_NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP]
+    order = [_NO_FACTOR, _AMBIGUOUS, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP]
     kinds = reason[bad_keys]
     kind = next(r for r in order if (kinds == r).any())
     keys = bad_keys[kinds == kind]
@@ -305,6 +360,15 @@ def _raise_for(
         )
     au = unit_labels[int(u_k[k])]
     pu = split_factor_unit(fs.unit.categories[int(fs.unit.codes[fidx[k]])])[1]
+    if kind == _AMBIGUOUS:
+        a, b = fs.factor(int(fidx[k])), fs.factor(int(ambiguous_with[t]))
+        raise DimensionError(
+            f"an activity in {au!r} ({dimension_of(au)}) fits none of the factors for ({a.activity}, {a.region}, {a.year}), "
+            f"which has one per {b.per_unit!r} ({dimension_of(b.per_unit)}) and one per {a.per_unit!r} "
+            f"({dimension_of(a.per_unit)}): which to convert through is ambiguous; give the rows in one of those "
+            f"units: ({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
+            unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
+        )
     if kind == _BAD_DIMENSION and dimension_of(au) == dimension_of(pu):
         raise DimensionError(
             f"an activity in {au!r} cannot use a factor per {pu!r}: an offset scale (degC, degF) is not converted "
@@ -378,20 +442,32 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     # every key (dense: each possible combination; compact: each combination present), and its triple
     key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense or rk.uniq is None else rk.uniq
     a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
-    tri = (a_k * n_reg + r_k) * span + y_k
+    # matched per (activity, region, year) and, where some key has factors in several units, the dimension of
+    # the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
+    dim_labels: list[str] = []
+    d_of_u = np.zeros(max(n_unit, 1), dtype=np.int64)
+    if fs.has_multi_unit_keys():
+        dims = [dimension_of(u) for u in inv.unit.categories]
+        dim_labels = list(dict.fromkeys(dims))
+        d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
+    n_dim = max(len(dim_labels), 1)
+    tri = ((a_k * n_reg + r_k) * span + y_k) * n_dim + d_of_u[u_k]
     if rk.dense:
-        n_tri = n_act * n_reg * span
+        n_tri = n_act * n_reg * span * n_dim
         tri_ids, t_of_k = np.arange(n_tri, dtype=np.int64), tri
     else:
         tri_ids, t_of_k = np.unique(tri, return_inverse=True)
         t_of_k = t_of_k.reshape(-1)
+    td, tri_ids = tri_ids % n_dim, tri_ids // n_dim
     ta, tr, ty = tri_ids // (n_reg * span), (tri_ids // span) % n_reg, tri_ids % span + ymin
-    res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty)
+    res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty,
+                  dimension_labels=dim_labels, dimension=td if dim_labels else None)
     acts = np.array(inv.activity.categories, dtype=object)[ta].tolist() if len(ta) else []
     regs = np.array(inv.region.categories, dtype=object)[tr].tolist() if len(tr) else []
 
     fidx = res.factor[t_of_k]  # per key; -1 = no factor
     reason = np.where(fidx < 0, _NO_FACTOR, _OK).astype(np.int8)
+    reason[res.ambiguous[t_of_k] & (reason == _OK)] = _AMBIGUOUS
     fsafe = np.where(fidx < 0, 0, fidx)
     if len(fs):
         mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason)
@@ -441,7 +517,7 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
 
     if np.isnan(row_sum):
         bad_keys = np.unique(code[np.isnan(_row_values(inv.quantity, co2e, code))])
-        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp)
+        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp, res.ambiguous_with)
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
         row = _row_values(inv.quantity, co2e, code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
