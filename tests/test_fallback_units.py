@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import neutralcore as nc
 from neutralcore.measure import coverage
@@ -98,3 +100,27 @@ def test_get_takes_the_exact_activity_not_its_family():
     china = nc.load_factors("china")
     assert china.get("electricity.grid", "CN", 2021).activity == "electricity.grid"
     assert china.get("electricity.grid.ets", "CN", 2021).gases["CO2"] == 0.5810
+
+
+KEYS = st.sets(st.tuples(st.sampled_from(["CN-JS", "CN-EAST", "CN", "World"]), st.sampled_from(range(2018, 2025))),
+               max_size=8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(per_l=KEYS, per_kwh=KEYS, prefer=st.sampled_from(["year", "region"]))
+def test_a_row_matches_as_if_only_its_dimension_existed(per_l, per_kwh, prefer):
+    """A litre row is matched exactly as in a set of the per-litre factors alone, whenever its chain has one."""
+    regions = {"CN": {}, "CN-EAST": "CN", "CN-JS": "CN-EAST"}
+    litre = [nc.Factor("fuel.diesel.stationary", r, y, "kg/L", {"CO2": 2.68}, SRC) for r, y in sorted(per_l)]
+    kwh = [nc.Factor("fuel.diesel.stationary", r, y, "kg/kWh", {"CO2": 0.267}, SRC) for r, y in sorted(per_kwh)]
+    both = nc.FactorSet.from_factors(litre + kwh, regions=regions).with_fallback(prefer)
+    alone = nc.FactorSet.from_factors(litre, regions=regions).with_fallback(prefer)
+    rows = [nc.Activity("fuel.diesel.stationary", 1, "L", region="CN-JS", year=y, scope=1) for y in range(2018, 2026)]
+    for row in rows:
+        inv = nc.Inventory([row])
+        try:
+            want = inv.emissions(alone).matches[0]
+        except nc.FactorNotFoundError:
+            continue  # no per-litre factor in the chain: another dimension may be bridged (or it is an error)
+        got = inv.emissions(both).matches[0]
+        assert (got["region_used"], got["year_used"], got["factor"].unit) == (want["region_used"], want["year_used"], "kg/L")

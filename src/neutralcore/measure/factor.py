@@ -368,6 +368,16 @@ class FactorSet:
             self._cache["multi"] = hit
         return hit
 
+    def has_mixed_dimensions(self) -> bool:
+        """Whether some activity has factors in units of more than one dimension (per litre somewhere, per kWh elsewhere)."""
+        hit = self._cache.get("mixed")
+        if hit is None:
+            dims, labels = self.per_unit_dimensions()
+            pairs = self.activity.codes.astype(np.int64) * max(len(labels), 1) + dims
+            hit = bool(np.unique(pairs).shape[0] > np.unique(self.activity.codes).shape[0])
+            self._cache["mixed"] = hit
+        return hit
+
     def per_unit_dimensions(self) -> tuple[np.ndarray, tuple[str, ...]]:
         """Per factor, a code of the dimension of its per-unit (``"t/MWh"``: energy), and the dimensions."""
         hit = self._cache.get("dims")

@@ -129,15 +129,16 @@ def _search(
         target = pair * _YEAR_SPAN + qy
         pos = np.searchsorted(fsorted, target, side="right") - 1  # this level's latest year up to the row's
         posc = np.clip(pos, 0, None)
-        found = alive & (pos >= 0) & (fsorted[posc] // _YEAR_SPAN == pair)
+        got_pair, got_year = np.divmod(fsorted[posc], _YEAR_SPAN)
+        found = alive & (pos >= 0) & (got_pair == pair)
         # region first: the first level with any year ends the search; year first (the default): a level
         # replaces a more specific one only with a strictly later year, so the latest year wins, at the most
         # specific region that has it
-        take = found & (best < 0) if region_first else found & (fsorted[posc] % _YEAR_SPAN > best_year)
+        take = found & (best < 0) if region_first else found & (got_year > best_year)
         best[take] = order[posc[take]]
         best_pos[take] = posc[take]
         best_level[take] = level
-        best_year[take] = fsorted[posc[take]] % _YEAR_SPAN
+        best_year[take] = got_year[take]
         alive &= ~take if region_first else best_year != qy  # nothing beats the row's own year
         cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
         alive &= cur >= 0
@@ -201,7 +202,7 @@ def resolve(
     best = np.full(m, -1, dtype=np.int64)
     level = np.full(m, -1, dtype=np.int64)
     f_dim, f_dim_labels = fs.per_unit_dimensions() if len(fs) else (np.zeros(0, np.int64), ())
-    if dimension is not None and len(f_dim_labels) > 1:  # some key has factors in several dimensions
+    if dimension is not None and fs.has_mixed_dimensions():  # some activity has factors in several dimensions
         dim_code = {d: i for i, d in enumerate(f_dim_labels)}
         ndim = len(f_dim_labels)
         q_dim = np.array([dim_code.get(d, -1) for d in dimension_labels], dtype=np.int64)[np.asarray(dimension, dtype=np.int64)] \
@@ -213,9 +214,12 @@ def resolve(
     rest = np.flatnonzero(best < 0)
     ambiguous = np.zeros(m, dtype=bool)
     ambiguous_with = np.full(m, -1, dtype=np.int64)
-    if rest.size:
+    if rest.size == m:  # no dimension pass (the usual case): no copies
+        best, level, pos = _search(fsorted, order, qa, cur, qy, parent, nreg, region_first)
+    elif rest.size:
         b, lv, pos = _search(fsorted, order, qa[rest], cur[rest], qy[rest], parent, nreg, region_first)
         best[rest], level[rest] = b, lv
+    if rest.size and fs.has_multi_unit_keys():
         # the key found has factors in more than one dimension, none of them the row's: which to bridge is not ours to guess
         hit = pos >= 0
         first = np.searchsorted(fsorted, fsorted[np.clip(pos, 0, None)], side="left")
@@ -442,11 +446,11 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     # every key (dense: each possible combination; compact: each combination present), and its triple
     key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense or rk.uniq is None else rk.uniq
     a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
-    # matched per (activity, region, year) and, where some key has factors in several units, the dimension of
-    # the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
+    # matched per (activity, region, year) and, where some activity has factors in several dimensions of unit,
+    # the dimension of the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
     dim_labels: list[str] = []
     d_of_u = np.zeros(max(n_unit, 1), dtype=np.int64)
-    if fs.has_multi_unit_keys():
+    if len(fs) and fs.has_mixed_dimensions():
         dims = [dimension_of(u) for u in inv.unit.categories]
         dim_labels = list(dict.fromkeys(dims))
         d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
