@@ -32,6 +32,10 @@ def test_each_row_takes_the_factor_of_its_dimension():
     assert res.row_co2e().tolist() == pytest.approx([2.68, 0.534, 1.7, 1.15, 2.68])
     assert [res.matches.factor(i).unit for i in range(5)] == ["kg/L", "kg/kWh", "kg/km", "kg/L", "kg/L"]
     assert not res.matches.fallback.any()
+    s = res.matches.summary()  # one line per (activity, region, year, dimension): L and m^3 rows share theirs
+    assert sorted(zip(s["activity"], s["unit"], s["rows"])) == [
+        ("fuel.diesel.stationary", "kg/L", 2), ("fuel.diesel.stationary", "kg/kWh", 1),
+        ("transport.car", "kg/L", 1), ("transport.car", "kg/km", 1)]
 
 
 def test_the_dimension_first_then_the_fallback_rules():

@@ -165,7 +165,7 @@ class Matches:
         }
 
     def summary(self) -> Table:
-        """One row per distinct (activity, region, year): factor used, fallback kind, whether it is stale,
+        """One row per distinct (activity, region, year): factor used (region, year, unit), fallback kind, whether it is stale,
         whether its gases carry a published uncertainty (``published``, ``partly`` or ``none``), row count,
         pack, source, and the packs whose factor for that key the used one overrode in a merge."""
         em = self._em
@@ -193,6 +193,7 @@ class Matches:
                 "year": [int(ty[t]) for t in keep],
                 "region_used": [region_used[t] for t in keep],
                 "year_used": [int(used_year[t]) for t in keep],
+                "unit": [fs.unit.categories[fs.unit.codes[f]] for f in fids],
                 "fallback": kinds,
                 "stale": [bool(res.stale[t]) for t in keep],
                 "uncertainty": [_stated[int(u)] for u in _uncertainty_stated(fs)[fids]] if fids else [],

@@ -111,15 +111,14 @@ class Resolution:
 def _search(
     fsorted: np.ndarray, order: np.ndarray, group: np.ndarray, cur: np.ndarray, qy: np.ndarray, parent: np.ndarray,
     nreg: int, region_first: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per query, the factor (index into the set; -1 none), level and position in *fsorted* the rule picks.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per query, the factor (index into the set; -1 none) and the level the rule picks.
 
     *fsorted* holds the factors' keys ``(group * nreg + region) * _YEAR_SPAN + year``, sorted, *order* their
     indices; every level of every region chain is searched at once with ``np.searchsorted``.
     """
     m = group.shape[0]
     best = np.full(m, -1, dtype=np.int64)
-    best_pos = np.full(m, -1, dtype=np.int64)
     best_level = np.full(m, -1, dtype=np.int64)
     best_year = np.full(m, -1, dtype=np.int64)
     level = 0
@@ -136,14 +135,13 @@ def _search(
         # specific region that has it
         take = found & (best < 0) if region_first else found & (got_year > best_year)
         best[take] = order[posc[take]]
-        best_pos[take] = posc[take]
         best_level[take] = level
         best_year[take] = got_year[take]
         alive &= ~take if region_first else best_year != qy  # nothing beats the row's own year
         cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
         alive &= cur >= 0
         level += 1
-    return best, best_level, best_pos
+    return best, best_level
 
 
 def resolve(
@@ -210,18 +208,21 @@ def resolve(
         dkey = ((f_act * ndim + f_dim) * nreg + f_region) * _YEAR_SPAN + fs.year
         dorder = np.argsort(dkey, kind="stable")
         group = np.where((qa >= 0) & (q_dim >= 0), qa * ndim + q_dim, -1)
-        best, level, _ = _search(dkey[dorder], dorder, group, cur, qy, parent, nreg, region_first)
+        best, level = _search(dkey[dorder], dorder, group, cur, qy, parent, nreg, region_first)
     rest = np.flatnonzero(best < 0)
     ambiguous = np.zeros(m, dtype=bool)
     ambiguous_with = np.full(m, -1, dtype=np.int64)
     if rest.size == m:  # no dimension pass (the usual case): no copies
-        best, level, pos = _search(fsorted, order, qa, cur, qy, parent, nreg, region_first)
+        best, level = _search(fsorted, order, qa, cur, qy, parent, nreg, region_first)
     elif rest.size:
-        b, lv, pos = _search(fsorted, order, qa[rest], cur[rest], qy[rest], parent, nreg, region_first)
-        best[rest], level[rest] = b, lv
+        best[rest], level[rest] = _search(fsorted, order, qa[rest], cur[rest], qy[rest], parent, nreg, region_first)
     if rest.size and fs.has_multi_unit_keys():
         # the key found has factors in more than one dimension, none of them the row's: which to bridge is not ours to guess
-        hit = pos >= 0
+        b = best[rest]
+        hit = b >= 0
+        sorted_pos = np.empty(len(fs), dtype=np.int64)
+        sorted_pos[order] = np.arange(len(fs))
+        pos = np.where(hit, sorted_pos[np.clip(b, 0, None)], -1)
         first = np.searchsorted(fsorted, fsorted[np.clip(pos, 0, None)], side="left")
         several = hit & (first < np.clip(pos, 0, None))
         ambiguous[rest[several]] = True
