@@ -238,8 +238,6 @@ def open_csv(
             raise _error(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})", line=1) from exc
         header_end = 1
         body: int | None = len(data) if nl < 0 else nl + 1
-        if data[len(first):len(first) + 2] == b"\r\n":
-            body = None  # the body's line ends are \r\n: only the text path reads it
         file = CsvFile(name, (), 1, data, body)
     else:
         file = CsvFile(name, (), 0, data, None)

@@ -1,7 +1,7 @@
 """Reading a plain CSV body into coded columns with whole-array passes.
 
-A plain body has no quote characters, no carriage returns and exactly one
-``\\n`` per row; most machine-written inventories are like that.  Its commas
+A plain body has no quote characters and exactly one line end (``\\n`` or
+``\\r\\n``) per row; most machine-written inventories are like that.  Its commas
 and newlines are found with numpy, every field is then a byte span, and:
 
 * a label column is grouped by the content of its spans (a 64-bit hash of
@@ -27,8 +27,11 @@ import numpy as np
 from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
-__all__ = ["read_plain", "MAX_LABEL"]
+__all__ = ["read_plain", "read_plain_chunked", "MAX_LABEL", "CHUNK_BYTES"]
 
+#: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
+#: the file's size.
+CHUNK_BYTES = 1 << 22
 #: Labels longer than this many bytes go the csv-module way.
 MAX_LABEL = 64
 _COMMA, _NEWLINE, _DOT, _MINUS, _ZERO = 44, 10, 46, 45, 48
@@ -36,6 +39,10 @@ _COMMA, _NEWLINE, _DOT, _MINUS, _ZERO = 44, 10, 46, 45, 48
 _KEEP = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _POW10 = 10.0 ** np.arange(23)
 _MAX_EXACT = 1 << 53
+#: The longest number field read here (``repr`` of a float is at most 24 characters).
+_MAX_NUMBER = 32
+#: Besides digits, ``.`` and ``-``: the characters of an exponent or a signed number.
+_NUMBER_EXTRA = np.frombuffer(b"+eE", dtype=np.uint8)
 
 
 def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dict[str, Any] | None:
@@ -45,8 +52,12 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
     ``{numeric: float64 array}``; rows are the body's lines in order, so row
     *i* is line *i* + 2 of the file.
     """
-    if not body or b'"' in body or b"\r" in body:
+    if not body or b'"' in body:
         return None
+    if b"\r" in body:  # CRLF line ends (what the csv module writes, to_csv included) are one newline each
+        if body.count(b"\r") != body.count(b"\r\n"):
+            return None
+        body = body.replace(b"\r\n", b"\n")
     if not body.endswith(b"\n"):
         body += b"\n"
     padded = np.frombuffer(body + b"\0" * 8, dtype=np.uint8)  # 8 spare bytes: a word read may pass the end
@@ -74,6 +85,47 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
         if column is None:
             return None
         out[name] = column
+    return out
+
+
+def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity",
+                       chunk_bytes: int = CHUNK_BYTES, *, start: int = 0) -> dict[str, Any] | None:
+    """:func:`read_plain` of *body* (from byte *start*, so a file's bytes need not be copied past its header)
+    in pieces of about *chunk_bytes* bytes cut at line ends, so the working
+    memory is bounded by the piece, not the file; the pieces' labels are merged into one set of categories
+    per column (in order of first appearance) and their codes renumbered.  ``None`` if any piece is not plain.
+
+    Examples
+    --------
+    >>> out = read_plain_chunked(b"a,1\\nb,2\\na,3\\n", ["k", "quantity"], chunk_bytes=4)
+    >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
+    ([0, 1, 0], ('a', 'b'), [1.0, 2.0, 3.0])
+    """
+    if len(body) - start <= chunk_bytes:
+        return read_plain(body[start:], header, numeric)
+    pieces: list[dict[str, Any]] = []
+    while start < len(body):
+        end = body.find(b"\n", min(start + chunk_bytes, len(body)) - 1)
+        end = len(body) if end < 0 else end + 1
+        piece = read_plain(body[start:end], header, numeric)
+        if piece is None:
+            return None
+        pieces.append(piece)
+        start = end
+    out: dict[str, Any] = {}
+    for name in header:  # one column at a time, each piece's arrays let go as soon as they are merged
+        if name == numeric:
+            out[name] = np.concatenate([p.pop(name) for p in pieces])
+            continue
+        seen: dict[str, int] = {}
+        codes = []
+        for p in pieces:
+            piece_codes, labels = p.pop(name)
+            remap = np.array([seen.setdefault(label, len(seen)) for label in labels], dtype=np.int32)
+            codes.append(remap[piece_codes])
+            del piece_codes
+        out[name] = (np.concatenate(codes), tuple(seen))
+        del codes
     return out
 
 
@@ -110,9 +162,17 @@ def _labels(body: bytes, words: np.ndarray, s: np.ndarray, length: np.ndarray) -
 
 
 def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray | None:
-    """Plain decimals (optional leading ``-``, digits, at most one ``.``) parsed exactly; else None."""
+    """Decimal numbers parsed exactly, or None (the csv-module path then reads the file).
+
+    Plain decimals (an optional leading ``-``, digits, at most one ``.``)
+    whose digits form an integer below 2**53 are parsed with whole-array
+    integer arithmetic; any other field made only of digits, ``.``, ``-``,
+    ``+``, ``e`` and ``E`` (17 significant digits as ``repr`` writes them, an
+    exponent) is parsed by numpy's correctly rounded bytes-to-float cast, so
+    every number :meth:`Inventory.to_csv` writes stays on this path.
+    """
     n = s.shape[0]
-    if n == 0 or length.min() < 1 or length.max() > 18:
+    if n == 0 or length.min() < 1 or length.max() > _MAX_NUMBER:
         return None
     out = np.empty(n, dtype=np.float64)
     width = int(length.max())
@@ -123,16 +183,27 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
         b = buf[np.minimum(ss[:, None] + col, buf.shape[0] - 1)]
         digit = inside & (b >= _ZERO) & (b <= _ZERO + 9)
         dot = inside & (b == _DOT)
-        minus = inside & (b == _MINUS) & (col == 0)
-        if not (digit | dot | minus | ~inside).all() or (dot.sum(axis=1) > 1).any() or not digit.any(axis=1).all():
-            return None
+        minus = inside & (b == _MINUS)
+        other = inside & ~(digit | dot | minus)
+        if (other & ~np.isin(b, _NUMBER_EXTRA)).any():
+            return None  # a character no number this path reads has: the csv module says which line
+        simple = (~other.any(axis=1) & ~(minus[:, 1:].any(axis=1)) & (dot.sum(axis=1) <= 1) & digit.any(axis=1)
+                  & (ll <= 18))
         has_dot = dot.any(axis=1)
         dot_at = np.where(has_dot, dot.argmax(axis=1), ll)
         # a digit's power of ten: the digits after it, not counting the dot
         after = (ll[:, None] - 1 - col) - (has_dot[:, None] & (col < dot_at[:, None]))
-        mantissa = np.where(digit, (b.astype(np.int64) - _ZERO) * (10 ** np.clip(after, 0, 17)), 0).sum(axis=1)
-        if (mantissa >= _MAX_EXACT).any():
-            return None
+        mantissa = np.where(digit & simple[:, None], (b.astype(np.int64) - _ZERO) * (10 ** np.clip(after, 0, 17)),
+                            0).sum(axis=1)
+        simple &= mantissa < _MAX_EXACT
         value = mantissa / _POW10[np.where(has_dot, ll - 1 - dot_at, 0)]
-        out[r:r + _ROWS] = np.where(minus[:, 0], -value, value)
+        chunk = np.where(minus[:, 0], -value, value)
+        rest = np.flatnonzero(~simple)
+        if rest.size:
+            text = np.where(inside[rest], b[rest], 0).astype(np.uint8)
+            try:
+                chunk[rest] = np.ascontiguousarray(text).view(f"S{width}")[:, 0].astype(np.float64)
+            except ValueError:
+                return None
+        out[r:r + _ROWS] = chunk
     return out

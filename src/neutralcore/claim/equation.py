@@ -443,8 +443,11 @@ class BalanceEquation:
                     + (" of removal credits" if nz else ""))
         return f"{head}. {tail}."
 
-    def to_dict(self, standard: str = "ISO 14068-1") -> dict[str, object]:
-        """Return a JSON-ready dict of inputs and results (tonnes as ``*_t``); ``result``, ``shortfall_t`` and ``surplus_t`` follow *standard*."""
+    def to_dict(self, standard: str = "ISO 14068-1", *, credits: bool = True) -> dict[str, object]:
+        """Return a JSON-ready dict of inputs and results (tonnes as ``*_t``); ``result``, ``shortfall_t`` and ``surplus_t`` follow *standard*.
+
+        ``credits=False`` leaves out the ``credits`` list (each retirement's dict and ``eligible``), for a
+        caller that writes them itself."""
         red = self.reduction
         counted = self.assessment.counted
         out = self.outcome(standard)
@@ -475,6 +478,5 @@ class BalanceEquation:
             "surplus_transferable": False,
             "reduction": attrs.asdict(red) if red is not None else None,
             "policy": attrs.asdict(self.policy),
-            "credits": [{**r.to_dict(), "eligible": counted(i)} for i, r in enumerate(self.credits)],
-        }
+        } | ({"credits": [{**r.to_dict(), "eligible": counted(i)} for i, r in enumerate(self.credits)]} if credits else {})
 

@@ -30,6 +30,7 @@ from typing import Sequence, Union
 import attrs
 
 from neutralcore._core.collection import no_collection
+from neutralcore._core.records import json_texts
 from neutralcore._core.table import Table, markdown_escape
 from neutralcore.claim.check import check_claim
 from neutralcore.claim.equation import BalanceEquation
@@ -38,6 +39,7 @@ from neutralcore.claim.result import ClaimResult
 from neutralcore.claim.text import tonnes
 from neutralcore.errors import ClaimError
 from neutralcore.offsets import CreditKind, Retirement
+from neutralcore.offsets.retirement import RETIREMENT_RECORD
 
 __all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS", "MAX_LISTED_BLOCKS"]
 
@@ -321,19 +323,23 @@ def _html(title: str, summary: str, sections: Sequence[tuple[str, list[_Block]]]
 
 
 def _json(balance: BalanceEquation, result: ClaimResult) -> str:
-    records: dict[str, list[object]] = {}
+    records: dict[str, list[str]] = {}
 
-    def one_per_line(items: list[object]) -> str:
-        # written apart: json's indenting encoder is pure Python, about 10x slower than the compact one
+    def one_per_line(lines: list[str]) -> str:
+        # written apart, one record per line: json's indenting encoder is pure Python, about 10x slower
         token = f"records-{uuid.uuid4().hex}-{len(records)}"
-        records[token] = items
+        records[token] = lines
         return token
 
-    data_balance = balance.to_dict(result.standard)
-    data_balance["credits"] = one_per_line(data_balance["credits"])  # type: ignore[arg-type]  # a list of dicts
+    data_balance = balance.to_dict(result.standard, credits=False)
+    counted = balance.assessment.counted
+    data_balance["credits"] = one_per_line([
+        f"{line[:-1]}, \"eligible\": {'true' if counted(i) else 'false'}}}"
+        for i, line in enumerate(RETIREMENT_RECORD.encode_many(balance.credits))
+    ])
     checks = [c.to_dict() for c in result.checks]
     for check in checks:
-        check["credits"] = one_per_line(check["credits"])  # type: ignore[arg-type]  # a list of str
+        check["credits"] = one_per_line(json_texts(check["credits"]))  # type: ignore[arg-type]  # a list of str
     data: dict[str, object] = {
         "report": "neutralcore claim report",
         "report_version": 1,
@@ -347,15 +353,14 @@ def _json(balance: BalanceEquation, result: ClaimResult) -> str:
     }
     text = json.dumps(data, indent=2, ensure_ascii=False)
     tokens = re.compile('"(' + "|".join(map(re.escape, records)) + ')"')
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every record, not one per record
 
     def expand(m: re.Match[str]) -> str:
-        items = records[m[1]]
-        if not items:
+        lines = records[m[1]]
+        if not lines:
             return "[]"
         line = text[text.rindex("\n", 0, m.start()) + 1:m.start()]
         pad = " " * (len(line) - len(line.lstrip(" ")))
-        return "[\n" + ",\n".join(f"{pad}  {encode(item)}" for item in items) + f"\n{pad}]"
+        return "[\n" + ",\n".join(f"{pad}  {item}" for item in lines) + f"\n{pad}]"
 
     return tokens.sub(expand, text)
 

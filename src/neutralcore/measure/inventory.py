@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
-from neutralcore._core.csvsplit import read_plain
+from neutralcore._core.csvsplit import read_plain_chunked
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
@@ -371,7 +371,7 @@ class Inventory:
         extra_names = [h for h in file.header if h not in RESERVED_COLUMNS] if dims is None else list(dims)
         if file.body is None:
             return None
-        data = read_plain(file.data[file.body:], list(file.header))
+        data = read_plain_chunked(file.data, list(file.header), start=file.body)
         if data is None:
             return None
         lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)

@@ -27,6 +27,7 @@ from typing import Any, Mapping
 
 import attrs
 
+from neutralcore._core.records import RecordSpec
 from neutralcore.errors import InputError
 from neutralcore.offsets._fields import enum_converter, optional_str, required_text, to_date, to_int
 from neutralcore.offsets.period import Period, add_months  # noqa: F401 - add_months: importable from here, as before
@@ -40,7 +41,7 @@ from neutralcore.offsets.vocabulary import (
     programme_key,
 )
 
-__all__ = ["Offset"]
+__all__ = ["Offset", "OFFSET_RECORD"]
 
 
 def _finite_fraction(instance: Any, attribute: Any, value: float | None) -> None:
@@ -418,30 +419,7 @@ class Offset:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict; :meth:`from_dict` rebuilds the same offset."""
-        return {
-            "programme": self.programme.value,
-            "programme_name": self.programme_name,
-            "project_id": self.project_id,
-            "project_name": self.project_name,
-            "country": self.country,
-            "methodology": self.methodology,
-            "kind": self.kind.value,
-            "removal_type": self.removal_type.value if self.removal_type else None,
-            "permanence_years": self.permanence_years,
-            "buffer_fraction": self.buffer_fraction,
-            "vintage_start": self.vintage.start.isoformat(),
-            "vintage_end": self.vintage.end.isoformat(),
-            "serial_start": self.serial_start,
-            "serial_end": self.serial_end,
-            "quantity": self.quantity,
-            "serial": str(self.registry_serial) if self.registry_serial is not None else None,
-            "issuance_date": self.issuance_date.isoformat() if self.issuance_date else None,
-            "retirement_date": self.retirement_date.isoformat() if self.retirement_date else None,
-            "beneficiary": self.beneficiary,
-            "host_authorised": self.host_authorised,
-            "corresponding_adjustment": self.corresponding_adjustment.value,
-            "verifier": self.verifier,
-        }
+        return OFFSET_RECORD.to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Offset":
@@ -451,3 +429,30 @@ class Offset:
         vintage = Period(fields.pop("vintage_start"), fields.pop("vintage_end"))
         serial = fields.pop("serial", None)
         return cls(vintage=vintage, registry_serial=serial, **fields)
+
+
+#: The fields of :meth:`Offset.to_dict`, in order (also what reports encode many offsets with).
+OFFSET_RECORD = RecordSpec(
+    ("programme", "programme.value"),
+    ("programme_name", "programme_name"),
+    ("project_id", "project_id"),
+    ("project_name", "project_name"),
+    ("country", "country"),
+    ("methodology", "methodology"),
+    ("kind", "kind.value"),
+    ("removal_type", lambda o: o.removal_type.value if o.removal_type else None),
+    ("permanence_years", "permanence_years"),
+    ("buffer_fraction", "buffer_fraction"),
+    ("vintage_start", "vintage.start"),
+    ("vintage_end", "vintage.end"),
+    ("serial_start", "serial_start"),
+    ("serial_end", "serial_end"),
+    ("quantity", "quantity"),
+    ("serial", lambda o: str(o.registry_serial) if o.registry_serial is not None else None),
+    ("issuance_date", "issuance_date"),
+    ("retirement_date", "retirement_date"),
+    ("beneficiary", "beneficiary"),
+    ("host_authorised", "host_authorised"),
+    ("corresponding_adjustment", "corresponding_adjustment.value"),
+    ("verifier", "verifier"),
+)

@@ -41,11 +41,19 @@ Integrity
   each event's SHA-256 covers its time, operation, payload (by its SHA-256), the hash of the
   event before it and the *state* it leaves: the sum (modulo 2**256) of the
   SHA-256 of every stored block row.  Each block row carries its own SHA-256.
-- **What is checked when.** Opening and :meth:`OffsetLedger.verify` check
+- **What is checked when.** Opening (by default) and :meth:`OffsetLedger.verify` check
   everything (:func:`~neutralcore.offsets.ledgerfile.verify_all`): SQLite's
   ``integrity_check``, the whole chain from the first event, every row's hash,
   that the rows add up to the last event's state, and that no two blocks
-  overlap.  Every operation checks the last event's hash; the rows it reads
+  overlap.  ``verify(checkpoint=True)`` also appends a ``checkpoint`` event
+  saying what it verified, and ``OffsetLedger(path, verify="incremental")``
+  then checks only what changed since the last one
+  (:func:`~neutralcore.offsets.ledgerfile.verify_since`): the chain from the
+  checkpoint on, every row written since (its hash, and no overlap with its
+  neighbours), and that the rows add up to the last event's state; it does not
+  read SQLite's pages or the rows from before the checkpoint, which a full
+  verification (scheduled by the caller) and every operation that reads them
+  still check.  Every operation checks the last event's hash; the rows it reads
   are checked against their hashes and re-validated as
   :class:`~neutralcore.offsets.Offset` values.  When another connection
   committed since this object's last operation, the file's ids and format are
@@ -85,7 +93,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Literal, Sequence
 
 import attrs
 
@@ -165,11 +173,17 @@ class OffsetLedger:
     migrate : bool
         Migrate a file of the previous format (3) to the current one (4) on
         opening; see :meth:`migrate`.  Without it such a file is refused.
-    verify : bool
-        Verify the whole file on opening (default ``True``; see :meth:`verify`).
-        ``False`` opens a large ledger in constant time, checking only its ids
-        and its last event's hash; each operation still checks the rows it
-        reads, and a full verification is then the caller's to schedule.
+    verify : bool or {"full", "incremental"}
+        What opening checks.  ``True`` or ``"full"`` (the default): the whole
+        file (:meth:`verify`).  ``"incremental"``: what changed since the last
+        checkpoint (:meth:`verify` with ``checkpoint=True`` writes one) — the
+        event log from the checkpoint on, every block row written since, that
+        the stored row hashes add up to the state the last event recorded, and
+        no overlap among the blocks written since; a ledger without a
+        checkpoint is verified in full.  ``False``: only the file's ids and its
+        last event's hash, in constant time.  Whatever is chosen, each
+        operation checks the rows it reads, and a full verification is then
+        the caller's to schedule.
 
     Raises
     ------
@@ -209,8 +223,10 @@ class OffsetLedger:
         create: bool = False,
         read_only: bool = False,
         migrate: bool = False,
-        verify: bool = True,
+        verify: bool | Literal["full", "incremental"] = True,
     ) -> None:
+        if verify not in (True, False, "full", "incremental"):
+            raise InputError(f"verify must be True, False, 'full' or 'incremental', not {verify!r}", column="verify")
         self._lock = threading.RLock()
         self._timeout = float(timeout)
         self._closed = True  # until the connection is open
@@ -244,7 +260,9 @@ class OffsetLedger:
                 self._sql(lambda: ledgerfile.initialise(self._conn), "creating the ledger")
             if migrate:
                 self._migrate()
-            if verify:
+            if verify == "incremental":
+                self._verify_incremental()
+            elif verify:
                 self.verify()
             else:
                 self._open_quick()
@@ -331,19 +349,33 @@ class OffsetLedger:
 
     # -- integrity ------------------------------------------------------------
 
-    def verify(self) -> None:
+    def verify(self, *, checkpoint: bool = False) -> None:
         """Check the whole file (what opening checks): SQLite page integrity, the whole hash chain, every
         block row's hash, that the rows are the state the last event recorded, and no overlaps.
+
+        Parameters
+        ----------
+        checkpoint : bool
+            Also append a ``checkpoint`` event recording what was verified (in
+            the same write transaction, so nothing changes in between), from
+            which ``OffsetLedger(path, verify="incremental")`` verifies.  The
+            event joins the hash chain like any other; it changes no block.
 
         Raises
         ------
         LedgerCorruptError
             On any failure; the file is left as it is.
-        LedgerLockedError, LedgerClosedError
-            When the file could not be read at all (it is not then known to be damaged).
+        LedgerLockedError, LedgerClosedError, LedgerReadOnlyError
+            When the file could not be read (or, for a checkpoint, written) at all (it is not then known to
+            be damaged).
         """
+        doing = "verifying the ledger"
+        if checkpoint:
+            with self._write(doing) as tx:
+                blocks = self._verify_all(doing)
+                self._log(tx, ledgerfile.CHECKPOINT, ledgerfile.checkpoint_payload(self._conn, blocks))
+            return
         with self._lock:
-            doing = "verifying the ledger"
             self._begin("DEFERRED", doing, damaged=True)
             try:
                 self._header(doing)
@@ -351,14 +383,38 @@ class OffsetLedger:
             finally:
                 self._end("COMMIT", doing, damaged=True)
 
-    def _verify_all(self, doing: str) -> None:
+    def _verify_all(self, doing: str) -> int:
         try:
-            ledgerfile.verify_all(self._conn)
+            blocks = ledgerfile.verify_all(self._conn)
             head = ledgerfile.read_head(self._conn)
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         except (ledgerfile.Damaged, *DAMAGE) as exc:
             raise self._error(exc, doing, damaged=True) from exc
         self._seen = (version, head[0], head[1])
+        return blocks
+
+    def _verify_incremental(self) -> None:
+        doing = "opening the ledger"
+        with self._lock:
+            self._begin("DEFERRED", doing, damaged=True)
+            try:
+                self._header(doing)
+                try:
+                    mark = ledgerfile.last_checkpoint(self._conn)
+                except (ledgerfile.Damaged, *DAMAGE) as exc:
+                    raise self._error(exc, doing, damaged=True) from exc
+                if mark is None:
+                    self._verify_all(doing)
+                    return
+                try:
+                    ledgerfile.verify_since(self._conn, mark)
+                    head = ledgerfile.read_head(self._conn)
+                    version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+                except (ledgerfile.Damaged, *DAMAGE) as exc:
+                    raise self._error(exc, doing, damaged=True) from exc
+                self._seen = (version, head[0], head[1])
+            finally:
+                self._end("COMMIT", doing, damaged=True)
 
     def _open_quick(self) -> None:
         doing = "opening the ledger"
@@ -832,7 +888,8 @@ class OffsetLedger:
             }
             new_id = self._insert(tx, retired_block, canonical(retired_block.to_dict()), info)
             self._log(tx, "retire", canonical(
-                {"from_block": row.id, "block": new_id, "serials": [start, end], **info, "offset": block.to_dict()}
+                {"from_block": row.id, "from_hash": raw[-1], "block": new_id, "serials": [start, end], **info,
+                 "offset": block.to_dict()}
             ))
         return Retirement(
             id=new_id,

@@ -29,6 +29,7 @@ from neutralcore.errors import (
 
 __all__ = [
     "APPLICATION_ID",
+    "CHECKPOINT",
     "FORMAT_VERSION",
     "MIGRATABLE_VERSION",
     "BLOCK_COLUMNS",
@@ -39,6 +40,7 @@ __all__ = [
     "add_to_state",
     "append_event",
     "canonical",
+    "checkpoint_payload",
     "connect",
     "create_file",
     "digest_v3",
@@ -46,6 +48,7 @@ __all__ = [
     "payload_hash",
     "follow",
     "initialise",
+    "last_checkpoint",
     "ledger_error",
     "migrate_v3",
     "next_block_id",
@@ -53,6 +56,7 @@ __all__ = [
     "row_hash",
     "state_text",
     "verify_all",
+    "verify_since",
 ]
 
 #: ``PRAGMA application_id`` of a neutralcore ledger ("NCLG" in ASCII).
@@ -363,6 +367,108 @@ def verify_all(conn: sqlite3.Connection) -> int:
     if clash is not None:
         raise Damaged(f"stored blocks {clash[4]} and {clash[0]} of {clash[1]} overlap (serials up to {clash[5]} "
                       f"and from {clash[2]})")
+    return count
+
+
+#: The event operation that records a full verification; :func:`verify_since` starts from the latest one.
+CHECKPOINT = "checkpoint"
+
+
+def last_checkpoint(conn: sqlite3.Connection) -> tuple[int, dict[str, Any]] | None:
+    """The latest checkpoint event's ``(id, payload)``, or ``None`` when the ledger has none.
+
+    SQLite walks the event log backwards from its end and stops at the first
+    checkpoint, so this reads only the events written since.
+    """
+    row = conn.execute("SELECT id, payload FROM events WHERE op=? ORDER BY id DESC LIMIT 1", (CHECKPOINT,)).fetchone()
+    if row is None:
+        return None
+    payload = json.loads(row[1])
+    if not isinstance(payload, dict) or not {"through", "through_hash", "next_block", "blocks"} <= payload.keys():
+        raise Damaged(f"checkpoint event {row[0]} does not say what it checked")
+    return int(row[0]), payload
+
+
+def checkpoint_payload(conn: sqlite3.Connection, blocks: int) -> str:
+    """The payload of a checkpoint written after a full verification of *blocks* blocks (read in the same
+    transaction): the event and block id it reaches."""
+    head = read_head(conn)
+    return canonical({"through": head[0], "through_hash": head[1], "next_block": next_block_id(conn), "blocks": blocks})
+
+
+def verify_since(conn: sqlite3.Connection, checkpoint: tuple[int, dict[str, Any]]) -> int:
+    """Check what changed since *checkpoint* (from :func:`last_checkpoint`); return the number of blocks.
+
+    Checked: the event the checkpoint reached still has the hash it recorded;
+    every event from the checkpoint on, its hash, its link to the one before
+    and its payload; that the log ends where SQLite says the last event was
+    written; the hash of every block row written since the checkpoint, and
+    that none of them overlaps its neighbours; and that the rows add up to the
+    state the last event recorded: the checkpoint's state, less the hashes of
+    the blocks that retirements since removed (each retirement's event records
+    the hash of the block it split), plus the hashes of the rows written
+    since, with as many rows from before the checkpoint left as it had less
+    those removed.  Not checked (a full :func:`verify_all` checks them):
+    SQLite's page integrity, and the contents of rows written before the
+    checkpoint.  The work is in proportion to what changed since the
+    checkpoint, not to the size of the ledger.
+    """
+    cid, info = checkpoint
+    next_block = int(info["next_block"])
+    through = conn.execute("SELECT hash FROM events WHERE id=?", (int(info["through"]),)).fetchone()
+    if through is None or through[0] != info["through_hash"]:
+        raise Damaged(f"event {info['through']}, which checkpoint {cid} verified, was changed or removed")
+    before = conn.execute("SELECT hash FROM events WHERE id=?", (cid - 1,)).fetchone()
+    if before is None:
+        raise Damaged(f"event {cid - 1} is missing from the event log")
+    prev, expected, state, start_state = before[0], cid, "", ""
+    removed, removed_sum, exact = 0, 0, True
+    for *row, payload in conn.execute(f"SELECT {EVENT_COLUMNS}, payload FROM events WHERE id >= ? ORDER BY id", (cid,)):
+        if row[0] != expected:
+            raise Damaged(f"event {expected} is missing from the event log")
+        _check_event(row, prev)
+        if payload_hash(payload) != row[3]:
+            raise Damaged(f"the payload of event {row[0]} was changed after it was written")
+        if row[0] == cid:
+            start_state = row[4]
+        elif row[2] == "retire":
+            split = json.loads(payload)
+            if "from_hash" not in split:
+                exact = False  # written before retirements recorded the hash of the block they split
+            elif int(split["from_block"]) < next_block:
+                removed, removed_sum = removed + 1, removed_sum + int(split["from_hash"], 16)
+        elif row[2] not in ("add", CHECKPOINT):
+            exact = False
+        prev, expected, state = row[6], expected + 1, row[4]
+    if _sequence(conn, "events") != expected - 1:
+        raise Damaged(f"the event log ends at event {expected - 1} but event {_sequence(conn, 'events')} was written")
+    added, added_sum = 0, 0
+    for row in conn.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE id >= ?", (next_block,)):
+        if row_hash(row[:-1]) != row[-1]:
+            raise Damaged(f"block {row[0]} was changed after it was written (its hash does not match)")
+        key, first, last = row[1], row[2], row[3]
+        below = conn.execute("SELECT id, serial_end FROM blocks WHERE registry_key=? AND serial_start<? "
+                             "ORDER BY serial_start DESC LIMIT 1", (key, first)).fetchone()
+        above = conn.execute("SELECT id, serial_start FROM blocks WHERE registry_key=? AND serial_start>? "
+                             "ORDER BY serial_start LIMIT 1", (key, first)).fetchone()
+        if below is not None and below[1] >= first:
+            raise Damaged(f"stored blocks {below[0]} and {row[0]} of {key} overlap (serials up to {below[1]} and "
+                          f"from {first})")
+        if above is not None and above[1] <= last:
+            raise Damaged(f"stored blocks {row[0]} and {above[0]} of {key} overlap (serials up to {last} and "
+                          f"from {above[1]})")
+        added, added_sum = added + 1, added_sum + int(row[-1], 16)
+    count = int(conn.execute("SELECT count(*) FROM blocks").fetchone()[0])
+    if exact:
+        total = int(start_state, 16) - removed_sum + added_sum
+        if count - added != int(info["blocks"]) - removed:
+            raise Damaged(f"{count - added} blocks from before checkpoint {cid} are stored, but the event log leaves "
+                          f"{int(info['blocks']) - removed} (a block was added or removed outside the ledger)")
+    else:
+        total = sum(int(digest, 16) for (digest,) in conn.execute("SELECT row_hash FROM blocks"))
+    if state_text(total % _MODULUS) != state:
+        raise Damaged("the stored blocks are not the ones the event log recorded (a block was added, removed or "
+                      "replaced outside the ledger)")
     return count
 
 

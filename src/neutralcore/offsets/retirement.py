@@ -7,10 +7,11 @@ from typing import Any
 
 import attrs
 
-from neutralcore.offsets.credits import Offset
+from neutralcore._core.records import Nested, RecordSpec
+from neutralcore.offsets.credits import OFFSET_RECORD, Offset
 from neutralcore.offsets.period import Period
 
-__all__ = ["Retirement"]
+__all__ = ["Retirement", "RETIREMENT_RECORD"]
 
 
 @attrs.frozen
@@ -61,15 +62,19 @@ class Retirement:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        return {
-            "id": self.id,
-            "subject": self.subject,
-            "period_start": self.period.start.isoformat(),
-            "period_end": self.period.end.isoformat(),
-            "beneficiary": self.beneficiary,
-            "retired_on": self.retired_on.isoformat(),
-            "reason": self.reason,
-            "ledger": self.ledger,
-            "quantity": self.quantity,
-            "offset": self.offset.to_dict(),
-        }
+        return RETIREMENT_RECORD.to_dict(self)
+
+
+#: The fields of :meth:`Retirement.to_dict`, in order (also what reports encode many retirements with).
+RETIREMENT_RECORD = RecordSpec(
+    ("id", "id"),
+    ("subject", "subject"),
+    ("period_start", "period.start"),
+    ("period_end", "period.end"),
+    ("beneficiary", "beneficiary"),
+    ("retired_on", "retired_on"),
+    ("reason", "reason"),
+    ("ledger", "ledger"),
+    ("quantity", "quantity"),
+    ("offset", Nested(OFFSET_RECORD, "offset")),
+)
