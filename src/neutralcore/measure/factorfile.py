@@ -14,16 +14,19 @@ from typing import Any, Iterator, Mapping
 from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code, year_int
 from neutralcore.errors import GWPBasisError, InputError, NeutralcoreError, SchemaError
-from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import (
+    CONFIDENCE_LABELS, DISTRIBUTIONS, ENERGY_BASES, WORLD, Factor, FuelProperty, Interval, Source,
+)
 from neutralcore.gwp import canonical_gas, canonical_gwp_set
 from neutralcore.measure.stages import stage_name
-from neutralcore.units import split_factor_unit
+from neutralcore.units import dimension_of, split_factor_unit
 
 FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
 FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url",
-                   "gwp_basis", "stage")
-PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit", "source")
-PROPERTY_OPTIONAL = ("confidence", "notes")
+                   "gwp_basis", "stage", "price_year", "energy_basis", "lower", "upper", "distribution")
+PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit")
+PROPERTY_OPTIONAL = ("source", "confidence", "notes", "publisher", "document", "source_year", "url", "lower", "upper",
+                     "distribution")
 
 
 def _name(path: CsvSource) -> str:
@@ -60,6 +63,27 @@ def _number(fname: str, line: int, column: str, text: str) -> float:
     if not math.isfinite(x) or x < 0:
         raise _err(fname, line, column, f"{text!r} must be finite and non-negative")
     return x
+
+
+def _interval(fname: str, line: int, row: dict[str, str], value: float) -> Interval | None:
+    """The row's published 95 % interval (``lower``, ``upper``, ``distribution``), or ``None`` when it gives none."""
+    lo, hi, dist = row.get("lower", ""), row.get("upper", ""), row.get("distribution", "")
+    if not lo and not hi:
+        if dist:
+            raise _err(fname, line, "distribution", f"distribution {dist!r} given without lower and upper bounds")
+        return None
+    if not lo or not hi:
+        missing = "lower" if not lo else "upper"
+        raise _err(fname, line, missing, f"{missing} is empty: give both bounds of the 95 % interval, or neither")
+    lower, upper = _number(fname, line, "lower", lo), _number(fname, line, "upper", hi)
+    if dist and dist not in DISTRIBUTIONS:
+        raise _err(fname, line, "distribution", f"distribution {dist!r} is not one of {DISTRIBUTIONS}")
+    try:
+        interval = Interval(lower, upper, dist or "normal")
+        interval.check_holds(value, "value")
+    except NeutralcoreError as exc:
+        raise _err(fname, line, "lower" if "lower" in str(exc) or "outside" in str(exc) else "upper", str(exc)) from exc
+    return interval
 
 
 def _source_of(fname: str, line: int, row: dict[str, str], sources: Mapping[str, Source] | None) -> Source:
@@ -106,7 +130,7 @@ _DECLARED: dict[int, tuple[Any, frozenset[str]]] = {}
 
 
 def read_properties(
-    path: CsvSource, sources: Mapping[str, Source] | None, regions: Mapping[str, Any] | None
+    path: CsvSource, sources: Mapping[str, Source] | None, regions: Mapping[str, Any] | None, pack: str | None = None
 ) -> dict[tuple[str, str, str], FuelProperty]:
     fname = _name(path)
     out: dict[tuple[str, str, str], FuelProperty] = {}
@@ -114,15 +138,17 @@ def read_properties(
     for line, row in _rows(path, PROPERTY_COLUMNS, PROPERTY_OPTIONAL):
         act, reg = _check_key(fname, line, row, regions)
         prop = row["property"]
-        if prop not in ("ncv", "density"):
-            raise _err(fname, line, "property", f"property {prop!r} is not 'ncv' or 'density'")
+        if prop not in ("ncv", "gcv", "density"):
+            raise _err(fname, line, "property", f"property {prop!r} is not 'ncv', 'gcv' or 'density'")
         value = _number(fname, line, "value", row["value"])
         source = _source_of(fname, line, row, sources)
         conf = row.get("confidence") or None
         if conf is not None and conf not in CONFIDENCE_LABELS:
             raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
+        interval = _interval(fname, line, row, value)
         try:
-            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"))
+            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"), pack=pack,
+                              interval=interval)
         except NeutralcoreError as exc:
             raise _err(fname, line, "unit" if "unit" in str(exc) else "value", str(exc)) from exc
         key = (act, reg, prop)
@@ -143,9 +169,10 @@ def read_factor_rows(
 ) -> list[Factor]:
     """Parse and validate a factor file into :class:`Factor` objects (one per key)."""
     fname = _name(path)
-    props = read_properties(properties, sources, regions) if properties is not None else {}
-    groups: dict[tuple[str, str, int], dict[str, Any]] = {}
-    gas_lines: dict[tuple[str, str, int, str], int] = {}
+    props = read_properties(properties, sources, regions, pack) if properties is not None else {}
+    groups: dict[tuple[str, str, int, str], dict[str, Any]] = {}
+    gas_lines: dict[tuple[str, str, int, str, str], int] = {}
+    dims: dict[str, str] = {}
     for line, row in _rows(path, FACTOR_COLUMNS, FACTOR_OPTIONAL):
         act, reg = _check_key(fname, line, row, regions)
         try:
@@ -185,27 +212,45 @@ def read_factor_rows(
                 f"line {line}: a CO2e amount for ({act}, {reg}, {year}) needs its gwp_basis, the GWP set its "
                 "publisher used (SAR, TAR, AR4, AR5, AR6)", source=fname, column="gwp_basis", line=line, rows=None,
             )
-        gkey = (act, reg, year, gas)
+        price_text = row.get("price_year") or None
+        price_year: int | None = None
+        if price_text is not None:
+            try:
+                price_year = year_int(price_text)
+            except InputError as exc:
+                raise _err(fname, line, "price_year", exc.message.split(": ", 1)[-1]) from exc
+        energy = row.get("energy_basis") or None
+        if energy is not None and energy.lower() not in ENERGY_BASES:
+            raise _err(fname, line, "energy_basis", f"energy_basis {energy!r} is not 'ncv' (net) or 'gcv' (gross)")
+        energy = energy.lower() if energy is not None else None
+        # a key may have one factor per dimension of its unit (diesel per L and per kWh): rows group by that too
+        dim = dims.get(unit) or dims.setdefault(unit, dimension_of(split_factor_unit(unit)[1]))
+        interval = _interval(fname, line, row, value)
+        gkey = (act, reg, year, dim, gas)
         if gkey in gas_lines:
-            raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) already given on line {gas_lines[gkey]}")
+            raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) per {dim} already given on line "
+                       f"{gas_lines[gkey]}")
         gas_lines[gkey] = line
-        key = (act, reg, year)
+        key = (act, reg, year, dim)
         g = groups.get(key)
         if g is None:
             groups[key] = dict(
                 line=line, unit=unit, gases={gas: value}, source=source, kind=row.get("kind") or None,
                 confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
-                gwp_basis=basis, stage=stage,
+                gwp_basis=basis, stage=stage, price_year=price_year, energy_basis=energy,
+                intervals={gas: interval} if interval is not None else {},
             )
             continue
         if unit != g["unit"] and _unit_parts(unit) != _unit_parts(g["unit"]):
-            raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same key")
+            raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same "
+                       f"key in the same dimension ({dim}); a key has one factor per dimension of its unit")
         if source != g["source"]:
             raise _err(fname, line, "source", f"source differs from line {g['line']} for the same key; split the key or use one source")
         # one factor has one kind, confidence and uncertainty: rows of its gases may repeat them or leave them
         # blank, but must not disagree (the first value would otherwise win silently)
         for column, new in (("kind", row.get("kind") or None), ("confidence", conf), ("uncertainty", unc_v),
-                            ("gwp_basis", basis), ("stage", stage)):
+                            ("gwp_basis", basis), ("stage", stage), ("price_year", price_year),
+                            ("energy_basis", energy)):
             if new is None:
                 continue
             if g[column] is None:
@@ -214,23 +259,29 @@ def read_factor_rows(
                 raise _err(fname, line, column, f"{column} {new!r} differs from {g[column]!r} given earlier for "
                            f"({act}, {reg}, {year}) (first line {g['line']}); a factor has one {column}")
         g["gases"][gas] = value
+        if interval is not None:
+            g["intervals"][gas] = interval
         if row.get("notes") and row["notes"] not in g["notes"]:
             g["notes"].append(row["notes"])
     factors = []
-    for (act, reg, year), g in groups.items():
+    for (act, reg, year, _dim), g in groups.items():
         ncv = props.get((act, reg, "ncv")) or props.get((act, WORLD, "ncv"))
         density = props.get((act, reg, "density")) or props.get((act, WORLD, "density"))
+        gcv = props.get((act, reg, "gcv")) or props.get((act, WORLD, "gcv"))
         try:
             factors.append(
                 Factor(
                     act, reg, year, g["unit"], g["gases"], g["source"], kind=g["kind"], confidence=g["confidence"],
                     notes="; ".join(g["notes"]) or None, ncv=ncv, density=density, uncertainty=g["uncertainty"], pack=pack,
                     gwp_basis=g["gwp_basis"], stage=g["stage"],
+                    gcv=gcv, energy_basis=g["energy_basis"] or "ncv", price_year=g["price_year"],
+                    intervals=g["intervals"],
                 )
             )
         except GWPBasisError as exc:  # a published CO2e total that disagrees with its gases: part of pack validation
             raise GWPBasisError(f"line {g['line']}: {exc.message.split(': ', 1)[-1]}", source=fname, column="value",
                                 line=g["line"], rows=None) from exc
         except NeutralcoreError as exc:
-            raise _err(fname, g["line"], "value", str(exc)) from exc
+            bad = getattr(exc, "column", None)
+            raise _err(fname, g["line"], bad if bad in ("price_year", "energy_basis") else "value", str(exc)) from exc
     return factors

@@ -47,6 +47,7 @@ from neutralcore.measure.readers import read_excel_columns, read_parquet_table
 from neutralcore.measure.rowpass import code_counter, dense_codes
 from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.measure.stages import with_upstream
 from neutralcore.units import parse_unit
 
@@ -828,6 +829,8 @@ class Inventory:
         entity: str | None = None,
         vintage_window: int | tuple[int, int] | None = None,
         upstream: bool = False,
+        rates: ExchangeRates | None = None,
+        prices: PriceIndex | None = None,
     ) -> Emissions:
         """Emissions of this inventory under *factors*.
 
@@ -852,6 +855,11 @@ class Inventory:
             Opt in to life-cycle stages: each row whose activity has upstream factors (``<activity>.wtt``,
             ``.td``, ``.upstream``) also gives its upstream part in scope 3 (category 3 for a scope 1 or 2
             row), and the result's inventory has a ``stage`` dimension (:mod:`neutralcore.measure.stages`).
+        rates, prices : ExchangeRates, PriceIndex, optional
+            Exchange rates and price indices for spends in another currency or
+            price year than their spend-based factor's
+            (:mod:`neutralcore.measure.spend`); without them such a row is a
+            :class:`~neutralcore.DimensionError` saying which table is missing.
 
         Returns
         -------
@@ -862,12 +870,12 @@ class Inventory:
         if isinstance(upstream, bool) and upstream:
             em = with_upstream(self, fs).emissions(fs, gwp=gwp, strict=strict, scope2=scope2, instruments=instruments,
                                                    supplier_rates=supplier_rates, entity=entity,
-                                                   vintage_window=vintage_window)
+                                                   vintage_window=vintage_window, rates=rates, prices=prices)
             return em
         if not isinstance(upstream, bool):
             raise InputError(f"upstream must be True or False, got {upstream!r}", column="upstream")
         try:
-            em = compute(self, fs, gwp=gwp, strict=strict)
+            em = compute(self, fs, gwp=gwp, strict=strict, rates=rates, prices=prices)
         except FactorNotFoundError as exc:  # add "did you mean" and the installed packs that cover the key
             missing = [key[0] for key in getattr(exc, "keys", None) or ()]
             hint = suggestion(missing, fs.activity.categories, installed_activities()) if missing else ""
