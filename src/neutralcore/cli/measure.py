@@ -256,7 +256,7 @@ def coverage(args: argparse.Namespace) -> int:
         print("neutralcore factors --coverage needs neutralcore.measure.coverage, which this version lacks",
               file=sys.stderr)
         return 2
-    result = fn(args.coverage) if args.names is None else fn(args.coverage, args.names)
+    result = fn(args.names or DEFAULT_PACKS, args.coverage)  # coverage(factors, region)
     table = result if isinstance(result, Table) else getattr(result, "table", None)
     if not isinstance(table, Table):
         print(repr(result))

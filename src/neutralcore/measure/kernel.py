@@ -269,7 +269,7 @@ def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.
 
 # reasons a key has no coefficient (0 = fine)
 _OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _NO_RATE = OK, NO_FACTOR, BAD_DIMENSION, NO_PROPERTY, NO_GWP, NO_RATE
-_AMBIGUOUS = 6  # two factors of the key fit the row's unit (after the reasons of measure.convert)
+_AMBIGUOUS = 6  # the key found has factors in several dimensions, none the row unit's (after measure.convert's reasons)
 
 
 def _unit_multipliers(
