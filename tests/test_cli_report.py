@@ -16,9 +16,11 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def test_report_with_factor_csv(capsys):
     assert main(["report", str(EXAMPLES / "office.csv"), "--factors", str(EXAMPLES / "grid_factors.csv"), "--by", "site"]) == 0
     out = capsys.readouterr().out
-    # 850 + 910 MWh (Hanoi, 2023 and 2024 via year fallback) + 420 MWh (HCMC), all at 0.6592 t/MWh
-    assert "Total: 1,437.056 t CO2e" in out
-    assert "hanoi-office  1,160.192" in out
+    # 2023: (850 + 420) MWh x 0.6592 t/MWh = 837.184 t; 2024: 910 MWh x 0.6592 (the 2023 factor, by year fallback)
+    # = 599.872 t.  The two years are never added into one total.
+    assert "Total: 837.184 t CO2e in 2023; 599.872 t CO2e in 2024" in out
+    assert "1,437.056" not in out
+    assert "2023  hanoi-office   560.32" in out and "2024  hanoi-office  599.872" in out
     assert "1 row(s) used a fallback factor" in out
     assert "MONRE" in out
 
@@ -31,7 +33,7 @@ def test_report_mixes_packs_csv_files_and_pack_directories(capsys):
     factors = f"ipcc,{EXAMPLES / 'grid_factors.csv'},{china_dir}"
     assert main(["report", str(EXAMPLES / "factory.csv"), "--factors", factors]) == 0
     out = capsys.readouterr().out
-    assert "Total: 4,838.258 t CO2e" in out
+    assert "Total: 4,838.258 t CO2e (2023)" in out
     assert "CN-JS   2023  CN-EAST" in out
 
 
@@ -45,7 +47,7 @@ def test_report_bad_input_exits_2(tmp_path, capsys):
     bad.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,-5,MWh,VN,2023,2\n")
     assert main(["report", str(bad), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 2
     err = capsys.readouterr().err
-    assert "InvalidQuantityError" in err and "row 2" in err and str(bad) in err
+    assert "InvalidQuantityError" in err and "(line 2)" in err and str(bad) in err
 
 
 def test_report_strict(capsys):
@@ -57,7 +59,7 @@ def test_report_strict(capsys):
 def test_console_script_entry_point():
     out = subprocess.run([sys.executable, "-m", "neutralcore.cli", "report", str(EXAMPLES / "office.csv"),
                           "--factors", str(EXAMPLES / "grid_factors.csv")], capture_output=True, text=True, check=True).stdout
-    assert "Total: 1,437.056 t CO2e" in out
+    assert "Total: 837.184 t CO2e in 2023; 599.872 t CO2e in 2024" in out
 
 
 def test_report_reads_bom_crlf_quotes_and_spreadsheet_padding(tmp_path, capsys):
@@ -67,14 +69,14 @@ def test_report_reads_bom_crlf_quotes_and_spreadsheet_padding(tmp_path, capsys):
     assert main(["report", str(inv), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 0
     out = capsys.readouterr().out
     assert "Total: 659.200 t CO2e" in out  # 1,000 MWh x 0.6592 t/MWh
-    assert "No fallbacks" in out
+    assert "Fallbacks: none: every row matched a factor for its own region and year" in out
 
 
 def test_report_header_only_and_empty(tmp_path, capsys):
     head = tmp_path / "head.csv"
     head.write_text("activity,quantity,unit,region,year,scope\n")
     assert main(["report", str(head), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 0
-    assert "Total: 0.000 t CO2e" in capsys.readouterr().out
+    assert "Total: 0 t CO2e (no rows)" in capsys.readouterr().out
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     assert main(["report", str(empty), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 2
@@ -86,7 +88,7 @@ def test_report_header_only_and_empty(tmp_path, capsys):
 def test_python_dash_m_neutralcore():
     out = subprocess.run([sys.executable, "-m", "neutralcore", "report", str(EXAMPLES / "office.csv"),
                           "--factors", str(EXAMPLES / "grid_factors.csv")], capture_output=True, text=True, check=True).stdout
-    assert "Total: 1,437.056 t CO2e" in out
+    assert "Total: 837.184 t CO2e in 2023; 599.872 t CO2e in 2024" in out
 
 
 def test_a_bare_name_is_a_pack_even_beside_a_folder_of_that_name(tmp_path, monkeypatch, capsys):
@@ -107,3 +109,107 @@ def test_report_fallback_order(capsys):
     out = capsys.readouterr().out
     assert "Total: 4,981.658 t CO2e" in out and "Fallback:  the row's region first" in out
     assert "CN-JS   2023  CN-JS" in out
+
+
+# -- years, formats, scope 2 ----------------------------------------------------------------------------------
+
+
+def test_report_json_totals_per_year_never_summed(capsys):
+    """2023: (850 + 420) MWh x 0.6592 = 837.184 t; 2024: 910 MWh x 0.6592 = 599.872 t (year fallback)."""
+    import json
+
+    assert main(["report", str(EXAMPLES / "office.csv"), "--factors", str(EXAMPLES / "grid_factors.csv"),
+                 "--by", "site", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["facts"]["totals_t"] == {"2023": pytest.approx(837.184), "2024": pytest.approx(599.872)}
+    assert data["facts"]["scope2_basis"] == "location" and data["facts"]["gwp"] == "GWP100 AR5"
+    by = [(r["year"], r["site"], round(r["co2e_t"], 6)) for r in data["tables"]["by"]]
+    assert by == [(2023, "hanoi-office", 560.32), (2023, "hcmc-office", 276.864), (2024, "hanoi-office", 599.872)]
+    assert data["facts"]["fallback_rows"] == 1
+    assert data["tables"]["fallbacks"][0]["year_used"] == 2023
+
+
+def test_report_states_the_scope2_basis(capsys):
+    assert main(["report", str(EXAMPLES / "office.csv"), "--factors", str(EXAMPLES / "grid_factors.csv")]) == 0
+    assert "Scope 2:   location-based" in capsys.readouterr().out
+
+
+def test_report_market_based_with_instruments(tmp_path, capsys):
+    """1,000 MWh in Viet Nam 2023; 400 MWh of I-RECs retired for Acme: market-based (1,000 - 400) x 0.6592 =
+    395.52 t (no residual mix for Viet Nam: the grid average, disclosed), location-based 659.2 t."""
+    import json
+
+    inv = tmp_path / "inv.csv"
+    inv.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1000,MWh,VN,2023,2\n", encoding="utf-8")
+    ins = tmp_path / "instruments.csv"
+    ins.write_text("kind,mwh,market,vintage,retired_for,id\nI-REC,400,VN,2023,Acme,IREC-1\n", encoding="utf-8")
+    assert main(["report", str(inv), "--factors", "vietnam", "--scope2", "market", "--instruments", str(ins),
+                 "--entity", "Acme", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["facts"]["scope2_basis"] == "market"
+    assert data["facts"]["totals_t"] == {"2023": pytest.approx(395.52)}
+    assert data["tables"]["scope2"] == [{"year": 2023, "scope2_location_t": pytest.approx(659.2),
+                                         "scope2_market_t": pytest.approx(395.52)}]
+    assert any("No residual mix" in n for n in data["notes"])
+    assert main(["report", str(inv), "--factors", "vietnam", "--scope2", "market", "--instruments", str(ins),
+                 "--entity", "Acme"]) == 0
+    assert "Scope 2:   market-based" in capsys.readouterr().out
+
+
+def test_report_bad_instrument_names_file_line_and_column(tmp_path, capsys):
+    ins = tmp_path / "instruments.csv"
+    ins.write_text("kind,mwh,market,vintage\nI-REC,400,VN,2023\nI-REC,lots,VN,2023\n", encoding="utf-8")
+    assert main(["report", str(EXAMPLES / "office.csv"), "--factors", "vietnam", "--instruments", str(ins),
+                 "--entity", "Acme"]) == 2
+    err = capsys.readouterr().err
+    assert "SchemaError" in err and str(ins) in err and "line 3" in err and "'mwh'" in err
+
+
+def test_report_formats_and_output_file(tmp_path, capsys):
+    args = ["report", str(EXAMPLES / "office.csv"), "--factors", str(EXAMPLES / "grid_factors.csv")]
+    assert main([*args, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "year,scope,co2e_t,CO2_t"
+    assert lines[1:] == ["2023,2,837.184,837.184", "2024,2,599.872,599.872"]
+    assert main([*args, "--format", "markdown"]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("# Emissions of ") and "| year | scope | co2e\\_t | CO2\\_t |" in md
+    html_file = tmp_path / "report.html"
+    assert main([*args, "-o", str(html_file)]) == 0
+    assert capsys.readouterr().out == ""
+    page = html_file.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<dt>Scope 2</dt>" in page and "location-based" in page
+    assert main([*args, "-o", str(tmp_path / "r.json")]) == 0
+    assert (tmp_path / "r.json").read_text(encoding="utf-8").lstrip().startswith("{")
+
+
+def test_report_csv_neutralises_formula_cells(tmp_path, capsys):
+    inv = tmp_path / "inv.csv"
+    inv.write_text("activity,quantity,unit,region,year,scope,site\nelectricity.grid,1000,MWh,VN,2023,2,=HYPERLINK(1)\n",
+                   encoding="utf-8")
+    assert main(["report", str(inv), "--factors", "vietnam", "--by", "site", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("2023,'=HYPERLINK(1),659.2")
+
+
+def test_report_unknown_extension_reader(tmp_path, capsys):
+    """A .parquet file is read by Inventory.read_parquet; an unreadable one is an error naming the file."""
+    bad = tmp_path / "inv.parquet"
+    bad.write_bytes(b"not parquet")
+    assert main(["report", str(bad), "--factors", "vietnam"]) == 2
+    assert str(bad) in capsys.readouterr().err
+
+
+def test_docs_cli_report_example_is_what_the_command_prints(capsys):
+    """Every line docs/cli.md shows for `neutralcore report examples/office.csv ...` is in the real output."""
+    import re
+
+    text = (EXAMPLES.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    block = re.search(r"\$ neutralcore report examples/office.csv (.*?)\n(.*?)```", text, flags=re.S)
+    assert block is not None
+    args = block.group(1).split()
+    assert main(["report", str(EXAMPLES / "office.csv"), *[str(EXAMPLES.parent / a) if a.startswith("examples/") else a
+                                                              for a in args]]) == 0
+    out = capsys.readouterr().out.replace(str(EXAMPLES.parent) + "/", "")
+    for line in block.group(2).splitlines():
+        if line.strip():
+            assert line in out, line

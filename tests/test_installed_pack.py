@@ -31,8 +31,9 @@ TEMPLATE = ROOT / "docs" / "template-pack"
 pytestmark = pytest.mark.slow
 
 
-def build_wheel(project: Path, out: Path) -> Path:
-    """A pure-Python wheel of *project* (src layout), from its pyproject.toml."""
+def build_wheel(project: Path, out: Path, *, requires: bool = False) -> Path:
+    """A pure-Python wheel of *project* (src layout), from its pyproject.toml (its dependencies as
+    ``Requires-Dist`` when *requires*)."""
     meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     name, version = meta["name"], meta["version"]
     stem = f"{name.replace('-', '_')}-{version}"
@@ -41,7 +42,8 @@ def build_wheel(project: Path, out: Path) -> Path:
     for path in sorted((project / "src").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             entries[path.relative_to(project / "src").as_posix()] = path.read_bytes()
-    entries[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    deps = "".join(f"Requires-Dist: {d}\n" for d in meta.get("dependencies", [])) if requires else ""
+    entries[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{deps}".encode()
     entries[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: neutralcore-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     eps = meta.get("entry-points", {})
     entries[f"{info}/entry_points.txt"] = "".join(
@@ -226,3 +228,32 @@ def test_template_pack_own_tests_pass_when_installed(installed):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout
+
+
+def test_pack_wheel_installs_next_to_a_local_neutralcore_wheel(tmp_path):
+    """The template pack's wheel requires neutralcore: offline, with no neutralcore in reach, pip refuses it
+    (the unpublished-requirement problem); with a wheel of this checkout in --find-links, pip installs both,
+    and the pack works from there alone (docs/plugin-authors.md, "Building and installing")."""
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    pack = build_wheel(TEMPLATE, wheels, requires=True)
+    core = build_wheel(ROOT, wheels)  # this checkout, its own dependencies left to the environment
+    base = [sys.executable, "-m", "pip", "install", "--no-index", "--no-compile", "--disable-pip-version-check",
+            "--quiet"]
+    alone = subprocess.run([*base, "--target", str(tmp_path / "alone"), str(pack)], capture_output=True, text=True,
+                           timeout=120)
+    assert alone.returncode != 0 and "neutralcore" in alone.stderr
+    site = tmp_path / "site"
+    done = subprocess.run([*base, "--find-links", str(wheels), "--target", str(site), str(pack)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert core.name.startswith("neutralcore-") and (site / "neutralcore" / "__init__.py").is_file()
+    child = ("import json, neutralcore as nc; fs = nc.load_factors('vietnam', 'acme-example'); "
+             "print(json.dumps([nc.__file__, fs.get('electricity.grid', 'VN', 2023).pack]))")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(site)
+    run = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    where, used = json.loads(run.stdout)
+    assert where.startswith(str(site)) and used == "acme-example"

@@ -106,10 +106,10 @@ def test_read_csv_errors_name_file_line_and_column(tmp_path):
     with pytest.raises(nc.InvalidQuantityError) as info:
         nc.Inventory.read_csv(path)
     assert info.value.rows == [3]
-    assert str(path) in str(info.value) and "quantity" in str(info.value) and "row 3" in str(info.value)
+    assert str(path) in str(info.value) and "quantity" in str(info.value) and "(line 3)" in str(info.value)
 
     path.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,ten,MWh,VN,2023,2\n")
-    with pytest.raises(nc.InvalidQuantityError, match="row 2"):
+    with pytest.raises(nc.InvalidQuantityError, match=r"\(line 2\)"):
         nc.Inventory.read_csv(path)
 
     path.write_text("activity,quantity,unit,region,year\nelectricity.grid,1,MWh,VN,2023\n")
@@ -121,7 +121,7 @@ def test_read_csv_errors_name_file_line_and_column(tmp_path):
         nc.Inventory.read_csv(path)
 
     path.write_text("activity,quantity,unit,region,year,scope\nelectricity.grid,1,MWh,VN,20x3,2\n")
-    with pytest.raises(nc.SchemaError, match="year.*row 2"):
+    with pytest.raises(nc.SchemaError, match=r"year.*\(line 2\)"):
         nc.Inventory.read_csv(path)
 
 
@@ -179,7 +179,7 @@ def test_read_csv_unknown_unit_names_file_and_line(tmp_path):
     with pytest.raises(nc.UnknownUnitError) as info:
         nc.Inventory.read_csv(path)
     assert info.value.rows == [3] and info.value.source == str(path)
-    assert str(path) in str(info.value) and "blorps" in str(info.value) and "row 3" in str(info.value)
+    assert str(path) in str(info.value) and "blorps" in str(info.value) and "(line 3)" in str(info.value)
 
 
 def test_summary_per_activity_and_unit():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import neutralcore as nc
 from factors_fixture import published_factors
@@ -387,3 +389,114 @@ def test_matches_row_out_of_range_names_the_row():
     with pytest.raises(IndexError, match="row 5"):
         res.matches[5]
     assert res.matches[-1]["region"] == "VN"
+
+
+# -- ingest: coded columns taken without copies ---------------------------------------------------------------
+
+
+def _ro(a):
+    a.setflags(write=False)
+    return a
+
+
+def _coded(n=1000, **over):
+    rng = np.random.default_rng(7)
+    cols = dict(
+        activity=(_ro(np.zeros(n, np.int32)), ("electricity.grid",)),
+        quantity=_ro(rng.uniform(0, 10, n)),
+        unit=(_ro(rng.integers(0, 2, n).astype(np.int32)), ("MWh", "kWh")),
+        region="VN",
+        year=_ro(rng.integers(2022, 2024, n).astype(np.int32)),
+        scope=2,
+        site=(_ro(rng.integers(0, 3, n).astype(np.uint8)), ("a", "b", "c")),
+    )
+    cols.update(over)
+    return cols
+
+
+def test_read_only_coded_columns_are_taken_as_views():
+    """Regression: int32 codes were copied by astype even when already int32, quantities and years copied too."""
+    cols = _coded()
+    inv = nc.Inventory.from_columns(**cols)
+    assert np.shares_memory(inv.quantity, cols["quantity"])
+    assert np.shares_memory(inv.year, cols["year"])
+    assert np.shares_memory(inv.activity.codes, cols["activity"][0])
+    assert np.shares_memory(inv.unit.codes, cols["unit"][0])
+    assert np.shares_memory(inv.site.codes, cols["site"][0]) and inv.site.codes.dtype == np.uint8  # narrower kept
+    for a in (inv.quantity, inv.year, inv.unit.codes, inv.site.codes):
+        assert not a.flags.writeable
+    fs = published_factors()
+    expected = sum(q * (0.6592 if y == 2023 else 0.6766) * (1.0 if u == 0 else 1e-3)
+                   for q, y, u in zip(cols["quantity"], cols["year"], cols["unit"][0]))
+    assert inv.emissions(fs).total() == pytest.approx(expected, rel=1e-12)
+
+
+def test_read_only_uint32_codes_are_viewed_as_int32():
+    codes = _ro(np.array([1, 0, 1], dtype=np.uint32))
+    inv = nc.Inventory.from_columns(**_coded(3, unit=(codes, ("MWh", "kWh"))))
+    assert inv.unit.codes.dtype == np.int32 and np.shares_memory(inv.unit.codes, codes)
+    assert inv.unit.values() == ["kWh", "MWh", "kWh"]
+
+
+def test_writeable_columns_are_copied():
+    """A writeable array could be changed by its owner later: the inventory keeps its own copy."""
+    q = np.array([1.0, 2.0, 3.0])
+    codes = np.array([0, 1, 0], dtype=np.int32)
+    year = np.array([2023, 2023, 2022], dtype=np.int32)
+    inv = nc.Inventory.from_columns(**_coded(3, quantity=q, unit=(codes, ("MWh", "kWh")), year=year))
+    q[:] = 99.0
+    codes[:] = 1
+    year[:] = 2000
+    assert inv.quantity.tolist() == [1.0, 2.0, 3.0]
+    assert inv.unit.values() == ["MWh", "kWh", "MWh"]
+    assert inv.year.tolist() == [2023, 2023, 2022]
+
+
+def test_negative_zero_in_a_read_only_column_becomes_zero_in_a_copy():
+    q = _ro(np.array([0.0, -0.0, 5.0]))
+    inv = nc.Inventory.from_columns(**_coded(3, quantity=q))
+    assert not np.signbit(inv.quantity).any() and np.signbit(q[1])
+    assert not np.shares_memory(inv.quantity, q)
+
+
+def test_coded_columns_still_checked():
+    with pytest.raises(nc.InvalidQuantityError, match="finite") as exc:
+        nc.Inventory.from_columns(**_coded(3, quantity=_ro(np.array([1.0, np.nan, 2.0]))))
+    assert exc.value.rows == [1]
+    with pytest.raises(nc.InvalidQuantityError, match="negative") as exc:
+        nc.Inventory.from_columns(**_coded(3, quantity=_ro(np.array([1.0, 2.0, -2.0]))))
+    assert exc.value.rows == [2]
+    with pytest.raises(nc.SchemaError, match="codes out of range of the 2 categories \\(code 2 at position 1\\)"):
+        nc.Inventory.from_columns(**_coded(3, unit=(_ro(np.array([0, 2, 1], np.int32)), ("MWh", "kWh"))))
+    with pytest.raises(nc.SchemaError, match="year must be between") as exc:
+        nc.Inventory.from_columns(**_coded(3, year=_ro(np.array([2023, 1700, 2023], np.int32))))
+    assert exc.value.rows == [1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-(2**40), 2**40), min_size=1, max_size=50), st.integers(-3, 3), st.sampled_from(
+    [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32]))
+def test_small_range_integers_coded_like_a_sort(values, spread, dtype):
+    """Scope and year columns are coded with a bincount: the same categories and codes as np.unique gives."""
+    from neutralcore._core.categorical import factorize
+
+    info = np.iinfo(dtype)
+    raw = np.array(values, dtype=np.int64)
+    arr = np.clip(raw if spread == 3 else raw // (2**(36 + spread)), info.min, info.max).astype(dtype)
+    cat = factorize(arr)
+    uniq, inv = np.unique(arr, return_inverse=True)
+    assert cat.categories == tuple(uniq.tolist())
+    assert cat.codes.tolist() == inv.tolist()
+
+
+def test_with_quantity_never_reuses_the_old_per_key_sums():
+    """The pass coding the rows also sums each key's quantity; a new quantity column must not use those sums."""
+    n = 70_000  # dense keys, so the numba coding pass gives the sums
+    cols = _coded(n)
+    inv = nc.Inventory.from_columns(**cols)
+    fs = published_factors()
+    first = inv.emissions(fs).total()
+    doubled = inv.with_quantity(inv.quantity * 2)
+    assert doubled._cache.get("row_keys") is inv._cache.get("row_keys")  # the codes are kept
+    assert doubled.emissions(fs).total() == pytest.approx(2 * first, rel=1e-12)
+    assert inv.emissions(fs).total() == pytest.approx(first, rel=1e-12)

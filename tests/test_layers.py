@@ -36,6 +36,8 @@ FORBIDDEN = {
                           "neutralcore.registry", "neutralcore.packs", "neutralcore.levers", "neutralcore.plugins"),
     "neutralcore.gwp": ("neutralcore.measure", "neutralcore.reduce", "neutralcore.offsets", "neutralcore.claim",
                         "neutralcore.registry", "neutralcore.packs", "neutralcore.levers", "neutralcore.plugins"),
+    "neutralcore.importers": ("neutralcore.reduce", "neutralcore.offsets", "neutralcore.claim", "neutralcore.registry",
+                              "neutralcore.levers", "neutralcore.plugins", "neutralcore.cli"),
     "neutralcore.errors": ("neutralcore.",),
 }
 

@@ -624,7 +624,7 @@ def test_concurrent_processes_cannot_both_retire(path, tmp_path):
     winners = [r for r in results if "retired" in r]
     assert len(winners) == 1 and winners[0]["retired"] == 1000
     assert all("already used" in r["refused"] for r in results if "refused" in r)
-    with OffsetLedger(path, create=True) as led:
+    with OffsetLedger(path) as led:
         assert led.retired_quantity() == 1000
         assert [r.subject for r in led.retirements()] == [winners[0]["by"]]
 

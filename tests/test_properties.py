@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,18 +140,29 @@ def test_wide_invariants(acts, cut):
 
 @SETTINGS
 @given(activity_lists, st.sampled_from([("site",), ("scope", "site"), ("activity", "region")]))
-def test_group_sums_per_gas_agree_across_both_paths(acts, dims):
-    """Few (group, key) pairs are summed per pair and expanded by a matrix product; many, row by row in chunks.
-    Both give the same tonnes of every gas (forced here by setting the pair limit to zero)."""
-    import neutralcore.measure.emissions as emissions
+def test_group_sums_agree_across_backends_and_batches(acts, dims):
+    """by() alone, by_many() beside other groupings, and the numpy and numba row passes give the same tonnes."""
+    import os
 
-    res = nc.Inventory(acts).emissions(FS)
-    by_pairs = res.by(*dims)
-    limit = emissions._PAIR_LIMIT
-    try:
-        emissions._PAIR_LIMIT = 0
-        by_rows = res.by(*dims)
-    finally:
-        emissions._PAIR_LIMIT = limit
-    for column in ["co2e_t"] + [f"{g}_t" for g in res.gases]:
-        np.testing.assert_allclose(by_rows[column], by_pairs[column], rtol=1e-9, atol=1e-12)
+    from neutralcore.measure.rowpass import ENV
+
+    backends = ["numpy"] + (["numba"] if importlib.util.find_spec("numba") else [])
+    tables = []
+    for name in backends:
+        old = os.environ.get(ENV)
+        os.environ[ENV] = name
+        try:
+            res = nc.Inventory(acts).emissions(FS)
+            tables.append(res.by(*dims))
+            tables.append(res.by_many([("scope",), dims, ("year", "unit")])[1])
+            tables.append(res.by_many([dims], gases=False)[0])
+        finally:
+            os.environ.pop(ENV) if old is None else os.environ.__setitem__(ENV, old)
+    for t in tables[1:]:
+        assert t[dims[0]] == tables[0][dims[0]]
+        np.testing.assert_allclose(t["co2e_t"], tables[0]["co2e_t"], rtol=1e-12, atol=1e-12)
+    gas_tables = [t for i, t in enumerate(tables) if i % 3 != 2]  # the gases=False table has CO2e alone
+    for t in gas_tables:
+        assert list(t.columns) == list(tables[0].columns)
+        for column in [f"{g}_t" for g in res.gases]:
+            np.testing.assert_allclose(t[column], tables[0][column], rtol=1e-12, atol=1e-15)

@@ -59,3 +59,38 @@ def test_inventory_and_emissions_html_go_through_the_table():
     inv = nc.Inventory([nc.Activity("electricity.grid", 10, "MWh", region="VN", year=2023, scope=2, site="<b>x</b>")])
     html = inv._repr_html_()
     assert html.startswith("<table><caption>Inventory: 1 row,") and "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_column_types_are_fixed_by_the_values_not_the_row_count():
+    t = Table({"scope": [1, 2], "year": np.array([2023, 2024]), "t": [1, 2.5], "label": ["a", None], "flag": [True, False],
+               "none": [None, None], "mixed": ["a", 1], "np": [np.int64(3), np.int64(4)]})
+    assert t.column_types() == {"scope": "int", "year": "int", "t": "float", "label": "str", "flag": "bool",
+                                "none": "float", "mixed": "object", "np": "int"}
+    assert Table({"e": []}).column_types() == {"e": "str"}
+
+
+@pytest.mark.parametrize("module, extra, call", [
+    ("pandas", "pandas", lambda t, p: t.to_pandas()),
+    ("polars", "polars", lambda t, p: t.to_polars()),
+    ("pyarrow", "arrow", lambda t, p: t.to_arrow()),
+    ("openpyxl", "excel", lambda t, p: t.to_excel(p / "t.xlsx")),
+])
+def test_conversions_name_the_missing_extra(monkeypatch, tmp_path, module, extra, call):
+    import sys
+
+    import neutralcore as nc
+
+    for name in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(nc.MissingDependencyError, match=rf"neutralcore\[{extra}\]") as info:
+        call(Table({"a": [1]}), tmp_path)
+    assert info.value.extra == extra
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_csv_and_json_need_no_optional_library(tmp_path):
+    t = Table({"site": ["a", "=b"], "co2e_t": np.array([0.1, 2.0])})
+    t.to_csv(tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines() == ["site,co2e_t", "a,0.1", "'=b,2.0"]
+    assert t.to_json() == '[{"site": "a", "co2e_t": 0.1}, {"site": "=b", "co2e_t": 2.0}]'

@@ -10,7 +10,9 @@ crosses process boundaries intact.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Sequence
 
 __all__ = [
     "NeutralcoreError",
@@ -54,24 +56,55 @@ __all__ = [
     "rows_text",
     "BlendCompositionError",
     "GWPBasisError",
+    "row_numbers",
+    "RowKind",
 ]
 
 
-def rows_text(rows: Sequence[int] | None, limit: int = 5) -> str:
+#: What the row numbers of an error are: a file's lines (the header is line 1), a spreadsheet's row numbers
+#: as it shows them, or 0-based positions in the data (in-memory columns, a DataFrame, a Parquet file).
+RowKind = Literal["line", "sheet row", "position"]
+
+_ROW_KIND: ContextVar["RowKind | None"] = ContextVar("neutralcore_row_kind", default=None)
+
+
+@contextmanager
+def row_numbers(kind: RowKind) -> Iterator[None]:
+    """Within the block, an :class:`InputError` about rows says they are *kind* (a reader of a file sets this).
+
+    >>> with row_numbers("sheet row"):
+    ...     str(InputError("quantity must not be negative", rows=[3], source="book.xlsx, sheet 'S'"))
+    "book.xlsx, sheet 'S': quantity must not be negative (row 3)"
+    """
+    token = _ROW_KIND.set(kind)
+    try:
+        yield
+    finally:
+        _ROW_KIND.reset(token)
+
+
+def rows_text(rows: Sequence[int] | None, limit: int = 5, kind: RowKind | None = None) -> str:
     """The ``" (rows 3, 4 and 2 more)"`` every error message about rows ends with (``""`` for no rows).
+
+    *kind* says what the numbers are: ``"line"`` (a file's lines), ``"position"``
+    (0-based positions, said so) or ``"sheet row"`` (a spreadsheet's row numbers,
+    which are what it shows, so they are just rows); ``None`` just "rows".
 
     Examples
     --------
     >>> rows_text([3]), rows_text([1, 2, 3, 4, 5, 6, 7])
     (' (row 3)', ' (rows 1, 2, 3, 4, 5 and 2 more)')
+    >>> rows_text([3, 4], kind="line"), rows_text([0], kind="position")
+    (' (lines 3, 4)', ' (row 0, 0-based)')
     """
     if not rows:
         return ""
     rows = list(rows)
     shown = ", ".join(str(r) for r in rows[:limit])
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
-    word = "row" if len(rows) == 1 else "rows"
-    return f" ({word} {shown}{more})"
+    word = "line" if kind == "line" else "row"
+    word = word if len(rows) == 1 else word + "s"
+    return f" ({word} {shown}{more}{', 0-based' if kind == 'position' else ''})"
 
 
 class NeutralcoreError(Exception):
@@ -97,6 +130,19 @@ class NeutralcoreError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def extended(self, text: str) -> "NeutralcoreError":
+        """A copy of this error, of the same class and with the same fields, with *text* added to its message.
+
+        >>> import neutralcore as nc
+        >>> err = nc.FactorNotFoundError("no factor for (a.b, VN, 2023)", keys=[("a.b", "VN", 2023)])
+        >>> new = err.extended(" Did you mean 'a.c'?")
+        >>> type(new).__name__, str(new), new.keys
+        ('FactorNotFoundError', "no factor for (a.b, VN, 2023) Did you mean 'a.c'?", [('a.b', 'VN', 2023)])
+        """
+        err = type(self).__new__(type(self))
+        NeutralcoreError.__init__(err, self.message + text, **self._fields)
+        return err
+
     if TYPE_CHECKING:  # fields (row, column, file, plugin, …) are set per error from keyword arguments
 
         def __getattr__(self, name: str) -> Any: ...
@@ -114,14 +160,28 @@ def _rebuild(cls: type[NeutralcoreError], message: str, fields: dict[str, Any]) 
 class InputError(NeutralcoreError, ValueError):
     """Raised when user data is invalid; ``.column``, ``.rows`` and ``.source`` say where.
 
-    Where rows came from a file, ``.source`` is its path and ``.lines`` its line
-    numbers.  ``.rows`` holds those line numbers too for a bad value found while
-    the file is read (no inventory exists yet), and 0-based positions in the
-    inventory for an error raised by a calculation on it; every error of a
-    calculation on an inventory read from CSV carries ``.lines`` and ``.source``
-    (from ``Inventory.provenance``).  An error in a file's structure (its header,
-    a row of the wrong width, malformed CSV) has ``.line``, ``.lines`` and
-    ``.source`` and no ``.rows``.
+    Row numbers mean one thing per kind of input, and the message says which
+    (``.row_kind``):
+
+    * a CSV file: ``.rows`` and ``.lines`` are the file's lines (the header is
+      line 1), ``(line 3)``;
+    * an Excel sheet: the sheet's row numbers as Excel shows them, with the
+      sheet in ``.source`` (``book.xlsx, sheet 'Data'``), ``(row 3)``;
+    * in-memory data (columns, a DataFrame) and a Parquet file: 0-based
+      positions, ``(row 3, 0-based)``.
+
+    An error of a calculation on an inventory has ``.rows`` as 0-based positions
+    in it; one read from a file carries ``.lines`` and ``.source`` as well (from
+    ``Inventory.provenance``).  An error in a file's structure (its header, a row
+    of the wrong width, malformed CSV) has ``.line``, ``.lines`` and ``.source``
+    and no ``.rows``.
+
+    Examples
+    --------
+    >>> str(InputError("quantity must not be negative", column="quantity", rows=[3], source="inv.csv"))
+    "inv.csv, column 'quantity': quantity must not be negative (line 3)"
+    >>> str(InputError("quantity must not be negative", column="quantity", rows=[1]))
+    "column 'quantity': quantity must not be negative (row 1, 0-based)"
     """
 
     def __init__(
@@ -140,12 +200,16 @@ class InputError(NeutralcoreError, ValueError):
             where.append(f"column {column!r}")
         prefix = (", ".join(where) + ": ") if where else ""
         rows = list(rows) if rows is not None else None
-        if source is not None and rows is not None:
-            fields.setdefault("lines", rows)  # raised while reading the file: the rows are its lines
-        super().__init__(
-            prefix + message + rows_text(rows), column=column, rows=rows, source=source, **fields
-        )
-        self.message = prefix + message + rows_text(rows)
+        kind: RowKind | None = fields.pop("row_kind", None) or _ROW_KIND.get()
+        if kind is None:  # with a file and no lines of its own, it is raised while the file is read
+            kind = "line" if source is not None and "lines" not in fields else "position"
+        if rows is not None:
+            fields["row_kind"] = kind
+            if kind != "position" and source is not None:
+                fields.setdefault("lines", rows)  # raised while reading the file: the rows are its lines
+        text = prefix + message + rows_text(rows, kind=kind)
+        super().__init__(text, column=column, rows=rows, source=source, **fields)
+        self.message = text
         self._fields = dict(column=column, rows=rows, source=source, **fields)
 
     def __reduce__(self) -> tuple[Any, ...]:

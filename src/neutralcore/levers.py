@@ -77,6 +77,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.validators import FrozenMap, activity_key, optional_str, year_int
+from neutralcore._core.display import view_html
 from neutralcore.errors import LeverError, NeutralcoreError
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import Source
@@ -462,6 +463,14 @@ class Lever:
     def describe(self) -> str:
         params = ", ".join(str(p) for p in self.parameters)
         return f"{self.name} ({self.kind}): {self.description}" + (f" [{params}]" if params else "")
+
+    def _repr_html_(self) -> str:
+        facts = [(p.name, (f"{p.value:g}" + ("" if p.unit in ("", "1") else f" {p.unit}"))
+                  if isinstance(p.value, float) else repr(p.value)) for p in self.parameters]
+        if self.costs is not None:
+            c = self.costs
+            facts.append(("costs", f"capex {c.capex:,.0f} {c.currency} over {c.lifetime} yr"))
+        return view_html(f"{self.name} ({self.kind}): {self.description}", facts)
 
 
 #: What a :class:`LeverSet` holds: a lever kind (a class) or a configured lever.

@@ -1,4 +1,5 @@
-"""Pictures for notebooks: the MAC curve and the trajectory against a target path.
+"""Pictures for notebooks: emissions by group and by gas, the trajectory against a target path, the MAC
+curve with its interaction notes, and the neutrality balance as a waterfall.
 
 matplotlib is an optional extra (``pip install 'neutralcore[plot]'``); it is
 imported only when a plot is asked for.  Without it,
@@ -16,7 +17,9 @@ import numpy as np
 from neutralcore.errors import MissingDependencyError
 from neutralcore.measure.basis import Scope, scope2_method
 
-__all__ = ["MissingDependencyError", "require_matplotlib", "plot_mac", "plot_trajectory", "TargetPath", "Curve", "Columns"]
+__all__ = ["MissingDependencyError", "require_matplotlib", "save", "plot_mac", "plot_trajectory", "plot_groups",
+           "plot_gases", "plot_emissions", "plot_balance", "TargetPath", "Curve", "Columns", "Groups", "BalanceLike",
+           "EmissionsLike"]
 
 
 class TargetPath(Protocol):
@@ -89,6 +92,9 @@ def plot_mac(curve: Curve, ax: Any = None) -> Any:
         ax.set_xlim(0, x * 1.02)
     ax.legend(fontsize="small", title=("not drawn (no abatement): " + ", ".join(skipped)) if skipped else None,
               title_fontsize="small")
+    notes = list(getattr(curve, "notes", ()))
+    if notes:  # how the levers interact: the sequential figures depend on the order
+        ax.text(0.0, -0.12, "\n".join(notes), transform=ax.transAxes, fontsize="x-small", va="top", wrap=True)
     return ax
 
 
@@ -125,3 +131,132 @@ def plot_trajectory(trajectory: Columns, *, basis: str = "location", target: Tar
     ax.set_title(trajectory.title or "Trajectory")
     ax.legend(fontsize="small")
     return ax
+
+
+def save(ax: Any, path: str) -> None:
+    """Write the figure of *ax* (an Axes, or a Figure) to *path* (format by extension, e.g. ``.png``) and close it."""
+    plt = require_matplotlib()
+    fig = getattr(ax, "figure", ax)
+    try:
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+    except OSError as exc:
+        from neutralcore.errors import InputError
+
+        raise InputError(f"cannot write the plot to {path}: {exc.strerror or exc}", source=str(path)) from exc
+    finally:
+        plt.close(fig)
+
+
+class Groups(Protocol):
+    """A group table (:meth:`Emissions.by`): label columns, then ``co2e_t`` and ``<gas>_t`` columns, a title."""
+
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+    def __getitem__(self, name: str) -> Any: ...
+    def __len__(self) -> int: ...
+
+
+class BalanceLike(Protocol):
+    """A neutrality balance (:class:`~neutralcore.claim.Balance`)."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def E(self) -> float: ...
+    @property
+    def R(self) -> float: ...
+    @property
+    def residual(self) -> float: ...
+    @property
+    def C(self) -> float: ...
+    @property
+    def shortfall(self) -> float: ...
+    @property
+    def surplus(self) -> float: ...
+
+
+def _labels(table: Groups) -> tuple[list[str], list[str]]:
+    keys = [c for c in table.columns if not c.endswith("_t")]
+    rows = [" / ".join(str(table[k][i]) for k in keys) for i in range(len(table))]
+    return keys, rows
+
+
+def plot_groups(table: Groups, ax: Any = None) -> Any:
+    """Horizontal bars of ``co2e_t`` per group of a :meth:`Emissions.by` table, largest on top."""
+    ax = _axes(ax)
+    keys, rows = _labels(table)
+    values = np.asarray(table["co2e_t"], dtype=float)
+    order = np.argsort(values)
+    ax.barh([rows[i] for i in order], values[order], color="#2a9d8f")
+    for y, v in enumerate(values[order]):
+        ax.text(v, y, f" {v:,.1f}", va="center", fontsize="small")
+    ax.set_xlabel("t CO2e")
+    ax.set_ylabel(", ".join(keys))
+    ax.set_title(table.title or "Emissions by group")
+    return ax
+
+
+def plot_gases(table: Groups, weights: Sequence[float], gases: Sequence[str], ax: Any = None) -> Any:
+    """Bars per group stacked by gas, each gas in t CO2e (its tonnes x its GWP in *weights*)."""
+    ax = _axes(ax)
+    _keys, rows = _labels(table)
+    bottom = np.zeros(len(table))
+    colours = ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8ab17d", "#b56576", "#6d597a"]
+    for j, (gas, w) in enumerate(zip(gases, weights)):
+        part = np.asarray(table[f"{gas}_t"], dtype=float) * float(w)
+        ax.bar(rows, part, bottom=bottom, label=f"{gas} (x {w:g})", color=colours[j % len(colours)])
+        bottom += part
+    ax.set_ylabel("t CO2e")
+    ax.set_title((table.title or "Emissions") + ", by gas")
+    ax.legend(fontsize="small")
+    ax.tick_params(axis="x", labelrotation=30)
+    return ax
+
+
+def plot_balance(balance: BalanceLike, ax: Any = None) -> Any:
+    """The neutrality balance as a waterfall: E, minus removals R, the residual, minus credits C, what is left.
+
+    Credits are drawn beside the footprint, never as a cut of it: the last bar is the
+    shortfall (red) or the surplus (green, below zero), which cannot be carried over.
+    """
+    ax = _axes(ax)
+    steps = [("E (emissions)", 0.0, balance.E, "#264653"),
+             ("- R (removals)", balance.E - balance.R, balance.R, "#8ab17d"),
+             ("E - R (residual)", 0.0, balance.residual, "#2a9d8f"),
+             ("- C (credits)", balance.residual - balance.C, balance.C, "#e9c46a")]
+    left = balance.shortfall if balance.shortfall > 0 else -balance.surplus
+    steps.append(("shortfall" if left > 0 else "surplus", min(0.0, left), abs(left),
+                  "#e76f51" if left > 0 else "#8ab17d"))
+    for i, (label, base, height, colour) in enumerate(steps):
+        ax.bar(i, height, bottom=base, color=colour, edgecolor="black", linewidth=0.5)
+        ax.text(i, base + height, f"{height:,.0f}", ha="center", va="bottom", fontsize="small")
+    ax.set_xticks(range(len(steps)), [s[0] for s in steps], fontsize="small")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_ylabel("t CO2e")
+    ax.set_title(f"Neutrality balance: {balance.subject} (credits do not reduce the footprint)")
+    return ax
+
+
+class EmissionsLike(Protocol):
+    """What :func:`plot_emissions` reads of an :class:`~neutralcore.Emissions`."""
+
+    gwp: str
+    gases: tuple[str, ...]
+
+    def by(self, *dims: str, gases: bool = True) -> Any: ...
+
+
+def plot_emissions(emissions: EmissionsLike, *dims: str, gases: bool = False, ax: Any = None) -> Any:
+    """Bars of an emissions result by *dims* (default ``scope``); with *gases*, stacked by gas in t CO2e.
+
+    >>> plot_emissions(res, "site")               # doctest: +SKIP
+    >>> plot_emissions(res, "scope", gases=True)  # doctest: +SKIP
+    """
+    from neutralcore.gwp import gwp_vector
+
+    table = emissions.by(*(dims or ("scope",)))
+    if not gases:
+        return plot_groups(table, ax=ax)
+    return plot_gases(table, gwp_vector(emissions.gases, emissions.gwp).tolist(), emissions.gases, ax=ax)

@@ -73,6 +73,8 @@ from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, overload
 
 import attrs
 
+from neutralcore._core.display import ROWS
+from neutralcore._core.table import Table
 from neutralcore.errors import (
     InputError,
     NeutralcoreError,
@@ -84,11 +86,12 @@ from neutralcore.errors import (
     PluginWarning,
 )
 from neutralcore.measure.factor import FactorSet
-from neutralcore.measure.factorsource import FactorsLike, set_resolver
+from neutralcore.measure.factorsource import FactorsLike, set_catalogue, set_resolver
 from neutralcore.levers import Lever, LeverSet
 from neutralcore.packs import NAME_RE, Coverage, FactorPack, find_pack_toml, read_coverage
 
 __all__ = [
+    "PackList",
     "GROUPS",
     "PluginSpec",
     "PluginStatus",
@@ -745,7 +748,26 @@ def _pack_info(spec: PluginSpec, obj: Any = None) -> PackInfo:
     return info
 
 
-def list_packs() -> tuple[PackInfo, ...]:
+class PackList(tuple):  # type: ignore[type-arg]
+    """What :func:`list_packs` returns: a tuple of :class:`PackInfo` that shows as a table."""
+
+    def table(self) -> Table:
+        """One row per pack: name, data version, distribution, years, regions, activities."""
+        rows = [(i.spec.qualified_name if i.conflicts else i.name, i.version or "?",
+                 f"{i.dist} {i.dist_version or ''}".strip() if i.dist else "(registered)",
+                 i.coverage.year_span if i.coverage else "?", len(i.coverage.regions) if i.coverage else "?",
+                 len(i.coverage.activities) if i.coverage else "?", i.problem or "") for i in self]
+        return Table.from_rows(("name", "version", "distribution", "years", "regions", "activities", "problem"), rows,
+                               title=f"{len(self)} factor pack(s) installed", right=("regions", "activities"))
+
+    def __repr__(self) -> str:
+        return self.table().to_text(max_rows=ROWS)
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html(max_rows=ROWS)
+
+
+def list_packs() -> "PackList":
     """Every installed factor pack with its metadata and coverage, importing no pack's code.
 
     Each :class:`PackInfo` gives ``name``, ``version`` (data edition),
@@ -763,7 +785,7 @@ def list_packs() -> tuple[PackInfo, ...]:
     out = [_pack_info(spec) for spec, _ in _discover("factors")]
     for name, obj in _registered["factors"].items():
         out.append(_pack_info(PluginSpec("factors", name, f"<registered {type(obj).__name__}>", None, None), obj))
-    return tuple(sorted(out, key=lambda i: (i.name, i.dist is not None, _normalise_dist(i.dist or ""))))
+    return PackList(sorted(out, key=lambda i: (i.name, i.dist is not None, _normalise_dist(i.dist or ""))))
 
 
 def load_factors(*names: str | FactorPack) -> FactorSet:
@@ -865,3 +887,4 @@ def resolve_factors(factors: FactorsLike) -> FactorSet:
 
 
 set_resolver(resolve_factors)
+set_catalogue(lambda: [(p.name, p.coverage.activities) for p in list_packs() if p.coverage is not None])

@@ -9,7 +9,7 @@ appearance of each distinct label.
 
 from __future__ import annotations
 
-from typing import Any, Hashable, Iterable, Sequence
+from typing import Any, Callable, Hashable, Iterable, Sequence
 
 import attrs
 import numpy as np
@@ -28,7 +28,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 @attrs.frozen(eq=False, repr=False)
 class Categorical:
-    """A column as ``codes`` (int32 array) into ``categories`` (tuple of distinct values)."""
+    """A column as ``codes`` (an int32, or narrower integer, array) into ``categories`` (tuple of distinct values)."""
 
     codes: np.ndarray
     categories: tuple[Any, ...]
@@ -75,12 +75,17 @@ class Categorical:
         return Categorical(_readonly(codes.astype(CODE_DTYPE, copy=False)), allcats)
 
 
-def factorize(values: Any, n: int | None = None) -> Categorical:
+#: ``count(codes, n_categories)``: the rows of each category, or ``-1 - position`` of the first code out of range.
+Counter = Callable[[np.ndarray, int], "np.ndarray | int"]
+
+
+def factorize(values: Any, n: int | None = None, *, count: Counter | None = None) -> Categorical:
     """Code a column of hashable labels.
 
     *values* may be a :class:`Categorical` (returned as is), a
     ``(codes, categories)`` pair, a scalar (broadcast to *n* rows), a numpy
-    array or any sequence.
+    array or any sequence.  *count* replaces the chunked ``np.bincount`` that
+    checks and counts the codes of a pair (a compiled loop, from the caller's layer).
     """
     if isinstance(values, Categorical):
         return values.compact()
@@ -93,12 +98,8 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
         cats = tuple(cats)
         if len(set(cats)) != len(cats):
             raise ValueError("categories of a (codes, categories) pair must be distinct")
-        if codes.size and (int(codes.min()) < 0 or int(codes.max()) >= len(cats)):
-            bad = np.flatnonzero((codes < 0) | (codes >= len(cats)))[:5].tolist()
-            raise ValueError(f"codes out of range of the {len(cats)} categories (code {int(codes[bad[0]])} at "
-                             f"position {bad[0]})")
-        counts = bincount(codes, None, len(cats)) if codes.size else np.zeros(len(cats), np.int64)
-        cat = Categorical(_readonly(codes.astype(CODE_DTYPE)), cats)
+        codes, counts = code_view(codes, len(cats), count)
+        cat = Categorical(codes, cats)
         return cat if counts.all() else cat.compact(counts)
     if isinstance(values, (str, bytes, int, float)) or values is None or np.isscalar(values):
         if n is None:
@@ -106,9 +107,10 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
         v = values.item() if isinstance(values, np.generic) else values
         return Categorical(_readonly(np.zeros(n, dtype=CODE_DTYPE)), (v,))
     if isinstance(values, np.ndarray):
+        if values.dtype.kind in "iub" and values.ndim == 1:
+            return _small_range(values) or _sorted_codes(values)
         if values.dtype.kind in "iub":
-            uniq, inv = np.unique(values, return_inverse=True)
-            return Categorical(_readonly(inv.astype(CODE_DTYPE).reshape(-1)), tuple(uniq.tolist()))
+            return _sorted_codes(values)
         if values.dtype != object:
             values = values.tolist()
     elif not isinstance(values, (list, tuple)):
@@ -120,6 +122,85 @@ def factorize(values: Any, n: int | None = None) -> Categorical:
             values = values.tolist()
         codes = np.fromiter(map(mapping.__getitem__, values), dtype=CODE_DTYPE, count=len(values))
     return Categorical(_readonly(codes), tuple(mapping))
+
+
+#: Integer code dtypes kept as they come (a read-only array of these is taken as a view, never copied).
+CODE_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.uint8), np.dtype(np.uint16))
+
+
+def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer *codes* into *n_categories* categories as read-only codes, and the number of rows of each category.
+
+    Two passes: a max, then the counts (a chunked ``np.bincount``, which fails on a negative code); the rows
+    are searched only when one fails, to name the first code out of range.  A
+    read-only array of int32 or a narrower integer type is returned as a view (no copy); a read-only uint32
+    array in range is viewed as int32.  A writeable array is copied (the caller could change it later), as is
+    any wider type (narrowed to int32 after the check).  Raises ``ValueError`` naming the first code out of range.
+    """
+    if count is not None and codes.size and codes.dtype != np.uint64:
+        got = count(codes, n_categories)
+        ok = not isinstance(got, int)
+        counts = got if not isinstance(got, int) else np.zeros(n_categories, np.int64)
+    else:
+        ok = not codes.size or int(codes.max()) < n_categories  # first, so no count table is ever too long
+        try:
+            counts = bincount(codes, None, n_categories) if codes.size and ok else np.zeros(n_categories, np.int64)
+        except ValueError:  # a negative code
+            ok = False
+    if not ok:
+        bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
+        raise ValueError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "
+                         f"position {bad})")
+    if not codes.flags.writeable:
+        if codes.dtype in CODE_DTYPES:
+            return codes.view(), counts
+        if codes.dtype == np.uint32:
+            return _readonly(codes.view(CODE_DTYPE)), counts  # in range above, so every code is below 2**31
+    return _readonly(codes.astype(CODE_DTYPE)), counts
+
+
+#: An integer column whose values span at most this many (and at most 4 per row) is coded with a bincount.
+SMALL_RANGE = 1 << 16
+
+
+def _small_range(values: np.ndarray) -> Categorical | None:
+    """Codes of a 1-D integer column spanning few values (scope, year): a bincount of the values present and
+    a lookup table, no sort; ``None`` when the span is too wide.  Categories ascending, as a sort gives."""
+    n = values.shape[0]
+    if n == 0:
+        return Categorical(_readonly(np.zeros(0, CODE_DTYPE)), ())
+    if values.dtype == np.uint64:
+        return None
+    as_bool = values.dtype.kind == "b"
+    if as_bool:
+        values = values.view(np.uint8)
+    lo, hi = int(values.min()), int(values.max())
+    span = hi - lo + 1
+    if span > SMALL_RANGE or span > 4 * n + 16:
+        return None
+    counts = np.zeros(span, np.int64)
+    lookup = np.empty(span, CODE_DTYPE)
+    shifted = np.empty(min(n, CHUNK), np.intp)
+    for s in range(0, n, CHUNK):  # shifted in cache-sized chunks: no per-row temporary of the whole column
+        part = shifted[: min(n - s, CHUNK)]
+        part[:] = values[s:s + CHUNK]
+        part -= lo
+        counts += np.bincount(part, minlength=span)
+    present = np.flatnonzero(counts)
+    lookup[present] = np.arange(present.shape[0], dtype=CODE_DTYPE)
+    codes = np.empty(n, CODE_DTYPE)
+    for s in range(0, n, CHUNK):
+        part = shifted[: min(n - s, CHUNK)]
+        part[:] = values[s:s + CHUNK]
+        part -= lo
+        np.take(lookup, part, out=codes[s:s + CHUNK])
+    cats = (present + lo).tolist()
+    return Categorical(_readonly(codes), tuple(bool(c) for c in cats) if as_bool else tuple(cats))
+
+
+def _sorted_codes(values: np.ndarray) -> Categorical:
+    uniq, inv = np.unique(values, return_inverse=True)
+    return Categorical(_readonly(inv.astype(CODE_DTYPE).reshape(-1)), tuple(uniq.tolist()))
 
 
 class _FirstSeen(dict):

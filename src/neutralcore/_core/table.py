@@ -1,4 +1,4 @@
-"""The one table type and its renderer: text, Markdown and HTML, with dict and pandas export.
+"""The one table type and its renderer: text, Markdown and HTML, with dict, DataFrame, Arrow, CSV, JSON and Excel export.
 
 Every table the package shows goes through :class:`Table`: a result's
 ``repr``, its notebook HTML, the command line's listings and the claim
@@ -25,16 +25,42 @@ By scope
 | 2 | 0.25 |
 >>> Table.from_rows(("name",), [("<b>",)]).to_html()
 '<table><thead><tr><th>name</th></tr></thead><tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>'
+
+Every table converts the same way, each column to one fixed type
+(:meth:`Table.column_types`): numbers in tonnes stay ``float64``, whole-number
+keys (scope, year) ``int64``, labels text, so a ``by()`` table has the same
+dtypes whatever its rows.
+
+>>> t.column_types()
+{'scope': 'int', 'co2e_t': 'float'}
+>>> t.to_json()
+'[{"scope": 1, "co2e_t": 1234.5}, {"scope": 2, "co2e_t": 0.25}]'
 """
 
 from __future__ import annotations
 
+import datetime
 import html
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["Table", "cell_text", "fixed_point", "markdown_escape"]
+from neutralcore._core.categorical import factorize
+from neutralcore._core.csvrows import write_csv
+from neutralcore._core.frames import require
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+#: The type each column converts to: float64, int64, bool, text, or Python objects (dates, mixed).
+ColumnType = Literal["float", "int", "bool", "str", "object"]
+
+__all__ = ["Table", "ColumnType", "cell_text", "fixed_point", "markdown_escape"]
 
 _MAX_ROWS = 20
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
@@ -146,18 +172,150 @@ class Table:
     def to_dicts(self) -> list[dict[str, Any]]:
         return list(self)
 
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame` of the table (needs pandas: ``pip install neutralcore[pandas]``)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            from neutralcore.errors import MissingDependencyError
+    # -- conversion -----------------------------------------------------------------
 
-            raise MissingDependencyError(
-                "to_pandas() needs pandas, which is not installed: pip install 'neutralcore[pandas]'",
-                package="pandas", extra="pandas",
-            ) from exc
-        return pd.DataFrame({k: np.asarray(v) if isinstance(v, np.ndarray) else v for k, v in self._columns.items()})
+    def column_types(self) -> dict[str, ColumnType]:
+        """Each column's type in every conversion: ``float`` (float64), ``int`` (int64), ``bool``, ``str`` or ``object``.
+
+        A numpy column has its dtype's kind; a list is ``int`` when its values are
+        whole numbers (Python or numpy ints), ``float`` when numbers with a float
+        among them, ``bool`` or ``str`` when all are, ``object`` otherwise.
+        ``None`` is a missing value of any type (a null; NaN in a float column).
+        """
+        return {name: _column_type(values, _types(values)) for name, values in self._columns.items()}
+
+    def _typed(self) -> Iterator[tuple[str, ColumnType, Any]]:
+        """(name, type, values): numpy arrays for numbers without a missing value, lists otherwise."""
+        for name, values in self._columns.items():
+            present = _types(values)
+            kind = _column_type(values, present)
+            if isinstance(values, np.ndarray):
+                if kind == "object":
+                    values = values.tolist()
+                elif kind == "str":
+                    values = [str(v) for v in values.tolist()]
+                yield name, kind, values
+            elif kind in ("float", "int", "bool") and type(None) not in present:
+                yield name, kind, np.asarray(values, dtype={"float": np.float64, "int": np.int64, "bool": bool}[kind])
+            elif kind == "float":
+                yield name, kind, np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+            elif any(issubclass(t, np.generic) for t in present):
+                yield name, kind, [v.item() if isinstance(v, np.generic) else v for v in values]
+            else:
+                yield name, kind, values
+
+    def to_pandas(self) -> "pandas.DataFrame":
+        """A :class:`pandas.DataFrame` of the table (needs pandas: ``pip install 'neutralcore[pandas]'``).
+
+        Column types by :meth:`column_types`: float64, int64 (nullable ``Int64``
+        where a value is missing), bool, text and object; the title is kept in
+        ``DataFrame.attrs["title"]``.
+        """
+        pd = require("pandas", "Table.to_pandas()")
+        data: dict[str, Any] = {}
+        for name, kind, values in self._typed():
+            if kind == "int" and not isinstance(values, np.ndarray):
+                data[name] = pd.array(values, dtype="Int64")
+            elif kind == "bool" and not isinstance(values, np.ndarray):
+                data[name] = pd.array(values, dtype="boolean")
+            elif kind == "object":
+                arr = np.empty(len(values), dtype=object)
+                arr[:] = values
+                data[name] = arr
+            else:
+                data[name] = values
+        df = pd.DataFrame(data, index=pd.RangeIndex(self._n))
+        if self.title:
+            df.attrs["title"] = self.title
+        return df
+
+    def to_polars(self) -> "polars.DataFrame":
+        """A :class:`polars.DataFrame` of the table (needs polars: ``pip install 'neutralcore[polars]'``).
+
+        ``Float64``, ``Int64``, ``Boolean`` and ``String`` columns by :meth:`column_types`
+        (a missing value a null); other values as polars infers them.
+        """
+        pl = require("polars", "Table.to_polars()")
+        dtypes = {"float": pl.Float64, "int": pl.Int64, "bool": pl.Boolean, "str": pl.String}
+        series = []
+        for name, kind, values in self._typed():
+            if kind == "object":
+                series.append(pl.Series(name, values, strict=False))
+            else:
+                series.append(pl.Series(name, values, dtype=dtypes[kind]))
+        return pl.DataFrame(series) if series else pl.DataFrame()
+
+    def to_arrow(self) -> "pyarrow.Table":
+        """A ``pyarrow.Table`` of the table (needs pyarrow: ``pip install 'neutralcore[arrow]'``).
+
+        ``float64``, ``int64``, ``bool`` and ``string`` columns by :meth:`column_types`
+        (a missing value a null); the title in the schema metadata under ``title``.
+        """
+        pa = require("pyarrow", "Table.to_arrow()")
+        types = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_(), "str": pa.string()}
+        arrays, names = [], []
+        for name, kind, values in self._typed():
+            if kind == "object":
+                try:
+                    arrays.append(pa.array(values))
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
+            else:
+                arrays.append(pa.array(values, type=types[kind]))
+            names.append(name)
+        meta = {"title": self.title} if self.title else None
+        return pa.Table.from_arrays(arrays, names=names, metadata=meta)
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the table to CSV through the one CSV writer (:func:`neutralcore._core.csvrows.write_csv`).
+
+        One header row, then one row per table row; floats are written exactly
+        (``repr``), a missing value as an empty cell, and a text cell a
+        spreadsheet would run as a formula is written with a leading ``'``.
+        The file is replaced only once it is completely written.
+        """
+        columns: list[Any] = []
+        for _name, kind, values in self._typed():
+            if isinstance(values, np.ndarray) and kind in ("float", "int"):
+                columns.append(values)
+            else:
+                cat = factorize([None if v is None else (v if kind == "str" else _text(v)) for v in values])
+                columns.append((cat.codes, cat.categories))
+        write_csv(path, self.columns, columns)
+
+    def to_json(self, path: str | Path | None = None, *, indent: int | None = None) -> str:
+        """The rows as a JSON array of objects (``orient="records"``), written to *path* if given.
+
+        Numbers stay numbers (floats exactly, by ``repr``), a missing value or NaN is
+        ``null``, dates are ISO 8601 text and other objects their ``str``.
+        """
+        typed = list(self._typed())
+        records = [{name: _json_value(values[i], kind) for name, kind, values in typed}
+                   for i in range(self._n)]
+        text = json.dumps(records, indent=indent, ensure_ascii=False, allow_nan=False)
+        if path is not None:
+            _atomic_write(Path(path), lambda fh: fh.write(text + "\n"), mode="w")
+        return text
+
+    def to_excel(self, path: str | Path, *, sheet: str = "Sheet1") -> None:
+        """Write the table to an ``.xlsx`` workbook, one sheet (needs openpyxl: ``pip install 'neutralcore[excel]'``).
+
+        The header is row 1; numbers are stored as numbers, a missing value as
+        an empty cell, and text as text, even text starting with ``=`` (never a
+        formula).  Rows are streamed (openpyxl's write-only mode); the file is
+        replaced only once it is completely written.
+        """
+        openpyxl = require("openpyxl", "Table.to_excel()", "excel")
+        cell_mod = require("openpyxl.cell", "Table.to_excel()", "excel")
+        book = openpyxl.Workbook(write_only=True)
+        ws = book.create_sheet(sheet)
+        typed = list(self._typed())
+        ws.append([_excel_text(ws, cell_mod, str(name)) for name in self.columns])
+        cols = [values.tolist() if isinstance(values, np.ndarray) else values for _n, _k, values in typed]
+        kinds = [kind for _n, kind, _v in typed]
+        for row in zip(*cols):
+            ws.append([_excel_cell(ws, cell_mod, v, k) for v, k in zip(row, kinds)])
+        _atomic_write(Path(path), book.save, mode=None)
 
     # -- rendering ------------------------------------------------------------------
 
@@ -254,3 +412,90 @@ class Table:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _types(values: Any) -> set[type]:
+    """The types of a list column's values (``NoneType`` among them for a missing value); empty for an array."""
+    return set() if isinstance(values, np.ndarray) else set(map(type, values))
+
+
+def _column_type(values: Any, types: set[type]) -> ColumnType:
+    if isinstance(values, np.ndarray):
+        kind = values.dtype.kind
+        if kind == "f":
+            return "float"
+        if kind in "iu":
+            return "int"
+        if kind == "b":
+            return "bool"
+        if kind == "U":
+            return "str"
+        types = set(map(type, values.tolist()))
+    present = types - {type(None)}
+    if not present:
+        return "float" if len(values) else "str"
+    if present <= {bool, np.bool_}:
+        return "bool"
+    ints = {t for t in present if issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))}
+    if present == ints:
+        return "int"
+    if present <= ints | {t for t in present if issubclass(t, (float, np.floating))}:
+        return "float"
+    if present == {str}:
+        return "str"
+    return "object"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any, kind: ColumnType) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, (bool, int, str)):
+        return value
+    return _text(value)
+
+
+def _excel_text(ws: Any, cell_mod: Any, text: str) -> Any:
+    if text.startswith("="):  # openpyxl would store it as a formula
+        cell = cell_mod.WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+def _excel_cell(ws: Any, cell_mod: Any, value: Any, kind: ColumnType) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        return _excel_text(ws, cell_mod, value)
+    if isinstance(value, (bool, int, float, datetime.date, datetime.datetime)):
+        return value
+    return _excel_text(ws, cell_mod, str(value))
+
+
+def _atomic_write(target: Path, write: Any, *, mode: str | None) -> None:
+    """Write through a temporary file beside *target*, renamed over it once complete."""
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        if mode is None:
+            write(tmp)
+        else:
+            with open(tmp, mode, encoding="utf-8", newline="") as fh:
+                write(fh)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -12,11 +12,13 @@ be evaluated at all.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import attrs
 
 from neutralcore.claim.check import check_claim
 from neutralcore.claim.equation import BalanceEquation
+from neutralcore._core.display import view_html, view_text
 from neutralcore.claim.policy import ClaimPolicy
 from neutralcore.claim.report import MAX_LISTED_BLOCKS, render
 from neutralcore.claim.result import ClaimResult
@@ -111,3 +113,29 @@ class Balance(BalanceEquation):
         blocks of each type the Markdown and HTML reports list one by one).
         """
         return render(self, format=format, standard=standard, policy=policy, as_of=as_of, max_blocks=max_blocks)
+
+    def _view(self) -> tuple[str, list[tuple[str, str]]]:
+        def t(v: float) -> str:
+            return f"{v:,.3f}".rstrip("0").rstrip(".") + " t CO2e"
+
+        facts = [
+            ("E", f"{t(self.emissions)} ({self.gwp_set}; scope 2 {self.scope2_basis}-based)"),
+            ("R", t(self.removals)),
+            ("E - R", t(self.residual)),
+            ("C", f"{t(self.C)} from {len(self.credits):,} retired block(s) offered"),
+            ("shortfall" if self.shortfall > 0 else "surplus", t(self.shortfall if self.shortfall > 0 else self.surplus)),
+        ]
+        kind = getattr(self.subject_type, "value", self.subject_type)
+        return f"Balance: {self.subject} ({kind}), {self.period}", facts
+
+    def plot(self, ax: Any = None) -> Any:
+        """The balance as a waterfall: E, removals, the residual, credits, and the shortfall or surplus."""
+        from neutralcore.plotting import plot_balance
+
+        return plot_balance(self, ax=ax)
+
+    def __repr__(self) -> str:
+        return view_text(*self._view())
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())

@@ -6,7 +6,9 @@ from typing import Iterable, Iterator
 
 import attrs
 
+from neutralcore._core.display import shorten, view_html, view_text
 from neutralcore._core.rulecheck import EVIDENCE, CheckStatus, ClaimCheck, Evidence
+from neutralcore._core.table import Table
 
 __all__ = ["CheckStatus", "Evidence", "EVIDENCE", "ClaimCheck", "ClaimResult"]
 
@@ -59,3 +61,19 @@ class ClaimResult:
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""
         return {"standard": self.standard, "ok": self.ok, "checks": [c.to_dict() for c in self.checks]}
+
+    def _view(self) -> tuple[str, list[tuple[str, str]], Table]:
+        verdict = "no check failed" if self.ok else f"{len(self.failed)} failed: {', '.join(c.rule for c in self.failed)}"
+        title = (f"ClaimResult ({self.standard}): {verdict}; {len(self.passed)} passed, "
+                 f"{len(self.warnings)} warning(s), {len(self.failed)} failed")
+        # failures and warnings first, each with the start of its reason
+        shown = [*self.failed, *self.warnings, *self.passed]
+        table = Table.from_rows(("rule", "status", "reason"),
+                                [(c.rule, c.status.value, shorten(c.reason, 70)) for c in shown])
+        return title, [], table
+
+    def __repr__(self) -> str:
+        return view_text(*self._view())
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())

@@ -15,6 +15,7 @@ from neutralcore.measure.emissions import Emissions, Matches, Uncertainty
 from neutralcore.measure.factor import Factor, FactorSet, FuelProperty, Source
 from neutralcore.measure.inventory import Inventory
 from neutralcore.measure.scope2 import ContractualInstrument, Scope2Result, SupplierRate
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
 
 __all__ = [
     "Activity",
@@ -32,4 +33,6 @@ __all__ = [
     "Entity",
     "Consolidation",
     "consolidate",
+    "ExchangeRates",
+    "PriceIndex",
 ]

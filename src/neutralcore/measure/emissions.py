@@ -3,8 +3,8 @@
 (One module of about 660 lines: ``Emissions``, ``Matches`` and ``Scope2Result`` share its private per-key arrays.)
 
 Everything is kept per distinct key (activity, region, year, unit) plus one
-key code per row, so totals and group sums are ``np.bincount`` passes and
-small matrix products, and per-gas figures cost no extra pass over rows.
+key code per row: totals are per-key dot products, and every group sum asked for together
+(:meth:`Emissions.by_many`) is one pass over the rows (:mod:`neutralcore.measure.rowpass`).
 
 Examples
 --------
@@ -25,13 +25,22 @@ import attrs
 import numpy as np
 
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
+from neutralcore._core.display import view_html, view_text
+from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
 from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, reporting_weights
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
+from neutralcore.measure.convert import properties_used
 from neutralcore.measure.factor import Factor, FactorSet
+from neutralcore.measure.rowpass import group_sums, key_sums
+from neutralcore.measure.rowresults import row_results
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
+
+
+#: Draws per block of the Monte Carlo (iterations x factors), so memory stays bounded and progress can show.
+_MC_BLOCK = 2_000_000
 
 
 class InventoryLike(Protocol):
@@ -65,9 +74,6 @@ class InventoryLike(Protocol):
     def to_columns(self) -> dict[str, list[Any]]: ...
     def mask(self, **criteria: Any) -> np.ndarray: ...
     def __len__(self) -> int: ...
-
-# above this many (group x key) cells, group sums go through per-row CO2e instead
-_PAIR_LIMIT = 1 << 22
 
 
 class RowMatch(TypedDict):
@@ -160,7 +166,7 @@ class Matches:
         em = self._em
         res = em._resolution
         acts, regs, ty = em._triple_labels
-        rows_per_key = np.bincount(em._key_inverse, minlength=len(em._key_factor))
+        rows_per_key = em._key_rows()
         rows_per_triple = np.bincount(em._triple_of_key, weights=rows_per_key, minlength=len(acts)).astype(np.int64)
         fs = em.factors
         keep = np.flatnonzero(rows_per_triple > 0).tolist()  # triples some row uses
@@ -175,6 +181,14 @@ class Matches:
                 k.append("year")
             kinds.append("+".join(k) or "exact")
         fids = [int(factor[t]) for t in keep]
+        # the units each used triple's rows are in, for the fuel properties a conversion took from its factor
+        inv = em.inventory
+        pairs = np.unique(em._triple_of_key[em._key_inverse].astype(np.int64) * max(len(inv.unit.categories), 1)
+                          + inv.unit.codes, return_inverse=False) if len(em._key_inverse) else np.zeros(0, np.int64)
+        units_of: dict[int, list[str]] = {}
+        for code in pairs.tolist():
+            units_of.setdefault(code // max(len(inv.unit.categories), 1), []).append(
+                inv.unit.categories[code % max(len(inv.unit.categories), 1)])
         return Table(
             {
                 "activity": [acts[t] for t in keep],
@@ -190,6 +204,7 @@ class Matches:
                     fs.overrides.categories[fs.overrides.codes[f]] if fs.overrides is not None else None
                     for f in fids
                 ],
+                "properties": [properties_used(fs, f, units_of.get(t, [])) for t, f in zip(keep, fids)],
             },
             title="Factor matches",
         )
@@ -205,9 +220,17 @@ class Matches:
         s = self.summary()
         return int(sum(r for r, k in zip(s["rows"], s["fallback"]) if k != "exact"))
 
-    def __repr__(self) -> str:
+    def _view(self) -> tuple[str, list[tuple[str, str]], Table | None]:
         fb = self.fallbacks()
-        return f"Matches({len(self):,} rows, {len(fb)} key(s) by fallback)\n" + (repr(fb) if len(fb) else "")
+        n = len(self)
+        title = f"Matches: {n:,} row{'' if n == 1 else 's'}, {self.n_fallback_rows:,} by fallback ({len(fb)} key(s))"
+        return title, [], (fb if len(fb) else None)
+
+    def __repr__(self) -> str:
+        return view_text(*self._view())
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
 
 
 @attrs.frozen
@@ -291,6 +314,16 @@ class EmissionKeys:
         return len(self.activity)
 
 
+def _dimension_names(dims: tuple[Any, ...]) -> tuple[str, ...]:
+    """``by()``'s dimensions: the arguments, or the one list or tuple given (pandas' ``groupby([...])`` habit)."""
+    if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
+        return tuple(dims[0])
+    for d in dims:
+        if isinstance(d, (list, tuple)):
+            raise InputError(f"give by() dimensions as arguments or as one list, not {dims!r}", column=str(d))
+    return tuple(dims)
+
+
 def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
     """Rank of each category in sorted order (numbers and strings each ascending, ``None`` last)."""
     present = [i for i, c in enumerate(categories) if c is not None]
@@ -359,9 +392,16 @@ class Emissions:
     def _key_quantity(self) -> np.ndarray:
         hit = self._cache.get("kq")
         if hit is None:
-            hit = bincount(self._key_inverse, self.inventory.quantity, len(self._key_factor))
+            self._cache["rows"], hit = key_sums(self._key_inverse, self.inventory.quantity, len(self._key_factor))
             self._cache["kq"] = hit
         return hit
+
+    def _key_rows(self) -> np.ndarray:
+        if "rows" not in self._cache:
+            self._cache.pop("kq", None)
+            self._key_quantity()
+        rows: np.ndarray = self._cache["rows"]
+        return rows
 
     def row_co2e(self) -> np.ndarray:
         """CO2e of every row, in t CO2e (one gather and one multiply; read-only)."""
@@ -401,7 +441,7 @@ class Emissions:
         return EmissionKeys(
             activity=labels(acts, t), region=labels(regs, t), year=_ro(np.asarray(ty, dtype=np.int64)[t]),
             unit=labels(inv.unit.categories, unit_code), quantity=_ro(self._key_quantity().copy()),
-            rows=_ro(np.bincount(self._key_inverse, minlength=nkeys).astype(np.int64)), rates=_ro(self._key_gas_t.copy()),
+            rows=_ro(self._key_rows().copy()), rates=_ro(self._key_gas_t.copy()),
             year_used=_ro(np.asarray(self._resolution.year_used, dtype=np.int64)[t]),
         )
 
@@ -475,11 +515,12 @@ class Emissions:
     def by_scope(self) -> dict[Scope, float]:
         """t CO2e of each scope: ``{1: ..., 2: ..., 3: ...}`` (0.0 for a scope without rows)."""
         inv = self.inventory
-        if not len(inv):
-            return {s: 0.0 for s in SCOPES}
-        scopes = np.array([int(s) for s in inv.scope.categories], dtype=np.int64)
-        per = np.bincount(scopes[inv.scope.codes], weights=self.row_co2e(), minlength=4)
-        return {s: float(per[s]) for s in SCOPES}
+        out: dict[Scope, float] = {s: 0.0 for s in SCOPES}
+        if len(inv):
+            per = self._sums([("scope",)], gases=False)[0][0]
+            for scope, value in zip(inv.scope.categories, per[:, 0].tolist()):
+                out[int(scope)] = value  # type: ignore[index]
+        return out
 
     def per_gas(self) -> Table:
         """Mass of each gas (t), its GWP, its CO2e (t) and whether it is in the scope totals, one row per gas.
@@ -544,7 +585,8 @@ class Emissions:
                       else np.asarray(table[c], dtype=float)[keep] for c in table.columns},
                      title=f"Reported separately from the scopes ({gwp_label(self.gwp)})")
 
-    def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None) -> "Uncertainty":
+    def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None,
+                    progress: bool | None = None) -> "Uncertainty":
         """Monte Carlo range of the total from the factors' stated uncertainties.
 
         Each factor with an ``uncertainty`` (relative half-width of its 95 %
@@ -554,7 +596,9 @@ class Emissions:
         Factors without a stated uncertainty are held fixed, and the share of
         the total they carry is reported.  Activity-data uncertainty is not
         included.  Cost is independent of the row count: emissions are summed
-        per factor once, then an (iterations x factors) matrix is applied.
+        per factor once, then an (iterations x factors) matrix is applied, in blocks of
+        iterations (the same draws, whatever the block size).  *progress* shows a bar
+        (``True``), never (``False``) or on an interactive terminal (``None``; needs tqdm).
         """
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
             raise InputError(f"iterations must be a whole number of at least 2, got {iterations!r}")
@@ -565,17 +609,40 @@ class Emissions:
         unc = self.factors.uncertainty[used]
         has = ~np.isnan(unc)
         rng = np.random.default_rng(seed)
-        draws = np.ones((iterations, used.shape[0]))
-        if has.any():
-            sigma = unc[has] / 1.96
-            draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(iterations, int(has.sum()))), 0.0, None)
-        totals = draws @ per_factor[used]
+        totals = np.empty(iterations)
+        weights = per_factor[used]
+        step = max(1, min(iterations, _MC_BLOCK // max(1, used.shape[0])))
+        with bar(iterations, "Monte Carlo", progress=progress) as shown:
+            for start in range(0, iterations, step):
+                n = min(step, iterations - start)
+                draws = np.ones((n, used.shape[0]))
+                if has.any():
+                    sigma = unc[has] / 1.96
+                    draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(n, int(has.sum()))), 0.0, None)
+                totals[start:start + n] = draws @ weights
+                shown.update(n)
         total = float(per_factor.sum())
         low, mid, high = np.percentile(totals, [2.5, 50.0, 97.5])
         return Uncertainty(
             total=total, mean=float(totals.mean()), median=float(mid), low=float(low), high=float(high),
             iterations=iterations, share_without=float(per_factor[used][~has].sum() / total) if total else 0.0,
         )
+
+    def rows(self) -> Table:
+        """Every inventory row with its result: a :class:`~neutralcore._core.table.Table` of one row per row.
+
+        Columns: ``row`` (0-based position), ``file`` and ``line`` (for an
+        inventory read from a file), the inventory's own columns, ``co2e_t``
+        and ``<gas>_t`` for every gas of :attr:`gases` (t, float), the factor
+        used (``factor_activity``, ``factor_region``, ``factor_year``), how it
+        was found (``fallback``: ``exact``, ``region``, ``year`` or
+        ``region+year``), its ``pack`` and its ``source`` (publisher, document,
+        year).  Convert it like any table: ``.to_pandas()``, ``.to_arrow()``,
+        ``.to_csv(path)``.
+
+        >>> res.rows().to_pandas()  # doctest: +SKIP
+        """
+        return row_results(self)
 
     # -- grouping ---------------------------------------------------------------------
 
@@ -613,17 +680,7 @@ class Emissions:
         inv_codes, uniq = combine_codes(cols, sizes)
         return inv_codes, split_codes(uniq, sizes), cats, uniq.shape[0]
 
-    def by(self, *dims: str, gases: bool = True) -> Table:
-        """One row per group of *dims*: CO2e (t) and, unless ``gases=False``, tonnes of each gas.
-
-        Dimensions: ``activity``, ``unit``, ``region``, ``year``, ``scope``,
-        ``category``, ``site`` and any extra dimension of the inventory.  Rows
-        are sorted by the group labels (scope 1, 2, 3; sites and activities
-        alphabetically; an empty label last); ``co2e_t`` and the ``<gas>_t``
-        columns are float arrays.
-
-        >>> res.by("scope", "site")  # doctest: +SKIP
-        """
+    def _check_dims(self, dims: tuple[str, ...]) -> tuple[str, ...]:
         if not dims:
             raise InputError("by() needs at least one dimension, e.g. by('scope')")
         groupable = [c for c in self.inventory.columns if c != "quantity"]
@@ -632,20 +689,71 @@ class Emissions:
                 raise InputError(f"cannot group by {d!r}; dimensions: {', '.join(groupable)}", column=str(d))
         if len(set(dims)) != len(dims):
             raise InputError(f"a dimension is given twice in by{tuple(dims)}", column=next(d for d in dims if dims.count(d) > 1))
-        gcodes, parts, cats, ngroups = self._group_codes(tuple(dims))
-        nkeys = len(self._key_factor)
-        q = self.inventory.quantity
+        return dims
+
+    def by(self, *dims: str | Sequence[str], gases: bool = True) -> Table:
+        """One row per group of *dims*: CO2e (t) and, unless ``gases=False``, tonnes of each gas.
+
+        Dimensions: ``activity``, ``unit``, ``region``, ``year``, ``scope``,
+        ``category``, ``site`` and any extra dimension of the inventory, given
+        as arguments or as one list (``by("scope", "site")`` and
+        ``by(["scope", "site"])`` are the same).  Rows are sorted by the group
+        labels (scope 1, 2, 3; sites and activities alphabetically; an empty
+        label last); ``co2e_t`` and the ``<gas>_t`` columns are float arrays.
+        Several groupings cost one pass over the rows with :meth:`by_many`.
+
+        >>> res.by("scope", "site")  # doctest: +SKIP
+        """
+        return self.by_many([self._check_dims(_dimension_names(dims))], gases=gases)[0]
+
+    def by_many(self, groupings: Sequence[Sequence[str]], *, gases: bool = True) -> list[Table]:
+        """:meth:`by` for several groupings at once, summed in one pass over the rows; one table per grouping.
+
+        The same tables as ``[res.by(*g, gases=gases) for g in groupings]``, for the price of about one.
+
+        Examples
+        --------
+        >>> import neutralcore as nc
+        >>> src = nc.Source("MONRE/DCC", "Viet Nam grid emission factor 2023", 2024)
+        >>> fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)])
+        >>> inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "MWh", region="VN", year=2023, scope=2, site="a"),
+        ...                     nc.Activity("electricity.grid", 500, "MWh", region="VN", year=2023, scope=2, site="b")])
+        >>> by_scope, by_site = inv.emissions(fs).by_many([("scope",), ("site",)])
+        >>> by_scope["co2e_t"].round(6).tolist(), by_site["site"], by_site["co2e_t"].round(6).tolist()
+        ([988.8], ['a', 'b'], [659.2, 329.6])
+        """
+        if isinstance(groupings, (str, bytes)) or not all(isinstance(g, (list, tuple)) for g in groupings):
+            raise InputError("by_many() takes a list of groupings, each a tuple of dimensions, e.g. [('scope',), "
+                             "('scope', 'site')]")
+        specs = [self._check_dims(tuple(g)) for g in groupings]
+        sums = self._sums(specs, gases=gases)
+        return [self._table(dims, parts, cats, values, gases) for dims, (values, parts, cats) in zip(specs, sums)]
+
+    def _sums(self, specs: Sequence[tuple[str, ...]], *, gases: bool
+              ) -> list[tuple[np.ndarray, list[np.ndarray], list[Categorical]]]:
+        """Per grouping: the sums (groups x (CO2e, each gas)), and each group's codes and categories per dimension.
+
+        One pass over the rows for all groupings (:func:`neutralcore.measure.rowpass.group_sums`); groupings asked
+        for before are taken from the cache.
+        """
+        key = "gas" if gases and self.gases else "co2e"
+        cache: dict[tuple[str, ...], Any] = self._cache.setdefault(f"by_{key}", {})
+        if key == "co2e":  # a grouping summed with its gases has its CO2e column too
+            cache.update((d, v) for d, v in self._cache.get("by_gas", {}).items() if d not in cache)
+        todo = [d for d in dict.fromkeys(specs) if d not in cache]
+        if todo:
+            coded = [self._group_codes(d) for d in todo]
+            rates = self._key_co2e[:, None] if key == "co2e" else np.column_stack([self._key_co2e, self._key_gas_t])
+            sums = group_sums(self._key_inverse, self.inventory.quantity, rates, [(c[0], c[3]) for c in coded])
+            for d, c, values in zip(todo, coded, sums):
+                cache[d] = (values, c[1], c[2])
+        return [cache[d] for d in specs]
+
+    def _table(self, dims: tuple[str, ...], parts: list[np.ndarray], cats: list[Categorical], values: np.ndarray,
+               gases: bool) -> Table:
+        """The table of :meth:`by`: groups sorted by their labels, the last dimension varying fastest."""
+        ngroups = values.shape[0]
         n_gas = len(self.gases) if gases else 0
-        if n_gas and ngroups * max(nkeys, 1) <= _PAIR_LIMIT:
-            # quantity per (group, key), then a small matrix product gives CO2e and every gas
-            pair = gcodes.astype(np.int64) * nkeys + self._key_inverse
-            gk = np.bincount(pair, weights=q, minlength=ngroups * nkeys).reshape(ngroups, nkeys)
-            co2e = gk @ self._key_co2e
-            gas = gk @ self._key_gas_t
-        else:
-            co2e = bincount(gcodes, self.row_co2e(), ngroups)
-            gas = self._gas_by_group(gcodes, ngroups) if n_gas else np.zeros((ngroups, 0))
-        # sorted by the labels, the last dimension varying fastest
         order = np.lexsort([_sort_rank(cat.categories)[part] for part, cat in zip(parts, cats)][::-1]) \
             if ngroups else np.zeros(0, dtype=np.int64)
         out: dict[str, Any] = {}
@@ -653,25 +761,10 @@ class Emissions:
             labels: np.ndarray = np.empty(len(cat.categories), dtype=object)
             labels[:] = list(cat.categories)
             out[d] = labels[part[order]].tolist()
-        out["co2e_t"] = np.asarray(co2e, dtype=float)[order]
+        out["co2e_t"] = np.array(values[order, 0], dtype=float)
         for j in range(n_gas):
-            out[f"{self.gases[j]}_t"] = np.asarray(gas[:, j], dtype=float)[order]
+            out[f"{self.gases[j]}_t"] = np.array(values[order, j + 1], dtype=float)
         return Table(out, title=f"Emissions by {', '.join(dims)} (t; CO2e with {gwp_label(self.gwp)})")
-
-    def _gas_by_group(self, gcodes: np.ndarray, ngroups: int) -> np.ndarray:
-        """Tonnes of each gas per group, one cache-sized chunk of rows at a time (no per-row array per gas)."""
-        q, inverse = self.inventory.quantity, self._key_inverse
-        per_key = [np.ascontiguousarray(self._key_gas_t[:, j]) for j in range(len(self.gases))]
-        out = np.zeros((ngroups, len(per_key)))
-        buf = np.empty(min(CHUNK, q.shape[0]))
-        for start in range(0, q.shape[0], CHUNK):
-            stop = min(start + CHUNK, q.shape[0])
-            k, g, w = inverse[start:stop], gcodes[start:stop], buf[: stop - start]
-            for j, column in enumerate(per_key):
-                np.take(column, k, out=w)
-                w *= q[start:stop]
-                out[:, j] += np.bincount(g, weights=w, minlength=ngroups)
-        return out
 
     # -- display ------------------------------------------------------------------------
 
@@ -681,7 +774,8 @@ class Emissions:
         fb = self.matches.n_fallback_rows
         heading = (f"Emissions: {total:,.3f} t CO2e ({gwp_label(self.gwp)}; scope 2 {self.scope2_method}-based) "
                    f"from {len(self.inventory):,} rows")
-        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()"] if fb else []
+        notes = [f"{fb:,} row(s) used a fallback factor: see .matches.fallbacks()" if fb
+                 else "No row used a fallback factor."]
         stage = self.inventory.dims.get("stage")
         if stage is not None:
             notes.append(_stage_note(self.inventory, stage))
@@ -775,7 +869,15 @@ class Scope2Result:
             title="Scope 2 dual reporting (t CO2e)",
         )
 
+    def _view(self) -> tuple[str, list[tuple[str, str]], Table, list[str]]:
+        ins = self.instruments
+        applied = sum(1 for s in ins["status"] if s != "rejected") if len(ins) else 0
+        facts = [("instruments", f"{len(ins)} given, {applied} applied"), ("entity", self.entity or "—")]
+        return "Scope 2, location- and market-based (t CO2e)", facts, self.summary(), list(self.disclosures)
+
     def __repr__(self) -> str:
-        lines = [repr(self.summary())]
-        lines += [f"- {d}" for d in self.disclosures]
-        return "\n".join(lines)
+        title, facts, table, notes = self._view()
+        return view_text(title, facts, table, notes)
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())

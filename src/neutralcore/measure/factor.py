@@ -130,6 +130,11 @@ class FactorSet:
     ncv: Categorical
     density: Categorical
     uncertainty: np.ndarray
+    gcv: Categorical = attrs.field(kw_only=True)
+    #: per factor, the calorific basis of its energy unit: "ncv" or "gcv"
+    energy_basis: Categorical = attrs.field(kw_only=True)
+    #: per factor, the price year of a spend-based factor (0 where it is not one)
+    price_year: np.ndarray = attrs.field(kw_only=True)
     regions: Mapping[str, tuple[str | None, str | None]] = attrs.field(converter=region_map, factory=dict)
     #: per factor, the packs whose factor for the same key it replaced in a merge (None where it replaced nothing)
     overrides: Categorical | None = attrs.field(default=None, kw_only=True)
@@ -141,13 +146,19 @@ class FactorSet:
     stage: Categorical | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
-    def property_array(self, name: str) -> np.ndarray:
-        """Per factor: ``ncv`` in TJ/kg or ``density`` in kg/m^3 (NaN where not given)."""
-        key = f"prop:{name}"
+    def property_array(self, name: str, per: str = "mass") -> np.ndarray:
+        """Per factor: ``ncv`` or ``gcv`` in TJ, or ``density`` in kg, per unit of *per* (NaN where not given).
+
+        *per* is the amount of fuel the property is given per (a key of
+        :data:`neutralcore.measure.factorvalue.PER_AMOUNTS`: ``"mass"`` (kg), ``"volume"`` (m^3),
+        ``"normal_gas"`` (Nm3) or ``"standard_gas"`` (scf)); a property given per another amount is NaN here.
+        """
+        key = f"prop:{name}:{per}"
         hit = self._cache.get(key)
         if hit is None:
             cat: Categorical = getattr(self, name)
-            per_cat = np.array([np.nan if p is None else p.canonical() for p in cat.categories], dtype=np.float64)
+            per_cat = np.array([np.nan if p is None or p.per != per else p.canonical() for p in cat.categories],
+                               dtype=np.float64)
             hit = _ro(per_cat[cat.codes] if len(per_cat) else np.full(len(self), np.nan))
             self._cache[key] = hit
         return hit
@@ -194,6 +205,9 @@ class FactorSet:
             ncv=col("ncv"),
             density=col("density"),
             uncertainty=_ro(np.array([np.nan if f.uncertainty is None else f.uncertainty for f in factors])),
+            gcv=col("gcv"),
+            energy_basis=col("energy_basis"),
+            price_year=_ro(np.array([f.price_year or 0 for f in factors], dtype=np.int32)),
             regions=regions or {},
             gwp_basis=col("gwp_basis"),
             stage=col("stage"),
@@ -272,6 +286,9 @@ class FactorSet:
             notes=pick(self.notes),
             ncv=pick(self.ncv),
             density=pick(self.density),
+            gcv=pick(self.gcv),
+            energy_basis=pick(self.energy_basis),
+            price_year=int(self.price_year[i]) or None,
             uncertainty=None if unc != unc else unc,
             pack=pick(self.pack),
             gwp_basis=self.gwp_basis_of(i),
@@ -325,7 +342,8 @@ class FactorSet:
         index = np.asarray(index, dtype=np.int64)
         cats = {
             name: getattr(self, name).take(index).compact()
-            for name in ("activity", "region", "unit", "source", "kind", "confidence", "notes", "pack", "ncv", "density")
+            for name in ("activity", "region", "unit", "source", "kind", "confidence", "notes", "pack", "ncv", "density",
+                         "gcv", "energy_basis")
         }
         return attrs.evolve(
             self,
@@ -335,6 +353,7 @@ class FactorSet:
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
+            price_year=_ro(self.price_year[index]),
             **cats,
         )
 
@@ -366,6 +385,15 @@ class FactorSet:
         earlier set gave it (so adding a pack never cuts another pack's fallback
         chain).
         Each factor keeps the ``pack`` it came from.
+
+        Fuel properties are shared across the sets: a factor that has no
+        ``ncv``, ``gcv`` or ``density`` of its own takes the one a factor of
+        another set gives for the same fuel, i.e. the same activity key or its
+        nearest dotted parent (``fuel.diesel.stationary.manufacturing`` takes
+        ``fuel.diesel.stationary``'s), at the factor's region or the nearest
+        one up its region chain (``World`` last), the latest year first.  The
+        property keeps its own source and records its ``pack``; the matches
+        report lists it (``Emissions.matches.summary()``, column ``properties``).
         """
         sets = tuple(s for s in sets if s is not None)
         if not sets:
@@ -403,6 +431,9 @@ class FactorSet:
             ncv=cat("ncv"),
             density=cat("density"),
             uncertainty=_ro(np.concatenate([s.uncertainty for s in sets])),
+            gcv=cat("gcv"),
+            energy_basis=cat("energy_basis"),
+            price_year=_ro(np.concatenate([s.price_year for s in sets])),
             regions=regions,
             fallback="region" if any(s.fallback == "region" for s in sets) else "year",
             gwp_basis=_optional_concat([s.gwp_basis for s in sets], [len(s) for s in sets]),
@@ -414,7 +445,7 @@ class FactorSet:
         _, first_in_reversed = np.unique(key[::-1], return_index=True)
         keep = np.sort(n - 1 - first_in_reversed)
         if keep.shape[0] == n:
-            return merged
+            return _lend_properties(merged)
         earlier = [s.overrides.values() if s.overrides is not None else [None] * len(s) for s in sets]
         replaced: list[list[str]] = [[x] if x else [] for part in earlier for x in part]
         winner = {int(k): int(i) for k, i in zip(key[keep].tolist(), keep.tolist())}
@@ -423,10 +454,15 @@ class FactorSet:
             w = winner[int(key[i])]
             replaced[w] = replaced[w] + replaced[i] + [packs[i] or "(no pack)"]
         overrides = factorize(["; ".join(r) if r else None for r in replaced], n)
-        return attrs.evolve(merged, overrides=overrides).take(keep)
+        return _lend_properties(attrs.evolve(merged, overrides=overrides).take(keep))
 
     def __or__(self, other: "FactorSet") -> "FactorSet":
         return FactorSet.merge(self, other)
+
+    def properties_of(self, i: int) -> tuple[FuelProperty, ...]:
+        """The fuel properties factor *i* carries (density, ncv, gcv), each with the pack it came from."""
+        pick = lambda c: c.categories[int(c.codes[i])]  # noqa: E731
+        return tuple(p for p in (pick(self.density), pick(self.ncv), pick(self.gcv)) if p is not None)
 
     # -- regions -------------------------------------------------------------------
 
@@ -465,3 +501,50 @@ class FactorSet:
 
     def _repr_html_(self) -> str:
         return self.to_table()._repr_html_()
+
+
+def _parents(activity: str) -> list[str]:
+    """*activity* and its dotted parents down to two words: ``a.b.c`` -> ``["a.b.c", "a.b"]``."""
+    parts = activity.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), min(2, len(parts)) - 1, -1)]
+
+
+def _lend_properties(fs: FactorSet) -> FactorSet:
+    """*fs* with each missing fuel property taken from another factor of the same fuel (see :meth:`FactorSet.merge`)."""
+    if not len(fs):
+        return fs
+    acts = fs.activity.categories
+    regions = fs.region.categories
+    packs = fs.pack.categories
+    changed: dict[str, Any] = {}
+    for name in ("density", "ncv", "gcv"):
+        cat: Categorical = getattr(fs, name)
+        has = np.array([p is not None for p in cat.categories], dtype=bool)
+        have = has[cat.codes] if len(cat.categories) else np.zeros(len(fs), bool)
+        if have.all() or not have.any():
+            continue
+        # donors: activity -> region -> (year, index) of the latest factor that has the property
+        donors: dict[str, dict[str, tuple[int, int]]] = {}
+        for i in np.flatnonzero(have).tolist():
+            by_region = donors.setdefault(acts[fs.activity.codes[i]], {})
+            r = regions[fs.region.codes[i]]
+            y = int(fs.year[i])
+            if r not in by_region or by_region[r][0] <= y:
+                by_region[r] = (y, i)
+        lookup = [next((donors[a] for a in _parents(act) if a in donors), None) for act in acts]
+        wanting = np.flatnonzero(~have & np.array([d is not None for d in lookup], dtype=bool)[fs.activity.codes])
+        if not wanting.size:
+            continue
+        values = cat.values()
+        for i in wanting.tolist():
+            by_region = lookup[fs.activity.codes[i]]
+            assert by_region is not None
+            donor = next((by_region[r][1] for r in fs.region_chain(regions[fs.region.codes[i]]) if r in by_region), None)
+            if donor is None:
+                continue
+            prop = values[donor]
+            if prop.pack is None and packs[fs.pack.codes[donor]] is not None:
+                prop = attrs.evolve(prop, pack=packs[fs.pack.codes[donor]])
+            values[i] = prop
+        changed[name] = factorize(values, len(fs))
+    return attrs.evolve(fs, **changed) if changed else fs

@@ -14,16 +14,16 @@ from typing import Any, Iterator, Mapping
 from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code, year_int
 from neutralcore.errors import GWPBasisError, InputError, NeutralcoreError, SchemaError
-from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, ENERGY_BASES, WORLD, Factor, FuelProperty, Source
 from neutralcore.gwp import canonical_gas, canonical_gwp_set
 from neutralcore.measure.stages import stage_name
 from neutralcore.units import split_factor_unit
 
 FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
 FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url",
-                   "gwp_basis", "stage")
-PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit", "source")
-PROPERTY_OPTIONAL = ("confidence", "notes")
+                   "gwp_basis", "stage", "price_year", "energy_basis")
+PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit")
+PROPERTY_OPTIONAL = ("source", "confidence", "notes", "publisher", "document", "source_year", "url")
 
 
 def _name(path: CsvSource) -> str:
@@ -106,7 +106,7 @@ _DECLARED: dict[int, tuple[Any, frozenset[str]]] = {}
 
 
 def read_properties(
-    path: CsvSource, sources: Mapping[str, Source] | None, regions: Mapping[str, Any] | None
+    path: CsvSource, sources: Mapping[str, Source] | None, regions: Mapping[str, Any] | None, pack: str | None = None
 ) -> dict[tuple[str, str, str], FuelProperty]:
     fname = _name(path)
     out: dict[tuple[str, str, str], FuelProperty] = {}
@@ -114,15 +114,15 @@ def read_properties(
     for line, row in _rows(path, PROPERTY_COLUMNS, PROPERTY_OPTIONAL):
         act, reg = _check_key(fname, line, row, regions)
         prop = row["property"]
-        if prop not in ("ncv", "density"):
-            raise _err(fname, line, "property", f"property {prop!r} is not 'ncv' or 'density'")
+        if prop not in ("ncv", "gcv", "density"):
+            raise _err(fname, line, "property", f"property {prop!r} is not 'ncv', 'gcv' or 'density'")
         value = _number(fname, line, "value", row["value"])
         source = _source_of(fname, line, row, sources)
         conf = row.get("confidence") or None
         if conf is not None and conf not in CONFIDENCE_LABELS:
             raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
         try:
-            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"))
+            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"), pack=pack)
         except NeutralcoreError as exc:
             raise _err(fname, line, "unit" if "unit" in str(exc) else "value", str(exc)) from exc
         key = (act, reg, prop)
@@ -143,7 +143,7 @@ def read_factor_rows(
 ) -> list[Factor]:
     """Parse and validate a factor file into :class:`Factor` objects (one per key)."""
     fname = _name(path)
-    props = read_properties(properties, sources, regions) if properties is not None else {}
+    props = read_properties(properties, sources, regions, pack) if properties is not None else {}
     groups: dict[tuple[str, str, int], dict[str, Any]] = {}
     gas_lines: dict[tuple[str, str, int, str], int] = {}
     for line, row in _rows(path, FACTOR_COLUMNS, FACTOR_OPTIONAL):
@@ -185,6 +185,17 @@ def read_factor_rows(
                 f"line {line}: a CO2e amount for ({act}, {reg}, {year}) needs its gwp_basis, the GWP set its "
                 "publisher used (SAR, TAR, AR4, AR5, AR6)", source=fname, column="gwp_basis", line=line, rows=None,
             )
+        price_text = row.get("price_year") or None
+        price_year: int | None = None
+        if price_text is not None:
+            try:
+                price_year = year_int(price_text)
+            except InputError as exc:
+                raise _err(fname, line, "price_year", exc.message.split(": ", 1)[-1]) from exc
+        energy = row.get("energy_basis") or None
+        if energy is not None and energy.lower() not in ENERGY_BASES:
+            raise _err(fname, line, "energy_basis", f"energy_basis {energy!r} is not 'ncv' (net) or 'gcv' (gross)")
+        energy = energy.lower() if energy is not None else None
         gkey = (act, reg, year, gas)
         if gkey in gas_lines:
             raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) already given on line {gas_lines[gkey]}")
@@ -195,7 +206,7 @@ def read_factor_rows(
             groups[key] = dict(
                 line=line, unit=unit, gases={gas: value}, source=source, kind=row.get("kind") or None,
                 confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
-                gwp_basis=basis, stage=stage,
+                gwp_basis=basis, stage=stage, price_year=price_year, energy_basis=energy,
             )
             continue
         if unit != g["unit"] and _unit_parts(unit) != _unit_parts(g["unit"]):
@@ -205,7 +216,8 @@ def read_factor_rows(
         # one factor has one kind, confidence and uncertainty: rows of its gases may repeat them or leave them
         # blank, but must not disagree (the first value would otherwise win silently)
         for column, new in (("kind", row.get("kind") or None), ("confidence", conf), ("uncertainty", unc_v),
-                            ("gwp_basis", basis), ("stage", stage)):
+                            ("gwp_basis", basis), ("stage", stage), ("price_year", price_year),
+                            ("energy_basis", energy)):
             if new is None:
                 continue
             if g[column] is None:
@@ -220,17 +232,20 @@ def read_factor_rows(
     for (act, reg, year), g in groups.items():
         ncv = props.get((act, reg, "ncv")) or props.get((act, WORLD, "ncv"))
         density = props.get((act, reg, "density")) or props.get((act, WORLD, "density"))
+        gcv = props.get((act, reg, "gcv")) or props.get((act, WORLD, "gcv"))
         try:
             factors.append(
                 Factor(
                     act, reg, year, g["unit"], g["gases"], g["source"], kind=g["kind"], confidence=g["confidence"],
                     notes="; ".join(g["notes"]) or None, ncv=ncv, density=density, uncertainty=g["uncertainty"], pack=pack,
                     gwp_basis=g["gwp_basis"], stage=g["stage"],
+                    gcv=gcv, energy_basis=g["energy_basis"] or "ncv", price_year=g["price_year"],
                 )
             )
         except GWPBasisError as exc:  # a published CO2e total that disagrees with its gases: part of pack validation
             raise GWPBasisError(f"line {g['line']}: {exc.message.split(': ', 1)[-1]}", source=fname, column="value",
                                 line=g["line"], rows=None) from exc
         except NeutralcoreError as exc:
-            raise _err(fname, g["line"], "value", str(exc)) from exc
+            bad = getattr(exc, "column", None)
+            raise _err(fname, g["line"], bad if bad in ("price_year", "energy_basis") else "value", str(exc)) from exc
     return factors

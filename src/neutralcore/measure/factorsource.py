@@ -24,7 +24,7 @@ from typing import Callable, Sequence, Union
 from neutralcore.errors import InputError
 from neutralcore.measure.factor import FactorSet
 
-__all__ = ["FactorsLike", "Resolver", "as_factorset", "set_resolver"]
+__all__ = ["FactorsLike", "Resolver", "as_factorset", "set_resolver", "Catalogue", "set_catalogue", "installed_activities"]
 
 #: What a user may pass as factors: a FactorSet, pack names (``"vietnam,ipcc"``), a CSV file or pack
 #: directory path, or a sequence of these (merged in order, the later winning).
@@ -59,3 +59,24 @@ def as_factorset(factors: FactorsLike) -> FactorSet:
             column="factors",
         )
     return _resolver[0](factors)
+
+
+#: A function giving each installed factor pack's name and the activity keys it covers.
+Catalogue = Callable[[], Sequence["tuple[str, Sequence[str]]"]]
+
+_catalogue: list[Catalogue] = []
+
+
+def set_catalogue(catalogue: Catalogue) -> None:
+    """Install the function that lists installed packs and their activity keys (the registry calls this)."""
+    _catalogue[:] = [catalogue]
+
+
+def installed_activities() -> list[tuple[str, Sequence[str]]]:
+    """Each installed pack's name and activity keys, for hints in errors; ``[]`` if unknown or unreadable."""
+    if not _catalogue:
+        return []
+    try:
+        return list(_catalogue[0]())
+    except Exception:  # a hint must never hide the error it is added to
+        return []

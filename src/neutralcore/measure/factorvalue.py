@@ -17,12 +17,15 @@ from neutralcore._core.validators import FrozenMap, activity_key, optional_str, 
 from neutralcore.errors import DimensionError, GWPBasisError, InputError, UnknownGasError
 from neutralcore.gwp import canonical_gas, canonical_gwp_set, gwp_vector
 from neutralcore.measure.stages import UPSTREAM_SUFFIX, stage_name, stage_of_key
-from neutralcore.units import multiplier, split_factor_unit
+from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
-__all__ = ["Source", "FuelProperty", "Factor", "WORLD", "CONFIDENCE_LABELS", "CO2E_TOLERANCE", "check_co2e_total"]
+__all__ = ["Source", "FuelProperty", "Factor", "WORLD", "CONFIDENCE_LABELS", "CO2E_TOLERANCE", "check_co2e_total",
+           "ENERGY_BASES", "NCV_PER_GCV", "NCV_PER_GCV_SOURCE", "PER_AMOUNTS"]
 
 WORLD = "World"
 CONFIDENCE_LABELS = ("A", "B", "C", "DERIVED")
+#: The calorific bases an energy unit can be on: net (lower heating value) and gross (higher heating value).
+ENERGY_BASES = ("ncv", "gcv")
 
 
 def _source_year(value: Any) -> int:
@@ -83,25 +86,62 @@ def _property_value(value: Any) -> float:
     return x
 
 
-_PROPERTY_TARGET = {"ncv": ("TJ/kg", "energy per mass"), "density": ("kg/m^3", "mass per volume")}
+#: What each fuel property measures: its numerator (energy or mass) per what amount of fuel.
+_PROPERTY_NUMERATOR = {"ncv": ("TJ", "energy"), "gcv": ("TJ", "energy"), "density": ("kg", "mass")}
+#: The amounts of fuel a property may be per, in the canonical unit of each: mass, volume, gas at 0 degC and
+#: 101.325 kPa (Nm3) and gas at a publisher's standard conditions (scf).
+PER_AMOUNTS = {"mass": "kg", "volume": "m^3", "normal_gas": "Nm3", "standard_gas": "scf"}
+#: IPCC default ratios of net to gross calorific value: 2006 IPCC Guidelines, Vol. 2 (Energy), Ch. 1, Section
+#: 1.4.1.2: NCV is about 5 % below GCV for liquid and solid fuels and about 10 % below for natural gas.
+NCV_PER_GCV = {"liquid": 0.95, "solid": 0.95, "natural_gas": 0.90}
+NCV_PER_GCV_SOURCE = "IPCC, 2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 2 Ch. 1 Section 1.4.1.2"
 
 
 def _property_name(_self: Any, _attr: Any, value: Any) -> None:
-    if value not in _PROPERTY_TARGET:
-        raise InputError(f"fuel property must be one of {sorted(_PROPERTY_TARGET)}, got {value!r}", column="name")
+    if value not in _PROPERTY_NUMERATOR:
+        raise InputError(f"fuel property must be one of {sorted(_PROPERTY_NUMERATOR)}, got {value!r}", column="name")
+
+
+def _per_amount(name: str, unit: str) -> str:
+    """Which amount of fuel a property in *unit* is per (a key of :data:`PER_AMOUNTS`), or DimensionError."""
+    numerator, what = _PROPERTY_NUMERATOR[name]
+    allowed = [k for k in PER_AMOUNTS if k != "mass"] if name == "density" else list(PER_AMOUNTS)
+    for kind in allowed:
+        target = f"{numerator}/{PER_AMOUNTS[kind]}"
+        if dimension_of(unit) == dimension_of(target):
+            return kind
+    examples = {"ncv": "TJ/Gg, MJ/L, GJ/(10^4 Nm3), MMBtu/Mcf", "gcv": "MJ/kg, MMBtu/gal, MMBtu/scf",
+                "density": "kg/m^3, kg/L, kg/Nm3"}[name]
+    raise DimensionError(
+        f"{name} unit {unit!r} is not {what} per mass, volume or gas at reference conditions (e.g. {examples})",
+        unit=unit, expected=examples)
 
 
 @attrs.frozen
 class FuelProperty:
-    """A sourced fuel property: net calorific value (``ncv``) or ``density``.
+    """A sourced fuel property: net or gross calorific value (``ncv``, ``gcv``) or ``density``.
+
+    A calorific value is energy per mass, per volume (heat content per litre or gallon) or per amount of gas at
+    reference conditions (per ``Nm3``, per ``scf``); a density is mass per volume or per ``Nm3``/``scf``.
+    :meth:`on_basis` turns a gross value into a net one (or back) with a stated ratio; nothing converts between
+    the bases silently.
 
     Examples
     --------
     Diesel's net calorific value, 43.0 TJ/Gg (IPCC 2006 GL Vol. 2 Table 1.2), in TJ per kg:
 
     >>> ncv = FuelProperty("ncv", 43.0, "TJ/Gg", Source("IPCC", "2006 GL Vol.2 Table 1.2", 2006))
-    >>> round(ncv.canonical(), 12)
-    4.3e-05
+    >>> round(ncv.canonical(), 12), ncv.per
+    (4.3e-05, 'mass')
+
+    Natural gas heat content, 1.026 MMBtu per Mcf on a gross basis (US EPA GHG Emission Factors Hub, Table 1):
+
+    >>> hhv = FuelProperty("gcv", 1.026, "MMBtu/Mcf", Source("US EPA", "GHG Emission Factors Hub, Table 1", 2024))
+    >>> hhv.per, round(hhv.canonical() * 1e9, 6)  # TJ per scf, shown in kJ per scf
+    ('standard_gas', 1082.487456)
+    >>> net = hhv.on_basis("ncv", NCV_PER_GCV["natural_gas"])
+    >>> net.name, round(net.value, 6), net.confidence
+    ('ncv', 0.9234, 'DERIVED')
     """
 
     name: str = attrs.field(validator=_property_name)
@@ -110,20 +150,41 @@ class FuelProperty:
     source: Source = attrs.field(validator=_is_source)
     confidence: str | None = attrs.field(default=None, converter=optional_str, eq=False)
     notes: str | None = attrs.field(default=None, converter=optional_str, eq=False)
+    #: the factor pack this property was published in (set when a pack's property serves another pack's factor)
+    pack: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
 
     @unit.validator
     def _check_unit(self, _attr: Any, unit: str) -> None:
-        target, what = _PROPERTY_TARGET[self.name]
-        try:
-            multiplier(unit, target)
-        except DimensionError as exc:
-            raise DimensionError(
-                f"{self.name} unit {unit!r} is not {what} (e.g. {target})", unit=unit, expected=target
-            ) from exc
+        _per_amount(self.name, unit)
+
+    @property
+    def per(self) -> str:
+        """The amount of fuel the value is per: ``"mass"``, ``"volume"``, ``"normal_gas"`` or ``"standard_gas"``."""
+        return _per_amount(self.name, self.unit)
 
     def canonical(self) -> float:
-        """Value in TJ/kg (ncv) or kg/m^3 (density)."""
-        return self.value * multiplier(self.unit, _PROPERTY_TARGET[self.name][0])
+        """Value in TJ (calorific values) or kg (density) per kg, m^3, Nm3 or scf (see :attr:`per`)."""
+        return self.value * multiplier(self.unit, f"{_PROPERTY_NUMERATOR[self.name][0]}/{PER_AMOUNTS[self.per]}")
+
+    def on_basis(self, basis: str, ratio: float, *, source: str = NCV_PER_GCV_SOURCE) -> "FuelProperty":
+        """This calorific value on the other basis: ``ncv = ratio x gcv`` (*ratio* is NCV/GCV, e.g. 0.90 for gas).
+
+        The result is marked ``DERIVED`` and its notes say the ratio and where it came from (*source*, by
+        default the IPCC defaults of :data:`NCV_PER_GCV`); its :attr:`source` stays the original value's.
+        """
+        if self.name not in ("ncv", "gcv") or basis not in ("ncv", "gcv"):
+            raise InputError(f"on_basis converts a calorific value to 'ncv' or 'gcv', not {self.name} to {basis!r}",
+                             column="property")
+        r = _property_value(ratio)
+        if not 0.5 <= r <= 1.0:
+            raise InputError(f"the NCV/GCV ratio must be between 0.5 and 1 (NCV is below GCV), got {ratio!r}",
+                             column="ratio")
+        if basis == self.name:
+            return self
+        value = self.value * r if basis == "ncv" else self.value / r
+        note = f"{basis} = {'' if basis == 'ncv' else '1/'}{r:g} x {self.name} {self.value:g} {self.unit} ({source})"
+        return FuelProperty(basis, value, self.unit, self.source, confidence="DERIVED",
+                            notes="; ".join(n for n in (self.notes, note) if n), pack=self.pack)
 
 
 def _gases(value: Mapping[str, Any]) -> Mapping[str, float]:
@@ -198,6 +259,15 @@ def _factor_unit(value: Any) -> str:
     return str(value).strip()
 
 
+def _price_year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return year_int(value)
+    except InputError as exc:
+        raise InputError(f"price_year: {exc.message.split(': ', 1)[-1]}", column="price_year") from exc
+
+
 def _uncertainty(value: Any) -> float | None:
     if value is None or value == "":
         return None
@@ -224,8 +294,14 @@ class Factor:
         Where it was published.  Required.
     kind, confidence, notes : str, optional
         What kind of factor it is, a confidence label (A/B/C/DERIVED) and free notes.
-    ncv, density : FuelProperty, optional
-        Fuel properties that bridge mass or volume to energy.
+    ncv, gcv, density : FuelProperty, optional
+        Fuel properties that bridge mass, volume or gas at reference conditions to energy.
+    energy_basis : {"ncv", "gcv"}
+        The calorific basis of the factor's energy unit (default ``"ncv"``, as IPCC factors are; US EPA factors
+        per MMBtu are ``"gcv"``).  Only a factor per energy unit may be ``"gcv"``.
+    price_year : int, optional
+        For a spend-based factor (per ``USD``, ``kEUR``, ...): the year whose prices the currency is in.
+        Required for a factor per currency unit, refused for any other.
     uncertainty : float, optional
         Relative half-width of the 95 % interval (0.05 for ±5 %).
     gwp_basis : {"SAR", "TAR", "AR4", "AR5", "AR6", "AR6-GWP20"}, optional
@@ -263,6 +339,9 @@ class Factor:
     notes: str | None = attrs.field(default=None, converter=optional_str, kw_only=True, eq=False)
     ncv: FuelProperty | None = attrs.field(default=None, kw_only=True)
     density: FuelProperty | None = attrs.field(default=None, kw_only=True)
+    gcv: FuelProperty | None = attrs.field(default=None, kw_only=True)
+    energy_basis: str = attrs.field(default="ncv", kw_only=True)
+    price_year: int | None = attrs.field(default=None, converter=_price_year, kw_only=True)
     uncertainty: float | None = attrs.field(default=None, converter=_uncertainty, kw_only=True)
     pack: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
     stage: str | None = attrs.field(default=None, converter=_stage, kw_only=True)
@@ -321,6 +400,29 @@ class Factor:
     def _check_density(self, _a: Any, value: FuelProperty | None) -> None:
         if value is not None and (not isinstance(value, FuelProperty) or value.name != "density"):
             raise InputError("density must be a FuelProperty named 'density'", column="density")
+
+    @gcv.validator
+    def _check_gcv(self, _a: Any, value: FuelProperty | None) -> None:
+        if value is not None and (not isinstance(value, FuelProperty) or value.name != "gcv"):
+            raise InputError("gcv must be a FuelProperty named 'gcv'", column="gcv")
+
+    @energy_basis.validator
+    def _check_energy_basis(self, _a: Any, value: str) -> None:
+        if value not in ENERGY_BASES:
+            raise InputError(f"energy_basis must be 'ncv' (net) or 'gcv' (gross), got {value!r}", column="energy_basis")
+        if value == "gcv" and dimension_of(self.per_unit) != dimension_of("J"):
+            raise InputError(f"energy_basis 'gcv' is the calorific basis of an energy unit; the factor "
+                             f"{self.key} is per {self.per_unit!r}", column="energy_basis")
+
+    @price_year.validator
+    def _check_price_year(self, _a: Any, value: int | None) -> None:
+        currency = currency_of(self.per_unit)
+        if currency is not None and value is None:
+            raise InputError(f"the spend-based factor {self.key} per {self.per_unit!r} needs its price_year (the "
+                             f"year whose {currency} prices it is in)", column="price_year")
+        if currency is None and value is not None:
+            raise InputError(f"price_year is for a factor per currency unit; the factor {self.key} is per "
+                             f"{self.per_unit!r}", column="price_year")
 
     @property
     def key(self) -> tuple[str, str, int]:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
 from neutralcore._core.csvsplit import read_plain_chunked
+from neutralcore._core import frames
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
@@ -37,13 +38,23 @@ from neutralcore._core.validators import year_int as _year_int
 from neutralcore._core.validators import YEAR_MAX, YEAR_MIN, years_out_of_range
 from neutralcore._core.validators import year_number as _year_number
 from neutralcore.measure.activity import RESERVED_COLUMNS, Activity
-from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from neutralcore.errors import FactorNotFoundError, InputError, InvalidQuantityError, NeutralcoreError, SchemaError, UnitError
+from neutralcore.errors import row_numbers
 from neutralcore.measure.emissions import Emissions
-from neutralcore.measure.factorsource import FactorsLike, as_factorset
+from neutralcore.measure.factorsource import FactorsLike, as_factorset, installed_activities
 from neutralcore.measure.kernel import compute
+from neutralcore.measure.readers import read_excel_columns, read_parquet_table
+from neutralcore.measure.rowpass import code_counter, dense_codes
+from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.measure.stages import with_upstream
 from neutralcore.units import parse_unit
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
 
 __all__ = ["Inventory"]
 
@@ -67,6 +78,8 @@ def _normalise(
     cat: Categorical, fn: Callable[[Any], Any], column: str, labels: Sequence[int] | np.ndarray | None, source: str | None
 ) -> Categorical:
     """Apply *fn* to each distinct label (not each row); merge labels that become equal."""
+    if fn is _label and all(type(c) is str and c and c.strip() == c for c in cat.categories):
+        return cat  # free-text labels already as _label leaves them (e.g. 10,000 site names)
     new_labels = []
     for code, label in enumerate(cat.categories):
         try:
@@ -85,6 +98,29 @@ def _normalise(
     return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
 
 
+def _float_view(q: Any) -> np.ndarray | None:
+    """A float64 column as it can be used without conversion: a read-only 1-D array is taken as a view, a
+    writeable one copied (the caller could change it later); ``None`` for anything else (converted and checked
+    by :func:`~neutralcore._core.validators.quantity_column`)."""
+    if type(q) is not np.ndarray or q.dtype != np.float64 or q.ndim != 1:
+        return None
+    return q.view() if not q.flags.writeable else q.copy()
+
+
+def _clean_quantity(q: np.ndarray) -> np.ndarray | None:
+    """*q* when every quantity is finite and not negative (one min and one max: NaN makes both NaN), with any
+    -0.0 made 0.0 (it equals 0 and is not negative; in a copy if *q* is read-only); ``None`` otherwise."""
+    if not q.shape[0]:
+        return q
+    lo, hi = float(q.min()), float(q.max())
+    if not (lo >= 0.0 and hi < math.inf):
+        return None
+    if lo == 0.0 and any(np.signbit(q[s:s + CHUNK]).any() for s in range(0, q.shape[0], CHUNK)):
+        q = q if q.flags.writeable else q.copy()
+        q += 0.0
+    return q
+
+
 def _unit(v: Any) -> str:
     if not isinstance(v, str):
         raise UnitError(f"unit {v!r} is not a string", unit=v)
@@ -94,6 +130,8 @@ def _unit(v: Any) -> str:
 
 def _label(v: Any) -> str | None:
     """An optional label: None, NaN and pandas' NA (whose comparisons are ambiguous) are no label."""
+    if type(v) is str:
+        return v.strip() or None
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     try:
@@ -132,6 +170,15 @@ class RowKeys:
     dense: bool
     uniq: np.ndarray | None
     n_keys: int
+    #: ``(quantity, rows, qty)``: each key's row count and quantity when the pass coding the rows gave them,
+    #: valid for that quantity array only (``with_quantity()`` keeps the codes, not these sums)
+    sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each key's row count and quantity, if the coding pass gave them for this *quantity* array."""
+        if self.sums is None or self.sums[0] is not quantity:
+            return None
+        return self.sums[1], self.sums[2]
 
     @classmethod
     def of(cls, inv: "Inventory") -> "RowKeys":
@@ -141,21 +188,13 @@ class RowKeys:
         sizes = (max(len(inv.activity.categories), 1), max(len(inv.region.categories), 1), span,
                  max(len(inv.unit.categories), 1))
         space = sizes[0] * sizes[1] * sizes[2] * sizes[3]
-        cols = [inv.activity.codes, inv.region.codes, (inv.year - ymin).astype(np.int32), inv.unit.codes]
         if n == 0:
             return cls(_ro(np.zeros(0, np.int32)), sizes, ymin, False, np.zeros(0, np.int64), 0)
         if space <= max(_DENSE_MAX_KEYS if space <= 2 * n + 65536 else 65536, 1) and space // sizes[3] <= _DENSE_MAX_TRIPLES:
-            dtype = np.int32 if space < 2**31 else np.int64
-            code: np.ndarray = np.empty(n, dtype=dtype)
-            step = CHUNK  # combine in cache-sized chunks: one pass over memory instead of seven
-            for start in range(0, n, step):
-                stop = start + step
-                part: Any = cols[0][start:stop].astype(dtype)
-                for col, size in zip(cols[1:], sizes[1:]):
-                    part *= size
-                    part += col[start:stop]
-                code[start:stop] = part
-            return cls(_ro(code), sizes, ymin, True, None, space)
+            code, sums = dense_codes([inv.activity.codes, inv.region.codes, inv.year, inv.unit.codes], sizes,
+                                     (0, 0, ymin, 0), inv.quantity)
+            return cls(_ro(code), sizes, ymin, True, None, space, None if sums is None else (inv.quantity, *sums))
+        cols = [inv.activity.codes, inv.region.codes, (inv.year - ymin).astype(np.int32), inv.unit.codes]
         inverse, uniq = combine_codes(cols, sizes)
         return cls(_ro(inverse), sizes, ymin, False, uniq, int(uniq.shape[0]))
 
@@ -183,6 +222,13 @@ class Inventory:
     _cache: dict = attrs.field(factory=dict, repr=False)
 
     def __init__(self, activities: Iterable[Activity] = ()) -> None:
+        if frames.is_frame(activities) or frames.is_column(activities) or isinstance(activities, Mapping):
+            lib = frames.library_of(activities)
+            use = {"pandas": "Inventory.from_pandas(df)", "polars": "Inventory.from_polars(df)",
+                   "arrow": "Inventory.from_arrow(table)"}.get(lib or "", "Inventory.from_columns(**columns)")
+            if frames.is_column(activities):
+                use = "Inventory.from_columns(activity=..., quantity=..., ...), one column per argument"
+            raise InputError(f"Inventory() takes Activity objects; for a {type(activities).__name__} use {use}")
         acts = list(activities)
         for i, a in enumerate(acts):
             if not isinstance(a, Activity):
@@ -221,8 +267,21 @@ class Inventory:
 
         Each column may be a sequence, a numpy array, a scalar (repeated on
         every row), a :class:`~neutralcore._core.categorical.Categorical` or a
-        ``(codes, categories)`` pair of already-coded data.  Extra keyword
-        arguments become extra grouping dimensions.
+        ``(codes, categories)`` pair of already-coded data, or a pandas Series
+        or ``Categorical``, a polars Series or an Arrow array or chunked array
+        (categorical ones taken by their codes; see :meth:`from_pandas`).  Extra
+        keyword arguments become extra grouping dimensions.
+
+        A read-only numpy array is taken as a view, without a copy: float64
+        quantities, an int32 year, and codes of int8, int16, int32, uint8 or
+        uint16 (kept at that width) or uint32 (viewed as int32).  A writeable
+        array is copied, because its owner could change it later and an
+        inventory never changes; mark your arrays read-only
+        (``a.setflags(write=False)``) to pass them without a copy.  Any other
+        type is converted (int64 codes narrowed to int32 once in range).
+        Checks read each column once (a min and a max; rows are searched only
+        when one fails); scope and year integers are coded by counting each
+        value, not by a sort.
 
         Raises
         ------
@@ -233,31 +292,227 @@ class Inventory:
         InputError, UnknownUnitError
             A bad activity key, region, scope or unit (rows named).
         """
-        return cls._build(
-            dict(activity=activity, quantity=quantity, unit=unit, region=region, year=year, scope=scope,
-                 category=category, site=site),
-            dims,
-            labels=None,
-            source=None,
-        )
+        cols = dict(activity=activity, quantity=quantity, unit=unit, region=region, year=year, scope=scope,
+                    category=category, site=site)
+        # pandas/polars Series and Arrow arrays: categorical ones as (codes, categories), numbers as arrays
+        cols = {k: frames.column_values(v, coded=k != "quantity") if frames.is_column(v) else v for k, v in cols.items()}
+        dims = {k: frames.column_values(v) if frames.is_column(v) else v for k, v in dims.items()}
+        return cls._build(cols, dims, labels=None, source=None)
+
+    @classmethod
+    def from_pandas(cls, df: "pandas.DataFrame", *, columns: Mapping[str, str] | None = None,
+                    dims: Sequence[str] | None = None) -> "Inventory":
+        """An inventory from a pandas DataFrame whose columns are named as in the CSV schema.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            Columns ``activity, quantity, unit, region, year, scope``, optional
+            ``category`` and ``site``; any other column becomes an extra
+            grouping dimension (or only those named in *dims*).  The index is
+            not read (``df.reset_index()`` makes its levels columns).
+        columns : mapping of str to str, optional
+            The frame's name of a column to the inventory's, e.g.
+            ``{"kwh": "quantity", "plant": "site"}``.
+        dims : sequence of str, optional
+            The extra dimensions to keep (inventory names); default every other column.
+
+        ``Categorical`` columns are taken by their codes and categories, text
+        columns are coded by :func:`pandas.factorize`, numeric columns are
+        used without a copy.  Errors name the column and the rows by their
+        0-based position in the frame (not the index label).
+
+        Raises
+        ------
+        SchemaError
+            A required column is missing, *columns* names a column the frame lacks,
+            or a value is missing where one is required.
+        InvalidQuantityError, InputError, UnknownUnitError
+            As :meth:`from_columns`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"activity": ["electricity.grid"] * 2, "kwh": [1200.0, 300.0], "unit": "kWh",
+        ...                    "region": "VN", "year": 2023, "scope": 2, "plant": ["p1", "p2"]})
+        >>> inv = Inventory.from_pandas(df, columns={"kwh": "quantity", "plant": "site"})
+        >>> len(inv), inv.site.categories
+        (2, ('p1', 'p2'))
+        """
+        frames.require("pandas", "Inventory.from_pandas()")
+        return cls._from_frame(df, "pandas", "the DataFrame", columns, dims)
+
+    @classmethod
+    def from_polars(cls, df: "polars.DataFrame | polars.LazyFrame", *, columns: Mapping[str, str] | None = None,
+                    dims: Sequence[str] | None = None) -> "Inventory":
+        """An inventory from a polars DataFrame (or LazyFrame, collected); columns as in :meth:`from_pandas`.
+
+        ``Enum`` and ``Categorical`` columns are taken by their codes, ``String``
+        columns coded by a cast to ``Enum``; errors name rows by 0-based position.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> df = pl.DataFrame({"activity": ["electricity.grid"], "quantity": [1200.0], "unit": ["MWh"],
+        ...                    "region": ["VN"], "year": [2023], "scope": [2]})
+        >>> len(Inventory.from_polars(df))
+        1
+        """
+        frames.require("polars", "Inventory.from_polars()")
+        return cls._from_frame(df, "polars", "the DataFrame", columns, dims)
+
+    @classmethod
+    def from_arrow(cls, table: "pyarrow.Table | pyarrow.RecordBatch", *, columns: Mapping[str, str] | None = None,
+                   dims: Sequence[str] | None = None) -> "Inventory":
+        """An inventory from an Arrow table or record batch; columns as in :meth:`from_pandas`.
+
+        ``DictionaryArray`` columns are taken by their indices and dictionary,
+        ``string``, ``large_string`` and ``string_view`` columns dictionary-encoded
+        by pyarrow; errors name rows by 0-based position.
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> t = pa.table({"activity": ["electricity.grid"], "quantity": [1200.0], "unit": ["MWh"],
+        ...               "region": ["VN"], "year": [2023], "scope": [2]})
+        >>> len(Inventory.from_arrow(t))
+        1
+        """
+        frames.require("pyarrow", "Inventory.from_arrow()")
+        return cls._from_frame(table, "arrow", "the Arrow table", columns, dims)
+
+    @classmethod
+    def _from_frame(cls, frame: Any, library: str, what: str, columns: Mapping[str, str] | None,
+                    dims: Sequence[str] | None, source: str | None = None) -> "Inventory":
+        if frames.library_of(frame) != library or not frames.is_frame(frame):
+            hint = {"pandas": "from_pandas", "polars": "from_polars", "arrow": "from_arrow"}.get(
+                frames.library_of(frame) or "", "from_columns")
+            raise SchemaError(f"expected a {library} frame, got a {type(frame).__module__}.{type(frame).__name__}; "
+                              f"use Inventory.{hint}()", source=source)
+        by_name = frames.frame_columns(frame, what)
+        names = frames.renamed(list(by_name), columns, what)
+        data = {names[k]: v for k, v in by_name.items()}
+        missing = [c for c in REQUIRED if c not in data]
+        if missing:
+            in_index = [c for c in missing if c in frames.index_names(frame)]
+            hint = f"; {in_index} in its index: use df.reset_index()" if in_index else ""
+            raise SchemaError(f"{what} lacks the required column(s) {missing}{hint}; its columns: "
+                              f"{', '.join(by_name)} (map others with columns={{'name': {missing[0]!r}}})",
+                              column=missing[0], source=source)
+        extra = [k for k in data if k not in RESERVED_COLUMNS] if dims is None else list(dims)
+        absent = [d for d in extra if d not in data]
+        if absent:
+            raise SchemaError(f"dims names {absent[0]!r}, which {what} lacks", column=absent[0], source=source)
+        cols = {k: None if data.get(k) is None else frames.column_values(data[k], coded=k != "quantity")
+                for k in RESERVED_COLUMNS}
+        with row_numbers("position"):  # a frame's rows, and a Parquet file's, are 0-based positions
+            return cls._build(cols, {d: frames.column_values(data[d]) for d in extra}, labels=None, source=source)
+
+    @classmethod
+    def read_parquet(cls, path: str | Path, *, columns: Mapping[str, str] | None = None,
+                     dims: Sequence[str] | None = None) -> "Inventory":
+        """Read an inventory from a Parquet file (needs pyarrow: ``pip install 'neutralcore[parquet]'``).
+
+        Columns as in :meth:`read_csv` (renamed with *columns* as in
+        :meth:`from_pandas`); dictionary-encoded columns are taken by their
+        codes.  Errors name the file, the column and the rows by their
+        0-based position in the file.
+
+        Raises
+        ------
+        MissingDependencyError
+            pyarrow is not installed.
+        SchemaError
+            The file cannot be read, is not Parquet, or lacks a required column.
+        InvalidQuantityError, InputError, UnknownUnitError
+            A bad value (the rows named).
+
+        Examples
+        --------
+        >>> import pyarrow as pa, pyarrow.parquet as pq, tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "inventory.parquet")
+        >>> pq.write_table(pa.table({"activity": ["electricity.grid"], "quantity": [1200.0], "unit": ["MWh"],
+        ...                          "region": ["VN"], "year": [2023], "scope": [2]}), path)
+        >>> len(Inventory.read_parquet(path))
+        1
+        """
+        table = read_parquet_table(path)
+        return cls._from_frame(table, "arrow", "the Parquet file", columns, dims, source=str(path))
+
+    @classmethod
+    def read_excel(cls, path: str | Path, sheet: str | int | None = None, *, columns: Mapping[str, str] | None = None,
+                   dims: Sequence[str] | None = None) -> "Inventory":
+        """Read an inventory from a sheet of an ``.xlsx`` workbook (needs openpyxl: ``pip install 'neutralcore[excel]'``).
+
+        The first non-blank row of the sheet is the header, with the columns
+        of :meth:`read_csv`; blank rows are skipped.  *sheet* is a sheet's
+        title or 0-based position (default the first sheet).  Rows are
+        streamed (openpyxl's read-only mode), and a formula cell gives the
+        value Excel last computed for it.  *columns* and *dims* are as in
+        :meth:`from_pandas` (``columns={"kWh": "quantity"}`` renames a header).
+
+        The inventory's :attr:`provenance` records the file and sheet and each
+        row's number in the sheet; errors name the file, the sheet, the
+        column and those row numbers, as Excel shows them.
+
+        Raises
+        ------
+        MissingDependencyError
+            openpyxl is not installed.
+        SchemaError
+            The file cannot be read or is not a workbook, the sheet does not exist,
+            or its header is missing a required column (file, sheet, row and column named).
+        InvalidQuantityError, InputError, UnknownUnitError
+            A bad value (the sheet rows named).
+
+        Examples
+        --------
+        >>> import openpyxl, tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), "inventory.xlsx")
+        >>> book = openpyxl.Workbook()
+        >>> book.active.append(["activity", "quantity", "unit", "region", "year", "scope"])
+        >>> book.active.append(["electricity.grid", 1200, "MWh", "VN", 2023, 2])
+        >>> book.save(path)
+        >>> inv = Inventory.read_excel(path)
+        >>> len(inv), inv.provenance.line.tolist()
+        (1, [2])
+        """
+        sheet_cols = read_excel_columns(path, sheet, required=REQUIRED, columns=columns)
+        header = sheet_cols.header
+        extra_names = [h for h in header if h not in RESERVED_COLUMNS] if dims is None else list(dims)
+        absent = [d for d in extra_names if d not in header]
+        if absent:
+            raise SchemaError(f"dims names {absent[0]!r}, which the sheet lacks", column=absent[0],
+                              source=sheet_cols.source)
+        data = sheet_cols.columns
+        cols = {name: data.get(name) for name in RESERVED_COLUMNS}
+        with row_numbers("sheet row"):
+            inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=sheet_cols.rows, source=sheet_cols.source)
+        return inv._evolve(provenance=Provenance.of_file(sheet_cols.source, sheet_cols.rows))
 
     @classmethod
     def _build(
         cls, cols: dict[str, Any], dims: dict[str, Any], *, labels: Sequence[int] | np.ndarray | None, source: str | None
     ) -> "Inventory":
-        quantity = quantity_column(cols["quantity"], labels, source)
-        quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
+        quantity = _float_view(cols["quantity"])
+        if quantity is None:
+            quantity = quantity_column(cols["quantity"], labels, source)
+            quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
+        clean = _clean_quantity(quantity)
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
             ("quantity", quantity < 0, "quantity must not be negative"),
-        ):
+        ) if clean is None else ():
             if mask.any():
                 raise InvalidQuantityError(what, column=name, rows=_bad_rows(mask, labels), source=source)
+        quantity = quantity if clean is None else clean
 
         for name in dims:
             if not name.isidentifier() or name in RESERVED_COLUMNS or name.startswith("_"):
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
+
+        counter = code_counter()
 
         def coded(name: str, value: Any) -> Categorical:
             if isinstance(value, np.ma.MaskedArray):
@@ -267,7 +522,7 @@ class Inventory:
                                       source=source)
                 value = np.ma.getdata(value)
             try:
-                cat = factorize(value, n)
+                cat = factorize(value, n, count=counter)
             except (TypeError, ValueError) as exc:
                 raise SchemaError(f"cannot read column: {exc}", column=name, source=source) from None
             if len(cat) != n:
@@ -296,11 +551,11 @@ class Inventory:
             year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
-        out_of_range = years_out_of_range(year)
-        if out_of_range.any():
-            raise SchemaError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", column="year", rows=_bad_rows(out_of_range, labels),
-                              source=source)
-        year = year.astype(np.int32, copy=False)
+        if n and not YEAR_MIN <= int(year.min()) <= int(year.max()) <= YEAR_MAX:  # the mask only to name the rows
+            raise SchemaError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", column="year",
+                              rows=_bad_rows(years_out_of_range(year), labels), source=source)
+        # a read-only int32 column is taken as a view; any other is copied (narrowed once the range is checked)
+        year = year.view() if year.dtype == np.int32 and not year.flags.writeable else year.astype(np.int32)
 
         norm = {"activity": _activity, "unit": _unit, "region": _region, "scope": _scope, "category": _label, "site": _label}
         cats = {}
@@ -574,6 +829,8 @@ class Inventory:
         entity: str | None = None,
         vintage_window: int | tuple[int, int] | None = None,
         upstream: bool = False,
+        rates: ExchangeRates | None = None,
+        prices: PriceIndex | None = None,
     ) -> Emissions:
         """Emissions of this inventory under *factors*.
 
@@ -598,6 +855,11 @@ class Inventory:
             Opt in to life-cycle stages: each row whose activity has upstream factors (``<activity>.wtt``,
             ``.td``, ``.upstream``) also gives its upstream part in scope 3 (category 3 for a scope 1 or 2
             row), and the result's inventory has a ``stage`` dimension (:mod:`neutralcore.measure.stages`).
+        rates, prices : ExchangeRates, PriceIndex, optional
+            Exchange rates and price indices for spends in another currency or
+            price year than their spend-based factor's
+            (:mod:`neutralcore.measure.spend`); without them such a row is a
+            :class:`~neutralcore.DimensionError` saying which table is missing.
 
         Returns
         -------
@@ -608,11 +870,18 @@ class Inventory:
         if isinstance(upstream, bool) and upstream:
             em = with_upstream(self, fs).emissions(fs, gwp=gwp, strict=strict, scope2=scope2, instruments=instruments,
                                                    supplier_rates=supplier_rates, entity=entity,
-                                                   vintage_window=vintage_window)
+                                                   vintage_window=vintage_window, rates=rates, prices=prices)
             return em
         if not isinstance(upstream, bool):
             raise InputError(f"upstream must be True or False, got {upstream!r}", column="upstream")
-        em = compute(self, fs, gwp=gwp, strict=strict)
+        try:
+            em = compute(self, fs, gwp=gwp, strict=strict, rates=rates, prices=prices)
+        except FactorNotFoundError as exc:  # add "did you mean" and the installed packs that cover the key
+            missing = [key[0] for key in getattr(exc, "keys", None) or ()]
+            hint = suggestion(missing, fs.activity.categories, installed_activities()) if missing else ""
+            if not hint:
+                raise
+            raise exc.extended(hint).with_traceback(exc.__traceback__) from exc.__cause__
         if scope2 is None and instruments is None and supplier_rates is None and entity is None \
                 and vintage_window is None:
             return em

@@ -9,8 +9,9 @@ Nothing here loops in Python over rows.  The work is folded per distinct key:
 3. Each distinct (activity unit, factor unit) pair gets one pint multiplier;
    fuel density and net calorific value bridge volume, mass and energy.
 4. Per key: tonnes of each gas per activity unit, and CO2e per activity unit.
-5. Per row: one gather and one multiply, or sums of quantity per (group,
-   key) with ``np.bincount`` followed by a small matrix product.
+5. Per row (:mod:`neutralcore.measure.rowpass`): one pass counting each key's
+   rows and summing their quantities, from which every total is a per-key dot
+   product; group sums are one more chunked pass for all groupings asked for.
 
 Matching rules
 --------------
@@ -28,20 +29,25 @@ A factor is never taken from a later year.  Anything other than an exact
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from neutralcore._core.categorical import CHUNK, split_codes
+from neutralcore._core.categorical import split_codes
 from neutralcore._core.provenance import Provenance
 from neutralcore.errors import (
     DimensionError, FactorNotFoundError, FallbackError, GWPBasisError, InputError, InvalidQuantityError,
     UnknownGasError,
 )
+from neutralcore.measure.convert import (
+    BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, property_problem, unit_multipliers,
+)
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet
+from neutralcore.measure.rowpass import key_sums
 from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
-from neutralcore.units import dimension_of, multiplier, split_factor_unit
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
+from neutralcore.units import dimension_of, split_factor_unit
 
 __all__ = ["compute", "resolve", "resolve_labels", "KeyedRows", "RowKeyCodes"]
 
@@ -61,6 +67,7 @@ class RowKeyCodes(Protocol):
     def uniq(self) -> np.ndarray | None: ...
     @property
     def n_keys(self) -> int: ...
+    def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None: ...
 
 
 class KeyedRows(InventoryLike, Protocol):
@@ -72,7 +79,6 @@ class KeyedRows(InventoryLike, Protocol):
     def _row_keys(self) -> RowKeyCodes: ...
 
 _YEAR_SPAN = 10000
-_BASES = ("m^3", "kg", "TJ")  # volume -> mass (density) -> energy (ncv)
 
 
 class Resolution:
@@ -186,18 +192,11 @@ def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str]
     )
 
 
-def _checked_total(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> float:
-    """Sum of quantity x coef[code] in chunks (no per-row array); NaN or inf propagate to the caller."""
-    total = 0.0
-    buf = np.empty(min(CHUNK, len(code)))
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, len(code), CHUNK):
-            stop = min(start + CHUNK, len(code))
-            w = buf[: stop - start]
-            np.take(coef, code[start:stop], out=w)
-            w *= quantity[start:stop]
-            total += float(w.sum())
-    return total
+def _in_row_codes(per_key: np.ndarray, dense_of: np.ndarray, n_keys: int) -> np.ndarray:
+    """Per-key values of the keys rows use, spread into the space of the rows' key codes (zeros elsewhere)."""
+    out = np.zeros((n_keys,) + per_key.shape[1:], dtype=per_key.dtype)
+    out[dense_of] = per_key
+    return out
 
 
 def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.ndarray:
@@ -206,85 +205,27 @@ def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.
         return quantity * coef[code]
 
 
-def _base_of(unit: str) -> int:
-    dim = dimension_of(unit)
-    for i, base in enumerate(_BASES):
-        if dim == dimension_of(base):
-            return i
-    return -1
-
-
 # reasons a key has no coefficient (0 = fine)
-_OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP = 0, 1, 2, 3, 4
+_OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _NO_RATE = OK, NO_FACTOR, BAD_DIMENSION, NO_PROPERTY, NO_GWP, NO_RATE
 
 
 def _unit_multipliers(
-    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray
+    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
+    years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+    problems: dict[int, str] | None = None,
 ) -> np.ndarray:
-    """Per key: the number converting one activity unit to the factor's per-unit.
-
-    Computed per distinct (activity unit, factor unit) pair with pint, then
-    gathered; volume and mass reach energy through the factor's density and
-    net calorific value (vectorised over keys).  Keys that cannot be converted
-    get NaN and a code in *reason*; the caller raises only if a row uses one.
-    """
-    k = fidx.shape[0]
-    if k == 0:
-        return np.ones(0)
-    n_fu = max(len(fs.unit.categories), 1)
-    fu_k = fs.unit.codes[fidx].astype(np.int64)
-    pair_code = u_k.astype(np.int64) * n_fu + fu_k
-    space = (int(u_k.max()) + 1) * n_fu
-    if space <= 1 << 20:  # few units: a dense table instead of a sort
-        pairs = np.flatnonzero(np.bincount(pair_code, minlength=space))
-        lookup = np.zeros(space, dtype=np.int64)
-        lookup[pairs] = np.arange(pairs.shape[0])
-        pair_idx = lookup[pair_code]
-    else:
-        pairs, pair_idx = np.unique(pair_code, return_inverse=True)
-        pair_idx = pair_idx.reshape(-1)
-    m = np.ones(len(pairs))
-    base_a = np.zeros(len(pairs), dtype=np.int64)
-    step = np.zeros(len(pairs), dtype=np.int64)  # base_f - base_a; 0 = same dimension
-    for j, code in enumerate(pairs.tolist()):
-        au = unit_labels[code // n_fu]
-        pu = split_factor_unit(fs.unit.categories[code % n_fu])[1]
-        if dimension_of(au) == dimension_of(pu):
-            try:
-                m[j] = multiplier(au, pu)
-            except DimensionError:  # an offset scale (degC): raised below only if a row uses it
-                m[j] = np.nan
-            continue
-        ba, bf = _base_of(au), _base_of(pu)
-        if ba < 0 or bf < 0:
-            m[j] = np.nan
-            continue
-        m[j] = multiplier(au, _BASES[ba]) * multiplier(_BASES[bf], pu)
-        base_a[j], step[j] = ba, bf - ba
-    mult = m[pair_idx]
-    reason[np.isnan(mult) & (reason == _OK)] = _BAD_DIMENSION
-    s = step[pair_idx]
-    if not s.any():
-        return mult
-    dens = fs.property_array("density")[fidx]
-    ncv = fs.property_array("ncv")[fidx]
-    ba = base_a[pair_idx]
-    # volume(0) -> mass(1): x density ; mass(1) -> energy(2): x ncv ; the other way: divide
-    need_d = (s != 0) & (np.minimum(ba, ba + s) == 0)
-    need_n = (s != 0) & (np.maximum(ba, ba + s) == 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bridge = np.where(need_d, np.where(s > 0, dens, 1.0 / dens), 1.0) * np.where(need_n, np.where(s > 0, ncv, 1.0 / ncv), 1.0)
-    reason[np.isnan(bridge) & (reason == _OK)] = _NO_PROPERTY
-    return mult * bridge
+    """Per key: the number converting one activity unit to the factor's per-unit (:mod:`neutralcore.measure.convert`)."""
+    return unit_multipliers(fs, fidx, u_k, unit_labels, reason, years=years, rates=rates, prices=prices,
+                            problems=problems)
 
 
 def _raise_for(
     bad_keys: np.ndarray, reason: np.ndarray, rows_of: Any, labels: Any, fs: FactorSet, fidx: np.ndarray,
-    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str,
+    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str, problems: Mapping[int, str] | None = None,
 ) -> None:
     """Raise the error for the first problem among keys that rows actually use."""
     acts, regs, years, t_of_k = labels
-    order = [_NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP]
+    order = [_NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_RATE, _NO_GWP]
     kinds = reason[bad_keys]
     kind = next(r for r in order if (kinds == r).any())
     keys = bad_keys[kinds == kind]
@@ -317,15 +258,13 @@ def _raise_for(
             unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
     if kind == _NO_PROPERTY:
-        f = fs.factor(int(fidx[k]))
-        ba, bf = _base_of(au), _base_of(pu)
-        lo, hi = min(ba, bf), max(ba, bf)
-        need = [w for w, cond, have in (("density", lo == 0, f.density), ("net calorific value", hi == 2, f.ncv))
-                if cond and have is None]
         raise DimensionError(
-            f"an activity in {au!r} needs the fuel's {' and '.join(need)} to use a factor per {pu!r}, "
-            f"and the factor ({f.activity}, {f.region}, {f.year}) gives none (or {au!r} is the wrong unit for this "
-            f"activity); {where}",
+            f"{property_problem(fs.factor(int(fidx[k])), au, pu)}; {where}",
+            unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
+        )
+    if kind == _NO_RATE:
+        raise DimensionError(
+            f"{(problems or {}).get(k, 'no exchange rate or price index')}: ({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
             unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
         )
     missing = [g for g in gases if in_scopes(g) and np.isnan(gwp_vector_lenient((g,), gwp)[0])]
@@ -364,7 +303,10 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
-def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False) -> Emissions:
+def compute(
+    inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False,
+    rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+) -> Emissions:
     """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
 
     Pack names and paths are turned into a FactorSet before this, at the API
@@ -381,6 +323,9 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     strict : bool
         Make any region or year fallback an error, and any ``CO2e`` amount published under another GWP set
         than *gwp* (otherwise kept as published and listed by :meth:`Emissions.co2e_basis`).
+    rates, prices : ExchangeRates, PriceIndex, optional
+        The tables a spend in another currency or price year than its factor's needs
+        (:mod:`neutralcore.measure.spend`).
 
     Returns
     -------
@@ -393,8 +338,12 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
     rk = inv._row_keys()
     code, sizes, ymin = rk.code, rk.sizes, rk.ymin
     n_act, n_reg, span, n_unit = sizes
-    # every key (dense: each possible combination; compact: each combination present), and its triple
-    key_ids = np.arange(rk.n_keys, dtype=np.int64) if rk.dense or rk.uniq is None else rk.uniq
+    # the one pass over rows here (measure.rowpass): each key's row count and quantity; all else is per key
+    known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
+    key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
+    # the keys some row uses (dense codes: those of the combinations present; compact: every key), and triples
+    key_ids = np.flatnonzero(key_rows) if rk.dense or rk.uniq is None else rk.uniq
+    dense_of = key_ids if rk.dense or rk.uniq is None else np.arange(len(key_ids))  # each key's code in the rows
     a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
     tri = (a_k * n_reg + r_k) * span + y_k
     if rk.dense:
@@ -410,9 +359,11 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
 
     fidx = res.factor[t_of_k]  # per key; -1 = no factor
     reason = np.where(fidx < 0, _NO_FACTOR, _OK).astype(np.int8)
+    problems: dict[int, str] = {}
     fsafe = np.where(fidx < 0, 0, fidx)
     if len(fs):
-        mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason)
+        mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason, years=ty[t_of_k], rates=rates,
+                                 prices=prices, problems=problems)
         to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[fsafe]]
         vals = fs.values[fsafe]
     else:
@@ -432,8 +383,6 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(fidx))
     co2e[reason != _OK] = np.nan
 
-    # one pass over rows, in cache-sized chunks: the total; NaN means a row uses a key with a problem
-    row_sum = _checked_total(inv.quantity, co2e, code)
     labels = (acts, regs, ty, t_of_k)
 
     origin = inv.provenance  # files and line numbers when read from CSV
@@ -442,7 +391,7 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         """First rows (0-based positions) using some keys, and a text naming them (with CSV lines)."""
 
         def __call__(self, keys: np.ndarray) -> list[int]:
-            return np.flatnonzero(np.isin(code, keys))[:10].tolist()
+            return np.flatnonzero(np.isin(code, dense_of[keys]))[:10].tolist()
 
         def describe(self, rows: list[int]) -> str:
             text = f"first rows {rows}"
@@ -458,11 +407,13 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
 
     rows_of = _Rows()
 
-    if np.isnan(row_sum):
-        bad_keys = np.unique(code[np.isnan(_row_values(inv.quantity, co2e, code))])
-        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp)
+    bad_keys = np.flatnonzero(np.isnan(co2e))  # keys with a problem (every key here has rows)
+    if bad_keys.size:
+        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp, problems)
+    with np.errstate(over="ignore", invalid="ignore"):
+        row_sum = float(key_qty[dense_of] @ co2e)
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
-        row = _row_values(inv.quantity, co2e, code)
+        row = _row_values(inv.quantity, _in_row_codes(co2e, dense_of, rk.n_keys), code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
         raise InvalidQuantityError(
             f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
@@ -470,8 +421,7 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         )
     fb = (res.level > 0) | (res.year_used != ty)
     if strict and fb.any():
-        present = np.bincount(code, minlength=len(fidx)) > 0 if len(code) else np.zeros(len(fidx), bool)
-        fb_keys = np.flatnonzero(fb[t_of_k] & present)
+        fb_keys = np.flatnonzero(fb[t_of_k])
         if fb_keys.size:
             t = int(t_of_k[fb_keys[0]])
             rows = rows_of(fb_keys)
@@ -489,10 +439,15 @@ def compute(inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bo
         co2e[bad] = 0.0
         gas_t[bad] = 0.0
     gas_t = np.nan_to_num(gas_t)
+    if rk.dense:  # back in the rows' dense key space; a combination no row uses has no emissions
+        fsafe = _in_row_codes(fsafe, dense_of, rk.n_keys)
+        gas_t = _in_row_codes(gas_t, dense_of, rk.n_keys)
+        co2e = _in_row_codes(co2e, dense_of, rk.n_keys)
+        t_of_k = np.arange(rk.n_keys, dtype=np.int64) // n_unit  # a dense key's triple, as resolved above
     em = Emissions(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
         key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
-        triple_labels=(acts, regs, ty), cache={"total": row_sum},
+        triple_labels=(acts, regs, ty), cache={"total": row_sum, "kq": key_qty, "rows": key_rows},
     )
     return em

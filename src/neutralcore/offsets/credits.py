@@ -27,6 +27,7 @@ from typing import Any, Mapping
 
 import attrs
 
+from neutralcore._core.display import view_html
 from neutralcore._core.records import RecordSpec
 from neutralcore.errors import InputError
 from neutralcore.offsets._fields import enum_converter, optional_str, required_text, to_date, to_int
@@ -363,6 +364,21 @@ class Offset:
         if self.registry_serial is not None:
             return str(self.registry_serial)
         return f"{self.serial_start}-{self.serial_end}"
+
+    def _view(self) -> tuple[str, list[tuple[str, str]]]:
+        facts = [("serials", f"{self.serial_start}-{self.serial_end} ({self.quantity:,} t CO2e)"),
+                 ("kind", self.type_label), ("vintage", str(self.vintage)), ("country", self.country)]
+        if self.retirement_date is not None:
+            facts.append(("retired", f"{self.retirement_date} for {self.beneficiary or '?'}"))
+        return f"Offset: {self.programme_label} project {self.project_id}", facts
+
+    def __repr__(self) -> str:
+        state = f", retired {self.retirement_date}" if self.retirement_date is not None else ""
+        return (f"Offset({self.programme_label} project {self.project_id}, serials {self.serial_start}-{self.serial_end}, "
+                f"{self.quantity:,} t, {self.type_label}, vintage {self.vintage}, {self.country}{state})")
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
 
     @property
     def programme_label(self) -> str:

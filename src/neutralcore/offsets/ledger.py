@@ -97,6 +97,7 @@ from typing import Any, Iterable, Iterator, Literal, Sequence
 
 import attrs
 
+from neutralcore._core.display import view_html
 from neutralcore.errors import (
     AlreadyRetiredError,
     DuplicateSerialError,
@@ -166,7 +167,12 @@ class OffsetLedger:
         Seconds to wait for another process's lock before raising
         :class:`~neutralcore.LedgerLockedError`.
     create : bool
-        Create the file (atomically) if it does not exist (default ``False``).
+        Create the file (atomically); it must not exist yet, unless *exist_ok*
+        (default ``False``).
+    exist_ok : bool
+        With *create*, open the file if it exists instead of refusing it
+        (default ``False``, so that starting a new ledger never silently
+        reopens an old one and its retirements).
     read_only : bool
         Open the file read-only (SQLite ``mode=ro``): queries work, and every
         change raises :class:`~neutralcore.LedgerReadOnlyError`.
@@ -189,6 +195,8 @@ class OffsetLedger:
     ------
     LedgerNotFoundError
         When ``create=False`` and the file does not exist, or its directory does not.
+    LedgerError
+        When ``create=True`` and the file exists already (unless ``exist_ok=True``).
     LedgerCorruptError
         When the file is not a neutralcore ledger or fails its integrity check.
     LedgerFormatError
@@ -221,6 +229,7 @@ class OffsetLedger:
         *,
         timeout: float = 30.0,
         create: bool = False,
+        exist_ok: bool = False,
         read_only: bool = False,
         migrate: bool = False,
         verify: bool | Literal["full", "incremental"] = True,
@@ -239,6 +248,11 @@ class OffsetLedger:
         self._seen: tuple[int, int, str] | None = None
         #: What retirements record as their ledger: the file's real path (or a per-object name in memory).
         self.identity = f":memory:{next(_MEMORY_LEDGERS)}" if self._memory else os.path.realpath(self.path)
+        if create and not exist_ok and not self._memory and os.path.exists(self.path):
+            raise LedgerError(
+                f"{self.path}: a ledger file exists already; open it with OffsetLedger({self.path!r}), or pass "
+                "exist_ok=True to create it only if it is missing", path=self.path,
+            )
         if not self._memory and not os.path.exists(self.path):
             directory = os.path.dirname(os.path.abspath(self.path))
             if not os.path.isdir(directory):
@@ -314,8 +328,20 @@ class OffsetLedger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _view(self) -> tuple[str, list[tuple[str, str]]]:
+        title = f"OffsetLedger({self.path!r})"
+        if self._closed:
+            return title + " (closed)", []
+        held, retired = self.held_quantity(), self.retired_quantity()
+        return title, [("held", f"{held:,} t CO2e"), ("retired", f"{retired:,} t CO2e"),
+                       ("mode", "read-only" if self.read_only else "read-write")]
+
     def __repr__(self) -> str:
-        return f"OffsetLedger({self.path!r})"
+        title, facts = self._view()
+        return title[:-1] + "".join(f", {k} {v}" for k, v in facts) + ")" if facts else title
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
 
     # -- errors ---------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import LeverError, ScenarioError
 from neutralcore.measure.factor import FactorSet
@@ -133,6 +134,7 @@ def mac_curve(
     supplier_rates: Sequence[SupplierRate] = (),
     vintage_window: int | tuple[int, int] = 0,
     aggregate: bool = True,
+    progress: bool | None = None,
 ) -> MacCurve:
     """The MAC curve of *levers* against *baseline* in *year* at *discount_rate*.
 
@@ -152,6 +154,9 @@ def mac_curve(
         Sum the baseline's rows that agree on every column first (default
         True; the same figures, far fewer rows); done only when every lever
         is :attr:`~neutralcore.levers.Lever.row_independent`.
+    progress : bool, optional
+        Show a progress bar (``True``), never (``False``), or on an interactive terminal
+        (``None``); it needs the ``progress`` extra (tqdm) and is silent without it.
 
     Raises
     ------
@@ -240,7 +245,10 @@ def mac_curve(
 
     standalone: dict[str, _Step] = {}
     cannot_alone: dict[str, str] = {}
+    # one step per lever measured alone, one per lever placed in the sequence
+    shown = bar(2 * len(levers), f"MAC curve {y}: levers", progress=progress)
     for lv in levers:
+        shown.update()
         st, why = step(lv, base)
         if st is None:
             cannot_alone[lv.name] = why
@@ -291,9 +299,11 @@ def mac_curve(
                 continue
             pick = fresh
         order.append(pick)
+        shown.update()
         current = pick.result
         remaining = [lv for lv in remaining if lv is not pick.lever]
 
+    shown.close()
     # rows with abatement first (greedy order), then the others
     good = [s for s in order if s.abatement > 1e-12]
     rest = [s for s in order if s.abatement <= 1e-12]

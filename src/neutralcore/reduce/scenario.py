@@ -22,6 +22,8 @@ from typing import Any, Callable, Mapping, Union, cast
 import attrs
 import numpy as np
 
+from neutralcore._core.display import view_html
+from neutralcore._core.progress import track
 from neutralcore._core.validators import activity_key, optional_str
 from neutralcore.errors import LeverError, ScenarioError
 from neutralcore.levers import Lever, Outcome
@@ -368,8 +370,12 @@ class Scenario:
 
     # -- results ------------------------------------------------------------------------------
 
-    def trajectory(self, start: int | None = None, end: int = 2050) -> Trajectory:
-        """Emissions per year per scope from *start* (default the base year) to *end*."""
+    def trajectory(self, start: int | None = None, end: int = 2050, *, progress: bool | None = None) -> Trajectory:
+        """Emissions per year per scope from *start* (default the base year) to *end*.
+
+        *progress*: show a progress bar (``True``), never (``False``), or on an interactive
+        terminal (``None``); it needs the ``progress`` extra (tqdm) and is silent without it.
+        """
         a = self._check_year(self.base_year if start is None else start)
         b = year_of(end, "end year")
         if b < a:
@@ -377,7 +383,7 @@ class Scenario:
         cols: dict[str, list[Any]] = {c: [] for c in ("year", "scope1", "scope2_location", "scope2_market", "scope3",
                                                       "total_location", "total_market", "captured_t", "removals_t")}
         disclosures: dict[str, None] = {}
-        for y in range(a, b + 1):
+        for y in track(range(a, b + 1), desc=f"{self.name}: years", progress=progress):
             r = self._summary(y)
             loc, mkt = r.location, r.market
             for c, v in zip(cols, (y, loc[1], loc[2], mkt[2], loc[3], sum(loc.values()), sum(mkt.values()),
@@ -441,6 +447,13 @@ class Scenario:
     def __repr__(self) -> str:
         levers = ", ".join(f"{lv.name} from {s or self.base_year}" for lv, s in self.levers) or "no levers"
         return f"Scenario({self.name!r}, base year {self.base_year}, {len(self.baseline)} rows; {levers})"
+
+    def _repr_html_(self) -> str:
+        growth = self.growth if not callable(self.growth) else "a function of the year"
+        facts = [("base year", str(self.base_year)), ("rows", f"{len(self.baseline):,}"), ("growth", str(growth)),
+                 ("grid factor path", "assumed (DERIVED factors)" if self.grid_factor_path else "none: published factors"),
+                 ("levers", "; ".join(f"{lv.name} from {s or self.base_year}" for lv, s in self.levers) or "none")]
+        return view_html(f"Scenario: {self.name}", facts)
 
 
 class _AbsolutePath:

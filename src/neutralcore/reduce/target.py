@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, cast
 import attrs
 import numpy as np
 
+from neutralcore._core.display import shorten, view_html, view_text
 from neutralcore._core.table import Table
 from neutralcore._core.validators import FrozenMap, optional_str
 from neutralcore.errors import ScenarioError
@@ -410,6 +411,25 @@ class Target:
 
         return validate_targets((self, *others), framework=framework, by_scope=by_scope,
                                 submission_year=submission_year)
+
+    def _view(self) -> tuple[str, list[tuple[str, str]]]:
+        unit = f"t CO2e/{self.metric}" if self.kind == "intensity" else "t CO2e"
+        scopes = ", ".join(map(str, self.scopes))
+        facts = [
+            ("path", f"{self.base_value:,.2f} {unit} in {self.base_year} to {self.value(self.target_year):,.2f} "
+                     f"in {self.target_year} (-{self.reduction:.1%})"),
+            ("covers", f"scopes {scopes}, scope 2 {self.scope2}-based, " + ("net of removals" if self.net
+                                                                            else "removals not netted")),
+        ]
+        if self.source is not None:
+            facts.append(("source", shorten(self.source, 100)))
+        return f"Target: {self.name} ({self.kind})", facts
+
+    def __repr__(self) -> str:
+        return view_text(*self._view())
+
+    def _repr_html_(self) -> str:
+        return view_html(*self._view())
 
     def path(self, start: int | None = None, end: int | None = None) -> Table:
         """The path year by year, as a table."""

@@ -23,11 +23,13 @@ Examples
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import attrs
 import numpy as np
 
+from neutralcore._core.display import ROWS
+from neutralcore.errors import ScenarioError
 from neutralcore._core.table import Table
 from neutralcore.levers import Outcome
 from neutralcore.measure.basis import SCOPES, Scope, scope2_method
@@ -35,6 +37,9 @@ from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import FactorSet
 from neutralcore.measure.inventory import Inventory
 from neutralcore.measure.scope2 import ContractualInstrument, Scope2Result, SupplierRate, market_based
+
+if TYPE_CHECKING:
+    from neutralcore.plotting import TargetPath
 
 __all__ = ["ScenarioYear", "YearSummary", "Trajectory", "assess"]
 
@@ -134,6 +139,31 @@ class Trajectory(Table):
     """
 
     disclosures: tuple[str, ...] = ()
+
+    def _notes(self) -> list[str]:
+        return [f"{len(self.disclosures)} market-based scope 2 disclosure(s): see .disclosures"] if self.disclosures else []
+
+    def __repr__(self) -> str:
+        return self.to_text(max_rows=ROWS, notes=self._notes())
+
+    def _repr_html_(self) -> str:
+        return self.to_html(max_rows=ROWS, notes=self._notes())
+
+    def plot(self, target: "TargetPath | None" = None, *, scope2: str | None = None,
+             scopes: Sequence[Scope] | None = None, ax: Any = None) -> Any:
+        """Draw the emissions stacked by scope, removals below zero and *target*'s path; returns the Axes.
+
+        With a target, its scopes and scope 2 basis are drawn (and, for a net target, the
+        net line it is compared with), as :meth:`Scenario.gap` compares them.
+        """
+        from neutralcore.plotting import plot_trajectory
+
+        basis = scope2_method(scope2 or getattr(target, "scope2", "location"))
+        chosen = tuple(scopes) if scopes is not None else tuple(getattr(target, "scopes", SCOPES))
+        if getattr(target, "kind", None) == "intensity":
+            raise ScenarioError("an intensity target's path is per unit of output: use Scenario.plot(target)")
+        return plot_trajectory(self, basis=basis, target=target, ax=ax, scopes=chosen,
+                               net=bool(getattr(target, "net", False)))
 
     def total(self, scope2: str = "location") -> np.ndarray:
         """``total_location`` or ``total_market`` (t CO2e per year)."""

@@ -1,0 +1,297 @@
+"""Per key: the number that turns one activity unit into one of its factor's per-unit.
+
+Three kinds of conversion, each computed once per distinct (activity unit,
+factor unit) pair and gathered onto the kernel's keys:
+
+* **Same dimension**: pint's multiplier (``kWh`` to ``MWh``, ``scf`` to ``Mcf``).
+* **Across amounts of fuel**: volume (``m^3``), gas at normal conditions
+  (``Nm3``), gas at standard conditions (``scf``), mass and energy are linked
+  by the fuel properties of the factor (``density``, ``ncv``, ``gcv``, each
+  per mass, volume, ``Nm3`` or ``scf``): a path from the activity's amount to
+  the factor's is searched per factor, vectorised over keys.  Energy is two
+  nodes, net and gross: a factor's per-energy unit is on its ``energy_basis``,
+  an activity in an energy unit is read on that same basis, and net and gross
+  meet only through a property on each basis (never a silent ratio; see
+  :meth:`neutralcore.FuelProperty.on_basis`).
+* **Spend**: a currency meets a currency only through the exchange-rate and
+  price-index tables of :mod:`neutralcore.measure.spend`, at the row's year
+  and the factor's ``price_year``.
+
+Keys that cannot be converted get NaN and a reason code; the kernel raises only
+if a row uses one.
+"""
+
+from __future__ import annotations
+
+from typing import MutableMapping, Sequence
+
+import numpy as np
+
+from neutralcore.errors import DimensionError
+from neutralcore.measure.factor import FactorSet
+from neutralcore.measure.factorvalue import PER_AMOUNTS, Factor, FuelProperty
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
+from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
+
+__all__ = ["unit_multipliers", "base_of", "property_problem", "properties_used", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION",
+           "NO_PROPERTY", "NO_GWP", "NO_RATE"]
+
+#: The amounts of fuel the kernel bridges, in order; energy is on a net and on a gross basis.
+NODES = ("volume", "normal_gas", "standard_gas", "mass", "energy (net)", "energy (gross)")
+_NODE_UNITS = ("m^3", "Nm3", "scf", "kg", "TJ", "TJ")
+_PER_NODE = {"volume": 0, "normal_gas": 1, "standard_gas": 2, "mass": 3}
+_PROPERTY_NODE = {"density": 3, "ncv": 4, "gcv": 5}
+_EDGES = tuple((prop, per) for prop in ("density", "ncv", "gcv") for per in PER_AMOUNTS
+               if not (prop == "density" and per == "mass"))
+_WORDS = {"density": "density", "ncv": "net calorific value", "gcv": "gross calorific value"}
+
+# reasons a key has no coefficient (0 = fine)
+OK, NO_FACTOR, BAD_DIMENSION, NO_PROPERTY, NO_GWP, NO_RATE = 0, 1, 2, 3, 4, 5
+
+
+def base_of(unit: str) -> int:
+    """The node of :data:`NODES` a unit measures (energy: the net node), or -1."""
+    dim = dimension_of(unit)
+    for i, base in enumerate(_NODE_UNITS[:5]):
+        if dim == dimension_of(base):
+            return i
+    return -1
+
+
+def _bridge(fs: FactorSet, fidx: np.ndarray, a: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Per key: amount in node *f* per amount in node *a* of the same fuel, through its factor's properties.
+
+    ``r[:, n]`` is the amount in node *n* per amount in the factor's node; it is known at the factor's node and
+    spread along each property edge (``to = value x from``) until nothing changes (at most five steps).
+    """
+    k = fidx.shape[0]
+    r = np.full((k, len(NODES)), np.nan)
+    r[np.arange(k), f] = 1.0
+    edges = []
+    for prop, per in _EDGES:
+        v = fs.property_array(prop, per)[fidx]
+        if not np.isnan(v).all():
+            edges.append((_PER_NODE[per], _PROPERTY_NODE[prop], v))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _step in range(len(NODES) - 1):
+            changed = False
+            for lo, hi, v in edges:
+                up = np.isnan(r[:, hi]) & ~np.isnan(r[:, lo]) & ~np.isnan(v)
+                down = np.isnan(r[:, lo]) & ~np.isnan(r[:, hi]) & ~np.isnan(v)
+                if up.any():
+                    r[up, hi] = r[up, lo] * v[up]
+                    changed = True
+                if down.any():
+                    r[down, lo] = r[down, hi] / v[down]
+                    changed = True
+            if not changed:
+                break
+        return 1.0 / r[np.arange(k), a]
+
+
+def _spend(
+    fs: FactorSet, fidx: np.ndarray, years: np.ndarray, pairs: list[tuple[str, str, str, str]],
+    rates: ExchangeRates | None, prices: PriceIndex | None,
+) -> tuple[np.ndarray, list[str | None]]:
+    """Per spend key: exchange rate x price-index ratio, or NaN and the message saying which table is missing."""
+    out = np.empty(len(pairs))
+    problems: list[str | None] = []
+    memo: dict[tuple[str, str, str, str, int, int], tuple[float, str | None]] = {}
+    for i, (au, pu, ca, cf) in enumerate(pairs):
+        year, price_year = int(years[i]), int(fs.price_year[fidx[i]])
+        key = (au, pu, ca, cf, year, price_year)
+        hit = memo.get(key)
+        if hit is None:
+            hit = _spend_one(au, pu, ca, cf, year, price_year, rates, prices)
+            memo[key] = hit
+        out[i], problem = hit
+        problems.append(problem)
+    return out, problems
+
+
+def _spend_one(au: str, pu: str, ca: str, cf: str, year: int, price_year: int,
+               rates: ExchangeRates | None, prices: PriceIndex | None) -> tuple[float, str | None]:
+    head = f"a spend in {au!r} in {year} meets a factor per {pu!r} at {price_year} prices"
+    value = 1.0
+    if ca != cf:
+        if rates is None:
+            return np.nan, (f"{head}: converting {ca} to {cf} needs an exchange-rate table; pass "
+                            "rates=neutralcore.ExchangeRates.read_csv(...) to emissions()")
+        try:
+            value *= rates.rate(ca, cf, year)
+        except DimensionError as exc:
+            return np.nan, f"{head}: {exc.message}"
+    if year != price_year:
+        if prices is None:
+            return np.nan, (f"{head}: converting {year} {cf} to {price_year} prices needs a price-index table; "
+                            "pass prices=neutralcore.PriceIndex.read_csv(...) to emissions()")
+        try:
+            value *= prices.ratio(cf, year, price_year)
+        except DimensionError as exc:
+            return np.nan, f"{head}: {exc.message}"
+    return value, None
+
+
+def unit_multipliers(
+    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
+    years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+    problems: MutableMapping[int, str] | None = None,
+) -> np.ndarray:
+    """Per key: the number converting one activity unit to the factor's per-unit.
+
+    *fidx* is each key's factor, *u_k* its activity-unit code into *unit_labels*, *years* its row year (for
+    spend).  Keys that cannot be converted get NaN and a code in *reason* (``BAD_DIMENSION``, ``NO_PROPERTY``,
+    ``NO_RATE``); for ``NO_RATE`` the message is put in *problems* under the key's index.
+    """
+    k = fidx.shape[0]
+    if k == 0:
+        return np.ones(0)
+    n_fu = max(len(fs.unit.categories), 1)
+    fu_k = fs.unit.codes[fidx].astype(np.int64)
+    pair_code = u_k.astype(np.int64) * n_fu + fu_k
+    space = (int(u_k.max()) + 1) * n_fu
+    if space <= 1 << 20:  # few units: a dense table instead of a sort
+        pairs = np.flatnonzero(np.bincount(pair_code, minlength=space))
+        lookup = np.zeros(space, dtype=np.int64)
+        lookup[pairs] = np.arange(pairs.shape[0])
+        pair_idx = lookup[pair_code]
+    else:
+        pairs, pair_idx = np.unique(pair_code, return_inverse=True)
+        pair_idx = pair_idx.reshape(-1)
+    m = np.ones(len(pairs))
+    node_a = np.full(len(pairs), -1, dtype=np.int64)  # -1: no bridge needed
+    node_f = np.full(len(pairs), -1, dtype=np.int64)
+    money: dict[int, tuple[str, str, str, str]] = {}
+    for j, code in enumerate(pairs.tolist()):
+        au = unit_labels[code // n_fu]
+        pu = split_factor_unit(fs.unit.categories[code % n_fu])[1]
+        ca, cf = currency_of(au), currency_of(pu)
+        if ca is not None or cf is not None:
+            if ca is not None and cf is not None:
+                m[j] = multiplier(au, ca) * multiplier(cf, pu)
+                money[j] = (au, pu, ca, cf)
+            else:
+                m[j] = np.nan
+            continue
+        if dimension_of(au) == dimension_of(pu):
+            try:
+                m[j] = multiplier(au, pu)
+            except DimensionError:  # an offset scale (degC): raised by the kernel only if a row uses it
+                m[j] = np.nan
+            continue
+        ba, bf = base_of(au), base_of(pu)
+        if ba < 0 or bf < 0:
+            m[j] = np.nan
+            continue
+        m[j] = multiplier(au, _NODE_UNITS[ba]) * multiplier(_NODE_UNITS[bf], pu)
+        node_a[j], node_f[j] = ba, bf
+    mult = m[pair_idx]
+    reason[np.isnan(mult) & (reason == OK)] = BAD_DIMENSION
+    na = node_a[pair_idx]
+    bridged = np.flatnonzero(na >= 0)
+    if bridged.size:
+        gross = np.array([b == "gcv" for b in fs.energy_basis.categories], dtype=bool)
+        is_gross = gross[fs.energy_basis.codes[fidx[bridged]]] if gross.size else np.zeros(bridged.size, bool)
+        a = na[bridged] + ((na[bridged] == 4) & is_gross)  # energy on the factor's basis
+        f = node_f[pair_idx[bridged]]
+        f = f + ((f == 4) & is_gross)
+        bridge = _bridge(fs, fidx[bridged], a, f)
+        lost = bridged[np.isnan(bridge)]
+        reason[lost[reason[lost] == OK]] = NO_PROPERTY
+        mult[bridged] *= bridge
+    if money:
+        spend_pair = np.zeros(len(pairs), dtype=bool)
+        spend_pair[list(money)] = True
+        keys = np.flatnonzero(spend_pair[pair_idx] & (reason == OK))
+        if keys.size:
+            year_of = np.zeros(k, dtype=np.int64) if years is None else np.asarray(years, dtype=np.int64)
+            factor, messages = _spend(fs, fidx[keys], year_of[keys], [money[int(pair_idx[x])] for x in keys.tolist()],
+                                      rates, prices)
+            mult[keys] *= factor
+            for x, message in zip(keys.tolist(), messages):
+                if message is not None:
+                    reason[x] = NO_RATE
+                    if problems is not None:
+                        problems[x] = message
+    return mult
+
+
+def _described(p: FuelProperty | None) -> str | None:
+    if p is None:
+        return None
+    per = {"mass": "mass", "volume": "volume", "normal_gas": "Nm3", "standard_gas": "scf"}[p.per]
+    return f"{_WORDS[p.name]} per {per} ({p.value:g} {p.unit}{', pack ' + p.pack if p.pack else ''})"
+
+
+def property_problem(f: Factor, au: str, pu: str) -> str:
+    """Why an activity in *au* cannot reach factor *f*'s per-unit *pu* with the fuel properties *f* has."""
+    gross = f.energy_basis == "gcv"
+    ba, bf = base_of(au), base_of(pu)
+    a = ba + (1 if ba == 4 and gross else 0)
+    t = bf + (1 if bf == 4 and gross else 0)
+    have = [d for d in (_described(f.density), _described(f.ncv), _described(f.gcv)) if d]
+    text = (f"an activity in {au!r} ({NODES[a]}) cannot reach the factor's per-unit {pu!r} ({NODES[t]}) with the "
+            f"fuel properties of the factor ({f.activity}, {f.region}, {f.year}): "
+            + ("; ".join(have) if have else "it gives none"))
+    want = {a, t}
+    if want & {4, 5}:
+        basis = "net" if want & {4} else "gross"
+        other = f.gcv if basis == "net" else f.ncv
+        if other is not None and (f.ncv if basis == "net" else f.gcv) is None:
+            text += (f". The factor is on a {basis} basis and the fuel has only its "
+                     f"{'gross' if basis == 'net' else 'net'} calorific value: converting between the bases needs "
+                     "the fuel's NCV/GCV ratio; give the other value, or derive it with "
+                     "FuelProperty.on_basis(basis, ratio) (IPCC defaults in neutralcore.measure.factorvalue.NCV_PER_GCV)")
+        else:
+            text += f"; it needs the fuel's {basis} calorific value (and its density to start from a volume)"
+    elif want & {0, 1, 2}:
+        text += "; it needs the fuel's density"
+    return text + f" (or {au!r} is the wrong unit for this activity)"
+
+
+def _path(f: Factor, a: int, t: int) -> list[FuelProperty] | None:
+    """The fuel properties of *f* on the shortest path from node *a* to node *t* (breadth first), or ``None``."""
+    props = [p for p in (f.density, f.ncv, f.gcv) if p is not None]
+    edges = [(_PER_NODE[p.per], _PROPERTY_NODE[p.name], p) for p in props]
+    came: dict[int, tuple[int, FuelProperty] | None] = {a: None}
+    frontier = [a]
+    while frontier and t not in came:
+        nxt = []
+        for node in frontier:
+            for lo, hi, p in edges:
+                for here, there in ((lo, hi), (hi, lo)):
+                    if here == node and there not in came:
+                        came[there] = (node, p)
+                        nxt.append(there)
+        frontier = nxt
+    if t not in came:
+        return None
+    used: list[FuelProperty] = []
+    node = t
+    while came[node] is not None:
+        node, p = came[node]  # type: ignore[misc]
+        used.append(p)
+    return used[::-1]
+
+
+def properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> str | None:
+    """The fuel properties factor *factor*'s conversion took for rows in *units*, each with its pack.
+
+    Each as ``"ncv 43 TJ/Gg (ipcc)"``: name, value, unit and the pack it was published in; ``None`` where every
+    unit converts by itself (the same dimension as the factor's per-unit, or a currency).
+    """
+    f = fs.factor(factor)
+    pu = f.per_unit
+    used: dict[int, FuelProperty] = {}
+    for u in units:
+        if dimension_of(u) == dimension_of(pu) or currency_of(u) is not None:
+            continue
+        ba, bf = base_of(u), base_of(pu)
+        if ba < 0 or bf < 0:
+            continue
+        gross = 1 if f.energy_basis == "gcv" else 0
+        path = _path(f, ba + (gross if ba == 4 else 0), bf + (gross if bf == 4 else 0))
+        for p in path or []:
+            used.setdefault(id(p), p)
+    own = f.pack
+    return "; ".join(f"{p.name} {p.value:g} {p.unit} ({p.pack or own or 'no pack'})" for p in used.values()) or None

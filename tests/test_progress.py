@@ -1,0 +1,72 @@
+"""Long work shows progress when asked or on a terminal, through tqdm if installed, and is silent otherwise."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+import neutralcore as nc
+from neutralcore._core import progress as prog
+from neutralcore.plugins.levers import EnergyEfficiency
+
+pytest.importorskip("tqdm")
+
+
+@pytest.fixture(scope="module")
+def setup():
+    fs = nc.load_factors("vietnam", "ipcc")
+    inv = nc.Inventory([nc.Activity("electricity.grid", 4_800, "MWh", region="VN", year=2023, scope=2),
+                        nc.Activity("fuel.diesel.stationary", 60_000, "L", region="VN", year=2023, scope=1)])
+    return fs, inv
+
+
+def test_monte_carlo_progress_shown_when_asked_and_results_unchanged(setup, capsys):
+    fs, inv = setup
+    res = inv.emissions(fs)
+    quiet = res.uncertainty(5_000, seed=1, progress=False)
+    assert capsys.readouterr().err == ""
+    shown = res.uncertainty(5_000, seed=1, progress=True)
+    err = capsys.readouterr().err
+    assert "Monte Carlo" in err and "/5000" in err  # the bar, cleared when done (leave=False)
+    assert shown == quiet
+
+
+def test_monte_carlo_blocks_give_the_same_draws(setup, monkeypatch):
+    fs, inv = setup
+    res = inv.emissions(fs)
+    whole = res.uncertainty(3_001, seed=7)
+    import neutralcore.measure.emissions as emissions
+
+    monkeypatch.setattr(emissions, "_MC_BLOCK", 1_000)  # blocks of a few hundred iterations
+    blocked = res.uncertainty(3_001, seed=7)
+    assert (blocked.low, blocked.median, blocked.high) == pytest.approx((whole.low, whole.median, whole.high), rel=1e-12)
+
+
+def test_scenario_years_and_mac_levers_show_progress(setup, capsys):
+    fs, inv = setup
+    lever = EnergyEfficiency(0.1, activity="electricity", name="LED", costs=nc.Costs(capex=1_000, lifetime=10))
+    scenario = nc.Scenario(inv, [lever], factors=fs, name="plan")
+    scenario.trajectory(2023, 2030, progress=True)
+    assert "plan: years" in capsys.readouterr().err
+    nc.mac_curve(inv, [lever], 2023, 0.08, factors=fs, progress=True)
+    assert "MAC curve 2023: levers" in capsys.readouterr().err
+
+
+def test_silent_without_tqdm_even_when_asked(setup, monkeypatch, capsys):
+    fs, inv = setup
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm now raises ImportError
+    res = inv.emissions(fs)
+    assert res.uncertainty(1_000, seed=2, progress=True) == res.uncertainty(1_000, seed=2, progress=False)
+    nc.Scenario(inv, factors=fs).trajectory(2023, 2025, progress=True)
+    assert capsys.readouterr().err == ""
+
+
+def test_default_shows_progress_only_on_a_terminal(monkeypatch):
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    assert prog.wanted(None) is False  # pytest's captured stderr is no terminal
+    monkeypatch.setattr(sys, "stderr", Tty())
+    assert prog.wanted(None) is True and prog.wanted(False) is False
