@@ -38,3 +38,21 @@ def _check_reduce_figures(text: str, ns: dict) -> None:
     assert round({r["year"]: r for r in national.to_dicts()}[2050]["gap"], 2) == 2144.87
     assert "= 27.57 t CO2/yr" in text
     assert round(scenario.year(2026).removals_t, 2) == 27.57
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    nxt = text.find("\n## ", start + len(heading))
+    return text[start: nxt if nxt >= 0 else len(text)]
+
+
+def test_measure_matching_examples_print_what_they_say(capsys):
+    """docs/measure.md, matching section: each example runs and prints the lines its ``# `` comments show."""
+    text = _section((DOCS / "measure.md").read_text(encoding="utf-8"), "## Matching factors to rows")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks, "the matching section has no Python examples"
+    namespace: dict = {}
+    for i, block in enumerate(blocks):
+        exec(compile(block, f"measure.md matching example {i + 1}", "exec"), namespace)  # noqa: S102 - our own docs
+        shown = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+        assert capsys.readouterr().out.splitlines() == shown, f"example {i + 1}"

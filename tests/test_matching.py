@@ -20,15 +20,12 @@ YEARS = list(range(2018, 2025))
 def expected(table: dict, region: str, year: int, prefer: str):
     """(region, year) of the factor the documented rules pick, or None."""
     chain = CHAIN[region]
-    if prefer == "year":
-        for r in chain:
-            if (r, year) in table:
-                return r, year
-        for r in chain:
-            earlier = [y for (rr, y) in table if rr == r and y < year]
-            if earlier:
-                return r, max(earlier)
-        return None
+    if prefer == "year":  # the latest year anywhere up the chain, at the most specific region that has it
+        years = [y for (rr, y) in table if rr in chain and y <= year]
+        if not years:
+            return None
+        latest = max(years)
+        return next((r, latest) for r in chain if (r, latest) in table)
     for r in chain:
         upto = [y for (rr, y) in table if rr == r and y <= year]
         if upto:
@@ -50,6 +47,19 @@ def test_matching_follows_the_documented_rules(keys, prefer):
         want = expected(set(keys), r, y, prefer)
         got = None if res.factor[i] < 0 else (used[i], int(res.year_used[i]))
         assert got == want, (r, y, prefer)
+
+
+@settings(max_examples=40, deadline=None)
+@given(keys=st.sets(st.tuples(st.sampled_from(["CN-JS", "CN-EAST", "CN", "World"]), st.sampled_from(YEARS)),
+                    min_size=1, max_size=12))
+def test_a_year_without_data_repeats_the_latest_choice(keys):
+    """Year first: every year after the last published one uses exactly the factor that last year used."""
+    fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", r, y, "t/MWh", {"CO2": 0.5}, SRC) for r, y in sorted(keys)],
+                                   regions=REGIONS)
+    last = max(y for _, y in keys)
+    later = list(range(last, last + 4))
+    res = resolve_labels(fs, ["electricity.grid"] * len(later), ["CN-JS"] * len(later), later)
+    assert len(set(res.factor.tolist())) == 1
 
 
 def test_the_two_orders_on_the_china_pack():

@@ -39,6 +39,11 @@ Top-level keys (anything else is an error):
     release reads ``api = 1``.
 ``description`` (optional)
     One or two sentences.
+``validity_years`` (optional)
+    A whole number of years, at least 0: a factor of the pack used for a row
+    more than this many years after the factor's own year is reported as a
+    *stale* fallback in ``Emissions.matches`` (and is an error under
+    ``strict=True``).  Without it no factor of the pack goes stale.
 ``[sources.<id>]``
     ``publisher``, ``document``, ``year`` (integer), optional ``url`` and
     ``note``.  The ``source`` column of ``factors.csv`` refers to these ids.
@@ -93,7 +98,7 @@ FACTORS_FILE = "factors.csv"
 PROPERTIES_FILE = "properties.csv"
 
 _REQUIRED = ("name", "title", "version", "api", "license")
-_OPTIONAL = ("description", "sources", "regions", "metadata")
+_OPTIONAL = ("description", "validity_years", "sources", "regions", "metadata")
 _SOURCE_KEYS = ("publisher", "document", "year", "url", "note")
 
 _load_lock = threading.RLock()
@@ -406,6 +411,8 @@ class FactorPack:
     metadata: Mapping[str, Any] = attrs.field(eq=False)
     files: Any = attrs.field(eq=False)
     dist: str | None = attrs.field(default=None, kw_only=True)
+    #: ``validity_years`` of pack.toml: years after its own year a factor may be used before it is stale
+    validity_years: int | None = attrs.field(default=None, kw_only=True)
     dist_version: str | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
@@ -452,6 +459,10 @@ class FactorPack:
         if api not in SUPPORTED_API:
             raise ctx.error(f"pack format api = {api} is not supported by this neutralcore (reads {list(SUPPORTED_API)}); "
                             "upgrade neutralcore or use a pack edition written for it", key="api")
+        validity = data.get("validity_years")
+        if validity is not None and (isinstance(validity, bool) or not isinstance(validity, int) or validity < 0):
+            raise ctx.error(f"'validity_years' must be a whole number of years, at least 0 (e.g. validity_years = 3), "
+                            f"got {validity!r}", key="validity_years")
         sources = _parse_sources(ctx, data.get("sources", {}))
         regions = _parse_regions(ctx, data.get("regions", {}))
         metadata = data.get("metadata", {})
@@ -467,6 +478,7 @@ class FactorPack:
         return cls(
             name=name, title=title or "", version=version or "", api=api, license=license_ or "",
             description=description, sources=sources, regions=regions, metadata=frozen_metadata, files=root,
+            validity_years=validity,
         )
 
     # -- files and metadata -----------------------------------------------------------
@@ -522,7 +534,8 @@ class FactorPack:
     def _read(self) -> FactorSet:
         regions = {code: dict(spec) for code, spec in self.regions.items()}
         return FactorSet.read_csv(
-            self.factors_file, sources=self.sources, regions=regions, properties=self.properties_file, pack=self.name
+            self.factors_file, sources=self.sources, regions=regions, properties=self.properties_file, pack=self.name,
+            validity_years=self.validity_years,
         )
 
     def _wrap(self, fn: Any) -> Any:

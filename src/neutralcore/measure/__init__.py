@@ -11,8 +11,9 @@ the API edge.
 
 from neutralcore.measure.activity import Activity
 from neutralcore.measure.boundary import Consolidation, Entity, consolidate
+from neutralcore.measure.coverage import coverage
 from neutralcore.measure.emissions import Emissions, Matches, Uncertainty
-from neutralcore.measure.factor import Factor, FactorSet, FuelProperty, Source
+from neutralcore.measure.factor import Factor, FactorSet, FuelProperty, Interval, Source
 from neutralcore.measure.inventory import Inventory
 from neutralcore.measure.scope2 import ContractualInstrument, Scope2Result, SupplierRate
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
@@ -24,6 +25,7 @@ __all__ = [
     "FuelProperty",
     "Factor",
     "FactorSet",
+    "Interval",
     "Emissions",
     "Matches",
     "Uncertainty",
@@ -35,4 +37,5 @@ __all__ = [
     "consolidate",
     "ExchangeRates",
     "PriceIndex",
+    "coverage",
 ]

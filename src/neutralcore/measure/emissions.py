@@ -29,14 +29,16 @@ from neutralcore._core.display import view_html, view_text
 from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
-from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, reporting_weights
+from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, in_scopes, reporting_weights
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.convert import properties_used
 from neutralcore.measure.factor import Factor, FactorSet
+from neutralcore.measure.factorvalue import DISTRIBUTIONS
 from neutralcore.measure.rowpass import group_sums, key_sums
 from neutralcore.measure.rowresults import row_results
 
-__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key"]
+__all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key",
+           "triangular_limits"]
 
 
 #: Draws per block of the Monte Carlo (iterations x factors), so memory stays bounded and progress can show.
@@ -88,6 +90,7 @@ class RowMatch(TypedDict):
     year_used: int
     region_fallback: bool
     year_fallback: bool
+    stale: bool
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -95,8 +98,10 @@ class Matches:
     """Which factor each row used, and whether it came by region or year fallback.
 
     Per-row arrays (``factor_index``, ``region_fallback``, ``year_fallback``,
-    ``fallback``) are gathered on first use; :meth:`summary` and
-    :meth:`fallbacks` are one row per distinct key.
+    ``fallback``, ``stale``) are gathered on first use; :meth:`summary` and
+    :meth:`fallbacks` are one row per distinct key.  A *stale* fallback is a
+    factor used more years after its own year than its pack's
+    ``validity_years`` allow.
     """
 
     _em: "Emissions"
@@ -126,6 +131,11 @@ class Matches:
     def fallback(self) -> np.ndarray:
         """Per row: True where the factor came by region or year fallback."""
         return self.region_fallback | self.year_fallback
+
+    @property
+    def stale(self) -> np.ndarray:
+        """Per row: True where the factor is a stale fallback (older than its pack's ``validity_years`` allow)."""
+        return self._per_key(self._em._resolution.stale[self._em._triple_of_key])
 
     def _row(self, row: int) -> int:
         n = len(self._em._key_inverse)
@@ -158,11 +168,13 @@ class Matches:
             "year_used": int(res.year_used[t]),
             "region_fallback": bool(res.level[t] > 0),
             "year_fallback": bool(res.year_used[t] != ty[t]),
+            "stale": bool(res.stale[t]),
         }
 
     def summary(self) -> Table:
-        """One row per distinct (activity, region, year): factor used, fallback kind, row count, pack, source,
-        and the packs whose factor for that key the used one overrode in a merge."""
+        """One row per distinct (activity, region, year): factor used (region, year, unit), fallback kind, whether it is stale,
+        whether its gases carry a published uncertainty (``published``, ``partly`` or ``none``), row count,
+        pack, source, and the packs whose factor for that key the used one overrode in a merge."""
         em = self._em
         res = em._resolution
         acts, regs, ty = em._triple_labels
@@ -196,7 +208,10 @@ class Matches:
                 "year": [int(ty[t]) for t in keep],
                 "region_used": [region_used[t] for t in keep],
                 "year_used": [int(used_year[t]) for t in keep],
+                "unit": [fs.unit.categories[fs.unit.codes[f]] for f in fids],
                 "fallback": kinds,
+                "stale": [bool(res.stale[t]) for t in keep],
+                "uncertainty": [_stated[int(u)] for u in _uncertainty_stated(fs)[fids]] if fids else [],
                 "rows": [int(rows_per_triple[t]) for t in keep],
                 "pack": [fs.pack.categories[fs.pack.codes[f]] for f in fids],
                 "source": [str(fs.source.categories[fs.source.codes[f]]) for f in fids],
@@ -220,10 +235,19 @@ class Matches:
         s = self.summary()
         return int(sum(r for r, k in zip(s["rows"], s["fallback"]) if k != "exact"))
 
+    def stale_fallbacks(self) -> Table:
+        """Only the keys whose factor is a stale fallback."""
+        s = self.summary()
+        keep = [i for i, k in enumerate(s["stale"]) if k]
+        return Table({c: [s[c][i] for i in keep] for c in s.columns}, title="Stale fallbacks")
+
     def _view(self) -> tuple[str, list[tuple[str, str]], Table | None]:
         fb = self.fallbacks()
         n = len(self)
-        title = f"Matches: {n:,} row{'' if n == 1 else 's'}, {self.n_fallback_rows:,} by fallback ({len(fb)} key(s))"
+        n_stale = sum(fb["stale"]) if len(fb) else 0
+        stale = f", {n_stale} stale" if n_stale else ""
+        title = (f"Matches: {n:,} row{'' if n == 1 else 's'}, {self.n_fallback_rows:,} by fallback "
+                 f"({len(fb)} key(s){stale})")
         return title, [], (fb if len(fb) else None)
 
     def __repr__(self) -> str:
@@ -244,6 +268,8 @@ class Uncertainty:
     high: float
     iterations: int
     share_without: float
+    #: the (factor, gas) lines without a published uncertainty and the t CO2e each carries
+    without: Table = attrs.field(factory=lambda: Table({}), eq=False, kw_only=True)
 
     @property
     def relative(self) -> tuple[float, float]:
@@ -253,7 +279,82 @@ class Uncertainty:
     def __str__(self) -> str:
         lo, hi = self.relative
         return (f"{self.total:,.3f} t CO2e, 95 % range {self.low:,.3f} to {self.high:,.3f} ({lo:+.1%} / {hi:+.1%}) "
-                f"from {self.iterations:,} draws; {self.share_without:.0%} of the total has no stated uncertainty")
+                f"from {self.iterations:,} draws; {self.share_without:.0%} of the total ({len(self.without)} factor-gas "
+                f"line(s)) has no published uncertainty" + (": see .without" if len(self.without) else ""))
+
+
+_P = 0.025  # each tail outside a 95 % interval
+_Z = 1.959963984540054  # the standard normal's 97.5th percentile
+
+
+def _own_interval(fs: FactorSet, factors: np.ndarray, gases: Sequence[str]) -> np.ndarray:
+    """Per (factor, gas) pair: True where the gas has its own :class:`Interval` (not the shorthand)."""
+    if fs.intervals is None:
+        return np.zeros(len(gases), dtype=bool)
+    per = fs.intervals.categories
+    return np.array([bool(per[fs.intervals.codes[f]]) and g in per[fs.intervals.codes[f]]
+                     for f, g in zip(factors.tolist(), gases)], dtype=bool)
+
+
+_stated = ("none", "partly", "published")
+
+
+def _uncertainty_stated(fs: FactorSet) -> np.ndarray:
+    """Per factor: 0 no gas has a published uncertainty, 1 some do, 2 all do (see :meth:`Matches.summary`)."""
+    gives = ~np.isnan(fs.values)
+    stated = (fs.interval_arrays()[2] >= 0) & gives
+    n_gives, n_stated = gives.sum(axis=1), stated.sum(axis=1)
+    return np.where(n_stated == 0, 0, np.where(n_stated < n_gives, 1, 2))
+
+
+def triangular_limits(mode: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The limits (a, b) of triangular distributions with *mode* whose 2.5th and 97.5th percentiles are *lower*, *upper*.
+
+    Solves lower = a + sqrt(p (b - a)(mode - a)) and upper = b - sqrt(p (b - a)(b - mode)), p = 0.025,
+    by fixed-point iteration (a contraction: sqrt(p) < 0.16), vectorised.
+
+    >>> a, b = triangular_limits(np.array([1.0]), np.array([0.5]), np.array([1.5]))
+    >>> [round(float(a[0]), 6), round(float(b[0]), 6)]  # 1 -/+ 0.5 / (1 - sqrt(0.05))
+    [0.355996, 1.644004]
+    """
+    width = upper - lower
+    a, b = lower - 0.1 * width, upper + 0.1 * width  # off the trivial fixed point a = mode when lower = mode
+    for _ in range(200):
+        a_new = lower - np.sqrt(_P * (b - a) * np.clip(mode - a, 0.0, None))
+        b_new = upper + np.sqrt(_P * (b - a) * np.clip(b - mode, 0.0, None))
+        done = np.allclose(a_new, a, rtol=0, atol=1e-13 * max(1.0, float(np.abs(upper).max(initial=0.0)))) and \
+            np.allclose(b_new, b, rtol=0, atol=1e-13 * max(1.0, float(np.abs(upper).max(initial=0.0))))
+        a, b = a_new, b_new
+        if done:
+            break
+    return a, b
+
+
+def _draw_ratios(rng: np.random.Generator, n: int, value: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+                 dist: np.ndarray) -> np.ndarray:
+    """(n, len(value)) draws of each value's distribution divided by the value (0 for a draw below 0)."""
+    out = np.ones((n, value.shape[0]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for code, name in enumerate(DISTRIBUTIONS):
+            cols = np.flatnonzero(dist == code)
+            if not cols.size:
+                continue
+            v, lo, hi = value[cols], lower[cols], upper[cols]
+            size = (n, cols.size)
+            if name == "normal":
+                x = rng.normal(v, (hi - lo) / (2 * _Z), size=size)
+            elif name == "lognormal":
+                x = np.exp(rng.normal((np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * _Z), size=size))
+            elif name == "uniform":
+                w = (hi - lo) / (1 - 2 * _P)
+                x = rng.uniform(lo - _P * w, hi + _P * w, size=size)
+            else:
+                a, b = triangular_limits(v, lo, hi)
+                degenerate = b <= a  # a zero-width interval: the value itself
+                x = np.where(degenerate, v, rng.triangular(np.where(degenerate, v - 1, a), np.where(degenerate, v - 0.5, v),
+                                                           np.where(degenerate, v, b), size=size))
+            out[:, cols] = np.where(v > 0, np.clip(x, 0.0, None) / np.where(v > 0, v, 1.0), 1.0)
+    return out
 
 
 def gas_sort_key(gas: str) -> tuple[int, str]:
@@ -587,45 +688,70 @@ class Emissions:
 
     def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None,
                     progress: bool | None = None) -> "Uncertainty":
-        """Monte Carlo range of the total from the factors' stated uncertainties.
+        """Monte Carlo range of the total from the factors' published uncertainties.
 
-        Each factor with an ``uncertainty`` (relative half-width of its 95 %
-        interval) is drawn once per iteration from a normal distribution
-        (sigma = uncertainty / 1.96, truncated at zero) and applied to every
-        row that uses it, so rows sharing a factor are fully correlated.
-        Factors without a stated uncertainty are held fixed, and the share of
-        the total they carry is reported.  Activity-data uncertainty is not
-        included.  Cost is independent of the row count: emissions are summed
-        per factor once, then an (iterations x factors) matrix is applied, in blocks of
-        iterations (the same draws, whatever the block size).  *progress* shows a bar
-        (``True``), never (``False``) or on an interactive terminal (``None``; needs tqdm).
+        Each gas of each factor used with a published 95 % interval (``Factor.intervals``, or the
+        factor's ``uncertainty`` shorthand: normal, relative half-width) is drawn once per iteration
+        from its distribution (:class:`~neutralcore.measure.factorvalue.Interval`: normal, lognormal,
+        uniform or triangular, the bounds being its 2.5th and 97.5th percentiles) and applied to every
+        row that uses it, so rows sharing a factor are fully correlated; gases with their own interval
+        are drawn independently, and the shorthand is one draw for all the gases it covers.
+        Gases of factors without a published uncertainty are held fixed: the share of the total they
+        carry is ``share_without`` and they are listed in ``without`` (never counted as certain
+        silently).  Activity-data uncertainty is not included.  Cost is independent of the row count:
+        emissions are summed per (factor, gas) once, then an (iterations x factor-gases) matrix is applied.
+        *progress* shows a bar (``True``), never (``False``) or on an interactive terminal (``None``; needs tqdm).
         """
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
             raise InputError(f"iterations must be a whole number of at least 2, got {iterations!r}")
         iterations = int(iterations)
-        nf = len(self.factors)
-        per_factor = np.bincount(self._key_factor, weights=self._key_quantity() * self._key_co2e, minlength=nf)
-        used = np.flatnonzero(per_factor)
-        unc = self.factors.uncertainty[used]
-        has = ~np.isnan(unc)
+        fs = self.factors
+        nf = len(fs)
+        kq = self._key_quantity()
+        # t CO2e per (factor, gas of this result)
+        per_fg = np.zeros((nf, len(self.gases)))
+        # only what counts in total(): gases reported outside the scopes (biogenic CO2, non-Kyoto) weigh 0
+        scoped = np.where([in_scopes(g) for g in self.gases], np.nan_to_num(self._gwp_weights), 0.0)
+        for j in range(len(self.gases)):
+            per_fg[:, j] = np.bincount(self._key_factor, weights=kq * self._key_gas_t[:, j] * scoped[j],
+                                       minlength=nf)
+        total = float(self.total())
+        col = [fs.gases.index(g) for g in self.gases]
+        lower, upper, dist = fs.interval_arrays()
+        lower, upper, dist = lower[:, col], upper[:, col], dist[:, col]
+        central = fs.values[:, col]
+        f_used, g_used = np.nonzero(per_fg)
+        contrib = per_fg[f_used, g_used]
+        has = dist[f_used, g_used] >= 0
+        shorthand = has & ~np.isnan(fs.uncertainty[f_used]) & ~_own_interval(fs, f_used, [self.gases[j] for j in g_used])
         rng = np.random.default_rng(seed)
-        totals = np.empty(iterations)
-        weights = per_factor[used]
-        step = max(1, min(iterations, _MC_BLOCK // max(1, used.shape[0])))
         with bar(iterations, "Monte Carlo", progress=progress) as shown:
-            for start in range(0, iterations, step):
-                n = min(step, iterations - start)
-                draws = np.ones((n, used.shape[0]))
-                if has.any():
-                    sigma = unc[has] / 1.96
-                    draws[:, has] = np.clip(rng.normal(1.0, sigma, size=(n, int(has.sum()))), 0.0, None)
-                totals[start:start + n] = draws @ weights
-                shown.update(n)
-        total = float(per_factor.sum())
+            ratios = np.ones((iterations, f_used.shape[0]))
+            # the shorthand: one draw per factor for all its gases (the old behaviour), normal
+            if shorthand.any():
+                fac, inv = np.unique(f_used[shorthand], return_inverse=True)
+                sigma = fs.uncertainty[fac] / 1.96
+                z = rng.normal(1.0, sigma, size=(iterations, fac.shape[0]))
+                ratios[:, np.flatnonzero(shorthand)] = np.clip(z, 0.0, None)[:, inv.reshape(-1)]
+            own = np.flatnonzero(has & ~shorthand)
+            if own.size:
+                ratios[:, own] = _draw_ratios(
+                    rng, iterations, central[f_used[own], g_used[own]], lower[f_used[own], g_used[own]],
+                    upper[f_used[own], g_used[own]], dist[f_used[own], g_used[own]])
+            totals = ratios @ contrib + (total - float(contrib.sum()))
+            shown.update(iterations)
         low, mid, high = np.percentile(totals, [2.5, 50.0, 97.5])
+        miss = np.flatnonzero(~has)
+        acts, regs = fs.activity.values(), fs.region.values()
+        without = Table(
+            {"activity": [acts[f] for f in f_used[miss].tolist()], "region": [regs[f] for f in f_used[miss].tolist()],
+             "year": [int(fs.year[f]) for f in f_used[miss].tolist()], "gas": [self.gases[j] for j in g_used[miss].tolist()],
+             "co2e_t": np.asarray(contrib[miss], dtype=float)},
+            title="Emissions without a published uncertainty (t CO2e)",
+        )
         return Uncertainty(
             total=total, mean=float(totals.mean()), median=float(mid), low=float(low), high=float(high),
-            iterations=iterations, share_without=float(per_factor[used][~has].sum() / total) if total else 0.0,
+            iterations=iterations, share_without=float(contrib[miss].sum() / total) if total else 0.0, without=without,
         )
 
     def rows(self) -> Table:

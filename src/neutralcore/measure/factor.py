@@ -10,13 +10,16 @@ Region fallback
 ---------------
 A ``FactorSet`` knows a parent for each region it declares (``regions=``,
 e.g. ``{"CN-JS": "CN-EAST", "CN-EAST": "CN"}``).  A region without a
-declared parent falls back to ``"World"``.  See :mod:`neutralcore.measure.kernel`
-for the matching rules.
+declared parent falls back to its country when its code has the ISO 3166-2
+form (``VN-SG`` to ``VN``), and to ``"World"`` otherwise; see
+:func:`parent_region`.  See :mod:`neutralcore.measure.kernel` for the
+matching rules.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
@@ -25,12 +28,16 @@ import numpy as np
 from neutralcore._core.categorical import Categorical, factorize
 from neutralcore._core.csvrows import CsvSource
 from neutralcore._core.table import Table
-from neutralcore._core.validators import FrozenMap, optional_str, region_code
+from neutralcore._core.validators import FrozenMap, activity_key, optional_str, region_code
 from neutralcore.errors import InputError
+from neutralcore.units import dimension_of, split_factor_unit
 from neutralcore.measure.factorfile import read_factor_rows
-from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, WORLD, Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, DISTRIBUTIONS, WORLD, Factor, FuelProperty, Interval, Source
 
-__all__ = ["Source", "FuelProperty", "Factor", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "region_map"]
+__all__ = ["Source", "FuelProperty", "Factor", "Interval", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "parent_region", "region_map"]
+
+#: An ISO 3166-2 subdivision code: the ISO 3166-1 alpha-2 country, a hyphen, one to three letters or digits.
+_ISO_3166_2 = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")
 
 def _ro(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
@@ -77,8 +84,31 @@ def region_map(regions: Mapping[str, Any] | None) -> Mapping[str, tuple[str | No
     return FrozenMap(out)
 
 
+def parent_region(region: str, regions: Mapping[str, tuple[str | None, str | None]]) -> str | None:
+    """The region *region* falls back to: its declared parent; else, for an ISO 3166-2 code, its country; else World.
+
+    *regions* is a normalised hierarchy (:func:`region_map`).  A declared parent of ``"World"`` for an
+    ISO 3166-2 code still goes through the country first, so ``VN-SG`` always reaches ``VN`` before
+    ``World``.  ``None`` for ``"World"`` itself.
+
+    Examples
+    --------
+    >>> parent_region("VN-SG", {}), parent_region("VN", {}), parent_region("XX-EAST", {})
+    ('VN', 'World', 'World')
+    >>> parent_region("CN-JS", region_map({"CN-JS": "CN-EAST"}))
+    'CN-EAST'
+    """
+    if region == WORLD:
+        return None
+    parent = regions.get(region, (None, None))[0]
+    if parent is not None and parent != WORLD:
+        return parent
+    iso = _ISO_3166_2.match(region)
+    return iso.group(1) if iso else WORLD
+
+
 def _check_cycles(regions: Mapping[str, tuple[str | None, str | None]]) -> None:
-    """Refuse a loop in the parent chains; every region is walked once (white, on the path, done)."""
+    """Refuse a loop in the parent chains (declared parents and ISO 3166-2 countries); every region is walked once."""
     done: set[str] = set()
     for start in regions:
         path: dict[str, None] = {}  # the chain walked from *start*, in order
@@ -89,14 +119,14 @@ def _check_cycles(regions: Mapping[str, tuple[str | None, str | None]]) -> None:
                 loop = chain[chain.index(cur):] + [cur]
                 raise InputError(f"region fallback chain loops: {' -> '.join(loop)}", column="regions")
             path[cur] = None
-            cur = regions.get(cur, (None, None))[0]
+            cur = parent_region(cur, regions)
         done.update(path)
 
 
 def _fallback_kind(_self: Any, _attr: Any, value: Any) -> None:
     if value not in ("year", "region"):
-        raise InputError(f"fallback must be 'year' (own year up the region chain first) or 'region' (own region's "
-                         f"earlier year first), got {value!r}", column="fallback")
+        raise InputError(f"fallback must be 'year' (the latest year up the region chain first) or 'region' (own "
+                         f"region's earlier year first), got {value!r}", column="fallback")
 
 
 def _optional_concat(parts: list[Categorical | None], sizes: list[int]) -> Categorical | None:
@@ -108,7 +138,11 @@ def _optional_concat(parts: list[Categorical | None], sizes: list[int]) -> Categ
 
 @attrs.frozen(eq=False, repr=False)
 class FactorSet:
-    """A columnar collection of factors, unique by (activity, region, year).
+    """A columnar collection of factors, unique by (activity, region, year) and the dimension of the unit.
+
+    Most keys have one factor; a key may have one per dimension of its per-unit
+    (diesel per litre and per kWh), and the kernel picks the one that fits a
+    row's unit.
 
     Build one with :meth:`from_factors`, :meth:`read_csv` or
     :func:`neutralcore.load_factors`; combine with :meth:`merge` (later
@@ -144,7 +178,44 @@ class FactorSet:
     gwp_basis: Categorical | None = attrs.field(default=None, kw_only=True)
     #: per factor, its life-cycle stage (None: the activity's direct emissions); see :class:`Factor`
     stage: Categorical | None = attrs.field(default=None, kw_only=True)
+    #: per factor, the years after its own year it may serve before it is a stale fallback (-1: no limit;
+    #: ``None``: no limit for any); from a pack's ``validity_years``, see :meth:`with_validity`
+    validity: np.ndarray | None = attrs.field(default=None, kw_only=True)
+    #: per factor, its published per-gas 95 % intervals (a mapping gas -> :class:`Interval`; None: none given)
+    intervals: Categorical | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
+
+    def interval_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per factor and gas of :attr:`gases`: lower and upper bounds (NaN where none) and the distribution
+        code (an index into :data:`~neutralcore.measure.factorvalue.DISTRIBUTIONS`, -1 where none).
+
+        From each gas's own :class:`Interval`, else from the factor's ``uncertainty`` shorthand
+        (normal, value x (1 -/+ uncertainty)).
+        """
+        hit = self._cache.get("intervals")
+        if hit is None:
+            lower = np.full(self.values.shape, np.nan)
+            upper = np.full(self.values.shape, np.nan)
+            dist = np.full(self.values.shape, -1, dtype=np.int64)
+            short = ~np.isnan(self.uncertainty)
+            if short.any():
+                u = self.uncertainty[short][:, None]
+                lower[short] = np.clip(self.values[short] * (1.0 - u), 0.0, None)
+                upper[short] = self.values[short] * (1.0 + u)
+                dist[short] = np.where(np.isnan(self.values[short]), -1, DISTRIBUTIONS.index("normal"))
+            if self.intervals is not None:
+                gpos = {g: j for j, g in enumerate(self.gases)}
+                for code, per_gas in enumerate(self.intervals.categories):
+                    if not per_gas:
+                        continue
+                    rows = np.flatnonzero(self.intervals.codes == code)
+                    for gas, iv in per_gas.items():
+                        j = gpos[gas]
+                        lower[rows, j], upper[rows, j] = iv.lower, iv.upper
+                        dist[rows, j] = DISTRIBUTIONS.index(iv.distribution)
+            hit = (_ro(lower), _ro(upper), _ro(dist))
+            self._cache["intervals"] = hit
+        return hit
 
     def property_array(self, name: str, per: str = "mass") -> np.ndarray:
         """Per factor: ``ncv`` or ``gcv`` in TJ, or ``density`` in kg, per unit of *per* (NaN where not given).
@@ -167,21 +238,28 @@ class FactorSet:
 
     @classmethod
     def from_factors(
-        cls, factors: Iterable[Factor], *, regions: Mapping[str, Any] | None = None, pack: str | None = None
+        cls, factors: Iterable[Factor], *, regions: Mapping[str, Any] | None = None, pack: str | None = None,
+        validity_years: int | None = None,
     ) -> "FactorSet":
-        """Build a set from :class:`Factor` objects; a key given twice is an error.
+        """Build a set from :class:`Factor` objects; a key given twice in one dimension of its unit is an error.
 
-        *pack*, if given, is recorded on factors that do not name their own.
+        *pack*, if given, is recorded on factors that do not name their own.  *validity_years*, if
+        given, applies to every factor (:meth:`with_validity`).
         """
         factors = list(factors)
         for i, f in enumerate(factors):
             if not isinstance(f, Factor):
                 raise InputError(f"item {i} is a {type(f).__name__}, not a Factor", rows=[i])
-        seen: dict[tuple[str, str, int], int] = {}
+        seen: dict[tuple[str, str, int, str], int] = {}
         for i, f in enumerate(factors):
-            if f.key in seen:
-                raise InputError(f"factor {f.key} is given twice (items {seen[f.key]} and {i})", rows=[seen[f.key], i])
-            seen[f.key] = i
+            k = (*f.key, dimension_of(f.per_unit))
+            if k in seen:
+                j = seen[k]
+                raise InputError(
+                    f"factor {f.key} is given twice in one dimension: item {j} per {factors[j].per_unit!r} and item {i} "
+                    f"per {f.per_unit!r} ({k[3]}); a key may have one factor per dimension of its unit (per litre "
+                    "and per kWh, not per litre and per m^3)", rows=[j, i])
+            seen[k] = i
         gases = tuple(dict.fromkeys(g for f in factors for g in f.gases))
         values = np.full((len(factors), len(gases)), np.nan)
         gpos = {g: j for j, g in enumerate(gases)}
@@ -211,7 +289,8 @@ class FactorSet:
             regions=regions or {},
             gwp_basis=col("gwp_basis"),
             stage=col("stage"),
-        )
+            intervals=factorize([f.intervals or None for f in factors], n) if any(f.intervals for f in factors) else None,
+        ).with_validity(validity_years)
 
     @classmethod
     def read_csv(
@@ -222,6 +301,7 @@ class FactorSet:
         regions: Mapping[str, Any] | None = None,
         properties: CsvSource | None = None,
         pack: str | None = None,
+        validity_years: int | None = None,
     ) -> "FactorSet":
         """Read factors from a CSV file in neutralcore's long format, strictly.
 
@@ -241,7 +321,7 @@ class FactorSet:
         traversable.
         """
         factors = read_factor_rows(path, sources=sources, regions=regions, properties=properties, pack=pack)
-        return cls.from_factors(factors, regions=regions, pack=pack)
+        return cls.from_factors(factors, regions=regions, pack=pack, validity_years=validity_years)
 
     @classmethod
     def from_lock(cls, path: "str | os.PathLike[str]") -> "FactorSet":
@@ -293,6 +373,7 @@ class FactorSet:
             pack=pick(self.pack),
             gwp_basis=self.gwp_basis_of(i),
             stage=None if self.stage is None else self.stage.categories[int(self.stage.codes[i])],
+            intervals=pick(self.intervals) if self.intervals is not None else None,
         )
 
     def gwp_basis_of(self, i: int) -> str | None:
@@ -305,11 +386,59 @@ class FactorSet:
     def __getitem__(self, key: int) -> Factor:
         return self.factor(key)
 
-    def get(self, activity: str, region: str, year: int) -> Factor | None:
-        """The factor published for exactly this key, or ``None`` (no fallback)."""
+    def get(self, activity: str, region: str, year: int, unit: str | None = None) -> Factor | None:
+        """The factor published for exactly this key, or ``None`` (no fallback).
+
+        A key may have factors in several units of different dimensions (diesel per litre and per
+        kWh); then *unit* (an activity unit, e.g. ``"L"`` or ``"MWh"``) picks the one of its
+        dimension, and without it the call is an :class:`~neutralcore.InputError` naming the units.
+        With one factor for the key, *unit* is not needed; if given, it must fit the factor's
+        dimension (else ``None``).
+        """
         mask = self._mask(activity=activity, region=region, year=year)
-        idx = np.flatnonzero(mask)
+        acts = self.activity.categories
+        idx = np.array([i for i in np.flatnonzero(mask).tolist() if acts[self.activity.codes[i]] == activity],
+                       dtype=np.int64)  # the exact activity, not its dotted family
+        if unit is not None:
+            dims, labels = self.per_unit_dimensions()
+            wanted = dimension_of(unit)
+            idx = np.array([i for i in idx.tolist() if labels[dims[i]] == wanted], dtype=np.int64)
+        elif idx.size > 1:
+            units = [self.unit.categories[self.unit.codes[i]] for i in idx.tolist()]
+            raise InputError(f"({activity}, {region}, {year}) has {idx.size} factors, in {', '.join(map(repr, units))}; "
+                             "give unit= (the activity unit) to pick one", column="unit")
         return self.factor(int(idx[0])) if idx.size else None
+
+    def has_multi_unit_keys(self) -> bool:
+        """Whether some (activity, region, year) has factors in more than one unit (of different dimensions)."""
+        hit = self._cache.get("multi")
+        if hit is None:
+            key = (self.activity.codes.astype(np.int64) * max(len(self.region.categories), 1) + self.region.codes) \
+                * 10000 + self.year
+            hit = bool(np.unique(key).shape[0] < key.shape[0])
+            self._cache["multi"] = hit
+        return hit
+
+    def has_mixed_dimensions(self) -> bool:
+        """Whether some activity has factors in units of more than one dimension (per litre somewhere, per kWh elsewhere)."""
+        hit = self._cache.get("mixed")
+        if hit is None:
+            dims, labels = self.per_unit_dimensions()
+            pairs = self.activity.codes.astype(np.int64) * max(len(labels), 1) + dims
+            hit = bool(np.unique(pairs).shape[0] > np.unique(self.activity.codes).shape[0])
+            self._cache["mixed"] = hit
+        return hit
+
+    def per_unit_dimensions(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Per factor, a code of the dimension of its per-unit (``"t/MWh"``: energy), and the dimensions."""
+        hit = self._cache.get("dims")
+        if hit is None:
+            per_cat = [dimension_of(split_factor_unit(u)[1]) for u in self.unit.categories]
+            labels = tuple(dict.fromkeys(per_cat))
+            cat_code = np.array([labels.index(d) for d in per_cat], dtype=np.int64)
+            hit = (_ro(cat_code[self.unit.codes] if len(cat_code) else np.zeros(len(self), np.int64)), labels)
+            self._cache["dims"] = hit
+        return hit
 
     def _mask(self, **criteria: Any) -> np.ndarray:
         mask = np.ones(len(self), dtype=bool)
@@ -350,6 +479,8 @@ class FactorSet:
             overrides=self.overrides.take(index).compact() if self.overrides is not None else None,
             gwp_basis=self.gwp_basis.take(index).compact() if self.gwp_basis is not None else None,
             stage=self.stage.take(index).compact() if self.stage is not None else None,
+            validity=_ro(self.validity[index]) if self.validity is not None else None,
+            intervals=self.intervals.take(index).compact() if self.intervals is not None else None,
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
@@ -360,15 +491,34 @@ class FactorSet:
     def with_fallback(self, prefer: str) -> "FactorSet":
         """The same factors, matched with another fallback order.
 
-        ``"year"`` (the default): the row's own year anywhere up the region
-        chain first (``CN-JS`` 2023 takes ``CN-EAST`` 2023), then the latest
-        earlier year.  ``"region"``: the most specific region that has any
-        factor up to the row's year first (``CN-JS`` 2023 takes ``CN-JS``
-        2022), then its parent.  Either way a later year is never used, and
+        ``"year"`` (the default): the latest year up to the row's that any
+        region of the chain has, at the most specific region that has it
+        (``CN-JS`` 2023 takes ``CN-EAST`` 2023, and so does ``CN-JS`` 2024: a
+        year without data repeats the latest year's choice).  ``"region"``:
+        the most specific region that has any factor up to the row's year
+        first (``CN-JS`` 2023 takes ``CN-JS`` 2022), then its parent.  Either way a later year is never used, and
         every fallback is reported.  A set asking for ``"region"`` keeps it
         through :meth:`merge`.
         """
         return attrs.evolve(self, fallback=prefer)
+
+    def with_validity(self, years: int | None) -> "FactorSet":
+        """The same factors, each valid for *years* after its own year (``None``: no limit).
+
+        A row more than *years* after the year of the factor it uses is a *stale* fallback:
+        reported in ``Emissions.matches`` (``stale``) and an error under ``strict=True``.
+        A pack sets it with ``validity_years`` in its ``pack.toml``.
+
+        >>> src = Source("test", "a factor of 2020", 2021)
+        >>> fs = FactorSet.from_factors([Factor("electricity.grid", "VN", 2020, "t/MWh", {"CO2": 0.8}, src)])
+        >>> fs.with_validity(3).validity.tolist()
+        [3]
+        """
+        if years is None:
+            return attrs.evolve(self, validity=None) if self.validity is not None else self
+        if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 0:
+            raise InputError(f"validity years must be a whole number, at least 0, got {years!r}", column="validity_years")
+        return attrs.evolve(self, validity=_ro(np.full(len(self), int(years), dtype=np.int32)))
 
     def with_pack(self, pack: str) -> "FactorSet":
         """The same factors, every one recorded as coming from *pack*."""
@@ -438,10 +588,16 @@ class FactorSet:
             fallback="region" if any(s.fallback == "region" for s in sets) else "year",
             gwp_basis=_optional_concat([s.gwp_basis for s in sets], [len(s) for s in sets]),
             stage=_optional_concat([s.stage for s in sets], [len(s) for s in sets]),
+            intervals=None if all(s.intervals is None for s in sets) else Categorical.concat(
+                [s.intervals if s.intervals is not None else factorize([None] * len(s), len(s)) for s in sets]),
+            validity=None if all(s.validity is None for s in sets) else _ro(np.concatenate(
+                [s.validity if s.validity is not None else np.full(len(s), -1, dtype=np.int32) for s in sets])),
         )
-        # keep the last occurrence of every (activity, region, year); record what it replaced
+        # keep the last occurrence of every (activity, region, year, dimension of the unit); record what it replaced
         n = len(merged)
-        key = (activity.codes.astype(np.int64) * len(region.categories) + region.codes) * 10000 + year
+        dims, dim_labels = merged.per_unit_dimensions()
+        key = ((activity.codes.astype(np.int64) * len(region.categories) + region.codes) * 10000 + year) \
+            * max(len(dim_labels), 1) + dims
         _, first_in_reversed = np.unique(key[::-1], return_index=True)
         keep = np.sort(n - 1 - first_in_reversed)
         if keep.shape[0] == n:
@@ -467,14 +623,20 @@ class FactorSet:
     # -- regions -------------------------------------------------------------------
 
     def region_chain(self, region: str) -> tuple[str, ...]:
-        """The fallback chain of *region*, most specific first, ending in ``"World"``."""
+        """The fallback chain of *region*, most specific first, ending in ``"World"``.
+
+        Declared parents first; an ISO 3166-2 code then falls back to its country before
+        ``"World"`` whether or not the set declares it (:func:`parent_region`).
+
+        >>> FactorSet.empty().region_chain("VN-SG")
+        ('VN-SG', 'VN', 'World')
+        """
         region = region_code(region)
         chain = [region]
-        cur = region
+        cur: str | None = region
         while cur != WORLD:
-            parent = self.regions.get(cur, (None, None))[0]
-            cur = parent if parent is not None else WORLD
-            if cur in chain:
+            cur = parent_region(str(cur), self.regions)
+            if cur is None or cur in chain:
                 break
             chain.append(cur)
         return tuple(chain)

@@ -14,16 +14,19 @@ from typing import Any, Iterator, Mapping
 from neutralcore._core.csvrows import CsvSource, open_csv
 from neutralcore._core.validators import ACTIVITY_RE, REGION_RE, region_code, year_int
 from neutralcore.errors import GWPBasisError, InputError, NeutralcoreError, SchemaError
-from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, ENERGY_BASES, WORLD, Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import (
+    CONFIDENCE_LABELS, DISTRIBUTIONS, ENERGY_BASES, WORLD, Factor, FuelProperty, Interval, Source,
+)
 from neutralcore.gwp import canonical_gas, canonical_gwp_set
 from neutralcore.measure.stages import stage_name
-from neutralcore.units import split_factor_unit
+from neutralcore.units import dimension_of, split_factor_unit
 
 FACTOR_COLUMNS = ("activity", "region", "year", "gas", "value", "unit")
 FACTOR_OPTIONAL = ("source", "kind", "confidence", "notes", "uncertainty", "publisher", "document", "source_year", "url",
-                   "gwp_basis", "stage", "price_year", "energy_basis")
+                   "gwp_basis", "stage", "price_year", "energy_basis", "lower", "upper", "distribution")
 PROPERTY_COLUMNS = ("activity", "region", "property", "value", "unit")
-PROPERTY_OPTIONAL = ("source", "confidence", "notes", "publisher", "document", "source_year", "url")
+PROPERTY_OPTIONAL = ("source", "confidence", "notes", "publisher", "document", "source_year", "url", "lower", "upper",
+                     "distribution")
 
 
 def _name(path: CsvSource) -> str:
@@ -60,6 +63,27 @@ def _number(fname: str, line: int, column: str, text: str) -> float:
     if not math.isfinite(x) or x < 0:
         raise _err(fname, line, column, f"{text!r} must be finite and non-negative")
     return x
+
+
+def _interval(fname: str, line: int, row: dict[str, str], value: float) -> Interval | None:
+    """The row's published 95 % interval (``lower``, ``upper``, ``distribution``), or ``None`` when it gives none."""
+    lo, hi, dist = row.get("lower", ""), row.get("upper", ""), row.get("distribution", "")
+    if not lo and not hi:
+        if dist:
+            raise _err(fname, line, "distribution", f"distribution {dist!r} given without lower and upper bounds")
+        return None
+    if not lo or not hi:
+        missing = "lower" if not lo else "upper"
+        raise _err(fname, line, missing, f"{missing} is empty: give both bounds of the 95 % interval, or neither")
+    lower, upper = _number(fname, line, "lower", lo), _number(fname, line, "upper", hi)
+    if dist and dist not in DISTRIBUTIONS:
+        raise _err(fname, line, "distribution", f"distribution {dist!r} is not one of {DISTRIBUTIONS}")
+    try:
+        interval = Interval(lower, upper, dist or "normal")
+        interval.check_holds(value, "value")
+    except NeutralcoreError as exc:
+        raise _err(fname, line, "lower" if "lower" in str(exc) or "outside" in str(exc) else "upper", str(exc)) from exc
+    return interval
 
 
 def _source_of(fname: str, line: int, row: dict[str, str], sources: Mapping[str, Source] | None) -> Source:
@@ -121,8 +145,10 @@ def read_properties(
         conf = row.get("confidence") or None
         if conf is not None and conf not in CONFIDENCE_LABELS:
             raise _err(fname, line, "confidence", f"confidence {conf!r} is not one of {CONFIDENCE_LABELS}")
+        interval = _interval(fname, line, row, value)
         try:
-            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"), pack=pack)
+            fp = FuelProperty(prop, value, row["unit"], source, confidence=conf, notes=row.get("notes"), pack=pack,
+                              interval=interval)
         except NeutralcoreError as exc:
             raise _err(fname, line, "unit" if "unit" in str(exc) else "value", str(exc)) from exc
         key = (act, reg, prop)
@@ -144,8 +170,9 @@ def read_factor_rows(
     """Parse and validate a factor file into :class:`Factor` objects (one per key)."""
     fname = _name(path)
     props = read_properties(properties, sources, regions, pack) if properties is not None else {}
-    groups: dict[tuple[str, str, int], dict[str, Any]] = {}
-    gas_lines: dict[tuple[str, str, int, str], int] = {}
+    groups: dict[tuple[str, str, int, str], dict[str, Any]] = {}
+    gas_lines: dict[tuple[str, str, int, str, str], int] = {}
+    dims: dict[str, str] = {}
     for line, row in _rows(path, FACTOR_COLUMNS, FACTOR_OPTIONAL):
         act, reg = _check_key(fname, line, row, regions)
         try:
@@ -196,21 +223,27 @@ def read_factor_rows(
         if energy is not None and energy.lower() not in ENERGY_BASES:
             raise _err(fname, line, "energy_basis", f"energy_basis {energy!r} is not 'ncv' (net) or 'gcv' (gross)")
         energy = energy.lower() if energy is not None else None
-        gkey = (act, reg, year, gas)
+        # a key may have one factor per dimension of its unit (diesel per L and per kWh): rows group by that too
+        dim = dims.get(unit) or dims.setdefault(unit, dimension_of(split_factor_unit(unit)[1]))
+        interval = _interval(fname, line, row, value)
+        gkey = (act, reg, year, dim, gas)
         if gkey in gas_lines:
-            raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) already given on line {gas_lines[gkey]}")
+            raise _err(fname, line, "gas", f"{gas} for ({act}, {reg}, {year}) per {dim} already given on line "
+                       f"{gas_lines[gkey]}")
         gas_lines[gkey] = line
-        key = (act, reg, year)
+        key = (act, reg, year, dim)
         g = groups.get(key)
         if g is None:
             groups[key] = dict(
                 line=line, unit=unit, gases={gas: value}, source=source, kind=row.get("kind") or None,
                 confidence=conf, notes=[row["notes"]] if row.get("notes") else [], uncertainty=unc_v,
                 gwp_basis=basis, stage=stage, price_year=price_year, energy_basis=energy,
+                intervals={gas: interval} if interval is not None else {},
             )
             continue
         if unit != g["unit"] and _unit_parts(unit) != _unit_parts(g["unit"]):
-            raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same key")
+            raise _err(fname, line, "unit", f"unit {unit!r} differs from {g['unit']!r} on line {g['line']} for the same "
+                       f"key in the same dimension ({dim}); a key has one factor per dimension of its unit")
         if source != g["source"]:
             raise _err(fname, line, "source", f"source differs from line {g['line']} for the same key; split the key or use one source")
         # one factor has one kind, confidence and uncertainty: rows of its gases may repeat them or leave them
@@ -226,10 +259,12 @@ def read_factor_rows(
                 raise _err(fname, line, column, f"{column} {new!r} differs from {g[column]!r} given earlier for "
                            f"({act}, {reg}, {year}) (first line {g['line']}); a factor has one {column}")
         g["gases"][gas] = value
+        if interval is not None:
+            g["intervals"][gas] = interval
         if row.get("notes") and row["notes"] not in g["notes"]:
             g["notes"].append(row["notes"])
     factors = []
-    for (act, reg, year), g in groups.items():
+    for (act, reg, year, _dim), g in groups.items():
         ncv = props.get((act, reg, "ncv")) or props.get((act, WORLD, "ncv"))
         density = props.get((act, reg, "density")) or props.get((act, WORLD, "density"))
         gcv = props.get((act, reg, "gcv")) or props.get((act, WORLD, "gcv"))
@@ -240,6 +275,7 @@ def read_factor_rows(
                     notes="; ".join(g["notes"]) or None, ncv=ncv, density=density, uncertainty=g["uncertainty"], pack=pack,
                     gwp_basis=g["gwp_basis"], stage=g["stage"],
                     gcv=gcv, energy_basis=g["energy_basis"] or "ncv", price_year=g["price_year"],
+                    intervals=g["intervals"],
                 )
             )
         except GWPBasisError as exc:  # a published CO2e total that disagrees with its gases: part of pack validation

@@ -19,13 +19,15 @@ from neutralcore.gwp import canonical_gas, canonical_gwp_set, gwp_vector
 from neutralcore.measure.stages import UPSTREAM_SUFFIX, stage_name, stage_of_key
 from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
-__all__ = ["Source", "FuelProperty", "Factor", "WORLD", "CONFIDENCE_LABELS", "CO2E_TOLERANCE", "check_co2e_total",
-           "ENERGY_BASES", "NCV_PER_GCV", "NCV_PER_GCV_SOURCE", "PER_AMOUNTS"]
+__all__ = ["Source", "FuelProperty", "Factor", "Interval", "DISTRIBUTIONS", "WORLD", "CONFIDENCE_LABELS",
+           "CO2E_TOLERANCE", "check_co2e_total", "ENERGY_BASES", "NCV_PER_GCV", "NCV_PER_GCV_SOURCE", "PER_AMOUNTS"]
 
 WORLD = "World"
 CONFIDENCE_LABELS = ("A", "B", "C", "DERIVED")
 #: The calorific bases an energy unit can be on: net (lower heating value) and gross (higher heating value).
 ENERGY_BASES = ("ncv", "gcv")
+#: The distributions a published uncertainty may have.
+DISTRIBUTIONS = ("normal", "lognormal", "uniform", "triangular")
 
 
 def _source_year(value: Any) -> int:
@@ -74,6 +76,57 @@ class Source:
     def __str__(self) -> str:
         url = f" <{self.url}>" if self.url else ""
         return f"{self.publisher}, {self.document} ({self.year}){url}"
+
+
+def _bound(value: Any) -> float:
+    return _nonneg(value, "an interval bound", "lower", "finite and non-negative")
+
+
+def _distribution(value: Any) -> str:
+    if value not in DISTRIBUTIONS:
+        raise InputError(f"distribution must be one of {DISTRIBUTIONS}, got {value!r}", column="distribution")
+    return str(value)
+
+
+@attrs.frozen
+class Interval:
+    """A published 95 % interval of a value: its bounds, absolute and in the value's unit, and its distribution.
+
+    ``lower`` and ``upper`` are the 2.5th and 97.5th percentiles of the distribution, whatever it is:
+
+    * ``normal``: mean = the published value, standard deviation = (upper - lower) / (2 x 1.96);
+    * ``lognormal``: ln of the value normal with mean (ln lower + ln upper) / 2 and standard deviation
+      (ln upper - ln lower) / (2 x 1.96), so the median is sqrt(lower x upper); lower must be above 0;
+    * ``uniform``: flat from lower - 0.025 w to upper + 0.025 w, w = (upper - lower) / 0.95;
+    * ``triangular``: mode = the published value, limits such that lower and upper are its 2.5th and
+      97.5th percentiles.
+
+    Draws below zero are set to zero (an emission factor is not negative).  The default
+    ``normal`` is the one to state when a publisher gives bounds but no distribution (say so in
+    the factor's notes).
+
+    Examples
+    --------
+    An illustrative lognormal interval from 1 to 10 (not a published one); its median is sqrt(10):
+
+    >>> Interval(1, 10, "lognormal")
+    Interval(lower=1.0, upper=10.0, distribution='lognormal')
+    """
+
+    lower: float = attrs.field(converter=_bound)
+    upper: float = attrs.field(converter=_bound)
+    distribution: str = attrs.field(default="normal", converter=_distribution)
+
+    def __attrs_post_init__(self) -> None:
+        if self.lower > self.upper:
+            raise InputError(f"interval lower bound {self.lower!r} is above its upper bound {self.upper!r}", column="lower")
+        if self.distribution == "lognormal" and self.lower <= 0:
+            raise InputError("a lognormal interval needs a lower bound above 0", column="lower")
+
+    def check_holds(self, value: float, what: str) -> None:
+        """Raise :class:`~neutralcore.InputError` unless *value* (the published central value) is within the bounds."""
+        if not self.lower <= value <= self.upper:
+            raise InputError(f"{what} {value!r} is outside its interval [{self.lower!r}, {self.upper!r}]", column="lower")
 
 
 def _property_value(value: Any) -> float:
@@ -152,6 +205,16 @@ class FuelProperty:
     notes: str | None = attrs.field(default=None, converter=optional_str, eq=False)
     #: the factor pack this property was published in (set when a pack's property serves another pack's factor)
     pack: str | None = attrs.field(default=None, converter=optional_str, kw_only=True)
+    #: the published 95 % interval of the value, in *unit* (``None``: none published)
+    interval: "Interval | None" = attrs.field(default=None, kw_only=True)
+
+    @interval.validator
+    def _check_interval(self, _a: Any, value: "Interval | None") -> None:
+        if value is None:
+            return
+        if not isinstance(value, Interval):
+            raise InputError(f"interval must be an Interval(lower, upper, distribution), got {value!r}", column="lower")
+        value.check_holds(self.value, f"{self.name} value")
 
     @unit.validator
     def _check_unit(self, _attr: Any, unit: str) -> None:
@@ -274,6 +337,22 @@ def _uncertainty(value: Any) -> float | None:
     return _nonneg(value, "uncertainty", "uncertainty", "a finite non-negative fraction")
 
 
+def _intervals(value: Mapping[str, Any] | None) -> Mapping[str, Interval]:
+    if not value:
+        return FrozenMap({})
+    if not isinstance(value, Mapping):
+        raise InputError("intervals must be a mapping gas -> Interval(lower, upper, distribution)", column="lower")
+    out: dict[str, Interval] = {}
+    for gas, interval in value.items():
+        if isinstance(interval, tuple):
+            interval = Interval(*interval)
+        if not isinstance(interval, Interval):
+            raise InputError(f"interval of {gas} must be an Interval(lower, upper, distribution), got {interval!r}",
+                             column="lower")
+        out[canonical_gas(gas)] = interval
+    return FrozenMap(out)
+
+
 @attrs.frozen
 class Factor:
     """An emission factor: amounts of each gas per unit of one activity in one region and year.
@@ -314,6 +393,11 @@ class Factor:
         A publisher's CO2e total of the per-gas values (same unit), checked against them: weighted under
         *gwp_basis* they must agree within :data:`CO2E_TOLERANCE`.  A ``"CO2e"`` given in *gases* beside other
         gases is taken as this total and moved here, so only the gases are counted (never the total again).
+        Relative half-width of the 95 % interval (0.05 for ±5 %), normal, for every gas without
+        its own interval: a shorthand for ``intervals``.
+    intervals : mapping, optional
+        Per gas, the published 95 % :class:`Interval` (absolute bounds in the factor's unit, and
+        the distribution), e.g. ``{"CH4": Interval(1, 10, "lognormal")}``.
     pack : str, optional
         The factor pack it came from.
 
@@ -385,6 +469,15 @@ class Factor:
             gases = dict(self.gases)
             object.__setattr__(self, "co2e_total", gases.pop("CO2e"))
             object.__setattr__(self, "gases", FrozenMap(gases))
+    intervals: Mapping[str, Interval] = attrs.field(factory=FrozenMap, converter=_intervals, kw_only=True)
+
+    @intervals.validator
+    def _check_intervals(self, _a: Any, value: Mapping[str, Interval]) -> None:
+        for gas, interval in value.items():
+            if gas not in self.gases:
+                raise InputError(f"interval given for {gas}, which the factor does not give (gases: "
+                                 f"{sorted(self.gases)})", column="lower")
+            interval.check_holds(self.gases[gas], f"{gas} value")
 
     @confidence.validator
     def _check_confidence(self, _a: Any, value: str | None) -> None:

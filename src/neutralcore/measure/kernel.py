@@ -15,12 +15,18 @@ Nothing here loops in Python over rows.  The work is folded per distinct key:
 
 Matching rules
 --------------
-For a row (activity, region, year) the factor is, in order of preference:
+For a row (activity, region, year), by default (*year first*):
 
-* the factor for exactly that year, at the most specific region of the
-  region's fallback chain that has one (the region itself, then its declared
-  parent, …, then ``"World"``);
-* otherwise the latest earlier year, at the most specific region that has one.
+* the latest year up to the row's year that any region of the row's
+  fallback chain has a factor for (the region itself, then its declared
+  parent, …, an ISO 3166-2 code's country, then ``"World"``);
+* at that year, the most specific region that has it.
+
+So a year with no published factor uses the same choice as the latest year
+that has one: Jiangsu 2024 uses what Jiangsu 2023 uses (the East China grid's
+2023 factor), never an older provincial row.  *Region first*
+(:meth:`FactorSet.with_fallback`) takes the most specific region with any
+factor up to the row's year, its latest such year.
 
 A factor is never taken from a later year.  Anything other than an exact
 (region, year) match is a *fallback*, reported per row in
@@ -43,7 +49,7 @@ from neutralcore.measure.convert import (
     BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, property_problem, unit_multipliers,
 )
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
-from neutralcore.measure.factor import WORLD, FactorSet
+from neutralcore.measure.factor import WORLD, FactorSet, parent_region
 from neutralcore.measure.rowpass import key_sums
 from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
@@ -82,19 +88,67 @@ _YEAR_SPAN = 10000
 
 
 class Resolution:
-    """Per (activity, region, year) triple: the factor chosen (-1 = none) and how."""
+    """Per (activity, region, year) triple: the factor chosen (-1 = none) and how.
 
-    def __init__(self, fs: FactorSet, factor: np.ndarray, level: np.ndarray, year_used: np.ndarray):
+    ``stale`` is True where the factor is used more years after its own year than its
+    pack's ``validity_years`` allow (:meth:`FactorSet.with_validity`).
+    """
+
+    def __init__(self, fs: FactorSet, factor: np.ndarray, level: np.ndarray, year_used: np.ndarray,
+                 year: np.ndarray | None = None):
         self._fs = fs
         self.factor = factor  # index into the FactorSet, -1 = none
         self.level = level  # 0 = own region, 1 = parent, …
         self.year_used = year_used
+        self.stale = np.zeros(factor.shape[0], dtype=bool)
+        #: True where the key found has factors in several dimensions, none of them the activity unit's
+        self.ambiguous = np.zeros(factor.shape[0], dtype=bool)
+        self.ambiguous_with = np.full(factor.shape[0], -1, dtype=np.int64)  # the other factor, for the error
+        if fs.validity is not None and year is not None and factor.shape[0] and len(fs):
+            limit = fs.validity[np.clip(factor, 0, None)]
+            self.stale = (factor >= 0) & (limit >= 0) & (np.asarray(year, dtype=np.int64) - year_used > limit)
 
     @property
     def region_used(self) -> list[str | None]:
         regions = list(self._fs.region.categories)
         codes = self._fs.region.codes
         return [regions[codes[b]] if b >= 0 else None for b in self.factor.tolist()]
+
+
+def _search(
+    fsorted: np.ndarray, order: np.ndarray, group: np.ndarray, cur: np.ndarray, qy: np.ndarray, parent: np.ndarray,
+    nreg: int, region_first: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per query, the factor (index into the set; -1 none) and the level the rule picks.
+
+    *fsorted* holds the factors' keys ``(group * nreg + region) * _YEAR_SPAN + year``, sorted, *order* their
+    indices; every level of every region chain is searched at once with ``np.searchsorted``.
+    """
+    m = group.shape[0]
+    best = np.full(m, -1, dtype=np.int64)
+    best_level = np.full(m, -1, dtype=np.int64)
+    best_year = np.full(m, -1, dtype=np.int64)
+    level = 0
+    alive = (group >= 0) & (cur >= 0)
+    while alive.any() and level <= nreg and len(fsorted):
+        pair = group * nreg + cur
+        target = pair * _YEAR_SPAN + qy
+        pos = np.searchsorted(fsorted, target, side="right") - 1  # this level's latest year up to the row's
+        posc = np.clip(pos, 0, None)
+        got_pair, got_year = np.divmod(fsorted[posc], _YEAR_SPAN)
+        found = alive & (pos >= 0) & (got_pair == pair)
+        # region first: the first level with any year ends the search; year first (the default): a level
+        # replaces a more specific one only with a strictly later year, so the latest year wins, at the most
+        # specific region that has it
+        take = found & (best < 0) if region_first else found & (got_year > best_year)
+        best[take] = order[posc[take]]
+        best_level[take] = level
+        best_year[take] = got_year[take]
+        alive &= ~take if region_first else best_year != qy  # nothing beats the row's own year
+        cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
+        alive &= cur >= 0
+        level += 1
+    return best, best_level
 
 
 def resolve(
@@ -104,29 +158,42 @@ def resolve(
     activity: np.ndarray,
     region: np.ndarray,
     year: np.ndarray,
+    *,
+    dimension_labels: Sequence[str] = (),
+    dimension: np.ndarray | None = None,
 ) -> Resolution:
     """Match (activity, region, year) triples, given as codes into the label lists, to factors.
 
     Vectorised over triples: every level of every region chain is searched at
     once with ``np.searchsorted`` over the factors sorted by (activity, region, year).
     The order of the fallbacks is the factor set's (:meth:`FactorSet.with_fallback`).
+
+    *dimension*, codes into *dimension_labels* (pint dimensionalities, e.g. ``"[length]"``), is
+    the dimension of each triple's activity unit: the rules are applied first among the factors
+    whose per-unit has that dimension (a car per km and per litre: a km row takes the per-km
+    factor), and only where the chain has none of them among all factors, whose unit is then
+    bridged by density and NCV.  Where that finds a key with factors in several other dimensions,
+    the triple is ``ambiguous`` (``Resolution.ambiguous``, ``Resolution.ambiguous_with``).
     """
     m = int(np.asarray(activity).shape[0])
     universe: dict[str, int] = {}
-    parents = [p for p, _name in fs.regions.values() if p is not None]
-    for r in list(fs.region.categories) + list(fs.regions) + parents + list(region_labels) + [WORLD]:
+    for r in list(fs.region.categories) + list(fs.regions) + list(region_labels) + [WORLD]:
         universe.setdefault(r, len(universe))
-    parent = np.full(len(universe), -1, dtype=np.int64)
-    for r, code in universe.items():
-        if r == WORLD:
-            continue
-        p = fs.regions.get(r, (None, None))[0]
-        parent[code] = universe[p if p is not None else WORLD]
+    parent_of: list[int] = []
+    names = list(universe)
+    for r in names:  # grows while parents (declared, or an ISO 3166-2 code's country) are met
+        p = parent_region(r, fs.regions)
+        if p is not None and p not in universe:
+            universe[p] = len(universe)
+            names.append(p)
+        parent_of.append(-1 if p is None else universe[p])
+    parent = np.array(parent_of, dtype=np.int64)
     act_code = {a: i for i, a in enumerate(fs.activity.categories)}
     nreg = len(universe)
 
     f_region = np.array([universe[r] for r in fs.region.categories], dtype=np.int64)[fs.region.codes] if len(fs) else np.zeros(0, np.int64)
-    fkey = (fs.activity.codes.astype(np.int64) * nreg + f_region) * _YEAR_SPAN + fs.year
+    f_act = fs.activity.codes.astype(np.int64)
+    fkey = (f_act * nreg + f_region) * _YEAR_SPAN + fs.year
     order = np.argsort(fkey, kind="stable")
     fsorted = fkey[order]
 
@@ -135,47 +202,42 @@ def resolve(
     qa = act_map[np.asarray(activity, dtype=np.int64)] if m else np.zeros(0, np.int64)
     cur = reg_map[np.asarray(region, dtype=np.int64)] if m else np.zeros(0, np.int64)
     qy = np.asarray(year, dtype=np.int64)
-
     region_first = fs.fallback == "region"
+
     best = np.full(m, -1, dtype=np.int64)
-    best_level = np.full(m, -1, dtype=np.int64)
-    exact_found = np.zeros(m, dtype=bool)
-    earlier = np.full(m, -1, dtype=np.int64)
-    earlier_level = np.full(m, -1, dtype=np.int64)
-    level = 0
-    alive = (qa >= 0) & (cur >= 0)
-    while alive.any() and level <= nreg and len(fsorted):
-        pair = qa * nreg + cur
-        target = pair * _YEAR_SPAN + qy
-        pos = np.searchsorted(fsorted, target, side="right") - 1
-        ok = alive & (pos >= 0)
-        posc = np.clip(pos, 0, None)
-        same_pair = ok & (fsorted[posc] // _YEAR_SPAN == pair)
-        if region_first:  # the first level with any factor up to the row's year ends the search
-            take = same_pair & (best < 0)
-            best[take] = order[posc[take]]
-            best_level[take] = level
-            alive &= ~take
-            cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
-            alive &= cur >= 0
-            level += 1
-            continue
-        is_exact = same_pair & (fsorted[posc] == target)
-        new_exact = is_exact & ~exact_found
-        best[new_exact] = order[posc[new_exact]]
-        best_level[new_exact] = level
-        exact_found |= new_exact
-        new_earlier = same_pair & ~is_exact & (earlier < 0)
-        earlier[new_earlier] = order[posc[new_earlier]]
-        earlier_level[new_earlier] = level
-        cur = np.where(cur >= 0, parent[np.clip(cur, 0, None)], -1)
-        alive &= cur >= 0
-        level += 1
-    use_earlier = ~exact_found & (earlier >= 0)
-    best[use_earlier] = earlier[use_earlier]
-    best_level[use_earlier] = earlier_level[use_earlier]
+    level = np.full(m, -1, dtype=np.int64)
+    f_dim, f_dim_labels = fs.per_unit_dimensions() if len(fs) else (np.zeros(0, np.int64), ())
+    if dimension is not None and fs.has_mixed_dimensions():  # some activity has factors in several dimensions
+        dim_code = {d: i for i, d in enumerate(f_dim_labels)}
+        ndim = len(f_dim_labels)
+        q_dim = np.array([dim_code.get(d, -1) for d in dimension_labels], dtype=np.int64)[np.asarray(dimension, dtype=np.int64)] \
+            if m else np.zeros(0, np.int64)
+        dkey = ((f_act * ndim + f_dim) * nreg + f_region) * _YEAR_SPAN + fs.year
+        dorder = np.argsort(dkey, kind="stable")
+        group = np.where((qa >= 0) & (q_dim >= 0), qa * ndim + q_dim, -1)
+        best, level = _search(dkey[dorder], dorder, group, cur, qy, parent, nreg, region_first)
+    rest = np.flatnonzero(best < 0)
+    ambiguous = np.zeros(m, dtype=bool)
+    ambiguous_with = np.full(m, -1, dtype=np.int64)
+    if rest.size == m:  # no dimension pass (the usual case): no copies
+        best, level = _search(fsorted, order, qa, cur, qy, parent, nreg, region_first)
+    elif rest.size:
+        best[rest], level[rest] = _search(fsorted, order, qa[rest], cur[rest], qy[rest], parent, nreg, region_first)
+    if rest.size and fs.has_multi_unit_keys():
+        # the key found has factors in more than one dimension, none of them the row's: which to bridge is not ours to guess
+        b = best[rest]
+        hit = b >= 0
+        sorted_pos = np.empty(len(fs), dtype=np.int64)
+        sorted_pos[order] = np.arange(len(fs))
+        pos = np.where(hit, sorted_pos[np.clip(b, 0, None)], -1)
+        first = np.searchsorted(fsorted, fsorted[np.clip(pos, 0, None)], side="left")
+        several = hit & (first < np.clip(pos, 0, None))
+        ambiguous[rest[several]] = True
+        ambiguous_with[rest[several]] = order[first[several]]
     year_used = np.where(best >= 0, fs.year[np.clip(best, 0, None)] if len(fs) else 0, -1)
-    return Resolution(fs, best, best_level, year_used)
+    res = Resolution(fs, best, level, year_used, qy)
+    res.ambiguous, res.ambiguous_with = ambiguous, ambiguous_with
+    return res
 
 
 def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str], year: Sequence[int] | np.ndarray) -> Resolution:
@@ -207,6 +269,7 @@ def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.
 
 # reasons a key has no coefficient (0 = fine)
 _OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _NO_RATE = OK, NO_FACTOR, BAD_DIMENSION, NO_PROPERTY, NO_GWP, NO_RATE
+_AMBIGUOUS = 6  # two factors of the key fit the row's unit (after the reasons of measure.convert)
 
 
 def _unit_multipliers(
@@ -221,11 +284,12 @@ def _unit_multipliers(
 
 def _raise_for(
     bad_keys: np.ndarray, reason: np.ndarray, rows_of: Any, labels: Any, fs: FactorSet, fidx: np.ndarray,
-    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str, problems: Mapping[int, str] | None = None,
+    u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str, ambiguous_with: np.ndarray,
+    problems: Mapping[int, str] | None = None,
 ) -> None:
     """Raise the error for the first problem among keys that rows actually use."""
     acts, regs, years, t_of_k = labels
-    order = [_NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_RATE, _NO_GWP]
+    order = [_NO_FACTOR, _AMBIGUOUS, _BAD_DIMENSION, _NO_PROPERTY, _NO_RATE, _NO_GWP]
     kinds = reason[bad_keys]
     kind = next(r for r in order if (kinds == r).any())
     keys = bad_keys[kinds == kind]
@@ -245,6 +309,15 @@ def _raise_for(
         )
     au = unit_labels[int(u_k[k])]
     pu = split_factor_unit(fs.unit.categories[int(fs.unit.codes[fidx[k]])])[1]
+    if kind == _AMBIGUOUS:
+        a, b = fs.factor(int(fidx[k])), fs.factor(int(ambiguous_with[t]))
+        raise DimensionError(
+            f"an activity in {au!r} ({dimension_of(au)}) fits none of the factors for ({a.activity}, {a.region}, {a.year}), "
+            f"which has one per {b.per_unit!r} ({dimension_of(b.per_unit)}) and one per {a.per_unit!r} "
+            f"({dimension_of(a.per_unit)}): which to convert through is ambiguous; give the rows in one of those "
+            f"units: ({acts[t]}, {regs[t]}, {int(years[t])}); {where}",
+            unit=au, expected=pu, rows=rows, **rows_of.fields(rows),
+        )
     if kind == _BAD_DIMENSION and dimension_of(au) == dimension_of(pu):
         raise DimensionError(
             f"an activity in {au!r} cannot use a factor per {pu!r}: an offset scale (degC, degF) is not converted "
@@ -345,20 +418,32 @@ def compute(
     key_ids = np.flatnonzero(key_rows) if rk.dense or rk.uniq is None else rk.uniq
     dense_of = key_ids if rk.dense or rk.uniq is None else np.arange(len(key_ids))  # each key's code in the rows
     a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
-    tri = (a_k * n_reg + r_k) * span + y_k
+    # matched per (activity, region, year) and, where some activity has factors in several dimensions of unit,
+    # the dimension of the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
+    dim_labels: list[str] = []
+    d_of_u = np.zeros(max(n_unit, 1), dtype=np.int64)
+    if len(fs) and fs.has_mixed_dimensions():
+        dims = [dimension_of(u) for u in inv.unit.categories]
+        dim_labels = list(dict.fromkeys(dims))
+        d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
+    n_dim = max(len(dim_labels), 1)
+    tri = ((a_k * n_reg + r_k) * span + y_k) * n_dim + d_of_u[u_k]
     if rk.dense:
-        n_tri = n_act * n_reg * span
+        n_tri = n_act * n_reg * span * n_dim
         tri_ids, t_of_k = np.arange(n_tri, dtype=np.int64), tri
     else:
         tri_ids, t_of_k = np.unique(tri, return_inverse=True)
         t_of_k = t_of_k.reshape(-1)
+    td, tri_ids = tri_ids % n_dim, tri_ids // n_dim
     ta, tr, ty = tri_ids // (n_reg * span), (tri_ids // span) % n_reg, tri_ids % span + ymin
-    res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty)
+    res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty,
+                  dimension_labels=dim_labels, dimension=td if dim_labels else None)
     acts = np.array(inv.activity.categories, dtype=object)[ta].tolist() if len(ta) else []
     regs = np.array(inv.region.categories, dtype=object)[tr].tolist() if len(tr) else []
 
     fidx = res.factor[t_of_k]  # per key; -1 = no factor
     reason = np.where(fidx < 0, _NO_FACTOR, _OK).astype(np.int8)
+    reason[res.ambiguous[t_of_k] & (reason == _OK)] = _AMBIGUOUS
     problems: dict[int, str] = {}
     fsafe = np.where(fidx < 0, 0, fidx)
     if len(fs):
@@ -409,7 +494,8 @@ def compute(
 
     bad_keys = np.flatnonzero(np.isnan(co2e))  # keys with a problem (every key here has rows)
     if bad_keys.size:
-        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp, problems)
+        _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp,
+                   res.ambiguous_with, problems)
     with np.errstate(over="ignore", invalid="ignore"):
         row_sum = float(key_qty[dense_of] @ co2e)
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
@@ -423,11 +509,17 @@ def compute(
     if strict and fb.any():
         fb_keys = np.flatnonzero(fb[t_of_k])
         if fb_keys.size:
+            stale_keys = fb_keys[res.stale[t_of_k[fb_keys]]]
+            fb_keys = stale_keys if stale_keys.size else fb_keys  # the worse problem first
             t = int(t_of_k[fb_keys[0]])
             rows = rows_of(fb_keys)
+            f_stale = res.stale[t]
             raise FallbackError(
                 f"strict=True: ({acts[t]}, {regs[t]}, {int(ty[t])}) would use the factor for "
-                f"({res.region_used[t]}, {int(res.year_used[t])}); "
+                f"({res.region_used[t]}, {int(res.year_used[t])})"
+                + (f", a stale fallback: {int(ty[t]) - int(res.year_used[t])} years after its year, more than its "
+                   f"pack's validity of {int(fs.validity[res.factor[t]])} years" if f_stale and fs.validity is not None
+                   else "") + "; "
                 f"{len(np.unique(t_of_k[fb_keys]))} key(s) need a fallback; {rows_of.describe(rows)}",
                 rows=rows, **rows_of.fields(rows),
             )
@@ -443,7 +535,8 @@ def compute(
         fsafe = _in_row_codes(fsafe, dense_of, rk.n_keys)
         gas_t = _in_row_codes(gas_t, dense_of, rk.n_keys)
         co2e = _in_row_codes(co2e, dense_of, rk.n_keys)
-        t_of_k = np.arange(rk.n_keys, dtype=np.int64) // n_unit  # a dense key's triple, as resolved above
+        every = np.arange(rk.n_keys, dtype=np.int64)  # a dense key's triple (and unit dimension), as resolved above
+        t_of_k = (every // n_unit) * n_dim + d_of_u[every % n_unit]
     em = Emissions(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
         key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,

@@ -1,0 +1,41 @@
+"""The default fallback does not jump: a year with no factor uses the same choice as the latest year with one."""
+
+from __future__ import annotations
+
+import pytest
+
+import neutralcore as nc
+
+
+def _jiangsu(year: int) -> nc.Inventory:
+    return nc.Inventory([nc.Activity("electricity.grid", 1_000, "MWh", region="CN-JS", year=year, scope=2)])
+
+
+def test_jiangsu_2023_and_2024_are_consistent():
+    """MEE/NBS: Jiangsu has provincial factors for 2021 and 2022 (0.5978 t/MWh, confidence C); the East China
+    grid has 2023 (0.5500).  2023 takes the grid's 2023 factor, and so does 2024: 1,000 MWh x 0.5500 = 550 t
+    (the old rule took Jiangsu 2022 for 2024: 597.8 t, 8.7 % more)."""
+    china = nc.load_factors("china")
+    r23, r24 = _jiangsu(2023).emissions(china), _jiangsu(2024).emissions(china)
+    assert r23.total() == pytest.approx(550.0)
+    assert r24.total() == pytest.approx(550.0)
+    m = r24.matches[0]
+    assert (m["region_used"], m["year_used"], m["region_fallback"], m["year_fallback"]) == ("CN-EAST", 2023, True, True)
+    assert r24.matches.fallbacks()["fallback"] == ["region+year"]
+    # 2022: Jiangsu's own factor is the latest for that year
+    assert _jiangsu(2022).emissions(china).total() == pytest.approx(597.8)
+
+
+def test_region_first_stays_an_option():
+    china = nc.load_factors("china").with_fallback("region")
+    assert _jiangsu(2024).emissions(china).total() == pytest.approx(597.8)
+    assert _jiangsu(2024).emissions(china).matches[0]["year_used"] == 2022
+
+
+def test_a_country_row_is_not_replaced_by_an_older_world_default():
+    """VN 2025: the newest Viet Nam factor (2023, 0.6592) comes before any World row of an earlier year."""
+    src = nc.Source("test", "synthetic World default", 2024)
+    world = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "World", 2020, "t/MWh", {"CO2": 0.5}, src)])
+    fs = nc.FactorSet.merge(world, nc.load_factors("vietnam"))
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1_000, "MWh", region="VN-SG", year=2025, scope=2)])
+    assert inv.emissions(fs).total() == pytest.approx(659.2)
