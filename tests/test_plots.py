@@ -106,3 +106,26 @@ def test_without_matplotlib_the_error_names_the_extra(monkeypatch, res):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(nc.MissingDependencyError, match=r"neutralcore\[plot\]"):
         plot_emissions(res[2])
+
+
+def test_emissions_plot_method_draws_by_group_and_by_gas(tmp_path):
+    """Issue 13: the result itself has .plot(); stacked by gas, only the gases in the scope totals are drawn."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import neutralcore as nc
+    from neutralcore.plotting import save
+
+    src = nc.Source("IPCC", "2006 IPCC Guidelines, Vol. 2, Table 2.5", 2006)
+    fs = nc.FactorSet.from_factors([nc.Factor("fuel.wood.stationary.residential", "World", 2006, "kg/TJ",
+                                              {"CO2_biogenic": 112000.0, "CH4": 300.0, "N2O": 4.0}, src)])
+    inv = nc.Inventory([nc.Activity("fuel.wood.stationary.residential", 1, "TJ", region="VN", year=2023, scope=1,
+                                    site=s) for s in ("a", "b")])
+    res = inv.emissions(fs)
+    ax = res.plot("site")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"] or len(ax.patches) == 2
+    stacked = res.plot("scope", gases=True)
+    assert sorted(t.get_text() for t in stacked.get_legend().get_texts()) == ["CH4 (x 28)", "N2O (x 265)"]
+    save(stacked, str(tmp_path / "gases.png"))
+    assert (tmp_path / "gases.png").read_bytes()[:4] == b"\x89PNG"

@@ -14,6 +14,7 @@ from typing import Any, Iterator, Protocol, Sequence
 
 import numpy as np
 
+from neutralcore._core.charts import Groups, axes, plot_gases, plot_groups, require_matplotlib, save
 from neutralcore.errors import MissingDependencyError
 from neutralcore.measure.basis import Scope, scope2_method
 
@@ -48,31 +49,12 @@ class Curve(Protocol):
     def __iter__(self) -> Iterator[dict[str, Any]]: ...
 
 
-def require_matplotlib() -> Any:
-    """Return ``matplotlib.pyplot``, or raise :class:`MissingDependencyError` naming the extra to install."""
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "plotting needs matplotlib, which is not installed: pip install 'neutralcore[plot]'",
-            package="matplotlib", extra="plot",
-        ) from exc
-    return plt
-
-
-def _axes(ax: Any) -> Any:
-    plt = require_matplotlib()
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(9, 5))
-    return ax
-
-
 def plot_mac(curve: Curve, ax: Any = None) -> Any:
     """Draw a MAC curve: bar widths = annual abatement, heights = cost per tonne, cheapest first.
 
     Levers without a cost per tonne (no abatement) are listed in the legend title, not drawn.
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     x = 0.0
     skipped = []
     colours = ["#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#264653", "#8ab17d", "#b56576", "#6d597a"]
@@ -107,7 +89,7 @@ def plot_trajectory(trajectory: Columns, *, basis: str = "location", target: Tar
     which is drawn when *net* is true.
     """
     basis = scope2_method(basis, column="basis")
-    ax = _axes(ax)
+    ax = axes(ax)
     years = np.asarray(trajectory["year"])
     s2 = "scope2_" + basis
     columns = {1: ("scope1", "scope 1", "#264653"), 2: (s2, f"scope 2 ({basis}-based)", "#2a9d8f"),
@@ -133,31 +115,6 @@ def plot_trajectory(trajectory: Columns, *, basis: str = "location", target: Tar
     return ax
 
 
-def save(ax: Any, path: str) -> None:
-    """Write the figure of *ax* (an Axes, or a Figure) to *path* (format by extension, e.g. ``.png``) and close it."""
-    plt = require_matplotlib()
-    fig = getattr(ax, "figure", ax)
-    try:
-        fig.savefig(path, dpi=100, bbox_inches="tight")
-    except OSError as exc:
-        from neutralcore.errors import InputError
-
-        raise InputError(f"cannot write the plot to {path}: {exc.strerror or exc}", source=str(path)) from exc
-    finally:
-        plt.close(fig)
-
-
-class Groups(Protocol):
-    """A group table (:meth:`Emissions.by`): label columns, then ``co2e_t`` and ``<gas>_t`` columns, a title."""
-
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def columns(self) -> tuple[str, ...]: ...
-    def __getitem__(self, name: str) -> Any: ...
-    def __len__(self) -> int: ...
-
-
 class BalanceLike(Protocol):
     """A neutrality balance (:class:`~neutralcore.claim.Balance`)."""
 
@@ -177,51 +134,13 @@ class BalanceLike(Protocol):
     def surplus(self) -> float: ...
 
 
-def _labels(table: Groups) -> tuple[list[str], list[str]]:
-    keys = [c for c in table.columns if not c.endswith("_t")]
-    rows = [" / ".join(str(table[k][i]) for k in keys) for i in range(len(table))]
-    return keys, rows
-
-
-def plot_groups(table: Groups, ax: Any = None) -> Any:
-    """Horizontal bars of ``co2e_t`` per group of a :meth:`Emissions.by` table, largest on top."""
-    ax = _axes(ax)
-    keys, rows = _labels(table)
-    values = np.asarray(table["co2e_t"], dtype=float)
-    order = np.argsort(values)
-    ax.barh([rows[i] for i in order], values[order], color="#2a9d8f")
-    for y, v in enumerate(values[order]):
-        ax.text(v, y, f" {v:,.1f}", va="center", fontsize="small")
-    ax.set_xlabel("t CO2e")
-    ax.set_ylabel(", ".join(keys))
-    ax.set_title(table.title or "Emissions by group")
-    return ax
-
-
-def plot_gases(table: Groups, weights: Sequence[float], gases: Sequence[str], ax: Any = None) -> Any:
-    """Bars per group stacked by gas, each gas in t CO2e (its tonnes x its GWP in *weights*)."""
-    ax = _axes(ax)
-    _keys, rows = _labels(table)
-    bottom = np.zeros(len(table))
-    colours = ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8ab17d", "#b56576", "#6d597a"]
-    for j, (gas, w) in enumerate(zip(gases, weights)):
-        part = np.asarray(table[f"{gas}_t"], dtype=float) * float(w)
-        ax.bar(rows, part, bottom=bottom, label=f"{gas} (x {w:g})", color=colours[j % len(colours)])
-        bottom += part
-    ax.set_ylabel("t CO2e")
-    ax.set_title((table.title or "Emissions") + ", by gas")
-    ax.legend(fontsize="small")
-    ax.tick_params(axis="x", labelrotation=30)
-    return ax
-
-
 def plot_balance(balance: BalanceLike, ax: Any = None) -> Any:
     """The neutrality balance as a waterfall: E, minus removals R, the residual, minus credits C, what is left.
 
     Credits are drawn beside the footprint, never as a cut of it: the last bar is the
     shortfall (red) or the surplus (green, below zero), which cannot be carried over.
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     steps = [("E (emissions)", 0.0, balance.E, "#264653"),
              ("- R (removals)", balance.E - balance.R, balance.R, "#8ab17d"),
              ("E - R (residual)", 0.0, balance.residual, "#2a9d8f"),
@@ -246,17 +165,14 @@ class EmissionsLike(Protocol):
     gases: tuple[str, ...]
 
     def by(self, *dims: str, gases: bool = True) -> Any: ...
+    def plot(self, *dims: str, gases: bool = False, ax: Any = None) -> Any: ...
 
 
 def plot_emissions(emissions: EmissionsLike, *dims: str, gases: bool = False, ax: Any = None) -> Any:
-    """Bars of an emissions result by *dims* (default ``scope``); with *gases*, stacked by gas in t CO2e.
+    """Bars of an emissions result by *dims* (default ``scope``); with *gases*, stacked by gas in t CO2e
+    (:meth:`Emissions.plot <neutralcore.Emissions.plot>`).
 
     >>> plot_emissions(res, "site")               # doctest: +SKIP
     >>> plot_emissions(res, "scope", gases=True)  # doctest: +SKIP
     """
-    from neutralcore.gwp import gwp_vector
-
-    table = emissions.by(*(dims or ("scope",)))
-    if not gases:
-        return plot_groups(table, ax=ax)
-    return plot_gases(table, gwp_vector(emissions.gases, emissions.gwp).tolist(), emissions.gases, ax=ax)
+    return emissions.plot(*dims, gases=gases, ax=ax)

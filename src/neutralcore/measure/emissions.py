@@ -894,6 +894,23 @@ class Emissions:
 
     # -- display ------------------------------------------------------------------------
 
+    def plot(self, *dims: str | Sequence[str], gases: bool = False, ax: Any = None) -> Any:
+        """Bars of the result by *dims* (default ``scope``); with *gases*, each bar stacked by gas in t CO2e
+        (the gases in the scope totals only).  Returns the matplotlib Axes; needs the ``plot`` extra
+        (:class:`~neutralcore.MissingDependencyError` otherwise).
+
+        >>> res.plot("site")                # doctest: +SKIP
+        >>> res.plot("scope", gases=True)   # doctest: +SKIP
+        """
+        from neutralcore._core.charts import plot_gases, plot_groups
+
+        table = self.by(*(dims or ("scope",)))
+        if not gases:
+            return plot_groups(table, ax=ax)
+        kept = [g for g in self.gases if in_scopes(g)]
+        weights = np.nan_to_num(reporting_weights(kept, self.gwp)[0]) if kept else np.zeros(0)
+        return plot_gases(table, weights.tolist(), kept, ax=ax)
+
     def _display(self) -> tuple[str, Table, list[str]]:
         """Heading, the table by scope and the notes, shown as text and as HTML."""
         total = self.total()
