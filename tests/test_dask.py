@@ -40,7 +40,7 @@ def _partition(i: int) -> pd.DataFrame:
     return pd.DataFrame({
         "activity": activity, "quantity": rng.random(ROWS) * 1000, "unit": unit, "region": region,
         "year": rng.integers(2023, 2026, ROWS), "scope": np.where(kind < 2, 2, 1),
-        "category": np.where(kind < 2, "purchased", "stationary"),
+        "category": pd.Series(np.where(kind < 2, "purchased", "stationary"), dtype=object).where(kind != 3, None),
         "site": np.array(["a", "b", "c", "d", "e"])[rng.integers(0, 5, ROWS)],
     })
 

@@ -45,6 +45,7 @@ from neutralcore.measure.basis import Scope
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike
 from neutralcore.measure.inventory import Inventory
+from neutralcore.measure.rowpass import key_sums
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 
 if TYPE_CHECKING:
@@ -74,81 +75,95 @@ class _Failure:
     error: NeutralcoreError
 
 
-def _cells(part: "pandas.DataFrame", partition: int, columns: Mapping[str, str] | None,
-           dims: Sequence[str] | None, keep: Sequence[str] | None) -> "pandas.DataFrame | _Failure":
-    """One partition reduced to its cells: labels, ``rows``, ``qty`` (quantity sum) and ``first`` row."""
-    import pandas as pd
+@attrs.frozen(eq=False)
+class _Cells:
+    """Partial sums: per cell (a distinct key and grouping labels) its codes into each column's labels, its row
+    count, quantity sum and first row (``partition << 40 | row``).  Only these arrays and the labels travel."""
 
+    names: tuple[str, ...]
+    labels: tuple[tuple[Any, ...], ...]
+    codes: np.ndarray  # (cells, columns) int64
+    rows: np.ndarray
+    qty: np.ndarray
+    first: np.ndarray
+
+
+def _group(codes: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each row of *codes* (one column per label column) numbered by its distinct combination: (inverse, one row
+    index per combination, count); counted with a bincount when the combined space is small, else sorted."""
+    n = codes.shape[0]
+    code = np.zeros(n, dtype=np.int64)
+    space = 1
+    for j, size in enumerate(sizes):
+        size = max(int(size), 1)
+        if space * size >= 2**62:  # keep the mixed-radix code in int64: renumber what is present so far
+            _, code = np.unique(code, return_inverse=True)
+            code = code.reshape(-1).astype(np.int64)
+            space = int(code.max()) + 1 if n else 1
+        code = code * size + codes[:, j]
+        space *= size
+    if space <= max(4 * n, 1 << 16):  # small code space: count, no sort
+        seen = np.full(space, -1, dtype=np.int64)
+        seen[code[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)  # the first row of each combination
+        present = np.flatnonzero(seen >= 0)
+        number = np.zeros(space, dtype=np.int64)
+        number[present] = np.arange(present.shape[0])
+        return number[code], seen[present], int(present.shape[0])
+    _, index, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), index, int(index.shape[0])
+
+
+def _cells(part: "pandas.DataFrame", partition: int, columns: Mapping[str, str] | None,
+           dims: Sequence[str] | None, keep: Sequence[str] | None) -> "_Cells | _Failure":
+    """One partition reduced to its cells."""
     try:
         inv = Inventory.from_pandas(part, columns=columns, dims=dims)
     except NeutralcoreError as exc:
         return _Failure(partition, exc)
     names = [c for c in inv.columns if c != "quantity" and (keep is None or c in keep or c in _KEY or c == "scope")]
     n = len(inv)
-    codes: list[np.ndarray] = []
-    labels: list[list[Any]] = []
-    sizes: list[int] = []
-    for name in names:
+    codes = np.empty((n, len(names)), dtype=np.int64)
+    labels: list[tuple[Any, ...]] = []
+    for j, name in enumerate(names):
         col = inv.column(name)
         if isinstance(col, np.ndarray):  # the year: integers, coded from their minimum
-            lo = int(col.min()) if n else 0
-            hi = int(col.max()) if n else 0
-            codes.append(np.asarray(col, dtype=np.int64) - lo)
-            labels.append(list(range(lo, hi + 1)))
+            lo, hi = (int(col.min()), int(col.max())) if n else (0, -1)
+            codes[:, j] = col
+            codes[:, j] -= lo
+            labels.append(tuple(range(lo, hi + 1)))
         else:
-            codes.append(np.asarray(col.codes, dtype=np.int64))
-            labels.append(list(col.categories))
-        sizes.append(max(len(labels[-1]), 1))
-    code = np.zeros(n, dtype=np.int64)
-    space = 1
-    for c, size in zip(codes, sizes):
-        if space * size >= 2**62:  # keep the mixed-radix code in int64: renumber what is present so far
-            _, code = np.unique(code, return_inverse=True)
-            code = code.reshape(-1).astype(np.int64)
-            space = int(code.max()) + 1 if n else 1
-        code = code * size + c
-        space *= size
-    if space <= max(4 * n, 1 << 16):  # small code space: count, no sort
-        rows_all = np.bincount(code, minlength=space)
-        present = np.flatnonzero(rows_all)
-        qty = np.bincount(code, weights=inv.quantity, minlength=space)[present]
-        first_all = np.full(space, -1, dtype=np.int64)
-        first_all[code[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)
-        cell, rows, first = present, rows_all[present], first_all[present]
-    else:
-        cell, first, inverse, rows = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
-        qty = np.bincount(inverse.reshape(-1), weights=inv.quantity, minlength=cell.shape[0])
-    out: dict[str, Any] = {}
-    for name, c, lab in zip(names, codes, labels):  # a cell's labels: those of its first row
-        arr: np.ndarray = np.empty(len(lab), dtype=object)
-        arr[:] = lab
-        out[name] = arr[c[first]]
-    frame = pd.DataFrame({name: out[name] for name in names})
-    frame["rows"] = np.asarray(rows, dtype=np.int64)
-    frame["qty"] = np.asarray(qty, dtype=np.float64)
-    frame["first"] = (np.int64(partition) << _ROW_BITS) | np.asarray(first, dtype=np.int64)
-    return frame
+            codes[:, j] = col.codes
+            labels.append(tuple(col.categories))
+    inverse, first, m = _group(codes, [len(x) for x in labels])
+    rows, qty = key_sums(inverse, inv.quantity, m)
+    return _Cells(tuple(names), tuple(labels), codes[first], rows, qty,
+                  (np.int64(partition) << _ROW_BITS) | first.astype(np.int64))
 
 
-def _combine(*parts: "pandas.DataFrame | _Failure") -> "pandas.DataFrame | _Failure":
-    """Partial sums added by cell labels (exact for counts; quantities as float sums)."""
-    import pandas as pd
-
+def _combine(*parts: "_Cells | _Failure") -> "_Cells | _Failure":
+    """Partial sums added cell by cell: counts exactly, quantities as float sums, the smallest first row."""
     failures = [p for p in parts if isinstance(p, _Failure)]
     if failures:
         return min(failures, key=lambda f: f.partition)
-    frames = [p for p in parts if isinstance(p, pd.DataFrame)]
-    if len(frames) == 1:
-        return frames[0]
-    both = pd.concat(frames, ignore_index=True)
-    labels = [c for c in both.columns if c not in ("rows", "qty", "first")]
-    return both.groupby(labels, sort=False, dropna=False).agg(
-        rows=("rows", "sum"), qty=("qty", "sum"), first=("first", "min")).reset_index()
-
-
-def _none(values: Sequence[Any]) -> list[Any]:
-    """Labels back from pandas: its missing-value markers as ``None``."""
-    return [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
+    cells = [p for p in parts if isinstance(p, _Cells)]
+    if len(cells) == 1:
+        return cells[0]
+    names = cells[0].names
+    labels: list[tuple[Any, ...]] = []
+    remapped = [np.empty_like(c.codes) for c in cells]
+    for j in range(len(names)):  # each column's labels: the union, in order of first appearance
+        union: dict[Any, int] = {}
+        for c, out in zip(cells, remapped):
+            to = np.array([union.setdefault(v, len(union)) for v in c.labels[j]], dtype=np.int64)
+            out[:, j] = to[c.codes[:, j]] if len(to) else c.codes[:, j]
+        labels.append(tuple(union))
+    codes = np.concatenate(remapped)
+    inverse, index, m = _group(codes, [len(x) for x in labels])
+    rows = np.bincount(inverse, weights=np.concatenate([c.rows for c in cells]), minlength=m).astype(np.int64)
+    qty = np.bincount(inverse, weights=np.concatenate([c.qty for c in cells]), minlength=m)
+    first = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, inverse, np.concatenate([c.first for c in cells]))
+    return _Cells(names, tuple(labels), codes[index], rows, qty, first)
 
 
 def _located(exc: NeutralcoreError, partition: int, row: int, replace: bool) -> NeutralcoreError:
@@ -349,7 +364,6 @@ def emissions(
     """
     _require()
     import dask
-    import pandas as pd
 
     if not isinstance(split_every, int) or split_every < 2:
         raise InputError(f"split_every must be an integer of at least 2, got {split_every!r}", column="split_every")
@@ -370,27 +384,34 @@ def emissions(
         exc = cells.error
         rows = getattr(exc, "rows", None) or [0]
         raise _located(exc, cells.partition, int(rows[0]), replace=False) from exc
-    if cells is None or not isinstance(cells, pd.DataFrame):
+    if not isinstance(cells, _Cells):
         raise InputError("the Dask DataFrame has no partitions", column="ddf")
-    names = [c for c in cells.columns if c not in ("rows", "qty", "first")]
-    data = {c: _none(cells[c].tolist()) for c in names}
-    data["year"] = [int(y) for y in data["year"]]
-    data["scope"] = [int(s) for s in data["scope"]]
+    data: dict[str, Any] = {}
+    for j, name in enumerate(cells.names):
+        values: np.ndarray = np.empty(len(cells.labels[j]), dtype=object)
+        values[:] = list(cells.labels[j])
+        if name in ("year", "scope"):
+            data[name] = np.asarray(cells.labels[j], dtype=np.int64)[cells.codes[:, j]]
+        else:
+            data[name] = (cells.codes[:, j].astype(np.int32), values)
     std = {c: data.pop(c) for c in ("activity", "unit", "region", "year", "scope", "category", "site") if c in data}
-    compact = Inventory.from_columns(quantity=cells["qty"].to_numpy(dtype=np.float64), **std, **data)
-    first = cells["first"].to_numpy(dtype=np.int64)
+    compact = Inventory.from_columns(quantity=cells.qty, **std, **data)
     try:
         em = compact.emissions(factors, gwp=gwp, strict=strict, rates=rates, prices=prices)
     except NeutralcoreError as exc:
         rows = getattr(exc, "rows", None)
         if not rows:
             raise
-        at = int(first[int(rows[0])])
+        at = int(cells.first[int(rows[0])])
         raise _located(exc, at >> _ROW_BITS, at & ((1 << _ROW_BITS) - 1), replace=True) from exc
-    per = cells.groupby(["activity", "region", "year"], sort=False).agg(rows=("rows", "sum"), first=("first", "min"))
-    triples = [(str(a), str(r), int(y)) for a, r, y in per.index.tolist()]
+    tri = [cells.names.index(c) for c in ("activity", "region", "year")]
+    inverse, index, m = _group(cells.codes[:, tri], [len(cells.labels[j]) for j in tri])
+    triple_rows = np.bincount(inverse, weights=cells.rows, minlength=m).astype(np.int64)
+    triple_first = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(triple_first, inverse, cells.first)
+    a, r, y = (cells.labels[j] for j in tri)
+    triples = [(str(a[i]), str(r[k]), int(y[t])) for i, k, t in cells.codes[index][:, tri].tolist()]
     return DaskEmissions(
-        emissions=em, columns=tuple(names), n_rows=int(cells["rows"].sum()), n_partitions=n_partitions,
-        triples=triples, triple_rows=per["rows"].to_numpy(dtype=np.int64),
-        triple_first=per["first"].to_numpy(dtype=np.int64),
+        emissions=em, columns=cells.names, n_rows=int(cells.rows.sum()), n_partitions=n_partitions,
+        triples=triples, triple_rows=triple_rows, triple_first=triple_first,
     )
