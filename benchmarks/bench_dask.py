@@ -1,7 +1,7 @@
 """neutralcore.dask out of core: a partitioned Parquet dataset larger than the job's memory, on a LocalCluster.
 
 Run:  pip install '.[dask]' && python benchmarks/bench_dask.py [--rows 100000000] [--per-file 2000000]
-      [--workers 2] [--dir /tmp/nc-dask-bench] [--keep]
+      [--workers 2] [--memory-limit 1GiB] [--dir /tmp/nc-dask-bench] [--keep]
 
 Writes the dataset in chunks (one Parquet file per chunk: dictionary-coded label columns, float64 quantities;
 never more than one chunk in memory), then times ``neutralcore.dask.emissions()`` over it on a
@@ -82,7 +82,13 @@ def write(root: Path, rows: int, per_file: int, seed: int = 0) -> tuple[np.ndarr
     return expect, time.perf_counter() - t0
 
 
-def run(root: Path, workers: int, expect: np.ndarray) -> dict[str, object]:
+def _peak_rss() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+
+
+def run(root: Path, workers: int, expect: np.ndarray, memory_limit: str) -> dict[str, object]:
     import dask.dataframe as dd
     import distributed
 
@@ -91,7 +97,8 @@ def run(root: Path, workers: int, expect: np.ndarray) -> dict[str, object]:
     fs, _ = _factors()
     groupings = [("scope",), ("site",), ("scope", "site")]
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0",
-                                  silence_logs=50) as cluster, distributed.Client(cluster):
+                                  memory_limit=memory_limit, silence_logs=50) as cluster, \
+            distributed.Client(cluster) as client:
         ddf = dd.read_parquet(str(root))
         t0 = time.perf_counter()
         res = ncd.emissions(ddf, fs, by=groupings)
@@ -99,6 +106,7 @@ def run(root: Path, workers: int, expect: np.ndarray) -> dict[str, object]:
         t0 = time.perf_counter()
         by_scope, by_site, by_both = res.by_many(groupings, gases=False)
         t_tables = time.perf_counter() - t0
+        peak = max(client.run(_peak_rss).values())
     total = float(expect.sum())
     assert abs(res.total() - total) <= 1e-9 * total, (res.total(), total)
     np.testing.assert_allclose(by_scope["co2e_t"], expect.sum(axis=1), rtol=1e-9)
@@ -109,7 +117,7 @@ def run(root: Path, workers: int, expect: np.ndarray) -> dict[str, object]:
         "rows": res.n_rows, "partitions": res.n_partitions, "workers": workers, "seconds": round(t_job, 2),
         "rows_per_second": round(res.n_rows / t_job), "tables_seconds": round(t_tables, 4), "cells": cells,
         "keys": len(res.matches.summary()), "fallback_rows": res.matches.n_fallback_rows,
-        "total_t": total,
+        "total_t": total, "worker_memory_limit": memory_limit, "worker_peak_rss_mib": round(peak / 2**20),
     }
 
 
@@ -118,6 +126,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000_000)
     ap.add_argument("--per-file", type=int, default=2_000_000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--memory-limit", default="1GiB", help="per worker (default 1GiB: less than the data)")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/nc-dask-bench"))
     ap.add_argument("--keep", action="store_true", help="keep the dataset (default: delete it after the run)")
     args = ap.parse_args()
@@ -125,7 +134,7 @@ def main() -> None:
         shutil.rmtree(args.dir)
     expect, t_write = write(args.dir, args.rows, args.per_file)
     size = sum(f.stat().st_size for f in args.dir.iterdir())
-    out = run(args.dir, args.workers, expect)
+    out = run(args.dir, args.workers, expect, args.memory_limit)
     out.update(write_seconds=round(t_write, 1), dataset_mib=round(size / 2**20), uptime=subprocess.run(
         ["uptime"], capture_output=True, text=True).stdout.strip(), cpus=os.cpu_count())
     print(json.dumps(out))
