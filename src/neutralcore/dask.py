@@ -82,7 +82,7 @@ class _Cells:
 
     names: tuple[str, ...]
     labels: tuple[tuple[Any, ...], ...]
-    codes: np.ndarray  # (cells, columns) int64
+    codes: np.ndarray  # (cells, columns) int32
     rows: np.ndarray
     qty: np.ndarray
     first: np.ndarray
@@ -122,7 +122,7 @@ def _cells(part: "pandas.DataFrame", partition: int, columns: Mapping[str, str] 
         return _Failure(partition, exc)
     names = [c for c in inv.columns if c != "quantity" and (keep is None or c in keep or c in _KEY or c == "scope")]
     n = len(inv)
-    codes = np.empty((n, len(names)), dtype=np.int64)
+    codes = np.empty((n, len(names)), dtype=np.int32)
     labels: list[tuple[Any, ...]] = []
     for j, name in enumerate(names):
         col = inv.column(name)
@@ -141,29 +141,34 @@ def _cells(part: "pandas.DataFrame", partition: int, columns: Mapping[str, str] 
 
 
 def _combine(*parts: "_Cells | _Failure") -> "_Cells | _Failure":
-    """Partial sums added cell by cell: counts exactly, quantities as float sums, the smallest first row."""
+    """Partial sums added cell by cell: counts exactly, quantities as float sums, the smallest first row.
+
+    Folded two at a time, so a step holds about two partial results, whatever ``split_every`` is."""
     failures = [p for p in parts if isinstance(p, _Failure)]
     if failures:
         return min(failures, key=lambda f: f.partition)
     cells = [p for p in parts if isinstance(p, _Cells)]
-    if len(cells) == 1:
-        return cells[0]
-    names = cells[0].names
+    acc = cells[0]
+    for other in cells[1:]:
+        acc = _merge(acc, other)
+    return acc
+
+
+def _merge(a: _Cells, b: _Cells) -> _Cells:
     labels: list[tuple[Any, ...]] = []
-    remapped = [np.empty_like(c.codes) for c in cells]
-    for j in range(len(names)):  # each column's labels: the union, in order of first appearance
-        union: dict[Any, int] = {}
-        for c, out in zip(cells, remapped):
-            to = np.array([union.setdefault(v, len(union)) for v in c.labels[j]], dtype=np.int64)
-            out[:, j] = to[c.codes[:, j]] if len(to) else c.codes[:, j]
+    codes = np.empty((a.codes.shape[0] + b.codes.shape[0], len(a.names)), dtype=np.int32)
+    for j in range(len(a.names)):  # each column's labels: a's, then b's new ones
+        union = {v: i for i, v in enumerate(a.labels[j])}
+        to = np.array([union.setdefault(v, len(union)) for v in b.labels[j]], dtype=np.int32)
+        codes[: a.codes.shape[0], j] = a.codes[:, j]
+        codes[a.codes.shape[0]:, j] = to[b.codes[:, j]] if len(to) else b.codes[:, j]
         labels.append(tuple(union))
-    codes = np.concatenate(remapped)
     inverse, index, m = _group(codes, [len(x) for x in labels])
-    rows = np.bincount(inverse, weights=np.concatenate([c.rows for c in cells]), minlength=m).astype(np.int64)
-    qty = np.bincount(inverse, weights=np.concatenate([c.qty for c in cells]), minlength=m)
+    rows = np.bincount(inverse, weights=np.concatenate([a.rows, b.rows]), minlength=m).astype(np.int64)
+    qty = np.bincount(inverse, weights=np.concatenate([a.qty, b.qty]), minlength=m)
     first = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, inverse, np.concatenate([c.first for c in cells]))
-    return _Cells(names, tuple(labels), codes[index], rows, qty, first)
+    np.minimum.at(first, inverse, np.concatenate([a.first, b.first]))
+    return _Cells(a.names, tuple(labels), codes[index], rows, qty, first)
 
 
 def _located(exc: NeutralcoreError, partition: int, row: int, replace: bool) -> NeutralcoreError:
