@@ -213,3 +213,48 @@ def test_docs_cli_report_example_is_what_the_command_prints(capsys):
     for line in block.group(2).splitlines():
         if line.strip():
             assert line in out, line
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_report_reads_parquet_and_excel_by_extension(suffix, tmp_path, capsys):
+    """The office example as Parquet and as Excel gives the CSV's figures: 837.184 t in 2023, 599.872 t in 2024."""
+    import csv
+    import json
+
+    rows = list(csv.reader((EXAMPLES / "office.csv").read_text(encoding="utf-8").splitlines()))
+    header, body = rows[0], [[int(v) if v.isdigit() else v for v in r] for r in rows[1:]]
+    path = tmp_path / f"office{suffix}"
+    if suffix == ".parquet":
+        pa = pytest.importorskip("pyarrow")
+        pq = pytest.importorskip("pyarrow.parquet")
+        pq.write_table(pa.table({h: [r[j] for r in body] for j, h in enumerate(header)}), path)
+    else:
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(header)
+        for r in body:
+            sheet.append(r)
+        book.save(path)
+    args = ["--factors", str(EXAMPLES / "grid_factors.csv"), "--by", "site", "--format", "json"]
+    assert main(["report", str(path), *args]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert main(["report", str(EXAMPLES / "office.csv"), *args]) == 0
+    want = json.loads(capsys.readouterr().out)
+    assert got["facts"]["totals_t"] == want["facts"]["totals_t"] == {"2023": pytest.approx(837.184),
+                                                                     "2024": pytest.approx(599.872)}
+    assert got["tables"]["by"] == want["tables"]["by"]
+
+
+def test_factors_coverage_of_a_region(capsys):
+    """neutralcore.measure.coverage through the command line: Viet Nam's grid factor is its own, 2023 (MONRE/DCC)."""
+    import json
+
+    assert main(["factors", "vietnam", "--coverage", "VN", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["activity"]: r for r in data["tables"]["coverage"]}
+    grid = rows["electricity.grid"]
+    assert (grid["level"], grid["region_used"], grid["year_used"], grid["fallback"]) == ("own", "VN", 2023, "exact")
+    assert data["facts"]["activities"] == len(rows) and data["facts"]["region"] == "VN"
+    assert main(["factors", "--coverage", "CN-JS"]) == 0  # the built-in packs by default
+    assert "electricity.grid " in capsys.readouterr().out

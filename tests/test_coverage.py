@@ -52,3 +52,14 @@ def test_bad_input():
     with pytest.raises(nc.NeutralcoreError):
         coverage(_fs(), "CN", year="20x3")
     assert len(coverage(nc.FactorSet.empty(), "VN")) == 0
+
+
+def test_the_command_line(capsys):
+    """neutralcore factors --coverage VN-SG [NAMES]: the table of neutralcore.measure.coverage(factors, region)."""
+    from neutralcore.cli import main
+
+    assert main(["factors", "--coverage", "VN-SG", "vietnam"]) == 0
+    out = capsys.readouterr().out
+    assert "Factor coverage of VN-SG" in out and "electricity.grid" in out and "country" in out
+    assert main(["factors", "--coverage", "CN-JS"]) == 0  # the default packs
+    assert "CN-EAST" in capsys.readouterr().out

@@ -152,3 +152,29 @@ def test_volume_to_energy_is_quantity_x_density_x_ncv(q, density, ncv):
                   density=nc.FuelProperty("density", density, "kg/m^3", IPCC))
     got = one("fuel.x", q, "m^3", region="XA").emissions(nc.FactorSet.from_factors([f])).total()
     assert got == pytest.approx(q * density * ncv * 1e-6, rel=1e-9)
+
+
+def test_fuel_switch_reads_an_ncv_per_litre():
+    """An NCV per litre (36 MJ/L) is not per kg: 1,000 L diesel = 36 GJ; switched 1:1 to gas that is 36 GJ of gas.
+
+    FuelSwitch used to multiply any NCV as if it were per kg (and by the density for litres)."""
+    from neutralcore.plugins.levers.fuels import FuelSwitch
+
+    src = nc.Source("A ministry", "National fuel properties table", 2024)
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", 1000, "L", region="XA", year=2024, scope=1)])
+    switch = FuelSwitch("fuel.diesel.stationary", "fuel.natural_gas.stationary",
+                        from_ncv=nc.FuelProperty("ncv", 36.0, "MJ/L", src))
+    out = switch.apply(inv, 2024).to_columns()
+    assert out["quantity"] == [0.0, pytest.approx(36.0, rel=1e-12)] and out["unit"] == ["L", "GJ"]
+    dens = nc.FuelProperty("density", 0.84, "kg/L", src)
+    kg = nc.Inventory([nc.Activity("fuel.diesel.stationary", 840, "kg", region="XA", year=2024, scope=1)])
+    with_density = FuelSwitch("fuel.diesel.stationary", "fuel.natural_gas.stationary",
+                              from_ncv=nc.FuelProperty("ncv", 36.0, "MJ/L", src), from_density=dens)
+    assert with_density.apply(kg, 2024).to_columns()["quantity"][1] == pytest.approx(36.0, rel=1e-12)
+    with pytest.raises(nc.LeverError, match="density"):
+        switch.apply(kg, 2024)
+    gas = FuelSwitch("fuel.natural_gas.stationary", "electricity.grid",
+                     from_ncv=nc.FuelProperty("ncv", 0.038931, "GJ/Nm3", src))
+    with pytest.raises(nc.LeverError, match="per mass or volume"):
+        gas.apply(nc.Inventory([nc.Activity("fuel.natural_gas.stationary", 1, "GJ", region="XA", year=2024,
+                                            scope=1)]), 2024)

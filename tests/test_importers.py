@@ -104,3 +104,102 @@ def test_docs_importers_examples_run(tmp_path, monkeypatch):
     namespace: dict = {}
     for i, block in enumerate(blocks):
         exec(compile(block, f"importers.md example {i + 1}", "exec"), namespace)  # noqa: S102 - our own docs
+
+
+# -- UK DESNZ/DEFRA flat file -------------------------------------------------------------------------------------
+
+DESNZ = FIXTURES / "desnz_2025_flat_extract.csv"
+TD = "desnz.uk_electricity.electricity_generated.electricity_uk.kwh.kwh.td"
+WTT_GAS = "desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv.wtt"
+HOTEL = "desnz.hotel_stay.hotel_stay.uk.room_per_night"
+PELLETS = "desnz.outside_of_scopes.biomass.wood_pellets.kwh"
+
+
+def desnz():
+    from neutralcore.importers import read_desnz
+
+    return read_desnz(DESNZ, gwp_basis="AR5")
+
+
+def gb(activity, quantity, unit, scope=3):
+    return nc.Inventory([nc.Activity(activity, quantity, unit, region="GB", year=2025, scope=scope,
+                                     category="3" if scope == 3 else None)])
+
+
+def test_desnz_reads_every_factor_as_published():
+    fs = desnz()
+    assert len(fs) == 10  # 13 rows: the T&D factor has four, wood pellets two units
+    td = fs.get(TD, "GB", 2025)
+    assert td.stage == "transmission-and-distribution" and td.gwp_basis == "AR5"
+    # per-gas columns are kg CO2e of each gas: masses are those divided by the AR5 GWP (CH4 28, N2O 265)
+    assert td.gases["CO2"] == 0.01834
+    assert td.gases["CH4"] == pytest.approx(0.00008 / 28, rel=1e-12)
+    assert td.gases["N2O"] == pytest.approx(0.00011 / 265, rel=1e-12)
+    wtt = fs.get(WTT_GAS, "GB", 2025)
+    assert wtt.stage == "well-to-tank" and dict(wtt.gases) == {"CO2e": 0.03021} and wtt.energy_basis == "gcv"
+    assert fs.get("desnz.fuels.gaseous_fuels.natural_gas.kwh_net_cv.wtt", "GB", 2025).energy_basis == "ncv"
+    assert "DESNZ" in td.source.publisher and "2025" in td.source.document and "13_402_4000_5_1" in td.notes
+
+
+def test_desnz_worked_by_hand():
+    """1,000 kWh T&D x 0.01853 kg CO2e = 0.01853 t CO2e (AR5), of which 0.01834 t CO2;
+    10,000 kWh (gross CV) of gas, WTT x 0.03021 kg = 0.3021 t CO2e; 3 room-nights x 10.4 kg = 0.0312 t CO2e."""
+    fs = desnz()
+    td = gb(TD, 1000, "kWh").emissions(fs, gwp="AR5")
+    assert td.total() == pytest.approx(0.01853, rel=1e-12)
+    assert td.total("CO2") == pytest.approx(0.01834, rel=1e-12)
+    assert gb(WTT_GAS, 10_000, "kWh").emissions(fs, gwp="AR5").total() == pytest.approx(0.3021, rel=1e-12)
+    hotel = gb(HOTEL, 3, "room*night").emissions(fs, gwp="AR5")
+    assert hotel.total() == pytest.approx(0.0312, rel=1e-12)
+    per_gas = {r["gas"]: r for r in hotel.per_gas().to_dicts()}
+    assert "CO2e" in per_gas and "CO2" not in per_gas  # a CO2e-only factor is shown as CO2e, never as CO2
+
+
+def test_desnz_biogenic_co2_is_reported_apart():
+    """Wood pellets, outside of scopes: 1,000 kWh x 0.35 kg = 0.35 t CO2_biogenic, not in the scope total."""
+    res = gb(PELLETS, 1000, "kWh", scope=1).emissions(desnz(), gwp="AR5")
+    assert res.total() == 0.0
+    assert res.total("CO2_biogenic") == pytest.approx(0.35, rel=1e-12)
+
+
+def test_desnz_title_rows_blank_cells_and_errors(tmp_path):
+    from neutralcore.importers import read_desnz
+
+    text = DESNZ.read_text(encoding="utf-8")
+    titled = tmp_path / "flat.csv"
+    titled.write_text("Greenhouse gas reporting: conversion factors,,,,,,,,,\n\n" + text.replace(",10.4\n", ",\n"),
+                      encoding="utf-8")
+    fs = read_desnz(titled, gwp_basis="AR5")
+    assert len(fs) == 9 and fs.get(HOTEL, "GB", 2025) is None  # a blank cell is not published, never 0
+    titled.write_text("Title,,,,,,,,,\n" + text.replace("Room per night", "Room-night"), encoding="utf-8")
+    with pytest.raises(nc.SchemaError) as info:
+        read_desnz(titled, gwp_basis="AR5")
+    assert info.value.line == 13 and info.value.column == "UOM" and "Room-night" in str(info.value)
+    titled.write_text(text.replace("0.00011", "0.011"), encoding="utf-8")
+    with pytest.raises(nc.SchemaError) as info:
+        read_desnz(titled, gwp_basis="AR5")
+    assert info.value.line == 6 and "disagrees" in str(info.value)  # per-gas values against their total
+    titled.write_text(text.replace("GHG Conversion Factor 2025", "Factor"), encoding="utf-8")
+    with pytest.raises(nc.SchemaError, match="GHG Conversion Factor <year>"):
+        read_desnz(titled, gwp_basis="AR5")
+
+
+def test_desnz_to_a_pack(tmp_path):
+    pack_dir = write_pack(desnz(), tmp_path / "desnz-2025", name="desnz-2025", title="DESNZ 2025 extract",
+                          version="2025.1", license="Open Government Licence v3.0")
+    back = nc.FactorPack.from_directory(pack_dir).load()
+    assert gb(TD, 1000, "kWh").emissions(back, gwp="AR5").total() == pytest.approx(0.01853, rel=1e-12)
+
+
+def test_write_pack_keeps_intervals_stages_and_bases(tmp_path):
+    from neutralcore.measure.factorvalue import Interval
+
+    src = nc.Source("IPCC", "2006 IPCC Guidelines Vol. 2 Table 2.2", 2006)
+    f = nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74100, "CH4": 3}, src,
+                  intervals={"CO2": Interval(72600, 74800, "normal")})
+    back = nc.FactorPack.from_directory(write_pack(nc.FactorSet.from_factors([f]), tmp_path / "p", name="p",
+                                                   title="p", version="1", license="test")).load()
+    assert back[0].intervals == f.intervals and dict(back[0].gases) == dict(f.gases)
+    td = nc.FactorPack.from_directory(write_pack(desnz(), tmp_path / "d", name="d", title="d", version="1",
+                                                 license="OGL v3.0")).load().get(TD, "GB", 2025)
+    assert td.stage == "transmission-and-distribution" and td.gwp_basis == "AR5"

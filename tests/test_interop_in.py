@@ -346,3 +346,28 @@ def test_every_column_kind_gives_the_same_labels(sites, data):
     for column in kinds:
         inv = nc.Inventory.from_columns(**base, site=column, team=column)
         assert inv.site.values() == sites and inv.dims["team"].values() == sites, type(column)
+
+
+def test_arrow_and_polars_columns_are_taken_without_a_copy():
+    quantity = pa.array(np.arange(1000, dtype=np.float64))
+    site = pa.array(["a", "b"] * 500).dictionary_encode()
+    inv = nc.Inventory.from_columns(activity="electricity.grid", quantity=quantity, unit="MWh", region="VN",
+                                    year=2023, scope=2, site=site)
+    assert np.shares_memory(inv.quantity, np.asarray(quantity.to_numpy()))
+    s = pl.Series(np.arange(1000, dtype=np.float64))
+    inv = nc.Inventory.from_columns(activity="electricity.grid", quantity=s, unit="MWh", region="VN", year=2023,
+                                    scope=2)
+    assert np.shares_memory(inv.quantity, s.to_numpy())
+
+
+
+def test_a_pandas_frame_changed_afterwards_leaves_the_inventory_as_it_was():
+    """Regression: pandas' read-only views were taken without a copy, and a later df.loc[...] = ... changed them."""
+    df = pd.DataFrame({"activity": "electricity.grid", "quantity": np.arange(3.0), "unit": "MWh", "region": "VN",
+                       "year": 2023, "scope": 2, "site": pd.Categorical(["a", "b", "a"])})
+    inv = nc.Inventory.from_pandas(df)
+    col = nc.Inventory.from_columns(**{c: df[c] for c in df})
+    df.loc[0, "quantity"] = 99.0
+    df.loc[0, "site"] = "b"
+    for i in (inv, col):
+        assert i.quantity.tolist() == [0.0, 1.0, 2.0] and i.site.values() == ["a", "b", "a"]

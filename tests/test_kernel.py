@@ -500,3 +500,49 @@ def test_with_quantity_never_reuses_the_old_per_key_sums():
     assert doubled._cache.get("row_keys") is inv._cache.get("row_keys")  # the codes are kept
     assert doubled.emissions(fs).total() == pytest.approx(2 * first, rel=1e-12)
     assert inv.emissions(fs).total() == pytest.approx(first, rel=1e-12)
+
+
+def test_strict_co2e_basis_check_with_a_sparse_dense_key_space():
+    """Regression: the check counted rows per key over the rows' dense codes, longer than the keys in use."""
+    uk = nc.Source("UK DESNZ", "GHG conversion factors, UK electricity (the value quoted in issue 11)", 2024)
+    fs = nc.FactorSet.from_factors([
+        nc.Factor("electricity.grid", "GB", 2024, "kg/kWh", {"CO2e": 0.20705}, uk, gwp_basis="AR5"),
+        nc.Factor("heat.district", "FR", 2024, "kg/kWh", {"CO2e": 0.20705}, uk, gwp_basis="AR5"),
+    ])
+    # (electricity, GB) and (heat, FR) are used; (electricity, FR) and (heat, GB) are dense codes no row has
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "kWh", region="GB", year=2024, scope=2),
+                        nc.Activity("heat.district", 1000, "kWh", region="FR", year=2024, scope=2)])
+    assert inv.emissions(fs, gwp="AR5", strict=True).total() == pytest.approx(2 * 0.20705, rel=1e-12)
+    with pytest.raises(nc.GWPBasisError, match=r"gives CO2e published under AR5, not AR6; 2 key\(s\)") as info:
+        inv.emissions(fs, gwp="AR6", strict=True)
+    assert info.value.rows == [0, 1]
+
+
+def test_by_many_gives_the_tables_of_by_in_one_pass(monkeypatch):
+    fs = published_factors()
+    inv = nc.Inventory([grid(1200, site="a"), grid(300, site="b"), diesel(site="a"), diesel(5000, site="c", scope=3)])
+    res = inv.emissions(fs)
+    calls = []
+    import neutralcore.measure.emissions as emissions
+
+    real = emissions.group_sums
+    monkeypatch.setattr(emissions, "group_sums", lambda *a, **k: calls.append(len(a[3])) or real(*a, **k))
+    by_scope, by_site, by_both = res.by_many([("scope",), ("site",), ("scope", "site")])
+    assert calls == [3]  # one pass for the three groupings
+    # scope 1: diesel 40.25506178 t (AR5); scope 2: 1,500 MWh x 0.6592 = 988.8 t; scope 3: 5,000 L of diesel
+    assert by_scope["scope"] == [1, 2, 3]
+    np.testing.assert_allclose(by_scope["co2e_t"], [DIESEL_CO2E["AR5"], 988.8, DIESEL_CO2E["AR5"] / 3], rtol=1e-12)
+    assert by_site["site"] == ["a", "b", "c"]
+    np.testing.assert_allclose(by_site["co2e_t"], [791.04 + DIESEL_CO2E["AR5"], 197.76, DIESEL_CO2E["AR5"] / 3],
+                               rtol=1e-12)
+    assert by_both["scope"] == [1, 2, 2, 3] and by_both["site"] == ["a", "a", "b", "c"]
+    for table, dims in ((by_scope, ("scope",)), (by_site, ("site",)), (by_both, ("scope", "site"))):
+        again = res.by(*dims)  # from the cache: no second pass
+        assert list(again.columns) == list(table.columns)
+        np.testing.assert_array_equal(again["co2e_t"], table["co2e_t"])
+    assert calls == [3]
+    assert res.by("site", gases=False)["co2e_t"].tolist() == by_site["co2e_t"].tolist() and calls == [3]
+    with pytest.raises(nc.InputError, match="list of groupings"):
+        res.by_many("scope")
+    with pytest.raises(nc.InputError, match="cannot group by 'colour'"):
+        res.by_many([("scope",), ("colour",)])

@@ -74,3 +74,16 @@ def test_diff_lists_changed_factors(tmp_path):
     assert len(grid) == 1 and grid[0]["before"] == 0.6592 and grid[0]["after"] == 0.66
     assert grid[0]["change"] == pytest.approx(0.66 / 0.6592 - 1) and grid[0]["status"] == "changed"
     assert not [r for r in diff if r["key"] == "fuel.gas|World|2006"]
+
+
+def test_lock_records_the_factor_each_key_used_not_a_prefix_match(tmp_path):
+    """Regression: FactorSet.get matches a dotted prefix, so the lock must take the matched factor itself."""
+    fs = nc.FactorSet.from_factors([
+        nc.Factor("fuel.gas.stationary.energy_industries", "World", 2006, "kg/TJ", {"CO2": 1.0}, GAS),
+        nc.Factor("fuel.gas.stationary", "World", 2006, "kg/TJ", {"CO2": 56_100}, GAS),
+    ])
+    inv = nc.Inventory([nc.Activity("fuel.gas.stationary", 10, "TJ", region="VN", year=2023, scope=1)])
+    em = inv.emissions(fs)
+    data = em.lock(tmp_path / "x.json")
+    assert [f["key"] for f in data["factors"]] == ["fuel.gas.stationary|World|2006"]
+    assert inv.emissions(nc.FactorSet.from_lock(tmp_path / "x.json")).total() == em.total() == 561.0

@@ -25,7 +25,7 @@ PACKS = ("vietnam", "china", "ipcc")
 FACTOR_HEADER = ["activity", "region", "year", "gas", "value", "unit", "source", "kind", "confidence", "notes"]
 PROPERTY_HEADER = ["activity", "region", "property", "value", "unit", "source", "confidence", "notes"]
 ACTIVITY_RE = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")
-GASES = {"CO2", "CH4", "N2O", "SF6", "NF3", "HFC-134a", "HFC-32", "HFC-125", "HFC-23", "CF4", "C2F6"}
+GASES = {"CO2", "CH4", "N2O", "SF6", "NF3", "HFC-134a", "HFC-32", "HFC-125", "HFC-23", "CF4", "C2F6", "CO2_biogenic"}
 REGIONAL_GRIDS = {"CN-NORTH", "CN-NORTHEAST", "CN-EAST", "CN-CENTRAL", "CN-NORTHWEST", "CN-SOUTH", "CN-SOUTHWEST"}
 
 
@@ -417,9 +417,10 @@ def test_ipcc_activities_complete():
     assert {r["year"] for r in _factors("ipcc")} == {"2006"}
     # not verified from the publisher, so not shipped (docs/factor-sources.md)
     assert not activities & {"fuel.gasoline.mobile.road", "fuel.lng.stationary"}
-    # biomass CO2 is biogenic: not shipped as a scope gas (staged until CO2_biogenic is a legal gas)
-    assert not [r for r in _factors("ipcc") if r["activity"].startswith(("fuel.biomass.", "fuel.biogas.", "fuel.landfill_gas."))
-                and r["gas"] == "CO2"]
+    # biomass CO2 is biogenic: shipped as CO2_biogenic, never as the scope gas CO2
+    biomass = [r for r in _factors("ipcc") if r["activity"].startswith(("fuel.biomass.", "fuel.biogas.", "fuel.landfill_gas."))]
+    assert not [r for r in biomass if r["gas"] == "CO2"]
+    assert len([r for r in biomass if r["gas"] == "CO2_biogenic"]) == 25
 
 
 @pytest.mark.parametrize("fuel", sorted(IPCC))

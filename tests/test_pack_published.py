@@ -106,8 +106,7 @@ EXPORT_UNIT_MASS = {"t/t": "tonne", "kg/t": "kg", "g/kg": "g"}
 
 @pytest.fixture(scope="module")
 def pack_rows():
-    rows = _read(IPCC / "factors.csv") + _read(STAGED / "ipcc_biogenic_co2.csv")
-    return {(r["activity"], r["gas"]): r for r in rows}
+    return {(r["activity"], r["gas"]): r for r in _read(IPCC / "factors.csv")}
 
 
 @pytest.fixture(scope="module")
@@ -217,18 +216,28 @@ def test_every_ipcc_sourced_row_is_backed_by_a_publisher_row(pack_rows):
     assert backed - shipped == set()
 
 
-def test_biogenic_co2_is_not_a_scope_gas_in_the_pack(pack_rows):
-    # biomass CO2 is held back until CO2_biogenic is a gas name the reader accepts
+def test_biogenic_co2_is_never_a_scope_gas(pack_rows):
+    """Biomass CO2 ships as CO2_biogenic (reported apart, never in scope totals), never as CO2."""
     shipped = _read(IPCC / "factors.csv")
     for r in shipped:
         fuel = r["activity"].removeprefix("fuel.").split(".stationary")[0]
         if fuel in BIOMASS:
             assert r["gas"] != "CO2", r["activity"]
-    staged = _read(STAGED / "ipcc_biogenic_co2.csv")
-    assert {r["gas"] for r in staged} == {"CO2_biogenic"}
-    assert len(staged) == len(BIOMASS) * 5  # four sectors and the generic key
-    wood = {r["activity"]: float(r["value"]) for r in staged if "biomass.wood" in r["activity"]}
-    assert set(wood.values()) == {112000.0}
+    biogenic = [r for r in shipped if r["gas"] == "CO2_biogenic"]
+    assert len(biogenic) == len(BIOMASS) * 5  # four sectors and the generic key
+    assert {float(r["value"]) for r in biogenic if "biomass.wood" in r["activity"]} == {112000.0}
+
+
+def test_biomass_co2_is_reported_apart_by_hand():
+    """1 TJ of wood in a home (Table 2.5): CH4 300 kg x 28 + N2O 4 kg x 265 = 9.46 t CO2e in scope 1; 112 t biogenic CO2 apart."""
+    import neutralcore as nc
+    from neutralcore.plugins.ipcc import pack
+
+    inv = nc.Inventory([nc.Activity("fuel.biomass.wood.stationary.residential", 1, "TJ", region="VN", year=2023, scope=1)])
+    res = inv.emissions(nc.load_factors(pack), gwp="AR5")
+    assert res.total() == pytest.approx(9.46, rel=1e-12)
+    per_gas = {row["gas"]: row for row in res.per_gas()}
+    assert per_gas["CO2_biogenic"]["mass_t"] == pytest.approx(112.0, rel=1e-12)
 
 
 # --------------------------------------------------------------------------- Viet Nam

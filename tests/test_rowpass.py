@@ -85,3 +85,7 @@ def test_backend_choice(monkeypatch):
     assert rowpass.backend() == "numpy"  # the default without numba
     monkeypatch.setattr(rowpass, "_numba_available", lambda: True)
     assert rowpass.backend() == "numba"  # the default with it
+    assert rowpass.backend(rowpass.FAST_MIN_ROWS) == "numba"
+    assert rowpass.backend(rowpass.FAST_MIN_ROWS - 1) == "numpy"  # a short pass does not even import numba
+    monkeypatch.setenv(ENV, "numba")
+    assert rowpass.backend(10) == "numba"  # forced: every pass

@@ -258,9 +258,10 @@ def bincount(codes: np.ndarray, weights: np.ndarray | None, minlength: int) -> n
 def split_codes(uniq: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
     """Invert :func:`combine_codes` on the combined integers."""
     out = []
-    rest = uniq.astype(np.int64)
+    # int64 results, computed in int32 when they fit (integer division is about twice as fast)
+    narrow = uniq.size and int(uniq.max()) < 2**31 and int(uniq.min()) >= 0
+    rest = uniq.astype(np.int32 if narrow else np.int64)
     for size in reversed(sizes):
-        size = max(int(size), 1)
-        out.append(rest % size)
-        rest = rest // size
+        rest, part = np.divmod(rest, max(int(size), 1))
+        out.append(part.astype(np.int64, copy=False))
     return out[::-1]

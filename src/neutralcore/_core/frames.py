@@ -160,12 +160,19 @@ def column_values(obj: Any, *, coded: bool = True) -> Column:
     raise TypeError(f"not a pandas, polars or Arrow column: {type(obj).__name__}")
 
 
+def _owned(a: np.ndarray) -> np.ndarray:
+    """*a*, an array no one else can change (made here, or a view of immutable Arrow memory), marked read-only,
+    so that ``Inventory.from_columns`` takes it without a copy."""
+    a.setflags(write=False)
+    return a
+
+
 def _with_missing(codes: np.ndarray, categories: Sequence[Any], missing: np.ndarray | None) -> Column:
     """Codes with every missing row (a negative code, or *missing*) on one extra category ``None``."""
     cats = list(categories)
     bad = codes < 0 if missing is None else missing
     if bad.any():
-        codes = np.where(bad, len(cats), codes)
+        codes = _owned(np.where(bad, len(cats), codes).astype(np.int32))
         cats.append(None)
     return codes, tuple(cats)
 
@@ -191,14 +198,17 @@ def _pandas(obj: Any, coded: bool) -> Column:
     if isinstance(obj, pd.Categorical):
         obj = pd.Series(obj)
     dtype = obj.dtype
+    # pandas hands out read-only views of memory it may still write to (a later df.loc[...] = ...), so its
+    # numbers and codes are copied: an inventory never changes
     if isinstance(dtype, pd.CategoricalDtype):
-        out = _with_missing(np.asarray(obj.cat.codes.to_numpy()), obj.cat.categories.tolist(), None)
+        codes = _owned(np.array(obj.cat.codes.to_numpy(), copy=True))
+        out = _with_missing(codes, obj.cat.categories.tolist(), None)
         return out if coded else _expand(out)
     if isinstance(dtype, np.dtype) and dtype.kind in "iufb":
-        return obj.to_numpy()
+        return _owned(np.array(obj.to_numpy(), copy=True))
     if isinstance(dtype, np.dtype) and dtype.kind == "O" or pd.api.types.is_string_dtype(dtype):
         codes, uniques = pd.factorize(obj, use_na_sentinel=True)
-        out = _with_missing(np.asarray(codes), list(uniques), None)
+        out = _with_missing(_owned(np.asarray(codes)), list(uniques), None)
         return out if coded else _expand(out)
     missing = obj.isna().to_numpy()
     if pd.api.types.is_integer_dtype(dtype):
@@ -226,7 +236,7 @@ def _polars(obj: Any, coded: bool) -> Column:
         raw = _pl_codes(phys).astype(np.int64)
         table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)
         table[ids] = np.arange(ids.size, dtype=np.int32)
-        out = _with_missing(table[raw], present.cast(pl.String).to_list(), _pl_missing(phys))
+        out = _with_missing(_owned(table[raw]), present.cast(pl.String).to_list(), _pl_missing(phys))
         return out if coded else _expand(out)
     if dtype == pl.String:
         labels = obj.drop_nulls().unique(maintain_order=True).to_list()
@@ -236,7 +246,7 @@ def _polars(obj: Any, coded: bool) -> Column:
     if dtype.is_numeric() or dtype == pl.Boolean:
         missing = _pl_missing(obj)
         data = obj.fill_null(0).to_numpy() if missing is not None else obj.to_numpy()
-        return _masked(np.asarray(data), missing) if missing is not None else np.asarray(data)
+        return _masked(np.asarray(data), missing) if missing is not None else _owned(np.asarray(data))
     values = np.empty(len(obj), dtype=object)
     values[:] = obj.to_list()
     return values
@@ -247,7 +257,8 @@ def _pl_missing(series: Any) -> np.ndarray | None:
 
 
 def _pl_codes(phys: Any) -> np.ndarray:
-    return np.asarray(phys.fill_null(0).to_numpy() if phys.null_count() else phys.to_numpy())
+    """Codes out of polars: a read-only view of its memory or a copy made here, either way no one else's to change."""
+    return _owned(np.asarray(phys.fill_null(0).to_numpy() if phys.null_count() else phys.to_numpy()))
 
 
 # -- Arrow -------------------------------------------------------------------------
@@ -271,14 +282,15 @@ def _arrow(obj: Any, coded: bool) -> Column:
         if indices.null_count:
             missing = np.asarray(indices.is_null().to_numpy(zero_copy_only=False))
             indices = pc.fill_null(indices, 0)
-        out = _with_missing(np.asarray(indices.to_numpy(zero_copy_only=False)), obj.dictionary.to_pylist(), missing)
+        out = _with_missing(_owned(np.asarray(indices.to_numpy(zero_copy_only=False))), obj.dictionary.to_pylist(),
+                            missing)
         return out if coded else _expand(out)
     if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_boolean(typ):
         if obj.null_count:
             missing = np.asarray(obj.is_null().to_numpy(zero_copy_only=False))
             filled = pc.fill_null(obj, False if pa.types.is_boolean(typ) else 0)
             return _masked(np.asarray(filled.to_numpy(zero_copy_only=False)), missing)
-        return np.asarray(obj.to_numpy(zero_copy_only=False))
+        return _owned(np.asarray(obj.to_numpy(zero_copy_only=False)))
     values = np.empty(len(obj), dtype=object)
     values[:] = obj.to_pylist()
     return values

@@ -100,6 +100,33 @@ class RecordSpec:
                 out[key] = _plain(get(obj))
         return out
 
+    def columns(self, objs: Iterable[Any], *, prefix: str = "") -> dict[str, list[Any]]:
+        """The records as columns, one per field (dates as ISO text); a nested record's fields follow it, each
+        named ``<field>_<key>`` where its own key is taken by an outer field.
+
+        >>> from types import SimpleNamespace as NS
+        >>> inner = RecordSpec(("name", "name"), ("n", "n"))
+        >>> RecordSpec(("n", "n"), ("item", Nested(inner, "item"))).columns([NS(n=1, item=NS(name="a", n=2))])
+        {'n': [1], 'name': ['a'], 'item_n': [2]}
+        """
+        objs = list(objs)
+        out: dict[str, list[Any]] = {}
+        for key, get in self.fields:
+            if isinstance(get, Nested):
+                inner = list(map(get.get, objs))
+                present = [x for x in inner if x is not None]
+                sub = get.spec.columns(present)
+                for name, values in sub.items():
+                    it = iter(values)
+                    out[name if name not in out and name not in self._keys() else f"{key}_{name}"] = [
+                        None if x is None else next(it) for x in inner]
+            else:
+                out[prefix + key] = [_plain(v) for v in map(get, objs)]
+        return out
+
+    def _keys(self) -> set[str]:
+        return {key for key, _get in self.fields}
+
     def encode_many(self, objs: Iterable[Any]) -> list[str]:
         """Each record's JSON text, as ``json.dumps(self.to_dict(obj), ensure_ascii=False)`` writes it."""
         objs = list(objs)

@@ -62,6 +62,20 @@ class ClaimResult:
         """Return a JSON-ready dict."""
         return {"standard": self.standard, "ok": self.ok, "checks": [c.to_dict() for c in self.checks]}
 
+    def table(self) -> Table:
+        """Every check as a row of a :class:`~neutralcore.Table`: rule, title, status, reason, source, evidence
+        and the credits it names (``; ``-joined), in the rules table's order (so ``result.table().to_pandas()``
+        and ``.to_csv(path)`` work)."""
+        return Table({
+            "rule": [c.rule for c in self.checks],
+            "title": [c.title for c in self.checks],
+            "status": [c.status.value for c in self.checks],
+            "reason": [c.reason for c in self.checks],
+            "source": [c.source for c in self.checks],
+            "evidence": [str(c.evidence) for c in self.checks],
+            "credits": ["; ".join(map(str, c.credits)) for c in self.checks],
+        }, title=f"Checks of the claim ({self.standard})")
+
     def _view(self) -> tuple[str, list[tuple[str, str]], Table]:
         verdict = "no check failed" if self.ok else f"{len(self.failed)} failed: {', '.join(c.rule for c in self.failed)}"
         title = (f"ClaimResult ({self.standard}): {verdict}; {len(self.passed)} passed, "

@@ -248,7 +248,8 @@ def factors(args: argparse.Namespace) -> int:
 
 
 def coverage(args: argparse.Namespace) -> int:
-    """``neutralcore factors --coverage REGION``: what the installed packs cover for a region."""
+    """``neutralcore factors [NAMES] --coverage REGION [--year Y]``: what the packs cover for a region
+    (:func:`neutralcore.measure.coverage`): per activity, where in the region's chain the factor comes from."""
     import neutralcore.measure as measure
 
     fn = getattr(measure, "coverage", None)
@@ -256,12 +257,11 @@ def coverage(args: argparse.Namespace) -> int:
         print("neutralcore factors --coverage needs neutralcore.measure.coverage, which this version lacks",
               file=sys.stderr)
         return 2
-    result = fn(args.coverage) if args.names is None else fn(args.coverage, args.names)
-    table = result if isinstance(result, Table) else getattr(result, "table", None)
-    if not isinstance(table, Table):
-        print(repr(result))
-        return 0
-    emit(Document(f"Factor coverage of {args.coverage}", tables=[("coverage", table)]), args.format, args.output)
+    names = args.names or DEFAULT_PACKS
+    table = fn(names, args.coverage, year=args.year)
+    facts = [Fact("region", "Region", args.coverage), Fact("packs", "Factors", names),
+             Fact("activities", "Covered", len(table), f"{len(table):,} activit{'y' if len(table) == 1 else 'ies'}")]
+    emit(Document(f"Factor coverage of {args.coverage}", facts, [("coverage", table)]), args.format, args.output)
     return 0
 
 
@@ -308,7 +308,8 @@ def add_parsers(sub: Any, common: Sequence[argparse.ArgumentParser]) -> None:
     fac.add_argument("--activity", help="activity key or dotted prefix, e.g. electricity.grid or fuel.diesel")
     fac.add_argument("--region", help="region code, e.g. VN or CN-JS (exact; no fallback)")
     fac.add_argument("--year", type=int, help="data year (exact; no fallback)")
-    fac.add_argument("--coverage", metavar="REGION", help="what the packs cover for REGION (neutralcore.measure.coverage)")
+    fac.add_argument("--coverage", metavar="REGION", help="what the packs (default: the built-in ones) cover for REGION: "
+                                                          "per activity, the region its factor comes from")
     fac.set_defaults(func=factors)
 
     pack = sub.add_parser("pack", help="factor-pack tools for authors")

@@ -3,25 +3,24 @@
 A document is a title, key facts (each a JSON value with a label for people),
 named :class:`~neutralcore._core.table.Table` s and notes.  Text, Markdown and
 HTML come from the one table renderer; JSON holds the facts, every row of every
-table and the notes; CSV is the document's first table, every text cell
-neutralised against spreadsheet formulas.
+table and the notes; CSV is the document's first table; every table is
+written by :meth:`Table.to_json` and :meth:`Table.to_csv` (floats exact, text cells
+neutralised against spreadsheet formulas).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import html
-import io
 import json
 import math
+import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import attrs
 import numpy as np
 
-from neutralcore._core.csvrows import neutralise
 from neutralcore._core.table import Table, markdown_escape
 from neutralcore.errors import InputError
 
@@ -100,28 +99,15 @@ def plain(value: Any) -> Any:
 
 
 def _rows(table: Table) -> list[dict[str, Any]]:
-    return [{k: plain(v) for k, v in row.items()} for row in table]
+    return json.loads(table.to_json())  # type: ignore[no-any-return]
 
 
 def table_csv(table: Table) -> str:
-    """*table* as CSV text: floats written exactly (``repr``), text cells neutralised."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([neutralise(c) for c in table.columns])
-    for row in table:
-        cells = []
-        for v in row.values():
-            v = plain(v)
-            if v is None:
-                cells.append("")
-            elif isinstance(v, float):
-                cells.append(repr(v))
-            elif isinstance(v, (int, bool)):
-                cells.append(str(v))
-            else:
-                cells.append(neutralise(str(v)))
-        writer.writerow(cells)
-    return buf.getvalue()
+    """*table* as CSV text, by :meth:`Table.to_csv` (floats exact, formula cells neutralised)."""
+    with tempfile.TemporaryDirectory() as where:
+        path = Path(where) / "table.csv"
+        table.to_csv(path)
+        return path.read_text(encoding="utf-8")
 
 
 def render(doc: Document, fmt: str) -> str:
@@ -176,7 +162,14 @@ def format_for(fmt: str | None, output: str | None) -> str:
 
 def emit(doc: Document, fmt: str | None, output: str | None) -> None:
     """Print *doc*, or write it to *output* (atomically: a file beside it, renamed over it)."""
-    text = render(doc, format_for(fmt, output))
+    chosen = format_for(fmt, output)
+    if chosen == "csv" and output and output != "-" and doc.tables:
+        try:
+            doc.tables[0][1].to_csv(output)
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}", source=str(output)) from exc
+        return
+    text = render(doc, chosen)
     if not output or output == "-":
         print(text, end="")
         return

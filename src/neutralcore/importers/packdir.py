@@ -24,7 +24,8 @@ from neutralcore.measure import FactorSet, FuelProperty, Source
 __all__ = ["write_pack", "FACTOR_HEADER", "PROPERTY_HEADER"]
 
 FACTOR_HEADER = ("activity", "region", "year", "gas", "value", "unit", "kind", "confidence", "notes", "uncertainty",
-                 "price_year", "energy_basis", "publisher", "document", "source_year", "url")
+                 "price_year", "energy_basis", "gwp_basis", "stage", "lower", "upper", "distribution", "publisher",
+                 "document", "source_year", "url")
 PROPERTY_HEADER = ("activity", "region", "property", "value", "unit", "confidence", "notes", "publisher", "document",
                    "source_year", "url")
 
@@ -75,9 +76,12 @@ def write_pack(
         if f.region != "World":
             regions[f.region] = None
         common = [f.kind or "", f.confidence or "", f.notes or "", "" if f.uncertainty is None else repr(f.uncertainty),
-                  "" if f.price_year is None else str(f.price_year), f.energy_basis]
+                  "" if f.price_year is None else str(f.price_year), f.energy_basis, f.gwp_basis or "", f.stage or ""]
         for gas, value in f.gases.items():
-            rows.append([f.activity, f.region, str(f.year), gas, repr(float(value)), f.unit, *common,
+            interval = f.intervals.get(gas)
+            bounds = ["", "", ""] if interval is None else [repr(interval.lower), repr(interval.upper),
+                                                            interval.distribution]
+            rows.append([f.activity, f.region, str(f.year), gas, repr(float(value)), f.unit, *common, *bounds,
                          *_source_cells(f.source)])
         for p in (f.density, f.ncv, f.gcv):
             if p is None:

@@ -660,7 +660,7 @@ class Emissions:
         if "CO2e" in self.gases:
             kq = self._key_quantity()
             rate = self._key_gas_t[:, self.gases.index("CO2e")]
-            nrows = np.bincount(self._key_inverse, minlength=len(self._key_factor))
+            nrows = self._key_rows()
             acts, regs, ty = self._triple_labels
             for k in np.flatnonzero((rate > 0) & (nrows > 0)).tolist():
                 t = int(self._triple_of_key[k])

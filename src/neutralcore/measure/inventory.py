@@ -512,7 +512,7 @@ class Inventory:
             if not name.isidentifier() or name in RESERVED_COLUMNS or name.startswith("_"):
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
 
-        counter = code_counter()
+        counter = code_counter(n)
 
         def coded(name: str, value: Any) -> Categorical:
             if isinstance(value, np.ma.MaskedArray):

@@ -269,7 +269,7 @@ def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.
 
 # reasons a key has no coefficient (0 = fine)
 _OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _NO_RATE = OK, NO_FACTOR, BAD_DIMENSION, NO_PROPERTY, NO_GWP, NO_RATE
-_AMBIGUOUS = 6  # two factors of the key fit the row's unit (after the reasons of measure.convert)
+_AMBIGUOUS = 6  # the key found has factors in several dimensions, none the row unit's (after measure.convert's reasons)
 
 
 def _unit_multipliers(
@@ -347,11 +347,10 @@ def _raise_for(
         raise UnknownGasError(f"{exc.message}; {where}", gas=missing[0], gwp=gwp, rows=rows, **rows_of.fields(rows)) from None
 
 
-def _check_co2e_basis(fs: FactorSet, fidx: np.ndarray, co2e_t: np.ndarray, code: np.ndarray, gwp: str,
-                      labels: Any, rows_of: Any) -> None:
-    """strict=True: a CO2e amount published under another GWP set than *gwp* is an error."""
-    present = np.bincount(code, minlength=len(fidx)) > 0 if len(code) else np.zeros(len(fidx), bool)
-    keys = np.flatnonzero(present & (co2e_t > 0))
+def _check_co2e_basis(fs: FactorSet, fidx: np.ndarray, co2e_t: np.ndarray, gwp: str, labels: Any,
+                      rows_of: Any) -> None:
+    """strict=True: a CO2e amount published under another GWP set than *gwp* is an error (every key has rows)."""
+    keys = np.flatnonzero(co2e_t > 0)
     bases = [fs.gwp_basis_of(int(fidx[k])) for k in keys.tolist()]
     off = [k for k, b in zip(keys.tolist(), bases) if b != gwp]
     if off:
@@ -524,7 +523,7 @@ def compute(
                 rows=rows, **rows_of.fields(rows),
             )
     if strict and "CO2e" in gases:
-        _check_co2e_basis(fs, fsafe, gas_t[:, gases.index("CO2e")], code, canonical_gwp_set(gwp), labels, rows_of)
+        _check_co2e_basis(fs, fsafe, gas_t[:, gases.index("CO2e")], canonical_gwp_set(gwp), labels, rows_of)
     # keys no row uses keep harmless placeholders
     bad = reason != _OK
     if bad.any():

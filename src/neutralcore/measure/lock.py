@@ -68,6 +68,8 @@ class EmissionsLike(Protocol):
     @property
     def matches(self) -> Any: ...
 
+    def row_keys(self) -> np.ndarray: ...
+
     def total(self) -> float: ...
 
 
@@ -121,11 +123,10 @@ def lock_data(em: EmissionsLike, *, versions: Mapping[str, str] | None = None) -
     fs = em.factors
     summary = em.matches.summary()
     used: dict[tuple[str, str, int], Factor] = {}
-    for row in summary:
-        f = fs.get(row["activity"], row["region_used"], row["year_used"])
-        if f is None:  # pragma: no cover - the matcher only returns factors of the set
-            raise InputError(f"factor {row['activity']}|{row['region_used']}|{row['year_used']} not in the set",
-                             column="factors")
+    # the factor each key used, read from one row of that key (exactly what the kernel matched)
+    _, first_rows = np.unique(np.asarray(em.row_keys()), return_index=True)
+    for row in first_rows.tolist():
+        f = em.matches.factor(int(row))
         used[f.key] = f
     vers = dict(versions or {})
     factors = [_factor_dict(used[k], vers) for k in sorted(used, key=lambda k: (k[0], k[1], k[2]))]

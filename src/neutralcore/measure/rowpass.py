@@ -6,9 +6,11 @@ Everything else in the kernel is per key; these are the kernel's loops over rows
 * ``"numpy"``: cache-sized chunks; per chunk one gather and one multiply per rate column and a
   ``np.bincount`` per grouping;
 * ``"numba"``: one compiled loop over the rows (:mod:`neutralcore.measure._fast`), used when numba is
-  installed (``pip install 'neutralcore[fast]'``).
+  installed (``pip install 'neutralcore[fast]'``) for passes over at least :data:`FAST_MIN_ROWS` rows
+  (shorter ones take well under a millisecond either way, and do not import numba).
 
-The environment variable ``NEUTRALCORE_KERNEL`` (``numpy`` or ``numba``) forces one, read on each call.
+The environment variable ``NEUTRALCORE_KERNEL`` (``numpy`` or ``numba``) forces one for every pass, read on
+each call.
 
 Examples
 --------
@@ -25,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import Callable, Literal, Sequence
 
@@ -32,7 +35,7 @@ import numpy as np
 
 from neutralcore.errors import InputError, MissingDependencyError
 
-__all__ = ["Backend", "ENV", "backend", "code_counter", "dense_codes", "key_sums", "group_sums"]
+__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "backend", "code_counter", "dense_codes", "key_sums", "group_sums"]
 
 Backend = Literal["numpy", "numba"]
 #: Environment variable forcing a backend: ``numpy`` or ``numba``.
@@ -41,16 +44,24 @@ ENV = "NEUTRALCORE_KERNEL"
 CHUNK = 1 << 16
 
 
+#: Below this many rows the numpy passes take well under a millisecond: numba is not even imported.
+FAST_MIN_ROWS = 1 << 15
+
+
 def _numba_available() -> bool:
+    """Whether numba is installed and imports (asked only for a pass long enough to use it)."""
+    if importlib.util.find_spec("numba") is None:
+        return False
     try:
         import numba  # noqa: F401
-    except ImportError:
+    except ImportError:  # installed but broken (e.g. for another numpy): the numpy passes give the same figures
         return False
     return True
 
 
-def backend() -> Backend:
-    """The backend the passes use now: ``NEUTRALCORE_KERNEL`` if set, else ``"numba"`` when installed.
+def backend(rows: int | None = None) -> Backend:
+    """The backend the passes use now: ``NEUTRALCORE_KERNEL`` if set, else ``"numba"`` when installed (for a
+    pass over at least :data:`FAST_MIN_ROWS` *rows*, when given).
 
     Raises
     ------
@@ -68,6 +79,8 @@ def backend() -> Backend:
         return "numba"
     if forced:
         raise InputError(f"{ENV}={forced!r} is not a kernel backend; use 'numpy' or 'numba'", column=ENV)
+    if rows is not None and rows < FAST_MIN_ROWS:
+        return "numpy"
     return "numba" if _numba_available() else "numpy"
 
 
@@ -76,12 +89,12 @@ def _chunk(n_bins: int) -> int:
     return max(CHUNK, 4 * n_bins)
 
 
-def code_counter() -> Callable[[np.ndarray, int], np.ndarray | int] | None:
+def code_counter(rows: int | None = None) -> Callable[[np.ndarray, int], np.ndarray | int] | None:
     """The compiled check-and-count of a column's codes (numba), for
     :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in use (it then counts with
     ``np.bincount``).  The counter returns the rows of each category, or ``-1 - position`` of the first code
     out of range, in one pass."""
-    if backend() != "numba":
+    if backend(rows) != "numba":
         return None
     from neutralcore.measure import _fast
 
@@ -100,7 +113,7 @@ def dense_codes(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
     space = int(np.prod([max(int(s), 1) for s in sizes], dtype=object))
     dtype = np.int32 if space < 2**31 else np.int64
     code = np.empty(n, dtype=dtype)
-    if backend() == "numba" and len(columns) == 4:
+    if backend(n) == "numba" and len(columns) == 4:
         from neutralcore.measure import _fast
 
         sums = _fast.dense_codes(columns[0], columns[1], columns[2], columns[3], np.array(sizes, np.int64),
@@ -121,7 +134,7 @@ def dense_codes(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
 def key_sums(code: np.ndarray, quantity: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
     """Per key ``0 .. n_keys - 1``: the number of rows (int64) and the sum of their quantities (float64)."""
     n = code.shape[0]
-    if backend() == "numba":
+    if backend(n) == "numba":
         from neutralcore.measure import _fast
 
         return _fast.key_sums(code, quantity, n_keys)
@@ -160,7 +173,7 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
     out = [np.zeros((size, m)) for _, size in groups]
     if not n or not m or not groups:
         return out
-    if backend() == "numba":
+    if backend(n) == "numba":
         from neutralcore.measure import _fast
 
         _fast.group_sums(code, quantity, np.ascontiguousarray(rates, dtype=np.float64), [g for g, _ in groups], out)

@@ -98,6 +98,7 @@ from typing import Any, Iterable, Iterator, Literal, Sequence
 import attrs
 
 from neutralcore._core.display import view_html
+from neutralcore._core.table import Table
 from neutralcore.errors import (
     AlreadyRetiredError,
     DuplicateSerialError,
@@ -111,7 +112,7 @@ from neutralcore.errors import (
     UnknownCreditError,
 )
 from neutralcore.offsets import ledgerfile
-from neutralcore.offsets.credits import Offset
+from neutralcore.offsets.credits import OFFSET_RECORD, Offset
 from neutralcore.offsets.exportcsv import read_blocks
 from neutralcore.offsets.ledgerfile import (
     APPLICATION_ID,
@@ -123,7 +124,7 @@ from neutralcore.offsets.ledgerfile import (
     canonical,
 )
 from neutralcore.offsets.period import Period
-from neutralcore.offsets.retirement import Retirement
+from neutralcore.offsets.retirement import RETIREMENT_RECORD, Retirement
 from neutralcore.offsets.serials import RegistrySerial, parse_serial
 
 __all__ = ["Retirement", "OffsetLedger"]
@@ -983,6 +984,18 @@ class OffsetLedger:
             rows = self._rows(f"{_SELECT} WHERE {where} ORDER BY id", params, doing)
         found = [self._parse(r).retirement for r in rows]
         return tuple(r for r in found if r is not None)
+
+    def holdings_table(self) -> Table:
+        """:meth:`holdings` as a :class:`~neutralcore.Table`, one column per field of ``Offset.to_dict()``
+        (so ``ledger.holdings_table().to_pandas()``, ``.to_csv(path)``, ``.to_excel(path)`` work)."""
+        held = self.holdings()
+        return Table(OFFSET_RECORD.columns(held), title=f"Held credit blocks ({len(held):,})")
+
+    def retirements_table(self, subject: str | None = None, period: Period | None = None) -> Table:
+        """:meth:`retirements` as a :class:`~neutralcore.Table`: the fields of ``Retirement.to_dict()``, then its
+        block's (``offset_quantity`` and ``offset_beneficiary`` where the names repeat)."""
+        found = self.retirements(subject, period)
+        return Table(RETIREMENT_RECORD.columns(found), title=f"Retirements ({len(found):,})")
 
     def _total(self, where: str, params: Sequence[Any], doing: str) -> int:
         with self._read(doing):

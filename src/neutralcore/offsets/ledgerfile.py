@@ -446,18 +446,28 @@ def verify_since(conn: sqlite3.Connection, checkpoint: tuple[int, dict[str, Any]
     for row in conn.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE id >= ?", (next_block,)):
         if row_hash(row[:-1]) != row[-1]:
             raise Damaged(f"block {row[0]} was changed after it was written (its hash does not match)")
-        key, first, last = row[1], row[2], row[3]
-        below = conn.execute("SELECT id, serial_end FROM blocks WHERE registry_key=? AND serial_start<? "
-                             "ORDER BY serial_start DESC LIMIT 1", (key, first)).fetchone()
-        above = conn.execute("SELECT id, serial_start FROM blocks WHERE registry_key=? AND serial_start>? "
-                             "ORDER BY serial_start LIMIT 1", (key, first)).fetchone()
-        if below is not None and below[1] >= first:
-            raise Damaged(f"stored blocks {below[0]} and {row[0]} of {key} overlap (serials up to {below[1]} and "
-                          f"from {first})")
-        if above is not None and above[1] <= last:
-            raise Damaged(f"stored blocks {row[0]} and {above[0]} of {key} overlap (serials up to {last} and "
-                          f"from {above[1]})")
         added, added_sum = added + 1, added_sum + int(row[-1], 16)
+    # every pair of neighbours with a block written since: the one below it and the one above (indexed lookups)
+    clash = conn.execute(
+        "SELECT id, registry_key, serial_start, serial_end, below_id, below_end, above_id, above_start FROM ("
+        " SELECT n.id, n.registry_key, n.serial_start, n.serial_end,"
+        "  (SELECT o.id FROM blocks o WHERE o.registry_key = n.registry_key AND o.serial_start < n.serial_start"
+        "   ORDER BY o.serial_start DESC LIMIT 1) AS below_id,"
+        "  (SELECT o.serial_end FROM blocks o WHERE o.registry_key = n.registry_key AND o.serial_start < n.serial_start"
+        "   ORDER BY o.serial_start DESC LIMIT 1) AS below_end,"
+        "  (SELECT o.id FROM blocks o WHERE o.registry_key = n.registry_key AND o.serial_start > n.serial_start"
+        "   ORDER BY o.serial_start LIMIT 1) AS above_id,"
+        "  (SELECT o.serial_start FROM blocks o WHERE o.registry_key = n.registry_key AND o.serial_start > n.serial_start"
+        "   ORDER BY o.serial_start LIMIT 1) AS above_start"
+        " FROM blocks n WHERE n.id >= ?)"
+        " WHERE below_end >= serial_start OR above_start <= serial_end LIMIT 1", (next_block,)).fetchone()
+    if clash is not None:
+        rid, key, first, last, below_id, below_end, above_id, above_start = clash
+        if below_end is not None and below_end >= first:
+            raise Damaged(f"stored blocks {below_id} and {rid} of {key} overlap (serials up to {below_end} and "
+                          f"from {first})")
+        raise Damaged(f"stored blocks {rid} and {above_id} of {key} overlap (serials up to {last} and "
+                      f"from {above_start})")
     count = int(conn.execute("SELECT count(*) FROM blocks").fetchone()[0])
     if exact:
         total = int(start_state, 16) - removed_sum + added_sum

@@ -6,8 +6,8 @@ the IPCC Emission Factor Database (each row cites its table and EF ID):
 * Volume 2 stationary combustion, 22 fuels in four sectors: ``fuel.<fuel>.stationary.energy_industries``
   (Table 2.2), ``.manufacturing`` (Table 2.3), ``.commercial`` (Table 2.4), ``.residential``
   (Table 2.5); the generic ``fuel.<fuel>.stationary`` holds exactly the Table 2.3 (1.A.2
-  manufacturing) values.  Net calorific values from Table 1.2; biomass CO2 is not shipped as a
-  scope gas.
+  manufacturing) values.  Net calorific values from Table 1.2; biomass CO2 is shipped as
+  ``CO2_biogenic`` (reported apart, never in scope totals).
 * Volume 2 mobile combustion (Chapter 3): road, off-road, rail and navigation.
 * Volume 3 process factors (cement clinker, lime, glass, ammonia, iron and steel, aluminium) and
   Volume 5 composting and anaerobic digestion.

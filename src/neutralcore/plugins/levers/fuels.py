@@ -18,20 +18,33 @@ __all__ = ["FuelSwitch"]
 
 
 def _energy_per_unit(units: tuple[str, ...], ncv: FuelProperty | None, density: FuelProperty | None, fuel: str) -> np.ndarray:
-    """TJ per unit of each of *units* (energy directly; mass via NCV; volume via density and NCV)."""
+    """TJ per unit of each of *units*: energy directly; mass and volume through the NCV (per mass or per volume)
+    and the density."""
+    per_kg = per_m3 = None
+    if ncv is not None:
+        if ncv.per not in ("mass", "volume") or (density is not None and density.per != "volume"):
+            raise LeverError(f"{fuel}: FuelSwitch reads an NCV per mass or volume and a density per volume; "
+                             f"got {ncv.unit!r}" + (f" and {density.unit!r}" if density is not None else ""))
+        if ncv.per == "mass":
+            per_kg = ncv.canonical()
+            per_m3 = per_kg * density.canonical() if density is not None else None
+        else:
+            per_m3 = ncv.canonical()
+            per_kg = per_m3 / density.canonical() if density is not None else None
     out = np.empty(len(units))
     for i, u in enumerate(units):
         dim = dimension_of(u)
         if dim == dimension_of("TJ"):
             out[i] = multiplier(u, "TJ")
         elif dim == dimension_of("kg"):
-            if ncv is None:
-                raise LeverError(f"{fuel} in {u!r} needs its net calorific value (ncv=, or FuelSwitch.from_factors)")
-            out[i] = multiplier(u, "kg") * ncv.canonical()
+            if per_kg is None:
+                need = "net calorific value" if ncv is None else "density (its NCV is per volume)"
+                raise LeverError(f"{fuel} in {u!r} needs its {need} (ncv=, density=, or FuelSwitch.from_factors)")
+            out[i] = multiplier(u, "kg") * per_kg
         elif dim == dimension_of("m^3"):
-            if ncv is None or density is None:
+            if per_m3 is None:
                 raise LeverError(f"{fuel} in {u!r} needs its density and net calorific value (or FuelSwitch.from_factors)")
-            out[i] = multiplier(u, "m^3") * density.canonical() * ncv.canonical()
+            out[i] = multiplier(u, "m^3") * per_m3
         else:
             raise LeverError(f"{fuel}: unit {u!r} is not an energy, mass or volume")
     return out
