@@ -38,6 +38,8 @@ FORBIDDEN = {
                         "neutralcore.registry", "neutralcore.packs", "neutralcore.levers", "neutralcore.plugins"),
     "neutralcore.importers": ("neutralcore.reduce", "neutralcore.offsets", "neutralcore.claim", "neutralcore.registry",
                               "neutralcore.levers", "neutralcore.plugins", "neutralcore.cli"),
+    "neutralcore.dask": ("neutralcore.reduce", "neutralcore.offsets", "neutralcore.claim", "neutralcore.levers",
+                         "neutralcore.plugins", "neutralcore.cli"),
     "neutralcore.errors": ("neutralcore.",),
 }
 
