@@ -70,3 +70,56 @@ def test_default_shows_progress_only_on_a_terminal(monkeypatch):
     assert prog.wanted(None) is False  # pytest's captured stderr is no terminal
     monkeypatch.setattr(sys, "stderr", Tty())
     assert prog.wanted(None) is True and prog.wanted(False) is False
+
+
+VCU = "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
+
+
+def _inventory_csv(tmp_path, rows: int):
+    path = tmp_path / "big.csv"
+    body = "".join(f"electricity.grid,{i + 1},MWh,VN,2023,2,site-{i % 7}\n" for i in range(rows))
+    path.write_text("activity,quantity,unit,region,year,scope,site\n" + body, encoding="utf-8")
+    return path
+
+
+def test_read_csv_shows_a_bar_over_the_pieces_read(tmp_path, monkeypatch, capsys):
+    """3,000 rows read in pieces of 4 kB: the same inventory with or without a bar over the bytes."""
+    import neutralcore._core.csvsplit as csvsplit
+
+    path = _inventory_csv(tmp_path, 3_000)
+    body = path.stat().st_size - len("activity,quantity,unit,region,year,scope,site\n")
+    pieces = []
+    real = csvsplit.read_plain_chunked
+    monkeypatch.setattr("neutralcore.measure.inventory.read_plain_chunked",
+                        lambda *a, **k: real(*a, **{**k, "chunk_bytes": 4_096,
+                                                    "on_piece": lambda n: (pieces.append(n), k["on_piece"](n))}))
+    quiet = nc.Inventory.read_csv(path, progress=False)
+    assert capsys.readouterr().err == "" and sum(pieces) == body and len(pieces) > 10  # every byte counted once
+    shown = nc.Inventory.read_csv(path, progress=True)
+    err = capsys.readouterr().err
+    assert "reading big.csv (bytes)" in err and f"/{body}" in err
+    assert shown.quantity.sum() == quiet.quantity.sum() == 3_000 * 3_001 / 2 and shown.site.values() == quiet.site.values()
+
+
+def test_ledger_imports_show_a_bar_over_the_blocks(tmp_path, capsys):
+    from neutralcore.offsets import OffsetLedger
+
+    export = f"serial,issuance_date\n{VCU},2020-06-01\n".encode()
+    with OffsetLedger(":memory:") as led:
+        led.add_csv(export, kind="avoidance", progress=False)
+        assert capsys.readouterr().err == ""
+    with OffsetLedger(":memory:") as led:
+        (block,) = led.add_csv(export, kind="avoidance", progress=True)
+        err = capsys.readouterr().err
+        assert "adding 1 block(s): checked + inserted" in err and "/2" in err and block.quantity == 20_745
+
+
+def test_reads_and_imports_silent_without_tqdm(tmp_path, monkeypatch, capsys):
+    from neutralcore.offsets import OffsetLedger
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    path = _inventory_csv(tmp_path, 50)
+    assert nc.Inventory.read_csv(path, progress=True).quantity.sum() == 50 * 51 / 2
+    with OffsetLedger(":memory:") as led:
+        led.add_csv(f"serial,issuance_date\n{VCU},2020-06-01\n".encode(), kind="avoidance", progress=True)
+    assert capsys.readouterr().err == ""

@@ -107,3 +107,28 @@ def test_views_escape_user_text(ledger):
     b = Balance(subject="<script>x</script>", subject_type="organisation", period=Period.year(2024),
                 emissions=1.0, by_scope={1: 1.0}, gwp_set="AR6 GWP100", scope2_basis="location")
     assert "<script>" not in b._repr_html_() and "&lt;script&gt;" in b._repr_html_()
+
+
+def test_built_in_levers_repr_on_one_line():
+    """Each built-in lever prints its name and key figures on one short line, not attrs' ~390-character dump."""
+    from neutralcore.plugins.levers import CarbonCapture, FuelSwitch, RenewableContract, RooftopSolar, TreePlanting
+
+    cases = [
+        (RooftopSolar(500, 1_200, site="plant-1", name="solar-1", costs=nc.Costs(capex=1_000_000, lifetime=25)),
+         "RooftopSolar('solar-1', capacity 500 kWp, specific_yield 1,200 kWh/kWp/yr, site plant-1, "
+         "costs capex 1,000,000 USD over 25 yr)"),
+        (EnergyEfficiency(0.15, activity="electricity", name="LED"), "EnergyEfficiency('LED', cut 0.15, activity electricity)"),
+        (FuelSwitch("fuel.diesel", "electricity.grid", share=0.5, to_efficiency=3.0),
+         "FuelSwitch('fuel-switch', share 0.5, from_efficiency 1, to_efficiency 3, from_activity fuel.diesel, "
+         "to_activity electricity.grid)"),
+        (CarbonCapture(0.9, activity="fuel.coal"), "CarbonCapture('ccs', capture_rate 0.9, energy_penalty 0, activity fuel.coal)"),
+        (RenewableContract(2_000, "I-REC", market="VN", vintage=2024),
+         "RenewableContract('renewable-contract', mwh 2,000 MWh, rate 0 t/MWh, instrument I-REC, market VN, vintage 2024)"),
+        (TreePlanting("plantation.tropical_moist_deciduous_forest.asia", area=12.5, planted=2026),
+         "TreePlanting('tree-planting', rate plantation.tropical_moist_deciduous_forest.asia, area 12.5 ha, planted 2026)"),
+    ]
+    for lever, expected in cases:
+        text = repr(lever)
+        assert text == expected and len(text) < 160 and "\n" not in text
+        for name, value in lever._facts():
+            assert html.escape(f"{name}: {value}") in lever._repr_html_()  # the same facts in both views

@@ -384,11 +384,16 @@ class Removal:
 # -- the Lever base class --------------------------------------------------------------
 
 
+def _figure(value: float) -> str:
+    """*value* for a view: whole numbers with thousands separators, others to six significant figures."""
+    return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:,.6g}"
+
+
 def _default_name(self: Any) -> str:
     return type(self).kind
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Lever:
     """Base class of reduction levers; see the module docstring for the contract.
 
@@ -464,13 +469,29 @@ class Lever:
         params = ", ".join(str(p) for p in self.parameters)
         return f"{self.name} ({self.kind}): {self.description}" + (f" [{params}]" if params else "")
 
-    def _repr_html_(self) -> str:
-        facts = [(p.name, (f"{p.value:g}" + ("" if p.unit in ("", "1") else f" {p.unit}"))
-                  if isinstance(p.value, float) else repr(p.value)) for p in self.parameters]
+    def _facts(self) -> list[tuple[str, str]]:
+        """The key facts of both views: parameters with units, other plain fields set away from their default, costs."""
+        facts = [(p.name, _figure(p.value) + ("" if p.unit in ("", "1") else f" {p.unit}"))
+                 for p in self.parameters if p.value is not None]
+        for f in attrs.fields(type(self)):
+            value = getattr(self, f.name)
+            if f.name in ("name", "costs") or "unit" in f.metadata or value is None or value == f.default:
+                continue
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                facts.append((f.name, _figure(value) if isinstance(value, float) else str(value)))
+            elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+                facts.append((f.name, "|".join(value)))
         if self.costs is not None:
             c = self.costs
             facts.append(("costs", f"capex {c.capex:,.0f} {c.currency} over {c.lifetime} yr"))
-        return view_html(f"{self.name} ({self.kind}): {self.description}", facts)
+        return facts
+
+    def __repr__(self) -> str:
+        facts = ", ".join(f"{k} {v}" for k, v in self._facts())
+        return f"{type(self).__name__}({self.name!r}" + (f", {facts})" if facts else ")")
+
+    def _repr_html_(self) -> str:
+        return view_html(f"{self.name} ({self.kind}): {self.description}", self._facts())
 
 
 #: What a :class:`LeverSet` holds: a lever kind (a class) or a configured lever.

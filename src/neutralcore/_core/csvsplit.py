@@ -20,7 +20,7 @@ whose errors name the line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -89,11 +89,13 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
 
 
 def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity",
-                       chunk_bytes: int = CHUNK_BYTES, *, start: int = 0) -> dict[str, Any] | None:
+                       chunk_bytes: int = CHUNK_BYTES, *, start: int = 0,
+                       on_piece: Callable[[int], None] | None = None) -> dict[str, Any] | None:
     """:func:`read_plain` of *body* (from byte *start*, so a file's bytes need not be copied past its header)
     in pieces of about *chunk_bytes* bytes cut at line ends, so the working
     memory is bounded by the piece, not the file; the pieces' labels are merged into one set of categories
     per column (in order of first appearance) and their codes renumbered.  ``None`` if any piece is not plain.
+    *on_piece*, if given, is called with the bytes of each piece once it is read (for a progress bar).
 
     Examples
     --------
@@ -102,7 +104,10 @@ def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity"
     ([0, 1, 0], ('a', 'b'), [1.0, 2.0, 3.0])
     """
     if len(body) - start <= chunk_bytes:
-        return read_plain(body[start:], header, numeric)
+        whole = read_plain(body[start:], header, numeric)
+        if on_piece is not None and whole is not None:
+            on_piece(len(body) - start)
+        return whole
     pieces: list[dict[str, Any]] = []
     while start < len(body):
         end = body.find(b"\n", min(start + chunk_bytes, len(body)) - 1)
@@ -111,6 +116,8 @@ def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity"
         if piece is None:
             return None
         pieces.append(piece)
+        if on_piece is not None:
+            on_piece(end - start)
         start = end
     out: dict[str, Any] = {}
     for name in header:  # one column at a time, each piece's arrays let go as soon as they are merged

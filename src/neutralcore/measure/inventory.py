@@ -27,6 +27,7 @@ import numpy as np
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
 from neutralcore._core.csvsplit import read_plain_chunked
 from neutralcore._core import frames
+from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
@@ -567,7 +568,8 @@ class Inventory:
         )
 
     @classmethod
-    def read_csv(cls, path: CsvSource, *, dims: Sequence[str] | None = None) -> "Inventory":
+    def read_csv(cls, path: CsvSource, *, dims: Sequence[str] | None = None,
+                 progress: bool | None = None) -> "Inventory":
         """Read an inventory from CSV.
 
         Required columns: ``activity, quantity, unit, region, year, scope``;
@@ -579,6 +581,12 @@ class Inventory:
         line (the header is line 1); :meth:`where`, :meth:`take` and
         :meth:`concat` keep it, and errors name the file, the column and the
         lines.
+
+        *progress* shows a bar over the bytes read (``True``), never
+        (``False``), or (``None``, the default) only on an interactive
+        terminal; it needs tqdm (``pip install 'neutralcore[progress]'``) and
+        is silent without it.  A file the fast reader cannot take (quoted
+        fields, for one) is read without a bar.
 
         Raises
         ------
@@ -604,7 +612,7 @@ class Inventory:
                 raise file.error(f"dimension(s) {unknown} not in the file", column=unknown[0])
             extra_names = list(dims)
         if file.body is not None:
-            fast = cls._read_plain(file.data, file.name, dims)
+            fast = cls._read_plain(file.data, file.name, dims, progress)
             if fast is not None:
                 return fast
         data, lines = file.columns()
@@ -621,13 +629,15 @@ class Inventory:
         return inv._evolve(provenance=Provenance.of_file(file.name, lines))
 
     @classmethod
-    def _read_plain(cls, raw: bytes, fname: str, dims: Sequence[str] | None) -> "Inventory | None":
+    def _read_plain(cls, raw: bytes, fname: str, dims: Sequence[str] | None,
+                    progress: bool | None = False) -> "Inventory | None":
         """:meth:`read_csv` of a file's bytes with a plain body (see :mod:`neutralcore._core.csvsplit`), or None."""
         file = open_csv(raw, required=REQUIRED, name=fname)
         extra_names = [h for h in file.header if h not in RESERVED_COLUMNS] if dims is None else list(dims)
         if file.body is None:
             return None
-        data = read_plain_chunked(file.data, list(file.header), start=file.body)
+        with bar(len(file.data) - file.body, f"reading {Path(fname).name} (bytes)", progress=progress) as b:
+            data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
         if data is None:
             return None
         lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)

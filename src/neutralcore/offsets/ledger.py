@@ -98,6 +98,7 @@ from typing import Any, Iterable, Iterator, Literal, Sequence
 import attrs
 
 from neutralcore._core.display import view_html
+from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import (
     AlreadyRetiredError,
@@ -680,11 +681,15 @@ class OffsetLedger:
         """Add one held block; see :meth:`add_many`."""
         return self.add_many([offset])[0]
 
-    def add_many(self, offsets: Iterable[Offset]) -> tuple[Offset, ...]:
+    def add_many(self, offsets: Iterable[Offset], *, progress: bool | None = None) -> tuple[Offset, ...]:
         """Add held (not yet retired) blocks, all or none, in one transaction.
 
         The blocks are sorted by registry key and serial to find overlaps among
         them; each is checked against the ledger with one indexed query.
+        *progress* shows a bar over the blocks checked and inserted (``True``),
+        never (``False``), or (``None``, the default) only on an interactive
+        terminal; it needs tqdm (``pip install 'neutralcore[progress]'``) and
+        is silent without it.
 
         Raises
         ------
@@ -717,7 +722,7 @@ class OffsetLedger:
                     continue
             reach = offset
         doing = f"adding {len(new)} block(s)"
-        with self._write(doing) as tx:
+        with self._write(doing) as tx, bar(2 * len(new), f"{doing}: checked + inserted", progress=progress) as b:
             datas = []
             for offset in new:
                 key = canonical(list(offset.registry_key))
@@ -726,10 +731,12 @@ class OffsetLedger:
                 if near and near[0][3] >= offset.serial_start:
                     row = self._parse(near[0])
                     self._refuse_overlap(offset, row.offset, self._use(row))
+                b.update()
             for offset in new:
                 data = canonical(offset.to_dict())
                 self._insert(tx, offset, data)
                 datas.append(data)
+                b.update()
             self._log(tx, "add", '{"blocks":[' + ",".join(datas) + "]}")
         return tuple(new)
 
@@ -743,7 +750,7 @@ class OffsetLedger:
         )
 
     def add_csv(self, source: str | Path | bytes, *, kind: str | None = None,
-                name: str | None = None) -> tuple[Offset, ...]:
+                name: str | None = None, progress: bool | None = None) -> tuple[Offset, ...]:
         """Add the serial blocks of a CSV file (a registry export), all or none, in one transaction.
 
         One row per block.  Either a ``serial`` column holds the Verra or Gold
@@ -753,6 +760,7 @@ class OffsetLedger:
         give them.  Any other :class:`Offset` field may be a column (an empty
         cell is no value); ``kind`` may be a column or the *kind* argument; a
         ``quantity`` column, if present, must equal ``serial_end - serial_start + 1``.
+        *progress* is as for :meth:`add_many`.
 
         Raises
         ------
@@ -771,7 +779,7 @@ class OffsetLedger:
         [20745]
         >>> ledger.close()
         """
-        return self.add_many(read_blocks(source, kind=kind, name=name))
+        return self.add_many(read_blocks(source, kind=kind, name=name), progress=progress)
 
     @staticmethod
     def _use(row: _Row) -> str:

@@ -14,7 +14,7 @@ from neutralcore.measure.inventory import Inventory
 __all__ = ["CarbonCapture"]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # Lever.__repr__: one line of key figures
 class CarbonCapture(Lever):
     """Carbon capture and storage on chosen scope 1 sources.
 

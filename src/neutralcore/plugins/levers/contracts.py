@@ -13,7 +13,7 @@ from neutralcore.measure.scope2 import ContractualInstrument
 __all__ = ["RenewableContract"]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # Lever.__repr__: one line of key figures
 class RenewableContract(Lever):
     """A renewable-electricity contract or certificate purchase: acts on market-based scope 2 only.
 

@@ -61,7 +61,7 @@ def _opt_property(name: str) -> Any:
     return check
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # Lever.__repr__: one line of key figures
 class FuelSwitch(Lever):
     """Replace (a share of) one fuel by another at equal useful energy.
 

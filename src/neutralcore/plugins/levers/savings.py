@@ -14,7 +14,7 @@ from neutralcore.measure.inventory import Inventory
 __all__ = ["EnergyEfficiency"]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # Lever.__repr__: one line of key figures
 class EnergyEfficiency(Lever):
     """A percentage cut to chosen activities and/or sites (e.g. LED lighting, VSDs, insulation).
 

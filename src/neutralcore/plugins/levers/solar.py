@@ -30,7 +30,7 @@ def _unit_mult(inv: Inventory, unit: str, what: str, rows: np.ndarray) -> np.nda
     return out
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # Lever.__repr__: one line of key figures
 class RooftopSolar(Lever):
     """On-site solar that displaces grid electricity bought by one site (self-consumption only).
 

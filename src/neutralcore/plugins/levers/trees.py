@@ -142,7 +142,7 @@ def _rate(value: Any) -> SequestrationRate:
     raise LeverError(f"rate must be a SequestrationRate or a key of sequestration_rate(), got {value!r}", field="rate")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # Lever.__repr__: one line of key figures
 class TreePlanting(Lever):
     """Tree planting / reforestation inside the boundary: a removal, reported apart from emissions.
 
@@ -188,6 +188,9 @@ class TreePlanting(Lever):
                                           or self.duration < 1):
             raise LeverError(f"TreePlanting.duration must be a whole number of years >= 1, got {self.duration!r}",
                              field="duration")
+
+    def _facts(self) -> list[tuple[str, str]]:
+        return [("rate", self.rate.key), *super()._facts()]
 
     @property
     def amount(self) -> float:
