@@ -89,3 +89,73 @@ def test_a_20_year_set_is_named_as_such_in_the_balance():
     b = Balance.from_emissions(res, subject="Acme Ltd", subject_type="organisation", period=Period.year(2024))
     assert b.gwp_set == "AR6 GWP20"
     assert wood_balance().gwp_set == "AR5 GWP100"
+
+
+def test_factor_table_shows_gwp_basis_and_stage_only_when_given():
+    src = nc.Source("test", "values made up for a table test, not published", 2023)
+    plain = nc.FactorSet.from_factors([nc.Factor("fuel.gas", "GB", 2023, "kg/kWh", {"CO2": 0.18}, src)])
+    assert "gwp_basis" not in plain.to_table().columns and "stage" not in plain.to_table().columns
+    fs = nc.FactorSet.from_factors([
+        nc.Factor("electricity.grid", "GB", 2023, "kg/kWh", {"CO2e": 0.2}, src, gwp_basis="AR5"),
+        nc.Factor("electricity.grid.td", "GB", 2023, "kg/kWh", {"CO2e": 0.02}, src, gwp_basis="AR5",
+                  stage="transmission-and-distribution"),
+        nc.Factor("fuel.gas", "GB", 2023, "kg/kWh", {"CO2": 0.18}, src),
+    ])
+    table = fs.to_table()
+    assert sorted(table["gwp_basis"]) == ["", "AR5", "AR5"]
+    assert sorted(table["stage"]) == ["", "", "transmission-and-distribution"]
+
+
+HEAT = """[sources.epa-heat]
+publisher = "US EPA"
+document = "GHG Emission Factors Hub (2024), Table 1: heat content of natural gas"
+year = 2024
+"""
+MADE_UP = """[sources.made-up]
+publisher = "test"
+document = "values made up for a check test, not published"
+year = 2024
+"""
+
+
+def _gcv_pack(tmp_path, properties, sources=HEAT):
+    (tmp_path / "pack.toml").write_text('''\
+name = "epa-demo"
+title = "Demo pack"
+version = "2025.1"
+api = 1
+license = "public domain"
+
+[sources.epa-co2]
+publisher = "US EPA"
+document = "GHG Emission Factors Hub (2024), Table 1: CO2 factor of natural gas"
+year = 2024
+
+[regions]
+US = { name = "United States" }
+
+''' + sources, encoding="utf-8")
+    (tmp_path / "factors.csv").write_text("activity,region,year,gas,value,unit,source,energy_basis\n"
+                                          "fuel.natural_gas.stationary,US,2024,CO2,53.06,kg/MMBtu,epa-co2,gcv\n",
+                                          encoding="utf-8")
+    (tmp_path / "properties.csv").write_text("activity,region,property,value,unit,source\n" + properties,
+                                             encoding="utf-8")
+    return tmp_path
+
+
+def test_check_factor_pack_counts_a_source_used_only_by_a_gross_heat_content(tmp_path):
+    # regression: a source used only by a gcv property was reported as declared but unused
+    from neutralcore.testing import check_factor_pack
+
+    check_factor_pack(_gcv_pack(tmp_path, "fuel.natural_gas.stationary,US,gcv,1.026,MMBtu/Mcf,epa-heat\n"))
+
+
+def test_check_factor_pack_wants_a_calorific_value_on_the_factors_basis(tmp_path):
+    # a gross-basis factor with a density and only a net value cannot reach MMBtu from a mass or volume
+    from neutralcore.errors import PackFormatError
+    from neutralcore.testing import check_factor_pack
+
+    props = ("fuel.natural_gas.stationary,US,density,0.7,kg/Nm3,made-up\n"
+             "fuel.natural_gas.stationary,US,ncv,48.0,TJ/Gg,made-up\n")
+    with pytest.raises(PackFormatError, match=r"no gross calorific value \(gcv\) on its energy basis"):
+        check_factor_pack(_gcv_pack(tmp_path, props, sources=MADE_UP))
