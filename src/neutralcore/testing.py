@@ -177,12 +177,19 @@ def check_factor_pack(target: Any) -> PackReport:
     2. ``pack.toml`` against the strict schema (name, title, version, api,
        license, sources, regions);
     3. every row of ``factors.csv`` and ``properties.csv`` with the strict
-       reader: activity key syntax, declared region, whole year, known gas,
-       finite non-negative value, parseable ``<mass>/<unit>`` unit, a source
-       for every row, no key given twice;
-    4. that every declared source is used, that the pack has at least one
+       reader: activity key syntax, declared region, whole year, known gas
+       (``CO2e`` with its ``gwp_basis``), finite non-negative value, parseable
+       ``<mass>/<unit>`` unit, a source for every row, no key given twice in
+       one dimension of its unit, and the optional factor columns
+       ``gwp_basis``, ``stage``, ``price_year``, ``energy_basis``, ``lower``,
+       ``upper`` and ``distribution``; a property is ``ncv`` or ``gcv`` (energy
+       per mass, per volume, per ``Nm3`` or per ``scf``) or ``density`` (mass
+       per volume, per ``Nm3`` or per ``scf``);
+    4. that every declared source is used (by a factor or by a property:
+       ``ncv``, ``gcv`` or ``density``), that the pack has at least one
        factor, and that a factor given per unit of energy with a fuel
-       density also has a net calorific value (else litres cannot reach it);
+       density also has a calorific value on its ``energy_basis`` (``ncv``,
+       the default, or ``gcv``; else litres cannot reach it);
     5. that the coverage :func:`~neutralcore.list_packs` shows equals what
        the strict reader loaded.
 
@@ -228,7 +235,7 @@ def check_factor_pack(target: Any) -> PackReport:
         raise pack.format_error("the pack has no factors", file=pack.factors_file, line=None, column=None)
 
     used = {f.source for f in fs}
-    used |= {p.source for f in fs for p in (f.ncv, f.density) if p is not None}
+    used |= {p.source for f in fs for p in (f.ncv, f.gcv, f.density) if p is not None}
     for sid, source in pack.sources.items():
         if source not in used:
             raise pack.format_error(
@@ -237,10 +244,12 @@ def check_factor_pack(target: Any) -> PackReport:
             )
 
     for f in fs:
-        if f.density is not None and f.ncv is None and dimension_of(f.per_unit) == dimension_of("TJ"):
+        calorific = f.gcv if f.energy_basis == "gcv" else f.ncv
+        if f.density is not None and calorific is None and dimension_of(f.per_unit) == dimension_of("TJ"):
+            label = "gross calorific value (gcv)" if f.energy_basis == "gcv" else "net calorific value (ncv)"
             raise pack.format_error(
-                f"{f.activity} ({f.region}, {f.year}) is per {f.per_unit} and has a density but no net calorific "
-                "value, so an amount in litres or kilograms cannot be converted to energy",
+                f"{f.activity} ({f.region}, {f.year}) is per {f.per_unit} and has a density but no {label} on its "
+                f"energy basis, so an amount in litres or kilograms cannot be converted to energy",
                 file=pack.properties_file or pack.factors_file, line=None, column="property",
             )
 

@@ -35,9 +35,10 @@ from neutralcore.claim.policy import (
     standard_name,
     to_float,
 )
-from neutralcore.claim.reading import EmissionsResult, scope2_basis_of, scope_rows, tonnes_of
+from neutralcore.claim.reading import EmissionsResult, SeparateGas, scope2_basis_of, scope_rows, separate_gases, tonnes_of
 from neutralcore.claim.text import tonnes
-from neutralcore.errors import ClaimError, InputError
+from neutralcore.errors import ClaimError, InputError, UnknownGWPSetError
+from neutralcore.gwp import gwp_label
 from neutralcore.measure.basis import Scope, Scope2Method, scope2_method
 from neutralcore.offsets import Period, Retirement
 
@@ -99,6 +100,15 @@ def _basis(value: object) -> Scope2Method:
     return scope2_method(value, column="scope2_basis")  # type: ignore[arg-type]  # non-strings are refused there
 
 
+def _separate(value: Sequence[object]) -> tuple[SeparateGas, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, SeparateGas):
+            raise InputError(f"separately_reported items must be SeparateGas, got {type(item).__name__}",
+                             column="separately_reported")
+    return cast("tuple[SeparateGas, ...]", items)
+
+
 def _text(value: object) -> str:
     return str(value).strip()
 
@@ -123,6 +133,9 @@ class BalanceEquation:
     policy: ClaimPolicy = attrs.field(factory=ClaimPolicy)
     scope2_figures: Mapping[str, float] = attrs.field(factory=dict, converter=_scope2_figures, eq=False)
     disclosures: tuple[str, ...] = attrs.field(default=(), converter=names)
+    #: Gases reported separately from the scopes and never in E (biogenic CO2, non-Kyoto gases), read by
+    #: :meth:`from_emissions` from ``Emissions.outside_scopes()``; empty when E was given as a figure.
+    separately_reported: tuple[SeparateGas, ...] = attrs.field(default=(), converter=_separate, eq=False)
     #: PAS 2060 and VCMI evidence: materiality, the qualifying explanatory statement, VCMI's criteria.
     evidence: ClaimEvidence | None = attrs.field(default=None)
     #: The per-credit findings, worked out once when the balance is made.
@@ -263,7 +276,11 @@ class BalanceEquation:
                 raise ClaimError(f"{type(emissions).__name__} has no by('scope'); pass by_scope= explicitly") from exc
         gwp = getattr(emissions, "gwp", None)
         if gwp_set is None and gwp:
-            gwp_set = f"{gwp} GWP100"
+            try:
+                horizon, name = gwp_label(gwp).split(" ", 1)
+                gwp_set = f"{name} {horizon}"  # "AR5 GWP100", "AR6 GWP20"
+            except UnknownGWPSetError:
+                gwp_set = str(gwp)  # a look-alike's own name for its set, kept as given
 
         detected: Scope2Method | None = None
         s2 = getattr(emissions, "scope2", None)
@@ -308,6 +325,7 @@ class BalanceEquation:
             policy=ClaimPolicy() if policy is None else policy,
             scope2_figures={} if scope2_figures is None else scope2_figures,
             disclosures=() if disclosures is None else disclosures,
+            separately_reported=separate_gases(emissions),
         )
 
     # -- the equation --------------------------------------------------------------
@@ -470,6 +488,9 @@ class BalanceEquation:
             "scope2_basis": self.scope2_basis,
             "scope2_figures_t": dict(self.scope2_figures),
             "disclosures": list(self.disclosures),
+            "separately_reported": [{"gas": g.gas, "kind": g.kind, "mass_t": g.mass_t,
+                                     "co2e_t": None if g.co2e_t != g.co2e_t else g.co2e_t}
+                                    for g in self.separately_reported],
             "by_scope_t": {f"scope {k}": v for k, v in self.by_scope.items()},
             "emissions_t": self.emissions,
             "reversals_t": self.reversals,

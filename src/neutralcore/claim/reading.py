@@ -11,10 +11,12 @@ import numbers
 import re
 from typing import Iterable, Mapping, Protocol, Union
 
-from neutralcore.errors import ClaimError
+import attrs
+
+from neutralcore.errors import ClaimError, InputError
 from neutralcore.measure.basis import Scope2Method
 
-__all__ = ["EmissionsResult", "ScopeRows", "tonnes_of", "scope_rows", "scope2_basis_of"]
+__all__ = ["EmissionsResult", "ScopeRows", "SeparateGas", "tonnes_of", "scope_rows", "scope2_basis_of", "separate_gases"]
 
 
 class EmissionsResult(Protocol):
@@ -88,3 +90,55 @@ def scope2_basis_of(emissions: object, s2: object, total: float) -> Scope2Method
     if is_market != is_location:
         return "market" if is_market else "location"
     return None
+
+
+def _mass(value: object) -> float:
+    number = float(value)  # type: ignore[arg-type]  # refused below when not a number
+    if not math.isfinite(number) or number < 0:
+        raise InputError(f"must be a finite number >= 0, got {value!r}", column="mass_t")
+    return number
+
+
+def _co2e(value: object) -> float:
+    number = float(value)  # type: ignore[arg-type]  # refused below when not a number
+    if number != number:
+        return number  # NaN: the GWP set gives this gas no value
+    if not math.isfinite(number) or number < 0:
+        raise InputError(f"must be a finite number >= 0 or NaN, got {value!r}", column="co2e_t")
+    return number
+
+
+@attrs.frozen
+class SeparateGas:
+    """A gas reported separately from the scopes, never in E (GHG Protocol Corporate Standard, revised 2004, ch. 9).
+
+    Biogenic CO2 (``kind="biogenic"``) and gases the Kyoto Protocol does not cover (CFCs, HCFCs, halons, …):
+    *mass_t* in t of the gas, *co2e_t* in t CO2e under the balance's GWP set (NaN when the set gives none).
+
+    >>> SeparateGas("CO2_biogenic", "biogenic", 112.0, 112.0)
+    SeparateGas(gas='CO2_biogenic', kind='biogenic', mass_t=112.0, co2e_t=112.0)
+    """
+
+    gas: str = attrs.field(converter=str)
+    kind: str = attrs.field(converter=str)
+    mass_t: float = attrs.field(converter=_mass)
+    co2e_t: float = attrs.field(converter=_co2e)
+
+
+def separate_gases(emissions: object) -> tuple[SeparateGas, ...]:
+    """The rows of ``emissions.outside_scopes()`` (``neutralcore.Emissions``), or ``()`` when it has none.
+
+    Raises
+    ------
+    ClaimError
+        When ``outside_scopes()`` gives a table without ``gas``, ``kind``, ``mass_t`` and ``co2e_t``.
+    """
+    method = getattr(emissions, "outside_scopes", None)
+    if not callable(method):
+        return ()
+    table = method()
+    try:
+        columns = [table[c] for c in ("gas", "kind", "mass_t", "co2e_t")]
+        return tuple(SeparateGas(*row) for row in zip(*columns))
+    except (KeyError, TypeError, ValueError, InputError) as exc:
+        raise ClaimError(f"cannot read {type(emissions).__name__}.outside_scopes(): {exc}") from exc

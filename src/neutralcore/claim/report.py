@@ -70,7 +70,7 @@ def _t(value: float) -> str:
     return f"{tonnes(value)} t"
 
 
-_FIGURE_COLUMNS = ("t CO2e", "Quantity (t)", "Counted in C (t)", "Blocks")
+_FIGURE_COLUMNS = ("t CO2e", "Mass (t)", "Quantity (t)", "Counted in C (t)", "Blocks")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
@@ -225,6 +225,15 @@ def _build(balance: BalanceEquation, result: ClaimResult,
         )))
     footprint += [f"Disclosure: {d}" for d in b.disclosures]
     sections.append(("Footprint", footprint))
+    if b.separately_reported:
+        sections.append(("Reported separately (not in the balance)", [
+            "Biogenic CO2 and gases the Kyoto Protocol does not cover are reported separately from the scopes and "
+            "are not part of E (GHG Protocol Corporate Standard, revised edition 2004, chapter 9).",
+            _table(("Gas", "Kind", "Mass (t)", "t CO2e"), tuple(
+                (g.gas, g.kind, tonnes(g.mass_t), "no GWP in this set" if g.co2e_t != g.co2e_t else _t(g.co2e_t))
+                for g in b.separately_reported
+            )),
+        ]))
     sections.append(("Removals", [
         f"In-boundary removals R = {_t(b.R)} CO2e, reported separately from emissions and not netted inside the "
         "scopes above."

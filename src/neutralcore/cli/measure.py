@@ -11,6 +11,7 @@ import numpy as np
 from neutralcore._core.table import Table
 from neutralcore.cli.inputs import read_instruments, read_inventory
 from neutralcore.cli.output import Document, Fact, emit, table_of
+from neutralcore.gwp import DEFAULT_GWP, GWP_SETS, gwp_label
 from neutralcore.measure.basis import scope2_method
 
 __all__ = ["DEFAULT_PACKS", "report", "packs", "factors", "pack_check", "add_parsers"]
@@ -60,7 +61,7 @@ def report_document(args: argparse.Namespace) -> Document:
     facts = [
         Fact("inventory", "Inventory", str(args.inventory), f"{args.inventory} ({n:,} row{'s' if n != 1 else ''})"),
         Fact("factors", "Factors", str(args.factors), f"{args.factors} ({len(factors):,} factors)"),
-        Fact("gwp", "GWP", f"GWP100 {res.gwp}"),
+        Fact("gwp", "GWP", gwp_label(res.gwp)),
         Fact("scope2_basis", "Scope 2", res.scope2_method, basis_text),
         Fact("fallback_order", "Fallback", factors.fallback,
              "the row's region first, then earlier years up the chain" if factors.fallback == "region"
@@ -287,7 +288,7 @@ def add_parsers(sub: Any, common: Sequence[argparse.ArgumentParser]) -> None:
     rep.add_argument("--fallback", choices=("year", "region"), default=None,
                      help="which fallback first when a row's own region and year have no factor: 'year' (default; "
                           "the row's year up the region chain) or 'region' (the row's region, an earlier year)")
-    rep.add_argument("--gwp", default=None, help="GWP100 set: AR4, AR5 (default) or AR6")
+    rep.add_argument("--gwp", default=None, help=f"GWP set: {', '.join(GWP_SETS)} (default: {DEFAULT_GWP})")
     rep.add_argument("--by", default="scope", help="dimensions to group by, comma-separated (default: scope); "
                                                    "the year is always one")
     rep.add_argument("--strict", action="store_true", help="fail on any region or year fallback")

@@ -644,7 +644,16 @@ class FactorSet:
     # -- display --------------------------------------------------------------------
 
     def to_table(self) -> Table:
-        """Every factor, one row each: key, unit, per-gas values, pack, confidence and source."""
+        """Every factor, one row each: key, unit, per-gas values, pack, confidence and source.
+
+        ``gwp_basis`` and ``stage`` columns follow the gases when any factor has one (``""`` where it has none).
+
+        >>> src = Source("UK DESNZ", "Greenhouse gas reporting: conversion factors 2024", 2024)
+        >>> fs = FactorSet.from_factors([Factor("electricity.grid", "GB", 2024, "kg/kWh", {"CO2e": 0.20705}, src,
+        ...                                     gwp_basis="AR5")])
+        >>> fs.to_table().columns
+        ('activity', 'region', 'year', 'unit', 'CO2e', 'gwp_basis', 'pack', 'confidence', 'source')
+        """
         cols: dict[str, Any] = {
             "activity": self.activity.values(),
             "region": self.region.values(),
@@ -653,6 +662,11 @@ class FactorSet:
         }
         for j, g in enumerate(self.gases):
             cols[g] = self.values[:, j].tolist()
+        for name in ("gwp_basis", "stage"):
+            cat: Categorical | None = getattr(self, name)
+            column = [] if cat is None else cat.values()
+            if any(v is not None for v in column):
+                cols[name] = ["" if v is None else str(v) for v in column]
         cols["pack"] = self.pack.values()
         cols["confidence"] = self.confidence.values()
         cols["source"] = [str(s) for s in self.source.values()]
