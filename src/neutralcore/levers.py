@@ -1,5 +1,7 @@
 """Reduction levers: the plugin contract, their parameters and their costs.
 
+(Just over 600 lines: the ``Lever`` protocol, its outcome and cost types and the views they share.)
+
 A lever is a change a reporting organisation can make (rooftop solar, an
 efficiency programme, a fuel switch, a renewable-electricity contract, carbon
 capture, tree planting).  Levers are code, discovered through the entry-point

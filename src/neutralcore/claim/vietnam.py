@@ -44,6 +44,7 @@ import attrs
 from neutralcore._core.table import Table, markdown_escape
 from neutralcore.claim.reading import EmissionsResult
 from neutralcore.errors import InputError
+from neutralcore.gwp import gwp_label
 
 __all__ = ["Facility", "InventoryObligation", "inventory_obligation", "inventory_report", "SECTORS",
            "EMISSIONS_THRESHOLD", "ENERGY_THRESHOLD_TOE", "WASTE_THRESHOLD"]
@@ -218,7 +219,7 @@ def inventory_report(emissions: EmissionsResult, facility: Facility, *, period: 
     info = Table.from_rows(("field", "value"), [
         ("facility", facility.name), ("sector", facility.sector), ("province", facility.province or "—"),
         ("reporting period", period), ("listed", {True: "yes", False: "no", None: "not known"}[facility.listed]),
-        ("GWP set", f"GWP100 {em.gwp}"), ("scope 2 method", em.scope2_method),
+        ("GWP set", gwp_label(em.gwp)), ("scope 2 method", em.scope2_method),
         ("total", f"{em.total():,.2f} t CO2e"),
     ], title="I. General information")
     factors = Table({"activity": matches["activity"], "region": matches["region_used"],

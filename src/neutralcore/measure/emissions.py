@@ -1,6 +1,6 @@
 """``Emissions``: the result of applying factors to an inventory.
 
-(One module of about 660 lines: ``Emissions``, ``Matches`` and ``Scope2Result`` share its private per-key arrays.)
+(Over 1,000 lines: ``Emissions``, ``Matches``, ``Uncertainty`` and ``Scope2Result`` share its private per-key arrays.)
 
 Everything is kept per distinct key (activity, region, year, unit) plus one
 key code per row: totals are per-key dot products, and every group sum asked for together

@@ -1,5 +1,7 @@
 """Emission factors with provenance: ``Source``, ``FuelProperty``, ``Factor`` and the columnar ``FactorSet``.
 
+(Over 600 lines: one frozen columnar ``FactorSet`` whose constructors, merge, region chains and per-factor columns share its invariants.)
+
 A factor gives amounts of each gas per unit of activity, e.g. 0.6592 t CO2
 per MWh of Viet Nam grid electricity in 2023.  Its unit is written
 ``"<mass>/<activity unit>"`` (``"t/MWh"``, ``"kg/TJ"``).  A factor per

@@ -27,6 +27,7 @@ import numpy as np
 from neutralcore._core.categorical import Categorical
 from neutralcore._core.table import Table
 from neutralcore.measure.factor import FactorSet
+from neutralcore.gwp import gwp_label
 
 __all__ = ["row_results", "RowSource"]
 
@@ -88,5 +89,5 @@ def row_results(em: RowSource) -> Table:
     out["fallback"] = kind[region_fb.astype(np.int64) + 2 * year_fb.astype(np.int64)].tolist() if n else []
     out["pack"] = _labels(fs.pack, factor)
     out["source"] = _gather([None if s is None else str(s) for s in fs.source.categories], fs.source.codes[factor])
-    return Table(out, title=f"Emissions per row ({n:,} rows; t, CO2e with GWP100 {em.gwp}; "
+    return Table(out, title=f"Emissions per row ({n:,} rows; t, CO2e with {gwp_label(em.gwp)}; "
                             f"scope 2 {em.scope2_method}-based)")

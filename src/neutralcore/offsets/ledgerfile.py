@@ -1,5 +1,7 @@
 """The ledger's SQLite file: its schema, hashes and checks, opening, creating and migrating it, and what its errors mean.
 
+(Just over 600 lines: the file format, its hashes and both verifications, kept together so they cannot drift.)
+
 :func:`ledger_error` turns a :class:`sqlite3.Error` or :class:`OSError` into
 the :class:`~neutralcore.LedgerError` subclass that says what happened (locked
 by another process, closed, read-only, disk full, directory missing), so that
