@@ -478,10 +478,10 @@ def compute(
             return np.flatnonzero(np.isin(code, dense_of[keys]))[:10].tolist()
 
         def describe(self, rows: list[int]) -> str:
-            text = f"first rows {rows}"
+            """Rows read from a file by their file lines; rows built in memory by their 0-based positions."""
             if origin is not None:
-                text += f" (lines {origin.lines(rows)} of {origin.source(rows)})"
-            return text
+                return f"first lines {origin.lines(rows)} of {origin.source(rows)} (rows {rows}, 0-based)"
+            return f"first rows {rows} (0-based)"
 
         def fields(self, rows: list[int]) -> dict[str, Any]:
             """``lines`` and ``source`` of the error when the inventory was read from a CSV file."""
