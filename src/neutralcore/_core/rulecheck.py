@@ -10,11 +10,11 @@ that neither step imports the other.
 from __future__ import annotations
 
 import enum
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import attrs
 
-__all__ = ["CheckStatus", "Evidence", "EVIDENCE", "ClaimCheck"]
+__all__ = ["CheckStatus", "Evidence", "EVIDENCE", "ClaimCheck", "CheckList", "check_tuple"]
 
 #: How well a rule's source is supported.
 Evidence = Literal["P", "S", "S2+", "U", "C"]
@@ -94,3 +94,46 @@ class ClaimCheck:
             "description": self.description,
             "credits": list(self.credits),
         }
+
+
+def check_tuple(values: Iterable[ClaimCheck]) -> tuple[ClaimCheck, ...]:
+    """The checks of a result, as a tuple (an attrs converter)."""
+    return tuple(values)
+
+
+class CheckList:
+    """What a result of rule checks offers (``ClaimResult``, ``TargetValidation``): iterate, look a rule up by
+    its id, and the checks that failed, warned or passed.  The class defines ``checks``."""
+
+    __slots__ = ()
+    checks: tuple[ClaimCheck, ...]
+
+    def __iter__(self) -> Iterator[ClaimCheck]:
+        return iter(self.checks)
+
+    def __len__(self) -> int:
+        return len(self.checks)
+
+    def __getitem__(self, rule: str) -> ClaimCheck:
+        """The check whose rule id is *rule*."""
+        for check in self.checks:
+            if check.rule == rule:
+                return check
+        raise KeyError(rule)
+
+    @property
+    def ok(self) -> bool:
+        """True when no check failed (warnings are for the report)."""
+        return not self.failed
+
+    @property
+    def failed(self) -> tuple[ClaimCheck, ...]:
+        return tuple(c for c in self.checks if c.status is CheckStatus.FAIL)
+
+    @property
+    def warnings(self) -> tuple[ClaimCheck, ...]:
+        return tuple(c for c in self.checks if c.status is CheckStatus.WARNING)
+
+    @property
+    def passed(self) -> tuple[ClaimCheck, ...]:
+        return tuple(c for c in self.checks if c.status is CheckStatus.PASS)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
 
 import attrs
 
 from neutralcore._core.display import shorten, view_html, view_text
-from neutralcore._core.rulecheck import EVIDENCE, CheckStatus, ClaimCheck, Evidence
+from neutralcore._core.rulecheck import EVIDENCE, CheckList, CheckStatus, ClaimCheck, Evidence, check_tuple
 from neutralcore._core.table import Table
 
 __all__ = ["CheckStatus", "Evidence", "EVIDENCE", "ClaimCheck", "ClaimResult"]
 
 
-def _check_tuple(values: Iterable[ClaimCheck]) -> tuple[ClaimCheck, ...]:
-    return tuple(values)
-
-
 @attrs.frozen
-class ClaimResult:
+class ClaimResult(CheckList):
     """Every check of one claim; iterate over it for the :class:`ClaimCheck` objects.
 
     ``ok`` is true when no check failed (warnings do not block a claim but
@@ -26,37 +21,7 @@ class ClaimResult:
     """
 
     standard: str
-    checks: tuple[ClaimCheck, ...] = attrs.field(converter=_check_tuple)
-
-    def __iter__(self) -> Iterator[ClaimCheck]:
-        return iter(self.checks)
-
-    def __len__(self) -> int:
-        return len(self.checks)
-
-    def __getitem__(self, rule: str) -> ClaimCheck:
-        """The check whose rule id is *rule*."""
-        for check in self.checks:
-            if check.rule == rule:
-                return check
-        raise KeyError(rule)
-
-    @property
-    def ok(self) -> bool:
-        """True when no check failed."""
-        return not self.failed
-
-    @property
-    def failed(self) -> tuple[ClaimCheck, ...]:
-        return tuple(c for c in self.checks if c.status is CheckStatus.FAIL)
-
-    @property
-    def warnings(self) -> tuple[ClaimCheck, ...]:
-        return tuple(c for c in self.checks if c.status is CheckStatus.WARNING)
-
-    @property
-    def passed(self) -> tuple[ClaimCheck, ...]:
-        return tuple(c for c in self.checks if c.status is CheckStatus.PASS)
+    checks: tuple[ClaimCheck, ...] = attrs.field(converter=check_tuple)
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""

@@ -93,7 +93,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal, Sequence
+from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 import attrs
 
@@ -153,6 +153,12 @@ def _text(value: Any, column: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"must be a non-empty string, got {value!r}", column=column)
     return value.strip()
+
+
+def _since_checkpoint(conn: sqlite3.Connection) -> int:
+    """Verify what changed since the last checkpoint, or everything when there is none."""
+    mark = ledgerfile.last_checkpoint(conn)
+    return ledgerfile.verify_all(conn) if mark is None else ledgerfile.verify_since(conn, mark)
 
 
 class OffsetLedger:
@@ -403,61 +409,38 @@ class OffsetLedger:
                 blocks = self._verify_all(doing)
                 self._log(tx, ledgerfile.CHECKPOINT, ledgerfile.checkpoint_payload(self._conn, blocks))
             return
-        with self._lock:
-            self._begin("DEFERRED", doing, damaged=True)
-            try:
-                self._header(doing)
-                self._verify_all(doing)
-            finally:
-                self._end("COMMIT", doing, damaged=True)
+        self._read_checked(doing, ledgerfile.verify_all)
 
-    def _verify_all(self, doing: str) -> int:
+    def _checked(self, doing: str, check: Callable[[sqlite3.Connection], int | None]) -> int | None:
+        """Run *check* on the file (inside a transaction), then note its last event as seen; damage found
+        either way is a :class:`~neutralcore.LedgerCorruptError`.  Returns what *check* returned."""
         try:
-            blocks = ledgerfile.verify_all(self._conn)
+            result = check(self._conn)
             head = ledgerfile.read_head(self._conn)
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         except (ledgerfile.Damaged, *DAMAGE) as exc:
             raise self._error(exc, doing, damaged=True) from exc
         self._seen = (version, head[0], head[1])
-        return blocks
+        return result
+
+    def _read_checked(self, doing: str, check: Callable[[sqlite3.Connection], int | None]) -> None:
+        """:meth:`_checked` in a read transaction of its own, after the file's ids and format."""
+        with self._lock:
+            self._begin("DEFERRED", doing, damaged=True)
+            try:
+                self._header(doing)
+                self._checked(doing, check)
+            finally:
+                self._end("COMMIT", doing, damaged=True)
+
+    def _verify_all(self, doing: str) -> int:
+        return int(self._checked(doing, ledgerfile.verify_all) or 0)
 
     def _verify_incremental(self) -> None:
-        doing = "opening the ledger"
-        with self._lock:
-            self._begin("DEFERRED", doing, damaged=True)
-            try:
-                self._header(doing)
-                try:
-                    mark = ledgerfile.last_checkpoint(self._conn)
-                except (ledgerfile.Damaged, *DAMAGE) as exc:
-                    raise self._error(exc, doing, damaged=True) from exc
-                if mark is None:
-                    self._verify_all(doing)
-                    return
-                try:
-                    ledgerfile.verify_since(self._conn, mark)
-                    head = ledgerfile.read_head(self._conn)
-                    version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-                except (ledgerfile.Damaged, *DAMAGE) as exc:
-                    raise self._error(exc, doing, damaged=True) from exc
-                self._seen = (version, head[0], head[1])
-            finally:
-                self._end("COMMIT", doing, damaged=True)
+        self._read_checked("opening the ledger", _since_checkpoint)
 
     def _open_quick(self) -> None:
-        doing = "opening the ledger"
-        with self._lock:
-            self._begin("DEFERRED", doing, damaged=True)
-            try:
-                self._header(doing)
-                try:
-                    head = ledgerfile.read_head(self._conn)
-                    version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-                except (ledgerfile.Damaged, *DAMAGE) as exc:
-                    raise self._error(exc, doing, damaged=True) from exc
-                self._seen = (version, head[0], head[1])
-            finally:
-                self._end("COMMIT", doing, damaged=True)
+        self._read_checked("opening the ledger", lambda conn: None)
 
     def _header(self, doing: str) -> None:
         try:

@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable, Iterator, Literal, Mapping, Protocol, Sequence
+from typing import Iterable, Literal, Mapping, Protocol, Sequence
 
 import attrs
 
-from neutralcore._core.rulecheck import CheckStatus, ClaimCheck, Evidence
+from neutralcore._core.rulecheck import CheckList, CheckStatus, ClaimCheck, Evidence, check_tuple
 from neutralcore._core.table import Table
 from neutralcore.errors import ScenarioError
 
@@ -165,47 +165,15 @@ def framework_name(name: str) -> Framework:
     raise ScenarioError(f"unknown target framework {name!r}; use one of {', '.join(FRAMEWORKS)}", field="framework")
 
 
-def _check_tuple(values: Iterable[ClaimCheck]) -> tuple[ClaimCheck, ...]:
-    return tuple(values)
-
-
 @attrs.frozen
-class TargetValidation:
+class TargetValidation(CheckList):
     """Every rule of one framework checked on a company's targets; iterate for the checks.
 
     ``ok`` is true when no check failed (warnings are for the report).
     """
 
     framework: Framework
-    checks: tuple[ClaimCheck, ...] = attrs.field(converter=_check_tuple)
-
-    def __iter__(self) -> Iterator[ClaimCheck]:
-        return iter(self.checks)
-
-    def __len__(self) -> int:
-        return len(self.checks)
-
-    def __getitem__(self, rule: str) -> ClaimCheck:
-        for c in self.checks:
-            if c.rule == rule:
-                return c
-        raise KeyError(rule)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    @property
-    def failed(self) -> tuple[ClaimCheck, ...]:
-        return tuple(c for c in self.checks if c.status is FAIL)
-
-    @property
-    def warnings(self) -> tuple[ClaimCheck, ...]:
-        return tuple(c for c in self.checks if c.status is WARNING)
-
-    @property
-    def passed(self) -> tuple[ClaimCheck, ...]:
-        return tuple(c for c in self.checks if c.status is PASS)
+    checks: tuple[ClaimCheck, ...] = attrs.field(converter=check_tuple)
 
     def table(self) -> Table:
         """One row per rule: id, status, reason, source."""
