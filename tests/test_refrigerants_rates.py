@@ -68,8 +68,9 @@ def test_a_range_without_a_choice_is_an_error():
     with pytest.raises(nc.InputError, match=r"'Chillers' has a range of leak rates \(2-4 %/yr\), not one value: "
                                             r"pass choose='low', choose='high' or a rate inside the range"):
         Screening.from_rates("R-410A", 100, rates(), "Chillers")
-    with pytest.raises(nc.InputError, match="choose must be 'low', 'high'"):
-        Screening.from_rates("R-410A", 100, rates(), "Chillers", choose="middle")
+    for bad in ("middle", True):
+        with pytest.raises(nc.InputError, match="choose must be 'low', 'high'"):
+            Screening.from_rates("R-410A", 100, rates(), "Chillers", choose=bad)
     with pytest.raises(nc.InputError, match=r"0.05 a year is outside the published range of 'Chillers' \(2-4 %/yr\)"):
         Screening.from_rates("R-410A", 100, rates(), "Chillers", choose=0.05)
     with pytest.raises(nc.InputError, match="fraction of the charge per year"):

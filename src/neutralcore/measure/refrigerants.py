@@ -264,6 +264,9 @@ class LeakRateRange:
             raise InputError(f"{self.equipment!r} has a range of leak rates ({span}), not one value: pass "
                              "choose='low', choose='high' or a rate inside the range (a fraction per year)",
                              column="choose")
+        if isinstance(choose, bool):
+            raise InputError(f"choose must be 'low', 'high' or a rate inside the range, got {choose!r}",
+                             column="choose")
         if isinstance(choose, str):
             if choose not in ("low", "high"):
                 raise InputError(f"choose must be 'low', 'high' or a rate inside the range, got {choose!r}",
