@@ -287,7 +287,8 @@ def test_china_ets_values_kept_apart():
 
 def test_china_no_baseline_margins():
     assert not [r for r in _factors("china") if r["activity"] not in {
-        "electricity.grid", "electricity.grid.residual", "electricity.grid.fossil", "electricity.grid.ets"}]
+        "electricity.grid", "electricity.grid.residual", "electricity.grid.fossil", "electricity.grid.ets",
+        "heat.purchased"}]
 
 
 # --------------------------------------------------------------------------- IPCC
