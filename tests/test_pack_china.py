@@ -5,8 +5,10 @@ generated from the pack):
 
 * ``china_mee_electricity.csv``: the MEE/NBS electricity CO2 factors (公告2024年第12号, 公告2024年第33号,
   公告2025年第47号) and the MEE carbon-market grid factors, one row per published value, with the copy
-  it was read from and, where there is one, a second independent copy. ``status`` is ``shipped`` or
-  ``staged`` (the 2023 provincial table: transcribed, not shipped; see docs/factor-sources.md).
+  it was read from and a second independent copy where there is one.
+* ``china_mee_electricity_second_copy.csv``: the national, regional and provincial averages of all three
+  years as a second, independent project transcribed them (github.com/edg127117/building-energy-carbon-platform),
+  typed from that file: every average is checked against both copies.
 * ``china_guideline_defaults.csv``: guideline defaults (GB/T 32150—2025, purchased heat).
 
 The CSV readers are the standard library's, so a broken pack reader cannot hide a wrong value.
@@ -15,7 +17,8 @@ Worked by hand:
 
 * carbon market, 2022: 1,000 MWh x 0.5703 t/MWh = 570.3 t CO2; 2024 has no newer factor, so it takes
   the same 0.5703 (570.3 t), reported as a year fallback;
-* Jiangsu 2022 (provincial, MEE/NBS): 3,000 MWh x 0.5978 = 1,793.4 t CO2;
+* Jiangsu 2022 (provincial, MEE/NBS): 3,000 MWh x 0.5978 = 1,793.4 t CO2; 2023: 3,000 x 0.5827 = 1,748.1 t,
+  and 2024 takes the same 2023 factor;
 * purchased heat, 2025: 5,000 GJ x 0.11 t/GJ = 550 t CO2.
 """
 
@@ -41,10 +44,11 @@ SOURCE_OF_YEAR = {2021: "mee-nbs-2021", 2022: "mee-nbs-2022", 2023: "mee-nbs-202
 
 def _read(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 
 PUBLISHED_ROWS = _read(PUBLISHED / "china_mee_electricity.csv")
+SECOND_COPY = _read(PUBLISHED / "china_mee_electricity_second_copy.csv")
 DEFAULTS = _read(PUBLISHED / "china_guideline_defaults.csv")
 PACK_ROWS = _read(CHINA / "factors.csv")
 PACK = {(r["activity"], r["region"], int(r["year"]), r["gas"]): r for r in PACK_ROWS}
@@ -77,11 +81,11 @@ def test_every_electricity_row_of_the_pack_is_a_published_one():
     assert pack == shipped
 
 
-def test_staged_rows_are_not_shipped():
-    """The 2023 provincial table is transcribed but not in the pack (it would change Jiangsu 2023; see the docs)."""
-    staged = [r for r in PUBLISHED_ROWS if r["status"] == "staged"]
-    assert len(staged) == 30 and {r["year"] for r in staged} == {"2023"}
-    assert not [r for r in staged if ("electricity.grid", r["region"], 2023, "CO2") in PACK]
+def test_the_provincial_table_is_complete_for_each_year():
+    """30 provinces a year (Tibet, Hong Kong, Macao and Taiwan have none), 7 grids, 1 national average."""
+    for year in (2021, 2022, 2023):
+        regions = {k[1] for k in PACK if k[0] == "electricity.grid" and k[2] == year}
+        assert len(regions) == 38 and "CN-XZ" not in regions, year
 
 
 # ------------------------------------------------------------------ cross-checks between independent copies
@@ -110,15 +114,28 @@ def test_national_changes_as_printed():
     assert round((_published("residual", "CN", 2023) / _published("residual", "CN", 2022) - 1) * 100, 1) == 4.1
 
 
-def test_provincial_2023_moves_as_mee_says_against_the_shipped_2022_table():
+def test_provincial_2023_moves_as_mee_says():
     """MEE (via 光明日报 and 中国电力报): 20 provinces, Beijing among them, fell in 2023; 10, Guangdong among them,
-    rose. The staged 2023 table against the shipped 2022 one gives exactly that, which also corroborates the
-    2022 provincial rows that only a code file has."""
-    staged = {r["region"]: float(r["value"]) for r in PUBLISHED_ROWS if r["status"] == "staged"}
-    fell = {p for p, v in staged.items() if v < float(PACK[("electricity.grid", p, 2022, "CO2")]["value"])}
-    rose = {p for p, v in staged.items() if v > float(PACK[("electricity.grid", p, 2022, "CO2")]["value"])}
+    rose. The two years of the provincial table give exactly that."""
+    provinces = [r["region"] for r in PUBLISHED_ROWS if r["year"] == "2023" and len(r["region"]) == 5]
+    fell = {p for p in provinces if _published("average", p, 2023) < _published("average", p, 2022)}
+    rose = {p for p in provinces if _published("average", p, 2023) > _published("average", p, 2022)}
     assert (len(fell), len(rose)) == (20, 10)
     assert "CN-BJ" in fell and "CN-GD" in rose
+
+
+NAME_OF = {r["name"]: r["region"] for r in PUBLISHED_ROWS if r["series"] == "average"}
+
+
+def test_every_average_agrees_with_the_second_copy():
+    """The 114 national, regional and provincial averages (3 years x 38) of the two independent transcriptions."""
+    assert len(SECOND_COPY) == 114
+    for r in SECOND_COPY:
+        assert _published("average", NAME_OF[r["name"]], int(r["year"])) == float(r["value"]), (r["name"], r["year"])
+    docs = {int(r["year"]): r["document"] for r in SECOND_COPY}
+    assert docs == {2021: "公告2024年第12号", 2022: "公告2024年第33号", 2023: "公告2025年第47号"}
+    for year, doc in docs.items():
+        assert doc in TOML["sources"][SOURCE_OF_YEAR[year]]["document"]
 
 
 # ------------------------------------------------------------------ sources
@@ -164,10 +181,18 @@ def test_carbon_market_factor_by_hand():
     assert (m["region_used"], m["year_used"], m["year_fallback"]) == ("CN", 2022, True)
 
 
-def test_jiangsu_2022_provincial_by_hand():
-    res = _one("electricity.grid", 3_000, "MWh", "CN-JS", 2022).emissions("china")
+def test_jiangsu_provincial_by_hand():
+    china = nc.load_factors("china")
+    res = _one("electricity.grid", 3_000, "MWh", "CN-JS", 2022).emissions(china)
     assert res.total() == pytest.approx(1_793.4)
     assert res.matches[0]["region_used"] == "CN-JS"
+    r23, r24 = (_one("electricity.grid", 3_000, "MWh", "CN-JS", y).emissions(china) for y in (2023, 2024))
+    assert r23.total() == pytest.approx(1_748.1) and r24.total() == pytest.approx(1_748.1)
+    assert (r23.matches[0]["region_used"], r23.matches[0]["year_fallback"]) == ("CN-JS", False)
+    assert (r24.matches[0]["region_used"], r24.matches[0]["year_used"]) == ("CN-JS", 2023)
+    # both fallback orders agree now that Jiangsu's own 2023 factor is published
+    assert _one("electricity.grid", 3_000, "MWh", "CN-JS", 2024).emissions(
+        china.with_fallback("region")).total() == pytest.approx(1_748.1)
 
 
 def test_purchased_heat_by_hand():
@@ -200,7 +225,7 @@ def test_coverage_of_china():
 def test_coverage_of_jiangsu():
     rows = {r["activity"]: r for r in coverage("china", "CN-JS")}
     e = rows["electricity.grid"]
-    assert (e["level"], e["region_used"], e["year_used"], e["own_years"]) == ("parent", "CN-EAST", 2023, "2021-2022")
+    assert (e["level"], e["region_used"], e["year_used"], e["own_years"]) == ("own", "CN-JS", 2023, "2021-2023")
     assert (rows["heat.purchased"]["level"], rows["heat.purchased"]["region_used"]) == ("country", "CN")
     assert (rows["electricity.grid.ets"]["level"], rows["electricity.grid.ets"]["year_used"]) == ("country", 2022)
     rows22 = {r["activity"]: r for r in coverage("china", "CN-JS", year=2022)}

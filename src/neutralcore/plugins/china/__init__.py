@@ -6,7 +6,7 @@ Three series kept apart:
   2024-04-12, 公告2024年第33号 signed 2024-12-20, 公告2025年第47号 of 2025-12-31): national
   average, national average excluding market-traded non-fossil electricity
   (``electricity.grid.residual``), national fossil-fuel factor (``electricity.grid.fossil``),
-  seven regional grids and 30 provinces (2021-2022).
+  seven regional grids and 30 provinces.
 * MEE carbon-market enterprise-reporting national grid factors (``electricity.grid.ets``):
   0.5810 for 2021 and 0.5703 for 2022 (环办气候函〔2023〕43号).
 * GB/T 32150—2025's default for purchased heat, 0.11 t CO2/GJ (``heat.purchased``, from 2025).
