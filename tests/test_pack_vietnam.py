@@ -365,6 +365,7 @@ def test_the_viet_nam_report_on_the_factory(vn):
                 "fuel.diesel.mobile.road", "wastewater.industrial.cod.shallow_anaerobic"):
         assert "2626/QĐ-BTNMT" in used[act]["source"], act
     assert "DCC" in used["electricity.grid"]["source"]
+    assert "combined margin of CDM Tool 07" in used["electricity.grid"]["source"]  # what the grid number is
     gases = {r["gas"]: r for r in data["sections"]["IV. Results by gas"]}
     assert gases[BIO]["mass_t"] == pytest.approx(1000.0, rel=1e-12)
     md = inventory_report(res, f, period="2023")
