@@ -224,6 +224,21 @@ def test_fuel_properties_are_the_ipcc_packs(key, prop):
             "fuel.jet_kerosene.mobile.aviation": "fuel.jet_kerosene.stationary.manufacturing"}.get(key, twin)
     ip = IPCC_PROPS[(twin, prop)]
     assert (row["value"], row["unit"], row["source"], row["confidence"]) == (ip["value"], ip["unit"], ip["source"], "A")
+    # Table 1.2's 95 % limits travel with the NCV they belong to (the ipcc pack's own test checks them)
+    assert (row["lower"], row["upper"], row["distribution"]) == (ip["lower"], ip["upper"], ip["distribution"])
+
+
+def test_fuel_oil_by_mass_carries_the_ncv_range(vn):
+    """100 t of FO in a factory: 0.1 Gg x 40.4 TJ/Gg = 4.04 TJ x (77,400 + 3 x 28 + 0.6 x 265 = 77,643 kg/TJ, AR5)
+    = 313.67772 t CO2e; the NCV's Table 1.2 limits give 313.67772 x [39.8, 41.7] / 40.4 (lognormal, to sampling
+    error); the decision's factors themselves carry no published uncertainty and are listed as such."""
+    inv = nc.Inventory([nc.Activity("fuel.residual_fuel_oil.stationary.manufacturing", 100, "t", region="VN", year=2023,
+                                    scope=1)])
+    u = inv.emissions(vn, gwp="AR5").uncertainty(100_000, seed=3)
+    assert u.total == pytest.approx(313.67772, rel=1e-12)
+    assert u.low == pytest.approx(313.67772 * 39.8 / 40.4, rel=0.003)
+    assert u.high == pytest.approx(313.67772 * 41.7 / 40.4, rel=0.003)
+    assert sorted(u.without["gas"]) == ["CH4", "CO2", "N2O"]
 
 
 def test_every_fuel_key_converts_tonnes_except_where_no_ncv_is_stored():
