@@ -292,3 +292,25 @@ def test_epa_hub_table_refuses_a_table_it_does_not_read():
 
     with pytest.raises(nc.SchemaError, match="table 9 is not one"):
         read_hub_table(EPA, table=9, year=2024)
+
+
+def test_write_pack_names_sources_in_a_table_with_their_notes(tmp_path):
+    """A source given to write_pack goes to pack.toml's [sources] (with its note) and rows carry its id."""
+    import tomllib
+
+    from neutralcore.testing import check_factor_pack
+
+    fs = read_epa_stationary(EPA, year=2024)
+    src = next(iter(fs)).source
+    named = nc.Source(src.publisher, src.document, src.year, src.url, note="read from a copy, sha256 00fb2f35")
+    pack_dir = write_pack(fs, tmp_path / "p", name="p", title="t", version="1", license="US public domain",
+                          sources={"epa-hub-2024-t1": named})
+    meta = tomllib.loads((pack_dir / "pack.toml").read_text(encoding="utf-8"))
+    assert meta["sources"]["epa-hub-2024-t1"]["note"] == "read from a copy, sha256 00fb2f35"
+    assert "GHG Emission Factors Hub" not in (pack_dir / "factors.csv").read_text(encoding="utf-8")
+    back = nc.FactorPack.from_directory(pack_dir).load()
+    gas = back.get("fuel.natural_gas.stationary", "US", 2024)
+    assert gas.source == src and gas.source.note == named.note and gas.gcv.source.note == named.note
+    check_factor_pack(pack_dir)
+    with pytest.raises(nc.InputError, match="source id 'Bad Id'"):
+        write_pack(fs, tmp_path / "q", name="q", title="t", version="1", license="x", sources={"Bad Id": named})

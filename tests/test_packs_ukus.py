@@ -162,3 +162,10 @@ def test_packs_pass_pack_check(name):
     from neutralcore.testing import check_factor_pack
 
     check_factor_pack(files(f"neutralcore.plugins.{name}") / "data")
+
+
+def test_every_row_names_the_copy_it_was_read_from(uk, us):
+    """Each factor's source carries the note saying which copy of the publisher's workbook was read (sha256)."""
+    assert {f.source.note for f in uk} == {uk.get(ELEC, "GB", 2024).source.note}
+    assert "db8cb915af241b389add753402fb225f1850c583ac331994a71b2f281c484320" in uk.get(ELEC, "GB", 2024).source.note
+    assert all("00fb2f355324252410bfb1caebc2891aae37fda78e357caa550997226f0cd8fd" in f.source.note for f in us)
