@@ -314,3 +314,19 @@ def test_write_pack_names_sources_in_a_table_with_their_notes(tmp_path):
     check_factor_pack(pack_dir)
     with pytest.raises(nc.InputError, match="source id 'Bad Id'"):
         write_pack(fs, tmp_path / "q", name="q", title="t", version="1", license="x", sources={"Bad Id": named})
+
+
+def test_epa_tables_3_and_4_ch4_n2o_per_vehicle_mile_by_model_year():
+    """A 2019 gasoline car, 10,000 miles: CH4 10,000 x 0.005105 g = 51.05 g, N2O 10,000 x 0.001452 g = 14.52 g;
+    AR5 CO2e = 0.05105 x 28 + 0.01452 x 265 = 1.4294 + 3.8478 = 5.2772 kg (its CO2 is the fuel's, Table 2)."""
+    fs3 = _hub(3)
+    car = fs3.get("vehicle.gasoline_passenger_cars_model_year_2019", "US", 2024)
+    assert car.unit == "g/mi" and dict(car.gases) == {"CH4": 0.005105, "N2O": 0.001452}
+    assert fs3.get("vehicle.gasoline_heavy_duty_vehicles_model_year_up_to_1980", "US", 2024).gases["CH4"] == 0.4604
+    inv = nc.Inventory([nc.Activity("vehicle.gasoline_passenger_cars_model_year_2019", 10_000, "mi", region="US",
+                                    year=2024, scope=1)])
+    assert inv.emissions(fs3, gwp="AR5").total() == pytest.approx(0.0052772, rel=1e-12)
+    fs4 = _hub(4)
+    assert dict(fs4.get("vehicle.medium_and_heavy_duty_vehicles_diesel_model_year_2007_2021", "US", 2024).gases) \
+        == {"CH4": 0.0095, "N2O": 0.0431}
+    assert dict(fs4.get("vehicle.light_duty_cars_cng", "US", 2024).gases) == {"CH4": 0.133, "N2O": 0.004}

@@ -3,7 +3,7 @@
 UK: *Greenhouse gas reporting: conversion factors 2024* (DESNZ, flat file Version 1.1, sheet "Factors by
 Category"); each value below was also found in the same category's sheet of DESNZ's 2024 condensed set (V1.1),
 except the WTT rows, which that set does not print.  US: EPA GHG Emission Factors Hub 2024 (Tables 1, 2, 6, 7, 8,
-10).  Where each copy was read, with its sha256: ``docs/factor-sources.md``.  The tables are typed here, not read
+10; Tables 3 and 4 per vehicle-mile).  Where each copy was read, with its sha256: ``docs/factor-sources.md``.  The tables are typed here, not read
 from the pack files.
 """
 
@@ -62,6 +62,10 @@ US_2024 = [
     ("steam_and_heat.purchased", "US", "CH4", 1.25e-3, "kg/MMBtu"),
     ("travel.intercity_rail_national_average", "US", "CO2", 0.113, "kg/passenger*mi"),  # Table 10
     ("travel.intercity_rail_national_average", "US", "CH4", 0.0092e-3, "kg/passenger*mi"),
+    ("vehicle.gasoline_passenger_cars_model_year_2021", "US", "CH4", 0.00505, "g/mi"),      # Table 3 (0.005050)
+    ("vehicle.gasoline_light_duty_trucks_model_year_2021", "US", "N2O", 0.0012, "g/mi"),
+    ("vehicle.passenger_cars_diesel_model_year_2007_2021", "US", "CH4", 0.0302, "g/mi"),    # Table 4
+    ("vehicle.buses_cng", "US", "CH4", 2.753, "g/mi"),
 ]
 
 

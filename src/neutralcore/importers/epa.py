@@ -107,6 +107,12 @@ def read_stationary_combustion(
 _TABLES: Mapping[int, tuple[str, str, str, str, tuple[tuple[str, str, float], ...]]] = {
     2: ("Table 2: Mobile Combustion CO2", "fuel", "mobile combustion (CO2 only; CH4 and N2O are per vehicle-mile "
         "in Tables 3-5)", "Fuel Type", (("kg CO2 per unit", "CO2", 1.0),)),
+    3: ("Table 3: Mobile Combustion CH4 and N2O for On-Road Gasoline Vehicles", "vehicle", "mobile combustion, "
+        "CH4 and N2O per vehicle-mile (CO2 from the fuel, Table 2)", "Vehicle Type",
+        (("CH4 Factor (g CH4 / vehicle-mile)", "CH4", 1.0), ("N2O Factor (g N2O / vehicle-mile)", "N2O", 1.0))),
+    4: ("Table 4: Mobile Combustion CH4 and N2O for On-Road Diesel and Alternative Fuel Vehicles", "vehicle",
+        "mobile combustion, CH4 and N2O per vehicle-mile (CO2 from the fuel, Table 2)", "Vehicle Type",
+        (("CH4 Factor (g CH4 / vehicle-mile)", "CH4", 1.0), ("N2O Factor (g N2O / vehicle-mile)", "N2O", 1.0))),
     6: ("Table 6: Electricity (eGRID total output emission rates)", "electricity.grid", "grid electricity, "
         "location-based (eGRID total output)", "eGRID Subregion Acronym",
         (("CO2 Factor (lb CO2 / MWh)", "CO2", 1.0), ("CH4 Factor (lb CH4 / MWh)", "CH4", 1.0),
@@ -136,12 +142,17 @@ def read_hub_table(
     path: CsvSource, *, table: int, year: int, region: str = "US", activities: Mapping[str, str] | None = None,
     url: str = "https://www.epa.gov/climateleadership/ghg-emission-factors-hub",
 ) -> FactorSet:
-    """Read one of the Hub's per-unit Tables 2, 6, 7, 8 or 10 (as CSV with its published headings) into factors.
+    """Read one of the Hub's per-unit Tables 2, 3, 4, 6, 7, 8 or 10 (as CSV with its published headings) into factors.
 
     Each table is saved with one header row, footnote letters dropped from names, and the published column
     headings (units in the heading, as the Hub prints them under each gas):
 
     * Table 2: ``Fuel Type,kg CO2 per unit,Unit`` -> ``fuel.<fuel>.mobile`` per ``gallon`` or ``scf`` (CO2 only).
+    * Tables 3 and 4: ``Vehicle Type,Model Year,CH4 Factor (g CH4 / vehicle-mile),N2O Factor (g N2O / vehicle-mile)``
+      (Table 4 also ``Fuel Type``; a block's vehicle type and fuel repeated on each of its rows) ->
+      ``vehicle.<vehicle>[_<fuel>]_model_year_<years>`` (no model year for Table 4's alternative fuels) per vehicle-mile
+      (``mi``) in ``g/mi`` as published, CH4 and N2O only: the CO2 is the fuel's, per gallon or scf in Table 2.
+      ``≤1980`` reads ``up to 1980``.
     * Table 6: ``eGRID Subregion Acronym,eGRID Subregion Name,CO2 Factor (lb CO2 / MWh),CH4 Factor (lb CH4 / MWh),
       N2O Factor (lb N2O / MWh)`` and optionally the three ``Non-Baseload ...`` columns -> ``electricity.grid`` (and
       ``electricity.grid.nonbaseload``) per MWh in region ``EGRID-<acronym>`` (parent *region*); the ``US Average``
@@ -176,7 +187,8 @@ def read_hub_table(
                           column="table")
     title, prefix, kind, name_column, gas_columns = _TABLES[table]
     unit_column = {2: "Unit", 8: "Units", 10: "Units"}.get(table)
-    required = (name_column, *(c for c, _g, _k in gas_columns)) + ((unit_column,) if unit_column else ())
+    required = (name_column, *(c for c, _g, _k in gas_columns)) + ((unit_column,) if unit_column else ()) \
+        + {3: ("Model Year",), 4: ("Fuel Type", "Model Year")}.get(table, ())
     optional = NONBASELOAD_COLUMNS + ("eGRID Subregion Name",) if table == 6 else None
     file = open_csv(path, required=required, optional=optional, name=fname)
     source = Source("US EPA", f"GHG Emission Factors Hub ({year}), {title}", year, url)
@@ -188,7 +200,10 @@ def read_hub_table(
         name = row[name_column]
         if not name:
             raise error(fname, line, name_column, f"no {name_column}")
-        unit = "MWh" if table == 6 else "MMBtu" if table == 7 else HUB_UNITS.get(row[unit_column or ""], "")
+        if table in (3, 4):
+            year_text = row["Model Year"].replace("≤", "up to ")
+            name = " ".join(x for x in (name, row.get("Fuel Type", ""), year_text and f"model year {year_text}") if x)
+        unit = {3: "mi", 4: "mi", 6: "MWh", 7: "MMBtu"}.get(table) or HUB_UNITS.get(row[unit_column or ""], "")
         if not unit:
             raise error(fname, line, unit_column or name_column, f"unit {row[unit_column or '']!r} is not one of "
                         f"{sorted(u for u in HUB_UNITS if u not in ('mmBtu', 'MWh'))}")
@@ -224,7 +239,7 @@ def read_hub_table(
             if not gases:
                 raise error(fname, line, columns[0][0], f"{name!r} gives no factor")
             try:
-                mass = "lb" if table == 6 else "kg"
+                mass = {3: "g", 4: "g", 6: "lb"}.get(table, "kg")
                 label = "" if where == region else f" ({regions[where][1]})"
                 factors.append(Factor(activity, where, year, f"{mass}/{unit}", gases, source, kind=row_kind,
                                       confidence="A", notes=f"{title}: {name}{label}"))
