@@ -173,3 +173,15 @@ def test_every_row_names_the_copy_it_was_read_from(uk, us):
     assert {f.source.note for f in uk} == {uk.get(ELEC, "GB", 2024).source.note}
     assert "db8cb915af241b389add753402fb225f1850c583ac331994a71b2f281c484320" in uk.get(ELEC, "GB", 2024).source.note
     assert all("00fb2f355324252410bfb1caebc2891aae37fda78e357caa550997226f0cd8fd" in f.source.note for f in us)
+
+
+def test_uk_electricity_with_its_upstream_stages_opt_in(uk):
+    """upstream=True adds, in scope 3 category 3, T&D 1,000 x 0.0183 kg and generation WTT 1,000 x 0.0459 kg to the
+    scope 2 0.20705 t: 0.27125 t.  The WTT of the T&D losses (0.00397 kg/kWh) is a key of its own, added only if
+    the inventory has a row for it."""
+    inv = nc.Inventory([nc.Activity(ELEC, 1000, "kWh", region="GB", year=2024, scope=2)])
+    res = inv.emissions(uk, gwp="AR5", upstream=True)
+    assert res.total() == pytest.approx(0.20705 + 0.0183 + 0.0459, rel=1e-12)
+    by_stage = {r["stage"]: r["co2e_t"] for r in res.by("stage").to_dicts()}
+    assert by_stage["transmission-and-distribution"] == pytest.approx(0.0183, rel=1e-12)
+    assert by_stage["well-to-tank"] == pytest.approx(0.0459, rel=1e-12)
