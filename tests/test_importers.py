@@ -19,7 +19,7 @@ def one(activity, quantity, unit, region="US", year=2024):
 
 def test_epa_table1_reads_as_published():
     fs = read_epa_stationary(EPA, year=2024)
-    assert len(fs) == 7
+    assert len(fs) == 8
     gas = fs.get("fuel.natural_gas.stationary", "US", 2024)
     assert gas.unit == "kg/MMBtu" and gas.energy_basis == "gcv" and gas.gcv.unit == "MMBtu/scf"
     assert dict(gas.gases) == {"CO2": 53.06, "CH4": 1.0e-3, "N2O": 1.0e-4}
@@ -42,7 +42,7 @@ def test_epa_distillate_by_the_gallon_and_coal_by_the_short_ton():
     oil = one("fuel.distillate_fuel_oil_no_2.stationary", 1000, "gal").emissions(fs)
     assert oil.total("CO2") == pytest.approx(10.20648, rel=1e-12)
     assert oil.total() == pytest.approx(10.240014, rel=1e-12)
-    coal = one("fuel.anthracite_coal.stationary", 10, "short_ton").emissions(fs)
+    coal = one("fuel.anthracite.stationary", 10, "short_ton").emissions(fs)
     assert coal.total("CO2") == pytest.approx(26.015821, rel=1e-12)
 
 
@@ -70,7 +70,7 @@ def test_epa_bad_rows_name_file_line_and_column(tmp_path, edit, line, column, sa
 def test_a_blank_cell_is_not_a_zero(tmp_path):
     """The Hub leaves a cell blank where it gives no value; a blank CH4 is no CH4 factor, not 0."""
     path = tmp_path / "table1.csv"
-    path.write_text(EPA.read_text(encoding="utf-8").replace("53.06,1.0,0.10", "53.06,,"), encoding="utf-8")
+    path.write_text(EPA.read_text(encoding="utf-8").replace("53.06,1,0.1", "53.06,,"), encoding="utf-8")
     gas = read_epa_stationary(path, year=2024).get("fuel.natural_gas.stationary", "US", 2024)
     assert dict(gas.gases) == {"CO2": 53.06}
 
@@ -203,3 +203,130 @@ def test_write_pack_keeps_intervals_stages_and_bases(tmp_path):
     td = nc.FactorPack.from_directory(write_pack(desnz(), tmp_path / "d", name="d", title="d", version="1",
                                                  license="OGL v3.0")).load().get(TD, "GB", 2025)
     assert td.stage == "transmission-and-distribution" and td.gwp_basis == "AR5"
+
+
+# -- US EPA Hub 2024: the biomass rule and the per-unit tables ----------------------------------------------------
+def test_epa_biomass_co2_is_biogenic_and_outside_the_total():
+    """Regression: the Hub's Biomass Fuels rows were read as fossil CO2 (in the scope total).  10 short tons of wood
+    x 17.48 mmBtu = 174.8 mmBtu; CO2 174.8 x 93.8 kg = 16,396.24 kg, reported as CO2_biogenic; in scope only
+    CH4 174.8 x 7.2 g = 1.25856 kg (x 28) and N2O 174.8 x 3.6 g = 0.62928 kg (x 265): 0.03523968 + 0.1667592 =
+    0.20199888 t CO2e (AR5)."""
+    fs = read_epa_stationary(EPA, year=2024)
+    wood = fs.get("fuel.wood_and_wood_residuals.stationary", "US", 2024)
+    assert set(wood.gases) == {"CO2_biogenic", "CH4", "N2O"}
+    res = one("fuel.wood_and_wood_residuals.stationary", 10, "short_ton").emissions(fs, gwp="AR5")
+    assert res.total() == pytest.approx(0.20199888, rel=1e-12)
+    assert res.total("CO2_biogenic") == pytest.approx(16.39624, rel=1e-12)
+    assert res.total("CO2") == 0.0
+
+
+def _hub(table):
+    from neutralcore.importers import read_hub_table
+
+    return read_hub_table(FIXTURES / f"epa_hub_table{table}_extract.csv", table=table, year=2024)
+
+
+def test_epa_table6_egrid_subregions_in_pounds_under_the_us_average():
+    """1,000 MWh in WECC California (CAMX): 497.443 lb CO2/MWh x 1,000 x 0.45359237 kg/lb = 225,636.35 kg."""
+    fs = _hub(6)
+    camx = fs.get("electricity.grid", "EGRID-CAMX", 2024)
+    assert camx.unit == "lb/MWh" and dict(camx.gases) == {"CO2": 497.443, "CH4": 0.03, "N2O": 0.004}
+    assert fs.get("electricity.grid.nonbaseload", "EGRID-CAMX", 2024).gases["CO2"] == 1054.982
+    assert fs.regions["EGRID-CAMX"] == ("US", "WECC California")
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "MWh", region="EGRID-CAMX", year=2024, scope=2),
+                        nc.Activity("electricity.grid", 1000, "MWh", region="US", year=2024, scope=2)])
+    rows = inv.emissions(fs).rows()
+    assert rows.row(0)["CO2_t"] == pytest.approx(225.63634931, rel=1e-9)
+    # the country itself is the US Average row: 823.149 lb x 0.45359237 = 373.37411 kg/MWh
+    assert rows.row(1)["CO2_t"] == pytest.approx(373.37410577, rel=1e-9)
+
+
+def test_epa_tables_7_8_10_units_as_published():
+    """Steam: 1,000 mmBtu x 66.33 kg = 66.33 t CO2.  Truck: 1,000 short ton-miles x 0.16804260 kg = 0.1680426 t
+    CO2, and the same 1,000 short ton-miles are 1,459.97 tkm.  Air long haul: 1,000 passenger-miles x
+    0.16255627 kg = 0.16255627 t CO2."""
+    steam = _hub(7).get("steam_and_heat.purchased", "US", 2024)
+    assert dict(steam.gases) == {"CO2": 66.33, "CH4": 0.00125, "N2O": 0.000125}
+    inv = nc.Inventory([nc.Activity("steam_and_heat.purchased", 1000, "MMBtu", region="US", year=2024, scope=2)])
+    assert inv.emissions(_hub(7)).total("CO2") == pytest.approx(66.33, rel=1e-12)
+    fs8 = _hub(8)
+    truck = nc.Inventory([nc.Activity("freight.medium_and_heavy_duty_truck", 1000, "short_ton*mi", region="US",
+                                      year=2024, scope=3, category="4"),
+                          nc.Activity("freight.medium_and_heavy_duty_truck", 100, "mi", region="US", year=2024,
+                                      scope=3, category="4")])
+    rows8 = truck.emissions(fs8).rows()
+    co2 = [rows8.row(0)["CO2_t"], rows8.row(1)["CO2_t"]]
+    assert co2[0] == pytest.approx(0.16804260183413908, rel=1e-12)
+    assert co2[1] == pytest.approx(0.13597865955318438, rel=1e-12)   # per vehicle-mile: the other factor
+    air = nc.Inventory([nc.Activity("travel.air_travel_long_haul_2300_miles", 1000, "passenger*mi", region="US",
+                                    year=2024, scope=3, category="6")])
+    assert air.emissions(_hub(10)).total("CO2") == pytest.approx(0.16255627009646303, rel=1e-12)
+
+
+def test_epa_table2_is_co2_only_per_gallon():
+    fs = _hub(2)
+    assert dict(fs.get("fuel.diesel_fuel.mobile", "US", 2024).gases) == {"CO2": 10.21}
+    assert fs.get("fuel.motor_gasoline.mobile", "US", 2024).unit == "kg/gal"
+
+
+@pytest.mark.parametrize("table, edit, line, column, says", [
+    (8, ("short ton-mile", "ton-mile"), 3, "Units", "not one of"),
+    (6, ("CAMX", "camx"), 2, "eGRID Subregion Acronym", "capital letters"),
+    (10, ("0.113", "n/a"), 3, "CO2 Factor (kg CO2 / unit)", "not a number"),
+    (8, ("Rail", "Medium- and Heavy-Duty Truck"), 4, "Vehicle Type", "already given on line 3"),
+])
+def test_epa_hub_table_bad_rows_name_file_line_and_column(tmp_path, table, edit, line, column, says):
+    from neutralcore.importers import read_hub_table
+
+    bad = tmp_path / "t.csv"
+    text = (FIXTURES / f"epa_hub_table{table}_extract.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace(*edit, 1) if edit[0] != "Rail" else text.replace("\nRail,", f"\n{edit[1]},"),
+                   encoding="utf-8")
+    with pytest.raises(nc.SchemaError) as info:
+        read_hub_table(bad, table=table, year=2024)
+    assert info.value.line == line and info.value.column == column and says in str(info.value)
+
+
+def test_epa_hub_table_refuses_a_table_it_does_not_read():
+    from neutralcore.importers import read_hub_table
+
+    with pytest.raises(nc.SchemaError, match="table 9 is not one"):
+        read_hub_table(EPA, table=9, year=2024)
+
+
+def test_write_pack_names_sources_in_a_table_with_their_notes(tmp_path):
+    """A source given to write_pack goes to pack.toml's [sources] (with its note) and rows carry its id."""
+    import tomllib
+
+    from neutralcore.testing import check_factor_pack
+
+    fs = read_epa_stationary(EPA, year=2024)
+    src = next(iter(fs)).source
+    named = nc.Source(src.publisher, src.document, src.year, src.url, note="read from a copy, sha256 00fb2f35")
+    pack_dir = write_pack(fs, tmp_path / "p", name="p", title="t", version="1", license="US public domain",
+                          sources={"epa-hub-2024-t1": named})
+    meta = tomllib.loads((pack_dir / "pack.toml").read_text(encoding="utf-8"))
+    assert meta["sources"]["epa-hub-2024-t1"]["note"] == "read from a copy, sha256 00fb2f35"
+    assert "GHG Emission Factors Hub" not in (pack_dir / "factors.csv").read_text(encoding="utf-8")
+    back = nc.FactorPack.from_directory(pack_dir).load()
+    gas = back.get("fuel.natural_gas.stationary", "US", 2024)
+    assert gas.source == src and gas.source.note == named.note and gas.gcv.source.note == named.note
+    check_factor_pack(pack_dir)
+    with pytest.raises(nc.InputError, match="source id 'Bad Id'"):
+        write_pack(fs, tmp_path / "q", name="q", title="t", version="1", license="x", sources={"Bad Id": named})
+
+
+def test_epa_tables_3_and_4_ch4_n2o_per_vehicle_mile_by_model_year():
+    """A 2019 gasoline car, 10,000 miles: CH4 10,000 x 0.005105 g = 51.05 g, N2O 10,000 x 0.001452 g = 14.52 g;
+    AR5 CO2e = 0.05105 x 28 + 0.01452 x 265 = 1.4294 + 3.8478 = 5.2772 kg (its CO2 is the fuel's, Table 2)."""
+    fs3 = _hub(3)
+    car = fs3.get("vehicle.gasoline_passenger_cars_model_year_2019", "US", 2024)
+    assert car.unit == "g/mi" and dict(car.gases) == {"CH4": 0.005105, "N2O": 0.001452}
+    assert fs3.get("vehicle.gasoline_heavy_duty_vehicles_model_year_up_to_1980", "US", 2024).gases["CH4"] == 0.4604
+    inv = nc.Inventory([nc.Activity("vehicle.gasoline_passenger_cars_model_year_2019", 10_000, "mi", region="US",
+                                    year=2024, scope=1)])
+    assert inv.emissions(fs3, gwp="AR5").total() == pytest.approx(0.0052772, rel=1e-12)
+    fs4 = _hub(4)
+    assert dict(fs4.get("vehicle.medium_and_heavy_duty_vehicles_diesel_model_year_2007_2021", "US", 2024).gases) \
+        == {"CH4": 0.0095, "N2O": 0.0431}
+    assert dict(fs4.get("vehicle.light_duty_cars_cng", "US", 2024).gases) == {"CH4": 0.133, "N2O": 0.004}

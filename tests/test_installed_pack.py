@@ -200,7 +200,7 @@ def test_installed_template_pack_is_discovered_loaded_and_used(installed):
 
     assert out["after_errors"] == pytest.approx(0.5500, abs=1e-12)
     assert out["status"] == {"acme-example": True, "bad-data": False, "broken-import": False,
-                             "china": True, "ipcc": True, "vietnam": True}
+                             "china": True, "desnz2024": True, "epa2024": True, "ipcc": True, "vietnam": True}
 
 
 def test_cli_lists_installed_packs_and_flags_the_broken_ones(installed):

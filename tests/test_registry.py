@@ -93,7 +93,7 @@ def test_builtin_packs_are_registered_through_entry_points():
         p.name for p in files("neutralcore.plugins").iterdir() if p.is_dir() and (p / "data" / "pack.toml").is_file()
     )
     specs = {s.name: s for s in registry.available("factors") if s.dist == "neutralcore"}
-    assert sorted(specs) == plugin_dirs == ["china", "ipcc", "vietnam"]
+    assert sorted(specs) == plugin_dirs == ["china", "desnz2024", "epa2024", "ipcc", "vietnam"]
     for name, spec in specs.items():
         assert spec.value == f"neutralcore.plugins.{name}:pack"
 

@@ -15,8 +15,9 @@ Examples
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from neutralcore.errors import InputError
 from neutralcore.measure import FactorSet, FuelProperty, Source
@@ -24,18 +25,26 @@ from neutralcore.measure import FactorSet, FuelProperty, Source
 __all__ = ["write_pack", "FACTOR_HEADER", "PROPERTY_HEADER"]
 
 FACTOR_HEADER = ("activity", "region", "year", "gas", "value", "unit", "kind", "confidence", "notes", "uncertainty",
-                 "price_year", "energy_basis", "gwp_basis", "stage", "lower", "upper", "distribution", "publisher",
-                 "document", "source_year", "url")
-PROPERTY_HEADER = ("activity", "region", "property", "value", "unit", "confidence", "notes", "publisher", "document",
-                   "source_year", "url")
+                 "price_year", "energy_basis", "gwp_basis", "stage", "lower", "upper", "distribution", "source",
+                 "publisher", "document", "source_year", "url")
+PROPERTY_HEADER = ("activity", "region", "property", "value", "unit", "confidence", "notes", "source", "publisher",
+                   "document", "source_year", "url")
 
 
 def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
-def _source_cells(s: Source) -> list[str]:
-    return [s.publisher, s.document, str(s.year), s.url or ""]
+def _source_cells(s: Source, ids: Mapping[Source, str]) -> list[str]:
+    if s in ids:
+        return [ids[s], "", "", "", ""]
+    return ["", s.publisher, s.document, str(s.year), s.url or ""]
+
+
+def _source_table(s: Source, sid: str) -> list[str]:
+    lines = ["", f"[sources.{_toml(sid)}]", f"publisher = {_toml(s.publisher)}", f"document = {_toml(s.document)}",
+             f"year = {s.year}"]
+    return lines + [f"{k} = {_toml(v)}" for k, v in (("url", s.url), ("note", s.note)) if v]
 
 
 def _csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
@@ -53,7 +62,7 @@ def _csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
 
 def write_pack(
     fs: FactorSet, directory: str | Path, *, name: str, title: str, version: str, license: str,
-    description: str = "",
+    description: str = "", sources: Mapping[str, Source] | None = None,
 ) -> Path:
     """Write *fs* as a pack in *directory* (created if needed); return the directory.
 
@@ -61,12 +70,21 @@ def write_pack(
     region it uses is declared in ``pack.toml`` with the set's parents, and fuel properties go to
     ``properties.csv``, one per (activity, region).  Numbers are written with ``repr`` so they read back exactly.
 
+    *sources* (optional) names sources for the pack's ``[sources.<id>]`` table: a row whose source equals one of
+    them (publisher, document, year and url; the note is not compared) is written with that id in its ``source``
+    column instead of inline, and the table keeps the source's ``note`` (e.g. where the publisher's file was read).
+
     Raises
     ------
     InputError
         Two factors of one (activity, region) carry different values of the same property (a properties file
-        holds one per activity and region).
+        holds one per activity and region), or a source id is not lowercase words and dashes.
     """
+    ids: dict[Source, str] = {}
+    for sid, src in (sources or {}).items():
+        if not re.match(r"^[a-z0-9][a-z0-9_.-]*$", sid):
+            raise InputError(f"source id {sid!r} is not lowercase letters, digits, '.', '_' and '-'", column="sources")
+        ids[src] = sid
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     rows: list[list[str]] = []
@@ -83,7 +101,7 @@ def write_pack(
             bounds = ["", "", ""] if interval is None else [repr(interval.lower), repr(interval.upper),
                                                             interval.distribution]
             rows.append([f.activity, f.region, str(f.year), gas, repr(float(value)), f.unit, *common, *bounds,
-                         *_source_cells(f.source)])
+                         *_source_cells(f.source, ids)])
         for p in (f.density, f.ncv, f.gcv):
             if p is None:
                 continue
@@ -98,11 +116,11 @@ def write_pack(
     _csv(out / "factors.csv", FACTOR_HEADER, rows)
     if props:
         _csv(out / "properties.csv", PROPERTY_HEADER, [
-            [a, r, p.name, repr(p.value), p.unit, p.confidence or "", p.notes or "", *_source_cells(p.source)]
+            [a, r, p.name, repr(p.value), p.unit, p.confidence or "", p.notes or "", *_source_cells(p.source, ids)]
             for (a, r, _n), p in props.items()])
     lines = [f"name = {_toml(name)}", f"title = {_toml(title)}", f"version = {_toml(version)}", "api = 1",
              f"license = {_toml(license)}"] + ([f"description = {_toml(description)}"] if description else []) \
-        + ["", "[regions]"]
+        + [line for src, sid in ids.items() for line in _source_table(src, sid)] + ["", "[regions]"]
     for r in regions:
         parent, label = fs.regions.get(r, (None, None))
         spec: dict[str, Any] = {}
