@@ -20,14 +20,14 @@ whose errors name the line.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
 from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
-__all__ = ["read_plain", "read_plain_chunked", "MAX_LABEL", "CHUNK_BYTES"]
+__all__ = ["read_plain", "read_plain_chunked", "merge_codes", "MAX_LABEL", "CHUNK_BYTES"]
 
 #: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
 #: the file's size.
@@ -81,9 +81,12 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
     out: dict[str, Any] = {}
     for j, name in enumerate(header):
         s, length = starts[:, j], lengths[:, j]
+        column: np.ndarray | tuple[np.ndarray, tuple] | None
         column = _decimals(buf, s, length) if name == numeric else _labels(body, words, s, length)
         if column is None:
             return None
+        array = column if isinstance(column, np.ndarray) else column[0]
+        array.setflags(write=False)  # made here, ours alone: Inventory.from_columns takes it without a copy
         out[name] = column
     return out
 
@@ -120,20 +123,65 @@ def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity"
             on_piece(end - start)
         start = end
     out: dict[str, Any] = {}
+    n = sum(p[numeric].shape[0] for p in pieces)
     for name in header:  # one column at a time, each piece's arrays let go as soon as they are merged
         if name == numeric:
             out[name] = np.concatenate([p.pop(name) for p in pieces])
-            continue
-        seen: dict[str, int] = {}
-        codes = []
-        for p in pieces:
-            piece_codes, labels = p.pop(name)
-            remap = np.array([seen.setdefault(label, len(seen)) for label in labels], dtype=np.int32)
-            codes.append(remap[piece_codes])
-            del piece_codes
-        out[name] = (np.concatenate(codes), tuple(seen))
-        del codes
+            out[name].setflags(write=False)
+        else:
+            out[name] = merge_codes((p.pop(name) for p in pieces), n)
     return out
+
+
+def merge_codes(pieces: Iterable[tuple[np.ndarray, Sequence[str]]], n: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """One label column read in pieces, as one ``(codes, labels)`` pair of *n* rows.
+
+    Each piece is its rows' codes (any integer type) into that piece's distinct labels; the labels of the
+    whole are in order of first appearance across the pieces (each piece's in its own order) and each piece's
+    codes are renumbered straight into one int32 array.  A single piece is returned as it is, without a copy.
+
+    Examples
+    --------
+    >>> codes, labels = merge_codes([(np.array([0, 1, 0]), ["a", "b"]), (np.array([0, 1]), ["c", "a"])], 5)
+    >>> codes.tolist(), labels
+    ([0, 1, 0, 2, 0], ('a', 'b', 'c'))
+    """
+    out: np.ndarray | None = None
+    first: tuple[np.ndarray, Sequence[str]] | None = None
+    seen: dict[str, int] = {}
+    at = 0
+    for codes, labels in pieces:
+        if first is None and out is None:
+            first = (codes, labels)
+            for label in labels:
+                seen.setdefault(label, len(seen))
+            continue
+        if out is None:
+            assert first is not None
+            out = np.empty(n, dtype=np.int32)
+            at = _put(out, 0, first[0], None)
+            first = None
+        remap = np.fromiter((seen.setdefault(label, len(seen)) for label in labels), dtype=np.int32,
+                            count=len(labels))
+        at = _put(out, at, codes, remap)
+    if out is None:
+        if first is None:
+            return np.zeros(0, dtype=np.int32), ()
+        return first[0], tuple(seen)
+    if at != n:
+        raise ValueError(f"the pieces hold {at} rows, not {n}")
+    out.setflags(write=False)  # made here, no one else's to change: Inventory.from_columns takes it as a view
+    return out, tuple(seen)
+
+
+def _put(out: np.ndarray, at: int, codes: np.ndarray, remap: np.ndarray | None) -> int:
+    """Write *codes* (renumbered by *remap* unless it is ``None`` or the identity) into ``out[at:]``."""
+    end = at + codes.shape[0]
+    if remap is None or np.array_equal(remap, np.arange(remap.shape[0], dtype=np.int32)):
+        out[at:end] = codes
+    else:
+        np.take(remap, codes, out=out[at:end])
+    return end
 
 
 def _field_words(words: np.ndarray, s: np.ndarray, length: np.ndarray, k: int) -> np.ndarray:
