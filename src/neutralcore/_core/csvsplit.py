@@ -41,8 +41,8 @@ _POW10 = 10.0 ** np.arange(23)
 _MAX_EXACT = 1 << 53
 #: The longest number field read here (``repr`` of a float is at most 24 characters).
 _MAX_NUMBER = 32
-#: Besides digits, ``.`` and ``-``: the characters of an exponent or a signed number.
-_NUMBER_EXTRA = np.frombuffer(b"+eE", dtype=np.uint8)
+#: Besides digits, ``.`` and ``-``: the characters of an exponent or a signed number (``+``, ``e``, ``E``).
+_PLUS, _LOWER_E, _UPPER_E = 43, 101, 69
 
 
 def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dict[str, Any] | None:
@@ -64,6 +64,8 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
     buf = padded[:-8]
     width = len(header)
     delims = np.flatnonzero((buf == _COMMA) | (buf == _NEWLINE))
+    if buf.shape[0] < 1 << 31:
+        delims = delims.astype(np.int32)  # a piece's byte offsets: half the memory of every span array below
     if delims.size == 0 or delims.size % width:
         return None
     ends = delims.reshape(-1, width)
@@ -231,7 +233,7 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
         return None
     out = np.empty(n, dtype=np.float64)
     width = int(length.max())
-    col = np.arange(width)
+    col = np.arange(width, dtype=np.int32)
     for r in range(0, n, _ROWS):
         ss, ll = s[r:r + _ROWS], length[r:r + _ROWS]
         inside = col < ll[:, None]
@@ -240,16 +242,20 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
         dot = inside & (b == _DOT)
         minus = inside & (b == _MINUS)
         other = inside & ~(digit | dot | minus)
-        if (other & ~np.isin(b, _NUMBER_EXTRA)).any():
+        if (other & ~((b == _PLUS) | (b == _LOWER_E) | (b == _UPPER_E))).any():
             return None  # a character no number this path reads has: the csv module says which line
         simple = (~other.any(axis=1) & ~(minus[:, 1:].any(axis=1)) & (dot.sum(axis=1) <= 1) & digit.any(axis=1)
                   & (ll <= 18))
         has_dot = dot.any(axis=1)
         dot_at = np.where(has_dot, dot.argmax(axis=1), ll)
-        # a digit's power of ten: the digits after it, not counting the dot
-        after = (ll[:, None] - 1 - col) - (has_dot[:, None] & (col < dot_at[:, None]))
-        mantissa = np.where(digit & simple[:, None], (b.astype(np.int64) - _ZERO) * (10 ** np.clip(after, 0, 17)),
-                            0).sum(axis=1)
+        # the digits as one integer, a column at a time (Horner): 1-D temporaries only; a row of more than 18
+        # digits may wrap around, but such a row is not simple and its mantissa is never used
+        mantissa = np.zeros(ss.shape[0], dtype=np.int64)
+        for j in range(width):
+            dj = digit[:, j]
+            if dj.any():
+                mantissa *= np.where(dj, 10, 1)
+                mantissa += np.where(dj, b[:, j].astype(np.int64) - _ZERO, 0)
         simple &= mantissa < _MAX_EXACT
         value = mantissa / _POW10[np.where(has_dot, ll - 1 - dot_at, 0)]
         chunk = np.where(minus[:, 0], -value, value)
