@@ -231,3 +231,14 @@ def test_engine_columns_are_taken_without_a_copy():
                                                           "category", "site")}, {}, labels=None, source=None)
         assert np.shares_memory(inv.quantity, cols["quantity"]), engine
         assert np.shares_memory(inv.site.codes, cols["site"][0]), engine
+
+
+def test_a_bar_follows_every_engine(tmp_path, capsys):
+    pytest.importorskip("tqdm")
+    path = tmp_path / "inv.csv"
+    path.write_bytes(b"activity,quantity,unit,region,year,scope\n" + b"electricity.grid,1,MWh,VN,2023,2\n" * 200)
+    body = path.stat().st_size - len("activity,quantity,unit,region,year,scope\n")
+    for engine in ENGINES:
+        assert len(Inventory.read_csv(path, engine=engine, progress=True)) == 200
+        err = capsys.readouterr().err
+        assert "reading inv.csv (bytes)" in err and f"/{body}" in err, engine

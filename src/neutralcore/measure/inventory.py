@@ -598,8 +598,9 @@ class Inventory:
         *progress* shows a bar over the bytes read (``True``), never
         (``False``), or (``None``, the default) only on an interactive
         terminal; it needs tqdm (``pip install 'neutralcore[progress]'``) and
-        is silent without it.  The bar follows neutralcore's engine; a file
-        read by pyarrow or polars, or with quoted fields, is read without one.
+        is silent without it.  The bar follows neutralcore's engine piece by
+        piece and pyarrow's or polars' in one step; a file with quoted
+        fields is read without one.
 
         Raises
         ------
@@ -656,10 +657,13 @@ class Inventory:
         or ``None`` when the body is not one that engine reads (the csv-module reader then reads it)."""
         assert file.body is not None
         data: dict[str, Any] | None = None
-        if engine != "neutralcore":
-            data = engine_columns(file.data, file.body, file.header, engine)
-        if data is None:
-            with bar(len(file.data) - file.body, f"reading {Path(file.name).name} (bytes)", progress=progress) as b:
+        size = len(file.data) - file.body
+        with bar(size, f"reading {Path(file.name).name} (bytes)", progress=progress) as b:
+            if engine != "neutralcore":
+                data = engine_columns(file.data, file.body, file.header, engine)
+                if data is not None:
+                    b.update(size)  # pyarrow and polars read the body in one call
+            if data is None:
                 data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
         if data is None:
             return None
