@@ -624,13 +624,12 @@ class Inventory:
         >>> Inventory.read_csv(data, engine="pyarrow").quantity.tolist() == inv.quantity.tolist()
         True
         """
+        if isinstance(path, (str, Path)) and engine != "neutralcore":
+            streamed = cls._read_engine_path(Path(path), dims, progress, engine)
+            if streamed is not None:
+                return streamed
         file = open_csv(path, required=REQUIRED)
-        extra_names = [h for h in file.header if h not in RESERVED_COLUMNS]
-        if dims is not None:
-            unknown = [d for d in dims if d not in extra_names]
-            if unknown:
-                raise file.error(f"dimension(s) {unknown} not in the file", column=unknown[0])
-            extra_names = list(dims)
+        extra_names = cls._csv_dims(file, dims)
         chosen = resolve_engine(engine, len(file.data) - (file.body or 0))
         if file.body is not None:
             fast = cls._read_plain(file, extra_names, progress, chosen)
@@ -639,11 +638,50 @@ class Inventory:
         data, lines = file.columns()
         return cls._from_file_columns(file, data, lines, extra_names)
 
+    @staticmethod
+    def _csv_dims(file: CsvFile, dims: Sequence[str] | None) -> list[str]:
+        extra_names = [h for h in file.header if h not in RESERVED_COLUMNS]
+        if dims is not None:
+            unknown = [d for d in dims if d not in extra_names]
+            if unknown:
+                raise file.error(f"dimension(s) {unknown} not in the file", column=unknown[0])
+            extra_names = list(dims)
+        return extra_names
+
+    @classmethod
+    def _read_engine_path(cls, path: Path, dims: Sequence[str] | None, progress: bool | None,
+                          engine: str) -> "Inventory | None":
+        """:meth:`read_csv` of a file on disk by pyarrow or polars reading the file themselves (its bytes never
+        held whole here), or ``None``: then the file is read as bytes, and errors come from that read."""
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.readline(1 << 16)
+        except OSError:
+            return None
+        line = head[:-2] if head.endswith(b"\r\n") else head[:-1]
+        if not head.endswith(b"\n") or b'"' in line or b"\r" in line or not line.strip():
+            return None  # a header that is not one plain line: the whole file's read says what it is
+        file = open_csv(head, required=REQUIRED, name=str(path))  # the header checks of the whole file's read
+        extra_names = cls._csv_dims(file, dims)
+        chosen = resolve_engine(engine, size - len(head))
+        if file.body is None or chosen == "neutralcore":
+            return None
+        with bar(size - len(head), f"reading {path.name} (bytes)", progress=progress) as b:
+            data = engine_columns(path, len(head), file.header, chosen)
+            if data is None:
+                return None
+            b.update(size - len(head))
+        lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
+        return cls._from_file_columns(file, data, lines, extra_names, escaped=True)
+
     @classmethod
     def _from_file_columns(cls, file: CsvFile, data: dict[str, Any], lines: np.ndarray,
-                           extra_names: Sequence[str]) -> "Inventory":
-        """The inventory of a CSV file's columns (either reader's), labels restored, with its provenance."""
-        if b"'" in file.data:
+                           extra_names: Sequence[str], escaped: bool | None = None) -> "Inventory":
+        """The inventory of a CSV file's columns (either reader's), labels restored, with its provenance.
+
+        *escaped*: whether a label may carry :meth:`to_csv`'s formula escape (default: the file has a ``'``)."""
+        if b"'" in file.data if escaped is None else escaped:
             data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)

@@ -258,14 +258,16 @@ def _installed(name: str) -> bool:
         return False
 
 
-def engine_columns(data: bytes, body: int, header: Sequence[str], engine: str,
+def engine_columns(data: bytes | Path, body: int, header: Sequence[str], engine: str,
                    numeric: str = "quantity") -> dict[str, Any] | None:
-    """The columns of the CSV body ``data[body:]`` (after a one-line header) split by *engine*, or ``None``.
+    """The columns of a CSV body after a one-line header of *body* bytes, split by *engine*, or ``None``.
 
-    The same shape as :func:`neutralcore._core.csvsplit.read_plain`: ``{name: (codes, labels)}`` per label
-    column (labels as written, in order of first appearance), ``{numeric: float64 array}``; row *i* is line
-    *i* + 2.  ``None`` where the engine's rows might not be the file's lines or its values not what
-    neutralcore's reader reads (see the module docs): the caller then reads the file itself.
+    *data* is the file's bytes, or its path: the engine then reads the file itself, so its bytes are never
+    held whole in memory.  The same shape as :func:`neutralcore._core.csvsplit.read_plain`:
+    ``{name: (codes, labels)}`` per label column (labels as written, in order of first appearance),
+    ``{numeric: float64 array}``; row *i* is line *i* + 2.  ``None`` where the engine's rows might not be the
+    file's lines or its values not what neutralcore's reader reads (see the module docs): the caller then
+    reads the file itself.
 
     Examples
     --------
@@ -275,28 +277,44 @@ def engine_columns(data: bytes, body: int, header: Sequence[str], engine: str,
     >>> engine_columns(b'k,quantity\\n"a",1\\n', 11, ["k", "quantity"], "polars") is None
     True
     """
-    if body >= len(data) or data.find(b'"', body) >= 0:
+    if isinstance(data, (bytes, bytearray)) and (body >= len(data) or data.find(b'"', body) >= 0):
         return None
     read = _arrow_columns if engine == "pyarrow" else _polars_columns
     out = read(data, body, list(header), numeric)
-    if out is None or data.find(b"\r", body) < 0:
-        return out  # no quote, no carriage return: a blank or short line is an error or a null, so rows are lines
-    # a carriage return alone ends a line for pyarrow (an extra row) and for neutralcore, and is text to polars
-    if out[numeric].shape[0] != data.count(b"\n", body) + (not data.endswith(b"\n")):
+    if out is None or not out[numeric].shape[0]:
         return None
-    if any("\r" in label for name, column in out.items() if name != numeric for label in column[1]):
+    # a quote is text to both engines (neutralcore's reader reads quoted fields), and a carriage return alone
+    # is text to polars (it ends a line for neutralcore): both show in a label, or make a quantity unreadable
+    if any('"' in label or "\r" in label for name, column in out.items() if name != numeric for label in column[1]):
         return None
-    return out
+    unsure = not isinstance(data, (bytes, bytearray)) or data.find(b"\r", body) >= 0
+    if engine == "pyarrow" and unsure and out[numeric].shape[0] != _lines(data, body):
+        return None  # a carriage return alone ended a line for pyarrow: the rows are not the lines
+    return out  # otherwise a blank, short or long line is an error or a null (refused above): rows are lines
 
 
-def _arrow_columns(data: bytes, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
+def _lines(data: bytes | Path, body: int) -> int:
+    """The lines after byte *body* (a last line without a line end counted), read in blocks from a path."""
+    if isinstance(data, (bytes, bytearray)):
+        return data.count(b"\n", body) + (not data.endswith(b"\n"))
+    count, last = 0, b"\n"
+    with open(data, "rb") as fh:
+        fh.seek(body)
+        while block := fh.read(1 << 24):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _arrow_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
     pa = require("pyarrow", "Inventory.read_csv(engine='pyarrow')", "arrow")
     csv = require("pyarrow.csv", "Inventory.read_csv(engine='pyarrow')", "arrow")
     label = pa.dictionary(pa.int32(), pa.string())
     try:
+        from_path = not isinstance(data, (bytes, bytearray))
         table = csv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)[body:]),
-            read_options=csv.ReadOptions(column_names=header, block_size=_ARROW_BLOCK),
+            str(data) if from_path else pa.BufferReader(pa.py_buffer(data)[body:]),
+            read_options=csv.ReadOptions(column_names=header, block_size=_ARROW_BLOCK, skip_rows=int(from_path)),
             parse_options=csv.ParseOptions(quote_char=False, double_quote=False, ignore_empty_lines=False),
             convert_options=csv.ConvertOptions(
                 column_types={h: pa.float64() if h == numeric else label for h in header}, null_values=[],
@@ -323,11 +341,11 @@ def _arrow_columns(data: bytes, body: int, header: list[str], numeric: str) -> d
     return out
 
 
-def _polars_columns(data: bytes, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
+def _polars_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
     pl = require("polars", "Inventory.read_csv(engine='polars')", "polars")
     try:
-        df = pl.read_csv(data, has_header=True, new_columns=header,
-                         quote_char=None, empty_string_is_null=False, null_values=None, raise_if_empty=False,
+        df = pl.read_csv(data, has_header=False, skip_lines=1, quote_char=None, empty_string_is_null=False,
+                         null_values=None, raise_if_empty=False,
                          schema={h: pl.Float64 if h == numeric else pl.Categorical for h in header})
     except Exception as exc:  # polars raises its own ComputeError, a short row an exception of another kind
         if type(exc).__module__.partition(".")[0] != "polars":
