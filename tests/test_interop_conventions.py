@@ -30,9 +30,10 @@ def test_a_key_of_a_pack_not_loaded_names_that_pack():
     with pytest.raises(nc.FactorNotFoundError) as info:
         _inv("fuel.diesel.stationary", "L").emissions(nc.load_factors("vietnam"))
     # the vietnam pack has the sector-qualified key (MONRE Decision 2626), the ipcc pack the generic one
-    assert "Did you mean 'fuel.diesel.stationary.manufacturing' (for 'fuel.diesel.stationary')?" in str(info.value)
+    assert ("Did you mean 'fuel.diesel.stationary.commercial' or 'fuel.diesel.stationary.agriculture' or "
+            "'fuel.diesel.stationary.manufacturing' (for 'fuel.diesel.stationary')?") in str(info.value)
     assert ("Installed packs covering it or a similar key: ipcc (fuel.diesel.stationary), "
-            "vietnam (fuel.diesel.stationary.manufacturing).") in str(info.value)
+            "vietnam (fuel.diesel.stationary.commercial, fuel.diesel.stationary.agriculture).") in str(info.value)
 
 
 def test_nothing_close_adds_nothing():

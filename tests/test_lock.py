@@ -87,3 +87,38 @@ def test_lock_records_the_factor_each_key_used_not_a_prefix_match(tmp_path):
     data = em.lock(tmp_path / "x.json")
     assert [f["key"] for f in data["factors"]] == ["fuel.gas.stationary|World|2006"]
     assert inv.emissions(nc.FactorSet.from_lock(tmp_path / "x.json")).total() == em.total() == 561.0
+
+
+IPCC_DIESEL = nc.Source("IPCC", "2006 IPCC Guidelines, Vol. 2, Ch. 2, Table 2.2 (gas/diesel oil)", 2006)
+DESNZ = nc.Source("UK DESNZ", "Greenhouse gas reporting: conversion factors 2024, UK electricity", 2024)
+
+
+def test_lock_round_trips_a_published_co2e_total_and_a_co2e_only_factor(tmp_path):
+    """Regression: the lock dropped gwp_basis and co2e_total, so a CO2e factor could not be read back."""
+    fs = nc.FactorSet.from_factors([
+        # 74,100 + 3 x 28 + 0.6 x 265 = 74,343 kg CO2e/TJ under AR5
+        nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74_100, "CH4": 3, "N2O": 0.6},
+                  IPCC_DIESEL, gwp_basis="AR5", co2e_total=74_343),
+        nc.Factor("electricity.grid", "GB", 2024, "kg/kWh", {"CO2e": 0.20705}, DESNZ, gwp_basis="AR5"),
+    ])
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", 2, "TJ", region="VN", year=2023, scope=1),
+                        nc.Activity("electricity.grid", 1_000, "kWh", region="GB", year=2024, scope=2)])
+    em = inv.emissions(fs)
+    assert em.total() == pytest.approx(2 * 74.343 + 0.20705, rel=1e-12)
+    data = em.lock(tmp_path / "run.lock.json")
+    by_key = {f["key"]: f for f in data["factors"]}
+    assert by_key["fuel.diesel.stationary|World|2006"]["co2e_total"] == 74_343.0
+    assert by_key["fuel.diesel.stationary|World|2006"]["gwp_basis"] == "AR5"
+    assert "co2e_total" not in by_key["electricity.grid|GB|2024"]
+    back = nc.FactorSet.from_lock(tmp_path / "run.lock.json")
+    assert back.get("fuel.diesel.stationary", "World", 2006).co2e_total == 74_343.0
+    assert back.get("electricity.grid", "GB", 2024).gwp_basis == "AR5"
+    assert inv.emissions(back).total() == em.total()
+
+
+def test_a_factor_without_basis_or_total_is_written_as_before(tmp_path):
+    """Fields added for co2e_total are written only where given, so older lockfiles keep verifying."""
+    data = inventory().emissions(factors()).lock(tmp_path / "run.lock.json")
+    assert {k for f in data["factors"] for k in f} == {
+        "key", "activity", "region", "year", "unit", "gases", "source", "pack", "kind", "confidence", "notes", "ncv",
+        "density", "uncertainty", "hash"}

@@ -50,8 +50,8 @@ def write_pack(tmp_path, toml=TOML, rows=ROW, properties=None):
 
 def test_builtin_pack_metadata_is_read_only():
     pack = FactorPack.from_directory(files("neutralcore.plugins.vietnam") / "data")
-    assert (pack.name, pack.version, pack.api) == ("vietnam", "2026.1", 1)
-    assert pack.title == "Viet Nam grid emission factors (MONRE/DCC) and MONRE Decision 2626/QĐ-BTNMT fuel factors"
+    assert (pack.name, pack.version, pack.api) == ("vietnam", "2026.2", 1)
+    assert pack.title.startswith("Viet Nam grid emission factors (MONRE/DCC) and MONRE Decision 2626/QĐ-BTNMT emission factors")
     assert pack.sources["dcc-grid-ef"].year == 2025
     assert pack.regions["VN"]["name"] == "Viet Nam" and pack.regions["VN"]["parent"] is None
     assert pack.pledges["net_zero_2050"]["target_year"] == 2050
@@ -385,7 +385,7 @@ def test_cli_factors_shows_values_and_sources(capsys):
     assert main(["factors", "vietnam", "--activity", "electricity.grid", "--year", "2023"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == "Factors: vietnam (1 of 16 factors; activity electricity.grid, year 2023)"
+    assert lines[0] == "Factors: vietnam (1 of 58 factors; activity electricity.grid, year 2023)"
     assert lines[3].split() == ["electricity.grid", "VN", "2023", "t/MWh", "0.6592", "vietnam", "B", "[1]"]
     assert "[1] Ministry of Natural Resources and Environment (MONRE), Department of Climate Change (DCC)" in out
 
@@ -427,10 +427,10 @@ def test_cli_packs_lists_builtins(capsys):
     assert main(["packs"]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:5]}
-    assert rows["vietnam"][:4] == ["vietnam", "2026.1", "neutralcore", rows["vietnam"][3]]
-    assert rows["vietnam"][4:] == ["2014-2023", "1", "7", "ok"]  # the grid and six Decision 2626 fuel keys
+    assert rows["vietnam"][:4] == ["vietnam", "2026.2", "neutralcore", rows["vietnam"][3]]
+    assert rows["vietnam"][4:] == ["2014-2023", "1", "49", "ok"]  # the grid and 48 Decision 2626 keys
     assert rows["ipcc"][4:] == ["2006", "1", "151", "ok"]  # 110 stationary (22 fuels x 5 keys), 17 mobile, 24 process/waste
-    assert rows["china"][4:] == ["2021-2023", "38", "4", "ok"]
+    assert rows["china"][4:] == ["2021-2025", "38", "5", "ok"]  # heat.purchased is GB/T 32150—2025's
     assert "vietnam: Viet Nam grid emission factors (MONRE/DCC)" in out
 
 

@@ -106,7 +106,7 @@ def test_list_packs_reports_builtin_coverage():
     assert infos["ipcc"].coverage.regions == ("World",)
     assert infos["ipcc"].coverage.years == (2006,)
     assert "electricity.grid.ets" in infos["china"].coverage.activities
-    assert infos["china"].coverage.years == (2021, 2022, 2023)
+    assert infos["china"].coverage.years == (2021, 2022, 2023, 2025)  # 2025: GB/T 32150's heat default
     assert infos["china"].version == "2026.1"
 
 
@@ -244,7 +244,7 @@ def test_a_third_party_cannot_shadow_a_builtin(install_dist, tmp_path, capsys):
     with pytest.raises(PluginConflictError, match="neutralcore:vietnam"):
         nc.load_factors("vietnam")
     fs = nc.load_factors("neutralcore:vietnam")
-    assert len(fs) == 16  # the grid series (10 years) and six Decision 2626 fuel keys
+    assert len(fs) == 58  # the grid series (10 years) and 48 Decision 2626 keys
     # the two stay apart in the provenance: each factor records the qualified name it was loaded by
     both = nc.load_factors("neutralcore:vietnam", "shadow-factors:vietnam")
     assert both.get("electricity.grid", "VN", 2022).pack == "shadow-factors:vietnam"
@@ -396,11 +396,11 @@ def test_register_cannot_shadow_an_installed_name_without_replace(tmp_path):
     registry.register(mine, replace=True)
     try:
         assert len(nc.load_factors("vietnam")) == 1
-        assert len(nc.load_factors("neutralcore:vietnam")) == 16
+        assert len(nc.load_factors("neutralcore:vietnam")) == 58
         assert [i.dist for i in nc.list_packs() if i.name == "vietnam"] == [None, "neutralcore"]
     finally:
         registry.unregister("vietnam")
-    assert len(nc.load_factors("vietnam")) == 16
+    assert len(nc.load_factors("vietnam")) == 58
 
 
 def test_register_validates_the_object():

@@ -77,7 +77,8 @@ def write_pack(
             regions[f.region] = None
         common = [f.kind or "", f.confidence or "", f.notes or "", "" if f.uncertainty is None else repr(f.uncertainty),
                   "" if f.price_year is None else str(f.price_year), f.energy_basis, f.gwp_basis or "", f.stage or ""]
-        for gas, value in f.gases.items():
+        published = {} if f.co2e_total is None else {"CO2e": f.co2e_total}  # the checked total, read back as it
+        for gas, value in {**f.gases, **published}.items():
             interval = f.intervals.get(gas)
             bounds = ["", "", ""] if interval is None else [repr(interval.lower), repr(interval.upper),
                                                             interval.distribution]

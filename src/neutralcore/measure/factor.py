@@ -185,6 +185,9 @@ class FactorSet:
     validity: np.ndarray | None = attrs.field(default=None, kw_only=True)
     #: per factor, its published per-gas 95 % intervals (a mapping gas -> :class:`Interval`; None: none given)
     intervals: Categorical | None = attrs.field(default=None, kw_only=True)
+    #: per factor, its publisher's CO2e total of the per-gas values, same unit (NaN where none; ``None``: none for
+    #: any); checked against the gases under ``gwp_basis`` when the factor was built, see :class:`Factor`
+    co2e_total: np.ndarray | None = attrs.field(default=None, kw_only=True)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
 
     def interval_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -292,6 +295,8 @@ class FactorSet:
             gwp_basis=col("gwp_basis"),
             stage=col("stage"),
             intervals=factorize([f.intervals or None for f in factors], n) if any(f.intervals for f in factors) else None,
+            co2e_total=_ro(np.array([np.nan if f.co2e_total is None else f.co2e_total for f in factors]))
+            if any(f.co2e_total is not None for f in factors) else None,
         ).with_validity(validity_years)
 
     @classmethod
@@ -376,7 +381,22 @@ class FactorSet:
             gwp_basis=self.gwp_basis_of(i),
             stage=None if self.stage is None else self.stage.categories[int(self.stage.codes[i])],
             intervals=pick(self.intervals) if self.intervals is not None else None,
+            co2e_total=self.co2e_total_of(i),
         )
+
+    def co2e_total_of(self, i: int) -> float | None:
+        """The published CO2e total of the *i*-th factor's gases, in its unit (``None`` where it gives none).
+
+        >>> ipcc = Source("IPCC", "2006 IPCC Guidelines, Vol. 2, Ch. 2, Table 2.2 (gas/diesel oil)", 2006)
+        >>> f = Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74_100, "CH4": 3, "N2O": 0.6},
+        ...            ipcc, gwp_basis="AR5", co2e_total=74_343)  # 74,100 + 3 x 28 + 0.6 x 265
+        >>> FactorSet.from_factors([f]).co2e_total_of(0)
+        74343.0
+        """
+        if self.co2e_total is None:
+            return None
+        v = float(self.co2e_total[int(i)])
+        return None if v != v else v
 
     def gwp_basis_of(self, i: int) -> str | None:
         """The GWP basis of the *i*-th factor's CO2e amount (``None`` where it gives none)."""
@@ -483,6 +503,7 @@ class FactorSet:
             stage=self.stage.take(index).compact() if self.stage is not None else None,
             validity=_ro(self.validity[index]) if self.validity is not None else None,
             intervals=self.intervals.take(index).compact() if self.intervals is not None else None,
+            co2e_total=_ro(self.co2e_total[index]) if self.co2e_total is not None else None,
             year=_ro(self.year[index]),
             values=_ro(self.values[index]),
             uncertainty=_ro(self.uncertainty[index]),
@@ -594,6 +615,8 @@ class FactorSet:
                 [s.intervals if s.intervals is not None else factorize([None] * len(s), len(s)) for s in sets]),
             validity=None if all(s.validity is None for s in sets) else _ro(np.concatenate(
                 [s.validity if s.validity is not None else np.full(len(s), -1, dtype=np.int32) for s in sets])),
+            co2e_total=None if all(s.co2e_total is None for s in sets) else _ro(np.concatenate(
+                [s.co2e_total if s.co2e_total is not None else np.full(len(s), np.nan) for s in sets])),
         )
         # keep the last occurrence of every (activity, region, year, dimension of the unit); record what it replaced
         n = len(merged)
@@ -648,6 +671,7 @@ class FactorSet:
     def to_table(self) -> Table:
         """Every factor, one row each: key, unit, per-gas values, pack, confidence and source.
 
+        ``co2e_total`` (a publisher's CO2e total of the per-gas values, in the factor's unit; NaN where none),
         ``gwp_basis`` and ``stage`` columns follow the gases when any factor has one (``""`` where it has none).
 
         >>> src = Source("UK DESNZ", "Greenhouse gas reporting: conversion factors 2024", 2024)
@@ -664,6 +688,8 @@ class FactorSet:
         }
         for j, g in enumerate(self.gases):
             cols[g] = self.values[:, j].tolist()
+        if self.co2e_total is not None:
+            cols["co2e_total"] = self.co2e_total.tolist()
         for name in ("gwp_basis", "stage"):
             cat: Categorical | None = getattr(self, name)
             column = [] if cat is None else cat.values()

@@ -5,7 +5,8 @@ the GWP set with the weight of each gas, the scope 2 method, the factor set's
 fallback order and region chains, the inventory's row count and SHA-256 digest,
 the total in t CO2e, the keys that matched by fallback, and every factor used —
 key, unit, value per gas, source, pack (``name@version`` where the version is
-known), kind, confidence, fuel properties and a SHA-256 hash of its content.
+known), kind, confidence, fuel properties, the GWP basis and published CO2e total where it gives them, and a
+SHA-256 hash of its content.
 ``FactorSet.from_lock(path)`` reads the factors back (:func:`read_lock`), so
 ``inventory.emissions(FactorSet.from_lock(path), gwp=lock["gwp"])`` gives the
 same figures; :func:`lock_diff` lists the factors two lockfiles disagree on.
@@ -93,6 +94,11 @@ def _factor_dict(f: Factor, versions: Mapping[str, str]) -> dict[str, Any]:
         "kind": f.kind, "confidence": f.confidence, "notes": f.notes, "ncv": _prop(f.ncv),
         "density": _prop(f.density), "uncertainty": f.uncertainty,
     }
+    # written only where given, so the hash of a factor without them is what earlier versions wrote
+    if f.gwp_basis is not None:
+        body["gwp_basis"] = f.gwp_basis
+    if f.co2e_total is not None:
+        body["co2e_total"] = float(f.co2e_total)
     return {"key": f"{f.activity}|{f.region}|{f.year}", **body, "hash": factor_hash(body)}
 
 
@@ -212,7 +218,8 @@ def lock_factors(data: Mapping[str, Any]) -> tuple[list[Factor], dict[str, Any],
     """The factors, region chains and fallback order of a lockfile's content (see ``FactorSet.from_lock``)."""
     factors = [Factor(f["activity"], f["region"], f["year"], f["unit"], f["gases"], _to_source(f["source"]),
                       kind=f.get("kind"), confidence=f.get("confidence"), notes=f.get("notes"), ncv=_to_prop(f["ncv"]),
-                      density=_to_prop(f["density"]), uncertainty=f.get("uncertainty"), pack=f.get("pack"))
+                      density=_to_prop(f["density"]), uncertainty=f.get("uncertainty"), pack=f.get("pack"),
+                      gwp_basis=f.get("gwp_basis"), co2e_total=f.get("co2e_total"))
                for f in data["factors"]]
     regions = {code: (spec["parent"], spec["name"]) for code, spec in data["regions"].items()}
     return factors, regions, str(data["fallback_order"])

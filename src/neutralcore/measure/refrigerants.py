@@ -29,10 +29,20 @@ Screening
 
         emitted = full charge x number of units x annual leak rate x years in use
 
-    The annual leak rate is given with its :class:`~neutralcore.Source`.  The
-    IPCC default ranges (2006 IPCC Guidelines, Vol. 3, Ch. 7, Table 7.9) are not
-    shipped: no copy of that table could be read for this release, so pick the
-    rate from the table (or better, from the equipment's records) and cite it.
+    The annual leak rate is given with its :class:`~neutralcore.Source`, or
+    taken from a table of published ranges by equipment type
+    (:class:`LeakRates`, read strictly from a CSV file) with
+    :meth:`Screening.from_rates`.  A published range (the IPCC gives, per
+    equipment type, a low and a high operation rate) is never turned into a
+    single value silently: the caller says ``choose="low"``, ``"high"`` or a
+    value inside the range, and the rate's source in the result says which.
+
+    The IPCC default ranges (2006 IPCC Guidelines, Vol. 3, Ch. 7, Table 7.9)
+    are not shipped: no copy of that table whose numbers agree with a second
+    source could be read for this release.  Write the rows of your copy in a
+    :class:`LeakRates` file (one row per equipment type, with publisher,
+    document, table, year and which copy you read), or give the rate from the
+    equipment's own service records.
 
 Examples
 --------
@@ -50,12 +60,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Sequence, Union
+from typing import Any, Iterable, Mapping, Sequence, Union
 
 import attrs
 import numpy as np
 
-from neutralcore.errors import InputError, InvalidQuantityError
+from neutralcore._core.csvrows import CsvSource, open_csv
+from neutralcore._core.validators import FrozenMap
+from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError
 from neutralcore.gwp import GASES, canonical_gas
 from neutralcore.measure.activity import Activity
 from neutralcore.measure.factor import FactorSet
@@ -64,7 +76,7 @@ from neutralcore.measure.inventory import Inventory
 from neutralcore.units import multiplier
 
 __all__ = ["MaterialBalance", "Screening", "Leak", "leak_activity_key", "leak_inventory", "leak_factors",
-           "LEAK_DEFINITION"]
+           "LEAK_DEFINITION", "LeakRateRange", "LeakRates", "LEAK_RATE_COLUMNS", "LEAK_RATE_OPTIONAL"]
 
 #: The source of the factors :func:`leak_factors` builds: a refrigerant released is that mass of the gas emitted.
 LEAK_DEFINITION = Source(
@@ -187,6 +199,208 @@ class MaterialBalance:
         return max(value, 0.0)
 
 
+def _equipment_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"equipment must be a non-empty name, got {value!r}", column="equipment")
+    return " ".join(value.split())
+
+
+def _equipment_key(name: str) -> str:
+    """How equipment names compare: case, spacing and punctuation ignored ("Chillers" is "chillers")."""
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+def _fraction(value: Any, what: str) -> float:
+    x = _nonneg(value, what)
+    if x > 1:
+        raise InputError(f"{what} is a fraction of the charge per year (0.15 for 15 %), got {value!r}", column=what)
+    return x
+
+
+def _low(value: Any) -> float:
+    return _fraction(value, "low")
+
+
+def _high(value: Any) -> float:
+    return _fraction(value, "high")
+
+
+@attrs.frozen
+class LeakRateRange:
+    """A published range of annual operation leak rates for one equipment type, as fractions of the full charge.
+
+    Parameters
+    ----------
+    equipment : str
+        The equipment type as its publisher names it (``"Chillers"``).
+    low, high : float
+        The low and high ends of the range, fractions of the charge per year (0.02 for 2 %).  Equal for a
+        publisher that gives one value.
+    source : Source
+        Where the range was published (publisher, document and table, year; its ``note`` says which copy was read).
+    """
+
+    equipment: str = attrs.field(converter=_equipment_name)
+    low: float = attrs.field(converter=_low)
+    high: float = attrs.field(converter=_high)
+    source: Source = attrs.field(validator=_source)
+
+    @high.validator
+    def _check_order(self, _a: Any, value: float) -> None:
+        if value < self.low:
+            raise InputError(f"the range of {self.equipment!r} runs from {self.low:g} down to {value:g}: low must not "
+                             "exceed high", column="high")
+
+    def pick(self, choose: str | float | None) -> tuple[float, str]:
+        """The rate *choose* asks for (``"low"``, ``"high"`` or a fraction inside the range) and how it was chosen.
+
+        Raises
+        ------
+        InputError
+            *choose* is missing (a range is not a value), not ``"low"``/``"high"``, or a value outside the range.
+        """
+        span = f"{self.low * 100:g}-{self.high * 100:g} %/yr"
+        if choose is None:
+            raise InputError(f"{self.equipment!r} has a range of leak rates ({span}), not one value: pass "
+                             "choose='low', choose='high' or a rate inside the range (a fraction per year)",
+                             column="choose")
+        if isinstance(choose, bool):
+            raise InputError(f"choose must be 'low', 'high' or a rate inside the range, got {choose!r}",
+                             column="choose")
+        if isinstance(choose, str):
+            if choose not in ("low", "high"):
+                raise InputError(f"choose must be 'low', 'high' or a rate inside the range, got {choose!r}",
+                                 column="choose")
+            return (self.low if choose == "low" else self.high), f"{choose} end of {span}"
+        rate = _fraction(choose, "choose")
+        if not self.low <= rate <= self.high:
+            raise InputError(f"a rate of {rate:g} a year is outside the published range of {self.equipment!r} "
+                             f"({span})", column="choose")
+        return rate, f"{rate * 100:g} %/yr, chosen inside {span}"
+
+
+#: The columns a :class:`LeakRates` file must have: the equipment type, its range in % of the charge a year, and
+#: where the range was published.
+LEAK_RATE_COLUMNS = ("equipment", "low_pct_per_year", "high_pct_per_year", "publisher", "document", "table", "year")
+#: The columns it may have: where to read it, which copy was read ("secondary copy at <url>"), notes.
+LEAK_RATE_OPTIONAL = ("url", "read_from", "notes")
+
+
+@attrs.frozen(eq=False)
+class LeakRates:
+    """Published annual operation leak-rate ranges by equipment type, for :meth:`Screening.from_rates`.
+
+    Build one with :meth:`read_csv` (a file with :data:`LEAK_RATE_COLUMNS`, percentages of the full charge a
+    year, one row per equipment type) or :meth:`from_ranges`.
+
+    Examples
+    --------
+    >>> text = (b"equipment,low_pct_per_year,high_pct_per_year,publisher,document,table,year,read_from\\n"
+    ...         b"Chillers,2,4,Site service records,Chiller log 2023,Leak summary,2024,the site's own log\\n")
+    >>> rates = LeakRates.read_csv(text, name="rates.csv")
+    >>> rates.equipment_types
+    ('Chillers',)
+    >>> rate, source = rates.rate("chillers", "high")
+    >>> rate, str(source)
+    (0.04, 'Site service records, Chiller log 2023, Leak summary: Chillers, high end of 2-4 %/yr (2024)')
+    """
+
+    ranges: Mapping[str, LeakRateRange] = attrs.field(converter=FrozenMap)
+
+    @classmethod
+    def from_ranges(cls, ranges: Iterable[LeakRateRange]) -> "LeakRates":
+        """A table of *ranges*; an equipment type given twice is an :class:`~neutralcore.InputError`."""
+        out: dict[str, LeakRateRange] = {}
+        for i, r in enumerate(ranges):
+            if not isinstance(r, LeakRateRange):
+                raise InputError(f"item {i} is a {type(r).__name__}, not a LeakRateRange", rows=[i])
+            key = _equipment_key(r.equipment)
+            if key in out:
+                raise InputError(f"equipment {r.equipment!r} is given twice", column="equipment", rows=[i])
+            out[key] = r
+        return cls(out)
+
+    @classmethod
+    def read_csv(cls, path: CsvSource, *, name: str | None = None) -> "LeakRates":
+        """Read a leak-rate file strictly: every error is a :class:`~neutralcore.SchemaError` naming file, line, column.
+
+        Columns :data:`LEAK_RATE_COLUMNS` (``low_pct_per_year`` and ``high_pct_per_year`` in % of the full charge a
+        year, ``year`` the year of publication), optionally :data:`LEAK_RATE_OPTIONAL`; ``read_from`` becomes the
+        source's note.
+        """
+        file = open_csv(path, required=LEAK_RATE_COLUMNS, optional=LEAK_RATE_OPTIONAL, name=name)
+        out: dict[str, LeakRateRange] = {}
+        lines: dict[str, int] = {}
+        for line, _end, fields in file.records():
+            row = {h: v.strip() for h, v in zip(file.header, fields)}
+            for column in LEAK_RATE_COLUMNS:
+                if not row[column]:
+                    raise file.error(f"{column} is empty", line=line, column=column)
+            low, high = (_percent(file, line, c, row[c]) for c in ("low_pct_per_year", "high_pct_per_year"))
+            try:
+                source = Source(row["publisher"], f"{row['document']}, {row['table']}", row["year"],
+                                row.get("url") or None, note=_read_note(row.get("read_from")))
+            except NeutralcoreError as exc:
+                raise file.error(str(exc), line=line, column="year") from exc
+            try:
+                r = LeakRateRange(row["equipment"], low / 100.0, high / 100.0, source)
+            except NeutralcoreError as exc:
+                raise file.error(str(exc), line=line, column="high_pct_per_year") from exc
+            key = _equipment_key(r.equipment)
+            if key in out:
+                raise file.error(f"equipment {r.equipment!r} already given on line {lines[key]}", line=line,
+                                 column="equipment")
+            out[key], lines[key] = r, line
+        if not out:
+            raise file.error("no rows: a leak-rate file needs at least one equipment type", line=1)
+        return cls(out)
+
+    @property
+    def equipment_types(self) -> tuple[str, ...]:
+        """The equipment types, as their publisher names them."""
+        return tuple(r.equipment for r in self.ranges.values())
+
+    def range(self, equipment: str) -> LeakRateRange:
+        """The range of *equipment* (case, spacing and punctuation ignored).
+
+        Raises
+        ------
+        InputError
+            An equipment type the table does not have; the message lists the ones it has.
+        """
+        hit = self.ranges.get(_equipment_key(_equipment_name(equipment)))
+        if hit is None:
+            raise InputError(f"unknown equipment type {equipment!r}; known: {', '.join(self.equipment_types)}",
+                             column="equipment")
+        return hit
+
+    def rate(self, equipment: str, choose: str | float | None) -> tuple[float, Source]:
+        """The annual rate (a fraction) for *equipment* as *choose* picks it, and its source saying how it was picked.
+
+        See :meth:`LeakRateRange.pick`; the returned source's document names the equipment and the choice.
+        """
+        r = self.range(equipment)
+        rate, how = r.pick(choose)
+        return rate, attrs.evolve(r.source, document=f"{r.source.document}: {r.equipment}, {how}")
+
+
+def _percent(file: Any, line: int, column: str, text: str) -> float:
+    try:
+        if "_" in text:
+            raise ValueError(text)
+        x = float(text)
+    except ValueError as exc:
+        raise file.error(f"{text!r} is not a number", line=line, column=column) from exc
+    if not math.isfinite(x) or not 0 <= x <= 100:
+        raise file.error(f"{text!r} must be a percentage of the charge a year, from 0 to 100", line=line,
+                         column=column)
+    return x
+
+
+def _read_note(text: str | None) -> str | None:
+    return f"read from {text}" if text else None
+
+
 @attrs.frozen
 class Screening:
     """Operation leaks of equipment by the screening method: charge x units x annual leak rate x years.
@@ -232,6 +446,28 @@ class Screening:
         """charge x units x leak_rate x years, in *unit*."""
         return self.charge * int(self.units) * self.leak_rate * self.years
 
+    @classmethod
+    def from_rates(
+        cls, gas: str, charge: float, rates: LeakRates, equipment: str, *, choose: str | float | None = None,
+        units: int = 1, years: float = 1.0, unit: str = "kg",
+    ) -> "Screening":
+        """Screening of *equipment* with its annual rate from *rates*, picked by *choose*.
+
+        *choose* is ``"low"`` or ``"high"`` (an end of the published range) or a rate inside it (a fraction a
+        year); it has no default, because a range is not a value.  The rate's source records the table, the
+        equipment type and the choice.
+
+        Raises
+        ------
+        InputError
+            An unknown equipment type (the message lists the known ones), a missing or invalid *choose*.
+        """
+        if not isinstance(rates, LeakRates):
+            raise InputError(f"rates must be a LeakRates table, got {type(rates).__name__}", column="rates")
+        rate, source = rates.rate(equipment, choose)
+        r = rates.range(equipment)
+        return cls(gas, charge, rate, source, units=units, years=years, equipment=r.equipment, unit=unit)
+
 
 #: What :func:`leak_inventory` takes.
 Leak = Union[MaterialBalance, Screening]
@@ -251,7 +487,10 @@ def leak_inventory(
     leaks: Sequence[Leak], *, region: str, year: int, scope: int = 1, site: str | None = None,
     category: str | None = "fugitive refrigerant",
 ) -> Inventory:
-    """One activity row per leak: ``refrigerant.<gas>``, the mass emitted, and a ``method`` dimension.
+    """One activity row per leak: ``refrigerant.<gas>``, the mass emitted, and ``method`` and ``leak_rate_source`` dimensions.
+
+    ``leak_rate_source`` is, for a :class:`Screening` row, where its leak rate was published (and, for a rate
+    from :class:`LeakRates`, which equipment type and which end of the range); empty for a material balance.
 
     Raises
     ------
@@ -268,8 +507,11 @@ def leak_inventory(
             mass = leak.emitted()
         except InvalidQuantityError as exc:
             raise InvalidQuantityError(f"item {i}: {exc.message}", column="material_balance", rows=[i]) from exc
+        tags = {"method": leak.method}
+        if isinstance(leak, Screening):
+            tags["leak_rate_source"] = str(leak.rate_source)
         rows.append(Activity(leak_activity_key(leak.gas), mass, leak.unit, region=region, year=year, scope=scope,
-                             site=site, category=category, tags={"method": leak.method}))
+                             site=site, category=category, tags=tags))
     return Inventory(rows)
 
 
