@@ -1,70 +1,265 @@
-"""CPU seconds of ``Inventory.read_csv`` and ``Inventory.to_csv`` on synthetic inventories.
+"""``Inventory.read_csv`` + the emissions job, per engine, beside polars, pyarrow and DuckDB reading the same file.
 
-Run:  python benchmarks/bench_csv.py [--rows 1000000] [--repeat 3]
+Run:  pip install '.[bench]' && python benchmarks/bench_csv.py [--rows 1000000 10000000] [--rounds 3] [--dir DIR]
 
-Three files of the same rows (activity, quantity, unit, region, year, scope,
-an empty category, one of 500 sites): ``plain`` (``\\n`` line ends, no quotes:
-the numpy path of :mod:`neutralcore._core.csvsplit`), ``crlf`` (``\\r\\n``: the
-string-split path of :mod:`neutralcore._core.csvrows`) and ``quoted`` (the site
-quoted: the csv-module path).  Then ``to_csv`` of the inventory read.  Values
-are arbitrary but fixed (this measures speed, not accounting).  Figures are the
-best of *repeat* runs, in CPU seconds (``time.process_time``), so a busy
-machine disturbs them less than wall time.
+The rows and the job are those of ``bench_kernel.py`` (``_peers.py``: 100 activities x 10 regions x 10 years x
+20 units, 10,000 factors; t CO2e in total and by scope, category (100) and site (10,000)).  Two files of the same
+rows (columns activity, quantity, unit, region, year, scope, category, site):
+
+* ``to_csv``: written by ``Inventory.to_csv`` (``\\r\\n`` line ends, quantities as ``repr`` writes them: up to
+  17 significant digits);
+* ``typed``: hand-typed short decimals (quantities rounded to cents, ``709.85``), ``\\n`` line ends.
+
+Contenders, each from the file on disk to the job's figures: neutralcore ``read_csv(engine=...)`` + the job
+(``"neutralcore"``, ``"pyarrow"``, ``"polars"``); polars ``read_csv`` with ``Enum`` columns (the label lists
+known up front, as the factor table gives them) + the lazy gather of ``bench_kernel.py``; polars ``scan_csv``,
+the same lazily; pyarrow ``csv.read_csv`` with dictionary columns + ``pyarrow.compute``; DuckDB ``read_csv`` joined
+to the per-key table with grouping sets.  One process, contenders interleaved over *rounds* rounds, min and
+median; every figure of every contender checked against neutralcore's to 1e-9.  Then each contender's peak
+memory, each in a fresh child process: resident (``ru_maxrss``, above the process's size before the read) and
+Python's allocations (``tracemalloc``: numpy's arrays included, pyarrow's and polars' own memory not).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import tracemalloc
+import warnings
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 
-import neutralcore as nc
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _peers as p  # noqa: E402
 
-HEADER = "activity,quantity,unit,region,year,scope,category,site"
+import neutralcore as nc  # noqa: E402
 
-
-def _files(where: Path, n: int) -> dict[str, Path]:
-    rng = np.random.default_rng(0)
-    kinds = [("electricity.grid", "MWh", 2), ("fuel.diesel.stationary", "L", 1), ("fuel.lpg.stationary", "t", 1)]
-    pick = rng.integers(0, 3, n).tolist()
-    qty = (rng.integers(0, 100_000, n) / 100).tolist()
-    site = rng.integers(0, 500, n).tolist()
-    rows = [f"{kinds[k][0]},{q},{kinds[k][1]},VN,2023,{kinds[k][2]},,{{}}site-{s}{{}}" for k, q, s in zip(pick, qty, site)]
-    out = {}
-    for name, end, quote in (("plain", "\n", ""), ("crlf", "\r\n", ""), ("quoted", "\n", '"')):
-        path = where / f"{name}.csv"
-        path.write_text(HEADER + end + end.join(r.format(quote, quote) for r in rows) + end, encoding="utf-8")
-        out[name] = path
-    return out
+LABELS = {"activity": p.ACTS, "region": p.REGS, "unit": p.UNITS, "category": p.CATS, "site": p.SITES}
+HEADER = ["activity", "quantity", "unit", "region", "year", "scope", "category", "site"]
 
 
-def _best(fn: object, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()  # type: ignore[operator]
-        best = min(best, time.process_time() - start)
-    return best
+def write_files(where: Path, n: int, seed: int = 15) -> tuple[dict[str, Path], dict[str, dict[str, np.ndarray]]]:
+    """The two files of *n* rows (reused when *where* has them) and the coded columns each holds."""
+    import polars as pl
+
+    c = p.make_rows(n, np.random.default_rng(seed))
+    typed = dict(c, q=np.round(c["q"], 2))
+    files = {"to_csv": where / f"to_csv_{n}.csv", "typed": where / f"typed_{n}.csv"}
+    if not files["to_csv"].exists():
+        p.nc_from_codes(c).to_csv(files["to_csv"])
+    if not files["typed"].exists():
+        df = p.polars_frame(typed).select(HEADER)
+        df.write_csv(files["typed"], float_precision=2, line_terminator="\n")
+    return files, {"to_csv": c, "typed": typed}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+# -- contenders: each from a path to (total, {dim: (labels, sums)}) ---------------------------------------------
+
+
+def nc_read(path: Path, fs: nc.FactorSet, engine: str) -> p.Result:
+    return p.nc_job(nc.Inventory.read_csv(path, engine=engine), fs)  # type: ignore[arg-type]
+
+
+def polars_schema() -> dict[str, Any]:
+    import polars as pl
+
+    return {"activity": pl.Enum(p.ACTS), "quantity": pl.Float64, "unit": pl.Enum(p.UNITS), "region": pl.Enum(p.REGS),
+            "year": pl.Int32, "scope": pl.Int32, "category": pl.Enum(p.CATS), "site": pl.Enum(p.SITES)}
+
+
+def polars_read(path: Path, coef: np.ndarray) -> p.Result:
+    import polars as pl
+
+    return p.polars_job(pl.read_csv(path, schema=polars_schema()), coef)
+
+
+def polars_scan(path: Path, coef: np.ndarray) -> p.Result:
+    import polars as pl
+
+    return p.polars_job(pl.scan_csv(path, schema=polars_schema()), coef)
+
+
+def arrow_read(path: Path, ftab: dict, utab: dict) -> p.Result:
+    import pyarrow as pa
+    import pyarrow.csv as csv
+
+    label = pa.dictionary(pa.int32(), pa.string())
+    types = {h: label for h in LABELS} | {"quantity": pa.float64(), "year": pa.int32(), "scope": pa.int32()}
+    t = csv.read_csv(path, convert_options=csv.ConvertOptions(column_types=types)).unify_dictionaries()
+    return p.arrow_job(t, ftab, utab)
+
+
+def duckdb_read(con: Any, path: Path, ftab: dict, utab: dict) -> p.Result:
+    import pyarrow as pa
+
+    coef = p.key_coef(ftab, utab)
+    ka, kr, ky, ku = np.unravel_index(np.arange(coef.shape[0]), (p.N_ACT, p.N_REG, p.N_YEAR, p.N_UNIT))
+    keys = pa.table({"activity": np.array(p.ACTS, dtype=object)[ka], "region": np.array(p.REGS, dtype=object)[kr],
+                     "year": (ky + p.YMIN).astype(np.int32), "unit": np.array(p.UNITS, dtype=object)[ku], "coef": coef})
+    con.register("k", keys)
+    cols = ("{'activity': 'VARCHAR', 'quantity': 'DOUBLE', 'unit': 'VARCHAR', 'region': 'VARCHAR', 'year': 'INTEGER', "
+            "'scope': 'INTEGER', 'category': 'VARCHAR', 'site': 'VARCHAR'}")
+    out = con.sql(
+        f"SELECT scope, category, site, sum(t.quantity * k.coef) AS e FROM read_csv('{path}', header=true, "
+        f"columns={cols}) t JOIN k ON t.activity = k.activity AND t.region = k.region AND t.year = k.year "
+        "AND t.unit = k.unit GROUP BY GROUPING SETS ((), (scope), (category), (site))").fetchnumpy()
+    con.unregister("k")
+    groups: dict[str, tuple[list[Any], np.ndarray]] = {}
+    scope, cat, site, e = out["scope"], out["category"], out["site"], np.asarray(out["e"], dtype=float)
+    null = lambda x: np.ma.getmaskarray(x) if np.ma.isMaskedArray(x) else np.array([v is None for v in x])  # noqa: E731
+    ns, nca, nsi = null(scope), null(cat), null(site)
+    for d, col, sel in (("scope", scope, ~ns), ("category", cat, ~nca), ("site", site, ~nsi)):
+        vals = np.ma.getdata(col)[sel].tolist()
+        groups[d] = ([int(v) for v in vals] if d == "scope" else vals, e[sel])
+    return float(e[ns & nca & nsi][0]), groups
+
+
+def contenders(fs: nc.FactorSet, ftab: dict, utab: dict, con: Any) -> list[tuple[str, Callable[[Path], p.Result]]]:
+    coef = p.key_coef(ftab, utab)
+    return [
+        ("neutralcore read_csv(engine='neutralcore') + job", lambda f: nc_read(f, fs, "neutralcore")),
+        ("neutralcore read_csv(engine='pyarrow') + job", lambda f: nc_read(f, fs, "pyarrow")),
+        ("neutralcore read_csv(engine='polars') + job", lambda f: nc_read(f, fs, "polars")),
+        ("polars read_csv (Enum schema) + lazy gather", lambda f: polars_read(f, coef)),
+        ("polars scan_csv (Enum schema) + lazy gather", lambda f: polars_scan(f, coef)),
+        ("pyarrow csv.read_csv (dictionaries) + compute", lambda f: arrow_read(f, ftab, utab)),
+        ("DuckDB read_csv + join + grouping sets", lambda f: duckdb_read(con, f, ftab, utab)),
+    ]
+
+
+def setup() -> tuple[nc.FactorSet, dict, dict]:
+    fs, ftab = p.make_factors(np.random.default_rng(20261123))
+    return fs, ftab, p.unit_table()
+
+
+def child(name: str, path: Path, read_only: bool) -> None:
+    """Peak memory of one contender on *path* (or of its read alone), printed as JSON (run in a fresh process)."""
+    import duckdb
+
+    fs, ftab, utab = setup()
+    con = duckdb.connect()
+    fn = dict(contenders(fs, ftab, utab, con))[name]
+    if read_only:
+        engine = name.split("'")[1]
+        fn = lambda f: nc.Inventory.read_csv(f, engine=engine)  # type: ignore[arg-type,misc]  # noqa: E731
+    warm = path.with_name("warm-up.csv")  # 60,000 rows: the unit registry built, numba's loops loaded, pools made
+    if not warm.exists():
+        p.nc_from_codes(p.make_rows(60_000, np.random.default_rng(0))).to_csv(warm)
+    fn(warm)
+    gc.collect()
+    base = _rss_mib("VmRSS")
+    with open("/proc/self/clear_refs", "w") as fh:  # Linux: the peak resident size (VmHWM) starts again from now
+        fh.write("5")
+    tracemalloc.start()
+    kept = fn(path)
+    traced = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    del kept
+    print(json.dumps({"rss_mib": _rss_mib("VmHWM") - base, "traced_mib": traced}))
+
+
+def _rss_mib(field: str) -> float:
+    """*field* of /proc/self/status (``VmRSS`` now, ``VmHWM`` the peak), in MiB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status (this measurement needs Linux)")
+
+
+def run(n: int, rounds: int, where: Path, memory: bool) -> dict[str, Any]:
+    import duckdb
+
+    fs, ftab, utab = setup()
+    files, data = write_files(where, n)
+    con = duckdb.connect()
+    cases = contenders(fs, ftab, utab, con)
+    refs = {k: p.nc_job(p.nc_from_codes(c), fs) for k, c in data.items()}
+    times: dict[tuple[str, str], list[float]] = {(k, name): [] for k in files for name, _ in cases}
+    for r in range(rounds):
+        for kind, path in files.items():
+            for name, fn in cases:
+                gc.collect()
+                t0 = time.perf_counter()
+                out = fn(path)
+                times[(kind, name)].append(time.perf_counter() - t0)
+                if r == 0:
+                    _check(name, out, refs[kind])
+                del out
+    report: dict[str, Any] = {"rows": n, "rounds": rounds, "load": os.getloadavg()[0], "results": []}
+    print(f"\n{n:,} rows, {rounds} rounds interleaved (load average {os.getloadavg()[0]:.2f})")
+    for kind, path in files.items():
+        size = path.stat().st_size / 2**20
+        print(f" {kind} file ({size:.0f} MiB):")
+        rows = [(name, min(ts), statistics.median(ts)) for (k, name), ts in times.items() if k == kind]
+        best_peer = min(t for name, t, _ in rows if not name.startswith("neutralcore"))
+        for name, tmin, tmed in rows:
+            print(f"  {name:<50} min {tmin * 1e3:8.0f} ms  median {tmed * 1e3:8.0f} ms  {tmin / best_peer:5.2f}x best "
+                  f"peer")
+            report["results"].append({"file": kind, "file_mib": size, "name": name, "min_ms": tmin * 1e3,
+                                      "median_ms": tmed * 1e3})
+        if memory:
+            print(f"  peak memory above the process before the read, as a multiple of the file ({size:.0f} MiB):")
+            for name, _ in cases:
+                for read_only in ((True, False) if name.startswith("neutralcore") else (False,)):
+                    mem = _memory(name, path, read_only)
+                    what = name.replace(" + job", "") + (" alone" if read_only else "")
+                    print(f"   {what:<55} RSS {mem['rss_mib']:7.0f} MiB ({mem['rss_mib'] / size:4.2f}x)  traced "
+                          f"{mem['traced_mib']:7.0f} MiB ({mem['traced_mib'] / size:4.2f}x)")
+                    report["results"].append({"file": kind, "name": what, "memory": True, **mem})
+    con.close()
+    return report
+
+
+def _memory(name: str, path: Path, read_only: bool) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--child", name, str(path), str(int(read_only))],
+                         capture_output=True, text=True, check=True, env=os.environ)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _check(name: str, got: p.Result, ref: p.Result) -> None:
+    assert np.isclose(got[0], ref[0], rtol=1e-9, atol=0), (name, "total", got[0], ref[0])
+    for d in p.DIMS:
+        want = dict(zip([str(x) for x in ref[1][d][0]], ref[1][d][1].tolist()))
+        have = dict(zip([str(x) for x in got[1][d][0]], np.asarray(got[1][d][1], dtype=float).tolist()))
+        assert want.keys() == have.keys(), (name, d)
+        a, b = np.array([have[k] for k in want]), np.array(list(want.values()))
+        assert np.allclose(a, b, rtol=1e-9, atol=0), (name, d)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--dir", type=Path, help="where the files are written (and reused); default a temporary one")
+    ap.add_argument("--no-memory", action="store_true", help="skip the per-contender memory runs")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--child", nargs=3, metavar=("CONTENDER", "FILE", "READ_ONLY"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    warnings.filterwarnings("ignore", message="Resolving the schema of a LazyFrame")  # _peers asks a LazyFrame
+    if args.child:
+        child(args.child[0], Path(args.child[1]), args.child[2] == "1")
+        return 0
+    import duckdb, polars, pyarrow  # noqa: E401 - fail early with a clear message
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, polars {polars.__version__}, pyarrow "
+          f"{pyarrow.__version__}, duckdb {duckdb.__version__}, neutralcore {nc.__version__}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        files = _files(Path(tmp), args.rows)
-        nc.Inventory.read_csv(files["plain"])  # build the unit registry once, outside the timings
-        for name, path in files.items():
-            seconds = _best(lambda: nc.Inventory.read_csv(path), args.repeat)
-            print(f"read_csv {name:<7} {args.rows:>10,} rows  {seconds:6.2f} s")
-        inv = nc.Inventory.read_csv(files["plain"])
-        seconds = _best(lambda: inv.to_csv(Path(tmp) / "out.csv"), args.repeat)
-        print(f"to_csv           {args.rows:>10,} rows  {seconds:6.2f} s")
+        where = args.dir or Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        reports = [run(n, args.rounds, where, not args.no_memory) for n in args.rows]
+    if args.json:
+        args.json.write_text(json.dumps(reports, indent=1))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -20,14 +20,14 @@ whose errors name the line.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
 from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
-__all__ = ["read_plain", "read_plain_chunked", "MAX_LABEL", "CHUNK_BYTES"]
+__all__ = ["read_plain", "read_plain_chunked", "merge_codes", "MAX_LABEL", "CHUNK_BYTES"]
 
 #: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
 #: the file's size.
@@ -41,8 +41,8 @@ _POW10 = 10.0 ** np.arange(23)
 _MAX_EXACT = 1 << 53
 #: The longest number field read here (``repr`` of a float is at most 24 characters).
 _MAX_NUMBER = 32
-#: Besides digits, ``.`` and ``-``: the characters of an exponent or a signed number.
-_NUMBER_EXTRA = np.frombuffer(b"+eE", dtype=np.uint8)
+#: Besides digits, ``.`` and ``-``: the characters of an exponent or a signed number (``+``, ``e``, ``E``).
+_PLUS, _LOWER_E, _UPPER_E = 43, 101, 69
 
 
 def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dict[str, Any] | None:
@@ -64,6 +64,8 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
     buf = padded[:-8]
     width = len(header)
     delims = np.flatnonzero((buf == _COMMA) | (buf == _NEWLINE))
+    if buf.shape[0] < 1 << 31:
+        delims = delims.astype(np.int32)  # a piece's byte offsets: half the memory of every span array below
     if delims.size == 0 or delims.size % width:
         return None
     ends = delims.reshape(-1, width)
@@ -81,9 +83,12 @@ def read_plain(body: bytes, header: list[str], numeric: str = "quantity") -> dic
     out: dict[str, Any] = {}
     for j, name in enumerate(header):
         s, length = starts[:, j], lengths[:, j]
+        column: np.ndarray | tuple[np.ndarray, tuple] | None
         column = _decimals(buf, s, length) if name == numeric else _labels(body, words, s, length)
         if column is None:
             return None
+        array = column if isinstance(column, np.ndarray) else column[0]
+        array.setflags(write=False)  # made here, ours alone: Inventory.from_columns takes it without a copy
         out[name] = column
     return out
 
@@ -120,20 +125,65 @@ def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity"
             on_piece(end - start)
         start = end
     out: dict[str, Any] = {}
+    n = sum(p[numeric].shape[0] for p in pieces)
     for name in header:  # one column at a time, each piece's arrays let go as soon as they are merged
         if name == numeric:
             out[name] = np.concatenate([p.pop(name) for p in pieces])
-            continue
-        seen: dict[str, int] = {}
-        codes = []
-        for p in pieces:
-            piece_codes, labels = p.pop(name)
-            remap = np.array([seen.setdefault(label, len(seen)) for label in labels], dtype=np.int32)
-            codes.append(remap[piece_codes])
-            del piece_codes
-        out[name] = (np.concatenate(codes), tuple(seen))
-        del codes
+            out[name].setflags(write=False)
+        else:
+            out[name] = merge_codes((p.pop(name) for p in pieces), n)
     return out
+
+
+def merge_codes(pieces: Iterable[tuple[np.ndarray, Sequence[str]]], n: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """One label column read in pieces, as one ``(codes, labels)`` pair of *n* rows.
+
+    Each piece is its rows' codes (any integer type) into that piece's distinct labels; the labels of the
+    whole are in order of first appearance across the pieces (each piece's in its own order) and each piece's
+    codes are renumbered straight into one int32 array.  A single piece is returned as it is, without a copy.
+
+    Examples
+    --------
+    >>> codes, labels = merge_codes([(np.array([0, 1, 0]), ["a", "b"]), (np.array([0, 1]), ["c", "a"])], 5)
+    >>> codes.tolist(), labels
+    ([0, 1, 0, 2, 0], ('a', 'b', 'c'))
+    """
+    out: np.ndarray | None = None
+    first: tuple[np.ndarray, Sequence[str]] | None = None
+    seen: dict[str, int] = {}
+    at = 0
+    for codes, labels in pieces:
+        if first is None and out is None:
+            first = (codes, labels)
+            for label in labels:
+                seen.setdefault(label, len(seen))
+            continue
+        if out is None:
+            assert first is not None
+            out = np.empty(n, dtype=np.int32)
+            at = _put(out, 0, first[0], None)
+            first = None
+        remap = np.fromiter((seen.setdefault(label, len(seen)) for label in labels), dtype=np.int32,
+                            count=len(labels))
+        at = _put(out, at, codes, remap)
+    if out is None:
+        if first is None:
+            return np.zeros(0, dtype=np.int32), ()
+        return first[0], tuple(seen)
+    if at != n:
+        raise ValueError(f"the pieces hold {at} rows, not {n}")
+    out.setflags(write=False)  # made here, no one else's to change: Inventory.from_columns takes it as a view
+    return out, tuple(seen)
+
+
+def _put(out: np.ndarray, at: int, codes: np.ndarray, remap: np.ndarray | None) -> int:
+    """Write *codes* (renumbered by *remap* unless it is ``None`` or the identity) into ``out[at:]``."""
+    end = at + codes.shape[0]
+    if remap is None or np.array_equal(remap, np.arange(remap.shape[0], dtype=np.int32)):
+        out[at:end] = codes
+    else:
+        np.take(remap, codes, out=out[at:end])
+    return end
 
 
 def _field_words(words: np.ndarray, s: np.ndarray, length: np.ndarray, k: int) -> np.ndarray:
@@ -183,7 +233,7 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
         return None
     out = np.empty(n, dtype=np.float64)
     width = int(length.max())
-    col = np.arange(width)
+    col = np.arange(width, dtype=np.int32)
     for r in range(0, n, _ROWS):
         ss, ll = s[r:r + _ROWS], length[r:r + _ROWS]
         inside = col < ll[:, None]
@@ -192,16 +242,20 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
         dot = inside & (b == _DOT)
         minus = inside & (b == _MINUS)
         other = inside & ~(digit | dot | minus)
-        if (other & ~np.isin(b, _NUMBER_EXTRA)).any():
+        if (other & ~((b == _PLUS) | (b == _LOWER_E) | (b == _UPPER_E))).any():
             return None  # a character no number this path reads has: the csv module says which line
         simple = (~other.any(axis=1) & ~(minus[:, 1:].any(axis=1)) & (dot.sum(axis=1) <= 1) & digit.any(axis=1)
                   & (ll <= 18))
         has_dot = dot.any(axis=1)
         dot_at = np.where(has_dot, dot.argmax(axis=1), ll)
-        # a digit's power of ten: the digits after it, not counting the dot
-        after = (ll[:, None] - 1 - col) - (has_dot[:, None] & (col < dot_at[:, None]))
-        mantissa = np.where(digit & simple[:, None], (b.astype(np.int64) - _ZERO) * (10 ** np.clip(after, 0, 17)),
-                            0).sum(axis=1)
+        # the digits as one integer, a column at a time (Horner): 1-D temporaries only; a row of more than 18
+        # digits may wrap around, but such a row is not simple and its mantissa is never used
+        mantissa = np.zeros(ss.shape[0], dtype=np.int64)
+        for j in range(width):
+            dj = digit[:, j]
+            if dj.any():
+                mantissa *= np.where(dj, 10, 1)
+                mantissa += np.where(dj, b[:, j].astype(np.int64) - _ZERO, 0)
         simple &= mantissa < _MAX_EXACT
         value = mantissa / _POW10[np.where(has_dot, ll - 1 - dot_at, 0)]
         chunk = np.where(minus[:, 0], -value, value)

@@ -44,7 +44,7 @@ from neutralcore.errors import row_numbers
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset, installed_activities
 from neutralcore.measure.kernel import compute
-from neutralcore.measure.readers import read_excel_columns, read_parquet_table
+from neutralcore.measure.readers import Engine, engine_columns, read_excel_columns, read_parquet_table, resolve_engine
 from neutralcore.measure.rowpass import code_counter, dense_codes
 from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
@@ -569,7 +569,7 @@ class Inventory:
 
     @classmethod
     def read_csv(cls, path: CsvSource, *, dims: Sequence[str] | None = None,
-                 progress: bool | None = None) -> "Inventory":
+                 progress: bool | None = None, engine: Engine = "auto") -> "Inventory":
         """Read an inventory from CSV.
 
         Required columns: ``activity, quantity, unit, region, year, scope``;
@@ -582,11 +582,25 @@ class Inventory:
         :meth:`concat` keep it, and errors name the file, the column and the
         lines.
 
+        *engine* splits the file into columns: ``"neutralcore"`` (numpy, in
+        pieces of 4 MiB), ``"pyarrow"`` (``pip install 'neutralcore[arrow]'``)
+        or ``"polars"`` (``pip install 'neutralcore[polars]'``), whose
+        multi-threaded tokenizers dictionary-encode the label columns and
+        parse the quantities, or ``"auto"`` (the default): pyarrow, else
+        polars, when installed and the file is 1 MiB or more, else
+        neutralcore.  Every engine gives the same inventory, to the bit, and
+        the same checks and errors: the decimals are parsed correctly rounded
+        by all three, every label, year and scope goes through neutralcore's
+        checks, and a file an engine cannot be trusted with (quoted fields, a
+        blank or short row, a value it cannot parse) is read by neutralcore's
+        own reader, whose errors name the file, the line and the column.
+
         *progress* shows a bar over the bytes read (``True``), never
         (``False``), or (``None``, the default) only on an interactive
         terminal; it needs tqdm (``pip install 'neutralcore[progress]'``) and
-        is silent without it.  A file the fast reader cannot take (quoted
-        fields, for one) is read without a bar.
+        is silent without it.  The bar follows neutralcore's engine piece by
+        piece and pyarrow's or polars' in one step; a file with quoted
+        fields is read without one.
 
         Raises
         ------
@@ -596,6 +610,10 @@ class Inventory:
             repeats one or has an empty one.
         InvalidQuantityError, InputError, UnknownUnitError
             A bad value (the lines named).
+        InputError
+            *engine* is not one of ``"auto"``, ``"neutralcore"``, ``"pyarrow"``, ``"polars"``.
+        MissingDependencyError
+            ``engine="pyarrow"`` or ``"polars"`` and that library is not installed (the extra named).
 
         Examples
         --------
@@ -603,41 +621,88 @@ class Inventory:
         >>> inv = Inventory.read_csv(data)
         >>> inv.provenance.describe([0])
         'line 2 of <bytes>'
+        >>> Inventory.read_csv(data, engine="pyarrow").quantity.tolist() == inv.quantity.tolist()
+        True
         """
+        if isinstance(path, (str, Path)) and engine != "neutralcore":
+            streamed = cls._read_engine_path(Path(path), dims, progress, engine)
+            if streamed is not None:
+                return streamed
         file = open_csv(path, required=REQUIRED)
+        extra_names = cls._csv_dims(file, dims)
+        chosen = resolve_engine(engine, len(file.data) - (file.body or 0))
+        if file.body is not None:
+            fast = cls._read_plain(file, extra_names, progress, chosen)
+            if fast is not None:
+                return fast
+        data, lines = file.columns()
+        return cls._from_file_columns(file, data, lines, extra_names)
+
+    @staticmethod
+    def _csv_dims(file: CsvFile, dims: Sequence[str] | None) -> list[str]:
         extra_names = [h for h in file.header if h not in RESERVED_COLUMNS]
         if dims is not None:
             unknown = [d for d in dims if d not in extra_names]
             if unknown:
                 raise file.error(f"dimension(s) {unknown} not in the file", column=unknown[0])
             extra_names = list(dims)
-        if file.body is not None:
-            fast = cls._read_plain(file.data, file.name, dims, progress)
-            if fast is not None:
-                return fast
-        data, lines = file.columns()
-        return cls._from_file_columns(file, data, lines, extra_names)
+        return extra_names
+
+    @classmethod
+    def _read_engine_path(cls, path: Path, dims: Sequence[str] | None, progress: bool | None,
+                          engine: str) -> "Inventory | None":
+        """:meth:`read_csv` of a file on disk by pyarrow or polars reading the file themselves (its bytes never
+        held whole here), or ``None``: then the file is read as bytes, and errors come from that read."""
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.readline(1 << 16)
+        except OSError:
+            return None
+        line = head[:-2] if head.endswith(b"\r\n") else head[:-1]
+        if not head.endswith(b"\n") or b'"' in line or b"\r" in line or not line.strip():
+            return None  # a header that is not one plain line: the whole file's read says what it is
+        file = open_csv(head, required=REQUIRED, name=str(path))  # the header checks of the whole file's read
+        extra_names = cls._csv_dims(file, dims)
+        chosen = resolve_engine(engine, size - len(head))
+        if file.body is None or chosen == "neutralcore":
+            return None
+        with bar(size - len(head), f"reading {path.name} (bytes)", progress=progress) as b:
+            data = engine_columns(path, len(head), file.header, chosen)
+            if data is None:
+                return None
+            b.update(size - len(head))
+        lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
+        return cls._from_file_columns(file, data, lines, extra_names, escaped=True)
 
     @classmethod
     def _from_file_columns(cls, file: CsvFile, data: dict[str, Any], lines: np.ndarray,
-                           extra_names: Sequence[str]) -> "Inventory":
-        """The inventory of a CSV file's columns (either reader's), labels restored, with its provenance."""
-        if b"'" in file.data:
+                           extra_names: Sequence[str], escaped: bool | None = None) -> "Inventory":
+        """The inventory of a CSV file's columns (either reader's), labels restored, with its provenance.
+
+        *escaped*: whether a label may carry :meth:`to_csv`'s formula escape (default: the file has a ``'``)."""
+        if b"'" in file.data if escaped is None else escaped:
             data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
         return inv._evolve(provenance=Provenance.of_file(file.name, lines))
 
     @classmethod
-    def _read_plain(cls, raw: bytes, fname: str, dims: Sequence[str] | None,
-                    progress: bool | None = False) -> "Inventory | None":
-        """:meth:`read_csv` of a file's bytes with a plain body (see :mod:`neutralcore._core.csvsplit`), or None."""
-        file = open_csv(raw, required=REQUIRED, name=fname)
-        extra_names = [h for h in file.header if h not in RESERVED_COLUMNS] if dims is None else list(dims)
-        if file.body is None:
-            return None
-        with bar(len(file.data) - file.body, f"reading {Path(fname).name} (bytes)", progress=progress) as b:
-            data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
+    def _read_plain(cls, file: CsvFile, extra_names: Sequence[str], progress: bool | None = False,
+                    engine: str = "neutralcore") -> "Inventory | None":
+        """:meth:`read_csv` of an opened file whose header is one plain line, by *engine* (pyarrow or polars:
+        :func:`~neutralcore.measure.readers.engine_columns`; neutralcore: :mod:`neutralcore._core.csvsplit`),
+        or ``None`` when the body is not one that engine reads (the csv-module reader then reads it)."""
+        assert file.body is not None
+        data: dict[str, Any] | None = None
+        size = len(file.data) - file.body
+        with bar(size, f"reading {Path(file.name).name} (bytes)", progress=progress) as b:
+            if engine != "neutralcore":
+                data = engine_columns(file.data, file.body, file.header, engine)
+                if data is not None:
+                    b.update(size)  # pyarrow and polars read the body in one call
+            if data is None:
+                data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
         if data is None:
             return None
         lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)

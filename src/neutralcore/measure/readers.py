@@ -1,4 +1,5 @@
-"""Reading inventory files other than CSV: Parquet (pyarrow) and Excel workbooks (openpyxl).
+"""Reading inventory files with optional libraries: Parquet (pyarrow), Excel workbooks (openpyxl), and CSV
+bodies through pyarrow's or polars' tokenizer.
 
 Each reader gives the file's columns by name and says where its rows are, and
 ``Inventory.read_parquet`` / ``Inventory.read_excel`` build the inventory
@@ -15,21 +16,39 @@ Where errors point:
   its address (``H7``).
 * **Parquet**: the file, the column, and the rows by their 0-based position
   in the file (a Parquet file has no lines).
+
+**CSV engines.** :func:`engine_columns` splits a CSV body with pyarrow's
+(``pyarrow.csv.read_csv``, extra ``arrow``) or polars' (``polars.read_csv``,
+extra ``polars``) multi-threaded tokenizer into what
+:func:`neutralcore._core.csvsplit.read_plain` gives: every label column,
+year and scope included, dictionary-encoded by the engine (pyarrow
+``dictionary<int32, string>``, polars ``Categorical``) and handed over as its
+codes and labels, and the quantity parsed to float64 by the engine.  Both
+parse decimals correctly rounded (pyarrow and polars use the fast_float
+algorithm), so every decimal is the float64 :func:`float` gives.  The engine
+is trusted only where its rows are the file's lines: a body with a quote
+character, a carriage return not followed by a line feed, a blank or short
+row, an empty or unparseable quantity, or text that is not UTF-8 gives
+``None``, and ``Inventory.read_csv`` then reads the file with neutralcore's
+own reader, whose errors name the file, the line and the column.
 """
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+import importlib.util
+from typing import Any, Literal, Mapping, Sequence
 
 import attrs
 import numpy as np
 
+from neutralcore._core.csvsplit import merge_codes
 from neutralcore._core.frames import require
-from neutralcore.errors import SchemaError
+from neutralcore.errors import InputError, SchemaError
 
-__all__ = ["ExcelColumns", "read_excel_columns", "read_parquet_table"]
+__all__ = ["ExcelColumns", "read_excel_columns", "read_parquet_table", "Engine", "ENGINES", "AUTO_MIN_BYTES",
+           "resolve_engine", "engine_columns"]
 
 
 def _missing_file(path: Path, name: str, exc: OSError) -> SchemaError:
@@ -183,3 +202,171 @@ def _read_sheet(ws: Any, source: str, required: Sequence[str], columns: Mapping[
     data = [list(c) for c in zip(*body)] if body else [[] for _ in header]
     return ExcelColumns(source, tuple(header), header_row, dict(zip(header, data)),
                         np.asarray(numbers, dtype=np.int64))
+
+
+# -- CSV through pyarrow's or polars' tokenizer ---------------------------------------------------------------
+
+#: What ``Inventory.read_csv(engine=...)`` takes.
+Engine = Literal["auto", "neutralcore", "pyarrow", "polars"]
+ENGINES: tuple[str, ...] = ("auto", "neutralcore", "pyarrow", "polars")
+#: ``engine="auto"`` hands a body of at least this many bytes to pyarrow or polars when one is installed;
+#: a smaller file is read faster than either library imports.
+AUTO_MIN_BYTES = 1 << 20
+_EXTRAS = {"pyarrow": "arrow", "polars": "polars"}
+#: pyarrow's block: large enough that few pieces need merging, small enough for both cores to share the work.
+_ARROW_BLOCK = 1 << 23
+
+
+def resolve_engine(engine: str, body_bytes: int) -> str:
+    """The engine that reads a CSV body of *body_bytes* bytes: *engine* itself, or for ``"auto"`` pyarrow, else
+    polars, when installed and the body is at least :data:`AUTO_MIN_BYTES`, else ``"neutralcore"``.
+
+    Raises
+    ------
+    InputError
+        *engine* is not one of :data:`ENGINES`.
+    MissingDependencyError
+        pyarrow or polars was asked for and is not installed (the extra named).
+
+    Examples
+    --------
+    >>> resolve_engine("auto", 100)
+    'neutralcore'
+    >>> resolve_engine("fast", 100)
+    Traceback (most recent call last):
+    ...
+    neutralcore.InputError: engine must be one of 'auto', 'neutralcore', 'pyarrow', 'polars'; got 'fast'
+    """
+    if engine not in ENGINES:
+        raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}; got {engine!r}")
+    if engine == "auto":
+        if body_bytes >= AUTO_MIN_BYTES:
+            for name in ("pyarrow", "polars"):
+                if _installed(name):
+                    return name
+        return "neutralcore"
+    if engine != "neutralcore":
+        require(engine, f"Inventory.read_csv(engine={engine!r})", _EXTRAS[engine])
+    return engine
+
+
+def _installed(name: str) -> bool:
+    """Whether *name* can be imported, asked without importing it."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # an import hook refusing it, or a module entry set to None
+        return False
+
+
+def engine_columns(data: bytes | Path, body: int, header: Sequence[str], engine: str,
+                   numeric: str = "quantity") -> dict[str, Any] | None:
+    """The columns of a CSV body after a one-line header of *body* bytes, split by *engine*, or ``None``.
+
+    *data* is the file's bytes, or its path: the engine then reads the file itself, so its bytes are never
+    held whole in memory.  The same shape as :func:`neutralcore._core.csvsplit.read_plain`:
+    ``{name: (codes, labels)}`` per label column (labels as written, in order of first appearance),
+    ``{numeric: float64 array}``; row *i* is line *i* + 2.  ``None`` where the engine's rows might not be the
+    file's lines or its values not what neutralcore's reader reads (see the module docs): the caller then
+    reads the file itself.
+
+    Examples
+    --------
+    >>> out = engine_columns(b"k,quantity\\na,1.5\\nb,2\\na,0.1\\n", 11, ["k", "quantity"], "pyarrow")
+    >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
+    ([0, 1, 0], ('a', 'b'), [1.5, 2.0, 0.1])
+    >>> engine_columns(b'k,quantity\\n"a",1\\n', 11, ["k", "quantity"], "polars") is None
+    True
+    """
+    if isinstance(data, (bytes, bytearray)) and (body >= len(data) or data.find(b'"', body) >= 0):
+        return None
+    read = _arrow_columns if engine == "pyarrow" else _polars_columns
+    out = read(data, body, list(header), numeric)
+    if out is None or not out[numeric].shape[0]:
+        return None
+    # a quote is text to both engines (neutralcore's reader reads quoted fields), and a carriage return alone
+    # is text to polars (it ends a line for neutralcore): both show in a label, or make a quantity unreadable
+    if any('"' in label or "\r" in label for name, column in out.items() if name != numeric for label in column[1]):
+        return None
+    unsure = not isinstance(data, (bytes, bytearray)) or data.find(b"\r", body) >= 0
+    if engine == "pyarrow" and unsure and out[numeric].shape[0] != _lines(data, body):
+        return None  # a carriage return alone ended a line for pyarrow: the rows are not the lines
+    return out  # otherwise a blank, short or long line is an error or a null (refused above): rows are lines
+
+
+def _lines(data: bytes | Path, body: int) -> int:
+    """The lines after byte *body* (a last line without a line end counted), read in blocks from a path."""
+    if isinstance(data, (bytes, bytearray)):
+        return data.count(b"\n", body) + (not data.endswith(b"\n"))
+    count, last = 0, b"\n"
+    with open(data, "rb") as fh:
+        fh.seek(body)
+        while block := fh.read(1 << 24):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _arrow_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
+    pa = require("pyarrow", "Inventory.read_csv(engine='pyarrow')", "arrow")
+    csv = require("pyarrow.csv", "Inventory.read_csv(engine='pyarrow')", "arrow")
+    label = pa.dictionary(pa.int32(), pa.string())
+    try:
+        from_path = not isinstance(data, (bytes, bytearray))
+        table = csv.read_csv(
+            str(data) if from_path else pa.BufferReader(pa.py_buffer(data)[body:]),
+            read_options=csv.ReadOptions(column_names=header, block_size=_ARROW_BLOCK, skip_rows=int(from_path)),
+            parse_options=csv.ParseOptions(quote_char=False, double_quote=False, ignore_empty_lines=False),
+            convert_options=csv.ConvertOptions(
+                column_types={h: pa.float64() if h == numeric else label for h in header}, null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True),
+        )
+    except (pa.ArrowException, ValueError):  # a short row, a bad number, not UTF-8: neutralcore's reader says where
+        return None
+    n = table.num_rows
+    chunks = {h: table.column(h).chunks for h in header}
+    del table
+    out: dict[str, Any] = {}
+    for h in header:
+        parts = chunks.pop(h)
+        if any(c.null_count for c in parts):
+            return None
+        if h == numeric:
+            values = [c.to_numpy(zero_copy_only=False) for c in parts]
+            out[h] = values[0] if len(values) == 1 else np.concatenate(values) if values else np.zeros(0)
+            out[h].setflags(write=False)  # Arrow's memory or a copy made here: either way taken as a view
+        else:
+            out[h] = merge_codes(((c.indices.to_numpy(zero_copy_only=False), c.dictionary.to_pylist())
+                                  for c in parts), n)
+        del parts
+    return out
+
+
+def _polars_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
+    pl = require("polars", "Inventory.read_csv(engine='polars')", "polars")
+    try:
+        df = pl.read_csv(data, has_header=False, skip_lines=1, quote_char=None, empty_string_is_null=False,
+                         null_values=None, raise_if_empty=False,
+                         schema={h: pl.Float64 if h == numeric else pl.Categorical for h in header})
+    except Exception as exc:  # polars raises its own ComputeError, a short row an exception of another kind
+        if type(exc).__module__.partition(".")[0] != "polars":
+            raise
+        return None
+    out: dict[str, Any] = {}
+    for h in header:
+        s = df.get_column(h)
+        if s.null_count():
+            return None
+        if h == numeric:
+            out[h] = np.asarray(s.to_numpy())
+            out[h].setflags(write=False)
+            continue
+        # physical values index polars' process-wide categories: number the ones present by first appearance
+        present = s.unique(maintain_order=True)
+        ids = present.to_physical().to_numpy().astype(np.int64)
+        table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)
+        table[ids] = np.arange(ids.size, dtype=np.int32)
+        codes = table[s.to_physical().to_numpy()]
+        codes.setflags(write=False)
+        out[h] = (codes, tuple(present.cast(pl.String).to_list()))
+        df = df.drop(h)
+    return out
