@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -339,3 +340,81 @@ def test_lock_diff_names_each_changed_field(tmp_path):
     diff = lock_diff(c, d).to_dicts()
     assert [(r["field"], r["before"], r["after"], r["status"]) for r in diff] == [("uncertainty", 0.05, 0.1, "changed")]
     assert diff[0]["change"] == pytest.approx(1.0)
+
+
+# -- a hypothesis round trip over generated factors ------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from neutralcore.gwp import gwp_vector  # noqa: E402
+from neutralcore.measure.factorvalue import DISTRIBUTIONS, Interval  # noqa: E402
+
+GEN = nc.Source("Test publisher", "generated factors for the lockfile round trip (not published values)", 2024)
+#: per kind of factor: its unit, the activity unit of its rows
+KINDS = {"energy": ("kg/TJ", "TJ"), "mass": ("kg/TJ", "t"), "gross": ("kg/MMBtu", "scf"), "spend": ("kg/USD", "USD"),
+         "plain": ("t/MWh", "MWh")}
+
+
+@st.composite
+def generated_factor(draw, i: int) -> tuple[nc.Factor, str]:
+    kind = draw(st.sampled_from(sorted(KINDS)))
+    unit, row_unit = KINDS[kind]
+    gases = draw(st.dictionaries(st.sampled_from(["CO2", "CH4", "N2O"]), st.floats(1e-3, 1e5), min_size=1))
+    intervals = {}
+    for gas, v in gases.items():
+        if draw(st.booleans()):
+            lo, hi = draw(st.floats(0.0, 0.9)), draw(st.floats(0.0, 2.0))
+            intervals[gas] = Interval(v * (1 - lo), v * (1 + hi), draw(st.sampled_from(DISTRIBUTIONS)))
+    extra: dict = {}
+    if draw(st.booleans()):
+        extra["uncertainty"] = draw(st.floats(0.0, 0.5))
+    if draw(st.booleans()):
+        extra["stage"] = "combustion"
+    if draw(st.booleans()):
+        weights = gwp_vector(tuple(gases), "AR5")
+        extra["co2e_total"] = math.fsum(v * w for v, w in zip(gases.values(), weights))
+        extra["gwp_basis"] = "AR5"
+    value = draw(st.floats(0.5, 60.0)) if kind == "mass" else draw(st.floats(0.01, 1.2))  # TJ/Gg; MMBtu/Mcf
+    bounds = draw(st.one_of(st.none(), st.just(Interval(value * 0.95, value * 1.05))))
+    if kind == "mass":
+        extra["ncv"] = nc.FuelProperty("ncv", value, "TJ/Gg", GEN, interval=bounds)
+    elif kind == "gross":
+        extra["energy_basis"] = "gcv"
+        extra["gcv"] = nc.FuelProperty("gcv", value, "MMBtu/Mcf", GEN, interval=bounds)
+    elif kind == "spend":
+        extra["price_year"] = 2020
+    f = nc.Factor(f"test.fuel{i:02d}", "World", 2020, unit, gases, GEN, intervals=intervals, **extra)
+    return f, row_unit
+
+
+@st.composite
+def generated_run(draw) -> tuple[nc.FactorSet, nc.Inventory]:
+    n = draw(st.integers(1, 5))
+    made = [draw(generated_factor(i)) for i in range(n)]
+    validity = draw(st.one_of(st.none(), st.integers(0, 3)))
+    fs = nc.FactorSet.from_factors([f for f, _ in made], validity_years=validity)  # in key order, every one used
+    rows = [nc.Activity(f.activity, draw(st.floats(0.01, 1e4)), unit, region="VN",
+                        year=2020 if f.price_year else 2020 + draw(st.integers(0, 4)), scope=draw(st.sampled_from([1, 3])))
+            for f, unit in made for _ in range(draw(st.integers(1, 3)))]
+    return fs, nc.Inventory(rows)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_run())
+def test_generated_factors_round_trip_through_the_lockfile(run):
+    import tempfile
+    from pathlib import Path
+
+    fs, inv = run
+    em = inv.emissions(fs)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = em.lock(Path(tmp) / "a.json")
+        back = nc.FactorSet.from_lock(Path(tmp) / "a.json")
+        again = inv.emissions(back, gwp=data["gwp"])
+        assert list(back) == list(fs)
+        assert again.lock(Path(tmp) / "b.json")["factors"] == data["factors"]
+    assert_same(em, again)
+    assert em.matches.summary().to_dicts() == again.matches.summary().to_dicts()
+    a, b = em.uncertainty(200, seed=11), again.uncertainty(200, seed=11)
+    assert (a.low, a.median, a.high, a.share_without) == (b.low, b.median, b.high, b.share_without)
