@@ -7,8 +7,8 @@ Published values typed in by hand (not read from the pack files):
   2016 0.9185, 2017 0.8649, 2018 0.9130, 2019 0.8458, 2020 0.8041, 2021 0.7221, 2022 0.6766,
   2023 0.6592 t CO2/MWh.
 * China, MEE/NBS electricity CO2 factors: national 2021 0.5568, 2022 0.5366, 2023 0.5306;
-  East China grid 2021 0.5992, 2022 0.5617, 2023 0.5500; Jiangsu 2021 0.6451, 2022 0.5978
-  (no 2023 provincial value is shipped); MEE carbon-market factor 2021 0.5810, 2022 0.5703.
+  East China grid 2021 0.5992, 2022 0.5617, 2023 0.5500; Jiangsu 2021 0.6451, 2022 0.5978,
+  2023 0.5827; MEE carbon-market factor 2021 0.5810, 2022 0.5703.
 * IPCC 2006 GL Vol.2 Table 2.3 (manufacturing), kg/TJ: gas/diesel oil 74,100 CO2, 3 CH4,
   0.6 N2O; LPG 63,100 / 1 / 0.1; natural gas 56,100 / 1 / 0.1.  Table 1.2 NCV: diesel
   43.0, LPG 47.3, natural gas 48.0 TJ/Gg.
@@ -58,6 +58,7 @@ def test_vietnam_grid_series(year, value):
         ("electricity.grid", "CN-EAST", 2023, 0.5500),
         ("electricity.grid", "CN-JS", 2021, 0.6451),
         ("electricity.grid", "CN-JS", 2022, 0.5978),
+        ("electricity.grid", "CN-JS", 2023, 0.5827),
         ("electricity.grid.ets", "CN", 2021, 0.5810),
         ("electricity.grid.ets", "CN", 2022, 0.5703),
     ],
@@ -66,7 +67,7 @@ def test_china_values(activity, region, year, value):
     f = nc.load_factors("china").get(activity, region, year)
     assert f.gases == {"CO2": pytest.approx(value, abs=1e-12)}
     assert f.pack == "china"
-    assert nc.load_factors("china").get("electricity.grid", "CN-JS", 2023) is None
+    assert nc.load_factors("china").get("electricity.grid", "CN-JS", 2023).gases["CO2"] == 0.5827
 
 
 @pytest.mark.parametrize(
@@ -168,23 +169,23 @@ def test_binh_duong_factory(builtins):
     assert (res.matches[1]["region_used"], res.matches[1]["year_used"]) == ("World", 2006)
 
 
-def test_jiangsu_factory_falls_back_from_the_province(builtins):
-    """Suzhou, Jiangsu, 2023: no Jiangsu 2023 factor is published, so the East China grid's 2023 value is used.
+def test_jiangsu_factory_uses_the_provincial_factor(builtins):
+    """Suzhou, Jiangsu, 2023: Jiangsu's own 2023 factor (公告2025年第47号, table 3) is used.
 
-    Grid:  3,000,000 kWh = 3,000 MWh x 0.5500 t/MWh (CN-EAST 2023)   = 1,650 t CO2
+    Grid:  3,000,000 kWh = 3,000 MWh x 0.5827 t/MWh (CN-JS 2023)     = 1,748.1 t CO2
     Gas:   2.5 TJ x 56,100 kg/TJ = 140,250 kg CO2;  CH4 2.5 x 1 = 2.5 kg x 28 = 70 kg;
            N2O 2.5 x 0.1 = 0.25 kg x 265 = 66.25 kg                   = 140.38625 t CO2e
-    Total                                                             = 1,790.38625 t CO2e
+    Total                                                             = 1,888.48625 t CO2e
     """
     inv = nc.Inventory([
         nc.Activity("electricity.grid", 3_000_000, "kWh", region="CN-JS", year=2023, scope=2, site="suzhou"),
         nc.Activity("fuel.natural_gas.stationary", 2.5, "TJ", region="CN-JS", year=2023, scope=1, site="suzhou"),
     ])
     res = inv.emissions(builtins, gwp="AR5")
-    assert res.total() == pytest.approx(1790.38625, rel=1e-12)
+    assert res.total() == pytest.approx(1888.48625, rel=1e-12)
     grid = res.matches[0]
-    assert (grid["region_used"], grid["year_used"], grid["region_fallback"]) == ("CN-EAST", 2023, True)
-    assert grid["factor"].gases["CO2"] == pytest.approx(0.5500, abs=1e-12)
+    assert (grid["region_used"], grid["year_used"], grid["region_fallback"]) == ("CN-JS", 2023, False)
+    assert grid["factor"].gases["CO2"] == pytest.approx(0.5827, abs=1e-12)
     assert grid["factor"].pack == "china"
 
 
@@ -197,7 +198,7 @@ def test_jiangsu_2022_uses_the_provincial_factor(builtins):
 
 
 def test_example_inventory_uses_the_builtin_packs_by_default(capsys):
-    """The README's main job: both factories of examples/factory.csv, 3,047.8716897825 + 1,790.38625 t."""
+    """The README's main job: both factories of examples/factory.csv, 3,047.8716897825 + 1,888.48625 t."""
     from pathlib import Path
 
     from neutralcore.cli import main
@@ -208,7 +209,7 @@ def test_example_inventory_uses_the_builtin_packs_by_default(capsys):
     assert main(["report", str(example)]) == 0
     out = capsys.readouterr().out
     assert "Factors:   neutralcore:vietnam,neutralcore:china,neutralcore:ipcc (" in out
-    assert "Total: 4,838.258 t CO2e" in out  # 3,047.8716897825 + 1,790.38625 = 4,838.2579397825
+    assert "Total: 4,936.358 t CO2e" in out  # 3,047.8716897825 + 1,888.48625 = 4,936.3579397825
 
 
 # -- merge precedence -------------------------------------------------------------------------------
@@ -255,8 +256,9 @@ def _relabel(factor, pack):
 def test_a_pack_declaring_a_region_without_parent_keeps_the_fallback_chain(order):
     """A second pack that names CN-JS but gives it no parent must not cut Jiangsu off from the East China grid:
     2023 grid electricity in Jiangsu then still falls back to CN-EAST 2023 (0.5500 t CO2/MWh, MEE/NBS), whichever
-    order the packs are merged in."""
+    order the packs are merged in (the pack without Jiangsu's own 2023 factor, so that the fallback is needed)."""
     china = nc.load_factors("china")
+    china = nc.FactorSet.merge(china.where(year=[2021, 2022]), china.where(region="CN-EAST", year=2023))
     coal = china.get("electricity.grid", "CN-JS", 2022)  # any factor with a source, relabelled below
     extra = nc.FactorSet.from_factors([nc.Factor("fuel.other.stationary", "CN-JS", 2023, "t/t", {"CO2": 1.0},
                                                  coal.source)], regions={"CN-JS": {"name": "Jiangsu"}}, pack="extra")

@@ -28,13 +28,13 @@ def test_report_with_factor_csv(capsys):
 def test_report_mixes_packs_csv_files_and_pack_directories(capsys):
     """The factory example from three kinds of source: the ipcc pack by name, the Viet Nam grid factors from a CSV
     file and the china pack read from its directory (pack.toml gives CN-JS its parent CN-EAST): the same
-    4,838.258 t CO2e as the built-in packs give, since the values are the same published ones."""
+    4,936.358 t CO2e as the built-in packs give, since the values are the same published ones."""
     china_dir = Path(__file__).resolve().parent.parent / "src" / "neutralcore" / "plugins" / "china" / "data"
     factors = f"ipcc,{EXAMPLES / 'grid_factors.csv'},{china_dir}"
     assert main(["report", str(EXAMPLES / "factory.csv"), "--factors", factors]) == 0
     out = capsys.readouterr().out
-    assert "Total: 4,838.258 t CO2e (2023)" in out
-    assert "CN-JS   2023  CN-EAST" in out
+    assert "Total: 4,936.358 t CO2e (2023)" in out
+    assert "CN-EAST" not in out  # Jiangsu's own 2023 factor: no grid fallback to list
 
 
 def test_report_factors_path_that_is_neither_csv_nor_pack(tmp_path, capsys):
@@ -103,12 +103,13 @@ def test_a_bare_name_is_a_pack_even_beside_a_folder_of_that_name(tmp_path, monke
 
 
 def test_report_fallback_order(capsys):
-    """--fallback region: Suzhou's 3,000 MWh in 2023 take Jiangsu's own 2022 factor (0.5978) instead of the East
-    China grid's 2023 one (0.5500): 4,838.258 + 3,000 x (0.5978 - 0.5500) = 4,981.658 t CO2e."""
+    """--fallback region is applied and reported; Suzhou's 3,000 MWh in 2023 have Jiangsu's own 2023 factor
+    (0.5827), which both orders take, so the total is the default's 4,936.358 t CO2e (the orders' difference is
+    tested in test_fallback_latest.py)."""
     assert main(["report", str(EXAMPLES / "factory.csv"), "--fallback", "region"]) == 0
     out = capsys.readouterr().out
-    assert "Total: 4,981.658 t CO2e" in out and "Fallback:  the row's region first" in out
-    assert "CN-JS   2023  CN-JS" in out
+    assert "Total: 4,936.358 t CO2e" in out and "Fallback:  the row's region first" in out
+    assert "CN-EAST" not in out
 
 
 # -- years, formats, scope 2 ----------------------------------------------------------------------------------

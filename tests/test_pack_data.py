@@ -24,6 +24,8 @@ PLUGINS = Path(__file__).resolve().parents[1] / "src" / "neutralcore" / "plugins
 PACKS = ("vietnam", "china", "ipcc")
 FACTOR_HEADER = ["activity", "region", "year", "gas", "value", "unit", "source", "kind", "confidence", "notes"]
 PROPERTY_HEADER = ["activity", "region", "property", "value", "unit", "source", "confidence", "notes"]
+#: the optional columns of a published 95 % interval, which a pack shipping property bounds adds at the end
+BOUND_COLUMNS = ["lower", "upper", "distribution"]
 ACTIVITY_RE = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")
 GASES = {"CO2", "CH4", "N2O", "SF6", "NF3", "HFC-134a", "HFC-32", "HFC-125", "HFC-23", "CF4", "C2F6", "CO2_biogenic"}
 REGIONAL_GRIDS = {"CN-NORTH", "CN-NORTHEAST", "CN-EAST", "CN-CENTRAL", "CN-NORTHWEST", "CN-SOUTH", "CN-SOUTHWEST"}
@@ -65,7 +67,7 @@ def _value(pack, activity, region, year, gas="CO2"):
 @pytest.mark.parametrize("pack", PACKS)
 def test_headers_are_exact(pack):
     assert _csv(pack, "factors.csv")[0] == FACTOR_HEADER
-    assert _csv(pack, "properties.csv")[0] == PROPERTY_HEADER
+    assert _csv(pack, "properties.csv")[0] in (PROPERTY_HEADER, PROPERTY_HEADER + BOUND_COLUMNS)
 
 
 @pytest.mark.parametrize("pack", PACKS)
@@ -220,11 +222,12 @@ def test_china_regional_grids(year):
         assert row["confidence"] == "B"
 
 
-def test_china_regional_2021_is_weak():
+def test_china_regional_2021_has_two_copies():
+    """A code file and a second, independent transcription agree (tests/test_pack_china.py): label B."""
     for region, expected in CHINA_REGIONAL_2021_C.items():
         row = _value("china", "electricity.grid", region, 2021)
         assert float(row["value"]) == expected
-        assert row["confidence"] == "C"
+        assert row["confidence"] == "B"
 
 
 def test_china_provinces_2022_from_news():
@@ -253,9 +256,8 @@ def test_china_provincial_table(region):
     for year, expected in zip((2021, 2022), CHINA_PROVINCES[region]):
         row = _value("china", "electricity.grid", region, year)
         assert float(row["value"]) == expected, year
-        weak = year == 2021 or region not in CHINA_PROVINCES_2022_B
-        assert row["confidence"] == ("C" if weak else "B"), year
-        assert ("SECONDARY-WEAK" in row["notes"]) == weak, year
+        assert row["confidence"] == "B", year  # two independent copies agree (tests/test_pack_china.py)
+        assert "SECONDARY-WEAK" not in row["notes"], year
     assert "CN-XZ" not in CHINA_PROVINCES and not [r for r in _factors("china") if r["region"] == "CN-XZ"]
 
 
@@ -266,10 +268,13 @@ def test_china_rows_keep_their_secondary_flag():
         assert r["confidence"] in {"B", "C"}
 
 
-def test_china_no_provincial_2023():
+def test_china_provincial_2023():
+    """公告2025年第47号 table 3: every province but Tibet (values in tests/test_pack_china.py)."""
     regions = _toml("china")["regions"]
     provinces = {c for c in regions if c not in REGIONAL_GRIDS and c != "CN"}
-    assert not [r for r in _factors("china") if r["region"] in provinces and r["year"] == "2023"]
+    rows = [r for r in _factors("china") if r["region"] in provinces and r["year"] == "2023"]
+    assert {r["region"] for r in rows} == provinces - {"CN-XZ"}
+    assert {r["source"] for r in rows} == {"mee-nbs-2023"}
 
 
 def test_china_ets_values_kept_apart():
@@ -287,7 +292,8 @@ def test_china_ets_values_kept_apart():
 
 def test_china_no_baseline_margins():
     assert not [r for r in _factors("china") if r["activity"] not in {
-        "electricity.grid", "electricity.grid.residual", "electricity.grid.fossil", "electricity.grid.ets"}]
+        "electricity.grid", "electricity.grid.residual", "electricity.grid.fossil", "electricity.grid.ets",
+        "heat.purchased"}]
 
 
 # --------------------------------------------------------------------------- IPCC

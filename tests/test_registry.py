@@ -106,7 +106,7 @@ def test_list_packs_reports_builtin_coverage():
     assert infos["ipcc"].coverage.regions == ("World",)
     assert infos["ipcc"].coverage.years == (2006,)
     assert "electricity.grid.ets" in infos["china"].coverage.activities
-    assert infos["china"].coverage.years == (2021, 2022, 2023)
+    assert infos["china"].coverage.years == (2021, 2022, 2023, 2025)  # 2025: GB/T 32150's heat default
     assert infos["china"].version == "2026.1"
 
 

@@ -33,8 +33,8 @@ from neutralcore.measure.factorvalue import PER_AMOUNTS, Factor, FuelProperty
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
-__all__ = ["unit_multipliers", "base_of", "property_problem", "properties_used", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION",
-           "NO_PROPERTY", "NO_GWP", "NO_RATE"]
+__all__ = ["unit_multipliers", "base_of", "property_problem", "properties_used", "property_path", "NODES", "OK", "NO_FACTOR",
+           "BAD_DIMENSION", "NO_PROPERTY", "NO_GWP", "NO_RATE"]
 
 #: The amounts of fuel the kernel bridges, in order; energy is on a net and on a gross basis.
 NODES = ("volume", "normal_gas", "standard_gas", "mass", "energy (net)", "energy (gross)")
@@ -249,29 +249,59 @@ def property_problem(f: Factor, au: str, pu: str) -> str:
     return text + f" (or {au!r} is the wrong unit for this activity)"
 
 
-def _path(f: Factor, a: int, t: int) -> list[FuelProperty] | None:
-    """The fuel properties of *f* on the shortest path from node *a* to node *t* (breadth first), or ``None``."""
+def _path(f: Factor, a: int, t: int) -> list[tuple[FuelProperty, int]] | None:
+    """The fuel properties of *f* on the shortest path from node *a* to node *t* (breadth first), or ``None``.
+
+    Each with the power it enters the conversion from *a* to *t* with: ``1`` where the path goes from the amount a
+    property is per to what it measures (mass to energy by an NCV), ``-1`` the other way.
+    """
     props = [p for p in (f.density, f.ncv, f.gcv) if p is not None]
     edges = [(_PER_NODE[p.per], _PROPERTY_NODE[p.name], p) for p in props]
-    came: dict[int, tuple[int, FuelProperty] | None] = {a: None}
+    came: dict[int, tuple[int, FuelProperty, int] | None] = {a: None}
     frontier = [a]
     while frontier and t not in came:
         nxt = []
         for node in frontier:
             for lo, hi, p in edges:
-                for here, there in ((lo, hi), (hi, lo)):
+                for here, there, power in ((lo, hi, 1), (hi, lo, -1)):
                     if here == node and there not in came:
-                        came[there] = (node, p)
+                        came[there] = (node, p, power)
                         nxt.append(there)
         frontier = nxt
     if t not in came:
         return None
-    used: list[FuelProperty] = []
+    used: list[tuple[FuelProperty, int]] = []
     node = t
     while came[node] is not None:
-        node, p = came[node]  # type: ignore[misc]
-        used.append(p)
+        node, p, power = came[node]  # type: ignore[misc]
+        used.append((p, power))
     return used[::-1]
+
+
+def property_path(f: Factor, unit: str) -> tuple[tuple[FuelProperty, int], ...]:
+    """The fuel properties that convert an activity in *unit* to factor *f*'s per-unit, each with its power.
+
+    The unit multiplier is proportional to the product of each property's value raised to its power (``1``:
+    the path multiplies by it, ``-1``: divides); empty where *unit* converts by itself (the same dimension as
+    the per-unit, or a currency) or cannot reach it.
+
+    >>> import neutralcore as nc
+    >>> src = nc.Source("IPCC", "2006 GL Vol.2 Tables 1.2 and 1.4", 2006)
+    >>> ncv = nc.FuelProperty("ncv", 43.0, "TJ/Gg", src)
+    >>> f = nc.Factor("fuel.diesel", "World", 2006, "kg/TJ", {"CO2": 74100}, src, ncv=ncv)
+    >>> [(p.name, power) for p, power in property_path(f, "t")]
+    [('ncv', 1)]
+    >>> property_path(f, "GJ")
+    ()
+    """
+    pu = f.per_unit
+    if dimension_of(unit) == dimension_of(pu) or currency_of(unit) is not None:
+        return ()
+    ba, bf = base_of(unit), base_of(pu)
+    if ba < 0 or bf < 0:
+        return ()
+    gross = 1 if f.energy_basis == "gcv" else 0
+    return tuple(_path(f, ba + (gross if ba == 4 else 0), bf + (gross if bf == 4 else 0)) or ())
 
 
 def properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> str | None:
@@ -281,17 +311,9 @@ def properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> str | N
     unit converts by itself (the same dimension as the factor's per-unit, or a currency).
     """
     f = fs.factor(factor)
-    pu = f.per_unit
     used: dict[int, FuelProperty] = {}
     for u in units:
-        if dimension_of(u) == dimension_of(pu) or currency_of(u) is not None:
-            continue
-        ba, bf = base_of(u), base_of(pu)
-        if ba < 0 or bf < 0:
-            continue
-        gross = 1 if f.energy_basis == "gcv" else 0
-        path = _path(f, ba + (gross if ba == 4 else 0), bf + (gross if bf == 4 else 0))
-        for p in path or []:
+        for p, _power in property_path(f, u):
             used.setdefault(id(p), p)
     own = f.pack
     return "; ".join(f"{p.name} {p.value:g} {p.unit} ({p.pack or own or 'no pack'})" for p in used.values()) or None

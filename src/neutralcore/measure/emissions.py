@@ -36,6 +36,8 @@ from neutralcore.measure.factor import Factor, FactorSet
 from neutralcore.measure.factorvalue import DISTRIBUTIONS
 from neutralcore.measure.rowpass import group_sums, key_sums
 from neutralcore.measure.rowresults import row_results
+from neutralcore.measure.uncertainty import (Uncertainty, draw_ratios, property_cells, property_ratios, property_table,
+                                             triangular_limits)
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key",
            "triangular_limits"]
@@ -257,36 +259,6 @@ class Matches:
         return view_html(*self._view())
 
 
-@attrs.frozen
-class Uncertainty:
-    """Result of :meth:`Emissions.uncertainty`: the 95 % range of the total (t CO2e)."""
-
-    total: float
-    mean: float
-    median: float
-    low: float
-    high: float
-    iterations: int
-    share_without: float
-    #: the (factor, gas) lines without a published uncertainty and the t CO2e each carries
-    without: Table = attrs.field(factory=lambda: Table({}), eq=False, kw_only=True)
-
-    @property
-    def relative(self) -> tuple[float, float]:
-        """(low, high) as fractions of the total, e.g. (-0.05, +0.05)."""
-        return (self.low / self.total - 1.0, self.high / self.total - 1.0) if self.total else (0.0, 0.0)
-
-    def __str__(self) -> str:
-        lo, hi = self.relative
-        return (f"{self.total:,.3f} t CO2e, 95 % range {self.low:,.3f} to {self.high:,.3f} ({lo:+.1%} / {hi:+.1%}) "
-                f"from {self.iterations:,} draws; {self.share_without:.0%} of the total ({len(self.without)} factor-gas "
-                f"line(s)) has no published uncertainty" + (": see .without" if len(self.without) else ""))
-
-
-_P = 0.025  # each tail outside a 95 % interval
-_Z = 1.959963984540054  # the standard normal's 97.5th percentile
-
-
 def _own_interval(fs: FactorSet, factors: np.ndarray, gases: Sequence[str]) -> np.ndarray:
     """Per (factor, gas) pair: True where the gas has its own :class:`Interval` (not the shorthand)."""
     if fs.intervals is None:
@@ -305,56 +277,6 @@ def _uncertainty_stated(fs: FactorSet) -> np.ndarray:
     stated = (fs.interval_arrays()[2] >= 0) & gives
     n_gives, n_stated = gives.sum(axis=1), stated.sum(axis=1)
     return np.where(n_stated == 0, 0, np.where(n_stated < n_gives, 1, 2))
-
-
-def triangular_limits(mode: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The limits (a, b) of triangular distributions with *mode* whose 2.5th and 97.5th percentiles are *lower*, *upper*.
-
-    Solves lower = a + sqrt(p (b - a)(mode - a)) and upper = b - sqrt(p (b - a)(b - mode)), p = 0.025,
-    by fixed-point iteration (a contraction: sqrt(p) < 0.16), vectorised.
-
-    >>> a, b = triangular_limits(np.array([1.0]), np.array([0.5]), np.array([1.5]))
-    >>> [round(float(a[0]), 6), round(float(b[0]), 6)]  # 1 -/+ 0.5 / (1 - sqrt(0.05))
-    [0.355996, 1.644004]
-    """
-    width = upper - lower
-    a, b = lower - 0.1 * width, upper + 0.1 * width  # off the trivial fixed point a = mode when lower = mode
-    for _ in range(200):
-        a_new = lower - np.sqrt(_P * (b - a) * np.clip(mode - a, 0.0, None))
-        b_new = upper + np.sqrt(_P * (b - a) * np.clip(b - mode, 0.0, None))
-        done = np.allclose(a_new, a, rtol=0, atol=1e-13 * max(1.0, float(np.abs(upper).max(initial=0.0)))) and \
-            np.allclose(b_new, b, rtol=0, atol=1e-13 * max(1.0, float(np.abs(upper).max(initial=0.0))))
-        a, b = a_new, b_new
-        if done:
-            break
-    return a, b
-
-
-def _draw_ratios(rng: np.random.Generator, n: int, value: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                 dist: np.ndarray) -> np.ndarray:
-    """(n, len(value)) draws of each value's distribution divided by the value (0 for a draw below 0)."""
-    out = np.ones((n, value.shape[0]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for code, name in enumerate(DISTRIBUTIONS):
-            cols = np.flatnonzero(dist == code)
-            if not cols.size:
-                continue
-            v, lo, hi = value[cols], lower[cols], upper[cols]
-            size = (n, cols.size)
-            if name == "normal":
-                x = rng.normal(v, (hi - lo) / (2 * _Z), size=size)
-            elif name == "lognormal":
-                x = np.exp(rng.normal((np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * _Z), size=size))
-            elif name == "uniform":
-                w = (hi - lo) / (1 - 2 * _P)
-                x = rng.uniform(lo - _P * w, hi + _P * w, size=size)
-            else:
-                a, b = triangular_limits(v, lo, hi)
-                degenerate = b <= a  # a zero-width interval: the value itself
-                x = np.where(degenerate, v, rng.triangular(np.where(degenerate, v - 1, a), np.where(degenerate, v - 0.5, v),
-                                                           np.where(degenerate, v, b), size=size))
-            out[:, cols] = np.where(v > 0, np.clip(x, 0.0, None) / np.where(v > 0, v, 1.0), 1.0)
-    return out
 
 
 def gas_sort_key(gas: str) -> tuple[int, str]:
@@ -688,7 +610,7 @@ class Emissions:
 
     def uncertainty(self, iterations: int = 10_000, *, seed: int | None = None,
                     progress: bool | None = None) -> "Uncertainty":
-        """Monte Carlo range of the total from the factors' published uncertainties.
+        """Monte Carlo range of the total from the published uncertainties of the factors and fuel properties.
 
         Each gas of each factor used with a published 95 % interval (``Factor.intervals``, or the
         factor's ``uncertainty`` shorthand: normal, relative half-width) is drawn once per iteration
@@ -696,10 +618,15 @@ class Emissions:
         uniform or triangular, the bounds being its 2.5th and 97.5th percentiles) and applied to every
         row that uses it, so rows sharing a factor are fully correlated; gases with their own interval
         are drawn independently, and the shorthand is one draw for all the gases it covers.
+        A fuel property with a published interval (``FuelProperty.interval``: an NCV, GCV or density)
+        that converts a row's unit to its factor's per-unit is drawn once per iteration too, the one draw
+        shared by every row converted through it, whichever activity it is (see
+        :mod:`neutralcore.measure.uncertainty`).
         Gases of factors without a published uncertainty are held fixed: the share of the total they
         carry is ``share_without`` and they are listed in ``without`` (never counted as certain
-        silently).  Activity-data uncertainty is not included.  Cost is independent of the row count:
-        emissions are summed per (factor, gas) once, then an (iterations x factor-gases) matrix is applied.
+        silently); the sampled properties are listed in ``properties``.  Activity-data uncertainty is not
+        included.  Cost is independent of the row count: emissions are summed per (factor, property cell,
+        gas) once, then an (iterations x lines) matrix is applied.
         *progress* shows a bar (``True``), never (``False``) or on an interactive terminal (``None``; needs tqdm).
         """
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 2:
@@ -708,13 +635,20 @@ class Emissions:
         fs = self.factors
         nf = len(fs)
         kq = self._key_quantity()
-        # t CO2e per (factor, gas of this result)
-        per_fg = np.zeros((nf, len(self.gases)))
+        cells = property_cells(fs, self._key_factor, self.keys().unit)
+        n_cells = cells.powers.shape[0]
+        # t CO2e per (factor x property cell, gas of this result)
+        fc_code, fc_of_key = np.unique(self._key_factor.astype(np.int64) * n_cells + cells.cell_of_key,
+                                       return_inverse=True)
+        fc_of_key = fc_of_key.reshape(-1)
+        per_fcg = np.zeros((fc_code.shape[0], len(self.gases)))
         # only what counts in total(): gases reported outside the scopes (biogenic CO2, non-Kyoto) weigh 0
         scoped = np.where([in_scopes(g) for g in self.gases], np.nan_to_num(self._gwp_weights), 0.0)
         for j in range(len(self.gases)):
-            per_fg[:, j] = np.bincount(self._key_factor, weights=kq * self._key_gas_t[:, j] * scoped[j],
-                                       minlength=nf)
+            per_fcg[:, j] = np.bincount(fc_of_key, weights=kq * self._key_gas_t[:, j] * scoped[j],
+                                        minlength=fc_code.shape[0])
+        per_fg = np.zeros((nf, len(self.gases)))
+        np.add.at(per_fg, fc_code // n_cells, per_fcg)
         total = float(self.total())
         col = [fs.gases.index(g) for g in self.gases]
         lower, upper, dist = fs.interval_arrays()
@@ -735,10 +669,20 @@ class Emissions:
                 ratios[:, np.flatnonzero(shorthand)] = np.clip(z, 0.0, None)[:, inv.reshape(-1)]
             own = np.flatnonzero(has & ~shorthand)
             if own.size:
-                ratios[:, own] = _draw_ratios(
+                ratios[:, own] = draw_ratios(
                     rng, iterations, central[f_used[own], g_used[own]], lower[f_used[own], g_used[own]],
                     upper[f_used[own], g_used[own]], dist[f_used[own], g_used[own]])
-            totals = ratios @ contrib + (total - float(contrib.sum()))
+            if cells.properties:
+                # each (factor x cell, gas) line: its factor-gas draw times its cell's property draws
+                line_fc, line_g = np.nonzero(per_fcg)
+                fg_pos = np.full((nf, len(self.gases)), -1, dtype=np.int64)
+                fg_pos[f_used, g_used] = np.arange(f_used.shape[0])
+                by_cell = property_ratios(cells, rng, iterations)
+                line_ratios = ratios[:, fg_pos[fc_code[line_fc] // n_cells, line_g]] * by_cell[:, fc_code[line_fc] % n_cells]
+                line_contrib = per_fcg[line_fc, line_g]
+                totals = line_ratios @ line_contrib + (total - float(line_contrib.sum()))
+            else:
+                totals = ratios @ contrib + (total - float(contrib.sum()))
             shown.update(iterations)
         low, mid, high = np.percentile(totals, [2.5, 50.0, 97.5])
         miss = np.flatnonzero(~has)
@@ -749,9 +693,11 @@ class Emissions:
              "co2e_t": np.asarray(contrib[miss], dtype=float)},
             title="Emissions without a published uncertainty (t CO2e)",
         )
+        co2e_per_cell = np.bincount(fc_code % n_cells, weights=per_fcg.sum(axis=1), minlength=n_cells)
         return Uncertainty(
             total=total, mean=float(totals.mean()), median=float(mid), low=float(low), high=float(high),
             iterations=iterations, share_without=float(contrib[miss].sum() / total) if total else 0.0, without=without,
+            properties=property_table(cells, co2e_per_cell),
         )
 
     def rows(self) -> Table:

@@ -13,6 +13,8 @@ the IPCC Emission Factor Database (each row cites its table and EF ID):
   Volume 5 composting and anaerobic digestion.
 
 Densities for the liquid fuels come from Statistics Canada's Energy Statistics Handbook (57-601-X).
+The NCVs of natural gas, gas/diesel oil, motor gasoline, LPG and residual fuel oil carry Table 1.2's
+95 % limits (sampled by ``Emissions.uncertainty()``); no emission factor carries bounds.
 The edition year 2006 applies to later years via year fallback.
 """
 
