@@ -283,6 +283,9 @@ def test_lock_keeps_a_fuel_property_interval_and_a_lent_property_pack(tmp_path):
     assert again.matches.summary()["properties"] == em.matches.summary()["properties"]
     assert again.factors[0].ncv == em.factors.get("fuel.diesel.stationary", "VN", 2023).ncv
     assert_same(em, again)
+    a, b = em.uncertainty(2_000, seed=5), again.uncertainty(2_000, seed=5)  # the NCV's interval is sampled
+    assert a.low < a.total < a.high
+    assert (a.low, a.median, a.high) == (b.low, b.median, b.high)
 
 
 def test_lock_keeps_validity_and_overrides_so_the_matches_report_is_the_same(tmp_path):
