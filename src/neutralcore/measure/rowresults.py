@@ -136,9 +136,8 @@ def row_results(em: RowSource) -> Table:
     if published is not None:
         out["published_co2e_t"] = published
         assert fs.gwp_basis is not None and fs.co2e_total is not None  # a published total has its basis
-        basis = _labels(fs.gwp_basis, factor)
-        given = ~np.isnan(fs.co2e_total[factor])
-        out["published_gwp_basis"] = [b if g else None for b, g in zip(basis, given.tolist())]
+        per_factor = [b if g else None for b, g in zip(fs.gwp_basis.values(), (~np.isnan(fs.co2e_total)).tolist())]
+        out["published_gwp_basis"] = _gather(per_factor, factor)
     out["factor_activity"] = _labels(fs.activity, factor)
     out["factor_region"] = _labels(fs.region, factor)
     out["factor_year"] = np.asarray(fs.year, dtype=np.int64)[factor] if n else np.zeros(0, np.int64)
