@@ -117,6 +117,17 @@ def test_lock_round_trips_a_published_co2e_total_and_a_co2e_only_factor(tmp_path
     assert inv.emissions(back).total() == em.total()
 
 
+def test_a_lockfile_of_factors_without_the_optional_fields_is_byte_for_byte_as_before(tmp_path):
+    """The SHA-256 of this run's lockfile as the lockfile writer wrote it before gcv, price_year, stage, intervals,
+    validity and overrides were locked (commit 48d32c9): adding them changed nothing for factors without them."""
+    import hashlib
+
+    path = tmp_path / "run.lock.json"
+    inventory().emissions(factors(), gwp="AR6").lock(path, versions={"vietnam": "2024.1"})
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == \
+        "fa80207755f8d4930308bba137236c8073cf9d0f00dd0bdabfa1d767fe504e21"
+
+
 def test_a_factor_without_basis_or_total_is_written_as_before(tmp_path):
     """Fields added for co2e_total are written only where given, so older lockfiles keep verifying."""
     data = inventory().emissions(factors()).lock(tmp_path / "run.lock.json")
