@@ -709,8 +709,10 @@ class Emissions:
         used (``factor_activity``, ``factor_region``, ``factor_year``), how it
         was found (``fallback``: ``exact``, ``region``, ``year`` or
         ``region+year``), its ``pack`` and its ``source`` (publisher, document,
-        year).  Convert it like any table: ``.to_pandas()``, ``.to_arrow()``,
-        ``.to_csv(path)``.
+        year); where a factor used gives its publisher's CO2e total, also
+        ``published_co2e_t`` (t CO2e from that total) and ``published_gwp_basis``
+        (see :mod:`neutralcore.measure.rowresults`).  Convert it like any table:
+        ``.to_pandas()``, ``.to_arrow()``, ``.to_csv(path)``.
 
         >>> res.rows().to_pandas()  # doctest: +SKIP
         """

@@ -339,10 +339,11 @@ class FactorSet:
         InputError
             An unreadable or edited lockfile (see :func:`neutralcore.measure.lock.read_lock`).
         """
-        from neutralcore.measure.lock import lock_factors, read_lock
+        from neutralcore.measure.lock import lock_columns, lock_factors, read_lock
 
-        factors, regions, fallback = lock_factors(read_lock(path))
-        return cls.from_factors(factors, regions=regions).with_fallback(fallback)
+        data = read_lock(path)
+        factors, regions, fallback = lock_factors(data)
+        return attrs.evolve(cls.from_factors(factors, regions=regions).with_fallback(fallback), **lock_columns(data))
 
     @classmethod
     def empty(cls) -> "FactorSet":

@@ -5,11 +5,30 @@ the GWP set with the weight of each gas, the scope 2 method, the factor set's
 fallback order and region chains, the inventory's row count and SHA-256 digest,
 the total in t CO2e, the keys that matched by fallback, and every factor used —
 key, unit, value per gas, source, pack (``name@version`` where the version is
-known), kind, confidence, fuel properties, the GWP basis and published CO2e total where it gives them, and a
-SHA-256 hash of its content.
-``FactorSet.from_lock(path)`` reads the factors back (:func:`read_lock`), so
+known), kind, confidence, notes, fuel properties (``ncv``, ``density``), the
+uncertainty shorthand, and a SHA-256 hash of its content.  Every other field that
+changes a result or a report is written only where the factor has it:
+``gcv`` (a gross calorific value), ``energy_basis`` (``"gcv"``; net is the
+default), ``price_year`` (a spend-based factor), ``stage`` (where the key does
+not already say it: ``<activity>.wtt`` is well-to-tank), ``intervals`` (per gas,
+the published 95 % bounds and distribution), ``gwp_basis``, ``co2e_total`` (the
+publisher's CO2e total, in the factor's unit), ``validity_years`` (from its pack)
+and ``overrides`` (the packs whose factor for the key it replaced in a merge); a
+fuel property's ``interval`` likewise, and its ``pack`` where it was lent by
+another pack than the factor's.
+``FactorSet.from_lock(path)`` reads the factors back (:func:`read_lock`,
+:func:`lock_factors`, :func:`lock_columns`), so
 ``inventory.emissions(FactorSet.from_lock(path), gwp=lock["gwp"])`` gives the
-same figures; :func:`lock_diff` lists the factors two lockfiles disagree on.
+same figures; :func:`lock_diff` lists every field two lockfiles disagree on.
+
+Format version
+--------------
+:data:`LOCK_VERSION` changes when a field changes meaning, or a lockfile could
+no longer be read the same way.  A field only some factors have is added without
+a new version: it is written only where a factor has it, so a lockfile of
+factors without it is byte for byte what earlier versions wrote and still
+verifies.  The reader refuses a factor or property field it does not know (a
+lockfile from a later neutralcore), rather than rebuild the factor without it.
 
 Examples
 --------
@@ -37,15 +56,26 @@ from typing import Any, Mapping, Protocol
 
 import numpy as np
 
+from neutralcore._core.categorical import Categorical, factorize
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
 from neutralcore.gwp import gwp_vector
-from neutralcore.measure.factorvalue import Factor, FuelProperty, Source
+from neutralcore.measure.factorvalue import Factor, FuelProperty, Interval, Source
+from neutralcore.measure.stages import stage_of_key
 
-__all__ = ["LOCK_VERSION", "write_lock", "read_lock", "lock_factors", "lock_diff", "inventory_digest", "factor_hash"]
+__all__ = ["LOCK_VERSION", "write_lock", "read_lock", "lock_factors", "lock_columns", "lock_diff", "inventory_digest",
+           "factor_hash"]
 
-#: The lockfile format this module writes and reads.
+#: The lockfile format this module writes and reads (see "Format version" above).
 LOCK_VERSION = 1
+
+#: The fields a locked factor may have (the first ones always, the rest where the factor has them).
+_FACTOR_FIELDS = frozenset({
+    "key", "activity", "region", "year", "unit", "gases", "source", "pack", "kind", "confidence", "notes", "ncv",
+    "density", "uncertainty", "hash", "gcv", "energy_basis", "price_year", "stage", "intervals", "gwp_basis",
+    "co2e_total", "validity_years", "overrides"})
+#: The fields a locked fuel property may have.
+_PROPERTY_FIELDS = frozenset({"name", "value", "unit", "source", "confidence", "pack", "interval"})
 
 
 class EmissionsLike(Protocol):
@@ -78,27 +108,58 @@ def _source(s: Source) -> dict[str, Any]:
     return {"publisher": s.publisher, "document": s.document, "year": s.year, "url": s.url, "note": s.note}
 
 
-def _prop(p: FuelProperty | None) -> dict[str, Any] | None:
+def _interval(iv: Interval) -> dict[str, Any]:
+    return {"lower": iv.lower, "upper": iv.upper, "distribution": iv.distribution}
+
+
+def _versioned(pack: str | None, versions: Mapping[str, str]) -> str | None:
+    if pack is not None and "@" not in pack and pack in versions:
+        return f"{pack}@{versions[pack]}"
+    return pack
+
+
+def _prop(p: FuelProperty | None, own_pack: str | None = None,
+          versions: Mapping[str, str] | None = None) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {"name": p.name, "value": p.value, "unit": p.unit, "source": _source(p.source), "confidence": p.confidence}
+    out = {"name": p.name, "value": p.value, "unit": p.unit, "source": _source(p.source), "confidence": p.confidence}
+    # written only where given, as for a factor's optional fields (see "Format version" above); notes are not
+    # written: they change no result or report
+    if p.pack is not None and p.pack != own_pack:  # lent by another pack (FactorSet.merge)
+        out["pack"] = _versioned(p.pack, versions or {})
+    if p.interval is not None:
+        out["interval"] = _interval(p.interval)
+    return out
 
 
-def _factor_dict(f: Factor, versions: Mapping[str, str]) -> dict[str, Any]:
-    pack = f.pack
-    if pack is not None and "@" not in pack and pack in versions:
-        pack = f"{pack}@{versions[pack]}"
+def _factor_dict(f: Factor, versions: Mapping[str, str], *, validity: int | None = None,
+                 overrides: str | None = None) -> dict[str, Any]:
     body = {
         "activity": f.activity, "region": f.region, "year": f.year, "unit": f.unit,
-        "gases": {g: float(v) for g, v in sorted(f.gases.items())}, "source": _source(f.source), "pack": pack,
-        "kind": f.kind, "confidence": f.confidence, "notes": f.notes, "ncv": _prop(f.ncv),
-        "density": _prop(f.density), "uncertainty": f.uncertainty,
+        "gases": {g: float(v) for g, v in sorted(f.gases.items())}, "source": _source(f.source),
+        "pack": _versioned(f.pack, versions), "kind": f.kind, "confidence": f.confidence, "notes": f.notes,
+        "ncv": _prop(f.ncv, f.pack, versions), "density": _prop(f.density, f.pack, versions),
+        "uncertainty": f.uncertainty,
     }
     # written only where given, so the hash of a factor without them is what earlier versions wrote
+    if f.gcv is not None:
+        body["gcv"] = _prop(f.gcv, f.pack, versions)
+    if f.energy_basis != "ncv":
+        body["energy_basis"] = f.energy_basis
+    if f.price_year is not None:
+        body["price_year"] = f.price_year
+    if f.stage is not None and f.stage != stage_of_key(f.activity):
+        body["stage"] = f.stage
+    if f.intervals:
+        body["intervals"] = {g: _interval(iv) for g, iv in sorted(f.intervals.items())}
     if f.gwp_basis is not None:
         body["gwp_basis"] = f.gwp_basis
     if f.co2e_total is not None:
         body["co2e_total"] = float(f.co2e_total)
+    if validity is not None:
+        body["validity_years"] = validity
+    if overrides is not None:
+        body["overrides"] = overrides
     return {"key": f"{f.activity}|{f.region}|{f.year}", **body, "hash": factor_hash(body)}
 
 
@@ -124,18 +185,31 @@ def inventory_digest(inventory: Any) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def _validity(fs: Any, i: int) -> int | None:
+    years = None if fs.validity is None else int(fs.validity[i])
+    return None if years is None or years < 0 else years
+
+
+def _overrides(fs: Any, i: int) -> str | None:
+    cat: Categorical | None = fs.overrides
+    return None if cat is None else cat.categories[int(cat.codes[i])]
+
+
 def lock_data(em: EmissionsLike, *, versions: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The lockfile's content for *em* (what :func:`write_lock` writes)."""
     fs = em.factors
     summary = em.matches.summary()
-    used: dict[tuple[str, str, int], Factor] = {}
+    used: dict[tuple[str, str, int], int] = {}
     # the factor each key used, read from one row of that key (exactly what the kernel matched)
     _, first_rows = np.unique(np.asarray(em.row_keys()), return_index=True)
+    index = np.asarray(em.matches.factor_index)
     for row in first_rows.tolist():
-        f = em.matches.factor(int(row))
-        used[f.key] = f
+        i = int(index[row])
+        used[fs.factor(i).key] = i
     vers = dict(versions or {})
-    factors = [_factor_dict(used[k], vers) for k in sorted(used, key=lambda k: (k[0], k[1], k[2]))]
+    factors = [_factor_dict(fs.factor(used[k]), vers, validity=_validity(fs, used[k]),
+                            overrides=_overrides(fs, used[k]))
+               for k in sorted(used, key=lambda k: (k[0], k[1], k[2]))]
     regions = {code: {"parent": parent, "name": name} for code, (parent, name) in fs.regions.items()}
     fallbacks = [{"activity": r["activity"], "region": r["region"], "year": r["year"], "used":
                   f"{r['activity']}|{r['region_used']}|{r['year_used']}", "fallback": r["fallback"]}
@@ -201,6 +275,13 @@ def read_lock(path: str | os.PathLike[str]) -> dict[str, Any]:
         if factor_hash(body) != f.get("hash"):
             raise InputError(f"factor {i} ({f.get('key')}) does not match its hash: the lockfile was edited",
                              source=str(p), column="factors", rows=[i])
+        unknown = sorted(set(f) - _FACTOR_FIELDS) + sorted(
+            f"{name}.{k}" for name in ("ncv", "density", "gcv") if isinstance(f.get(name), dict)
+            for k in set(f[name]) - _PROPERTY_FIELDS)
+        if unknown:
+            raise InputError(f"factor {i} ({f.get('key')}) has field(s) {unknown} that this version of neutralcore "
+                             "does not know (a lockfile from a later version?): it cannot be rebuilt exactly",
+                             source=str(p), column="factors", rows=[i])
     return data
 
 
@@ -208,30 +289,98 @@ def _to_source(d: Mapping[str, Any]) -> Source:
     return Source(d["publisher"], d["document"], d["year"], url=d.get("url"), note=d.get("note"))
 
 
+def _to_interval(d: Mapping[str, Any] | None) -> Interval | None:
+    return None if d is None else Interval(d["lower"], d["upper"], d["distribution"])
+
+
 def _to_prop(d: Mapping[str, Any] | None) -> FuelProperty | None:
     if d is None:
         return None
-    return FuelProperty(d["name"], d["value"], d["unit"], _to_source(d["source"]), confidence=d.get("confidence"))
+    return FuelProperty(d["name"], d["value"], d["unit"], _to_source(d["source"]), confidence=d.get("confidence"),
+                        pack=d.get("pack"), interval=_to_interval(d.get("interval")))
 
 
 def lock_factors(data: Mapping[str, Any]) -> tuple[list[Factor], dict[str, Any], str]:
     """The factors, region chains and fallback order of a lockfile's content (see ``FactorSet.from_lock``)."""
     factors = [Factor(f["activity"], f["region"], f["year"], f["unit"], f["gases"], _to_source(f["source"]),
                       kind=f.get("kind"), confidence=f.get("confidence"), notes=f.get("notes"), ncv=_to_prop(f["ncv"]),
-                      density=_to_prop(f["density"]), uncertainty=f.get("uncertainty"), pack=f.get("pack"),
+                      density=_to_prop(f["density"]), gcv=_to_prop(f.get("gcv")),
+                      energy_basis=f.get("energy_basis", "ncv"), price_year=f.get("price_year"),
+                      uncertainty=f.get("uncertainty"), pack=f.get("pack"), stage=f.get("stage"),
+                      intervals={g: _to_interval(iv) for g, iv in f.get("intervals", {}).items()},
                       gwp_basis=f.get("gwp_basis"), co2e_total=f.get("co2e_total"))
                for f in data["factors"]]
     regions = {code: (spec["parent"], spec["name"]) for code, spec in data["regions"].items()}
     return factors, regions, str(data["fallback_order"])
 
 
+def lock_columns(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The per-factor columns of a ``FactorSet`` that a :class:`Factor` does not hold, from a lockfile's content.
+
+    ``validity`` (years each factor may serve after its own; -1 for no limit) and ``overrides`` (the packs each
+    replaced in a merge), in the order of :func:`lock_factors`, each ``None`` where no factor has it: what
+    ``FactorSet.from_lock`` sets on the set built from those factors.
+    """
+    factors = data["factors"]
+    out: dict[str, Any] = {"validity": None, "overrides": None}
+    if any("validity_years" in f for f in factors):
+        years = np.array([f.get("validity_years", -1) for f in factors], dtype=np.int32)
+        years.setflags(write=False)
+        out["validity"] = years
+    if any("overrides" in f for f in factors):
+        out["overrides"] = factorize([f.get("overrides") for f in factors], len(factors))
+    return out
+
+
+def _leaves(value: Any, path: str, out: dict[str, Any]) -> dict[str, Any]:
+    """*value* flattened to ``{dotted path: leaf}`` (a property ``gcv`` gives ``gcv.value``, ``gcv.source.year``...)."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _leaves(v, f"{path}.{k}" if path else str(k), out)
+    else:
+        out[path] = value
+    return out
+
+
+def _relative(u: Any, v: Any) -> float | None:
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (u, v))
+    if not numbers or u == 0:
+        return None
+    rel = v / u - 1.0
+    return None if math.isnan(rel) else rel
+
+
 def lock_diff(before: str | os.PathLike[str] | Mapping[str, Any],
               after: str | os.PathLike[str] | Mapping[str, Any]) -> Table:
-    """The factors two lockfiles disagree on: one row per (key, gas) changed, added or removed.
+    """The factors two lockfiles disagree on: one row per (key, field) changed, added or removed.
 
-    Columns: ``key``, ``gas``, ``before``, ``after`` (per unit; ``None`` where absent), ``change``
-    (relative, ``None`` for an added or removed value), ``status`` and the ``source`` after (or before).
-    The GWP set is compared too (key ``"gwp"``).
+    Columns: ``key``, ``gas``, ``field``, ``before``, ``after`` (``None`` where absent), ``change``
+    (relative, for numbers; ``None`` otherwise and for an added or removed value), ``status``
+    (``changed``, ``added`` or ``removed``) and the ``source`` after (or before).  A value per gas is field
+    ``value`` with its ``gas`` (per unit of the factor); a published interval bound is ``interval.lower`` or
+    ``interval.upper`` (or ``interval.distribution``) with its gas; every other field is named by its path in
+    the lockfile (``stage``, ``energy_basis``, ``price_year``, ``co2e_total``, ``gcv.value``,
+    ``source.document``, ``pack``...) with ``gas`` ``None``.  A factor only one lockfile has is one row per
+    gas, ``added`` or ``removed``.  The GWP set is compared too (key ``"gwp"``).
+
+    Examples
+    --------
+    UK DESNZ's 2025 well-to-tank factor for natural gas per kWh on a net, then on a gross calorific basis
+    (flat file, "WTT- fuels"): the diff shows the value and the basis that changed.
+
+    >>> import pathlib, tempfile
+    >>> import neutralcore as nc
+    >>> src = nc.Source("UK DESNZ", "Greenhouse gas reporting: conversion factors 2025, WTT- fuels, natural gas", 2025)
+    >>> inv = nc.Inventory([nc.Activity("fuel.natural_gas.wtt", 1_000, "kWh", region="GB", year=2025, scope=3)])
+    >>> def lock(value, basis, name):
+    ...     f = nc.Factor("fuel.natural_gas.wtt", "GB", 2025, "kg/kWh", {"CO2e": value}, src, gwp_basis="AR5",
+    ...                   energy_basis=basis)
+    ...     return inv.emissions(nc.FactorSet.from_factors([f])).lock(pathlib.Path(tempfile.mkdtemp()) / name)
+    >>> net, gross = lock(0.03347, "ncv", "net.json"), lock(0.03021, "gcv", "gross.json")
+    >>> "stage" in net["factors"][0]  # the key .wtt says its stage: not written again
+    False
+    >>> [(r["field"], r["gas"], r["before"], r["after"], r["status"]) for r in lock_diff(net, gross).to_dicts()]
+    [('value', 'CO2e', 0.03347, 0.03021, 'changed'), ('energy_basis', None, None, 'gcv', 'added')]
     """
     a = before if isinstance(before, Mapping) else read_lock(before)
     b = after if isinstance(after, Mapping) else read_lock(after)
@@ -239,26 +388,40 @@ def lock_diff(before: str | os.PathLike[str] | Mapping[str, Any],
     fb = {f["key"]: f for f in b["factors"]}
     rows: list[tuple[Any, ...]] = []
     if a["gwp"] != b["gwp"]:
-        rows.append(("gwp", None, a["gwp"], b["gwp"], None, "changed", "GWP set"))
+        rows.append(("gwp", None, "gwp", a["gwp"], b["gwp"], None, "changed", "GWP set"))
     for key in sorted(set(fa) | set(fb)):
         x, y = fa.get(key), fb.get(key)
         if x is not None and y is not None and x["hash"] == y["hash"]:
             continue
-        gx = x["gases"] if x else {}
-        gy = y["gases"] if y else {}
         src = y or x
         assert src is not None
         source = f"{src['source']['publisher']}, {src['source']['document']} ({src['source']['year']})"
-        changed = False
+        gx = x["gases"] if x else {}
+        gy = y["gases"] if y else {}
         for gas in sorted(set(gx) | set(gy)):
             u, v = gx.get(gas), gy.get(gas)
             if u == v:
                 continue
-            changed = True
             status = "added" if u is None else "removed" if v is None else "changed"
-            rel = (v / u - 1.0) if (u is not None and v is not None and u != 0) else None
-            rows.append((key, gas, u, v, None if rel is None or math.isnan(rel) else rel, status, source))
-        if not changed:
-            rows.append((key, None, None, None, None, "metadata changed", source))
-    return Table.from_rows(("key", "gas", "before", "after", "change", "status", "source"), rows,
+            rows.append((key, gas, "value", u, v, _relative(u, v), status, source))
+        if x is None or y is None:
+            continue
+        skip = ("key", "hash", "gases", "intervals")
+        lx = _leaves({k: v for k, v in x.items() if k not in skip}, "", {})
+        ly = _leaves({k: v for k, v in y.items() if k not in skip}, "", {})
+        for gas, ix, iy in [(g, x.get("intervals", {}).get(g), y.get("intervals", {}).get(g))
+                            for g in sorted(set(x.get("intervals", {})) | set(y.get("intervals", {})))]:
+            for k in ("lower", "upper", "distribution"):
+                u, v = (ix or {}).get(k), (iy or {}).get(k)
+                if u != v:
+                    status = "added" if u is None else "removed" if v is None else "changed"
+                    rows.append((key, gas, f"interval.{k}", u, v, _relative(u, v), status, source))
+        for field in sorted(set(lx) | set(ly)):
+            u, v = lx.get(field), ly.get(field)
+            if u == v:
+                continue
+            status = "added" if field not in lx or u is None else "removed" if field not in ly or v is None \
+                else "changed"
+            rows.append((key, None, field, u, v, _relative(u, v), status, source))
+    return Table.from_rows(("key", "gas", "field", "before", "after", "change", "status", "source"), rows,
                            title="Lockfile differences (factor values per unit)")

@@ -16,6 +16,23 @@ Examples
 >>> r = t.row(0)
 >>> r["co2e_t"], r["CO2_t"], r["factor_year"], r["fallback"], r["source"]
 (659.2, 659.2, 2022, 'year', 'MONRE/DCC, Viet Nam grid emission factor 2023 (2024)')
+
+Where a factor used gives its publisher's CO2e total beside its gases (``Factor.co2e_total``), two more
+columns follow the gas columns: ``published_co2e_t``, the row's emissions in t CO2e from that published
+total (the row's quantity, in the factor's unit, times the total; NaN for a row whose factor gives none,
+and for a scope 2 row of a market-based result, whose rate is not the factor's), and
+``published_gwp_basis``, the GWP set the publisher weighted it under (``None`` where none).  It is a
+check beside ``co2e_t``, which re-weights the gases under the result's own GWP set; neither is summed
+into the other.  IPCC 2006 gas/diesel oil in stationary combustion (Vol. 2, Ch. 2, Table 2.2),
+74,100 kg CO2 + 3 kg CH4 + 0.6 kg N2O per TJ = 74,343 kg CO2e per TJ under AR5 (3 x 28 + 0.6 x 265):
+
+>>> ipcc = nc.Source("IPCC", "2006 IPCC Guidelines, Vol. 2, Ch. 2, Table 2.2 (gas/diesel oil)", 2006)
+>>> fs = nc.FactorSet.from_factors([nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ",
+...     {"CO2": 74_100, "CH4": 3, "N2O": 0.6}, ipcc, gwp_basis="AR5", co2e_total=74_343)])
+>>> inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", 2, "TJ", region="VN", year=2023, scope=1)])
+>>> r = inv.emissions(fs, gwp="AR6").rows().row(0)
+>>> round(r["published_co2e_t"], 9), r["published_gwp_basis"], round(r["co2e_t"], 6)  # co2e_t: AR6 weights
+(148.686, 'AR5', 148.695)
 """
 
 from __future__ import annotations
@@ -29,7 +46,7 @@ from neutralcore._core.table import Table
 from neutralcore.measure.factor import FactorSet
 from neutralcore.gwp import gwp_label
 
-__all__ = ["row_results", "RowSource"]
+__all__ = ["row_results", "published_co2e", "RowSource"]
 
 
 class RowSource(Protocol):
@@ -49,6 +66,8 @@ class RowSource(Protocol):
     def matches(self) -> Any: ...
     def row_co2e(self) -> np.ndarray: ...
     def row_mass(self, gas: str) -> np.ndarray: ...
+    def row_keys(self) -> np.ndarray: ...
+    def keys(self) -> Any: ...
 
 
 def _gather(labels: Sequence[Any], index: np.ndarray) -> list[Any]:
@@ -60,6 +79,38 @@ def _gather(labels: Sequence[Any], index: np.ndarray) -> list[Any]:
 def _labels(cat: Categorical, index: np.ndarray | None = None) -> list[Any]:
     codes = cat.codes if index is None else cat.codes[index]
     return _gather(cat.categories, codes)
+
+
+def published_co2e(em: RowSource, factor: np.ndarray) -> np.ndarray | None:
+    """Per row: t CO2e from its factor's published CO2e total (NaN where none); ``None`` if no factor used has one.
+
+    *factor* is the factor index of every row.  The row's quantity in the factor's unit is read off the kernel's
+    own conversion: a gas's t per activity unit divided by the factor's value of that gas.
+    """
+    fs = em.factors
+    if fs.co2e_total is None or not len(factor):
+        return None
+    total = fs.co2e_total[factor]
+    if np.isnan(total).all():
+        return None
+    row_key = np.asarray(em.row_keys(), dtype=np.int64)
+    rates = np.asarray(em.keys().rates, dtype=np.float64)
+    key_factor = np.zeros(rates.shape[0], dtype=np.int64)
+    key_factor[row_key] = factor
+    to_factor_unit = np.full(rates.shape[0], np.nan)  # t of factor mass unit x factor units per activity unit
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for j, gas in enumerate(em.gases):
+            if gas not in fs.gases:
+                continue
+            value = fs.values[key_factor, fs.gases.index(gas)]
+            hit = np.isnan(to_factor_unit) & (value > 0)
+            to_factor_unit[hit] = rates[hit, j] / value[hit]
+        out = np.asarray(em.inventory.quantity, dtype=np.float64) * to_factor_unit[row_key] * total
+    out[total == 0] = 0.0
+    if em.scope2_method == "market":
+        scope = em.inventory.scope
+        out[np.array([s == 2 for s in scope.categories], dtype=bool)[scope.codes]] = np.nan
+    return out
 
 
 def row_results(em: RowSource) -> Table:
@@ -81,6 +132,12 @@ def row_results(em: RowSource) -> Table:
     for gas in em.gases:
         out[f"{gas}_t"] = np.asarray(em.row_mass(gas), dtype=np.float64)
     factor = np.asarray(matches.factor_index, dtype=np.int64)
+    published = published_co2e(em, factor)
+    if published is not None:
+        out["published_co2e_t"] = published
+        assert fs.gwp_basis is not None and fs.co2e_total is not None  # a published total has its basis
+        per_factor = [b if g else None for b, g in zip(fs.gwp_basis.values(), (~np.isnan(fs.co2e_total)).tolist())]
+        out["published_gwp_basis"] = _gather(per_factor, factor)
     out["factor_activity"] = _labels(fs.activity, factor)
     out["factor_region"] = _labels(fs.region, factor)
     out["factor_year"] = np.asarray(fs.year, dtype=np.int64)[factor] if n else np.zeros(0, np.int64)
