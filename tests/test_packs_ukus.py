@@ -27,7 +27,7 @@ UK_2024 = [
     (ELEC + ".td", "13_402_4000_5_3", "CH4", 0.00008),
     (ELEC + ".td", "13_402_4000_5_4", "N2O", 0.00011),
     (ELEC + ".wtt", "15_917_4000_5_1", "CO2e", 0.0459),
-    ("desnz.wtt_uk_electricity.wtt_uk_electricity_t_d.electricity_uk.kwh.kwh.wtt", "15_918_4000_5_1", "CO2e", 0.00397),
+    (ELEC + ".td.wtt", "15_918_4000_5_1", "CO2e", 0.00397),                   # WTT- UK electricity (T&D)
     ("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", "1_100_1004_6_2", "CO2", 0.18253),
     ("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", "1_100_1004_6_3", "CH4", 0.00028),
     ("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", "1_100_1004_6_4", "N2O", 0.00009),
@@ -176,15 +176,18 @@ def test_every_row_names_the_copy_it_was_read_from(uk, us):
 
 
 def test_uk_electricity_with_its_upstream_stages_opt_in(uk):
-    """upstream=True adds, in scope 3 category 3, T&D 1,000 x 0.0183 kg and generation WTT 1,000 x 0.0459 kg to the
-    scope 2 0.20705 t: 0.27125 t.  The WTT of the T&D losses (0.00397 kg/kWh) is a key of its own, added only if
-    the inventory has a row for it."""
+    """upstream=True adds, in scope 3 category 3, T&D 1,000 x 0.0183 kg, generation WTT 1,000 x 0.0459 kg and the WTT
+    of the T&D losses 1,000 x 0.00397 kg (DESNZ IDs 13_402_4000_5_1, 15_917_4000_5_1, 15_918_4000_5_1) to the
+    scope 2 0.20705 t (7_400_4000_5_1): 0.27522 t."""
     inv = nc.Inventory([nc.Activity(ELEC, 1000, "kWh", region="GB", year=2024, scope=2)])
     res = inv.emissions(uk, gwp="AR5", upstream=True)
-    assert res.total() == pytest.approx(0.20705 + 0.0183 + 0.0459, rel=1e-12)
+    assert res.total() == pytest.approx(0.20705 + 0.0183 + 0.0459 + 0.00397, rel=1e-12)
+    assert res.by_scope()[3] == pytest.approx(0.0183 + 0.0459 + 0.00397, rel=1e-12)
     by_stage = {r["stage"]: r["co2e_t"] for r in res.by("stage").to_dicts()}
     assert by_stage["transmission-and-distribution"] == pytest.approx(0.0183, rel=1e-12)
-    assert by_stage["well-to-tank"] == pytest.approx(0.0459, rel=1e-12)
+    assert by_stage["well-to-tank"] == pytest.approx(0.0459 + 0.00397, rel=1e-12)
+    by_key = {r["activity"]: r["co2e_t"] for r in res.by("activity").to_dicts()}
+    assert by_key[ELEC + ".td.wtt"] == pytest.approx(0.00397, rel=1e-12)
 
 
 #: (activity key, DESNZ ID of the total, published kg CO2e total, its per-gas kg CO2e columns CO2, CH4, N2O)
