@@ -242,3 +242,11 @@ def test_pack_check_refuses_a_total_that_disagrees(tmp_path):
     (tmp_path / "factors.csv").write_text(text.replace(old, old.replace("0.1829", "0.2")), encoding="utf-8")
     with pytest.raises(nc.NeutralcoreError, match="0.2"):
         check_factor_pack(tmp_path)
+
+
+def test_interval_is_exported_at_top_level():
+    from neutralcore.measure import Interval
+    from neutralcore.measure.factorvalue import Interval as Defined
+
+    assert nc.Interval is Interval is Defined and "Interval" in nc.__all__
+    assert nc.Interval(1, 10, "lognormal").distribution == "lognormal"
