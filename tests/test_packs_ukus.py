@@ -178,7 +178,8 @@ def test_every_row_names_the_copy_it_was_read_from(uk, us):
 def test_uk_electricity_with_its_upstream_stages_opt_in(uk):
     """upstream=True adds, in scope 3 category 3, T&D 1,000 x 0.0183 kg, generation WTT 1,000 x 0.0459 kg and the WTT
     of the T&D losses 1,000 x 0.00397 kg (DESNZ IDs 13_402_4000_5_1, 15_917_4000_5_1, 15_918_4000_5_1) to the
-    scope 2 0.20705 t (7_400_4000_5_1): 0.27522 t."""
+    scope 2 0.20705 t (7_400_4000_5_1): 0.27522 t, the four lines DESNZ's 2024 condensed set (sheet "Introduction")
+    lists for an organisation that includes WTT."""
     inv = nc.Inventory([nc.Activity(ELEC, 1000, "kWh", region="GB", year=2024, scope=2)])
     res = inv.emissions(uk, gwp="AR5", upstream=True)
     assert res.total() == pytest.approx(0.20705 + 0.0183 + 0.0459 + 0.00397, rel=1e-12)
