@@ -98,3 +98,33 @@ def test_stage_column_in_a_factor_file():
 def test_with_upstream_leaves_rows_of_activities_without_upstream_factors_alone():
     inv = with_upstream(inventory(), factors())
     assert len(inv) == 5 and inv.dims["stage"].categories[0] == "combustion"
+
+
+def test_the_wtt_of_t_and_d_losses_is_the_upstream_of_the_t_and_d_row():
+    """GHG Protocol Scope 3 Technical Guidance (2013) Table 3.1, activity C: T&D losses cover the generation
+    (upstream activities and combustion) of the electricity lost.  1,000 kWh x (0.2 + 0.02 T&D + 0.04 WTT +
+    0.004 WTT of T&D) kg = 0.264 t; the WTT of T&D is a well-to-tank row of key ``electricity.grid.td.wtt``."""
+    fs = nc.FactorSet.from_factors([
+        *factors(),
+        nc.Factor("electricity.grid.wtt", "GB", 2024, "kg/kWh", {"CO2e": 0.04}, SRC, gwp_basis="AR5"),
+        nc.Factor("electricity.grid.td.wtt", "GB", 2024, "kg/kWh", {"CO2e": 0.004}, SRC, gwp_basis="AR5"),
+    ])
+    inv = nc.Inventory([nc.Activity("electricity.grid", 1000, "kWh", region="GB", year=2024, scope=2)])
+    res = inv.emissions(fs, upstream=True)
+    assert res.total() == pytest.approx(0.2 + 0.02 + 0.04 + 0.004, rel=1e-12)
+    rows = {(r["activity"], r["stage"]): r["co2e_t"] for r in res.by("activity", "stage").to_dicts()}
+    assert rows == pytest.approx({("electricity.grid", "combustion"): 0.2,
+                                  ("electricity.grid.td", "transmission-and-distribution"): 0.02,
+                                  ("electricity.grid.wtt", "well-to-tank"): 0.04,
+                                  ("electricity.grid.td.wtt", "well-to-tank"): 0.004})
+    assert res.by_scope()[3] == pytest.approx(0.064, rel=1e-12)
+    cat = res.by("scope", "category", gases=False)
+    assert [c for s, c in zip(cat["scope"], cat["category"]) if s == 3] == [SCOPE3_CATEGORY_3]
+
+
+def test_a_wtt_row_gets_no_wtt_of_its_own():
+    """Only T&D (and other upstream) rows take a ``.wtt``: a key ``x.wtt.wtt`` is never looked for."""
+    fs = nc.FactorSet.from_factors([*factors(), nc.Factor("fuel.diesel.wtt.wtt", "GB", 2024, "kg/L", {"CO2": 9.0},
+                                                          SRC)])
+    inv = nc.Inventory([nc.Activity("fuel.diesel", 1000, "L", region="GB", year=2024, scope=1)])
+    assert inv.emissions(fs, upstream=True).total() == pytest.approx(2.5 + 0.6, rel=1e-12)

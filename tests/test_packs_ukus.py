@@ -27,7 +27,7 @@ UK_2024 = [
     (ELEC + ".td", "13_402_4000_5_3", "CH4", 0.00008),
     (ELEC + ".td", "13_402_4000_5_4", "N2O", 0.00011),
     (ELEC + ".wtt", "15_917_4000_5_1", "CO2e", 0.0459),
-    ("desnz.wtt_uk_electricity.wtt_uk_electricity_t_d.electricity_uk.kwh.kwh.wtt", "15_918_4000_5_1", "CO2e", 0.00397),
+    (ELEC + ".td.wtt", "15_918_4000_5_1", "CO2e", 0.00397),                   # WTT- UK electricity (T&D)
     ("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", "1_100_1004_6_2", "CO2", 0.18253),
     ("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", "1_100_1004_6_3", "CH4", 0.00028),
     ("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", "1_100_1004_6_4", "N2O", 0.00009),
@@ -176,12 +176,78 @@ def test_every_row_names_the_copy_it_was_read_from(uk, us):
 
 
 def test_uk_electricity_with_its_upstream_stages_opt_in(uk):
-    """upstream=True adds, in scope 3 category 3, T&D 1,000 x 0.0183 kg and generation WTT 1,000 x 0.0459 kg to the
-    scope 2 0.20705 t: 0.27125 t.  The WTT of the T&D losses (0.00397 kg/kWh) is a key of its own, added only if
-    the inventory has a row for it."""
+    """upstream=True adds, in scope 3 category 3, T&D 1,000 x 0.0183 kg, generation WTT 1,000 x 0.0459 kg and the WTT
+    of the T&D losses 1,000 x 0.00397 kg (DESNZ IDs 13_402_4000_5_1, 15_917_4000_5_1, 15_918_4000_5_1) to the
+    scope 2 0.20705 t (7_400_4000_5_1): 0.27522 t, the four lines DESNZ's 2024 condensed set (sheet "Introduction")
+    lists for an organisation that includes WTT."""
     inv = nc.Inventory([nc.Activity(ELEC, 1000, "kWh", region="GB", year=2024, scope=2)])
     res = inv.emissions(uk, gwp="AR5", upstream=True)
-    assert res.total() == pytest.approx(0.20705 + 0.0183 + 0.0459, rel=1e-12)
+    assert res.total() == pytest.approx(0.20705 + 0.0183 + 0.0459 + 0.00397, rel=1e-12)
+    assert res.by_scope()[3] == pytest.approx(0.0183 + 0.0459 + 0.00397, rel=1e-12)
     by_stage = {r["stage"]: r["co2e_t"] for r in res.by("stage").to_dicts()}
     assert by_stage["transmission-and-distribution"] == pytest.approx(0.0183, rel=1e-12)
-    assert by_stage["well-to-tank"] == pytest.approx(0.0459, rel=1e-12)
+    assert by_stage["well-to-tank"] == pytest.approx(0.0459 + 0.00397, rel=1e-12)
+    by_key = {r["activity"]: r["co2e_t"] for r in res.by("activity").to_dicts()}
+    assert by_key[ELEC + ".td.wtt"] == pytest.approx(0.00397, rel=1e-12)
+
+
+#: (activity key, DESNZ ID of the total, published kg CO2e total, its per-gas kg CO2e columns CO2, CH4, N2O)
+UK_2024_TOTALS = [
+    # natural gas per kWh (gross CV): 0.18253 + 0.00028 + 0.00009 = 0.1829
+    ("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", "1_100_1004_6_1", 0.1829, (0.18253, 0.00028, 0.00009)),
+    (ELEC, "7_400_4000_5_1", 0.20705, (0.20493, 0.0009, 0.00122)),          # UK electricity per kWh
+    (ELEC + ".td", "13_402_4000_5_1", 0.0183, (0.01811, 0.00008, 0.00011)),  # its T&D losses per kWh
+]
+
+
+@pytest.mark.parametrize("key, desnz_id, total, parts", UK_2024_TOTALS)
+def test_desnz2024_keeps_published_co2e_totals(uk, key, desnz_id, total, parts):
+    """The published kg CO2e total is kept beside the per-gas masses, and equals them weighted under AR5
+    (CH4 28, N2O 265: IPCC AR5 WG1 Table 8.7) to the publisher's rounding."""
+    f = uk.get(key, "GB", 2024)
+    assert desnz_id in f.notes and f.co2e_total == total
+    co2, ch4, n2o = f.gases["CO2"], f.gases["CH4"], f.gases["N2O"]
+    assert (co2, ch4 * 28, n2o * 265) == pytest.approx(parts, rel=1e-12)
+    assert co2 + 28 * ch4 + 265 * n2o == pytest.approx(total, abs=1e-5)
+
+
+def test_desnz2024_totals_are_not_added_to_the_gases(uk):
+    """A kept total is a check, not an extra gas: 1,000 kWh of gas (gross CV) = 0.1829 t CO2e, no CO2e line."""
+    inv = nc.Inventory([nc.Activity("desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv", 1000, "kWh", region="GB",
+                                    year=2024, scope=1)])
+    res = inv.emissions(uk, gwp="AR5")
+    assert res.total() == pytest.approx(0.1829, abs=1e-9) and res.total("CO2e") == 0
+
+
+def test_every_desnz2024_total_agrees_with_its_gases(uk):
+    rows = [f for f in uk if f.co2e_total is not None]
+    assert len(rows) > 500
+    for f in rows:
+        weighted = sum(v * gwp_value(g, "AR5") for g, v in f.gases.items())
+        assert weighted == pytest.approx(f.co2e_total, rel=5e-3), f.activity
+
+
+def test_pack_check_refuses_a_total_that_disagrees(tmp_path):
+    """Editing the natural gas total in a copy of the pack (0.1829 -> 0.2) makes the pack check fail."""
+    import shutil
+    from importlib.resources import files
+
+    from neutralcore.testing import check_factor_pack
+
+    src = files("neutralcore.plugins.desnz2024") / "data"
+    for name in ("factors.csv", "pack.toml", "LICENCE"):
+        shutil.copy(str(src / name), tmp_path / name)
+    text = (tmp_path / "factors.csv").read_text(encoding="utf-8")
+    old = "desnz.fuels.gaseous_fuels.natural_gas.kwh_gross_cv,GB,2024,CO2e,0.1829,"
+    assert text.count(old) == 1
+    (tmp_path / "factors.csv").write_text(text.replace(old, old.replace("0.1829", "0.2")), encoding="utf-8")
+    with pytest.raises(nc.NeutralcoreError, match="0.2"):
+        check_factor_pack(tmp_path)
+
+
+def test_interval_is_exported_at_top_level():
+    from neutralcore.measure import Interval
+    from neutralcore.measure.factorvalue import Interval as Defined
+
+    assert nc.Interval is Interval is Defined and "Interval" in nc.__all__
+    assert nc.Interval(1, 10, "lognormal").distribution == "lognormal"

@@ -31,6 +31,7 @@ def test_ipcc_properties_serve_a_third_party_factor(tmp_path):
     row = res.matches.summary().to_dicts()[0]
     assert row["pack"] == "my_pack" and row["region_used"] == "XA"
     assert row["properties"] == "density 839.5 kg/m^3 (ipcc); ncv 43 TJ/Gg (ipcc)"
+    assert row["uncertainty"] == "property: ncv"  # the ipcc NCV has Table 1.2's 95 % limits; the density none
     used = res.matches.factor(0)
     assert used.density is not None and used.density.pack == "ipcc" and "IPCC" in used.ncv.source.publisher
     # the same through pack names, as --factors ipcc,<dir> would
@@ -76,3 +77,24 @@ def test_the_report_names_only_the_properties_a_conversion_took(tmp_path):
     res = nc.Inventory([nc.Activity(DIESEL, 1, "t", region="XA", year=2024, scope=1)]).emissions(fs)
     assert res.total() == pytest.approx(3.1863, rel=1e-9)
     assert res.matches.summary().to_dicts()[0]["properties"] == "ncv 43 TJ/Gg (ipcc)"
+
+
+def test_the_uncertainty_column_says_what_is_sampled():
+    """A factor without an interval reads ``none`` only when no property with an interval converts its rows:
+    illustrative values (not published): NCV 43 TJ/Gg, 95 % interval 41 to 45, density 840 kg/m^3 with none."""
+    src = nc.Source("illustration", "stated intervals for a test, not published ones", 2024)
+    ncv = nc.FuelProperty("ncv", 43.0, "TJ/Gg", src, interval=nc.Interval(41.0, 45.0))
+    rho = nc.FuelProperty("density", 840.0, "kg/m^3", src, interval=nc.Interval(830.0, 850.0, "uniform"))
+    plain = nc.Factor("fuel.a", "XA", 2024, "kg/TJ", {"CO2": 74100}, src, ncv=ncv)
+    both = nc.Factor("fuel.b", "XA", 2024, "kg/TJ", {"CO2": 74100}, src, ncv=ncv, density=rho,
+                     intervals={"CO2": nc.Interval(72600, 74800)})
+    fs = nc.FactorSet.from_factors([plain, both])
+    rows = [("fuel.a", 1, "t"), ("fuel.a", 1, "TJ"), ("fuel.b", 1000, "L"), ("fuel.b", 1, "TJ")]
+    got = []
+    for key, q, unit in rows:
+        inv = nc.Inventory([nc.Activity(key, q, unit, region="XA", year=2024, scope=1)])
+        got.append(inv.emissions(fs).matches.summary()["uncertainty"][0])
+    assert got == ["property: ncv", "none", "published; property: density, ncv", "published"]
+    inv = nc.Inventory([nc.Activity("fuel.a", 1, "t", region="XA", year=2024, scope=1)])
+    u = inv.emissions(fs).uncertainty(2_000, seed=1)
+    assert list(u.properties["property"]) == ["ncv"]  # what the column says is what uncertainty() sampled

@@ -16,6 +16,8 @@ CO2e, weighted under the GWP set the year's methodology paper states.  This read
   checks against them;
 * ``WTT-`` and ``Transmission and distribution`` rows become the ``well-to-tank`` and
   ``transmission-and-distribution`` stages of the direct activity they belong to (key suffix ``.wtt``, ``.td``);
+  ``WTT- UK electricity (T&D)``, the WTT of the electricity lost in T&D, is the ``well-to-tank`` stage of the T&D
+  part (``<electricity>.td.wtt``);
 * ``Outside of Scopes`` rows (the CO2 of biomass, reported apart) become ``CO2_biogenic``.
 
 Each (levels, UOM) is one activity: ``desnz.<level 1>.<level 2>...<UOM>`` in lowercase words, e.g.
@@ -58,8 +60,12 @@ _UPSTREAM = {
                                                                 "transmission-and-distribution"),
     ("WTT- UK electricity", "WTT- UK electricity (generation)"): (("UK electricity", "Electricity generated"),
                                                                   "well-to-tank"),
+    # the WTT of the electricity lost in T&D: the upstream of the T&D part, key <electricity>.td.wtt
+    ("WTT- UK electricity", "WTT- UK electricity (T&D)"): (("UK electricity", "Electricity generated"),
+                                                           "well-to-tank of transmission-and-distribution"),
 }
-_SUFFIX = {"well-to-tank": "wtt", "transmission-and-distribution": "td"}
+_SUFFIX = {"well-to-tank": "wtt", "transmission-and-distribution": "td",
+           "well-to-tank of transmission-and-distribution": "td.wtt"}
 
 
 def _bytes(path: CsvSource) -> bytes:
@@ -166,6 +172,7 @@ def _factor(fname: str, g: dict, scope: str, levels: tuple[str, ...], uom: str, 
         (d1, d2), stage = up
         direct = (d1, d2 if d2 is not None else l2, *levels[2:])
         default = f"{_key(direct, uom)}.{_SUFFIX[stage]}"
+        stage = stage.split(" of ")[0]
     elif l1.startswith("WTT-"):
         stage = "well-to-tank"
         default = f"{_key(levels, uom)}.wtt"

@@ -175,8 +175,12 @@ class Matches:
 
     def summary(self) -> Table:
         """One row per distinct (activity, region, year): factor used (region, year, unit), fallback kind, whether it is stale,
-        whether its gases carry a published uncertainty (``published``, ``partly`` or ``none``), row count,
+        what :meth:`Emissions.uncertainty` samples for it (``uncertainty``: ``published`` or ``partly`` if all or
+        some of its gases carry a published interval, ``property: ncv`` (or ``density, ncv``...) for the fuel
+        properties with an interval that convert its rows, both joined by ``"; "``, else ``none``), row count,
         pack, source, and the packs whose factor for that key the used one overrode in a merge."""
+        from neutralcore.measure.convert import property_path
+
         em = self._em
         res = em._resolution
         acts, regs, ty = em._triple_labels
@@ -203,6 +207,14 @@ class Matches:
         for code in pairs.tolist():
             units_of.setdefault(code // max(len(inv.unit.categories), 1), []).append(
                 inv.unit.categories[code % max(len(inv.unit.categories), 1)])
+        # what uncertainty() samples per key: the factor's gas intervals, and the intervals of the properties
+        # its rows' conversion takes (the same property_path test as measure.uncertainty.property_cells)
+        sampled = []
+        for t, f, stated in zip(keep, fids, _uncertainty_stated(fs)[fids].tolist() if fids else []):
+            names = dict.fromkeys(p.name for u in units_of.get(t, []) for p, _ in property_path(fs.factor(f), u)
+                                  if p.interval is not None)
+            parts = ([_stated[stated]] if stated else []) + ([f"property: {', '.join(names)}"] if names else [])
+            sampled.append("; ".join(parts) or "none")
         return Table(
             {
                 "activity": [acts[t] for t in keep],
@@ -213,7 +225,7 @@ class Matches:
                 "unit": [fs.unit.categories[fs.unit.codes[f]] for f in fids],
                 "fallback": kinds,
                 "stale": [bool(res.stale[t]) for t in keep],
-                "uncertainty": [_stated[int(u)] for u in _uncertainty_stated(fs)[fids]] if fids else [],
+                "uncertainty": sampled,
                 "rows": [int(rows_per_triple[t]) for t in keep],
                 "pack": [fs.pack.categories[fs.pack.codes[f]] for f in fids],
                 "source": [str(fs.source.categories[fs.source.codes[f]]) for f in fids],

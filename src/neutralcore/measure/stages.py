@@ -14,7 +14,12 @@ a copy of the row under the upstream key, in scope 3 — category 3, "fuel- and
 energy-related activities (not included in scope 1 or scope 2)" (GHG Protocol
 Corporate Value Chain (Scope 3) Standard, 2011, Ch. 5) for a scope 1 or 2 row;
 its own scope 3 category for a scope 3 row — and every row gets a ``stage``
-dimension, so results group by stage: ``res.by("stage")``.
+dimension, so results group by stage: ``res.by("stage")``.  A T&D (or other
+upstream) row takes in turn its own ``.wtt`` factor, as ``well-to-tank``:
+``electricity.grid.td.wtt`` is the WTT of the electricity lost in T&D, which
+the GHG Protocol counts with the losses ("generation (upstream activities and
+combustion)" of the electricity lost: Technical Guidance for Calculating
+Scope 3 Emissions, 2013, Table 3.1, C).
 
 Examples
 --------
@@ -86,20 +91,35 @@ def with_upstream(inv: Any, factors: _Activities) -> Any:
     :class:`~neutralcore.FactorNotFoundError`, not a silent gap).
     """
     have = set(factors.activity.categories)
-    acts: Sequence[str] = inv.activity.categories
-    codes = inv.activity.codes
     parts = [inv.with_column("stage", ["combustion"] * len(inv))]
-    for stage, suffix in UPSTREAM_SUFFIX.items():
-        wanted = np.array([stage_of_key(a) is None and f"{a}.{suffix}" in have for a in acts], dtype=bool)
-        rows = np.flatnonzero(wanted[codes]) if len(acts) else np.zeros(0, np.int64)
-        if not rows.size:
+    firsts = [(stage, _upstream_rows(inv, have, stage, suffix, direct=True)) for stage, suffix in UPSTREAM_SUFFIX.items()]
+    for stage, sub in firsts:
+        if sub is None:
             continue
-        sub = inv.take(rows)
-        scopes = [int(s) for s in np.array(sub.scope.categories, dtype=object)[sub.scope.codes]]
-        cats = np.array(sub.category.categories, dtype=object)[sub.category.codes].tolist()
-        sub_acts = np.array(sub.activity.categories, dtype=object)[sub.activity.codes].tolist()
-        sub = sub.with_column("activity", [f"{a}.{suffix}" for a in sub_acts])
-        sub = sub.with_column("category", [c if s == 3 else SCOPE3_CATEGORY_3 for s, c in zip(scopes, cats)])
-        sub = sub.with_column("scope", [3] * len(rows))
-        parts.append(sub.with_column("stage", [stage] * len(rows)))
+        parts.append(sub.with_column("stage", [stage] * len(sub)))
+        if stage != "well-to-tank":  # the WTT of the energy a T&D (or other upstream) row stands for
+            wtt = _upstream_rows(sub, have, "well-to-tank", UPSTREAM_SUFFIX["well-to-tank"], direct=False)
+            if wtt is not None:
+                parts.append(wtt.with_column("stage", ["well-to-tank"] * len(wtt)))
     return type(inv).concat(parts)
+
+
+def _upstream_rows(inv: Any, have: set[str], stage: str, suffix: str, *, direct: bool) -> Any:
+    """The rows of *inv* whose ``<activity>.<suffix>`` is in *have*, moved to that key in scope 3; None if none.
+
+    A *direct* row keyed with an upstream suffix takes none (an inventory row ``x.td`` is the user's own T&D
+    row, not a direct activity); an upstream row takes only another stage (no ``.wtt.wtt``).
+    """
+    acts: Sequence[str] = inv.activity.categories
+    wanted = np.array([(stage_of_key(a) is None if direct else stage_of_key(a) != stage) and f"{a}.{suffix}" in have
+                       for a in acts], dtype=bool)
+    rows = np.flatnonzero(wanted[inv.activity.codes]) if len(acts) else np.zeros(0, np.int64)
+    if not rows.size:
+        return None
+    sub = inv.take(rows)
+    scopes = [int(s) for s in np.array(sub.scope.categories, dtype=object)[sub.scope.codes]]
+    cats = np.array(sub.category.categories, dtype=object)[sub.category.codes].tolist()
+    sub_acts = np.array(sub.activity.categories, dtype=object)[sub.activity.codes].tolist()
+    sub = sub.with_column("activity", [f"{a}.{suffix}" for a in sub_acts])
+    sub = sub.with_column("category", [c if s == 3 else SCOPE3_CATEGORY_3 for s, c in zip(scopes, cats)])
+    return sub.with_column("scope", [3] * len(rows))
