@@ -6,9 +6,10 @@ Nothing here loops in Python over rows.  The work is folded per distinct key:
    year, unit) keys (cached on the inventory).
 2. Each distinct (activity, region, year) is matched to one factor, with all
    chain levels and years searched at once with ``np.searchsorted``.
-3. Each distinct (activity unit, factor unit) pair gets one pint multiplier;
-   fuel density and net calorific value bridge volume, mass and energy.
-4. Per key: tonnes of each gas per activity unit, and CO2e per activity unit.
+3. Each distinct (activity unit, factor unit) pair some row uses gets one pint multiplier;
+   fuel density and net calorific value bridge volume, mass and energy, once per triple.
+4. Per key: tonnes of each gas per activity unit, and CO2e per activity unit, gathered from the
+   per-triple and per-pair values (broadcast over the dense key space: no work per key beyond a gather).
 5. Per row (:mod:`neutralcore.measure.rowpass`): one pass counting each key's
    rows and summing their quantities, from which every total is a per-key dot
    product; group sums are one more chunked pass for all groupings asked for.
@@ -46,7 +47,7 @@ from neutralcore.errors import (
     UnknownGasError,
 )
 from neutralcore.measure.convert import (
-    BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, property_problem, unit_multipliers,
+    BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, KeyProblems, property_problem, unit_multipliers,
 )
 from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
 from neutralcore.measure.factor import WORLD, FactorSet, parent_region
@@ -254,13 +255,6 @@ def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str]
     )
 
 
-def _in_row_codes(per_key: np.ndarray, dense_of: np.ndarray, n_keys: int) -> np.ndarray:
-    """Per-key values of the keys rows use, spread into the space of the rows' key codes (zeros elsewhere)."""
-    out = np.zeros((n_keys,) + per_key.shape[1:], dtype=per_key.dtype)
-    out[dense_of] = per_key
-    return out
-
-
 def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.ndarray:
     """Per-row CO2e, materialised only when an error must find the rows responsible."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -272,20 +266,10 @@ _OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _NO_RATE = OK, NO_FACTOR
 _AMBIGUOUS = 6  # the key found has factors in several dimensions, none the row unit's (after measure.convert's reasons)
 
 
-def _unit_multipliers(
-    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
-    years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
-    problems: dict[int, str] | None = None,
-) -> np.ndarray:
-    """Per key: the number converting one activity unit to the factor's per-unit (:mod:`neutralcore.measure.convert`)."""
-    return unit_multipliers(fs, fidx, u_k, unit_labels, reason, years=years, rates=rates, prices=prices,
-                            problems=problems)
-
-
 def _raise_for(
     bad_keys: np.ndarray, reason: np.ndarray, rows_of: Any, labels: Any, fs: FactorSet, fidx: np.ndarray,
     u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str, ambiguous_with: np.ndarray,
-    problems: Mapping[int, str] | None = None,
+    problems: KeyProblems | Mapping[int, str] | None = None,
 ) -> None:
     """Raise the error for the first problem among keys that rows actually use."""
     acts, regs, years, t_of_k = labels
@@ -349,10 +333,12 @@ def _raise_for(
 
 def _check_co2e_basis(fs: FactorSet, fidx: np.ndarray, co2e_t: np.ndarray, gwp: str, labels: Any,
                       rows_of: Any) -> None:
-    """strict=True: a CO2e amount published under another GWP set than *gwp* is an error (every key has rows)."""
-    keys = np.flatnonzero(co2e_t > 0)
-    bases = [fs.gwp_basis_of(int(fidx[k])) for k in keys.tolist()]
-    off = [k for k, b in zip(keys.tolist(), bases) if b != gwp]
+    """strict=True: a CO2e amount published under another GWP set than *gwp* is an error (*co2e_t* is 0 for a key
+    no row uses)."""
+    keys = np.flatnonzero(co2e_t > 0)  # keys no row uses have none
+    factors = np.unique(fidx[keys])
+    other = [f for f in factors.tolist() if fs.gwp_basis_of(f) != gwp]  # once per factor, not per key
+    off = keys[np.isin(fidx[keys], other)].tolist()
     if off:
         acts, regs, years, t_of_k = labels
         t = int(t_of_k[off[0]])
@@ -413,10 +399,6 @@ def compute(
     # the one pass over rows here (measure.rowpass): each key's row count and quantity; all else is per key
     known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
     key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
-    # the keys some row uses (dense codes: those of the combinations present; compact: every key), and triples
-    key_ids = np.flatnonzero(key_rows) if rk.dense or rk.uniq is None else rk.uniq
-    dense_of = key_ids if rk.dense or rk.uniq is None else np.arange(len(key_ids))  # each key's code in the rows
-    a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
     # matched per (activity, region, year) and, where some activity has factors in several dimensions of unit,
     # the dimension of the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
     dim_labels: list[str] = []
@@ -426,11 +408,17 @@ def compute(
         dim_labels = list(dict.fromkeys(dims))
         d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
     n_dim = max(len(dim_labels), 1)
-    tri = ((a_k * n_reg + r_k) * span + y_k) * n_dim + d_of_u[u_k]
-    if rk.dense:
-        n_tri = n_act * n_reg * span * n_dim
-        tri_ids, t_of_k = np.arange(n_tri, dtype=np.int64), tri
+    present: np.ndarray | None = None  # per key: whether a row uses it (None: every key)
+    if rk.dense or rk.uniq is None:
+        # the keys are the rows' dense codes, triple-major: each key's triple and unit by broadcasting
+        n_tri = n_act * n_reg * span
+        t_of_k = (np.arange(n_tri, dtype=np.int64)[:, None] * n_dim + d_of_u[None, :n_unit]).reshape(-1)
+        u_k = np.broadcast_to(np.arange(n_unit, dtype=np.int64), (n_tri, n_unit)).reshape(-1)
+        tri_ids = np.arange(n_tri * n_dim, dtype=np.int64)
+        present = key_rows > 0
     else:
+        a_k, r_k, y_k, u_k = split_codes(rk.uniq, sizes)
+        tri = ((a_k * n_reg + r_k) * span + y_k) * n_dim + d_of_u[u_k]
         tri_ids, t_of_k = np.unique(tri, return_inverse=True)
         t_of_k = t_of_k.reshape(-1)
     td, tri_ids = tri_ids % n_dim, tri_ids // n_dim
@@ -440,32 +428,37 @@ def compute(
     acts = np.array(inv.activity.categories, dtype=object)[ta].tolist() if len(ta) else []
     regs = np.array(inv.region.categories, dtype=object)[tr].tolist() if len(tr) else []
 
-    fidx = res.factor[t_of_k]  # per key; -1 = no factor
-    reason = np.where(fidx < 0, _NO_FACTOR, _OK).astype(np.int8)
-    reason[res.ambiguous[t_of_k] & (reason == _OK)] = _AMBIGUOUS
-    problems: dict[int, str] = {}
-    fsafe = np.where(fidx < 0, 0, fidx)
+    # per triple: the factor and whether it has one; per key only gathers of per-triple and per-unit-pair values
+    reason_t = np.where(res.factor < 0, _NO_FACTOR, _OK).astype(np.int8)
+    reason_t[res.ambiguous & (reason_t == _OK)] = _AMBIGUOUS
+    f_t = np.where(res.factor < 0, 0, res.factor)
+    reason = reason_t[t_of_k]
+    problems = KeyProblems()
     if len(fs):
-        mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason, years=ty[t_of_k], rates=rates,
-                                 prices=prices, problems=problems)
-        to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[fsafe]]
-        vals = fs.values[fsafe]
+        mult = unit_multipliers(fs, f_t, u_k, inv.unit.categories, reason, years=ty, rates=rates, prices=prices,
+                                problems=problems, triple=t_of_k, present=present)
+        to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[f_t]]
+        vals = fs.values[f_t]
     else:
-        mult, to_t, vals = np.full(len(fidx), np.nan), np.ones(len(fidx)), np.zeros((len(fidx), 0))
+        mult, to_t, vals = np.full(len(t_of_k), np.nan), np.ones(len(f_t)), np.zeros((len(f_t), 0))
     ok_key = reason == _OK
-    used = (~np.isnan(vals[ok_key])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
+    if present is not None:
+        ok_key &= present
+    ok_t = np.bincount(t_of_k[ok_key], minlength=len(f_t)) > 0
+    used = (~np.isnan(vals[ok_t])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
     columns = sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
     gases = tuple(fs.gases[j] for j in columns)
     with np.errstate(invalid="ignore"):
-        gas_t = np.nan_to_num(vals[:, columns]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
+        gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * (to_t[t_of_k] * mult)[:, None]  # t of gas per unit
     # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
     weights, scoped = reporting_weights(gases, gwp)
     if np.isnan(weights[scoped]).any():
         no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & ok_key
         reason[no_gwp] = _NO_GWP
     with np.errstate(invalid="ignore"):
-        co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(fidx))
+        co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(t_of_k))
     co2e[reason != _OK] = np.nan
+    fsafe = f_t[t_of_k]
 
     labels = (acts, regs, ty, t_of_k)
 
@@ -475,7 +468,7 @@ def compute(
         """First rows (0-based positions) using some keys, and a text naming them (with CSV lines)."""
 
         def __call__(self, keys: np.ndarray) -> list[int]:
-            return np.flatnonzero(np.isin(code, dense_of[keys]))[:10].tolist()
+            return np.flatnonzero(np.isin(code, keys))[:10].tolist()
 
         def describe(self, rows: list[int]) -> str:
             """Rows read from a file by their file lines; rows built in memory by their 0-based positions."""
@@ -491,14 +484,22 @@ def compute(
 
     rows_of = _Rows()
 
-    bad_keys = np.flatnonzero(np.isnan(co2e))  # keys with a problem (every key here has rows)
+    bad = np.isnan(co2e)
+    bad_keys = np.flatnonzero(bad if present is None else bad & present)  # keys with a problem that rows use
     if bad_keys.size:
         _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp,
                    res.ambiguous_with, problems)
+    # keys no row uses, or with a problem no row meets, have no emissions
+    idle = bad if present is None else bad | ~present
+    if idle.any():
+        co2e[idle] = 0.0
+        gas_t[idle] = 0.0
+        fsafe[idle] = 0
+    np.nan_to_num(gas_t, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        row_sum = float(key_qty[dense_of] @ co2e)
+        row_sum = float(key_qty @ co2e)
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
-        row = _row_values(inv.quantity, _in_row_codes(co2e, dense_of, rk.n_keys), code)
+        row = _row_values(inv.quantity, co2e, code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
         raise InvalidQuantityError(
             f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
@@ -506,7 +507,8 @@ def compute(
         )
     fb = (res.level > 0) | (res.year_used != ty)
     if strict and fb.any():
-        fb_keys = np.flatnonzero(fb[t_of_k])
+        fb_k = fb[t_of_k]
+        fb_keys = np.flatnonzero(fb_k if present is None else fb_k & present)
         if fb_keys.size:
             stale_keys = fb_keys[res.stale[t_of_k[fb_keys]]]
             fb_keys = stale_keys if stale_keys.size else fb_keys  # the worse problem first
@@ -524,18 +526,6 @@ def compute(
             )
     if strict and "CO2e" in gases:
         _check_co2e_basis(fs, fsafe, gas_t[:, gases.index("CO2e")], canonical_gwp_set(gwp), labels, rows_of)
-    # keys no row uses keep harmless placeholders
-    bad = reason != _OK
-    if bad.any():
-        co2e[bad] = 0.0
-        gas_t[bad] = 0.0
-    gas_t = np.nan_to_num(gas_t)
-    if rk.dense:  # back in the rows' dense key space; a combination no row uses has no emissions
-        fsafe = _in_row_codes(fsafe, dense_of, rk.n_keys)
-        gas_t = _in_row_codes(gas_t, dense_of, rk.n_keys)
-        co2e = _in_row_codes(co2e, dense_of, rk.n_keys)
-        every = np.arange(rk.n_keys, dtype=np.int64)  # a dense key's triple (and unit dimension), as resolved above
-        t_of_k = (every // n_unit) * n_dim + d_of_u[every % n_unit]
     em = Emissions(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
         key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
