@@ -12,7 +12,7 @@ from typing import Sequence
 import numba
 import numpy as np
 
-__all__ = ["code_counts", "dense_codes", "key_sums", "group_sums"]
+__all__ = ["code_counts", "dense_codes", "key_sums", "group_sums", "fused_pass"]
 
 @numba.njit(cache=True, nogil=True)
 def _key_loop(code: np.ndarray, quantity: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
@@ -121,3 +121,66 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray, groups
 def _readonly(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a
+
+
+@numba.njit(cache=True, nogil=True)
+def _fused_co2e(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+                offsets: np.ndarray, quantity: np.ndarray, code: np.ndarray, seen: np.ndarray, rates: np.ndarray,
+                groups: tuple, out: tuple) -> float:  # pragma: no cover
+    # per row: its key, marked seen (a byte per key: the array stays in cache), its CO2e added to the total and
+    # to every grouping's sums.  groups and out are tuples of one type each: numba compiles (and unrolls) one
+    # loop per number of groupings
+    total = 0.0
+    for i in range(quantity.shape[0]):
+        k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
+            * sizes[3] + c3[i] - offsets[3]
+        code[i] = k
+        seen[k] = 1
+        w = quantity[i] * rates[k]
+        total += w
+        for t in range(len(groups)):
+            out[t][groups[t][i]] += w
+    return total
+
+
+@numba.njit(cache=True, nogil=True)
+def _fused_gases(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+                 offsets: np.ndarray, quantity: np.ndarray, code: np.ndarray, seen: np.ndarray, rates: np.ndarray,
+                 groups: tuple, out: tuple) -> float:  # pragma: no cover
+    # the same with several rate columns (CO2e, then each gas) per key
+    m = rates.shape[1]
+    total = 0.0
+    for i in range(quantity.shape[0]):
+        k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
+            * sizes[3] + c3[i] - offsets[3]
+        code[i] = k
+        seen[k] = 1
+        q = quantity[i]
+        total += q * rates[k, 0]
+        for t in range(len(groups)):
+            g = groups[t][i]
+            o = out[t]
+            for j in range(m):
+                o[g, j] += q * rates[k, j]
+    return total
+
+
+def fused_pass(columns: Sequence[np.ndarray], out_code: np.ndarray, sizes: np.ndarray, offsets: np.ndarray,
+               quantity: np.ndarray, n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray],
+               out: Sequence[np.ndarray]) -> tuple[np.ndarray, float]:
+    """Each row's key combined from four *columns* into *out_code*, whether each key has rows, the sum over
+    rows of ``quantity * rates[key, 0]``, and ``quantity * rates[key]`` added to row ``groups[g][row]`` of
+    ``out[g]``, in one loop."""
+    seen = np.zeros(n_keys, np.uint8)
+    gs = tuple(_readonly(g.astype(np.int32)) if g.dtype != np.int32 or g.flags.writeable else g for g in groups)
+    c0, c1, c2, c3 = columns
+    if rates.shape[1] == 1:
+        flat = np.ascontiguousarray(rates[:, 0], dtype=np.float64)
+        ones = [np.zeros(o.shape[0]) for o in out]
+        total = _fused_co2e(c0, c1, c2, c3, sizes, offsets, quantity, out_code, seen, flat, gs, tuple(ones))
+        for o, one in zip(out, ones):
+            o[:, 0] = one
+    else:
+        total = _fused_gases(c0, c1, c2, c3, sizes, offsets, quantity, out_code, seen,
+                             np.ascontiguousarray(rates, dtype=np.float64), gs, tuple(out))
+    return seen.view(bool), float(total)

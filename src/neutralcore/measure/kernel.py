@@ -1,5 +1,7 @@
 """The vectorised core: match factors, convert units, weight by GWP, sum.
 
+(Over 600 lines: matching, rating every key and naming the rows of each kind of problem share one call's arrays.)
+
 Nothing here loops in Python over rows.  The work is folded per distinct key:
 
 1. The inventory's rows are coded once into distinct (activity, region,
@@ -49,9 +51,9 @@ from neutralcore.errors import (
 from neutralcore.measure.convert import (
     BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, KeyProblems, property_problem, unit_multipliers,
 )
-from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
+from neutralcore.measure.emissions import Emissions, InventoryLike, check_dims, gas_sort_key, group_codes
 from neutralcore.measure.factor import WORLD, FactorSet, parent_region
-from neutralcore.measure.rowpass import key_sums
+from neutralcore.measure.rowpass import fused_pass, key_sums
 from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import dimension_of, split_factor_unit
@@ -77,13 +79,30 @@ class RowKeyCodes(Protocol):
     def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None: ...
 
 
+class RowLayoutLike(Protocol):
+    """How an inventory's rows would be coded into dense keys (:class:`neutralcore.measure.inventory.RowLayout`)."""
+
+    @property
+    def sizes(self) -> tuple[int, int, int, int]: ...
+    @property
+    def ymin(self) -> int: ...
+    @property
+    def offsets(self) -> tuple[int, int, int, int]: ...
+    @property
+    def n_keys(self) -> int: ...
+    @property
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+    def keys(self, code: np.ndarray, sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> RowKeyCodes: ...
+
+
 class KeyedRows(InventoryLike, Protocol):
     """What :func:`compute` reads of an inventory (an :class:`~neutralcore.Inventory` is one): its columns,
-    its cached row keys and, when read from CSV, the file and line numbers of its rows (``provenance``)."""
+    its cached row keys (coded by *fused*, given their dense layout, when they are not coded yet and their
+    space is dense) and, when read from CSV, the file and line numbers of its rows (``provenance``)."""
 
     @property
     def provenance(self) -> Provenance | None: ...
-    def _row_keys(self) -> RowKeyCodes: ...
+    def _row_keys(self, fused: Any = None) -> RowKeyCodes: ...  # fused: RowLayoutLike -> RowKeyCodes
 
 _YEAR_SPAN = 10000
 
@@ -361,44 +380,60 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
-def compute(
-    inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False,
-    rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
-) -> Emissions:
-    """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
+class _PerKey:
+    """Per key of a layout: its triple, unit, factor and reason, and its rates (t of each gas and t CO2e per unit)."""
 
-    Pack names and paths are turned into a FactorSet before this, at the API
-    edge (:meth:`Inventory.emissions`, through
-    :func:`neutralcore.measure.factorsource.as_factorset`); the market-based
-    scope 2 view is built on the result by :mod:`neutralcore.measure.scope2`.
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+        self.t_of_k: np.ndarray
+        self.u_k: np.ndarray
+        self.res: Resolution
+        self.acts: list[str]
+        self.regs: list[str]
+        self.ty: np.ndarray
+        self.f_t: np.ndarray
+        self.reason: np.ndarray
+        self.problems: KeyProblems
+        self.vals: np.ndarray
+        self.columns: list[int]
+        self.gases: tuple[str, ...]
+        self.gas_t: np.ndarray
+        self.weights: np.ndarray
+        self.co2e: np.ndarray
+        self.pick: list[int]  # the columns of the gases, in gas_t as computed for every key
 
-    Parameters
-    ----------
-    inv : Inventory
-    fs : FactorSet
-    gwp : {"AR5", "AR4", "AR6", "SAR", "TAR", "AR6-GWP20"}, optional
-        GWP set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
-    strict : bool
-        Make any region or year fallback an error, and any ``CO2e`` amount published under another GWP set
-        than *gwp* (otherwise kept as published and listed by :meth:`Emissions.co2e_basis`).
-    rates, prices : ExchangeRates, PriceIndex, optional
-        The tables a spend in another currency or price year than its factor's needs
-        (:mod:`neutralcore.measure.spend`).
+    def for_rows(self, fs: FactorSet, gwp: str, present: np.ndarray | None) -> "_PerKey":
+        """The same with the gases of the keys rows use (computed for every key, before the rows were read)."""
+        columns = _used_columns(fs, self.vals, self.reason, self.t_of_k, present)
+        if columns == self.columns:  # the usual case: no copy
+            return self
+        pick = [self.columns.index(j) for j in columns]
+        gases = tuple(fs.gases[j] for j in columns)
+        weights, _ = reporting_weights(gases, gwp)
+        out = _PerKey(**self.__dict__)
+        out.columns, out.gases, out.gas_t, out.weights, out.pick = columns, gases, self.gas_t[:, pick], weights, pick
+        return out
 
-    Returns
-    -------
-    Emissions
+
+def _used_columns(fs: FactorSet, vals: np.ndarray, reason: np.ndarray, t_of_k: np.ndarray,
+                  present: np.ndarray | None) -> list[int]:
+    """The factor set's gas columns some key without a problem (that a row uses) has a value for, in gas order."""
+    ok_key = reason == _OK
+    if present is not None:
+        ok_key &= present
+    ok_t = np.bincount(t_of_k[ok_key], minlength=vals.shape[0]) > 0
+    used = (~np.isnan(vals[ok_t])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
+    return sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
+
+
+def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int, int], ymin: int,
+             uniq: np.ndarray | None, present: np.ndarray | None, rates: ExchangeRates | None,
+             prices: PriceIndex | None) -> _PerKey:
+    """Match and rate every key: the dense space's (*uniq* ``None``) or the combinations *uniq* holds.
+
+    *present* marks the keys rows use (``None``: every key, or not known yet).
     """
-    if not isinstance(fs, FactorSet):
-        raise InputError(f"compute() needs a FactorSet, got {type(fs).__name__}", column="factors")
-    gwp = DEFAULT_GWP if gwp is None else gwp
-    gwp_vector((), gwp)  # validate the set name early
-    rk = inv._row_keys()
-    code, sizes, ymin = rk.code, rk.sizes, rk.ymin
     n_act, n_reg, span, n_unit = sizes
-    # the one pass over rows here (measure.rowpass): each key's row count and quantity; all else is per key
-    known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
-    key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
     # matched per (activity, region, year) and, where some activity has factors in several dimensions of unit,
     # the dimension of the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
     dim_labels: list[str] = []
@@ -408,16 +443,14 @@ def compute(
         dim_labels = list(dict.fromkeys(dims))
         d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
     n_dim = max(len(dim_labels), 1)
-    present: np.ndarray | None = None  # per key: whether a row uses it (None: every key)
-    if rk.dense or rk.uniq is None:
+    if uniq is None:
         # the keys are the rows' dense codes, triple-major: each key's triple and unit by broadcasting
         n_tri = n_act * n_reg * span
         t_of_k = (np.arange(n_tri, dtype=np.int64)[:, None] * n_dim + d_of_u[None, :n_unit]).reshape(-1)
         u_k = np.broadcast_to(np.arange(n_unit, dtype=np.int64), (n_tri, n_unit)).reshape(-1)
         tri_ids = np.arange(n_tri * n_dim, dtype=np.int64)
-        present = key_rows > 0
     else:
-        a_k, r_k, y_k, u_k = split_codes(rk.uniq, sizes)
+        a_k, r_k, y_k, u_k = split_codes(uniq, sizes)
         tri = ((a_k * n_reg + r_k) * span + y_k) * n_dim + d_of_u[u_k]
         tri_ids, t_of_k = np.unique(tri, return_inverse=True)
         t_of_k = t_of_k.reshape(-1)
@@ -441,24 +474,98 @@ def compute(
         vals = fs.values[f_t]
     else:
         mult, to_t, vals = np.full(len(t_of_k), np.nan), np.ones(len(f_t)), np.zeros((len(f_t), 0))
-    ok_key = reason == _OK
-    if present is not None:
-        ok_key &= present
-    ok_t = np.bincount(t_of_k[ok_key], minlength=len(f_t)) > 0
-    used = (~np.isnan(vals[ok_t])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
-    columns = sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
+    columns = _used_columns(fs, vals, reason, t_of_k, present)
     gases = tuple(fs.gases[j] for j in columns)
-    with np.errstate(invalid="ignore"):
-        gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * (to_t[t_of_k] * mult)[:, None]  # t of gas per unit
+    with np.errstate(invalid="ignore"):  # t of gas per activity unit
+        if uniq is None and n_dim == 1:  # dense keys are (triple, unit): a broadcast, no gather
+            scale = to_t[:, None] * mult.reshape(len(f_t), n_unit)
+            gas_t = (np.nan_to_num(vals[:, columns])[:, None, :] * scale[:, :, None]).reshape(len(t_of_k), len(columns))
+        else:
+            gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * (to_t[t_of_k] * mult)[:, None]
     # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
     weights, scoped = reporting_weights(gases, gwp)
     if np.isnan(weights[scoped]).any():
-        no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & ok_key
+        ok_key = reason == _OK
+        no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & (ok_key if present is None else ok_key & present)
         reason[no_gwp] = _NO_GWP
     with np.errstate(invalid="ignore"):
         co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(t_of_k))
     co2e[reason != _OK] = np.nan
-    fsafe = f_t[t_of_k]
+    return _PerKey(t_of_k=t_of_k, u_k=u_k, res=res, acts=acts, regs=regs, ty=ty, f_t=f_t, reason=reason,
+                   problems=problems, vals=vals, columns=columns, gases=gases, gas_t=gas_t, weights=weights, co2e=co2e,
+                   pick=list(range(len(columns))))
+
+
+def compute(
+    inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False,
+    rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+    by: Sequence[Sequence[str]] = (), by_gases: bool = True,
+) -> Emissions:
+    """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
+
+    Pack names and paths are turned into a FactorSet before this, at the API
+    edge (:meth:`Inventory.emissions`, through
+    :func:`neutralcore.measure.factorsource.as_factorset`); the market-based
+    scope 2 view is built on the result by :mod:`neutralcore.measure.scope2`.
+
+    Parameters
+    ----------
+    inv : Inventory
+    fs : FactorSet
+    gwp : {"AR5", "AR4", "AR6", "SAR", "TAR", "AR6-GWP20"}, optional
+        GWP set; default :data:`neutralcore.gwp.DEFAULT_GWP` (AR5).
+    strict : bool
+        Make any region or year fallback an error, and any ``CO2e`` amount published under another GWP set
+        than *gwp* (otherwise kept as published and listed by :meth:`Emissions.co2e_basis`).
+    rates, prices : ExchangeRates, PriceIndex, optional
+        The tables a spend in another currency or price year than its factor's needs
+        (:mod:`neutralcore.measure.spend`).
+    by : sequence of tuples of str, optional
+        Groupings to sum in the same pass over the rows as the keys' sums (:meth:`Emissions.by_many` then
+        reads them without another pass), with each gas unless *by_gases* is False.  Rows not coded yet into
+        a dense key space are coded, counted and grouped in that one pass; otherwise the groupings are summed
+        on first access, all in one pass.
+
+    Returns
+    -------
+    Emissions
+    """
+    if not isinstance(fs, FactorSet):
+        raise InputError(f"compute() needs a FactorSet, got {type(fs).__name__}", column="factors")
+    gwp = DEFAULT_GWP if gwp is None else gwp
+    gwp_vector((), gwp)  # validate the set name early
+    planned = [check_dims(inv, tuple(g)) for g in by] if by else []
+    planned = list(dict.fromkeys(planned))
+    coded = [group_codes(inv, d) for d in planned]
+    in_pass: dict[str, Any] = {}  # what the fused pass gave, when the rows were coded by it
+
+    def fused(lay: RowLayoutLike) -> RowKeyCodes:
+        # dense keys not coded yet: per-key rates first (for every key of the space), then one pass for the keys'
+        # codes, counts and quantities and every planned group sum
+        pk = _per_key(inv, fs, gwp, lay.sizes, lay.ymin, None, None, rates, prices)
+        rate = np.column_stack([pk.co2e, pk.gas_t]) if by_gases else pk.co2e[:, None]
+        code_, seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys,
+                                                 rate, [(c[0], c[3]) for c in coded])
+        in_pass.update(pk=pk, seen=seen_, total=total_, sums=sums_)
+        return lay.keys(code_, None)
+
+    rk = inv._row_keys(fused if coded else None)
+    code = rk.code
+    dense = rk.dense or rk.uniq is None
+    key_rows: np.ndarray | None = None
+    key_qty: np.ndarray | None = None
+    present: np.ndarray | None = None  # per key: whether a row uses it (None: every key)
+    if "pk" in in_pass:  # the keys' counts and quantities are left to whoever asks (Emissions sums them then)
+        present = in_pass["seen"]
+        pk = in_pass["pk"].for_rows(fs, gwp, present)
+    else:
+        known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
+        key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
+        present = key_rows > 0 if dense else None
+        pk = _per_key(inv, fs, gwp, rk.sizes, rk.ymin, None if dense else rk.uniq, present, rates, prices)
+    t_of_k, u_k, res, acts, regs, ty = pk.t_of_k, pk.u_k, pk.res, pk.acts, pk.regs, pk.ty
+    reason, problems, gases, gas_t, weights, co2e = pk.reason, pk.problems, pk.gases, pk.gas_t, pk.weights, pk.co2e
+    fsafe = pk.f_t[t_of_k]
 
     labels = (acts, regs, ty, t_of_k)
 
@@ -497,7 +604,7 @@ def compute(
         fsafe[idle] = 0
     np.nan_to_num(gas_t, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        row_sum = float(key_qty @ co2e)
+        row_sum = float(key_qty @ co2e) if key_qty is not None else in_pass["total"]
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
         row = _row_values(inv.quantity, co2e, code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
@@ -530,6 +637,11 @@ def compute(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
         key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
-        triple_labels=(acts, regs, ty), cache={"total": row_sum, "kq": key_qty, "rows": key_rows},
+        triple_labels=(acts, regs, ty),
+        cache={"total": row_sum} if key_qty is None else {"total": row_sum, "kq": key_qty, "rows": key_rows},
     )
+    if "sums" in in_pass:  # the planned groupings, summed by the fused pass: by() and by_many() read them
+        cols = [0] + [1 + j for j in pk.pick] if by_gases else [0]
+        em.keep_sums({d: (v[:, cols], c[1], c[2]) for d, c, v in zip(planned, coded, in_pass["sums"])},
+                     gases=by_gases)
     return em

@@ -35,7 +35,8 @@ import numpy as np
 
 from neutralcore.errors import InputError, MissingDependencyError
 
-__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "backend", "code_counter", "dense_codes", "key_sums", "group_sums"]
+__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "backend", "code_counter", "dense_codes", "key_sums", "group_sums",
+           "fused_pass"]
 
 Backend = Literal["numpy", "numba"]
 #: Environment variable forcing a backend: ``numpy`` or ``numba``.
@@ -189,3 +190,55 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
             for (g, size), o in zip(groups, out):
                 o[:, j] += np.bincount(g[s:s + step], weights=w, minlength=size)
     return out
+
+
+def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int], quantity: np.ndarray,
+               n_keys: int, rates: np.ndarray, groups: Sequence[tuple[np.ndarray, int]]
+               ) -> tuple[np.ndarray, np.ndarray, float, list[np.ndarray]]:
+    """The rows' keys, the keys rows use, the total and every group sum, in one pass over the rows.
+
+    Each row's dense key is combined from the four key *columns* as :func:`dense_codes` does and written to a
+    new code array.  Returns the codes, per key whether some row has it (bool), the sum over rows of
+    ``quantity * rates[key, 0]`` and per grouping the sums over rows of ``quantity * rates[key]`` (shape
+    ``(n_groups, columns)``).  Nothing per key is accumulated but a seen flag (a byte per key, which stays in
+    cache): a key's row count and quantity are :func:`key_sums`, for whoever needs them later.  The numba
+    backend is one compiled loop for any number of groupings; the numpy one combines the key, gathers and sums
+    in cache-sized chunks.
+    """
+    n = quantity.shape[0]
+    space = int(np.prod([max(int(x), 1) for x in sizes], dtype=object))
+    out_code = np.empty(n, dtype=np.int32 if space < 2**31 else np.int64)
+    m = rates.shape[1]
+    out = [np.zeros((size, m)) for _, size in groups]
+    if backend(n) == "numba":
+        from neutralcore.measure import _fast
+
+        seen, total = _fast.fused_pass(columns, out_code, np.array(sizes, np.int64), np.array(offsets, np.int64),
+                                       quantity, n_keys, rates, [g for g, _ in groups], out)
+        return out_code, seen, total, out
+    columns_r = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
+    step = _chunk(max([size for _, size in groups], default=1))
+    base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
+    buf = np.empty(min(step, n))
+    seen = np.zeros(n_keys, dtype=bool)
+    total = 0.0
+    for s in range(0, n, step):
+        q = quantity[s:s + step]
+        k = columns[0][s:s + step].astype(np.int64)
+        for col, size in zip(columns[1:], sizes[1:]):
+            k *= size
+            k += col[s:s + step]
+        if base:
+            k -= base
+        out_code[s:s + step] = k
+        seen[k] = True
+        w = buf[: q.shape[0]]
+        with np.errstate(over="ignore", invalid="ignore"):  # the kernel raises for overflow and rates it refuses
+            for j, column in enumerate(columns_r):
+                np.take(column, k, out=w)
+                w *= q
+                if j == 0:
+                    total += float(w.sum())
+                for (g, size), o in zip(groups, out):
+                    o[:, j] += np.bincount(g[s:s + step], weights=w, minlength=size)
+    return out_code, seen, total, out
