@@ -127,3 +127,26 @@ def test_planned_pass_on_a_large_inventory_matches_the_other_backend(monkeypatch
     got = _inventory(40_000).emissions(fs, by=GROUPINGS)
     assert got.total() == pytest.approx(ref.total(), rel=1e-12)
     _same(_tables(got, True), want)
+
+
+def test_planned_groupings_on_rows_coded_before_take_one_pass(monkeypatch):
+    inv = _inventory()
+    fs = published_factors()
+    want = _tables(inv.emissions(fs), True)  # codes the rows
+    calls = []
+    real = emissions_module.group_sums
+
+    def counted(*args: object, **kw: object):
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(emissions_module, "group_sums", counted)
+    again = inv.emissions(fs, by=GROUPINGS)
+    assert calls == [1]
+    _same(_tables(again, True), want)
+    assert calls == [1]
+
+
+def test_by_must_be_a_list_of_groupings():
+    with pytest.raises(nc.InputError, match="list of groupings"):
+        _inventory().emissions(published_factors(), by="scope")  # type: ignore[arg-type]

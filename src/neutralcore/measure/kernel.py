@@ -521,10 +521,10 @@ def compute(
         The tables a spend in another currency or price year than its factor's needs
         (:mod:`neutralcore.measure.spend`).
     by : sequence of tuples of str, optional
-        Groupings to sum in the same pass over the rows as the keys' sums (:meth:`Emissions.by_many` then
-        reads them without another pass), with each gas unless *by_gases* is False.  Rows not coded yet into
-        a dense key space are coded, counted and grouped in that one pass; otherwise the groupings are summed
-        on first access, all in one pass.
+        Groupings summed now, with each gas unless *by_gases* is False (:meth:`Emissions.by` and
+        :meth:`Emissions.by_many` then read them without a pass).  Rows not coded yet into a dense key space
+        are coded, totalled and grouped in one pass (each key's row count and quantity are summed later, only
+        if asked for); otherwise the groupings take one pass, all together.
 
     Returns
     -------
@@ -534,7 +534,10 @@ def compute(
         raise InputError(f"compute() needs a FactorSet, got {type(fs).__name__}", column="factors")
     gwp = DEFAULT_GWP if gwp is None else gwp
     gwp_vector((), gwp)  # validate the set name early
-    planned = [check_dims(inv, tuple(g)) for g in by] if by else []
+    if isinstance(by, (str, bytes)) or not all(isinstance(g, (list, tuple)) for g in by):
+        raise InputError("by= takes a list of groupings, each a tuple of dimensions, e.g. [('scope',), "
+                         "('scope', 'site')]", column="by")
+    planned = [check_dims(inv, tuple(g)) for g in by]
     planned = list(dict.fromkeys(planned))
     coded = [group_codes(inv, d) for d in planned]
     in_pass: dict[str, Any] = {}  # what the fused pass gave, when the rows were coded by it
@@ -644,4 +647,6 @@ def compute(
         cols = [0] + [1 + j for j in pk.pick] if by_gases else [0]
         em.keep_sums({d: (v[:, cols], c[1], c[2]) for d, c, v in zip(planned, coded, in_pass["sums"])},
                      gases=by_gases)
+    elif planned:  # rows coded before, or not densely: the planned groupings in one pass, kept by the result
+        em.by_many(planned, gases=by_gases)
     return em
