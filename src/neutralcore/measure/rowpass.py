@@ -219,12 +219,13 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
     columns_r = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
     step = _chunk(max([size for _, size in groups], default=1))
     base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
+    wide = np.int32 if space + abs(base) < 2**31 else np.int64  # int32 when no partial sum can overflow it
     buf = np.empty(min(step, n))
     seen = np.zeros(n_keys, dtype=bool)
     total = 0.0
     for s in range(0, n, step):
         q = quantity[s:s + step]
-        k = columns[0][s:s + step].astype(np.int64)
+        k = columns[0][s:s + step].astype(wide)
         for col, size in zip(columns[1:], sizes[1:]):
             k *= size
             k += col[s:s + step]
