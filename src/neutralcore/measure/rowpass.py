@@ -90,6 +90,11 @@ def _chunk(n_bins: int) -> int:
     return max(CHUNK, 4 * n_bins)
 
 
+def _key_step(n: int, n_keys: int) -> int:
+    # the chunks of numpy's key_sums (one bincount when the rows fit one chunk), for the compiled loops to match
+    return max(n, 1) if n <= _chunk(n_keys) else _chunk(n_keys)
+
+
 def code_counter(rows: int | None = None) -> Callable[[np.ndarray, int], np.ndarray | int] | None:
     """The compiled check-and-count of a column's codes (numba), for
     :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in use (it then counts with
@@ -118,7 +123,7 @@ def dense_codes(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
         from neutralcore.measure import _fast
 
         sums = _fast.dense_codes(columns[0], columns[1], columns[2], columns[3], np.array(sizes, np.int64),
-                                 np.array(offsets, np.int64), code, quantity)
+                                 np.array(offsets, np.int64), code, quantity, _key_step(n, space))
         return code, sums
     base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
     for s in range(0, n, CHUNK):  # combined in cache-sized chunks: one pass over memory instead of seven
@@ -138,7 +143,7 @@ def key_sums(code: np.ndarray, quantity: np.ndarray, n_keys: int) -> tuple[np.nd
     if backend(n) == "numba":
         from neutralcore.measure import _fast
 
-        return _fast.key_sums(code, quantity, n_keys)
+        return _fast.key_sums(code, quantity, n_keys, _key_step(n, n_keys))
     if n <= _chunk(n_keys):
         return (np.bincount(code, minlength=n_keys).astype(np.int64, copy=False),
                 np.bincount(code, weights=quantity, minlength=n_keys))
@@ -177,7 +182,8 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
     if backend(n) == "numba":
         from neutralcore.measure import _fast
 
-        _fast.group_sums(code, quantity, np.ascontiguousarray(rates, dtype=np.float64), [g for g, _ in groups], out)
+        _fast.group_sums(code, quantity, np.ascontiguousarray(rates, dtype=np.float64), [g for g, _ in groups], out,
+                         _chunk(max(size for _, size in groups)))
         return out
     columns = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
     step = _chunk(max(size for _, size in groups))
@@ -214,7 +220,8 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
         from neutralcore.measure import _fast
 
         seen, total = _fast.fused_pass(columns, out_code, np.array(sizes, np.int64), np.array(offsets, np.int64),
-                                       quantity, n_keys, rates, [g for g, _ in groups], out)
+                                       quantity, n_keys, rates, [g for g, _ in groups], out,
+                                       _chunk(max([size for _, size in groups], default=1)))
         return out_code, seen, total, out
     columns_r = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
     step = _chunk(max([size for _, size in groups], default=1))
