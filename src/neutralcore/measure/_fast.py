@@ -143,16 +143,15 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True)
 def _fused_co2e(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                offsets: np.ndarray, quantity: np.ndarray, code: np.ndarray, seen: np.ndarray, rates: np.ndarray,
+                offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
                 groups: tuple, out: tuple) -> float:  # pragma: no cover
-    # per row: its key, marked seen (a byte per key: the array stays in cache), its CO2e added to the total and
+    # per row: its key (not kept), marked seen (a byte per key: the array stays in cache), its CO2e added to the total and
     # to every grouping's sums.  groups and out are tuples of one type each: numba compiles (and unrolls) one
     # loop per number of groupings
     total = 0.0
     for i in range(quantity.shape[0]):
         k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
             * sizes[3] + c3[i] - offsets[3]
-        code[i] = k
         seen[k] = 1
         w = quantity[i] * rates[k]
         total += w
@@ -163,7 +162,7 @@ def _fused_co2e(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, 
 
 @numba.njit(cache=True, nogil=True)
 def _fused_gases(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                 offsets: np.ndarray, quantity: np.ndarray, code: np.ndarray, seen: np.ndarray, rates: np.ndarray,
+                 offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
                  groups: tuple, out: tuple) -> float:  # pragma: no cover
     # the same with several rate columns (CO2e, then each gas) per key
     m = rates.shape[1]
@@ -171,7 +170,6 @@ def _fused_gases(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray,
     for i in range(quantity.shape[0]):
         k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
             * sizes[3] + c3[i] - offsets[3]
-        code[i] = k
         seen[k] = 1
         q = quantity[i]
         total += q * rates[k, 0]
@@ -183,10 +181,10 @@ def _fused_gases(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray,
     return total
 
 
-def fused_pass(columns: Sequence[np.ndarray], out_code: np.ndarray, sizes: np.ndarray, offsets: np.ndarray,
+def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray,
                quantity: np.ndarray, n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray],
                out: Sequence[np.ndarray], step: int) -> tuple[np.ndarray, float]:
-    """Each row's key combined from four *columns* into *out_code*, whether each key has rows, the sum over
+    """Each row's key combined from four *columns* (not kept), whether each key has rows, the sum over
     rows of ``quantity * rates[key, 0]``, and ``quantity * rates[key]`` added to row ``groups[g][row]`` of
     ``out[g]``: one loop, run on chunks of *step* rows whose sums are added up."""
     seen = np.zeros(n_keys, np.uint8)
@@ -202,7 +200,7 @@ def fused_pass(columns: Sequence[np.ndarray], out_code: np.ndarray, sizes: np.nd
         e = min(s + step, n)
         part = tuple(np.zeros(o.shape[0]) if flat else np.zeros_like(o) for o in out)
         c0, c1, c2, c3 = (c[s:e] for c in columns)
-        total += loop(c0, c1, c2, c3, sizes, offsets, quantity[s:e], out_code[s:e], seen, r,
+        total += loop(c0, c1, c2, c3, sizes, offsets, quantity[s:e], seen, r,
                       tuple(g[s:e] for g in gs), part)
         for o, p in zip(out, part):
             if flat:

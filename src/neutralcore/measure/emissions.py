@@ -519,7 +519,8 @@ class Emissions:
     gwp: str
     gases: tuple[str, ...]
     _gwp_weights: np.ndarray
-    _key_inverse: np.ndarray
+    #: each row's key code, or what gives it when first asked for (the kernel's row keys, :class:`RowKeyCodes`)
+    _key_codes: Any
     _key_factor: np.ndarray
     _key_gas_t: np.ndarray
     _key_co2e: np.ndarray
@@ -532,6 +533,12 @@ class Emissions:
     scope2: "Scope2Result | None" = attrs.field(default=None, kw_only=True)
     #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
     scope2_method: Scope2Method = attrs.field(default="location", kw_only=True, converter=scope2_method)
+
+    @property
+    def _key_inverse(self) -> np.ndarray:
+        """Each row's key code (``code`` of the kernel's row keys, combined again if the pass did not keep it)."""
+        codes = self._key_codes
+        return codes if isinstance(codes, np.ndarray) else codes.code
 
     @property
     def matches(self) -> Matches:

@@ -165,7 +165,7 @@ class RowKeys:
     ``uniq``, the combinations present.
     """
 
-    code: np.ndarray
+    _code: np.ndarray | None
     sizes: tuple[int, int, int, int]
     ymin: int
     dense: bool
@@ -174,6 +174,22 @@ class RowKeys:
     #: ``(quantity, rows, qty)``: each key's row count and quantity when the pass coding the rows gave them,
     #: valid for that quantity array only (``with_quantity()`` keeps the codes, not these sums)
     sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    #: the dense layout the codes are combined from when first asked for (``code`` given as ``None``: the
+    #: kernel's fused pass read the rows without keeping a code per row)
+    layout_: "RowLayout | None" = None
+    _made: dict = attrs.field(factory=dict, repr=False)
+
+    @property
+    def code(self) -> np.ndarray:
+        """Each row's key code (combined from the layout's columns on first use when not kept)."""
+        if self._code is not None:
+            return self._code
+        hit = self._made.get("code")
+        if hit is None:
+            assert self.layout_ is not None
+            code, _ = dense_codes(list(self.layout_.columns), self.sizes, self.layout_.offsets)
+            hit = self._made["code"] = _ro(code)
+        return hit
 
     def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Each key's row count and quantity, if the coding pass gave them for this *quantity* array."""
@@ -226,9 +242,11 @@ class RowLayout:
     n_keys: int
     columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
-    def keys(self, code: np.ndarray, sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> RowKeys:
-        """The :class:`RowKeys` of rows coded as *code* in this layout, with the keys' ``(quantity, rows, qty)``."""
-        return RowKeys(_ro(code), self.sizes, self.ymin, True, None, self.n_keys, sums)
+    def keys(self, code: np.ndarray | None, sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> RowKeys:
+        """The :class:`RowKeys` of rows coded as *code* in this layout (``None``: coded when first asked for),
+        with the keys' ``(quantity, rows, qty)``."""
+        return RowKeys(None if code is None else _ro(code), self.sizes, self.ymin, True, None, self.n_keys, sums,
+                       self)
 
 
 @attrs.frozen(init=False, eq=False, repr=False)

@@ -92,7 +92,7 @@ class RowLayoutLike(Protocol):
     def n_keys(self) -> int: ...
     @property
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
-    def keys(self, code: np.ndarray, sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> RowKeyCodes: ...
+    def keys(self, code: np.ndarray | None, sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> RowKeyCodes: ...
 
 
 class KeyedRows(InventoryLike, Protocol):
@@ -547,17 +547,16 @@ def compute(
         # codes, counts and quantities and every planned group sum
         pk = _per_key(inv, fs, gwp, lay.sizes, lay.ymin, None, None, rates, prices)
         rate = np.column_stack([pk.co2e, pk.gas_t]) if by_gases else pk.co2e[:, None]
-        code_, seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys,
-                                                 rate, [(c[0], c[3]) for c in coded])
+        seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys, rate,
+                                          [(c[0], c[3]) for c in coded])
         # the total as the sum of the first grouping's sums (summed alike by both backends), not the pass's own
         # running total (numpy sums a chunk pairwise, the compiled loop row by row: 1e-12 apart at worst)
         with np.errstate(invalid="ignore", over="ignore"):
             total_ = float(np.sum(sums_[0][:, 0])) if not np.isnan(total_) else total_
         in_pass.update(pk=pk, seen=seen_, total=total_, sums=sums_)
-        return lay.keys(code_, None)
+        return lay.keys(None, None)  # each row's code is combined again only if something asks for it
 
     rk = inv._row_keys(fused if coded else None)
-    code = rk.code
     dense = rk.dense or rk.uniq is None
     key_rows: np.ndarray | None = None
     key_qty: np.ndarray | None = None
@@ -567,7 +566,7 @@ def compute(
         pk = in_pass["pk"].for_rows(fs, gwp, present)
     else:
         known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
-        key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
+        key_rows, key_qty = known if known is not None else key_sums(rk.code, inv.quantity, rk.n_keys)
         present = key_rows > 0 if dense else None
         pk = _per_key(inv, fs, gwp, rk.sizes, rk.ymin, None if dense else rk.uniq, present, rates, prices)
     t_of_k, u_k, res, acts, regs, ty = pk.t_of_k, pk.u_k, pk.res, pk.acts, pk.regs, pk.ty
@@ -582,7 +581,7 @@ def compute(
         """First rows (0-based positions) using some keys, and a text naming them (with CSV lines)."""
 
         def __call__(self, keys: np.ndarray) -> list[int]:
-            return np.flatnonzero(np.isin(code, keys))[:10].tolist()
+            return np.flatnonzero(np.isin(rk.code, keys))[:10].tolist()
 
         def describe(self, rows: list[int]) -> str:
             """Rows read from a file by their file lines; rows built in memory by their 0-based positions."""
@@ -613,7 +612,7 @@ def compute(
     with np.errstate(over="ignore", invalid="ignore"):
         row_sum = float(key_qty @ co2e) if key_qty is not None else in_pass["total"]
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
-        row = _row_values(inv.quantity, co2e, code)
+        row = _row_values(inv.quantity, co2e, rk.code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
         raise InvalidQuantityError(
             f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
@@ -642,7 +641,7 @@ def compute(
         _check_co2e_basis(fs, fsafe, gas_t[:, gases.index("CO2e")], canonical_gwp_set(gwp), labels, rows_of)
     em = Emissions(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
-        key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
+        key_codes=rk, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
         triple_labels=(acts, regs, ty),
         cache={"total": row_sum} if key_qty is None else {"total": row_sum, "kq": key_qty, "rows": key_rows},

@@ -200,11 +200,11 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
 
 def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int], quantity: np.ndarray,
                n_keys: int, rates: np.ndarray, groups: Sequence[tuple[np.ndarray, int]]
-               ) -> tuple[np.ndarray, np.ndarray, float, list[np.ndarray]]:
-    """The rows' keys, the keys rows use, the total and every group sum, in one pass over the rows.
+               ) -> tuple[np.ndarray, float, list[np.ndarray]]:
+    """The keys rows use, the total and every group sum, in one pass over the rows.
 
-    Each row's dense key is combined from the four key *columns* as :func:`dense_codes` does and written to a
-    new code array.  Returns the codes, per key whether some row has it (bool), the sum over rows of
+    Each row's dense key is combined from the four key *columns* as :func:`dense_codes` does (and not kept:
+    :func:`dense_codes` gives them again if something asks).  Returns per key whether some row has it (bool), the sum over rows of
     ``quantity * rates[key, 0]`` and per grouping the sums over rows of ``quantity * rates[key]`` (shape
     ``(n_groups, columns)``).  Nothing per key is accumulated but a seen flag (a byte per key, which stays in
     cache): a key's row count and quantity are :func:`key_sums`, for whoever needs them later.  The numba
@@ -213,16 +213,15 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
     """
     n = quantity.shape[0]
     space = int(np.prod([max(int(x), 1) for x in sizes], dtype=object))
-    out_code = np.empty(n, dtype=np.int32 if space < 2**31 else np.int64)
     m = rates.shape[1]
     out = [np.zeros((size, m)) for _, size in groups]
     if backend(n) == "numba":
         from neutralcore.measure import _fast
 
-        seen, total = _fast.fused_pass(columns, out_code, np.array(sizes, np.int64), np.array(offsets, np.int64),
+        seen, total = _fast.fused_pass(columns, np.array(sizes, np.int64), np.array(offsets, np.int64),
                                        quantity, n_keys, rates, [g for g, _ in groups], out,
                                        _chunk(max([size for _, size in groups], default=1)))
-        return out_code, seen, total, out
+        return seen, total, out
     columns_r = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
     step = _chunk(max([size for _, size in groups], default=1))
     base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
@@ -238,7 +237,6 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
             k += col[s:s + step]
         if base:
             k -= base
-        out_code[s:s + step] = k
         seen[k] = True
         w = buf[: q.shape[0]]
         with np.errstate(over="ignore", invalid="ignore"):  # the kernel raises for overflow and rates it refuses
@@ -249,4 +247,4 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
                     total += float(w.sum())
                 for (g, size), o in zip(groups, out):
                     o[:, j] += np.bincount(g[s:s + step], weights=w, minlength=size)
-    return out_code, seen, total, out
+    return seen, total, out
