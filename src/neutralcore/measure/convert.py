@@ -1,7 +1,8 @@
 """Per key: the number that turns one activity unit into one of its factor's per-unit.
 
 Three kinds of conversion, each computed once per distinct (activity unit,
-factor unit) pair and gathered onto the kernel's keys:
+factor unit) pair the rows use (fuel properties once per factor, a spend once per pair, year and price
+year) and gathered onto the kernel's keys:
 
 * **Same dimension**: pint's multiplier (``kWh`` to ``MWh``, ``scf`` to ``Mcf``).
 * **Across amounts of fuel**: volume (``m^3``), gas at normal conditions
@@ -33,8 +34,8 @@ from neutralcore.measure.factorvalue import PER_AMOUNTS, Factor, FuelProperty
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
-__all__ = ["unit_multipliers", "base_of", "property_problem", "properties_used", "property_path", "NODES", "OK", "NO_FACTOR",
-           "BAD_DIMENSION", "NO_PROPERTY", "NO_GWP", "NO_RATE"]
+__all__ = ["unit_multipliers", "KeyProblems", "base_of", "property_problem", "properties_used", "property_path", "NODES", "OK",
+           "NO_FACTOR", "BAD_DIMENSION", "NO_PROPERTY", "NO_GWP", "NO_RATE"]
 
 #: The amounts of fuel the kernel bridges, in order; energy is on a net and on a gross basis.
 NODES = ("volume", "normal_gas", "standard_gas", "mass", "energy (net)", "energy (gross)")
@@ -58,11 +59,11 @@ def base_of(unit: str) -> int:
     return -1
 
 
-def _bridge(fs: FactorSet, fidx: np.ndarray, a: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """Per key: amount in node *f* per amount in node *a* of the same fuel, through its factor's properties.
+def _amounts(fs: FactorSet, fidx: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Per factor *fidx*: ``r[:, n]``, the amount in node *n* per amount in node *f* (the factor's) of its fuel.
 
-    ``r[:, n]`` is the amount in node *n* per amount in the factor's node; it is known at the factor's node and
-    spread along each property edge (``to = value x from``) until nothing changes (at most five steps).
+    Known at the factor's node and spread along each property edge (``to = value x from``) of the factor's
+    properties until nothing changes (at most five steps); NaN where the properties give no path.
     """
     k = fidx.shape[0]
     r = np.full((k, len(NODES)), np.nan)
@@ -86,27 +87,7 @@ def _bridge(fs: FactorSet, fidx: np.ndarray, a: np.ndarray, f: np.ndarray) -> np
                     changed = True
             if not changed:
                 break
-        return 1.0 / r[np.arange(k), a]
-
-
-def _spend(
-    fs: FactorSet, fidx: np.ndarray, years: np.ndarray, pairs: list[tuple[str, str, str, str]],
-    rates: ExchangeRates | None, prices: PriceIndex | None,
-) -> tuple[np.ndarray, list[str | None]]:
-    """Per spend key: exchange rate x price-index ratio, or NaN and the message saying which table is missing."""
-    out = np.empty(len(pairs))
-    problems: list[str | None] = []
-    memo: dict[tuple[str, str, str, str, int, int], tuple[float, str | None]] = {}
-    for i, (au, pu, ca, cf) in enumerate(pairs):
-        year, price_year = int(years[i]), int(fs.price_year[fidx[i]])
-        key = (au, pu, ca, cf, year, price_year)
-        hit = memo.get(key)
-        if hit is None:
-            hit = _spend_one(au, pu, ca, cf, year, price_year, rates, prices)
-            memo[key] = hit
-        out[i], problem = hit
-        problems.append(problem)
-    return out, problems
+    return r
 
 
 def _spend_one(au: str, pu: str, ca: str, cf: str, year: int, price_year: int,
@@ -132,35 +113,69 @@ def _spend_one(au: str, pu: str, ca: str, cf: str, year: int, price_year: int,
     return value, None
 
 
+class KeyProblems:
+    """Why keys got ``NO_RATE``: one message per (unit pair, year, price year) that failed, looked up by key.
+
+    ``problems.get(key)`` is the message of key *key* (``None`` when it has none), as a ``dict`` would give.
+    """
+
+    def __init__(self) -> None:
+        self._of_key: np.ndarray | None = None
+        self._messages: list[str | None] = []
+
+    def _set(self, of_key: np.ndarray, messages: list[str | None]) -> None:
+        self._of_key, self._messages = of_key, messages
+
+    def get(self, key: int, default: str | None = None) -> str | None:
+        """The message of *key*, else *default*."""
+        if self._of_key is None or not 0 <= key < self._of_key.shape[0] or self._of_key[key] < 0:
+            return default
+        message = self._messages[int(self._of_key[key])]
+        return default if message is None else message
+
+
 def unit_multipliers(
     fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
     years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
-    problems: MutableMapping[int, str] | None = None,
+    problems: KeyProblems | MutableMapping[int, str] | None = None, triple: np.ndarray | None = None,
+    present: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per key: the number converting one activity unit to the factor's per-unit.
 
     *fidx* is each key's factor, *u_k* its activity-unit code into *unit_labels*, *years* its row year (for
-    spend).  Keys that cannot be converted get NaN and a code in *reason* (``BAD_DIMENSION``, ``NO_PROPERTY``,
-    ``NO_RATE``); for ``NO_RATE`` the message is put in *problems* under the key's index.
+    spend).  With *triple* (each key's index into them), *fidx* and *years* are given once per (activity,
+    region, year) triple instead, and the work per factor (fuel-property bridges) is done once per triple
+    and gathered onto the keys.  *present* (per key, optional) marks the keys some row uses: the conversions
+    are looked up for their (activity unit, factor unit) pairs only, and other keys may get NaN.
+
+    Each distinct (activity unit, factor unit) pair is converted once (pint), each (pair, year, price year)
+    of a spend once; nothing loops in Python per key.  Keys that cannot be converted get NaN and a code in
+    *reason* (``BAD_DIMENSION``, ``NO_PROPERTY``, ``NO_RATE``); for ``NO_RATE`` the message is in *problems*
+    under the key's index.
     """
-    k = fidx.shape[0]
+    k = u_k.shape[0]
     if k == 0:
         return np.ones(0)
     n_fu = max(len(fs.unit.categories), 1)
-    fu_k = fs.unit.codes[fidx].astype(np.int64)
+    fu_t = fs.unit.codes[fidx].astype(np.int64)
+    fu_k = fu_t if triple is None else fu_t[triple]
     pair_code = u_k.astype(np.int64) * n_fu + fu_k
     space = (int(u_k.max()) + 1) * n_fu
+    seen = pair_code if present is None else pair_code[present]
     if space <= 1 << 20:  # few units: a dense table instead of a sort
-        pairs = np.flatnonzero(np.bincount(pair_code, minlength=space))
-        lookup = np.zeros(space, dtype=np.int64)
+        pairs = np.flatnonzero(np.bincount(seen, minlength=space))
+        lookup = np.full(space, pairs.shape[0], dtype=np.int64)  # a pair no present key has: the NaN slot
         lookup[pairs] = np.arange(pairs.shape[0])
         pair_idx = lookup[pair_code]
     else:
-        pairs, pair_idx = np.unique(pair_code, return_inverse=True)
-        pair_idx = pair_idx.reshape(-1)
-    m = np.ones(len(pairs))
-    node_a = np.full(len(pairs), -1, dtype=np.int64)  # -1: no bridge needed
-    node_f = np.full(len(pairs), -1, dtype=np.int64)
+        pairs = np.unique(seen)
+        pos = np.clip(np.searchsorted(pairs, pair_code), 0, max(pairs.shape[0] - 1, 0))
+        pair_idx = np.where(pairs[pos] == pair_code, pos, pairs.shape[0]) if pairs.shape[0] else \
+            np.zeros(k, np.int64)
+    m = np.ones(len(pairs) + 1)
+    m[-1] = np.nan
+    node_a = np.full(len(pairs) + 1, -1, dtype=np.int64)  # -1: no bridge needed
+    node_f = np.full(len(pairs) + 1, -1, dtype=np.int64)
     money: dict[int, tuple[str, str, str, str]] = {}
     for j, code in enumerate(pairs.tolist()):
         au = unit_labels[code // n_fu]
@@ -190,29 +205,52 @@ def unit_multipliers(
     na = node_a[pair_idx]
     bridged = np.flatnonzero(na >= 0)
     if bridged.size:
+        t_b = bridged if triple is None else triple[bridged]
+        n_t = fidx.shape[0]
+        need = np.flatnonzero(np.bincount(t_b, minlength=n_t))  # the triples (or keys) some bridged key uses
         gross = np.array([b == "gcv" for b in fs.energy_basis.categories], dtype=bool)
-        is_gross = gross[fs.energy_basis.codes[fidx[bridged]]] if gross.size else np.zeros(bridged.size, bool)
-        a = na[bridged] + ((na[bridged] == 4) & is_gross)  # energy on the factor's basis
-        f = node_f[pair_idx[bridged]]
-        f = f + ((f == 4) & is_gross)
-        bridge = _bridge(fs, fidx[bridged], a, f)
+        is_gross = gross[fs.energy_basis.codes[fidx[need]]] if gross.size else np.zeros(need.size, bool)
+        f_node = np.full(n_fu, -1, dtype=np.int64)  # each factor unit's node
+        via = node_f[:-1] >= 0
+        f_node[(pairs % n_fu)[via]] = node_f[:-1][via]
+        f = f_node[fu_t[need]]
+        amounts = _amounts(fs, fidx[need], np.where(f >= 0, f + ((f == 4) & is_gross), 0))
+        row = np.zeros(n_t, dtype=np.int64)
+        row[need] = np.arange(need.size)
+        r_b = row[t_b]
+        a = na[bridged] + ((na[bridged] == 4) & is_gross[r_b])  # energy on the factor's basis
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bridge = 1.0 / amounts[r_b, a]
         lost = bridged[np.isnan(bridge)]
         reason[lost[reason[lost] == OK]] = NO_PROPERTY
         mult[bridged] *= bridge
     if money:
-        spend_pair = np.zeros(len(pairs), dtype=bool)
+        spend_pair = np.zeros(len(pairs) + 1, dtype=bool)
         spend_pair[list(money)] = True
-        keys = np.flatnonzero(spend_pair[pair_idx] & (reason == OK))
+        keys = np.flatnonzero(spend_pair[pair_idx] & (reason == OK) & (True if present is None else present))
         if keys.size:
-            year_of = np.zeros(k, dtype=np.int64) if years is None else np.asarray(years, dtype=np.int64)
-            factor, messages = _spend(fs, fidx[keys], year_of[keys], [money[int(pair_idx[x])] for x in keys.tolist()],
-                                      rates, prices)
-            mult[keys] *= factor
-            for x, message in zip(keys.tolist(), messages):
-                if message is not None:
-                    reason[x] = NO_RATE
-                    if problems is not None:
-                        problems[x] = message
+            t_s = keys if triple is None else triple[keys]
+            year = np.zeros(keys.size, dtype=np.int64) if years is None else np.asarray(years, dtype=np.int64)[t_s]
+            price_year = fs.price_year[fidx[t_s]].astype(np.int64)
+            combos, which = np.unique(np.column_stack([pair_idx[keys], year, price_year]), axis=0,
+                                      return_inverse=True)
+            which = which.reshape(-1)
+            values = np.empty(combos.shape[0])
+            messages: list[str | None] = []
+            for i, (j, y, py) in enumerate(combos.tolist()):
+                values[i], message = _spend_one(*money[j], y, py, rates, prices)
+                messages.append(message)
+            mult[keys] *= values[which]
+            failed = np.array([msg is not None for msg in messages], dtype=bool)
+            reason[keys[failed[which]]] = NO_RATE
+            if problems is not None and failed.any():
+                of_key = np.full(k, -1, dtype=np.int64)
+                of_key[keys] = which
+                if isinstance(problems, KeyProblems):
+                    problems._set(of_key, messages)
+                else:
+                    for x in keys[failed[which]].tolist():
+                        problems[x] = messages[int(of_key[x])]  # type: ignore[assignment]
     return mult
 
 

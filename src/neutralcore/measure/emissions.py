@@ -40,6 +40,7 @@ from neutralcore.measure.uncertainty import (Uncertainty, draw_ratios, property_
                                              triangular_limits)
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key",
+           "group_codes", "check_dims",
            "triangular_limits"]
 
 
@@ -375,6 +376,55 @@ def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
     return rank
 
 
+def group_codes(inv: InventoryLike, dims: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], list[Categorical], int]:
+    """Each row's group of *dims* (codes ``0 .. n - 1``), each group's code per dimension, the dimensions'
+    categories and the number of groups *n*."""
+    cols: list[np.ndarray] = []
+    sizes: list[int] = []
+    cats: list[Categorical] = []
+    for d in dims:
+        if d == "year":
+            ymin = int(inv.year.min()) if len(inv) else 0
+            span = int(inv.year.max()) - ymin + 1 if len(inv) else 1
+            cols.append((inv.year - ymin).astype(np.int32))
+            sizes.append(span)
+            cats.append(Categorical(np.zeros(0, np.int32), tuple(range(ymin, ymin + span))))
+        elif d == "gas":
+            raise InputError("group by gas with per_gas(); by() already gives one column per gas", column="gas")
+        else:
+            cat = inv.column(d)
+            assert isinstance(cat, Categorical)
+            cols.append(cat.codes)
+            sizes.append(len(cat.categories))
+            cats.append(cat)
+    if len(cols) == 1:
+        ngroups = sizes[0]
+        if dims[0] != "year":  # inventory categoricals are compact: every category has rows
+            return cols[0], [np.arange(ngroups)], cats, ngroups
+        present = np.bincount(cols[0], minlength=ngroups) > 0
+        uniq = np.flatnonzero(present)
+        if uniq.shape[0] == ngroups:
+            return cols[0], [uniq], cats, ngroups
+        lookup = np.zeros(ngroups, dtype=np.int32)
+        lookup[uniq] = np.arange(uniq.shape[0], dtype=np.int32)
+        return lookup[cols[0]], [uniq], cats, uniq.shape[0]
+    inv_codes, uniq = combine_codes(cols, sizes)
+    return inv_codes, split_codes(uniq, sizes), cats, uniq.shape[0]
+
+
+def check_dims(inv: InventoryLike, dims: tuple[str, ...]) -> tuple[str, ...]:
+    """*dims* if they are dimensions *inv* can be grouped by, once each; else an :class:`InputError`."""
+    if not dims:
+        raise InputError("by() needs at least one dimension, e.g. by('scope')")
+    groupable = [c for c in inv.columns if c != "quantity"]
+    for d in dims:
+        if not isinstance(d, str) or d not in groupable:
+            raise InputError(f"cannot group by {d!r}; dimensions: {', '.join(groupable)}", column=str(d))
+    if len(set(dims)) != len(dims):
+        raise InputError(f"a dimension is given twice in by{tuple(dims)}", column=next(d for d in dims if dims.count(d) > 1))
+    return dims
+
+
 @attrs.frozen(eq=False, repr=False)
 class Emissions:
     """Emissions of an inventory: totals, group sums, per-gas figures and the factor matches.
@@ -403,7 +453,8 @@ class Emissions:
     gwp: str
     gases: tuple[str, ...]
     _gwp_weights: np.ndarray
-    _key_inverse: np.ndarray
+    #: each row's key code, or what gives it when first asked for (the kernel's row keys, :class:`RowKeyCodes`)
+    _key_codes: Any
     _key_factor: np.ndarray
     _key_gas_t: np.ndarray
     _key_co2e: np.ndarray
@@ -416,6 +467,12 @@ class Emissions:
     scope2: "Scope2Result | None" = attrs.field(default=None, kw_only=True)
     #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
     scope2_method: Scope2Method = attrs.field(default="location", kw_only=True, converter=scope2_method)
+
+    @property
+    def _key_inverse(self) -> np.ndarray:
+        """Each row's key code (``code`` of the kernel's row keys, combined again if the pass did not keep it)."""
+        codes = self._key_codes
+        return codes if isinstance(codes, np.ndarray) else codes.code
 
     @property
     def matches(self) -> Matches:
@@ -733,49 +790,17 @@ class Emissions:
     # -- grouping ---------------------------------------------------------------------
 
     def _group_codes(self, dims: tuple[str, ...]) -> tuple[np.ndarray, list[np.ndarray], list[Categorical], int]:
-        inv = self.inventory
-        cols: list[np.ndarray] = []
-        sizes: list[int] = []
-        cats: list[Categorical] = []
-        for d in dims:
-            if d == "year":
-                ymin = int(inv.year.min()) if len(inv) else 0
-                span = int(inv.year.max()) - ymin + 1 if len(inv) else 1
-                cols.append((inv.year - ymin).astype(np.int32))
-                sizes.append(span)
-                cats.append(Categorical(np.zeros(0, np.int32), tuple(range(ymin, ymin + span))))
-            elif d == "gas":
-                raise InputError("group by gas with per_gas(); by() already gives one column per gas", column="gas")
-            else:
-                cat = inv.column(d)
-                assert isinstance(cat, Categorical)
-                cols.append(cat.codes)
-                sizes.append(len(cat.categories))
-                cats.append(cat)
-        if len(cols) == 1:
-            ngroups = sizes[0]
-            if dims[0] != "year":  # inventory categoricals are compact: every category has rows
-                return cols[0], [np.arange(ngroups)], cats, ngroups
-            present = np.bincount(cols[0], minlength=ngroups) > 0
-            uniq = np.flatnonzero(present)
-            if uniq.shape[0] == ngroups:
-                return cols[0], [uniq], cats, ngroups
-            lookup = np.zeros(ngroups, dtype=np.int32)
-            lookup[uniq] = np.arange(uniq.shape[0], dtype=np.int32)
-            return lookup[cols[0]], [uniq], cats, uniq.shape[0]
-        inv_codes, uniq = combine_codes(cols, sizes)
-        return inv_codes, split_codes(uniq, sizes), cats, uniq.shape[0]
+        return group_codes(self.inventory, dims)
 
     def _check_dims(self, dims: tuple[str, ...]) -> tuple[str, ...]:
-        if not dims:
-            raise InputError("by() needs at least one dimension, e.g. by('scope')")
-        groupable = [c for c in self.inventory.columns if c != "quantity"]
-        for d in dims:
-            if not isinstance(d, str) or d not in groupable:
-                raise InputError(f"cannot group by {d!r}; dimensions: {', '.join(groupable)}", column=str(d))
-        if len(set(dims)) != len(dims):
-            raise InputError(f"a dimension is given twice in by{tuple(dims)}", column=next(d for d in dims if dims.count(d) > 1))
-        return dims
+        return check_dims(self.inventory, dims)
+
+    def keep_sums(self, sums: Mapping[tuple[str, ...], tuple[np.ndarray, list[np.ndarray], list[Categorical]]], *,
+                  gases: bool) -> None:
+        """Keep group sums computed with the rows' pass (:func:`neutralcore.measure.kernel.compute`'s ``by``):
+        per grouping, the sums (groups x (CO2e[, each gas])), each group's codes and the categories."""
+        key = "gas" if gases and self.gases else "co2e"
+        self._cache.setdefault(f"by_{key}", {}).update(sums)
 
     def by(self, *dims: str | Sequence[str], gases: bool = True) -> Table:
         """One row per group of *dims*: CO2e (t) and, unless ``gases=False``, tonnes of each gas.

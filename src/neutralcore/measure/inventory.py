@@ -165,7 +165,7 @@ class RowKeys:
     ``uniq``, the combinations present.
     """
 
-    code: np.ndarray
+    _code: np.ndarray | None
     sizes: tuple[int, int, int, int]
     ymin: int
     dense: bool
@@ -174,6 +174,22 @@ class RowKeys:
     #: ``(quantity, rows, qty)``: each key's row count and quantity when the pass coding the rows gave them,
     #: valid for that quantity array only (``with_quantity()`` keeps the codes, not these sums)
     sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    #: the dense layout the codes are combined from when first asked for (``code`` given as ``None``: the
+    #: kernel's fused pass read the rows without keeping a code per row)
+    layout_: "RowLayout | None" = None
+    _made: dict = attrs.field(factory=dict, repr=False)
+
+    @property
+    def code(self) -> np.ndarray:
+        """Each row's key code (combined from the layout's columns on first use when not kept)."""
+        if self._code is not None:
+            return self._code
+        hit = self._made.get("code")
+        if hit is None:
+            assert self.layout_ is not None
+            code, _ = dense_codes(list(self.layout_.columns), self.sizes, self.layout_.offsets)
+            hit = self._made["code"] = _ro(code)
+        return hit
 
     def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Each key's row count and quantity, if the coding pass gave them for this *quantity* array."""
@@ -182,22 +198,55 @@ class RowKeys:
         return self.sums[1], self.sums[2]
 
     @classmethod
-    def of(cls, inv: "Inventory") -> "RowKeys":
+    def layout(cls, inv: "Inventory") -> "RowLayout | None":
+        """The dense layout of *inv*'s keys when their space is small enough to code them densely, else ``None``."""
         n = len(inv)
+        if n == 0:
+            return None
+        ymin = int(inv.year.min())
+        span = int(inv.year.max()) - ymin + 1
+        sizes = (max(len(inv.activity.categories), 1), max(len(inv.region.categories), 1), span,
+                 max(len(inv.unit.categories), 1))
+        space = sizes[0] * sizes[1] * sizes[2] * sizes[3]
+        if space <= max(_DENSE_MAX_KEYS if space <= 2 * n + 65536 else 65536, 1) and space // sizes[3] <= _DENSE_MAX_TRIPLES:
+            return RowLayout(sizes, ymin, (0, 0, ymin, 0), space,
+                             (inv.activity.codes, inv.region.codes, inv.year, inv.unit.codes))
+        return None
+
+    @classmethod
+    def of(cls, inv: "Inventory", lay: "RowLayout | None" = None) -> "RowKeys":
+        n = len(inv)
+        lay = lay or cls.layout(inv)
+        if lay is not None:
+            code, sums = dense_codes(list(lay.columns), lay.sizes, lay.offsets, inv.quantity)
+            return lay.keys(code, None if sums is None else (inv.quantity, *sums))
         ymin = int(inv.year.min()) if n else 0
         span = int(inv.year.max()) - ymin + 1 if n else 1
         sizes = (max(len(inv.activity.categories), 1), max(len(inv.region.categories), 1), span,
                  max(len(inv.unit.categories), 1))
-        space = sizes[0] * sizes[1] * sizes[2] * sizes[3]
         if n == 0:
             return cls(_ro(np.zeros(0, np.int32)), sizes, ymin, False, np.zeros(0, np.int64), 0)
-        if space <= max(_DENSE_MAX_KEYS if space <= 2 * n + 65536 else 65536, 1) and space // sizes[3] <= _DENSE_MAX_TRIPLES:
-            code, sums = dense_codes([inv.activity.codes, inv.region.codes, inv.year, inv.unit.codes], sizes,
-                                     (0, 0, ymin, 0), inv.quantity)
-            return cls(_ro(code), sizes, ymin, True, None, space, None if sums is None else (inv.quantity, *sums))
         cols = [inv.activity.codes, inv.region.codes, (inv.year - ymin).astype(np.int32), inv.unit.codes]
         inverse, uniq = combine_codes(cols, sizes)
         return cls(_ro(inverse), sizes, ymin, False, uniq, int(uniq.shape[0]))
+
+
+@attrs.frozen(eq=False)
+class RowLayout:
+    """The dense key space of an inventory's rows before they are coded: each row's key is
+    ``((activity * R + region) * Y + year - ymin) * U + unit`` of its four ``columns``, ``n_keys`` in all."""
+
+    sizes: tuple[int, int, int, int]
+    ymin: int
+    offsets: tuple[int, int, int, int]
+    n_keys: int
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+    def keys(self, code: np.ndarray | None, sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> RowKeys:
+        """The :class:`RowKeys` of rows coded as *code* in this layout (``None``: coded when first asked for),
+        with the keys' ``(quantity, rows, qty)``."""
+        return RowKeys(None if code is None else _ro(code), self.sizes, self.ymin, True, None, self.n_keys, sums,
+                       self)
 
 
 @attrs.frozen(init=False, eq=False, repr=False)
@@ -884,11 +933,16 @@ class Inventory:
 
     # -- kernel support ----------------------------------------------------------------
 
-    def _row_keys(self) -> "RowKeys":
-        """Cached codes of each row's (activity, region, year, unit) key; see :class:`RowKeys`."""
+    def _row_keys(self, fused: "Callable[[RowLayout], RowKeys] | None" = None) -> "RowKeys":
+        """Cached codes of each row's (activity, region, year, unit) key; see :class:`RowKeys`.
+
+        When they are not coded yet and their space is dense, *fused* (the kernel's pass that also sums the
+        rows, :func:`neutralcore.measure.rowpass.fused_pass`) codes them, given their :class:`RowLayout`.
+        """
         hit = self._cache.get("row_keys")
         if hit is None:
-            hit = RowKeys.of(self)
+            lay = RowKeys.layout(self)
+            hit = fused(lay) if fused is not None and lay is not None else RowKeys.of(self, lay)
             self._cache["row_keys"] = hit
         return hit
 
@@ -906,6 +960,8 @@ class Inventory:
         upstream: bool = False,
         rates: ExchangeRates | None = None,
         prices: PriceIndex | None = None,
+        by: Sequence[Sequence[str]] = (),
+        by_gases: bool = True,
     ) -> Emissions:
         """Emissions of this inventory under *factors*.
 
@@ -935,6 +991,10 @@ class Inventory:
             price year than their spend-based factor's
             (:mod:`neutralcore.measure.spend`); without them such a row is a
             :class:`~neutralcore.DimensionError` saying which table is missing.
+        by : sequence of tuples of str, optional
+            Groupings asked for up front (e.g. ``[("scope",), ("site",)]``), summed in the same pass over the
+            rows as the totals (with each gas unless *by_gases* is False), so that ``by()`` and ``by_many()``
+            read them without another pass; any grouping can still be asked for later.
 
         Returns
         -------
@@ -945,12 +1005,13 @@ class Inventory:
         if isinstance(upstream, bool) and upstream:
             em = with_upstream(self, fs).emissions(fs, gwp=gwp, strict=strict, scope2=scope2, instruments=instruments,
                                                    supplier_rates=supplier_rates, entity=entity,
-                                                   vintage_window=vintage_window, rates=rates, prices=prices)
+                                                   vintage_window=vintage_window, rates=rates, prices=prices,
+                                                   by=by, by_gases=by_gases)
             return em
         if not isinstance(upstream, bool):
             raise InputError(f"upstream must be True or False, got {upstream!r}", column="upstream")
         try:
-            em = compute(self, fs, gwp=gwp, strict=strict, rates=rates, prices=prices)
+            em = compute(self, fs, gwp=gwp, strict=strict, rates=rates, prices=prices, by=by, by_gases=by_gases)
         except FactorNotFoundError as exc:  # add "did you mean" and the installed packs that cover the key
             missing = [key[0] for key in getattr(exc, "keys", None) or ()]
             hint = suggestion(missing, fs.activity.categories, installed_activities()) if missing else ""

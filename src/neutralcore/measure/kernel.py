@@ -1,14 +1,17 @@
 """The vectorised core: match factors, convert units, weight by GWP, sum.
 
+(Over 600 lines: matching, rating every key and naming the rows of each kind of problem share one call's arrays.)
+
 Nothing here loops in Python over rows.  The work is folded per distinct key:
 
 1. The inventory's rows are coded once into distinct (activity, region,
    year, unit) keys (cached on the inventory).
 2. Each distinct (activity, region, year) is matched to one factor, with all
    chain levels and years searched at once with ``np.searchsorted``.
-3. Each distinct (activity unit, factor unit) pair gets one pint multiplier;
-   fuel density and net calorific value bridge volume, mass and energy.
-4. Per key: tonnes of each gas per activity unit, and CO2e per activity unit.
+3. Each distinct (activity unit, factor unit) pair some row uses gets one pint multiplier;
+   fuel density and net calorific value bridge volume, mass and energy, once per triple.
+4. Per key: tonnes of each gas per activity unit, and CO2e per activity unit, gathered from the
+   per-triple and per-pair values (broadcast over the dense key space: no work per key beyond a gather).
 5. Per row (:mod:`neutralcore.measure.rowpass`): one pass counting each key's
    rows and summing their quantities, from which every total is a per-key dot
    product; group sums are one more chunked pass for all groupings asked for.
@@ -46,11 +49,11 @@ from neutralcore.errors import (
     UnknownGasError,
 )
 from neutralcore.measure.convert import (
-    BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, property_problem, unit_multipliers,
+    BAD_DIMENSION, NO_FACTOR, NO_GWP, NO_PROPERTY, NO_RATE, OK, KeyProblems, property_problem, unit_multipliers,
 )
-from neutralcore.measure.emissions import Emissions, InventoryLike, gas_sort_key
+from neutralcore.measure.emissions import Emissions, InventoryLike, check_dims, gas_sort_key, group_codes
 from neutralcore.measure.factor import WORLD, FactorSet, parent_region
-from neutralcore.measure.rowpass import key_sums
+from neutralcore.measure.rowpass import fused_pass, key_sums
 from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import dimension_of, split_factor_unit
@@ -76,13 +79,30 @@ class RowKeyCodes(Protocol):
     def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None: ...
 
 
+class RowLayoutLike(Protocol):
+    """How an inventory's rows would be coded into dense keys (:class:`neutralcore.measure.inventory.RowLayout`)."""
+
+    @property
+    def sizes(self) -> tuple[int, int, int, int]: ...
+    @property
+    def ymin(self) -> int: ...
+    @property
+    def offsets(self) -> tuple[int, int, int, int]: ...
+    @property
+    def n_keys(self) -> int: ...
+    @property
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+    def keys(self, code: np.ndarray | None, sums: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> RowKeyCodes: ...
+
+
 class KeyedRows(InventoryLike, Protocol):
     """What :func:`compute` reads of an inventory (an :class:`~neutralcore.Inventory` is one): its columns,
-    its cached row keys and, when read from CSV, the file and line numbers of its rows (``provenance``)."""
+    its cached row keys (coded by *fused*, given their dense layout, when they are not coded yet and their
+    space is dense) and, when read from CSV, the file and line numbers of its rows (``provenance``)."""
 
     @property
     def provenance(self) -> Provenance | None: ...
-    def _row_keys(self) -> RowKeyCodes: ...
+    def _row_keys(self, fused: Any = None) -> RowKeyCodes: ...  # fused: RowLayoutLike -> RowKeyCodes
 
 _YEAR_SPAN = 10000
 
@@ -254,13 +274,6 @@ def resolve_labels(fs: FactorSet, activity: Sequence[str], region: Sequence[str]
     )
 
 
-def _in_row_codes(per_key: np.ndarray, dense_of: np.ndarray, n_keys: int) -> np.ndarray:
-    """Per-key values of the keys rows use, spread into the space of the rows' key codes (zeros elsewhere)."""
-    out = np.zeros((n_keys,) + per_key.shape[1:], dtype=per_key.dtype)
-    out[dense_of] = per_key
-    return out
-
-
 def _row_values(quantity: np.ndarray, coef: np.ndarray, code: np.ndarray) -> np.ndarray:
     """Per-row CO2e, materialised only when an error must find the rows responsible."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -272,20 +285,10 @@ _OK, _NO_FACTOR, _BAD_DIMENSION, _NO_PROPERTY, _NO_GWP, _NO_RATE = OK, NO_FACTOR
 _AMBIGUOUS = 6  # the key found has factors in several dimensions, none the row unit's (after measure.convert's reasons)
 
 
-def _unit_multipliers(
-    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
-    years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
-    problems: dict[int, str] | None = None,
-) -> np.ndarray:
-    """Per key: the number converting one activity unit to the factor's per-unit (:mod:`neutralcore.measure.convert`)."""
-    return unit_multipliers(fs, fidx, u_k, unit_labels, reason, years=years, rates=rates, prices=prices,
-                            problems=problems)
-
-
 def _raise_for(
     bad_keys: np.ndarray, reason: np.ndarray, rows_of: Any, labels: Any, fs: FactorSet, fidx: np.ndarray,
     u_k: np.ndarray, unit_labels: Sequence[str], gases: Sequence[str], gwp: str, ambiguous_with: np.ndarray,
-    problems: Mapping[int, str] | None = None,
+    problems: KeyProblems | Mapping[int, str] | None = None,
 ) -> None:
     """Raise the error for the first problem among keys that rows actually use."""
     acts, regs, years, t_of_k = labels
@@ -349,10 +352,12 @@ def _raise_for(
 
 def _check_co2e_basis(fs: FactorSet, fidx: np.ndarray, co2e_t: np.ndarray, gwp: str, labels: Any,
                       rows_of: Any) -> None:
-    """strict=True: a CO2e amount published under another GWP set than *gwp* is an error (every key has rows)."""
-    keys = np.flatnonzero(co2e_t > 0)
-    bases = [fs.gwp_basis_of(int(fidx[k])) for k in keys.tolist()]
-    off = [k for k, b in zip(keys.tolist(), bases) if b != gwp]
+    """strict=True: a CO2e amount published under another GWP set than *gwp* is an error (*co2e_t* is 0 for a key
+    no row uses)."""
+    keys = np.flatnonzero(co2e_t > 0)  # keys no row uses have none
+    factors = np.unique(fidx[keys])
+    other = [f for f in factors.tolist() if fs.gwp_basis_of(f) != gwp]  # once per factor, not per key
+    off = keys[np.isin(fidx[keys], other)].tolist()
     if off:
         acts, regs, years, t_of_k = labels
         t = int(t_of_k[off[0]])
@@ -375,9 +380,126 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
+class _PerKey:
+    """Per key of a layout: its triple, unit, factor and reason, and its rates (t of each gas and t CO2e per unit)."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+        self.t_of_k: np.ndarray
+        self.u_k: np.ndarray
+        self.res: Resolution
+        self.acts: list[str]
+        self.regs: list[str]
+        self.ty: np.ndarray
+        self.f_t: np.ndarray
+        self.reason: np.ndarray
+        self.problems: KeyProblems
+        self.vals: np.ndarray
+        self.columns: list[int]
+        self.gases: tuple[str, ...]
+        self.gas_t: np.ndarray
+        self.weights: np.ndarray
+        self.co2e: np.ndarray
+        self.pick: list[int]  # the columns of the gases, in gas_t as computed for every key
+
+    def for_rows(self, fs: FactorSet, gwp: str, present: np.ndarray | None) -> "_PerKey":
+        """The same with the gases of the keys rows use (computed for every key, before the rows were read)."""
+        columns = _used_columns(fs, self.vals, self.reason, self.t_of_k, present)
+        if columns == self.columns:  # the usual case: no copy
+            return self
+        pick = [self.columns.index(j) for j in columns]
+        gases = tuple(fs.gases[j] for j in columns)
+        weights, _ = reporting_weights(gases, gwp)
+        out = _PerKey(**self.__dict__)
+        out.columns, out.gases, out.gas_t, out.weights, out.pick = columns, gases, self.gas_t[:, pick], weights, pick
+        return out
+
+
+def _used_columns(fs: FactorSet, vals: np.ndarray, reason: np.ndarray, t_of_k: np.ndarray,
+                  present: np.ndarray | None) -> list[int]:
+    """The factor set's gas columns some key without a problem (that a row uses) has a value for, in gas order."""
+    ok_key = reason == _OK
+    if present is not None:
+        ok_key &= present
+    ok_t = np.bincount(t_of_k[ok_key], minlength=vals.shape[0]) > 0
+    used = (~np.isnan(vals[ok_t])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
+    return sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
+
+
+def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int, int], ymin: int,
+             uniq: np.ndarray | None, present: np.ndarray | None, rates: ExchangeRates | None,
+             prices: PriceIndex | None) -> _PerKey:
+    """Match and rate every key: the dense space's (*uniq* ``None``) or the combinations *uniq* holds.
+
+    *present* marks the keys rows use (``None``: every key, or not known yet).
+    """
+    n_act, n_reg, span, n_unit = sizes
+    # matched per (activity, region, year) and, where some activity has factors in several dimensions of unit,
+    # the dimension of the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
+    dim_labels: list[str] = []
+    d_of_u = np.zeros(max(n_unit, 1), dtype=np.int64)
+    if len(fs) and fs.has_mixed_dimensions():
+        dims = [dimension_of(u) for u in inv.unit.categories]
+        dim_labels = list(dict.fromkeys(dims))
+        d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
+    n_dim = max(len(dim_labels), 1)
+    if uniq is None:
+        # the keys are the rows' dense codes, triple-major: each key's triple and unit by broadcasting
+        n_tri = n_act * n_reg * span
+        t_of_k = (np.arange(n_tri, dtype=np.int64)[:, None] * n_dim + d_of_u[None, :n_unit]).reshape(-1)
+        u_k = np.broadcast_to(np.arange(n_unit, dtype=np.int64), (n_tri, n_unit)).reshape(-1)
+        tri_ids = np.arange(n_tri * n_dim, dtype=np.int64)
+    else:
+        a_k, r_k, y_k, u_k = split_codes(uniq, sizes)
+        tri = ((a_k * n_reg + r_k) * span + y_k) * n_dim + d_of_u[u_k]
+        tri_ids, t_of_k = np.unique(tri, return_inverse=True)
+        t_of_k = t_of_k.reshape(-1)
+    td, tri_ids = tri_ids % n_dim, tri_ids // n_dim
+    ta, tr, ty = tri_ids // (n_reg * span), (tri_ids // span) % n_reg, tri_ids % span + ymin
+    res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty,
+                  dimension_labels=dim_labels, dimension=td if dim_labels else None)
+    acts = np.array(inv.activity.categories, dtype=object)[ta].tolist() if len(ta) else []
+    regs = np.array(inv.region.categories, dtype=object)[tr].tolist() if len(tr) else []
+
+    # per triple: the factor and whether it has one; per key only gathers of per-triple and per-unit-pair values
+    reason_t = np.where(res.factor < 0, _NO_FACTOR, _OK).astype(np.int8)
+    reason_t[res.ambiguous & (reason_t == _OK)] = _AMBIGUOUS
+    f_t = np.where(res.factor < 0, 0, res.factor)
+    reason = reason_t[t_of_k]
+    problems = KeyProblems()
+    if len(fs):
+        mult = unit_multipliers(fs, f_t, u_k, inv.unit.categories, reason, years=ty, rates=rates, prices=prices,
+                                problems=problems, triple=t_of_k, present=present)
+        to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[f_t]]
+        vals = fs.values[f_t]
+    else:
+        mult, to_t, vals = np.full(len(t_of_k), np.nan), np.ones(len(f_t)), np.zeros((len(f_t), 0))
+    columns = _used_columns(fs, vals, reason, t_of_k, present)
+    gases = tuple(fs.gases[j] for j in columns)
+    with np.errstate(invalid="ignore"):  # t of gas per activity unit
+        if uniq is None and n_dim == 1:  # dense keys are (triple, unit): a broadcast, no gather
+            scale = to_t[:, None] * mult.reshape(len(f_t), n_unit)
+            gas_t = (np.nan_to_num(vals[:, columns])[:, None, :] * scale[:, :, None]).reshape(len(t_of_k), len(columns))
+        else:
+            gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * (to_t[t_of_k] * mult)[:, None]
+    # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
+    weights, scoped = reporting_weights(gases, gwp)
+    if np.isnan(weights[scoped]).any():
+        ok_key = reason == _OK
+        no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & (ok_key if present is None else ok_key & present)
+        reason[no_gwp] = _NO_GWP
+    with np.errstate(invalid="ignore"):
+        co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(t_of_k))
+    co2e[reason != _OK] = np.nan
+    return _PerKey(t_of_k=t_of_k, u_k=u_k, res=res, acts=acts, regs=regs, ty=ty, f_t=f_t, reason=reason,
+                   problems=problems, vals=vals, columns=columns, gases=gases, gas_t=gas_t, weights=weights, co2e=co2e,
+                   pick=list(range(len(columns))))
+
+
 def compute(
     inv: KeyedRows, fs: FactorSet, *, gwp: str | None = None, strict: bool = False,
     rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+    by: Sequence[Sequence[str]] = (), by_gases: bool = True,
 ) -> Emissions:
     """Location-based emissions of inventory *inv* with factor set *fs* under GWP set *gwp*.
 
@@ -398,6 +520,11 @@ def compute(
     rates, prices : ExchangeRates, PriceIndex, optional
         The tables a spend in another currency or price year than its factor's needs
         (:mod:`neutralcore.measure.spend`).
+    by : sequence of tuples of str, optional
+        Groupings summed now, with each gas unless *by_gases* is False (:meth:`Emissions.by` and
+        :meth:`Emissions.by_many` then read them without a pass).  Rows not coded yet into a dense key space
+        are coded, totalled and grouped in one pass (each key's row count and quantity are summed later, only
+        if asked for); otherwise the groupings take one pass, all together.
 
     Returns
     -------
@@ -407,65 +534,44 @@ def compute(
         raise InputError(f"compute() needs a FactorSet, got {type(fs).__name__}", column="factors")
     gwp = DEFAULT_GWP if gwp is None else gwp
     gwp_vector((), gwp)  # validate the set name early
-    rk = inv._row_keys()
-    code, sizes, ymin = rk.code, rk.sizes, rk.ymin
-    n_act, n_reg, span, n_unit = sizes
-    # the one pass over rows here (measure.rowpass): each key's row count and quantity; all else is per key
-    known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
-    key_rows, key_qty = known if known is not None else key_sums(code, inv.quantity, rk.n_keys)
-    # the keys some row uses (dense codes: those of the combinations present; compact: every key), and triples
-    key_ids = np.flatnonzero(key_rows) if rk.dense or rk.uniq is None else rk.uniq
-    dense_of = key_ids if rk.dense or rk.uniq is None else np.arange(len(key_ids))  # each key's code in the rows
-    a_k, r_k, y_k, u_k = split_codes(key_ids, sizes)
-    # matched per (activity, region, year) and, where some activity has factors in several dimensions of unit,
-    # the dimension of the activity unit (diesel per L and per kWh: L rows and kWh rows match apart)
-    dim_labels: list[str] = []
-    d_of_u = np.zeros(max(n_unit, 1), dtype=np.int64)
-    if len(fs) and fs.has_mixed_dimensions():
-        dims = [dimension_of(u) for u in inv.unit.categories]
-        dim_labels = list(dict.fromkeys(dims))
-        d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
-    n_dim = max(len(dim_labels), 1)
-    tri = ((a_k * n_reg + r_k) * span + y_k) * n_dim + d_of_u[u_k]
-    if rk.dense:
-        n_tri = n_act * n_reg * span * n_dim
-        tri_ids, t_of_k = np.arange(n_tri, dtype=np.int64), tri
-    else:
-        tri_ids, t_of_k = np.unique(tri, return_inverse=True)
-        t_of_k = t_of_k.reshape(-1)
-    td, tri_ids = tri_ids % n_dim, tri_ids // n_dim
-    ta, tr, ty = tri_ids // (n_reg * span), (tri_ids // span) % n_reg, tri_ids % span + ymin
-    res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty,
-                  dimension_labels=dim_labels, dimension=td if dim_labels else None)
-    acts = np.array(inv.activity.categories, dtype=object)[ta].tolist() if len(ta) else []
-    regs = np.array(inv.region.categories, dtype=object)[tr].tolist() if len(tr) else []
+    if isinstance(by, (str, bytes)) or not all(isinstance(g, (list, tuple)) for g in by):
+        raise InputError("by= takes a list of groupings, each a tuple of dimensions, e.g. [('scope',), "
+                         "('scope', 'site')]", column="by")
+    planned = [check_dims(inv, tuple(g)) for g in by]
+    planned = list(dict.fromkeys(planned))
+    coded = [group_codes(inv, d) for d in planned]
+    in_pass: dict[str, Any] = {}  # what the fused pass gave, when the rows were coded by it
 
-    fidx = res.factor[t_of_k]  # per key; -1 = no factor
-    reason = np.where(fidx < 0, _NO_FACTOR, _OK).astype(np.int8)
-    reason[res.ambiguous[t_of_k] & (reason == _OK)] = _AMBIGUOUS
-    problems: dict[int, str] = {}
-    fsafe = np.where(fidx < 0, 0, fidx)
-    if len(fs):
-        mult = _unit_multipliers(fs, fsafe, u_k, inv.unit.categories, reason, years=ty[t_of_k], rates=rates,
-                                 prices=prices, problems=problems)
-        to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[fsafe]]
-        vals = fs.values[fsafe]
+    def fused(lay: RowLayoutLike) -> RowKeyCodes:
+        # dense keys not coded yet: per-key rates first (for every key of the space), then one pass for the keys'
+        # codes, counts and quantities and every planned group sum
+        pk = _per_key(inv, fs, gwp, lay.sizes, lay.ymin, None, None, rates, prices)
+        rate = np.column_stack([pk.co2e, pk.gas_t]) if by_gases else pk.co2e[:, None]
+        seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys, rate,
+                                          [(c[0], c[3]) for c in coded])
+        # the total as the sum of the first grouping's sums (summed alike by both backends), not the pass's own
+        # running total (numpy sums a chunk pairwise, the compiled loop row by row: 1e-12 apart at worst)
+        with np.errstate(invalid="ignore", over="ignore"):
+            total_ = float(np.sum(sums_[0][:, 0])) if not np.isnan(total_) else total_
+        in_pass.update(pk=pk, seen=seen_, total=total_, sums=sums_)
+        return lay.keys(None, None)  # each row's code is combined again only if something asks for it
+
+    rk = inv._row_keys(fused if coded else None)
+    dense = rk.dense or rk.uniq is None
+    key_rows: np.ndarray | None = None
+    key_qty: np.ndarray | None = None
+    present: np.ndarray | None = None  # per key: whether a row uses it (None: every key)
+    if "pk" in in_pass:  # the keys' counts and quantities are left to whoever asks (Emissions sums them then)
+        present = in_pass["seen"]
+        pk = in_pass["pk"].for_rows(fs, gwp, present)
     else:
-        mult, to_t, vals = np.full(len(fidx), np.nan), np.ones(len(fidx)), np.zeros((len(fidx), 0))
-    ok_key = reason == _OK
-    used = (~np.isnan(vals[ok_key])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
-    columns = sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
-    gases = tuple(fs.gases[j] for j in columns)
-    with np.errstate(invalid="ignore"):
-        gas_t = np.nan_to_num(vals[:, columns]) * (to_t * mult)[:, None]  # t of gas per activity unit, per key
-    # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
-    weights, scoped = reporting_weights(gases, gwp)
-    if np.isnan(weights[scoped]).any():
-        no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & ok_key
-        reason[no_gwp] = _NO_GWP
-    with np.errstate(invalid="ignore"):
-        co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(fidx))
-    co2e[reason != _OK] = np.nan
+        known = rk.key_sums(inv.quantity)  # given by the pass that coded the rows, when it could
+        key_rows, key_qty = known if known is not None else key_sums(rk.code, inv.quantity, rk.n_keys)
+        present = key_rows > 0 if dense else None
+        pk = _per_key(inv, fs, gwp, rk.sizes, rk.ymin, None if dense else rk.uniq, present, rates, prices)
+    t_of_k, u_k, res, acts, regs, ty = pk.t_of_k, pk.u_k, pk.res, pk.acts, pk.regs, pk.ty
+    reason, problems, gases, gas_t, weights, co2e = pk.reason, pk.problems, pk.gases, pk.gas_t, pk.weights, pk.co2e
+    fsafe = pk.f_t[t_of_k]
 
     labels = (acts, regs, ty, t_of_k)
 
@@ -475,7 +581,7 @@ def compute(
         """First rows (0-based positions) using some keys, and a text naming them (with CSV lines)."""
 
         def __call__(self, keys: np.ndarray) -> list[int]:
-            return np.flatnonzero(np.isin(code, dense_of[keys]))[:10].tolist()
+            return np.flatnonzero(np.isin(rk.code, keys))[:10].tolist()
 
         def describe(self, rows: list[int]) -> str:
             """Rows read from a file by their file lines; rows built in memory by their 0-based positions."""
@@ -491,14 +597,22 @@ def compute(
 
     rows_of = _Rows()
 
-    bad_keys = np.flatnonzero(np.isnan(co2e))  # keys with a problem (every key here has rows)
+    bad = np.isnan(co2e)
+    bad_keys = np.flatnonzero(bad if present is None else bad & present)  # keys with a problem that rows use
     if bad_keys.size:
         _raise_for(bad_keys, reason, rows_of, labels, fs, fsafe, u_k, inv.unit.categories, gases, gwp,
                    res.ambiguous_with, problems)
+    # keys no row uses, or with a problem no row meets, have no emissions
+    idle = bad if present is None else bad | ~present
+    if idle.any():
+        co2e[idle] = 0.0
+        gas_t[idle] = 0.0
+        fsafe[idle] = 0
+    np.nan_to_num(gas_t, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        row_sum = float(key_qty[dense_of] @ co2e)
+        row_sum = float(key_qty @ co2e) if key_qty is not None else in_pass["total"]
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
-        row = _row_values(inv.quantity, _in_row_codes(co2e, dense_of, rk.n_keys), code)
+        row = _row_values(inv.quantity, co2e, rk.code)
         rows = np.flatnonzero(np.isinf(row))[:10].tolist() or np.argsort(row)[-10:][::-1].tolist()
         raise InvalidQuantityError(
             f"emissions overflow (larger than {np.finfo(float).max:.3g} t CO2e); check the quantities and units; "
@@ -506,7 +620,8 @@ def compute(
         )
     fb = (res.level > 0) | (res.year_used != ty)
     if strict and fb.any():
-        fb_keys = np.flatnonzero(fb[t_of_k])
+        fb_k = fb[t_of_k]
+        fb_keys = np.flatnonzero(fb_k if present is None else fb_k & present)
         if fb_keys.size:
             stale_keys = fb_keys[res.stale[t_of_k[fb_keys]]]
             fb_keys = stale_keys if stale_keys.size else fb_keys  # the worse problem first
@@ -524,22 +639,17 @@ def compute(
             )
     if strict and "CO2e" in gases:
         _check_co2e_basis(fs, fsafe, gas_t[:, gases.index("CO2e")], canonical_gwp_set(gwp), labels, rows_of)
-    # keys no row uses keep harmless placeholders
-    bad = reason != _OK
-    if bad.any():
-        co2e[bad] = 0.0
-        gas_t[bad] = 0.0
-    gas_t = np.nan_to_num(gas_t)
-    if rk.dense:  # back in the rows' dense key space; a combination no row uses has no emissions
-        fsafe = _in_row_codes(fsafe, dense_of, rk.n_keys)
-        gas_t = _in_row_codes(gas_t, dense_of, rk.n_keys)
-        co2e = _in_row_codes(co2e, dense_of, rk.n_keys)
-        every = np.arange(rk.n_keys, dtype=np.int64)  # a dense key's triple (and unit dimension), as resolved above
-        t_of_k = (every // n_unit) * n_dim + d_of_u[every % n_unit]
     em = Emissions(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
-        key_inverse=code, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
+        key_codes=rk, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
-        triple_labels=(acts, regs, ty), cache={"total": row_sum, "kq": key_qty, "rows": key_rows},
+        triple_labels=(acts, regs, ty),
+        cache={"total": row_sum} if key_qty is None else {"total": row_sum, "kq": key_qty, "rows": key_rows},
     )
+    if "sums" in in_pass:  # the planned groupings, summed by the fused pass: by() and by_many() read them
+        cols = [0] + [1 + j for j in pk.pick] if by_gases else [0]
+        em.keep_sums({d: (v[:, cols], c[1], c[2]) for d, c, v in zip(planned, coded, in_pass["sums"])},
+                     gases=by_gases)
+    elif planned:  # rows coded before, or not densely: the planned groupings in one pass, kept by the result
+        em.by_many(planned, gases=by_gases)
     return em

@@ -35,7 +35,8 @@ import numpy as np
 
 from neutralcore.errors import InputError, MissingDependencyError
 
-__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "backend", "code_counter", "dense_codes", "key_sums", "group_sums"]
+__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "backend", "code_counter", "dense_codes", "key_sums", "group_sums",
+           "fused_pass"]
 
 Backend = Literal["numpy", "numba"]
 #: Environment variable forcing a backend: ``numpy`` or ``numba``.
@@ -89,6 +90,11 @@ def _chunk(n_bins: int) -> int:
     return max(CHUNK, 4 * n_bins)
 
 
+def _key_step(n: int, n_keys: int) -> int:
+    # the chunks of numpy's key_sums (one bincount when the rows fit one chunk), for the compiled loops to match
+    return max(n, 1) if n <= _chunk(n_keys) else _chunk(n_keys)
+
+
 def code_counter(rows: int | None = None) -> Callable[[np.ndarray, int], np.ndarray | int] | None:
     """The compiled check-and-count of a column's codes (numba), for
     :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in use (it then counts with
@@ -117,7 +123,7 @@ def dense_codes(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
         from neutralcore.measure import _fast
 
         sums = _fast.dense_codes(columns[0], columns[1], columns[2], columns[3], np.array(sizes, np.int64),
-                                 np.array(offsets, np.int64), code, quantity)
+                                 np.array(offsets, np.int64), code, quantity, _key_step(n, space))
         return code, sums
     base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
     for s in range(0, n, CHUNK):  # combined in cache-sized chunks: one pass over memory instead of seven
@@ -137,7 +143,7 @@ def key_sums(code: np.ndarray, quantity: np.ndarray, n_keys: int) -> tuple[np.nd
     if backend(n) == "numba":
         from neutralcore.measure import _fast
 
-        return _fast.key_sums(code, quantity, n_keys)
+        return _fast.key_sums(code, quantity, n_keys, _key_step(n, n_keys))
     if n <= _chunk(n_keys):
         return (np.bincount(code, minlength=n_keys).astype(np.int64, copy=False),
                 np.bincount(code, weights=quantity, minlength=n_keys))
@@ -176,7 +182,8 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
     if backend(n) == "numba":
         from neutralcore.measure import _fast
 
-        _fast.group_sums(code, quantity, np.ascontiguousarray(rates, dtype=np.float64), [g for g, _ in groups], out)
+        _fast.group_sums(code, quantity, np.ascontiguousarray(rates, dtype=np.float64), [g for g, _ in groups], out,
+                         _chunk(max(size for _, size in groups)))
         return out
     columns = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
     step = _chunk(max(size for _, size in groups))
@@ -189,3 +196,55 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
             for (g, size), o in zip(groups, out):
                 o[:, j] += np.bincount(g[s:s + step], weights=w, minlength=size)
     return out
+
+
+def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int], quantity: np.ndarray,
+               n_keys: int, rates: np.ndarray, groups: Sequence[tuple[np.ndarray, int]]
+               ) -> tuple[np.ndarray, float, list[np.ndarray]]:
+    """The keys rows use, the total and every group sum, in one pass over the rows.
+
+    Each row's dense key is combined from the four key *columns* as :func:`dense_codes` does (and not kept:
+    :func:`dense_codes` gives them again if something asks).  Returns per key whether some row has it (bool), the sum over rows of
+    ``quantity * rates[key, 0]`` and per grouping the sums over rows of ``quantity * rates[key]`` (shape
+    ``(n_groups, columns)``).  Nothing per key is accumulated but a seen flag (a byte per key, which stays in
+    cache): a key's row count and quantity are :func:`key_sums`, for whoever needs them later.  The numba
+    backend is one compiled loop for any number of groupings; the numpy one combines the key, gathers and sums
+    in cache-sized chunks.
+    """
+    n = quantity.shape[0]
+    space = int(np.prod([max(int(x), 1) for x in sizes], dtype=object))
+    m = rates.shape[1]
+    out = [np.zeros((size, m)) for _, size in groups]
+    if backend(n) == "numba":
+        from neutralcore.measure import _fast
+
+        seen, total = _fast.fused_pass(columns, np.array(sizes, np.int64), np.array(offsets, np.int64),
+                                       quantity, n_keys, rates, [g for g, _ in groups], out,
+                                       _chunk(max([size for _, size in groups], default=1)))
+        return seen, total, out
+    columns_r = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
+    step = _chunk(max([size for _, size in groups], default=1))
+    base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
+    wide = np.int32 if space + abs(base) < 2**31 else np.int64  # int32 when no partial sum can overflow it
+    buf = np.empty(min(step, n))
+    seen = np.zeros(n_keys, dtype=bool)
+    total = 0.0
+    for s in range(0, n, step):
+        q = quantity[s:s + step]
+        k = columns[0][s:s + step].astype(wide)
+        for col, size in zip(columns[1:], sizes[1:]):
+            k *= size
+            k += col[s:s + step]
+        if base:
+            k -= base
+        seen[k] = True
+        w = buf[: q.shape[0]]
+        with np.errstate(over="ignore", invalid="ignore"):  # the kernel raises for overflow and rates it refuses
+            for j, column in enumerate(columns_r):
+                np.take(column, k, out=w)
+                w *= q
+                if j == 0:
+                    total += float(w.sum())
+                for (g, size), o in zip(groups, out):
+                    o[:, j] += np.bincount(g[s:s + step], weights=w, minlength=size)
+    return seen, total, out
