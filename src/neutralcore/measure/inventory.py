@@ -30,7 +30,8 @@ from neutralcore._core import frames
 from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
-from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
+from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, CodeRangeError, combine_codes, factorize
+from neutralcore._core.categorical import split_codes
 from neutralcore._core.validators import activity_key as _activity
 from neutralcore._core.validators import optional_str, quantity_column
 from neutralcore._core.validators import region_code as _region
@@ -524,6 +525,9 @@ class Inventory:
                 value = np.ma.getdata(value)
             try:
                 cat = factorize(value, n, count=counter)
+            except CodeRangeError as exc:  # the row of the first code out of range
+                row = exc.position if labels is None else int(labels[exc.position])
+                raise SchemaError(f"cannot read column: {exc}", column=name, rows=[row], source=source) from exc
             except (TypeError, ValueError) as exc:
                 raise SchemaError(f"cannot read column: {exc}", column=name, source=source) from None
             if len(cat) != n:
