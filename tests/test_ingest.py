@@ -306,3 +306,20 @@ def test_a_bad_label_among_strings_one_object_per_row_names_column_and_row():
     with pytest.raises(nc.InputError) as exc:
         nc.Inventory.from_columns(activity=acts, quantity=np.ones(n), unit="MWh", region="VN", year=2024, scope=2)
     assert exc.value.column == "activity" and exc.value.rows == [n - 3]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=30), st.integers(0, 3),
+       st.sampled_from([None, float("nan")]))
+def test_min_max_in_chunks_is_numpys(values, repeat, odd):
+    """Long enough to be chunked; a NaN anywhere makes both NaN (the quantity check relies on it)."""
+    from neutralcore._core.categorical import MINMAX_CHUNK, min_max
+
+    arr = np.resize(np.array(values), MINMAX_CHUNK * repeat + len(values))
+    if odd is not None:
+        arr[-1] = odd
+    lo, hi = min_max(arr)
+    if odd is None:
+        assert (lo, hi) == (arr.min(), arr.max())
+    else:
+        assert lo != lo and hi != hi

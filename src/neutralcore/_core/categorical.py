@@ -21,7 +21,7 @@ from neutralcore._core.frames import string_codes
 from neutralcore._core.identity import MIN_ROWS, identity_codes
 
 __all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
-           "CodeRangeError"]
+           "CodeRangeError", "min_max"]
 
 CODE_DTYPE = np.int32
 
@@ -166,8 +166,8 @@ def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None
     neutralcore._core.categorical.CodeRangeError: codes out of range of the 3 categories (code 3 at position 1)
     """
     if codes.size:
-        lo = 0 if codes.dtype.kind == "u" else int(codes.min())
-        if lo < 0 or int(codes.max()) >= n_categories:
+        lo, hi = (0, int(codes.max())) if codes.dtype.kind == "u" else min_max(codes)
+        if lo < 0 or hi >= n_categories:
             bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
             raise CodeRangeError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "
                                  f"position {bad})", bad)
@@ -245,7 +245,7 @@ def _small_range(values: np.ndarray) -> Categorical | None:
     as_bool = values.dtype.kind == "b"
     if as_bool:
         values = values.view(np.uint8)
-    lo, hi = int(values.min()), int(values.max())
+    lo, hi = min_max(values)
     span = hi - lo + 1
     if span > SMALL_RANGE or span > 4 * n + 16:
         return None
@@ -306,6 +306,27 @@ def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[
 
 #: rows per chunk for passes that should stay in cache (2**18 bincounts measured faster than 2**16 here)
 CHUNK = 1 << 18
+
+
+#: rows per chunk of :func:`min_max`: a chunk read for the min is still in cache for the max
+MINMAX_CHUNK = 1 << 16
+
+
+def min_max(a: np.ndarray) -> tuple[Any, Any]:
+    """The minimum and maximum of a non-empty 1-D array in one pass over memory (chunk by chunk; NaN if any).
+
+    >>> min_max(np.array([3, -1, 7]))
+    (-1, 7)
+    """
+    n = a.shape[0]
+    if n <= MINMAX_CHUNK:
+        return a.min().item(), a.max().item()
+    lows, highs = [], []
+    for s in range(0, n, MINMAX_CHUNK):
+        part = a[s:s + MINMAX_CHUNK]
+        lows.append(part.min())
+        highs.append(part.max())
+    return np.array(lows).min().item(), np.array(highs).max().item()
 
 
 def bincount(codes: np.ndarray, weights: np.ndarray | None, minlength: int) -> np.ndarray:
