@@ -323,3 +323,16 @@ def test_min_max_in_chunks_is_numpys(values, repeat, odd):
         assert (lo, hi) == (arr.min(), arr.max())
     else:
         assert lo != lo and hi != hi
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=6)), min_size=1, max_size=12), st.booleans())
+def test_long_label_lists_are_coded_as_the_dict_path_codes_them(labels, shared):
+    """Any path a long list takes (object identity, pyarrow, dict): first-appearance codes, equal labels merged."""
+    from neutralcore._core.identity import MIN_ROWS
+
+    pick = np.random.default_rng(len(labels)).integers(0, len(labels), MIN_ROWS + 1).tolist()
+    values = [labels[i] if shared or labels[i] is None else "".join(tuple(labels[i])) for i in pick]
+    cat = factorize(values)
+    codes, cats = _dict_codes(values)
+    assert cat.categories == cats and cat.codes.tolist() == codes
