@@ -336,3 +336,13 @@ def test_long_label_lists_are_coded_as_the_dict_path_codes_them(labels, shared):
     cat = factorize(values)
     codes, cats = _dict_codes(values)
     assert cat.categories == cats and cat.codes.tolist() == codes
+
+
+def test_rows_with_objects_of_their_own_skip_identity_coding_and_shared_ones_keep_it():
+    from neutralcore._core.categorical import _own_objects
+    from neutralcore._core.identity import MIN_ROWS
+
+    sites = [f"site-{i}" for i in range(10_000)]
+    pick = np.random.default_rng(9).integers(0, len(sites), MIN_ROWS).tolist()
+    assert not _own_objects([sites[i] for i in pick])
+    assert _own_objects(["".join(tuple(sites[i])) for i in pick])

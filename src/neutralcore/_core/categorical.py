@@ -121,7 +121,8 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
     elif not isinstance(values, (list, tuple)):
         values = list(values)
     mapping = _FirstSeen()
-    codes = identity_codes(values, mapping.__getitem__)
+    own = len(values) >= MIN_ROWS and _own_objects(values)
+    codes = None if own else identity_codes(values, mapping.__getitem__)
     if codes is None and len(values) >= MIN_ROWS:
         # rows rarely share objects (text parsed row by row): pyarrow, when installed, codes them fastest
         coded = string_codes(values)
@@ -267,6 +268,16 @@ def _small_range(values: np.ndarray) -> Categorical | None:
 def _sorted_codes(values: np.ndarray) -> Categorical:
     uniq, inv = np.unique(values, return_inverse=True)
     return Categorical(_readonly(inv.astype(CODE_DTYPE).reshape(-1)), tuple(uniq.tolist()))
+
+
+#: Rows probed by :func:`_own_objects`.
+_PROBE = 1 << 14
+
+
+def _own_objects(values: Any) -> bool:
+    """Whether most of the first rows hold objects of their own (text parsed row by row), so that coding by
+    object identity would give up (after hashing a first chunk of addresses, about ten times this probe)."""
+    return len(set(map(id, values[:_PROBE]))) > 0.75 * _PROBE
 
 
 class _FirstSeen(dict):
