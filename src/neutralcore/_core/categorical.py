@@ -2,8 +2,11 @@
 
 ``factorize`` turns a column of labels into codes without a Python loop per
 row: long columns are coded by object identity in whole-array passes
-(:mod:`neutralcore._core.identity`), others with ``map(dict.__getitem__, …)``,
-which iterates in C; either way Python code runs only for the first
+(:mod:`neutralcore._core.identity`); long columns whose rows hold objects of
+their own, by pyarrow's ``dictionary_encode`` when pyarrow is installed
+(:func:`neutralcore._core.frames.string_codes`); others with
+``map(dict.__getitem__, …)``, which iterates in C.  Every path gives the same
+codes, in order of first appearance, and Python code runs only for the first
 appearance of each distinct label.
 """
 
@@ -14,9 +17,11 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 import attrs
 import numpy as np
 
-from neutralcore._core.identity import identity_codes
+from neutralcore._core.frames import string_codes
+from neutralcore._core.identity import MIN_ROWS, identity_codes
 
-__all__ = ["Categorical", "factorize", "combine_codes"]
+__all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
+           "CodeRangeError", "min_max"]
 
 CODE_DTYPE = np.int32
 
@@ -54,15 +59,15 @@ class Categorical:
         table = np.array([pos[c] for c in self.categories], dtype=CODE_DTYPE)
         return table[self.codes] if len(table) else self.codes.copy()
 
-    def compact(self, counts: np.ndarray | None = None) -> "Categorical":
-        """Drop categories no row uses (keeps their order)."""
-        if counts is None:
-            counts = np.bincount(self.codes, minlength=len(self.categories))
-        used = counts > 0
-        if used.all():
+    def compact(self, present: np.ndarray | None = None) -> "Categorical":
+        """Drop categories no row uses (keeps their order); *present*: whether each is used, if known."""
+        if present is None:
+            present = used(self.codes, len(self.categories))
+        present = present > 0
+        if present.all():
             return self
-        new_index = np.cumsum(used, dtype=np.int64) - 1
-        cats = tuple(c for c, u in zip(self.categories, used) if u)
+        new_index = np.cumsum(present, dtype=np.int64) - 1
+        cats = tuple(c for c, u in zip(self.categories, present) if u)
         return Categorical(_readonly(new_index[self.codes].astype(CODE_DTYPE)), cats)
 
     @staticmethod
@@ -98,9 +103,9 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
         cats = tuple(cats)
         if len(set(cats)) != len(cats):
             raise ValueError("categories of a (codes, categories) pair must be distinct")
-        codes, counts = code_view(codes, len(cats), count)
+        codes, present = code_view(codes, len(cats), count)
         cat = Categorical(codes, cats)
-        return cat if counts.all() else cat.compact(counts)
+        return cat if present.all() else cat.compact(present)
     if isinstance(values, (str, bytes, int, float)) or values is None or np.isscalar(values):
         if n is None:
             raise TypeError("a scalar column needs a row count")
@@ -116,7 +121,13 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
     elif not isinstance(values, (list, tuple)):
         values = list(values)
     mapping = _FirstSeen()
-    codes = identity_codes(values, mapping.__getitem__)
+    own = len(values) >= MIN_ROWS and _own_objects(values)
+    codes = None if own else identity_codes(values, mapping.__getitem__)
+    if codes is None and len(values) >= MIN_ROWS:
+        # rows rarely share objects (text parsed row by row): pyarrow, when installed, codes them fastest
+        coded = string_codes(values)
+        if coded is not None:
+            return Categorical(_readonly(coded[0]), tuple(coded[1]))
     if codes is None:
         if isinstance(values, np.ndarray):
             values = values.tolist()
@@ -124,48 +135,109 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
     return Categorical(_readonly(codes), tuple(mapping))
 
 
+class CodeRangeError(ValueError):
+    """A code outside its categories; ``position`` is the row (0-based) of the first one."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(message)
+        self.position = position
+
+
 #: Integer code dtypes kept as they come (a read-only array of these is taken as a view, never copied).
 CODE_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.uint8), np.dtype(np.uint16))
 
 
 def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Integer *codes* into *n_categories* categories as read-only codes, and the number of rows of each category.
+    """Integer *codes* into *n_categories* categories as read-only codes, and whether each category is used.
 
-    Two passes: a max, then the counts (a chunked ``np.bincount``, which fails on a negative code); the rows
-    are searched only when one fails, to name the first code out of range.  A
-    read-only array of int32 or a narrower integer type is returned as a view (no copy); a read-only uint32
-    array in range is viewed as int32.  A writeable array is copied (the caller could change it later), as is
-    any wider type (narrowed to int32 after the check).  Raises ``ValueError`` naming the first code out of range.
+    The range is checked with a max (and a min for a signed type); the rows are searched only when that fails,
+    to name the first code out of range.  Which categories are used is found by :func:`used`, which usually
+    reads only the first chunk of rows.  A read-only array of int32 or a narrower integer type is returned as a
+    view (no copy), kept at its width; a read-only uint32 array in range is viewed as int32.  A writeable array
+    is copied (the caller could change it later), at its width; any wider type is narrowed to int32.
+    *count* (a compiled count, from the caller's layer) counts the rows when most of a long column must be read.
+    Raises :class:`CodeRangeError` naming the first code out of range.
+
+    >>> codes, present = code_view(np.array([2, 0, 2], dtype=np.int8), 3)
+    >>> codes.dtype, present.tolist()
+    (dtype('int8'), [True, False, True])
+    >>> code_view(np.array([0, 3]), 3)
+    Traceback (most recent call last):
+    ...
+    neutralcore._core.categorical.CodeRangeError: codes out of range of the 3 categories (code 3 at position 1)
     """
-    if count is not None and codes.size and codes.dtype != np.uint64:
-        got = count(codes, n_categories)
-        ok = not isinstance(got, int)
-        counts = got if not isinstance(got, int) else np.zeros(n_categories, np.int64)
-    else:
-        ok = not codes.size or int(codes.max()) < n_categories  # first, so no count table is ever too long
-        try:
-            counts = bincount(codes, None, n_categories) if codes.size and ok else np.zeros(n_categories, np.int64)
-        except ValueError:  # a negative code
-            ok = False
-    if not ok:
-        bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
-        raise ValueError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "
-                         f"position {bad})")
+    if codes.size:
+        lo, hi = (0, int(codes.max())) if codes.dtype.kind == "u" else min_max(codes)
+        if lo < 0 or hi >= n_categories:
+            bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
+            raise CodeRangeError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "
+                                 f"position {bad})", bad)
+    present = used(codes, n_categories, count)
     if not codes.flags.writeable:
         if codes.dtype in CODE_DTYPES:
-            return codes.view(), counts
+            return codes.view(), present
         if codes.dtype == np.uint32:
-            return _readonly(codes.view(CODE_DTYPE)), counts  # in range above, so every code is below 2**31
-    return _readonly(codes.astype(CODE_DTYPE)), counts
+            return _readonly(codes.view(CODE_DTYPE)), present  # in range above, so every code is below 2**31
+    # a copy kept at its width when that is a code type, else narrowed to int32 (in range, checked above)
+    return _readonly(codes.astype(codes.dtype if codes.dtype in CODE_DTYPES else CODE_DTYPE)), present
 
 
-#: An integer column whose values span at most this many (and at most 4 per row) is coded with a bincount.
+#: When at most this many categories are still unseen, each is searched for by itself (an equality test per
+#: chunk, stopping at the first hit) rather than counting every code of the chunk.
+_FEW_UNSEEN = 4
+
+
+def used(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> np.ndarray:
+    """Whether each category ``0 .. n_categories - 1`` has a row, for *codes* already checked to be in range.
+
+    Chunks of rows are counted only until every category has been seen, which for a column that uses them all
+    is usually the first chunk; the last few unseen categories are searched for one by one.  The whole column
+    is read only when a category is unused (then with *count*, a compiled count, when given).
+
+    >>> used(np.array([0, 2, 2, 0]), 4).tolist()
+    [True, False, True, False]
+    """
+    seen = np.zeros(n_categories, dtype=bool)
+    n = codes.shape[0]
+    unseen = n_categories
+    start = 0
+    while start < n and unseen:
+        if unseen <= _FEW_UNSEEN:
+            part = codes[start:start + CHUNK]
+            for k in np.flatnonzero(~seen).tolist():
+                if (part == k).any():
+                    seen[k] = True
+                    unseen -= 1
+        elif count is not None and start and n - start > 4 * CHUNK:
+            got = count(codes[start:], n_categories)
+            if isinstance(got, int):  # cannot happen for checked codes; count them here instead
+                got = np.bincount(codes[start:], minlength=n_categories)
+            seen |= got > 0
+            break
+        else:
+            seen |= np.bincount(codes[start:start + CHUNK], minlength=n_categories) > 0
+            unseen = n_categories - int(np.count_nonzero(seen))
+        start += CHUNK
+    return seen
+
+
+def narrow_dtype(n_categories: int) -> np.dtype:
+    """The narrowest signed code type for *n_categories* categories: int8, int16 or int32."""
+    if n_categories <= 1 << 7:
+        return np.dtype(np.int8)
+    if n_categories <= 1 << 15:
+        return np.dtype(np.int16)
+    return np.dtype(CODE_DTYPE)
+
+
+#: An integer column whose values span at most this many (and at most 4 per row) is coded without a sort.
 SMALL_RANGE = 1 << 16
 
 
 def _small_range(values: np.ndarray) -> Categorical | None:
-    """Codes of a 1-D integer column spanning few values (scope, year): a bincount of the values present and
-    a lookup table, no sort; ``None`` when the span is too wide.  Categories ascending, as a sort gives."""
+    """Codes of a 1-D integer column spanning few values (scope, year) with no sort: each value minus the
+    minimum, in the narrowest code type, then renumbered only if a value inside the span has no row
+    (categories ascending, as a sort gives); ``None`` when the span is too wide."""
     n = values.shape[0]
     if n == 0:
         return Categorical(_readonly(np.zeros(0, CODE_DTYPE)), ())
@@ -174,33 +246,38 @@ def _small_range(values: np.ndarray) -> Categorical | None:
     as_bool = values.dtype.kind == "b"
     if as_bool:
         values = values.view(np.uint8)
-    lo, hi = int(values.min()), int(values.max())
+    lo, hi = min_max(values)
     span = hi - lo + 1
     if span > SMALL_RANGE or span > 4 * n + 16:
         return None
-    counts = np.zeros(span, np.int64)
-    lookup = np.empty(span, CODE_DTYPE)
-    shifted = np.empty(min(n, CHUNK), np.intp)
-    for s in range(0, n, CHUNK):  # shifted in cache-sized chunks: no per-row temporary of the whole column
-        part = shifted[: min(n - s, CHUNK)]
-        part[:] = values[s:s + CHUNK]
-        part -= lo
-        counts += np.bincount(part, minlength=span)
-    present = np.flatnonzero(counts)
-    lookup[present] = np.arange(present.shape[0], dtype=CODE_DTYPE)
-    codes = np.empty(n, CODE_DTYPE)
-    for s in range(0, n, CHUNK):
-        part = shifted[: min(n - s, CHUNK)]
-        part[:] = values[s:s + CHUNK]
-        part -= lo
-        np.take(lookup, part, out=codes[s:s + CHUNK])
-    cats = (present + lo).tolist()
+    codes = np.empty(n, narrow_dtype(span))
+    # in the column's own type when the difference fits it (the fastest loop), else through int64
+    wide = None if hi - lo <= int(np.iinfo(values.dtype).max) else np.int64
+    np.subtract(values, values.dtype.type(lo), out=codes, dtype=wide, casting="unsafe")
+    present = used(codes, span)
+    values_present = np.flatnonzero(present)
+    if values_present.shape[0] != span:  # a gap in the span: renumber the values present
+        lookup = np.zeros(span, codes.dtype)
+        lookup[values_present] = np.arange(values_present.shape[0], dtype=codes.dtype)
+        for s in range(0, n, CHUNK):
+            np.take(lookup, codes[s:s + CHUNK], out=codes[s:s + CHUNK])
+    cats = (values_present + lo).tolist()
     return Categorical(_readonly(codes), tuple(bool(c) for c in cats) if as_bool else tuple(cats))
 
 
 def _sorted_codes(values: np.ndarray) -> Categorical:
     uniq, inv = np.unique(values, return_inverse=True)
     return Categorical(_readonly(inv.astype(CODE_DTYPE).reshape(-1)), tuple(uniq.tolist()))
+
+
+#: Rows probed by :func:`_own_objects`.
+_PROBE = 1 << 14
+
+
+def _own_objects(values: Any) -> bool:
+    """Whether most of the first rows hold objects of their own (text parsed row by row), so that coding by
+    object identity would give up (after hashing a first chunk of addresses, about ten times this probe)."""
+    return len(set(map(id, values[:_PROBE]))) > 0.75 * _PROBE
 
 
 class _FirstSeen(dict):
@@ -240,6 +317,27 @@ def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[
 
 #: rows per chunk for passes that should stay in cache (2**18 bincounts measured faster than 2**16 here)
 CHUNK = 1 << 18
+
+
+#: rows per chunk of :func:`min_max`: a chunk read for the min is still in cache for the max
+MINMAX_CHUNK = 1 << 16
+
+
+def min_max(a: np.ndarray) -> tuple[Any, Any]:
+    """The minimum and maximum of a non-empty 1-D array in one pass over memory (chunk by chunk; NaN if any).
+
+    >>> min_max(np.array([3, -1, 7]))
+    (-1, 7)
+    """
+    n = a.shape[0]
+    if n <= MINMAX_CHUNK:
+        return a.min().item(), a.max().item()
+    lows, highs = [], []
+    for s in range(0, n, MINMAX_CHUNK):
+        part = a[s:s + MINMAX_CHUNK]
+        lows.append(part.min())
+        highs.append(part.max())
+    return np.array(lows).min().item(), np.array(highs).max().item()
 
 
 def bincount(codes: np.ndarray, weights: np.ndarray | None, minlength: int) -> np.ndarray:

@@ -43,7 +43,7 @@ import numpy as np
 from neutralcore.errors import MissingDependencyError, SchemaError
 
 __all__ = ["Library", "Column", "library_of", "is_frame", "is_column", "require", "frame_columns", "column_values",
-           "index_names", "renamed"]
+           "index_names", "renamed", "string_codes"]
 
 Library = Literal["pandas", "polars", "arrow"]
 #: What :func:`column_values` gives: an array (masked where values are missing) or ``(codes, categories)``.
@@ -170,10 +170,14 @@ def _owned(a: np.ndarray) -> np.ndarray:
 def _with_missing(codes: np.ndarray, categories: Sequence[Any], missing: np.ndarray | None) -> Column:
     """Codes with every missing row (a negative code, or *missing*) on one extra category ``None``."""
     cats = list(categories)
-    bad = codes < 0 if missing is None else missing
-    if bad.any():
-        codes = _owned(np.where(bad, len(cats), codes).astype(np.int32))
-        cats.append(None)
+    if missing is None:
+        if codes.dtype.kind == "u" or not codes.size or int(codes.min()) >= 0:  # a min, not a mask of every row
+            return codes, tuple(cats)
+        missing = codes < 0
+    elif not missing.any():
+        return codes, tuple(cats)
+    codes = _owned(np.where(missing, len(cats), codes).astype(np.int32))
+    cats.append(None)
     return codes, tuple(cats)
 
 
@@ -201,7 +205,8 @@ def _pandas(obj: Any, coded: bool) -> Column:
     # pandas hands out read-only views of memory it may still write to (a later df.loc[...] = ...), so its
     # numbers and codes are copied: an inventory never changes
     if isinstance(dtype, pd.CategoricalDtype):
-        codes = _owned(np.array(obj.cat.codes.to_numpy(), copy=True))
+        # the Categorical's own codes, copied once (``Series.cat.codes`` builds a Series, which copies them too)
+        codes = _owned(np.array(obj.array.codes, copy=True))
         out = _with_missing(codes, obj.cat.categories.tolist(), None)
         return out if coded else _expand(out)
     if isinstance(dtype, np.dtype) and dtype.kind in "iufb":
@@ -294,6 +299,27 @@ def _arrow(obj: Any, coded: bool) -> Column:
     values = np.empty(len(obj), dtype=object)
     values[:] = obj.to_pylist()
     return values
+
+
+def string_codes(values: Any) -> tuple[np.ndarray, list[Any]] | None:
+    """A list (or numpy array) of ``str`` and ``None`` as int32 codes and its distinct labels, in order of first
+    appearance, by pyarrow's ``dictionary_encode``: the codes and labels the dict path gives, about 1.6 times as
+    fast when each row holds its own string object.  ``None`` when pyarrow is not installed or a value is not a
+    ``str`` or ``None`` (pyarrow's type inference says so: bytes infer ``binary``, numbers fail)."""
+    try:
+        pa = importlib.import_module("pyarrow")
+        pc = importlib.import_module("pyarrow.compute")
+    except ImportError:
+        return None
+    try:
+        arr = pa.array(values)
+    except (pa.lib.ArrowException, TypeError, ValueError, OverflowError):  # not text (a surrogate is a ValueError)
+        return None
+    if not isinstance(arr, pa.Array) or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None  # bytes (binary), all None (null), or chunks too large for one array: the dict path
+    enc = pc.dictionary_encode(arr, null_encoding="encode")  # None gets its place of first appearance, as a label
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
+    return (codes if codes.dtype == np.int32 else codes.astype(np.int32)), enc.dictionary.to_pylist()
 
 
 def _is_string_view(pa: Any, typ: Any) -> bool:

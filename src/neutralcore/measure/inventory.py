@@ -30,7 +30,8 @@ from neutralcore._core import frames
 from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
-from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, combine_codes, factorize, split_codes
+from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, CodeRangeError, combine_codes, factorize
+from neutralcore._core.categorical import min_max, split_codes
 from neutralcore._core.validators import activity_key as _activity
 from neutralcore._core.validators import optional_str, quantity_column
 from neutralcore._core.validators import region_code as _region
@@ -113,7 +114,7 @@ def _clean_quantity(q: np.ndarray) -> np.ndarray | None:
     -0.0 made 0.0 (it equals 0 and is not negative; in a copy if *q* is read-only); ``None`` otherwise."""
     if not q.shape[0]:
         return q
-    lo, hi = float(q.min()), float(q.max())
+    lo, hi = min_max(q)  # one pass over memory; NaN makes both NaN
     if not (lo >= 0.0 and hi < math.inf):
         return None
     if lo == 0.0 and any(np.signbit(q[s:s + CHUNK]).any() for s in range(0, q.shape[0], CHUNK)):
@@ -573,6 +574,9 @@ class Inventory:
                 value = np.ma.getdata(value)
             try:
                 cat = factorize(value, n, count=counter)
+            except CodeRangeError as exc:  # the row of the first code out of range
+                row = exc.position if labels is None else int(labels[exc.position])
+                raise SchemaError(f"cannot read column: {exc}", column=name, rows=[row], source=source) from exc
             except (TypeError, ValueError) as exc:
                 raise SchemaError(f"cannot read column: {exc}", column=name, source=source) from None
             if len(cat) != n:
@@ -601,7 +605,8 @@ class Inventory:
             year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
-        if n and not YEAR_MIN <= int(year.min()) <= int(year.max()) <= YEAR_MAX:  # the mask only to name the rows
+        y_lo, y_hi = min_max(year) if n else (YEAR_MIN, YEAR_MIN)
+        if not YEAR_MIN <= y_lo <= y_hi <= YEAR_MAX:  # the mask only to name the rows
             raise SchemaError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", column="year",
                               rows=_bad_rows(years_out_of_range(year), labels), source=source)
         # a read-only int32 column is taken as a view; any other is copied (narrowed once the range is checked)
