@@ -432,3 +432,63 @@ def test_generated_factors_round_trip_through_the_lockfile(run):
     assert em.matches.summary().to_dicts() == again.matches.summary().to_dicts()
     a, b = em.uncertainty(200, seed=11), again.uncertainty(200, seed=11)
     assert (a.low, a.median, a.high, a.share_without) == (b.low, b.median, b.high, b.share_without)
+
+
+def test_lock_keeps_a_fuel_property_note(tmp_path):
+    """Regression: a fuel property's notes (how a derived property was worked out) were not written.
+
+    IPCC 2006 Vol. 2 Table 1.2: gas/diesel oil NCV 43.0 TJ/Gg; 100 t x 0.043 TJ/t x 74,100 kg/TJ = 318.63 t CO2.
+    """
+    ipcc = nc.Source("IPCC", "2006 IPCC Guidelines, Vol. 2, Ch. 1, Table 1.2 (gas/diesel oil NCV)", 2006)
+    note = "Table 1.2 default NCV; the interval is not used here"
+    ncv = nc.FuelProperty("ncv", 43.0, "TJ/Gg", ipcc, notes=note)
+    fs = nc.FactorSet.from_factors([nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74_100},
+                                              IPCC_DIESEL, ncv=ncv)])
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", 100, "t", region="World", year=2006, scope=1)])
+    em = inv.emissions(fs)
+    again, data = replay(em, inv, tmp_path)
+    assert data["factors"][0]["ncv"]["notes"] == note
+    assert nc.FactorSet.from_lock(tmp_path / "run.lock.json")[0].ncv.notes == note
+    assert em.total() == pytest.approx(318.63, rel=1e-12)
+    assert_same(em, again)
+    # a property without notes is written as before: no "notes" key
+    plain = nc.FactorSet.from_factors([nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74_100},
+                                                 IPCC_DIESEL, ncv=nc.FuelProperty("ncv", 43.0, "TJ/Gg", ipcc))])
+    assert "notes" not in inv.emissions(plain).lock(tmp_path / "plain.json")["factors"][0]["ncv"]
+
+
+def rehash(path, edit) -> None:
+    """Apply *edit* to the first factor of the lockfile at *path* and give it a matching hash."""
+    data = json.loads(path.read_text())
+    edit(data["factors"][0])
+    data["factors"][0]["hash"] = nc.measure.lock.factor_hash(data["factors"][0])
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("edit", [
+    lambda f: f.update(unit="t/banana"),          # a unit the factor class refuses
+    lambda f: f["gases"].update(CO2=-1.0),        # a negative value
+    lambda f: f.pop("activity"),                  # a missing field
+    lambda f: f["source"].pop("publisher"),       # a source without its publisher
+], ids=["unit", "negative", "missing", "source"])
+def test_every_rebuild_error_names_the_lockfile_and_the_factor(tmp_path, edit):
+    """Regression: a factor the Factor class refused raised its own error, naming neither file nor factor."""
+    path = tmp_path / "run.lock.json"
+    inventory().emissions(factors()).lock(path)
+    rehash(path, edit)
+    with pytest.raises(nc.InputError) as err:
+        nc.FactorSet.from_lock(path)
+    assert err.value.source == str(path) and err.value.column == "factors" and err.value.rows == [0]
+    assert "electricity.grid|VN|2023" in str(err.value) and str(path) in str(err.value)
+    assert err.value.__cause__ is not None
+
+
+def test_a_bad_fallback_order_names_the_lockfile(tmp_path):
+    path = tmp_path / "run.lock.json"
+    inventory().emissions(factors()).lock(path)
+    data = json.loads(path.read_text())
+    data["fallback_order"] = "sideways"
+    path.write_text(json.dumps(data))
+    with pytest.raises(nc.InputError) as err:
+        nc.FactorSet.from_lock(path)
+    assert err.value.source == str(path) and err.value.__cause__ is not None

@@ -14,8 +14,9 @@ not already say it: ``<activity>.wtt`` is well-to-tank), ``intervals`` (per gas,
 the published 95 % bounds and distribution), ``gwp_basis``, ``co2e_total`` (the
 publisher's CO2e total, in the factor's unit), ``validity_years`` (from its pack)
 and ``overrides`` (the packs whose factor for the key it replaced in a merge); a
-fuel property's ``interval`` likewise, and its ``pack`` where it was lent by
-another pack than the factor's.
+fuel property's ``interval`` and ``notes`` (how a derived property was worked
+out) likewise, and its ``pack`` where it was lent by another pack than the
+factor's.
 ``FactorSet.from_lock(path)`` reads the factors back (:func:`read_lock`,
 :func:`lock_factors`, :func:`lock_columns`), so
 ``inventory.emissions(FactorSet.from_lock(path), gwp=lock["gwp"])`` gives the
@@ -58,7 +59,7 @@ import numpy as np
 
 from neutralcore._core.categorical import Categorical, factorize
 from neutralcore._core.table import Table
-from neutralcore.errors import InputError
+from neutralcore.errors import InputError, NeutralcoreError
 from neutralcore.gwp import gwp_vector
 from neutralcore.measure.factorvalue import Factor, FuelProperty, Interval, Source
 from neutralcore.measure.stages import stage_of_key
@@ -75,7 +76,7 @@ _FACTOR_FIELDS = frozenset({
     "density", "uncertainty", "hash", "gcv", "energy_basis", "price_year", "stage", "intervals", "gwp_basis",
     "co2e_total", "validity_years", "overrides"})
 #: The fields a locked fuel property may have.
-_PROPERTY_FIELDS = frozenset({"name", "value", "unit", "source", "confidence", "pack", "interval"})
+_PROPERTY_FIELDS = frozenset({"name", "value", "unit", "source", "confidence", "pack", "interval", "notes"})
 
 
 class EmissionsLike(Protocol):
@@ -123,8 +124,9 @@ def _prop(p: FuelProperty | None, own_pack: str | None = None,
     if p is None:
         return None
     out = {"name": p.name, "value": p.value, "unit": p.unit, "source": _source(p.source), "confidence": p.confidence}
-    # written only where given, as for a factor's optional fields (see "Format version" above); notes are not
-    # written: they change no result or report
+    # written only where given, as for a factor's optional fields (see "Format version" above)
+    if p.notes is not None:  # how a derived property was worked out (e.g. a density from a published ratio)
+        out["notes"] = p.notes
     if p.pack is not None and p.pack != own_pack:  # lent by another pack (FactorSet.merge)
         out["pack"] = _versioned(p.pack, versions or {})
     if p.interval is not None:
@@ -297,20 +299,42 @@ def _to_prop(d: Mapping[str, Any] | None) -> FuelProperty | None:
     if d is None:
         return None
     return FuelProperty(d["name"], d["value"], d["unit"], _to_source(d["source"]), confidence=d.get("confidence"),
-                        pack=d.get("pack"), interval=_to_interval(d.get("interval")))
+                        notes=d.get("notes"), pack=d.get("pack"), interval=_to_interval(d.get("interval")))
 
 
-def lock_factors(data: Mapping[str, Any]) -> tuple[list[Factor], dict[str, Any], str]:
-    """The factors, region chains and fallback order of a lockfile's content (see ``FactorSet.from_lock``)."""
-    factors = [Factor(f["activity"], f["region"], f["year"], f["unit"], f["gases"], _to_source(f["source"]),
-                      kind=f.get("kind"), confidence=f.get("confidence"), notes=f.get("notes"), ncv=_to_prop(f["ncv"]),
-                      density=_to_prop(f["density"]), gcv=_to_prop(f.get("gcv")),
-                      energy_basis=f.get("energy_basis", "ncv"), price_year=f.get("price_year"),
-                      uncertainty=f.get("uncertainty"), pack=f.get("pack"), stage=f.get("stage"),
-                      intervals={g: _to_interval(iv) for g, iv in f.get("intervals", {}).items()},
-                      gwp_basis=f.get("gwp_basis"), co2e_total=f.get("co2e_total"))
-               for f in data["factors"]]
-    regions = {code: (spec["parent"], spec["name"]) for code, spec in data["regions"].items()}
+def _to_factor(f: Mapping[str, Any]) -> Factor:
+    return Factor(f["activity"], f["region"], f["year"], f["unit"], f["gases"], _to_source(f["source"]),
+                  kind=f.get("kind"), confidence=f.get("confidence"), notes=f.get("notes"), ncv=_to_prop(f["ncv"]),
+                  density=_to_prop(f["density"]), gcv=_to_prop(f.get("gcv")),
+                  energy_basis=f.get("energy_basis", "ncv"), price_year=f.get("price_year"),
+                  uncertainty=f.get("uncertainty"), pack=f.get("pack"), stage=f.get("stage"),
+                  intervals={g: _to_interval(iv) for g, iv in f.get("intervals", {}).items()},
+                  gwp_basis=f.get("gwp_basis"), co2e_total=f.get("co2e_total"))
+
+
+def lock_factors(data: Mapping[str, Any], *, source: str | None = None
+                 ) -> tuple[list[Factor], dict[str, Any], str]:
+    """The factors, region chains and fallback order of a lockfile's content (see ``FactorSet.from_lock``).
+
+    Raises
+    ------
+    InputError
+        A factor or region that cannot be rebuilt (a missing field, a value its class refuses), naming the
+        lockfile (*source*), the factor (its position in ``rows`` and its key in the message) and the cause.
+    """
+    factors = []
+    for i, f in enumerate(data["factors"]):
+        try:
+            factors.append(_to_factor(f))
+        except (NeutralcoreError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            key = f.get("key") if isinstance(f, Mapping) else None
+            raise InputError(f"factor {i} ({key}) cannot be rebuilt: {type(exc).__name__}: {exc}", source=source,
+                             column="factors", rows=[i]) from exc
+    try:
+        regions = {code: (spec["parent"], spec["name"]) for code, spec in data["regions"].items()}
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise InputError(f"region chains cannot be rebuilt: {type(exc).__name__}: {exc}", source=source,
+                         column="regions") from exc
     return factors, regions, str(data["fallback_order"])
 
 
