@@ -34,6 +34,7 @@ from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.convert import properties_used
 from neutralcore.measure.factor import Factor, FactorSet
 from neutralcore.measure.factorvalue import DISTRIBUTIONS
+from neutralcore.measure.lock import RunOptions
 from neutralcore.measure.rowpass import group_sums, key_sums
 from neutralcore.measure.rowresults import row_results
 from neutralcore.measure.uncertainty import (Uncertainty, factor_identity, keyed_generator, keyed_ratios,
@@ -417,6 +418,8 @@ class Emissions:
     scope2: "Scope2Result | None" = attrs.field(default=None, kw_only=True)
     #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
     scope2_method: Scope2Method = attrs.field(default="location", kw_only=True, converter=scope2_method)
+    #: The run options ``Inventory.emissions()`` was given (strict, upstream, rate tables, scope 2 inputs), for the lockfile.
+    run: RunOptions = attrs.field(factory=RunOptions, kw_only=True, eq=False)
 
     @property
     def matches(self) -> Matches:
@@ -519,7 +522,8 @@ class Emissions:
     def lock(self, path: "str | os.PathLike[str]", *, versions: "Mapping[str, str] | None" = None) -> dict[str, Any]:
         """Write this result's factor lockfile to *path* (JSON) and return its content.
 
-        See :mod:`neutralcore.measure.lock`; ``FactorSet.from_lock(path)`` reads it back.
+        See :mod:`neutralcore.measure.lock`; ``FactorSet.from_lock(path)`` reads it back and
+        :func:`neutralcore.measure.replay.replay` recomputes and compares the run.
         """
         from neutralcore.measure.lock import write_lock
 
