@@ -432,3 +432,168 @@ def test_generated_factors_round_trip_through_the_lockfile(run):
     assert em.matches.summary().to_dicts() == again.matches.summary().to_dicts()
     a, b = em.uncertainty(200, seed=11), again.uncertainty(200, seed=11)
     assert (a.low, a.median, a.high, a.share_without) == (b.low, b.median, b.high, b.share_without)
+
+
+def test_lock_keeps_a_fuel_property_note(tmp_path):
+    """Regression: a fuel property's notes (how a derived property was worked out) were not written.
+
+    IPCC 2006 Vol. 2 Table 1.2: gas/diesel oil NCV 43.0 TJ/Gg; 100 t x 0.043 TJ/t x 74,100 kg/TJ = 318.63 t CO2.
+    """
+    ipcc = nc.Source("IPCC", "2006 IPCC Guidelines, Vol. 2, Ch. 1, Table 1.2 (gas/diesel oil NCV)", 2006)
+    note = "Table 1.2 default NCV; the interval is not used here"
+    ncv = nc.FuelProperty("ncv", 43.0, "TJ/Gg", ipcc, notes=note)
+    fs = nc.FactorSet.from_factors([nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74_100},
+                                              IPCC_DIESEL, ncv=ncv)])
+    inv = nc.Inventory([nc.Activity("fuel.diesel.stationary", 100, "t", region="World", year=2006, scope=1)])
+    em = inv.emissions(fs)
+    again, data = replay(em, inv, tmp_path)
+    assert data["factors"][0]["ncv"]["notes"] == note
+    assert nc.FactorSet.from_lock(tmp_path / "run.lock.json")[0].ncv.notes == note
+    assert em.total() == pytest.approx(318.63, rel=1e-12)
+    assert_same(em, again)
+    # a property without notes is written as before: no "notes" key
+    plain = nc.FactorSet.from_factors([nc.Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74_100},
+                                                 IPCC_DIESEL, ncv=nc.FuelProperty("ncv", 43.0, "TJ/Gg", ipcc))])
+    assert "notes" not in inv.emissions(plain).lock(tmp_path / "plain.json")["factors"][0]["ncv"]
+
+
+def rehash(path, edit) -> None:
+    """Apply *edit* to the first factor of the lockfile at *path* and give it a matching hash."""
+    data = json.loads(path.read_text())
+    edit(data["factors"][0])
+    data["factors"][0]["hash"] = nc.measure.lock.factor_hash(data["factors"][0])
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("edit", [
+    lambda f: f.update(unit="t/banana"),          # a unit the factor class refuses
+    lambda f: f["gases"].update(CO2=-1.0),        # a negative value
+    lambda f: f.pop("activity"),                  # a missing field
+    lambda f: f["source"].pop("publisher"),       # a source without its publisher
+], ids=["unit", "negative", "missing", "source"])
+def test_every_rebuild_error_names_the_lockfile_and_the_factor(tmp_path, edit):
+    """Regression: a factor the Factor class refused raised its own error, naming neither file nor factor."""
+    path = tmp_path / "run.lock.json"
+    inventory().emissions(factors()).lock(path)
+    rehash(path, edit)
+    with pytest.raises(nc.InputError) as err:
+        nc.FactorSet.from_lock(path)
+    assert err.value.source == str(path) and err.value.column == "factors" and err.value.rows == [0]
+    assert "electricity.grid|VN|2023" in str(err.value) and str(path) in str(err.value)
+    assert err.value.__cause__ is not None
+
+
+def test_a_bad_fallback_order_names_the_lockfile(tmp_path):
+    path = tmp_path / "run.lock.json"
+    inventory().emissions(factors()).lock(path)
+    data = json.loads(path.read_text())
+    data["fallback_order"] = "sideways"
+    path.write_text(json.dumps(data))
+    with pytest.raises(nc.InputError) as err:
+        nc.FactorSet.from_lock(path)
+    assert err.value.source == str(path) and err.value.__cause__ is not None
+
+
+# -- run options and replay ------------------------------------------------------------------------------------
+
+def spend_run(eur_usd: float = 1.0813) -> tuple[nc.Emissions, nc.Inventory, nc.ExchangeRates, nc.PriceIndex]:
+    """1,000 EUR spent in 2023 on steel with a factor of 0.5 kg CO2 per USD at 2018 prices (test values):
+    1,000 EUR x 1.0813 USD/EUR x 100/118 x 0.5 kg = 0.458178 t CO2 (to 6 decimals)."""
+    rates = nc.ExchangeRates.from_rows([(2023, "EUR", "USD", eur_usd, TEST), (2023, "USD", "VND", 23_787.0, TEST),
+                                        (2022, "EUR", "USD", 1.0530, TEST)])  # the last two are not used
+    prices = nc.PriceIndex.from_rows([("USD", 2018, 100.0, TEST), ("USD", 2023, 118.0, TEST),
+                                      ("USD", 2020, 105.0, TEST)])  # 2020 is not used
+    fs = nc.FactorSet.from_factors([nc.Factor("purchased.goods.steel", "World", 2018, "kg/USD", {"CO2": 0.5}, TEST,
+                                              price_year=2018)])
+    inv = nc.Inventory([nc.Activity("purchased.goods.steel", 1_000, "EUR", region="VN", year=2023, scope=3)])
+    return inv.emissions(fs, rates=rates, prices=prices), inv, rates, prices
+
+
+def test_lock_records_the_rate_and_index_rows_used_with_their_sources(tmp_path):
+    """Regression: rates= and prices= were not in the lockfile, so the replay raised DimensionError."""
+    from neutralcore.measure.replay import replay as rerun
+
+    em, inv, _, _ = spend_run()
+    assert round(em.total(), 6) == 0.458178
+    data = em.lock(tmp_path / "run.lock.json")
+    test_source = {"publisher": TEST.publisher, "document": TEST.document, "year": 2024, "url": None, "note": None}
+    assert data["options"] == {
+        "rates": [{"year": 2023, "from": "EUR", "to": "USD", "rate": 1.0813, "source": test_source}],
+        "prices": [{"currency": "USD", "year": 2018, "value": 100.0, "source": test_source},
+                   {"currency": "USD", "year": 2023, "value": 118.0, "source": test_source}]}
+    r = rerun(tmp_path / "run.lock.json", inv)
+    assert r.same and r.emissions.total() == em.total()
+    assert "same figures" in str(r)
+
+
+def test_lock_diff_and_replay_name_a_changed_rate(tmp_path):
+    a = spend_run()[0].lock(tmp_path / "a.json")
+    b = spend_run(eur_usd=1.09)[0].lock(tmp_path / "b.json")
+    rows = [(r["key"], r["field"], r["before"], r["after"], r["status"]) for r in lock_diff(a, b).to_dicts()]
+    assert rows == [("options", "rates.2023 EUR->USD.rate", 1.0813, 1.09, "changed")]
+
+
+def test_lock_records_strict_and_upstream_and_replay_uses_them(tmp_path):
+    from neutralcore.measure.replay import replay as rerun
+
+    fs, inv = staged()
+    em = inv.emissions(fs, upstream=True, strict=True)
+    data = em.lock(tmp_path / "run.lock.json")
+    assert data["options"] == {"strict": True, "upstream": True}
+    r = rerun(tmp_path / "run.lock.json", inv)
+    assert r.same and r.emissions.by("stage").to_dicts() == em.by("stage").to_dicts()
+    assert r.emissions.total() == pytest.approx(1.8 + 0.3347, rel=1e-12)
+    # the same factors without upstream: the option is what differs
+    plain = inv.emissions(fs).lock(tmp_path / "plain.json")
+    assert "options" not in plain
+    assert ("options", "upstream", True, None, "removed") in [
+        (r["key"], r["field"], r["before"], r["after"], r["status"]) for r in lock_diff(data, plain).to_dicts()]
+
+
+def test_replay_says_the_inventory_differs(tmp_path):
+    """1,200 MWh locked, 1,300 MWh replayed at 0.6592 t/MWh: 791.04 t then 856.96 t."""
+    from neutralcore.measure.replay import replay as rerun
+
+    src = nc.Source("MONRE/DCC", "Viet Nam grid emission factor 2023", 2024)
+    fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)])
+    one = lambda mwh: nc.Inventory([nc.Activity("electricity.grid", mwh, "MWh", region="VN", year=2023,  # noqa: E731
+                                                scope=2)])
+    one(1_200).emissions(fs).lock(tmp_path / "run.lock.json")
+    r = rerun(tmp_path / "run.lock.json", one(1_300))
+    assert not r.same
+    assert [(d["key"], d["field"]) for d in r.differences.to_dicts()] == [("inventory", "digest"), ("total", "total_t")]
+    assert r.differences.to_dicts()[1]["before"] == 791.04 and round(r.differences.to_dicts()[1]["after"], 6) == 856.96
+    other = nc.Inventory([nc.Activity("fuel.coal", 1, "TJ", region="VN", year=2023, scope=1)])
+    with pytest.raises(nc.InputError) as err:
+        rerun(tmp_path / "run.lock.json", other)
+    assert err.value.source == str(tmp_path / "run.lock.json") and err.value.__cause__ is not None
+
+
+def test_an_unknown_option_is_refused(tmp_path):
+    path = tmp_path / "run.lock.json"
+    inventory().emissions(factors()).lock(path)
+    data = json.loads(path.read_text())
+    data["options"] = {"carbon_price": 80}
+    path.write_text(json.dumps(data))
+    with pytest.raises(nc.InputError) as err:
+        nc.FactorSet.from_lock(path)
+    assert "carbon_price" in str(err.value) and err.value.column == "options"
+
+
+def test_a_market_based_run_replays_with_its_instruments_and_residual_mix(tmp_path):
+    """Regression: instruments were not locked, nor the residual mix. 10,000 MWh, 6,000 MWh of RECs (rate 0),
+    residual mix 0.6 t/MWh on the 4,000 MWh left: 2,400 t market-based (grid 0.5: 5,000 t location-based)."""
+    from neutralcore.measure.replay import replay as rerun
+
+    src = nc.Source("Example", "worked example of the GHG Protocol Scope 2 hierarchy", 2015)
+    fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "XA", 2024, "t/MWh", {"CO2": 0.5}, src),
+                                    nc.Factor("electricity.grid.residual", "XA", 2024, "t/MWh", {"CO2": 0.6}, src)])
+    inv = nc.Inventory([nc.Activity("electricity.grid", 10_000, "MWh", region="XA", year=2024, scope=2)])
+    recs = [nc.ContractualInstrument("REC", 6_000, market="XA", vintage=2024, retired_for="Acme")]
+    em = inv.emissions(fs, scope2="market", instruments=recs, entity="Acme")
+    data = em.lock(tmp_path / "run.lock.json")
+    assert data["options"]["scope2"]["instruments"][0]["mwh"] == 6_000.0 and data["options"]["scope2"]["entity"] == "Acme"
+    assert [f["key"] for f in data["factors"]] == ["electricity.grid|XA|2024", "electricity.grid.residual|XA|2024"]
+    r = rerun(tmp_path / "run.lock.json", inv)
+    assert r.same and r.emissions.total() == pytest.approx(2_400.0, rel=1e-12)
+    assert r.emissions.scope2.location_total() == pytest.approx(5_000.0, rel=1e-12)

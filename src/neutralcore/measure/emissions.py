@@ -34,10 +34,11 @@ from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
 from neutralcore.measure.convert import properties_used
 from neutralcore.measure.factor import Factor, FactorSet
 from neutralcore.measure.factorvalue import DISTRIBUTIONS
+from neutralcore.measure.lock import RunOptions
 from neutralcore.measure.rowpass import group_sums, key_sums
 from neutralcore.measure.rowresults import row_results
-from neutralcore.measure.uncertainty import (Uncertainty, draw_ratios, property_cells, property_ratios, property_table,
-                                             triangular_limits)
+from neutralcore.measure.uncertainty import (Uncertainty, factor_identity, keyed_generator, keyed_ratios,
+                                             property_cells, property_ratios, property_table, triangular_limits)
 
 __all__ = ["Emissions", "EmissionKeys", "InventoryLike", "Matches", "RowMatch", "Scope2Result", "Uncertainty", "gas_sort_key",
            "group_codes", "check_dims",
@@ -281,6 +282,19 @@ def _own_interval(fs: FactorSet, factors: np.ndarray, gases: Sequence[str]) -> n
                      for f, g in zip(factors.tolist(), gases)], dtype=bool)
 
 
+def _canonical_rank(fs: FactorSet, factors: np.ndarray) -> np.ndarray:
+    """Per factor of *fs*: its rank among *factors* by (activity, region, year, unit, content identity)."""
+    used = np.unique(factors).tolist()
+    keys = []
+    for f in used:
+        factor = fs.factor(f)
+        keys.append((factor.activity, factor.region, factor.year, factor.unit, factor_identity(factor, None)))
+    rank = np.zeros(len(fs), dtype=np.int64)
+    for r, i in enumerate(sorted(range(len(used)), key=keys.__getitem__)):
+        rank[used[i]] = r
+    return rank
+
+
 _stated = ("none", "partly", "published")
 
 
@@ -467,6 +481,8 @@ class Emissions:
     scope2: "Scope2Result | None" = attrs.field(default=None, kw_only=True)
     #: Which scope 2 figure this result's totals contain: ``"location"`` or ``"market"``.
     scope2_method: Scope2Method = attrs.field(default="location", kw_only=True, converter=scope2_method)
+    #: The run options ``Inventory.emissions()`` was given (strict, upstream, rate tables, scope 2 inputs), for the lockfile.
+    run: RunOptions = attrs.field(factory=RunOptions, kw_only=True, eq=False)
 
     @property
     def _key_inverse(self) -> np.ndarray:
@@ -575,7 +591,8 @@ class Emissions:
     def lock(self, path: "str | os.PathLike[str]", *, versions: "Mapping[str, str] | None" = None) -> dict[str, Any]:
         """Write this result's factor lockfile to *path* (JSON) and return its content.
 
-        See :mod:`neutralcore.measure.lock`; ``FactorSet.from_lock(path)`` reads it back.
+        See :mod:`neutralcore.measure.lock`; ``FactorSet.from_lock(path)`` reads it back and
+        :func:`neutralcore.measure.replay.replay` recomputes and compares the run.
         """
         from neutralcore.measure.lock import write_lock
 
@@ -724,29 +741,39 @@ class Emissions:
         lower, upper, dist = lower[:, col], upper[:, col], dist[:, col]
         central = fs.values[:, col]
         f_used, g_used = np.nonzero(per_fg)
+        # lines in a canonical order of factor content, so the sums do not depend on the factor set's order
+        rank = _canonical_rank(fs, f_used)
+        order = np.lexsort((g_used, rank[f_used]))
+        f_used, g_used = f_used[order], g_used[order]
         contrib = per_fg[f_used, g_used]
         has = dist[f_used, g_used] >= 0
         shorthand = has & ~np.isnan(fs.uncertainty[f_used]) & ~_own_interval(fs, f_used, [self.gases[j] for j in g_used])
-        rng = np.random.default_rng(seed)
+        # each draw keyed by what it samples, not by factor position (see neutralcore.measure.uncertainty)
+        root = np.random.SeedSequence(seed)
         with bar(iterations, "Monte Carlo", progress=progress) as shown:
             ratios = np.ones((iterations, f_used.shape[0]))
             # the shorthand: one draw per factor for all its gases (the old behaviour), normal
             if shorthand.any():
                 fac, inv = np.unique(f_used[shorthand], return_inverse=True)
                 sigma = fs.uncertainty[fac] / 1.96
-                z = rng.normal(1.0, sigma, size=(iterations, fac.shape[0]))
+                z = np.column_stack([keyed_generator(root, factor_identity(fs.factor(f), None)).normal(
+                    1.0, s, size=iterations) for f, s in zip(fac.tolist(), sigma.tolist())])
                 ratios[:, np.flatnonzero(shorthand)] = np.clip(z, 0.0, None)[:, inv.reshape(-1)]
             own = np.flatnonzero(has & ~shorthand)
             if own.size:
-                ratios[:, own] = draw_ratios(
-                    rng, iterations, central[f_used[own], g_used[own]], lower[f_used[own], g_used[own]],
+                ids = [factor_identity(fs.factor(f), self.gases[g])
+                       for f, g in zip(f_used[own].tolist(), g_used[own].tolist())]
+                ratios[:, own] = keyed_ratios(
+                    root, ids, iterations, central[f_used[own], g_used[own]], lower[f_used[own], g_used[own]],
                     upper[f_used[own], g_used[own]], dist[f_used[own], g_used[own]])
             if cells.properties:
                 # each (factor x cell, gas) line: its factor-gas draw times its cell's property draws
                 line_fc, line_g = np.nonzero(per_fcg)
+                order = np.lexsort((line_g, fc_code[line_fc] % n_cells, rank[fc_code[line_fc] // n_cells]))
+                line_fc, line_g = line_fc[order], line_g[order]
                 fg_pos = np.full((nf, len(self.gases)), -1, dtype=np.int64)
                 fg_pos[f_used, g_used] = np.arange(f_used.shape[0])
-                by_cell = property_ratios(cells, rng, iterations)
+                by_cell = property_ratios(cells, root, iterations)
                 line_ratios = ratios[:, fg_pos[fc_code[line_fc] // n_cells, line_g]] * by_cell[:, fc_code[line_fc] % n_cells]
                 line_contrib = per_fcg[line_fc, line_g]
                 totals = line_ratios @ line_contrib + (total - float(line_contrib.sum()))

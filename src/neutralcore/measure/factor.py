@@ -31,7 +31,7 @@ from neutralcore._core.categorical import Categorical, factorize
 from neutralcore._core.csvrows import CsvSource
 from neutralcore._core.table import Table
 from neutralcore._core.validators import FrozenMap, activity_key, optional_str, region_code
-from neutralcore.errors import InputError
+from neutralcore.errors import InputError, NeutralcoreError
 from neutralcore.units import dimension_of, split_factor_unit
 from neutralcore.measure.factorfile import read_factor_rows
 from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, DISTRIBUTIONS, WORLD, Factor, FuelProperty, Interval, Source
@@ -337,13 +337,20 @@ class FactorSet:
         Raises
         ------
         InputError
-            An unreadable or edited lockfile (see :func:`neutralcore.measure.lock.read_lock`).
+            An unreadable or edited lockfile (see :func:`neutralcore.measure.lock.read_lock`), or a factor, region
+            chain or fallback order that cannot be rebuilt: every error names the lockfile (``source``) and, for a
+            factor, its position (``rows``) and key, with the cause chained.
         """
         from neutralcore.measure.lock import lock_columns, lock_factors, read_lock
 
         data = read_lock(path)
-        factors, regions, fallback = lock_factors(data)
-        return attrs.evolve(cls.from_factors(factors, regions=regions).with_fallback(fallback), **lock_columns(data))
+        factors, regions, fallback = lock_factors(data, source=str(path))
+        try:
+            return attrs.evolve(cls.from_factors(factors, regions=regions).with_fallback(fallback),
+                                **lock_columns(data))
+        except (NeutralcoreError, ValueError, TypeError, KeyError) as exc:
+            raise InputError(f"the lockfile's factor set cannot be rebuilt: {type(exc).__name__}: {exc}",
+                             source=str(path), column="factors") from exc
 
     @classmethod
     def empty(cls) -> "FactorSet":

@@ -45,6 +45,7 @@ from neutralcore.errors import row_numbers
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset, installed_activities
 from neutralcore.measure.kernel import compute
+from neutralcore.measure.lock import RunOptions
 from neutralcore.measure.readers import Engine, engine_columns, read_excel_columns, read_parquet_table, resolve_engine
 from neutralcore.measure.rowpass import code_counter, dense_codes
 from neutralcore.measure.suggest import suggestion
@@ -1007,12 +1008,15 @@ class Inventory:
             Totals in t CO2e (plain floats); see :func:`neutralcore.measure.kernel.compute`.
         """
         fs = as_factorset(factors)
+        run = RunOptions(strict=strict, upstream=upstream is True, rates=rates, prices=prices, scope2=scope2,
+                         instruments=instruments or (), supplier_rates=supplier_rates or (), entity=entity,
+                         vintage_window=vintage_window)
         if isinstance(upstream, bool) and upstream:
             em = with_upstream(self, fs).emissions(fs, gwp=gwp, strict=strict, scope2=scope2, instruments=instruments,
                                                    supplier_rates=supplier_rates, entity=entity,
                                                    vintage_window=vintage_window, rates=rates, prices=prices,
                                                    by=by, by_gases=by_gases)
-            return em
+            return attrs.evolve(em, run=run)
         if not isinstance(upstream, bool):
             raise InputError(f"upstream must be True or False, got {upstream!r}", column="upstream")
         try:
@@ -1025,9 +1029,10 @@ class Inventory:
             raise exc.extended(hint).with_traceback(exc.__traceback__) from exc.__cause__
         if scope2 is None and instruments is None and supplier_rates is None and entity is None \
                 and vintage_window is None:
-            return em
-        return dual_report(em, scope2=scope2, instruments=instruments or (), supplier_rates=supplier_rates or (),
-                           entity=entity, vintage_window=0 if vintage_window is None else vintage_window)
+            return attrs.evolve(em, run=run)
+        return attrs.evolve(dual_report(em, scope2=scope2, instruments=instruments or (),
+                                        supplier_rates=supplier_rates or (), entity=entity,
+                                        vintage_window=0 if vintage_window is None else vintage_window), run=run)
 
     # -- display ---------------------------------------------------------------------
 

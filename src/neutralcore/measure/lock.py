@@ -3,7 +3,9 @@
 ``Emissions.lock(path)`` writes JSON (:func:`write_lock`): the format version,
 the GWP set with the weight of each gas, the scope 2 method, the factor set's
 fallback order and region chains, the inventory's row count and SHA-256 digest,
-the total in t CO2e, the keys that matched by fallback, and every factor used —
+the total in t CO2e, the keys that matched by fallback, the run options used
+(``options``, see below), and every factor used (with a market-based scope 2
+figure, also every residual-mix factor ``<activity>.residual`` of the activities used) —
 key, unit, value per gas, source, pack (``name@version`` where the version is
 known), kind, confidence, notes, fuel properties (``ncv``, ``density``), the
 uncertainty shorthand, and a SHA-256 hash of its content.  Every other field that
@@ -14,12 +16,21 @@ not already say it: ``<activity>.wtt`` is well-to-tank), ``intervals`` (per gas,
 the published 95 % bounds and distribution), ``gwp_basis``, ``co2e_total`` (the
 publisher's CO2e total, in the factor's unit), ``validity_years`` (from its pack)
 and ``overrides`` (the packs whose factor for the key it replaced in a merge); a
-fuel property's ``interval`` likewise, and its ``pack`` where it was lent by
-another pack than the factor's.
+fuel property's ``interval`` and ``notes`` (how a derived property was worked
+out) likewise, and its ``pack`` where it was lent by another pack than the
+factor's.
 ``FactorSet.from_lock(path)`` reads the factors back (:func:`read_lock`,
 :func:`lock_factors`, :func:`lock_columns`), so
 ``inventory.emissions(FactorSet.from_lock(path), gwp=lock["gwp"])`` gives the
 same figures; :func:`lock_diff` lists every field two lockfiles disagree on.
+
+Run options
+-----------
+``options`` is written only where the run used one, so a lockfile of a run without them is byte for byte as
+before: ``strict`` and ``upstream`` (``true``), ``rates`` and ``prices`` (the exchange-rate and price-index rows
+the spend keys were converted with, each with its source; ``[]`` where a table was given and no row used),
+``scope2`` (the method, instruments, supplier rates, entity and vintage window of a market-based figure).
+:func:`neutralcore.measure.replay.replay` rebuilds them, recomputes and compares.
 
 Format version
 --------------
@@ -52,19 +63,22 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping, Protocol, Sequence
 
+import attrs
 import numpy as np
 
 from neutralcore._core.categorical import Categorical, factorize
 from neutralcore._core.table import Table
-from neutralcore.errors import InputError
+from neutralcore.errors import InputError, NeutralcoreError
 from neutralcore.gwp import gwp_vector
 from neutralcore.measure.factorvalue import Factor, FuelProperty, Interval, Source
+from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.measure.stages import stage_of_key
+from neutralcore.units import currency_of, split_factor_unit
 
-__all__ = ["LOCK_VERSION", "write_lock", "read_lock", "lock_factors", "lock_columns", "lock_diff", "inventory_digest",
-           "factor_hash"]
+__all__ = ["LOCK_VERSION", "RunOptions", "write_lock", "read_lock", "lock_data", "lock_factors", "lock_columns",
+           "lock_diff", "inventory_digest", "factor_hash"]
 
 #: The lockfile format this module writes and reads (see "Format version" above).
 LOCK_VERSION = 1
@@ -74,8 +88,42 @@ _FACTOR_FIELDS = frozenset({
     "key", "activity", "region", "year", "unit", "gases", "source", "pack", "kind", "confidence", "notes", "ncv",
     "density", "uncertainty", "hash", "gcv", "energy_basis", "price_year", "stage", "intervals", "gwp_basis",
     "co2e_total", "validity_years", "overrides"})
+#: The fields of a lockfile's ``options`` (each written only where the run used it).
+_OPTION_FIELDS = frozenset({"strict", "upstream", "rates", "prices", "scope2"})
+#: The fields of ``options.scope2``.
+_SCOPE2_FIELDS = frozenset({"method", "instruments", "supplier_rates", "entity", "vintage_window"})
 #: The fields a locked fuel property may have.
-_PROPERTY_FIELDS = frozenset({"name", "value", "unit", "source", "confidence", "pack", "interval"})
+_PROPERTY_FIELDS = frozenset({"name", "value", "unit", "source", "confidence", "pack", "interval", "notes"})
+
+
+def _items(value: Sequence[Any] | None) -> tuple[Any, ...]:
+    return tuple(value or ())
+
+
+@attrs.frozen
+class RunOptions:
+    """What a run was given besides its factors and GWP set: what ``Inventory.emissions()`` records on its result
+    (``Emissions.run``) and :func:`write_lock` writes, where used, as the lockfile's ``options``.
+
+    *instruments* and *supplier_rates* are the :class:`~neutralcore.measure.scope2.ContractualInstrument` and
+    :class:`~neutralcore.measure.scope2.SupplierRate` objects the market-based figure was given.
+    """
+
+    strict: bool = attrs.field(default=False, converter=bool)
+    upstream: bool = attrs.field(default=False, converter=bool)
+    rates: ExchangeRates | None = None
+    prices: PriceIndex | None = None
+    scope2: str | None = None
+    instruments: tuple[Any, ...] = attrs.field(default=(), converter=_items)
+    supplier_rates: tuple[Any, ...] = attrs.field(default=(), converter=_items)
+    entity: str | None = None
+    vintage_window: int | tuple[int, int] | None = None
+
+    @property
+    def market(self) -> bool:
+        """Whether the run was asked for both scope 2 figures (``Inventory.emissions`` calls ``dual_report``)."""
+        return not (self.scope2 is None and not self.instruments and not self.supplier_rates and self.entity is None
+                    and self.vintage_window is None)
 
 
 class EmissionsLike(Protocol):
@@ -98,6 +146,9 @@ class EmissionsLike(Protocol):
 
     @property
     def matches(self) -> Any: ...
+
+    @property
+    def run(self) -> RunOptions: ...
 
     def row_keys(self) -> np.ndarray: ...
 
@@ -123,8 +174,9 @@ def _prop(p: FuelProperty | None, own_pack: str | None = None,
     if p is None:
         return None
     out = {"name": p.name, "value": p.value, "unit": p.unit, "source": _source(p.source), "confidence": p.confidence}
-    # written only where given, as for a factor's optional fields (see "Format version" above); notes are not
-    # written: they change no result or report
+    # written only where given, as for a factor's optional fields (see "Format version" above)
+    if p.notes is not None:  # how a derived property was worked out (e.g. a density from a published ratio)
+        out["notes"] = p.notes
     if p.pack is not None and p.pack != own_pack:  # lent by another pack (FactorSet.merge)
         out["pack"] = _versioned(p.pack, versions or {})
     if p.interval is not None:
@@ -195,6 +247,60 @@ def _overrides(fs: Any, i: int) -> str | None:
     return None if cat is None else cat.categories[int(cat.codes[i])]
 
 
+def _spend_rows(em: EmissionsLike, used_rows: Sequence[int]) -> tuple[set[tuple[str, str, int]], set[tuple[str, int]]]:
+    """The exchange-rate and price-index rows the spend keys of *em* were converted with (one row per key given)."""
+    run, fs, inv = em.run, em.factors, em.inventory
+    index = np.asarray(em.matches.factor_index)
+    units = inv.unit.categories
+    rate_keys: set[tuple[str, str, int]] = set()
+    price_keys: set[tuple[str, int]] = set()
+    for row in used_rows:
+        f = fs.factor(int(index[row]))
+        ca, cf = currency_of(units[int(inv.unit.codes[row])]), currency_of(split_factor_unit(f.unit)[1])
+        if ca is None or cf is None:
+            continue
+        year, price_year = int(inv.year[row]), f.price_year or 0
+        if ca != cf and run.rates is not None:
+            rate_keys.update(run.rates.route(ca, cf, year))
+        if year != price_year and run.prices is not None:
+            price_keys.update({(cf, year), (cf, price_year)})
+    return rate_keys, price_keys
+
+
+def _options(em: EmissionsLike, used_rows: Sequence[int]) -> dict[str, Any]:
+    """The lockfile's ``options``: each option the run used, the table rows it converted with, with their sources."""
+    run: RunOptions | None = getattr(em, "run", None)
+    if run is None:
+        return {}
+    out: dict[str, Any] = {}
+    if run.strict:
+        out["strict"] = True
+    if run.upstream:
+        out["upstream"] = True
+    if run.rates is not None or run.prices is not None:
+        rate_keys, price_keys = _spend_rows(em, used_rows)
+        if run.rates is not None:
+            out["rates"] = [{"year": y, "from": a, "to": b, "rate": run.rates.rates[(a, b, y)],
+                             "source": _source(run.rates.sources[(a, b, y)])}
+                            for a, b, y in sorted(rate_keys, key=lambda k: (k[2], k[0], k[1]))]
+        if run.prices is not None:
+            out["prices"] = [{"currency": c, "year": y, "value": run.prices.values[(c, y)],
+                              "source": _source(run.prices.sources[(c, y)])} for c, y in sorted(price_keys)]
+    if run.market:
+        window = run.vintage_window
+        out["scope2"] = {
+            "method": run.scope2,
+            "instruments": [{"kind": i.kind, "mwh": i.mwh, "market": i.market, "vintage": i.vintage,
+                             "retired_for": i.retired_for, "rate": i.rate, "id": i.id} for i in run.instruments],
+            "supplier_rates": [{"rate": r.rate, "region": r.region, "year": r.year, "mwh": r.mwh,
+                                "supplier": r.supplier, "source": None if r.source is None else _source(r.source)}
+                               for r in run.supplier_rates],
+            "entity": run.entity,
+            "vintage_window": list(window) if isinstance(window, tuple) else window,
+        }
+    return out
+
+
 def lock_data(em: EmissionsLike, *, versions: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The lockfile's content for *em* (what :func:`write_lock` writes)."""
     fs = em.factors
@@ -206,6 +312,15 @@ def lock_data(em: EmissionsLike, *, versions: Mapping[str, str] | None = None) -
     for row in first_rows.tolist():
         i = int(index[row])
         used[fs.factor(i).key] = i
+    run: RunOptions | None = getattr(em, "run", None)
+    if run is not None and run.market:
+        # the market-based figure looks up <activity>.residual with the usual fallbacks: lock every residual-mix
+        # factor of the activities used, so the replay chooses among the same ones
+        wanted = {k[0] + ".residual" for k in used}
+        codes = np.flatnonzero(np.isin(np.asarray(fs.activity.codes),
+                                       [c for c, a in enumerate(fs.activity.categories) if a in wanted]))
+        for i in codes.tolist():
+            used.setdefault(fs.factor(i).key, i)
     vers = dict(versions or {})
     factors = [_factor_dict(fs.factor(used[k]), vers, validity=_validity(fs, used[k]),
                             overrides=_overrides(fs, used[k]))
@@ -216,7 +331,7 @@ def lock_data(em: EmissionsLike, *, versions: Mapping[str, str] | None = None) -
                  for r in summary if r["fallback"] != "exact"]
     gases = list(em.gases)
     weights = gwp_vector(gases, em.gwp) if gases else np.zeros(0)
-    return {
+    data = {
         "neutralcore_lock": LOCK_VERSION,
         "gwp": em.gwp,
         "gwp_weights": {g: float(w) for g, w in zip(gases, weights)},
@@ -229,6 +344,10 @@ def lock_data(em: EmissionsLike, *, versions: Mapping[str, str] | None = None) -
         "fallbacks": fallbacks,
         "factors": factors,
     }
+    options = _options(em, first_rows.tolist())
+    if options:  # written only where a run option was used, so other lockfiles are byte for byte as before
+        data["options"] = options
+    return data
 
 
 def write_lock(em: EmissionsLike, path: str | os.PathLike[str], *,
@@ -270,6 +389,12 @@ def read_lock(path: str | os.PathLike[str]) -> dict[str, Any]:
     for field in ("gwp", "factors", "regions", "fallback_order", "inventory"):
         if field not in data:
             raise InputError(f"lockfile has no {field!r}", source=str(p), column=field)
+    options = data.get("options", {})
+    unknown_options = sorted(set(options) - _OPTION_FIELDS) + sorted(
+        f"scope2.{k}" for k in set(options.get("scope2") or {}) - _SCOPE2_FIELDS) if isinstance(options, dict) else ["?"]
+    if unknown_options:
+        raise InputError(f"options {unknown_options} are not ones this version of neutralcore knows (a lockfile from "
+                         "a later version?): the run cannot be replayed exactly", source=str(p), column="options")
     for i, f in enumerate(data["factors"]):
         body = {k: v for k, v in f.items() if k not in ("hash", "key")}
         if factor_hash(body) != f.get("hash"):
@@ -297,20 +422,42 @@ def _to_prop(d: Mapping[str, Any] | None) -> FuelProperty | None:
     if d is None:
         return None
     return FuelProperty(d["name"], d["value"], d["unit"], _to_source(d["source"]), confidence=d.get("confidence"),
-                        pack=d.get("pack"), interval=_to_interval(d.get("interval")))
+                        notes=d.get("notes"), pack=d.get("pack"), interval=_to_interval(d.get("interval")))
 
 
-def lock_factors(data: Mapping[str, Any]) -> tuple[list[Factor], dict[str, Any], str]:
-    """The factors, region chains and fallback order of a lockfile's content (see ``FactorSet.from_lock``)."""
-    factors = [Factor(f["activity"], f["region"], f["year"], f["unit"], f["gases"], _to_source(f["source"]),
-                      kind=f.get("kind"), confidence=f.get("confidence"), notes=f.get("notes"), ncv=_to_prop(f["ncv"]),
-                      density=_to_prop(f["density"]), gcv=_to_prop(f.get("gcv")),
-                      energy_basis=f.get("energy_basis", "ncv"), price_year=f.get("price_year"),
-                      uncertainty=f.get("uncertainty"), pack=f.get("pack"), stage=f.get("stage"),
-                      intervals={g: _to_interval(iv) for g, iv in f.get("intervals", {}).items()},
-                      gwp_basis=f.get("gwp_basis"), co2e_total=f.get("co2e_total"))
-               for f in data["factors"]]
-    regions = {code: (spec["parent"], spec["name"]) for code, spec in data["regions"].items()}
+def _to_factor(f: Mapping[str, Any]) -> Factor:
+    return Factor(f["activity"], f["region"], f["year"], f["unit"], f["gases"], _to_source(f["source"]),
+                  kind=f.get("kind"), confidence=f.get("confidence"), notes=f.get("notes"), ncv=_to_prop(f["ncv"]),
+                  density=_to_prop(f["density"]), gcv=_to_prop(f.get("gcv")),
+                  energy_basis=f.get("energy_basis", "ncv"), price_year=f.get("price_year"),
+                  uncertainty=f.get("uncertainty"), pack=f.get("pack"), stage=f.get("stage"),
+                  intervals={g: _to_interval(iv) for g, iv in f.get("intervals", {}).items()},
+                  gwp_basis=f.get("gwp_basis"), co2e_total=f.get("co2e_total"))
+
+
+def lock_factors(data: Mapping[str, Any], *, source: str | None = None
+                 ) -> tuple[list[Factor], dict[str, Any], str]:
+    """The factors, region chains and fallback order of a lockfile's content (see ``FactorSet.from_lock``).
+
+    Raises
+    ------
+    InputError
+        A factor or region that cannot be rebuilt (a missing field, a value its class refuses), naming the
+        lockfile (*source*), the factor (its position in ``rows`` and its key in the message) and the cause.
+    """
+    factors = []
+    for i, f in enumerate(data["factors"]):
+        try:
+            factors.append(_to_factor(f))
+        except (NeutralcoreError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            key = f.get("key") if isinstance(f, Mapping) else None
+            raise InputError(f"factor {i} ({key}) cannot be rebuilt: {type(exc).__name__}: {exc}", source=source,
+                             column="factors", rows=[i]) from exc
+    try:
+        regions = {code: (spec["parent"], spec["name"]) for code, spec in data["regions"].items()}
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise InputError(f"region chains cannot be rebuilt: {type(exc).__name__}: {exc}", source=source,
+                         column="regions") from exc
     return factors, regions, str(data["fallback_order"])
 
 
@@ -350,6 +497,24 @@ def _relative(u: Any, v: Any) -> float | None:
     return None if math.isnan(rel) else rel
 
 
+def _option_leaves(options: Mapping[str, Any]) -> dict[str, Any]:
+    """A lockfile's ``options`` as ``{dotted path: leaf}``, table rows named by what they quote, not position."""
+    named: dict[str, Any] = {k: v for k, v in options.items() if k not in ("rates", "prices", "scope2")}
+    if "rates" in options:
+        named["rates"] = {f"{r['year']} {r['from']}->{r['to']}": {k: v for k, v in r.items()
+                                                                  if k not in ("year", "from", "to")}
+                          for r in options["rates"]} or {"(none used)": None}
+    if "prices" in options:
+        named["prices"] = {f"{r['currency']} {r['year']}": {k: v for k, v in r.items() if k not in ("currency", "year")}
+                           for r in options["prices"]} or {"(none used)": None}
+    if "scope2" in options:
+        s2 = dict(options["scope2"])
+        for name in ("instruments", "supplier_rates"):
+            s2[name] = {str(i): item for i, item in enumerate(s2.get(name) or [])}
+        named["scope2"] = s2
+    return _leaves(named, "", {})
+
+
 def lock_diff(before: str | os.PathLike[str] | Mapping[str, Any],
               after: str | os.PathLike[str] | Mapping[str, Any]) -> Table:
     """The factors two lockfiles disagree on: one row per (key, field) changed, added or removed.
@@ -361,7 +526,9 @@ def lock_diff(before: str | os.PathLike[str] | Mapping[str, Any],
     ``interval.upper`` (or ``interval.distribution``) with its gas; every other field is named by its path in
     the lockfile (``stage``, ``energy_basis``, ``price_year``, ``co2e_total``, ``gcv.value``,
     ``source.document``, ``pack``...) with ``gas`` ``None``.  A factor only one lockfile has is one row per
-    gas, ``added`` or ``removed``.  The GWP set is compared too (key ``"gwp"``).
+    gas, ``added`` or ``removed``.  The GWP set is compared too (key ``"gwp"``), and the run options (key
+    ``"options"``; field ``strict``, ``upstream``, ``rates.<year> <from>-><to>.rate``,
+    ``prices.<currency> <year>.value``, ``scope2.instruments.<n>.mwh``... with their sources).
 
     Examples
     --------
@@ -389,6 +556,13 @@ def lock_diff(before: str | os.PathLike[str] | Mapping[str, Any],
     rows: list[tuple[Any, ...]] = []
     if a["gwp"] != b["gwp"]:
         rows.append(("gwp", None, "gwp", a["gwp"], b["gwp"], None, "changed", "GWP set"))
+    oa, ob = _option_leaves(a.get("options", {})), _option_leaves(b.get("options", {}))
+    for field in sorted(set(oa) | set(ob)):
+        u, v = oa.get(field), ob.get(field)
+        if field in oa and field in ob and u == v:
+            continue
+        status = "added" if field not in oa else "removed" if field not in ob else "changed"
+        rows.append(("options", None, field, u, v, _relative(u, v), status, "run options"))
     for key in sorted(set(fa) | set(fb)):
         x, y = fa.get(key), fb.get(key)
         if x is not None and y is not None and x["hash"] == y["hash"]:

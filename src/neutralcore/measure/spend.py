@@ -135,15 +135,21 @@ class ExchangeRates:
         """
         return _read(path, RATE_COLUMNS, lambda r, s: (r["year"], r["from"], r["to"], r["rate"], s), cls.from_rows)
 
-    def _direct(self, a: str, b: str, year: int) -> float | None:
-        if (a, b, year) in self.rates:
-            return self.rates[(a, b, year)]
-        if (b, a, year) in self.rates:
-            return 1.0 / self.rates[(b, a, year)]
+    def _key(self, a: str, b: str, year: int) -> tuple[str, str, int] | None:
+        """The row quoting a and b in *year*, as given or inverted."""
+        for key in ((a, b, year), (b, a, year)):
+            if key in self.rates:
+                return key
         return None
 
-    def rate(self, from_currency: str, to_currency: str, year: int) -> float:
-        """Units of *to_currency* per one unit of *from_currency* in *year*.
+    def route(self, from_currency: str, to_currency: str, year: int) -> tuple[tuple[str, str, int], ...]:
+        """The rows (keys of :attr:`rates`) :meth:`rate` multiplies, in order: none for one currency, the pair
+        (as given or inverted), or two through one currency both are quoted against.
+
+        >>> src = Source("A central bank", "Annual average exchange rates", 2024)
+        >>> ExchangeRates.from_rows([(2023, "USD", "EUR", 0.9248, src), (2023, "USD", "VND", 23_787.0, src)]
+        ...                         ).route("EUR", "VND", 2023)
+        (('USD', 'EUR', 2023), ('USD', 'VND', 2023))
 
         Raises
         ------
@@ -152,16 +158,30 @@ class ExchangeRates:
         """
         a, b = _currency(from_currency, "from"), _currency(to_currency, "to")
         if a == b:
-            return 1.0
-        direct = self._direct(a, b, year)
+            return ()
+        direct = self._key(a, b, year)
         if direct is not None:
-            return direct
+            return (direct,)
         for via in sorted({c for k in self.rates if k[2] == year for c in k[:2]} - {a, b}):
-            first, second = self._direct(a, via, year), self._direct(via, b, year)
+            first, second = self._key(a, via, year), self._key(via, b, year)
             if first is not None and second is not None:
-                return first * second
+                return (first, second)
         raise DimensionError(f"the exchange-rate table has no {a}->{b} rate for {year} (directly, inverted or "
                              "through one currency both are quoted against)", unit=a, expected=b)
+
+    def rate(self, from_currency: str, to_currency: str, year: int) -> float:
+        """Units of *to_currency* per one unit of *from_currency* in *year* (the product along :meth:`route`).
+
+        Raises
+        ------
+        DimensionError
+            No rate for that pair and year, directly, inverted or through one shared currency.
+        """
+        value, here = 1.0, _currency(from_currency, "from")
+        for key in self.route(from_currency, to_currency, year):
+            value = value * self.rates[key] if key[0] == here else value * (1.0 / self.rates[key])
+            here = key[1] if key[0] == here else key[0]
+        return value
 
 
 @attrs.frozen

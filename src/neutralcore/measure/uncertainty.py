@@ -9,6 +9,17 @@ are fully correlated: the correlation that the Monte Carlo approach of the 2006 
 Ch. 3, Approach 2) asks to keep where inputs share one parameter (the Guidelines' wording was not re-read for
 this module; see docs/measure.md).
 
+Draws keyed by identity
+-----------------------
+Every quantity sampled has its own random stream, seeded from the *seed* and a SHA-256 of what it is
+(:func:`factor_identity`, :func:`property_identity`), never from its position: a factor gas's own
+interval by (activity, region, year, unit, source, gas, value, interval), the ``uncertainty``
+shorthand by the same with ``gas`` ``None``, a fuel property by (name, value, unit, source, interval).
+So equal factor sets give the same result with the same *seed* whatever their order, a set rebuilt
+from a lockfile (``FactorSet.from_lock``) gives the draws of the run it locked, and a factor draws the
+same numbers in every result that uses it.  The pack is not part of an identity (a lockfile writes it
+``name@version``), nor are notes, kind or confidence: they do not change the number drawn.
+
 Examples
 --------
 Diesel bought by mass, converted to energy by an NCV with an illustrative normal 95 % interval of
@@ -29,7 +40,9 @@ the NCV's range times 74.1 t/TJ x 0.001 Gg = 3.0381 to 3.3345 t.
 
 from __future__ import annotations
 
-from typing import Sequence
+import hashlib
+import json
+from typing import Any, Callable, Sequence
 
 import attrs
 import numpy as np
@@ -37,10 +50,10 @@ import numpy as np
 from neutralcore._core.table import Table
 from neutralcore.measure.convert import property_path
 from neutralcore.measure.factor import FactorSet
-from neutralcore.measure.factorvalue import DISTRIBUTIONS, FuelProperty
+from neutralcore.measure.factorvalue import DISTRIBUTIONS, Factor, FuelProperty, Interval, Source
 
 __all__ = ["Uncertainty", "PropertyCells", "property_cells", "property_ratios", "property_table", "draw_ratios",
-           "triangular_limits"]
+           "triangular_limits", "factor_identity", "property_identity", "keyed_generator", "keyed_ratios"]
 
 P_TAIL = 0.025  # each tail outside a 95 % interval
 Z_975 = 1.959963984540054  # the standard normal's 97.5th percentile
@@ -106,35 +119,103 @@ def triangular_limits(mode: np.ndarray, lower: np.ndarray, upper: np.ndarray) ->
     return a, b
 
 
-def draw_ratios(rng: np.random.Generator, n: int, value: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                dist: np.ndarray) -> np.ndarray:
+def draw_ratios(rng: np.random.Generator | Sequence[np.random.Generator], n: int, value: np.ndarray,
+                lower: np.ndarray, upper: np.ndarray, dist: np.ndarray) -> np.ndarray:
     """(n, len(value)) draws of each value's distribution divided by the value (0 for a draw below 0).
 
     *dist* is each value's index into :data:`~neutralcore.measure.factorvalue.DISTRIBUTIONS`; *lower* and
     *upper* are the 2.5th and 97.5th percentiles (see :class:`~neutralcore.measure.factorvalue.Interval`).
+    *rng* is one generator for all the columns, or one per column (:func:`keyed_ratios`).
     """
     out = np.ones((n, value.shape[0]))
+    per_column = not isinstance(rng, np.random.Generator)
+
+    def draw(cols: np.ndarray, sample: "Callable[[np.random.Generator, Any, Any, Any, Any], np.ndarray]",
+             p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+        if not per_column:
+            return sample(rng, p, q, r, (n, cols.size))  # type: ignore[arg-type]
+        gens: Sequence[np.random.Generator] = rng  # type: ignore[assignment]
+        return np.column_stack([sample(gens[c], p[k], q[k], r[k], n) for k, c in enumerate(cols.tolist())])
+
     with np.errstate(divide="ignore", invalid="ignore"):
         for code, name in enumerate(DISTRIBUTIONS):
             cols = np.flatnonzero(dist == code)
             if not cols.size:
                 continue
             v, lo, hi = value[cols], lower[cols], upper[cols]
-            size = (n, cols.size)
             if name == "normal":
-                x = rng.normal(v, (hi - lo) / (2 * Z_975), size=size)
+                x = draw(cols, lambda g, m, s, _, size: g.normal(m, s, size=size), v, (hi - lo) / (2 * Z_975), v)
             elif name == "lognormal":
-                x = np.exp(rng.normal((np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * Z_975), size=size))
+                x = np.exp(draw(cols, lambda g, m, s, _, size: g.normal(m, s, size=size),
+                                (np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * Z_975), v))
             elif name == "uniform":
                 w = (hi - lo) / (1 - 2 * P_TAIL)
-                x = rng.uniform(lo - P_TAIL * w, hi + P_TAIL * w, size=size)
+                x = draw(cols, lambda g, a, b, _, size: g.uniform(a, b, size=size), lo - P_TAIL * w, hi + P_TAIL * w, v)
             else:
                 a, b = triangular_limits(v, lo, hi)
                 degenerate = b <= a  # a zero-width interval: the value itself
-                x = np.where(degenerate, v, rng.triangular(np.where(degenerate, v - 1, a), np.where(degenerate, v - 0.5, v),
-                                                           np.where(degenerate, v, b), size=size))
+                x = np.where(degenerate, v, draw(cols, lambda g, a, m, b, size: g.triangular(a, m, b, size=size),
+                                                 np.where(degenerate, v - 1, a), np.where(degenerate, v - 0.5, v),
+                                                 np.where(degenerate, v, b)))
             out[:, cols] = np.where(v > 0, np.clip(x, 0.0, None) / np.where(v > 0, v, 1.0), 1.0)
     return out
+
+
+def _source(s: Source) -> list[Any]:
+    return [s.publisher, s.document, s.year, s.url, s.note]
+
+
+def _interval(iv: Interval | None) -> list[Any] | None:
+    return None if iv is None else [iv.lower, iv.upper, iv.distribution]
+
+
+def _digest(parts: list[Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def factor_identity(f: Factor, gas: str | None) -> str:
+    """What a factor gas's draws are keyed by: its key, unit, source, value and interval (SHA-256 hex).
+
+    *gas* ``None`` is the factor's ``uncertainty`` shorthand (one draw for the gases it covers).
+
+    >>> src = Source("MONRE/DCC", "Viet Nam grid emission factor 2023", 2024)
+    >>> a = Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src, uncertainty=0.05, pack="vietnam")
+    >>> b = Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src, uncertainty=0.05,
+    ...            pack="vietnam@2024.1")
+    >>> factor_identity(a, None) == factor_identity(b, None) != factor_identity(a, "CO2")
+    True
+    """
+    if gas is None:
+        spread: Any = ["shorthand", f.uncertainty, sorted((g, float(v)) for g, v in f.gases.items())]
+    else:
+        value = f.gases.get(gas)
+        spread = [gas, None if value is None else float(value), _interval(f.intervals.get(gas))]
+    return _digest(["factor", f.activity, f.region, f.year, f.unit, _source(f.source), spread])
+
+
+def property_identity(p: FuelProperty) -> str:
+    """What a fuel property's draws are keyed by: its name, value, unit, source and interval (SHA-256 hex)."""
+    return _digest(["property", p.name, p.value, p.unit, _source(p.source), _interval(p.interval)])
+
+
+def keyed_generator(root: np.random.SeedSequence, identity: str) -> np.random.Generator:
+    """The random stream of the quantity *identity* names, under the run's *root* seed.
+
+    The identity's SHA-256 is the seed sequence's spawn key, so streams of different identities are
+    independent and each depends only on (seed, identity).
+    """
+    digest = bytes.fromhex(identity) if len(identity) == 64 else hashlib.sha256(identity.encode("utf-8")).digest()
+    words = tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 32, 4))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(root.entropy, spawn_key=words)))
+
+
+def keyed_ratios(root: np.random.SeedSequence, identities: Sequence[str], n: int, value: np.ndarray,
+                 lower: np.ndarray, upper: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """:func:`draw_ratios`, each column drawn from its own identity's stream (:func:`keyed_generator`).
+
+    Columns of equal identity get equal draws; the result does not depend on the columns' order.
+    """
+    return draw_ratios([keyed_generator(root, identity) for identity in identities], n, value, lower, upper, dist)
 
 
 @attrs.frozen
@@ -182,8 +263,11 @@ def property_cells(fs: FactorSet, key_factor: np.ndarray, key_unit: Sequence[str
                          properties=tuple(index))
 
 
-def property_ratios(cells: PropertyCells, rng: np.random.Generator, n: int) -> np.ndarray:
-    """(n, cells) draws of each cell's unit multiplier divided by its value: one draw per property, shared."""
+def property_ratios(cells: PropertyCells, root: np.random.SeedSequence, n: int) -> np.ndarray:
+    """(n, cells) draws of each cell's unit multiplier divided by its value: one draw per property, shared.
+
+    Each property draws from its own stream (:func:`property_identity`, :func:`keyed_generator`).
+    """
     props = cells.properties
     if not props:
         return np.ones((n, cells.powers.shape[0]))
@@ -191,7 +275,8 @@ def property_ratios(cells: PropertyCells, rng: np.random.Generator, n: int) -> n
     lower = np.array([p.interval.lower for p in props if p.interval is not None])
     upper = np.array([p.interval.upper for p in props if p.interval is not None])
     dist = np.array([DISTRIBUTIONS.index(p.interval.distribution) for p in props if p.interval is not None])
-    logs = np.log(np.clip(draw_ratios(rng, n, value, lower, upper, dist), 1e-300, None))
+    ids = [property_identity(p) for p in props]
+    logs = np.log(np.clip(keyed_ratios(root, ids, n, value, lower, upper, dist), 1e-300, None))
     return np.exp(logs @ cells.powers.T.astype(float))
 
 
