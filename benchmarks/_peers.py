@@ -271,9 +271,11 @@ def polars_job(df: Any, coef: np.ndarray, gas_coefs: dict[str, np.ndarray] | Non
     """Lazy: key expression, ``pl.lit(coef).gather(key)`` times quantity, the sums resolved with ``collect_all``."""
     import polars as pl
 
+    schema = df.collect_schema()  # once: on a LazyFrame (scan_csv) each `.schema` would resolve the plan again
+
     def code(name: str) -> Any:
         col = pl.col(name)
-        return (col.to_physical() if isinstance(df.schema[name], pl.Enum) else col).cast(pl.Int32)
+        return (col.to_physical() if isinstance(schema[name], pl.Enum) else col).cast(pl.Int32)
 
     key = ((code("activity") * N_REG + code("region")) * N_YEAR + (pl.col("year") - YMIN)) * N_UNIT + code("unit")
     cols = [(pl.col("quantity") * pl.lit(pl.Series(coef)).gather(key)).alias("e")]
@@ -287,7 +289,7 @@ def polars_job(df: Any, coef: np.ndarray, gas_coefs: dict[str, np.ndarray] | Non
     groups = {}
     for d, t in zip(DIMS, out[1:]):
         labels = t[d].to_list()
-        if not isinstance(df.schema[d], pl.Enum):  # coded columns: the codes' labels
+        if not isinstance(schema[d], pl.Enum):  # coded columns: the codes' labels
             labels = [int(x) for x in labels] if d == "scope" else [(CATS if d == "category" else SITES)[i] for i in labels]
         groups[d] = (labels, t["e"].to_numpy())
     return total, groups

@@ -32,7 +32,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import warnings
 from pathlib import Path
 from typing import Any, Callable
 
@@ -245,7 +244,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--child", nargs=3, metavar=("CONTENDER", "FILE", "READ_ONLY"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    warnings.filterwarnings("ignore", message="Resolving the schema of a LazyFrame")  # _peers asks a LazyFrame
     if args.child:
         child(args.child[0], Path(args.child[1]), args.child[2] == "1")
         return 0

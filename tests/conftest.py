@@ -112,3 +112,16 @@ def install_dist(tmp_path, monkeypatch):
         if mod.split(".")[0] in created:
             sys.modules.pop(mod, None)
     registry.refresh()
+
+
+@pytest.fixture(scope="module")
+def retired_ledger():
+    """A read-only in-memory ledger (tests must not change it) holding one Verra block of 20,745 VCUs, 8,000 of them retired for Acme Ltd's 2024."""
+    from neutralcore.offsets import Offset, OffsetLedger, Period
+
+    led = OffsetLedger(":memory:")
+    serial = "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
+    block = led.add(Offset.from_serial(serial, kind="avoidance", issuance_date="2020-06-01"))
+    led.retire(block, quantity=8000, subject="Acme Ltd", period=Period.year(2024), retired_on="2025-03-01")
+    yield led
+    led.close()

@@ -7,18 +7,13 @@ import datetime as dt
 import pytest
 
 from neutralcore.claim import Balance, check_claim
-from neutralcore.offsets import Offset, OffsetLedger, Period
-
-VCU = "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
+from neutralcore.offsets import Period
 
 
-@pytest.fixture
-def ledger():
-    led = OffsetLedger(":memory:")
-    block = led.add(Offset.from_serial(VCU, kind="avoidance", issuance_date="2020-06-01"))
-    led.retire(block, quantity=8000, subject="Acme Ltd", period=Period.year(2024), retired_on="2025-03-01")
-    yield led
-    led.close()
+
+@pytest.fixture(scope="module")
+def ledger(retired_ledger):
+    return retired_ledger
 
 
 def test_ledger_listings_are_tables(ledger, tmp_path):

@@ -597,3 +597,11 @@ def test_a_market_based_run_replays_with_its_instruments_and_residual_mix(tmp_pa
     r = rerun(tmp_path / "run.lock.json", inv)
     assert r.same and r.emissions.total() == pytest.approx(2_400.0, rel=1e-12)
     assert r.emissions.scope2.location_total() == pytest.approx(5_000.0, rel=1e-12)
+
+
+def test_replay_refuses_what_is_not_an_inventory(tmp_path):
+    from neutralcore.measure.replay import replay
+
+    with pytest.raises(nc.InputError, match="replay\\(\\) needs the Inventory the run was given, got list") as info:
+        replay(tmp_path / "run.lock", [("fuel.diesel", 10.0)])  # type: ignore[arg-type]
+    assert info.value.source == str(tmp_path / "run.lock")

@@ -105,3 +105,9 @@ def test_material_balance_is_the_sum_of_its_terms(start, end, purchased, dispose
             mb.emitted()
     else:
         assert mb.emitted() == pytest.approx(max(value, 0.0), abs=1e-9)
+
+
+def test_a_truth_value_is_not_a_charge():
+    # True would have been read as 1 kg; amounts follow the quantity rule of every activity
+    with pytest.raises(nc.InputError, match="charge is a truth value, not a number: True"):
+        Screening(gas="R-410A", charge=True, leak_rate=0.1, rate_source=RECORDS)

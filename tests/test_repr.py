@@ -8,20 +8,15 @@ import pytest
 
 import neutralcore as nc
 from neutralcore.claim import Balance
-from neutralcore.offsets import Offset, OffsetLedger, Period
+from neutralcore.offsets import OffsetLedger, Period
 from neutralcore.plugins.levers import EnergyEfficiency
 
-VCU = "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0"
 LIMIT = 2_000  # characters: a view, never a dump
 
 
 @pytest.fixture(scope="module")
-def ledger():
-    led = OffsetLedger(":memory:")
-    block = led.add(Offset.from_serial(VCU, kind="avoidance", issuance_date="2020-06-01"))
-    led.retire(block, quantity=8000, subject="Acme Ltd", period=Period.year(2024), retired_on="2025-03-01")
-    yield led
-    led.close()
+def ledger(retired_ledger):
+    return retired_ledger
 
 
 @pytest.fixture(scope="module")

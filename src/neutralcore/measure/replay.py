@@ -36,6 +36,7 @@ from neutralcore.errors import InputError, NeutralcoreError
 from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factor import FactorSet
 from neutralcore.measure.factorvalue import Source
+from neutralcore.measure.inventory import Inventory
 from neutralcore.measure.lock import lock_data, lock_diff, read_lock
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
@@ -114,7 +115,7 @@ class Replay:
         return self.differences.to_text()
 
 
-def replay(path: str | os.PathLike[str], inventory: Any) -> Replay:
+def replay(path: str | os.PathLike[str], inventory: Inventory) -> Replay:
     """Recompute *inventory* with the factors, GWP set and run options of the lockfile at *path*, and compare.
 
     *inventory* is an :class:`~neutralcore.Inventory` (the one the run was given; with ``upstream`` the
@@ -126,6 +127,9 @@ def replay(path: str | os.PathLike[str], inventory: Any) -> Replay:
         An unreadable, edited or unknown lockfile (see ``FactorSet.from_lock``), or an inventory the locked
         factors cannot compute (a key the locked run did not have), naming the lockfile, with the cause chained.
     """
+    if not isinstance(inventory, Inventory):
+        raise InputError(f"replay() needs the Inventory the run was given, got {type(inventory).__name__}",
+                         column="inventory", source=str(path))
     data = read_lock(path)
     factors = FactorSet.from_lock(path)
     kwargs = run_options(data, source=str(path))
