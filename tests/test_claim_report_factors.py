@@ -152,3 +152,19 @@ def test_viet_nam_inventory_report_names_the_kind(fmt):
     else:
         assert (html.escape(KIND) if fmt == "html" else KIND.replace("_", "\\_")) in text
         assert LETTER in text
+
+
+def test_the_claim_command_writes_the_factor_section(tmp_path, capsys):
+    """``neutralcore claim`` with ``inventory =``: the Markdown report file names the grid factor's kind and letter."""
+    from neutralcore.cli import main
+
+    (tmp_path / "inv.csv").write_text("activity,quantity,unit,region,year,scope\n"
+                                      "electricity.grid,1000,MWh,VN-SG,2023,2\n", encoding="utf-8")
+    (tmp_path / "claim.toml").write_text('subject = "Saigon Garments"\nperiod = 2023\ninventory = "inv.csv"\n'
+                                         'factors = "vietnam"\nboundary = "Scope 2"\nas_of = "2024-06-30"\n'
+                                         'report = "report.md"\n', encoding="utf-8")
+    assert main(["claim", str(tmp_path / "claim.toml"), "--format", "json"]) == 1  # no credits: a shortfall
+    capsys.readouterr()
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert f"## {FACTORS_HEADING}" in md and KIND in md and LETTER in md
+    assert "| electricity.grid | VN | 2023 | CO2 0.6592 t/MWh |" in md
