@@ -9,10 +9,13 @@ citation (the letter by number and date, with the letter's year 2024) in Markdow
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import neutralcore as nc
 from neutralcore.claim import Balance
@@ -116,7 +119,8 @@ def test_a_factor_without_a_kind_says_so():
     fs = nc.FactorSet.from_factors([nc.Factor("electricity.grid", "VN", 2024, "t/MWh", {"CO2": 0.5}, src)])
     res = nc.Inventory([nc.Activity("electricity.grid", 10, "MWh", region="VN", year=2024, scope=2)]).emissions(fs)
     md = balance(res, 2024).report("markdown", as_of="2025-06-30")
-    assert "| electricity.grid | VN | 2024 | CO2 0.5 t/MWh | not stated | Acme Energy, Supplier letter 2024 (2024) |" in md
+    row = "| electricity.grid | VN | 2024 | CO2 0.5 t/MWh | not stated | Acme Energy, Supplier letter 2024 (2024) |"
+    assert row in md
 
 
 def test_bad_factor_lines_are_refused():
@@ -168,3 +172,26 @@ def test_the_claim_command_writes_the_factor_section(tmp_path, capsys):
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert f"## {FACTORS_HEADING}" in md and KIND in md and LETTER in md
     assert "| electricity.grid | VN | 2023 | CO2 0.6592 t/MWh |" in md
+
+
+@functools.lru_cache(maxsize=1)
+def _vietnam() -> nc.FactorSet:
+    return nc.load_factors("vietnam")
+
+
+_KEYS = ("electricity.grid", "fuel.diesel.mobile.road", "fuel.residual_fuel_oil.stationary.manufacturing",
+         "fuel.biomass.stationary.manufacturing", "wastewater.industrial.cod.shallow_anaerobic")
+_UNITS = {"electricity.grid": "MWh", "wastewater.industrial.cod.shallow_anaerobic": "kg"}
+
+
+@given(st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from(["VN", "VN-SG", "VN-HN"]),
+                          st.integers(2022, 2025), st.floats(0, 1e4, allow_nan=False)), min_size=1, max_size=12))
+@settings(max_examples=25, deadline=None)
+def test_the_listed_factors_are_exactly_the_matched_ones(rows):
+    """Invariant: one line per factor the matches used, never one more or less, sorted."""
+    inv = nc.Inventory([nc.Activity(a, q, _UNITS.get(a, "TJ"), region=r, year=y,
+                                    scope=2 if a == "electricity.grid" else 1) for a, r, y, q in rows])
+    res = inv.emissions(_vietnam())
+    listed = [(f.activity, f.region, f.year) for f in factors_used(res)]
+    s = res.matches.summary()
+    assert listed == sorted(set(zip(s["activity"], s["region_used"], s["year_used"])))
