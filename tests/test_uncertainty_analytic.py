@@ -116,6 +116,12 @@ def test_vietnam_rows_copied_from_ipcc_carry_the_ipcc_interval_exactly():
     bounded = [r for r in vn if r["lower"] or r["upper"] or r["distribution"]]
     assert all(r in copied for r in bounded)
     assert len(bounded) == 19
+    # and against the hand transcription of Table 1.2, not only against the other pack
+    published = {r["fuel"]: r for r in _rows(ROOT / "tests" / "fixtures" / "published" / "ipcc2006_table1_2_ncv_bounds.csv")}
+    for r in bounded:
+        pub = published[_fuel(r)]
+        assert [float(r[c]) for c in ("value", "lower", "upper")] == [float(pub[c]) for c in ("default", "lower", "upper")]
+        assert r["unit"] == pub["unit"]
 
 
 @pytest.mark.parametrize("pack", ["ipcc", "vietnam"])
@@ -127,3 +133,7 @@ def test_every_bounded_row_says_its_distribution_is_the_packs_choice(pack):
     assert all("lognormal by this pack's choice (Table 1.2 states no distribution)" in r["notes"] for r in rows)
     doc = " ".join((Interval.__doc__ or "").split())
     assert "its own choice for positive values" in doc and "not a rule quoted from the Guidelines" in doc
+    measure = " ".join((ROOT / "docs" / "measure.md").read_text(encoding="utf-8").split())
+    assert "that is the `ipcc` pack's own choice, not the Guidelines'" in measure
+    toml = " ".join((DATA / "ipcc" / "data" / "pack.toml").read_text(encoding="utf-8").split())
+    assert "lognormal is this pack's own choice" in toml and "not a rule quoted from the Guidelines" in toml
