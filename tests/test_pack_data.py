@@ -254,7 +254,8 @@ def test_china_rows_keep_their_secondary_flag():
     """Every China value is read from news copies or code files: each row says so."""
     for r in _factors("china"):
         assert "SECONDARY" in r["notes"], (r["activity"], r["region"], r["year"])
-        assert r["confidence"] in {"B", "C"}
+        # DERIVED: the GB/T 32151.34 fuel factors, NCV x CC x OF x 44/12 of B inputs (tests/test_pack_china_fuels.py)
+        assert r["confidence"] in {"B", "C"} or (r["confidence"] == "DERIVED" and r["notes"].startswith("DERIVED"))
 
 
 def test_china_provincial_2023():
@@ -282,7 +283,7 @@ def test_china_ets_values_kept_apart():
 def test_china_no_baseline_margins():
     assert not [r for r in _factors("china") if r["activity"] not in {
         "electricity.grid", "electricity.grid.residual", "electricity.grid.fossil", "electricity.grid.ets",
-        "heat.purchased"}]
+        "heat.purchased"} and not r["activity"].startswith("fuel.")]  # fuel.*: GB/T 32151.34 Table C.1
 
 
 # --------------------------------------------------------------------------- IPCC

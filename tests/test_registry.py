@@ -106,8 +106,8 @@ def test_list_packs_reports_builtin_coverage():
     assert infos["ipcc"].coverage.regions == ("World",)
     assert infos["ipcc"].coverage.years == (2006,)
     assert "electricity.grid.ets" in infos["china"].coverage.activities
-    assert infos["china"].coverage.years == (2021, 2022, 2023, 2025)  # 2025: GB/T 32150's heat default
-    assert infos["china"].version == "2026.1"
+    assert infos["china"].coverage.years == (2021, 2022, 2023, 2024, 2025)  # 2024: GB/T 32151.34; 2025: GB/T 32150
+    assert infos["china"].version == "2026.2"
 
 
 def test_listing_imports_no_pack_in_a_fresh_process(subprocess_env):

@@ -134,3 +134,8 @@ def test_docs_uncertainty_example_prints_what_it_says(capsys):
     assert "56.15 + 298.72 × [44.8, 52.2] / 47.3 = 339.09 to 385.82 t" in section
     assert round(56.1545 + 298.720785 * 44.8 / 47.3, 2) == 339.09
     assert round(56.1545 + 298.720785 * 52.2 / 47.3, 2) == 385.82
+    # the diesel example: 43 TJ x 74.343 t/TJ, the NCV's range and its lognormal median
+    assert "74.343 × [41.4, 43.3] = 3,077.80 to\n3,219.05 t" in section
+    assert "74.343 × √(41.4 × 43.3) = 3,147.63 t" in section
+    assert round(43 * (74.1 + 0.003 * 28 + 0.0006 * 265), 2) == 3196.75
+    assert [round(74.343 * x, 2) for x in (41.4, 43.3, (41.4 * 43.3) ** 0.5)] == [3077.80, 3219.05, 3147.63]

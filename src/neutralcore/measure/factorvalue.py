@@ -101,9 +101,13 @@ class Interval:
     * ``triangular``: mode = the published value, limits such that lower and upper are its 2.5th and
       97.5th percentiles.
 
-    Draws below zero are set to zero (an emission factor is not negative).  The default
-    ``normal`` is the one to state when a publisher gives bounds but no distribution (say so in
-    the factor's notes).
+    Draws below zero are set to zero (an emission factor is not negative).  When a publisher gives
+    bounds but no distribution, the distribution is a choice and the row says whose: ``normal`` is
+    what an ``Interval`` and a factor file take when none is given; the built-in ``ipcc`` pack
+    states ``lognormal`` for the 2006 IPCC Guidelines' limits (Vol. 2, Ch. 1, Table 1.2), its own
+    choice for positive values with limits not symmetric about the default, not a rule quoted from
+    the Guidelines (their Vol. 1, Ch. 3 text on choosing a distribution was not read; see
+    docs/measure.md, Uncertainty).
 
     Examples
     --------
