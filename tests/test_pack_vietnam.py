@@ -139,6 +139,15 @@ def vn():
 # --------------------------------------------------------------------------- the DCC grid factor
 
 
+@pytest.mark.parametrize("row", [r for r in GRID if r["letter"]], ids=lambda r: r["year"])
+def test_a_grid_year_with_a_known_letter_cites_it_with_the_letters_year(row, vn):
+    """The 2022 and 2023 factors cite their DCC letter by number and date, with the letter's year (2024),
+    not the 2025 of the news summaries they were read from (issue 12)."""
+    src = vn.get("electricity.grid", "VN", int(row["year"])).source
+    assert f"No. {row['letter']} of {row['letter_date']}" in src.document
+    assert src.year == int(row["letter_date"].rsplit(" ", 1)[1]) == 2024
+
+
 @pytest.mark.parametrize("row", GRID, ids=lambda r: r["year"])
 def test_grid_equals_the_dcc_table(row):
     shipped = ROWS[("electricity.grid", row["year"], "CO2")]
@@ -293,7 +302,7 @@ def test_wastewater_ch4_is_b0_times_mcf(key):
 def test_pack_ships_nothing_else():
     named = ({"electricity.grid"} | set(ANNEX1_KEYS) | set(ANNEX2_KEYS) | set(ANNEX4_KEYS) | set(WASTEWATER))
     assert {r["activity"] for r in SHIPPED} == named
-    assert {r["source"] for r in SHIPPED} == {"dcc-grid-ef", "monre-2626-2022"}
+    assert {r["source"] for r in SHIPPED} == {"dcc-grid-ef", "dcc-327-2024", "dcc-1726-2024", "monre-2626-2022"}
 
 
 # --------------------------------------------------------------------------- hand-worked examples

@@ -429,7 +429,7 @@ def test_cli_packs_lists_builtins(capsys):
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:7]}
     assert rows["vietnam"][:4] == ["vietnam", "2026.2", "neutralcore", rows["vietnam"][3]]
     assert rows["vietnam"][4:] == ["2014-2023", "1", "49", "ok"]  # the grid and 48 Decision 2626 keys
-    assert rows["ipcc"][4:] == ["2006", "1", "151", "ok"]  # 110 stationary (22 fuels x 5 keys), 17 mobile, 24 process/waste
+    assert rows["ipcc"][4:] == ["2006", "1", "166", "ok"]  # 110 stationary (22 fuels x 5 keys), 17 mobile, 24 process/waste, 15 wastewater
     assert rows["china"][4:] == ["2021-2025", "38", "31", "ok"]  # heat.purchased is GB/T 32150—2025's; 26 fuels
     assert rows["desnz2024"][4:] == ["2024", "1", "1459", "ok"] and rows["epa2024"][4:] == ["2024", "28", "240", "ok"]
     assert "vietnam: Viet Nam grid emission factors (MONRE/DCC)" in out

@@ -74,6 +74,9 @@ class Balance(BalanceEquation):
     disclosures : tuple of str
         Notes on how the footprint was computed (e.g. the market-based Scope 2
         disclosures of :class:`neutralcore.measure.scope2.Scope2Result`), printed in the report.
+    factors_used : tuple of FactorUsed
+        The emission factors behind E, each with its kind and source (read by :meth:`from_emissions`
+        from the result's matches), listed in the report's "Emission factors used" section.
     evidence : ClaimEvidence, optional
         What PAS 2060 and VCMI checks read besides the figures: materiality, the qualifying
         explanatory statement and VCMI's foundational criteria (:mod:`neutralcore.claim.declaration`).

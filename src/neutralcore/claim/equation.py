@@ -35,7 +35,16 @@ from neutralcore.claim.policy import (
     standard_name,
     to_float,
 )
-from neutralcore.claim.reading import EmissionsResult, SeparateGas, scope2_basis_of, scope_rows, separate_gases, tonnes_of
+from neutralcore.claim.reading import (
+    EmissionsResult,
+    FactorUsed,
+    SeparateGas,
+    factors_used,
+    scope2_basis_of,
+    scope_rows,
+    separate_gases,
+    tonnes_of,
+)
 from neutralcore.claim.text import tonnes
 from neutralcore.errors import ClaimError, InputError, UnknownGWPSetError
 from neutralcore.gwp import gwp_label
@@ -109,6 +118,14 @@ def _separate(value: Sequence[object]) -> tuple[SeparateGas, ...]:
     return cast("tuple[SeparateGas, ...]", items)
 
 
+def _factors(value: Sequence[object]) -> tuple[FactorUsed, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, FactorUsed):
+            raise InputError(f"factors_used items must be FactorUsed, got {type(item).__name__}", column="factors_used")
+    return cast("tuple[FactorUsed, ...]", items)
+
+
 def _text(value: object) -> str:
     return str(value).strip()
 
@@ -136,6 +153,9 @@ class BalanceEquation:
     #: Gases reported separately from the scopes and never in E (biogenic CO2, non-Kyoto gases), read by
     #: :meth:`from_emissions` from ``Emissions.outside_scopes()``; empty when E was given as a figure.
     separately_reported: tuple[SeparateGas, ...] = attrs.field(default=(), converter=_separate, eq=False)
+    #: The emission factors behind E, once each, with their kind and source, read by :meth:`from_emissions`
+    #: from the result's matches; empty when E was given as a figure.
+    factors_used: tuple[FactorUsed, ...] = attrs.field(default=(), converter=_factors, eq=False)
     #: PAS 2060 and VCMI evidence: materiality, the qualifying explanatory statement, VCMI's criteria.
     evidence: ClaimEvidence | None = attrs.field(default=None)
     #: The per-credit findings, worked out once when the balance is made.
@@ -253,7 +273,8 @@ class BalanceEquation:
         ``scope2="market"`` is market-based, one computed with
         ``scope2="location"`` or without *scope2* is location-based.  Both
         Scope 2 figures and the market-based disclosures are carried into the
-        report.  A *scope2_basis* that contradicts the result is refused; for
+        report, and so are the emission factors the result used, each with its kind and source
+        (:attr:`factors_used`).  A *scope2_basis* that contradicts the result is refused; for
         a duck-typed object without ``scope2`` it must be given.
 
         Raises
@@ -326,6 +347,7 @@ class BalanceEquation:
             scope2_figures={} if scope2_figures is None else scope2_figures,
             disclosures=() if disclosures is None else disclosures,
             separately_reported=separate_gases(emissions),
+            factors_used=factors_used(emissions),
         )
 
     # -- the equation --------------------------------------------------------------
@@ -491,6 +513,7 @@ class BalanceEquation:
             "separately_reported": [{"gas": g.gas, "kind": g.kind, "mass_t": g.mass_t,
                                      "co2e_t": None if g.co2e_t != g.co2e_t else g.co2e_t}
                                     for g in self.separately_reported],
+            "factors_used": [f.to_dict() for f in self.factors_used],
             "by_scope_t": {f"scope {k}": v for k, v in self.by_scope.items()},
             "emissions_t": self.emissions,
             "reversals_t": self.reversals,

@@ -1,7 +1,9 @@
 """Reading a ``neutralcore.Emissions`` result (or a look-alike) into the figures of a balance.
 
 Duck-typed, so the claim step needs no measuring machinery: a total read in
-tonnes, scope rows, and which Scope 2 figure the result holds.
+tonnes, scope rows, which Scope 2 figure the result holds, the gases reported
+apart, and the emission factors the result used (what each one is and where it
+was published).
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import re
 from typing import Iterable, Mapping, Protocol, Union
 
 import attrs
+import numpy as np
 
 from neutralcore.errors import ClaimError, InputError
 from neutralcore.measure.basis import Scope2Method
 
-__all__ = ["EmissionsResult", "ScopeRows", "SeparateGas", "tonnes_of", "scope_rows", "scope2_basis_of", "separate_gases"]
+__all__ = ["EmissionsResult", "ScopeRows", "SeparateGas", "FactorUsed", "tonnes_of", "scope_rows", "scope2_basis_of",
+           "separate_gases", "factors_used"]
 
 
 class EmissionsResult(Protocol):
@@ -142,3 +146,81 @@ def separate_gases(emissions: object) -> tuple[SeparateGas, ...]:
         return tuple(SeparateGas(*row) for row in zip(*columns))
     except (KeyError, TypeError, ValueError, InputError) as exc:
         raise ClaimError(f"cannot read {type(emissions).__name__}.outside_scopes(): {exc}") from exc
+
+
+def _label(value: object) -> str:
+    text = "" if value is None else str(value).strip()
+    return text
+
+
+def _values(value: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    items = tuple((str(g), float(v)) for g, v in dict(value).items())
+    for gas, number in items:
+        if not math.isfinite(number):
+            raise InputError(f"factor value of {gas} must be a finite number, got {number!r}", column="values")
+    return items
+
+
+@attrs.frozen
+class FactorUsed:
+    """One emission factor an inventory's rows used, as a claim report shows it to a verifier.
+
+    *kind* says what the number is as its publisher defines it (for Viet Nam's grid factor: the combined
+    margin of CDM Tool 07 that DCC announces), *source* is the citation (publisher, document, year, URL),
+    *values* the per-gas amounts in *unit*; *region* and *year* are the factor's own, which may be a
+    parent region's or an earlier year's when the rows came to it by fallback.
+
+    >>> f = FactorUsed("electricity.grid", "VN", 2023, "t/MWh", (("CO2", 0.6592),),
+    ...                "DCC-announced combined margin (CDM Tool 07)", "MONRE/DCC, letter 1726/BĐKH-PTCBT (2024)", "B")
+    >>> f.values_text
+    'CO2 0.6592 t/MWh'
+    """
+
+    activity: str = attrs.field(converter=str)
+    region: str = attrs.field(converter=str)
+    year: int = attrs.field(converter=int)
+    unit: str = attrs.field(converter=str)
+    values: tuple[tuple[str, float], ...] = attrs.field(converter=_values)
+    kind: str = attrs.field(converter=_label)
+    source: str = attrs.field(converter=_label)
+    confidence: str = attrs.field(default="", converter=_label)
+    pack: str = attrs.field(default="", converter=_label)
+
+    @property
+    def values_text(self) -> str:
+        """The per-gas values with the unit, e.g. ``"CO2 0.6592 t/MWh"``."""
+        return "; ".join(f"{gas} {value:g} {self.unit}" for gas, value in self.values)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict; *values* as ``{gas: value}`` in *unit*."""
+        return {"activity": self.activity, "region": self.region, "year": self.year, "unit": self.unit,
+                "values": dict(self.values), "kind": self.kind or None, "source": self.source or None,
+                "confidence": self.confidence or None, "pack": self.pack or None}
+
+
+def factors_used(emissions: object) -> tuple[FactorUsed, ...]:
+    """The factors ``emissions`` (``neutralcore.Emissions``) used, once each, sorted by activity, region and year.
+
+    Read from ``emissions.matches.factor_index`` and ``emissions.factors.factor(i)``; ``()`` for a result
+    without them (a look-alike, or figures given by hand).
+
+    Raises
+    ------
+    ClaimError
+        When ``matches`` and ``factors`` are there but cannot be read as factors.
+    """
+    matches = getattr(emissions, "matches", None)
+    factors = getattr(emissions, "factors", None)
+    index = getattr(matches, "factor_index", None)
+    if index is None or not callable(getattr(factors, "factor", None)):
+        return ()
+    try:
+        used = np.unique(np.asarray(index, dtype=np.int64))
+        rows = []
+        for i in used[used >= 0].tolist():
+            f = factors.factor(i)  # type: ignore[union-attr]  # checked callable above
+            rows.append(FactorUsed(f.activity, f.region, f.year, f.unit, f.gases, f.kind, f.source, f.confidence,
+                                   f.pack))
+    except (AttributeError, TypeError, ValueError, IndexError, InputError) as exc:
+        raise ClaimError(f"cannot read the factors {type(emissions).__name__} used: {exc}") from exc
+    return tuple(sorted(rows, key=lambda r: (r.activity, r.region, r.year, r.unit, r.pack)))

@@ -4,6 +4,7 @@
 report follows the documented information of ISO 14068-1:2023 §11.4, as
 summarised by 360impactportfolio.com (a secondary source): subject,
 period, boundary, footprint by scope with the GWP set and the Scope 2 basis,
+the emission factors behind it (each one's kind, values, source and confidence),
 removals, the reduction evidence, each credit block (programme, project,
 type, vintage, serials, quantity, retirement date, beneficiary; past
 :data:`MAX_LISTED_BLOCKS` blocks a summary by programme, type and vintage and
@@ -41,7 +42,7 @@ from neutralcore.errors import ClaimError
 from neutralcore.offsets import CreditKind, Retirement
 from neutralcore.offsets.retirement import RETIREMENT_RECORD
 
-__all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS", "MAX_LISTED_BLOCKS"]
+__all__ = ["render", "CREDITS_WARNING", "REPORT_FORMATS", "MAX_LISTED_BLOCKS", "FACTORS_HEADING"]
 
 #: Output formats :func:`render` accepts.
 REPORT_FORMATS = ("markdown", "html", "json")
@@ -182,6 +183,28 @@ def _credit_blocks(b: BalanceEquation, max_blocks: int | None) -> list[_Block]:
     return out
 
 
+#: The heading of the section listing the emission factors behind E (shown when the balance has them).
+FACTORS_HEADING = "Emission factors used"
+
+_FACTORS_NOTE = (
+    "Each emission factor behind E, once: what the number is as its publisher defines it (kind), its values, "
+    "and where it was published. Region and year are the factor's own; a row may have reached it from a "
+    "province or a later year by fallback (Emissions.matches). Confidence: A = read from the publisher's own "
+    "dataset or text; B = a curated transcription or news copy of an official announcement; C = a weak "
+    "secondary source; DERIVED = computed by neutralcore from published inputs by the publisher's formula "
+    "(docs/factor-sources.md)."
+)
+
+
+def _factor_blocks(b: BalanceEquation) -> list[_Block]:
+    """The factors section: one row per factor used, with its kind and its source citation."""
+    return [_FACTORS_NOTE, _table(
+        ("Activity", "Region", "Year", "Values", "Kind", "Source", "Confidence", "Pack"),
+        [(f.activity, f.region, str(f.year), f.values_text, f.kind or "not stated", f.source or "not stated",
+          f.confidence or "not stated", f.pack or "—") for f in b.factors_used],
+    )]
+
+
 def _build(balance: BalanceEquation, result: ClaimResult,
            max_blocks: int | None) -> tuple[str, str, list[tuple[str, list[_Block]]]]:
     """Return (title, summary, sections) shared by the Markdown and HTML renderers."""
@@ -234,6 +257,8 @@ def _build(balance: BalanceEquation, result: ClaimResult,
                 for g in b.separately_reported
             )),
         ]))
+    if b.factors_used:
+        sections.append((FACTORS_HEADING, _factor_blocks(b)))
     sections.append(("Removals", [
         f"In-boundary removals R = {_t(b.R)} CO2e, reported separately from emissions and not netted inside the "
         "scopes above."

@@ -42,7 +42,7 @@ from typing import Any, Literal
 import attrs
 
 from neutralcore._core.table import Table, markdown_escape
-from neutralcore.claim.reading import EmissionsResult
+from neutralcore.claim.reading import EmissionsResult, factors_used
 from neutralcore.errors import InputError
 from neutralcore.gwp import gwp_label
 
@@ -202,7 +202,9 @@ def inventory_report(emissions: EmissionsResult, facility: Facility, *, period: 
     Its sections follow the structure the inventory report forms of Decree 06/2022/NĐ-CP's
     Appendix II share, as far as read (Form 01: general description — organisation of the
     inventory, methodology, activity data and emission factors, uncertainty, QA/QC — then the
-    results); Form 06's own headings were not read, so check them before filing.
+    results); Form 06's own headings were not read, so check them before filing.  Section III names
+    each factor's kind (what the number is, e.g. the combined margin of CDM Tool 07 for the grid) beside
+    its source.
 
     Raises
     ------
@@ -222,8 +224,13 @@ def inventory_report(emissions: EmissionsResult, facility: Facility, *, period: 
         ("GWP set", gwp_label(em.gwp)), ("scope 2 method", em.scope2_method),
         ("total", f"{em.total():,.2f} t CO2e"),
     ], title="I. General information")
+    kinds = {(f.activity, f.region, f.year, f.unit, f.pack): f.kind for f in factors_used(em)}
     factors = Table({"activity": matches["activity"], "region": matches["region_used"],
-                     "year": matches["year_used"], "fallback": matches["fallback"], "source": matches["source"]},
+                     "year": matches["year_used"], "fallback": matches["fallback"],
+                     "kind": [kinds.get((a, r, y, u, p or ""), "") or "not stated" for a, r, y, u, p in
+                              zip(matches["activity"], matches["region_used"], matches["year_used"], matches["unit"],
+                                  matches["pack"])],
+                     "source": matches["source"]},
                     title="III. Emission factors used")
     sections = [
         ("I. General information", info),
