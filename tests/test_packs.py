@@ -50,7 +50,7 @@ def write_pack(tmp_path, toml=TOML, rows=ROW, properties=None):
 
 def test_builtin_pack_metadata_is_read_only():
     pack = FactorPack.from_directory(files("neutralcore.plugins.vietnam") / "data")
-    assert (pack.name, pack.version, pack.api) == ("vietnam", "2026.2", 1)
+    assert (pack.name, pack.version, pack.api) == ("vietnam", "2026.3", 1)
     assert pack.title.startswith("Viet Nam grid emission factors (MONRE/DCC) and MONRE Decision 2626/QĐ-BTNMT emission factors")
     assert pack.sources["dcc-grid-ef"].year == 2025
     assert pack.regions["VN"]["name"] == "Viet Nam" and pack.regions["VN"]["parent"] is None
@@ -427,7 +427,7 @@ def test_cli_packs_lists_builtins(capsys):
     assert main(["packs"]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:7]}
-    assert rows["vietnam"][:4] == ["vietnam", "2026.2", "neutralcore", rows["vietnam"][3]]
+    assert rows["vietnam"][:4] == ["vietnam", "2026.3", "neutralcore", rows["vietnam"][3]]
     assert rows["vietnam"][4:] == ["2014-2023", "1", "49", "ok"]  # the grid and 48 Decision 2626 keys
     assert rows["ipcc"][4:] == ["2006", "1", "166", "ok"]  # 110 stationary (22 fuels x 5 keys), 17 mobile, 24 process/waste, 15 wastewater
     assert rows["china"][4:] == ["2021-2025", "38", "31", "ok"]  # heat.purchased is GB/T 32150—2025's; 26 fuels
