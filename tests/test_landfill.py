@@ -197,3 +197,15 @@ def test_waste_page_examples_print_what_they_say(capsys: pytest.CaptureFixture[s
         shown = [line[2:] for prev, line in zip(lines, lines[1:]) if "print(" in prev and line.startswith("# ")]
         assert len(shown) == 2
         assert capsys.readouterr().out.splitlines() == shown
+
+
+def test_defaults_file_must_be_complete_and_keep_the_modelled_delay(tmp_path: Path) -> None:
+    text = DATA.read_text(encoding="utf-8")
+    p = tmp_path / "d.csv"
+    p.write_text("\n".join(line for line in text.splitlines() if not line.startswith("mcf,uncategorised")),
+                 encoding="utf-8")
+    with pytest.raises(nc.SchemaError, match="mcf uncategorised"):
+        Defaults.read(p)
+    p.write_text(text.replace("delay,,6,", "delay,,3,"), encoding="utf-8")
+    with pytest.raises(nc.SchemaError, match="only the IPCC default of 6 months"):
+        Defaults.read(p)

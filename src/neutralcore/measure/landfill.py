@@ -124,6 +124,18 @@ def _tonnes(value: Any) -> float:
     return _nonneg(value, "tonnes")
 
 
+def _docf(value: Any) -> float:
+    return _fraction(value, "docf")
+
+
+def _f(value: Any) -> float:
+    return _fraction(value, "f")
+
+
+def _delay(value: Any) -> float:
+    return _nonneg(value, "delay_months")
+
+
 def _choice(options: Sequence[str], what: str) -> Any:
     def check(_self: Any, _attr: Any, value: Any) -> None:
         if value not in options:
@@ -164,9 +176,9 @@ class Defaults:
     k: Mapping[str, float] = attrs.field(converter=FrozenMap)
     mcf: Mapping[str, float] = attrs.field(converter=FrozenMap)
     ox: Mapping[str, float] = attrs.field(converter=FrozenMap)
-    docf: float
-    f: float
-    delay_months: float
+    docf: float = attrs.field(converter=_docf)
+    f: float = attrs.field(converter=_f)
+    delay_months: float = attrs.field(converter=_delay)
     sources: Mapping[str, Source] = attrs.field(converter=FrozenMap)
 
     @classmethod
@@ -213,8 +225,13 @@ class Defaults:
             sources[f"{param}:{key}" if param in tables else param] = Source(
                 "IPCC", f"2006 IPCC Guidelines for National Greenhouse Gas Inventories, {table} ({ref})", 2006)
         missing = [p for p in ("docf", "f", "delay") if p not in single]
+        missing += [f"mcf {s}" for s in SITE_TYPES if s not in tables["mcf"]]
+        missing += [f"ox {c}" for c in ("no_oxidising_cover", "oxidising_cover") if c not in tables["ox"]]
         if missing:
             raise file.error(f"parameter(s) {missing} missing")
+        if single["delay"] != 6:
+            raise file.error(f"delay {single['delay']:g} months: only the IPCC default of 6 months (decay from the "
+                             f"year after deposit, Eq. 3.4 and 3.5) is modelled", column="value")
         return cls(tables["doc"], tables["k"], tables["mcf"], tables["ox"], single["docf"], single["f"],
                    single["delay"], sources)
 
