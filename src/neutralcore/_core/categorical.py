@@ -2,9 +2,9 @@
 
 ``factorize`` turns a column of labels into codes without a Python loop per
 row: long columns are coded by object identity in whole-array passes
-(:mod:`neutralcore._core.identity`); long columns whose rows hold objects of
-their own, by pyarrow's ``dictionary_encode`` when pyarrow is installed
-(:func:`neutralcore._core.frames.string_codes`); others with
+(:mod:`neutralcore._core.identity`); long columns of text whose rows hold
+objects of their own, by polars or pyarrow when installed
+(:func:`neutralcore._core.textcodes.text_codes`); others with
 ``map(dict.__getitem__, …)``, which iterates in C.  Every path gives the same
 codes, in order of first appearance, and Python code runs only for the first
 appearance of each distinct label.
@@ -17,8 +17,8 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 import attrs
 import numpy as np
 
-from neutralcore._core.frames import string_codes
 from neutralcore._core.identity import MIN_ROWS, identity_codes
+from neutralcore._core.textcodes import text_codes
 
 __all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
            "CodeRangeError", "min_max"]
@@ -124,8 +124,8 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
     own = len(values) >= MIN_ROWS and _own_objects(values)
     codes = None if own else identity_codes(values, mapping.__getitem__)
     if codes is None and len(values) >= MIN_ROWS:
-        # rows rarely share objects (text parsed row by row): pyarrow, when installed, codes them fastest
-        coded = string_codes(values)
+        # rows rarely share objects (text parsed row by row): polars or pyarrow, when installed, code them fastest
+        coded = text_codes(values)
         if coded is not None:
             return Categorical(_readonly(coded[0]), tuple(coded[1]))
     if codes is None:
