@@ -34,6 +34,8 @@ Coded = tuple[np.ndarray, list[Any]]
 
 #: Rows per chunk when looking for each code's first row.
 _CHUNK = 1 << 16
+#: The first rows looked at before a library is asked: the first of them that is not None must be a str.
+_PROBE = 64
 #: The first rows whose labels are found first; rows with other labels are coded after them.
 _PREFIX = 1 << 16
 
@@ -133,6 +135,9 @@ def text_codes(values: Any, engines: Sequence[str] = ENGINES) -> Coded | None:
     >>> labels in (["b", "a", None], None)  # None without polars and pyarrow
     True
     """
+    probe = next((v for v in values[:_PROBE] if v is not None), "")
+    if type(probe) is not str:
+        return None  # numbers and the like: a library would read the whole list before refusing it
     for name in engines:
         lib = _import(name)
         if lib is None:
