@@ -8,7 +8,7 @@ each (text parsed row by row).  Per column: the floors of reading the objects at
 ``sum(map(hash, col))``), the dict path (``np.fromiter(map(d.__getitem__, col))``), polars' and pyarrow's read
 of the list and their encodings, pandas ``factorize``, numpy ``StringDType``, and neutralcore's
 ``factorize`` and its routes (``neutralcore._core.textcodes.text_codes`` by polars and by pyarrow).  Then the
-five columns together.  Min and median wall time of *rounds* rounds, and the least CPU time (every thread of
+five columns together, and a list of years (plain ints) by numpy, polars, pyarrow and ``factorize``.  Min and median wall time of *rounds* rounds, and the least CPU time (every thread of
 the process: polars and pyarrow may use several), in ns per row.
 """
 
@@ -66,6 +66,21 @@ def contenders(col: list[str]) -> dict[str, Callable[[], Any]]:
     }
 
 
+def int_contenders(col: list[int]) -> dict[str, Callable[[], Any]]:
+    import polars as pl
+    import pyarrow as pa
+
+    n = len(col)
+    return {
+        "floor: set(map(type, col)) (the type check)": lambda: set(map(type, col)),
+        "np.fromiter(col, np.int64, n)": lambda: np.fromiter(col, np.int64, n),
+        "np.array(col, dtype=np.int64)": lambda: np.array(col, dtype=np.int64),
+        "pl.Series(col, pl.Int64, strict=True)": lambda: pl.Series(col, dtype=pl.Int64, strict=True).to_numpy(),
+        "pa.array(col, pa.int64())": lambda: pa.array(col, pa.int64()).to_numpy(),
+        "neutralcore factorize (type check + fromiter)": lambda: factorize(col),
+    }
+
+
 def interleaved(cases: dict[str, Callable[[], Any]], rounds: int) -> dict[str, tuple[list[float], list[float]]]:
     times: dict[str, list[float]] = {k: [] for k in cases}
     cpu: dict[str, list[float]] = {k: [] for k in cases}
@@ -107,6 +122,8 @@ def main() -> None:
             cases["neutralcore factorize, column by column"] = lambda: [factorize(c) for c in five]
             cases["floor: sum(map(len, col)), 5 columns"] = lambda: [sum(map(len, c)) for c in five]
             show("the five columns (ns per row of all five)", interleaved(cases, args.rounds), n)
+        years = [int(str(y)) for y in (2015 + np.random.default_rng(1).integers(0, 10, n)).tolist()]
+        show(f"{n:,} years as a list of int, one object per row", interleaved(int_contenders(years), args.rounds), n)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 row: long columns are coded by object identity in whole-array passes
 (:mod:`neutralcore._core.identity`); long columns of text whose rows hold
 objects of their own, by polars or pyarrow when installed
-(:func:`neutralcore._core.textcodes.text_codes`); others with
+(:func:`neutralcore._core.textcodes.text_codes`); long lists of plain ints
+(years, scopes) by ``np.fromiter`` after one type check; others with
 ``map(dict.__getitem__, …)``, which iterates in C.  Every path gives the same
 codes, in order of first appearance, and Python code runs only for the first
 appearance of each distinct label.
