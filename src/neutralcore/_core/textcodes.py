@@ -52,13 +52,13 @@ def _enum_codes(pl: Any, s: Any, distinct: Any) -> np.ndarray:
     by a cast to ``pl.Enum``; -1 for a value not among them."""
     cats = distinct.drop_nulls()
     phys = s.cast(pl.Enum(cats), strict=False).to_physical()  # null: a null row, or a value not in cats
+    if not phys.null_count():  # no None and no value outside cats: the Enum positions are the codes
+        return phys.to_numpy().astype(np.int32)
     none_at = int(distinct.is_null().arg_true()[0]) if distinct.null_count() else -1
     table = np.empty(cats.len() + 1, dtype=np.int32)  # Enum position -> position in distinct; the last: a null
     table[:-1] = np.delete(np.arange(distinct.len(), dtype=np.int32), none_at) if none_at >= 0 else np.arange(
         cats.len(), dtype=np.int32)
     table[-1] = none_at
-    if not phys.null_count():
-        return table[phys.to_numpy()]
     codes = table[phys.fill_null(cats.len()).to_numpy()]
     if none_at >= 0 and phys.null_count() != s.null_count():  # some nulls are values not in cats, not None
         codes[(phys.is_null() & s.is_not_null()).to_numpy()] = -1
