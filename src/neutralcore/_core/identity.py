@@ -262,6 +262,8 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
         return None  # the column changed under us
     code = np.fromiter(map(missing, objects), dtype=np.int32, count=len(objects))
     code_of_rep = code[rank]  # one gather per row: representative -> group (first appearance) -> code
+    if (code_of_rep == np.arange(code_of_rep.shape[0], dtype=np.int32)).all():
+        return rep_of_row  # representatives are numbered as they first appear and no two share a value: the codes
     for s in range(0, n, CHUNK):
         np.take(code_of_rep, rep_of_row[s:s + CHUNK], out=rep_of_row[s:s + CHUNK])
     return rep_of_row
