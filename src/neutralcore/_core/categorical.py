@@ -2,9 +2,10 @@
 
 ``factorize`` turns a column of labels into codes without a Python loop per
 row: long columns are coded by object identity in whole-array passes
-(:mod:`neutralcore._core.identity`); long columns whose rows hold objects of
-their own, by pyarrow's ``dictionary_encode`` when pyarrow is installed
-(:func:`neutralcore._core.frames.string_codes`); others with
+(:mod:`neutralcore._core.identity`); long columns of text whose rows hold
+objects of their own, by polars or pyarrow when installed
+(:func:`neutralcore._core.textcodes.text_codes`); long lists of plain ints
+(years, scopes) by ``np.fromiter`` after one type check; others with
 ``map(dict.__getitem__, …)``, which iterates in C.  Every path gives the same
 codes, in order of first appearance, and Python code runs only for the first
 appearance of each distinct label.
@@ -17,8 +18,8 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 import attrs
 import numpy as np
 
-from neutralcore._core.frames import string_codes
 from neutralcore._core.identity import MIN_ROWS, identity_codes
+from neutralcore._core.textcodes import text_codes
 
 __all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
            "CodeRangeError", "min_max"]
@@ -120,12 +121,17 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
             values = values.tolist()
     elif not isinstance(values, (list, tuple)):
         values = list(values)
+    if len(values) >= MIN_ROWS:
+        ints = _int_list(values)
+        if ints is not None:  # e.g. years as a list: no dict lookup per row
+            cat = _small_range(ints) or _sorted_codes(ints)
+            return _first_appearance(cat)
     mapping = _FirstSeen()
     own = len(values) >= MIN_ROWS and _own_objects(values)
     codes = None if own else identity_codes(values, mapping.__getitem__)
     if codes is None and len(values) >= MIN_ROWS:
-        # rows rarely share objects (text parsed row by row): pyarrow, when installed, codes them fastest
-        coded = string_codes(values)
+        # rows rarely share objects (text parsed row by row): polars or pyarrow, when installed, code them fastest
+        coded = text_codes(values)
         if coded is not None:
             return Categorical(_readonly(coded[0]), tuple(coded[1]))
     if codes is None:
@@ -268,6 +274,42 @@ def _small_range(values: np.ndarray) -> Categorical | None:
 def _sorted_codes(values: np.ndarray) -> Categorical:
     uniq, inv = np.unique(values, return_inverse=True)
     return Categorical(_readonly(inv.astype(CODE_DTYPE).reshape(-1)), tuple(uniq.tolist()))
+
+
+def _int_list(values: Any) -> np.ndarray | None:
+    """A list of plain ``int`` as an int64 array (one pass to check the types, one to copy), or ``None``: any
+    other value (a bool, a float, text, None, a numpy integer) or an int beyond int64 leaves the list to the
+    dict path and the caller's checks, with their errors."""
+    if type(values) is not list or not values or type(values[0]) is not int:
+        return None
+    if set(map(type, values)) != {int}:
+        return None
+    try:
+        return np.fromiter(values, dtype=np.int64, count=len(values))
+    except OverflowError:
+        return None
+
+
+def _first_appearance(cat: Categorical) -> Categorical:
+    """*cat* with its categories in order of first appearance and int32 codes, as the dict path codes a list:
+    each category's first row is found chunk by chunk until all are seen (usually in the first chunk)."""
+    m = len(cat.categories)
+    first = np.full(m, -1, dtype=np.int64)
+    found = 0
+    for s in range(0, len(cat), CHUNK):
+        part = cat.codes[s:s + CHUNK]
+        u, at = np.unique(part, return_index=True)
+        new = first[u] < 0
+        first[u[new]] = at[new] + s
+        found += int(np.count_nonzero(new))
+        if found == m:
+            break
+    order = np.argsort(first, kind="stable")
+    if (order == np.arange(m)).all():
+        return Categorical(_readonly(cat.codes.astype(CODE_DTYPE)), cat.categories)
+    table = np.empty(m, dtype=CODE_DTYPE)
+    table[order] = np.arange(m, dtype=CODE_DTYPE)
+    return Categorical(_readonly(table[cat.codes]), tuple(cat.categories[i] for i in order.tolist()))
 
 
 #: Rows probed by :func:`_own_objects`.

@@ -41,6 +41,7 @@ from typing import Any, Literal, Mapping, Sequence, Union
 import numpy as np
 
 from neutralcore.errors import MissingDependencyError, SchemaError
+from neutralcore._core.textcodes import text_codes
 
 __all__ = ["Library", "Column", "library_of", "is_frame", "is_column", "require", "frame_columns", "column_values",
            "index_names", "renamed", "string_codes"]
@@ -303,23 +304,9 @@ def _arrow(obj: Any, coded: bool) -> Column:
 
 def string_codes(values: Any) -> tuple[np.ndarray, list[Any]] | None:
     """A list (or numpy array) of ``str`` and ``None`` as int32 codes and its distinct labels, in order of first
-    appearance, by pyarrow's ``dictionary_encode``: the codes and labels the dict path gives, about 1.6 times as
-    fast when each row holds its own string object.  ``None`` when pyarrow is not installed or a value is not a
-    ``str`` or ``None`` (pyarrow's type inference says so: bytes infer ``binary``, numbers fail)."""
-    try:
-        pa = importlib.import_module("pyarrow")
-        pc = importlib.import_module("pyarrow.compute")
-    except ImportError:
-        return None
-    try:
-        arr = pa.array(values)
-    except (pa.lib.ArrowException, TypeError, ValueError, OverflowError):  # not text (a surrogate is a ValueError)
-        return None
-    if not isinstance(arr, pa.Array) or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        return None  # bytes (binary), all None (null), or chunks too large for one array: the dict path
-    enc = pc.dictionary_encode(arr, null_encoding="encode")  # None gets its place of first appearance, as a label
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
-    return (codes if codes.dtype == np.int32 else codes.astype(np.int32)), enc.dictionary.to_pylist()
+    appearance, by pyarrow: :func:`neutralcore._core.textcodes.text_codes` with pyarrow alone.  ``None`` when
+    pyarrow is not installed or a value is not a ``str`` or ``None``."""
+    return text_codes(values, ("pyarrow",))
 
 
 def _is_string_view(pa: Any, typ: Any) -> bool:

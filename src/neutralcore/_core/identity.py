@@ -74,28 +74,22 @@ def _snapshot(values: Any, start: int, stop: int, out: np.ndarray) -> int:
 
 
 class _Column:
-    """``chunks()`` for :func:`group_keys` over a column's object pointers.
-
-    The first pass copies each chunk's pointers out of a fresh tuple (see
-    :func:`_snapshot`) into an array this object owns; later passes read that
-    array.  A pass gives up (yields ``None``) if the column's length changed.
-    """
+    """``chunks()`` for :func:`group_keys` over a column's object pointers, each chunk's copied out of a fresh
+    tuple of its rows (see :func:`_snapshot`) into one reused buffer; gives up (yields ``None``) if the
+    column's length changed.  One pass: the hashing round reads each chunk once."""
 
     def __init__(self, values: Any, n: int) -> None:
         self.values = values
         self.n = n
-        self.pointers = np.empty(self.n, dtype=np.uint64)
-        self.done = 0
+        self.buffer = np.empty(min(CHUNK, n), dtype=np.uint64)
 
     def __call__(self) -> Iterator[tuple[int, np.ndarray | None]]:
         for s in range(0, self.n, CHUNK):
             e = min(s + CHUNK, self.n)
-            out = self.pointers[s:e]
-            if s >= self.done:
-                if len(self.values) != self.n or _snapshot(self.values, s, e, out) != e - s:
-                    yield s, None
-                    return
-                self.done = e
+            out = self.buffer[:e - s]
+            if len(self.values) != self.n or _snapshot(self.values, s, e, out) != e - s:
+                yield s, None
+                return
             yield s, out
 
 
@@ -122,46 +116,57 @@ def _scratch(work: np.ndarray, n: int) -> np.ndarray:
 
 def _round(chunks: Callable[[], Any], multiplier: int, table_bits: int, rep_of_row: np.ndarray,
            rep_rows: list[np.ndarray], rep_ptrs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
-    """One hashing round over ``chunks()`` (pairs of row indices or a slice start, and their pointers).
+    """One hashing pass over ``chunks()`` (pairs of row indices or a slice start, and their pointers).
 
-    Sets ``rep_of_row`` for the rows whose address is the one their slot's first row has, records each
-    new representative's row and address, and returns the (rows, pointers) left over by collisions.
+    The first row to reach an empty slot stands for it (a new representative, numbered on from those in
+    *rep_rows*, whose row and address are recorded there); each row whose address is its slot's
+    representative's gets that number in ``rep_of_row``.  Returns the (rows, pointers) left over by
+    collisions, or ``None`` to give up.
     """
     size = 1 << table_bits
     first = np.full(size, -1, dtype=np.int64)
     slot_ptr = np.zeros(size, dtype=np.uint64)
-    work = np.empty(CHUNK, dtype=np.uint64)
-    seen = filled = 0
-    for rows, p in chunks():
-        if p is None:
-            return None
-        k = _slots(p, multiplier, table_bits, _scratch(work, p.shape[0]))
-        new = np.flatnonzero(first[k] < 0)
-        seen += p.shape[0]
-        if new.size:
-            back = new[::-1]  # repeated slots: the earliest row is written last and stays
-            first[k[back]] = (rows + back) if isinstance(rows, int) else rows[back]
-            slot_ptr[k[back]] = p[back]
-            filled += np.unique(k[new]).shape[0]
-            if isinstance(rows, int) and filled > max(_MAX_SHARE * seen, 4096):
-                return None  # rows rarely share objects (e.g. parsed text): the dict path is faster
-    used = np.flatnonzero(first >= 0)
-    base = sum(r.shape[0] for r in rep_rows)
     slot_rep = np.full(size, -1, dtype=np.int32)
-    slot_rep[used] = np.arange(base, base + used.shape[0], dtype=np.int32)
-    rep_rows.append(first[used])
-    rep_ptrs.append(slot_ptr[used])
+    work = np.empty(CHUNK, dtype=np.uint64)
+    base = sum(r.shape[0] for r in rep_rows)
+    seen = 0
     left_rows, left_ptrs = [], []
     for rows, p in chunks():
         if p is None:
             return None
-        k = _slots(p, multiplier, table_bits, _scratch(work, p.shape[0]))
-        hit = slot_ptr[k] == p
-        target = np.arange(rows, rows + p.shape[0]) if isinstance(rows, int) else rows
+        m = p.shape[0]
+        seen += m
+        k = _slots(p, multiplier, table_bits, _scratch(work, m))
+        rep = slot_rep[k]
+        hit = slot_ptr[k] == p  # most rows: their slot already stands for their key
+        hit &= rep >= 0  # (an empty slot holds key 0)
         if hit.all():
-            rep_of_row[target] = slot_rep[k]
-        else:
-            rep_of_row[target[hit]] = slot_rep[k[hit]]
+            if isinstance(rows, int):
+                rep_of_row[rows:rows + m] = rep
+            else:
+                rep_of_row[rows] = rep
+            continue
+        miss = np.flatnonzero(~hit)
+        new = miss[rep[miss] < 0]
+        if new.size:
+            at = (rows + new) if isinstance(rows, int) else rows[new]
+            back = slice(None, None, -1)  # repeated slots: the earliest row is written last and stays
+            first[k[new[back]]] = at[back]
+            won = first[k[new]] == at  # the rows that now stand for their slot, one per new slot
+            slots = k[new[won]]
+            slot_ptr[slots] = p[new[won]]
+            slot_rep[slots] = np.arange(base, base + slots.shape[0], dtype=np.int32)
+            base += slots.shape[0]
+            rep_rows.append(at[won])
+            rep_ptrs.append(p[new[won]])
+            if isinstance(rows, int) and base > max(_MAX_SHARE * seen, 4096):
+                return None  # rows rarely share objects (e.g. parsed text): the dict path is faster
+            km = k[miss]
+            rep[miss] = slot_rep[km]
+            hit[miss] = slot_ptr[km] == p[miss]
+        target = np.arange(rows, rows + m) if isinstance(rows, int) else rows
+        rep_of_row[target[hit]] = rep[hit]
+        if not hit.all():
             left_rows.append(target[~hit])
             left_ptrs.append(p[~hit].copy())
     if not left_rows:
@@ -169,22 +174,9 @@ def _round(chunks: Callable[[], Any], multiplier: int, table_bits: int, rep_of_r
     return np.concatenate(left_rows), np.concatenate(left_ptrs)
 
 
-def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Group *n* rows by a uint64 key, without sorting.
-
-    *chunks* returns an iterator of ``(first_row, keys)`` pairs covering the
-    rows in order (``keys`` may be ``None`` to give up).  Returns
-    ``(group_of_row, first_rows, keys)``: each row's group number, and per
-    group the row where it first appears and its key, with groups numbered
-    in order of first appearance.  ``None`` when most rows have keys of their
-    own (grouping would not pay) or *chunks* gave up.
-
-    Keys are hashed into a table; the first row to reach a slot stands for
-    it, and a row joins that row only if its own key is the same, so a
-    collision never merges two keys: the rows it leaves go round again with
-    another multiplier, and any still left after that are grouped exactly, by
-    sorting their keys (so equal keys always share a group).
-    """
+def _group(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`group_keys` before the groups are renumbered: ``(rep_of_row, rank, first_rows, keys)``, where a
+    row's group is ``rank[rep_of_row[row]]`` and *first_rows*, *keys* are in the groups' order."""
     rep_of_row = np.empty(n, dtype=np.int32)
     rep_rows: list[np.ndarray] = []
     rep_keys: list[np.ndarray] = []
@@ -205,13 +197,42 @@ def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarra
         rep_of_row[rows] = base + inverse.reshape(-1).astype(np.int32)
         rep_rows.append(rows[first])
         rep_keys.append(distinct)
-    reps, keys = np.concatenate(rep_rows), np.concatenate(rep_keys)
+    reps = np.concatenate(rep_rows) if rep_rows else np.empty(0, np.int64)
+    keys = np.concatenate(rep_keys) if rep_keys else np.empty(0, np.uint64)
     order = np.argsort(reps, kind="stable")
     rank = np.empty(order.shape[0], dtype=np.int32)
     rank[order] = np.arange(order.shape[0], dtype=np.int32)
+    return rep_of_row, rank, reps[order], keys[order]
+
+
+def group_keys(chunks: Callable[[], Any], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Group *n* rows by a uint64 key, without sorting.
+
+    *chunks* returns an iterator of ``(first_row, keys)`` pairs covering the
+    rows in order (``keys`` may be ``None`` to give up).  Returns
+    ``(group_of_row, first_rows, keys)``: each row's group number, and per
+    group the row where it first appears and its key, with groups numbered
+    in order of first appearance.  ``None`` when most rows have keys of their
+    own (grouping would not pay) or *chunks* gave up.
+
+    Keys are hashed into a table; the first row to reach a slot stands for
+    it, and a row joins that row only if its own key is the same, so a
+    collision never merges two keys: the rows it leaves go round again with
+    another multiplier, and any still left after that are grouped exactly, by
+    sorting their keys (so equal keys always share a group).
+
+    >>> keys = np.array([7, 3, 7, 9, 3], dtype=np.uint64)
+    >>> group, first, distinct = group_keys(lambda: iter([(0, keys)]), 5)
+    >>> group.tolist(), first.tolist(), distinct.tolist()
+    ([0, 1, 0, 2, 1], [0, 1, 3], [7, 3, 9])
+    """
+    grouped = _group(chunks, n)
+    if grouped is None:
+        return None
+    rep_of_row, rank, first_rows, keys = grouped
     for s in range(0, n, CHUNK):
         np.take(rank, rep_of_row[s:s + CHUNK], out=rep_of_row[s:s + CHUNK])
-    return rep_of_row, reps[order], keys[order]
+    return rep_of_row, first_rows, keys
 
 
 def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | None:
@@ -220,8 +241,8 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
     *missing* is called once per distinct object, in order of first
     appearance, and returns the object's code (equal objects may share one:
     it is a dict lookup on the value).  The rows are grouped by address with
-    :func:`group_keys`, the addresses copied from tuples of the rows a chunk
-    at a time (see :class:`_Column`).
+    :func:`group_keys` (one hashing pass over the rows, then one gather), the
+    addresses copied from tuples of the rows a chunk at a time (see :class:`_Column`).
     """
     n = len(values)
     if n < MIN_ROWS or not enabled():
@@ -229,10 +250,10 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
     if not (type(values) is list or (isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1)):
         return None
     column = _Column(values, n)
-    grouped = group_keys(column, n)
+    grouped = _group(column, n)
     if grouped is None:
         return None
-    group_of_row, rows, addresses = grouped
+    rep_of_row, rank, rows, addresses = grouped
     try:
         objects = [values[i] for i in rows.tolist()]
     except IndexError:
@@ -240,6 +261,9 @@ def identity_codes(values: Any, missing: Callable[[Any], int]) -> np.ndarray | N
     if len(values) != n or [id(o) for o in objects] != addresses.tolist():
         return None  # the column changed under us
     code = np.fromiter(map(missing, objects), dtype=np.int32, count=len(objects))
+    code_of_rep = code[rank]  # one gather per row: representative -> group (first appearance) -> code
+    if (code_of_rep == np.arange(code_of_rep.shape[0], dtype=np.int32)).all():
+        return rep_of_row  # representatives are numbered as they first appear and no two share a value: the codes
     for s in range(0, n, CHUNK):
-        np.take(code, group_of_row[s:s + CHUNK], out=group_of_row[s:s + CHUNK])
-    return group_of_row
+        np.take(code_of_rep, rep_of_row[s:s + CHUNK], out=rep_of_row[s:s + CHUNK])
+    return rep_of_row
