@@ -283,10 +283,11 @@ def _polars(obj: Any, coded: bool) -> Column:
         present = obj.drop_nulls().unique()
         ids = present.to_physical().to_numpy().astype(np.int64)
         phys = obj.to_physical()
-        raw = _pl_codes(phys).astype(np.int64)
         table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)
         table[ids] = np.arange(ids.size, dtype=np.int32)
-        out = _with_missing(_owned(table[raw]), present.cast(pl.String).to_list(), _pl_missing(phys))
+        # one gather indexed by the physical codes as they are (UInt32), with no widened copy of them first
+        codes = _owned(np.take(table, _pl_codes(phys)))
+        out = _with_missing(codes, present.cast(pl.String).to_list(), _pl_missing(phys), sentinel=False)
         return out if coded else _expand(out)
     if dtype == pl.String:
         labels = obj.drop_nulls().unique(maintain_order=True).to_list()
