@@ -12,9 +12,12 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import neutralcore as nc
 from neutralcore._core import frames
+from neutralcore._core.categorical import Categorical
 from factors_fixture import published_factors
 
 N = 6_000
@@ -291,3 +294,30 @@ def test_a_missing_quantity_names_its_row(lib):
 def test_nullable_pandas_floats_without_a_missing_value_are_read():
     inv = _with_quantity(pd.array([1.5, 2.0, 0.0], dtype="Float64"), "pandas")
     assert inv.quantity.tolist() == [1.5, 2.0, 0.0]
+
+
+# -- unused categories ----------------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(dtype=st.sampled_from(["int8", "int16", "int32", "uint8", "uint16"]), n_cats=st.integers(1, 120),
+       data=st.data())
+def test_dropping_unused_categories_keeps_every_label_and_the_code_width(dtype, n_cats, data):
+    """Invariant: compacting keeps each row's label, the used categories in their order, and the codes' type."""
+    codes = np.array(data.draw(st.lists(st.integers(0, n_cats - 1), max_size=300)), dtype=dtype)
+    codes.setflags(write=False)  # as every inventory's codes are
+    cat = Categorical(codes, tuple(f"c{i}" for i in range(n_cats)))
+    small = cat.compact()
+    assert small.values() == cat.values()
+    assert small.categories == tuple(c for c in cat.categories if c in set(cat.values()))
+    assert small.codes.dtype == codes.dtype and not small.codes.flags.writeable
+
+
+def test_only_trailing_unused_categories_keep_the_codes_as_they_are():
+    codes = np.array([0, 2, 1, 2], dtype=np.int16)
+    codes.setflags(write=False)
+    small = Categorical(codes, ("a", "b", "c", "spare", "spare2")).compact()
+    assert small.codes is codes and small.categories == ("a", "b", "c")
+    inner = Categorical(codes + 1, ("spare", "a", "b", "c")).compact()
+    assert inner.codes.tolist() == [0, 2, 1, 2] and inner.codes.dtype == np.int16
+    assert inner.categories == ("a", "b", "c")
