@@ -67,9 +67,16 @@ class Categorical:
         present = present > 0
         if present.all():
             return self
-        new_index = np.cumsum(present, dtype=np.int64) - 1
+        kept = int(np.count_nonzero(present))
+        if present[:kept].all():  # only trailing categories unused: the codes stand as they are
+            return Categorical(self.codes, self.categories[:kept])
         cats = tuple(c for c, u in zip(self.categories, present) if u)
-        return Categorical(_readonly(new_index[self.codes].astype(CODE_DTYPE)), cats)
+        # renumbered at the codes' own width (fewer categories fit it) in cache-sized chunks: one pass, no int64 copy
+        table = (np.cumsum(present, dtype=np.int64) - 1).astype(self.codes.dtype)
+        codes = np.empty(self.codes.shape[0], self.codes.dtype)
+        for s in range(0, codes.shape[0], CHUNK):
+            np.take(table, self.codes[s:s + CHUNK], out=codes[s:s + CHUNK])
+        return Categorical(_readonly(codes), cats)
 
     @staticmethod
     def concat(parts: Sequence["Categorical"]) -> "Categorical":

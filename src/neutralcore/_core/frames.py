@@ -13,8 +13,13 @@ takes:
 * a text column is dictionary-coded by its own library (``pandas.factorize``,
   a polars ``Enum`` cast, ``pyarrow.compute.dictionary_encode``), also into
   codes and categories;
-* a numeric column becomes a numpy array (without a copy where the library
-  allows), a :class:`numpy.ma.MaskedArray` where values are missing;
+* a numeric column becomes a numpy array, a :class:`numpy.ma.MaskedArray`
+  where values are missing;
+* codes and numbers are read-only views of the library's memory, not copies,
+  where nothing the library lets its user do can write to it later: polars and
+  Arrow memory always, pandas memory under Copy-on-Write, where the view holds
+  the pandas column (so pandas copies before writing); pandas without
+  Copy-on-Write and a bare ``pandas.Categorical`` are copied;
 * anything else becomes a numpy object array of Python values.
 
 pandas, polars and pyarrow are imported only inside these functions; the
@@ -168,11 +173,16 @@ def _owned(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _with_missing(codes: np.ndarray, categories: Sequence[Any], missing: np.ndarray | None) -> Column:
-    """Codes with every missing row (a negative code, or *missing*) on one extra category ``None``."""
+def _with_missing(codes: np.ndarray, categories: Sequence[Any], missing: np.ndarray | None, *,
+                  sentinel: bool = True) -> Column:
+    """Codes with every missing row (*missing*, or with *sentinel* a negative code) on one extra category ``None``.
+
+    Without *sentinel* (Arrow and polars, which count their nulls) ``missing=None`` means no row is missing and
+    the codes are not read here: ``Inventory.from_columns`` checks their range anyway.
+    """
     cats = list(categories)
     if missing is None:
-        if codes.dtype.kind == "u" or not codes.size or int(codes.min()) >= 0:  # a min, not a mask of every row
+        if not sentinel or codes.dtype.kind == "u" or not codes.size or int(codes.min()) >= 0:  # no mask of every row
             return codes, tuple(cats)
         missing = codes < 0
     elif not missing.any():
@@ -198,20 +208,55 @@ def _masked(data: np.ndarray, missing: np.ndarray) -> np.ndarray:
 # -- pandas ------------------------------------------------------------------------
 
 
+def _copy_on_write(pd: ModuleType) -> bool:
+    """Whether pandas copies a column before writing to it while another pandas object still refers to it:
+    always from pandas 3.0, and in pandas 2.x when ``pd.options.mode.copy_on_write`` is ``True``."""
+    try:
+        if int(str(pd.__version__).split(".", 1)[0]) >= 3:
+            return True
+    except ValueError:
+        return False
+    return getattr(getattr(pd.options, "mode", None), "copy_on_write", False) is True
+
+
+class _Held:
+    """The array interface of a pandas column's memory, holding the pandas object it came from.
+
+    ``np.asarray`` of one is a read-only array whose ``base`` is this object, so the pandas Series lives as long
+    as the array does; while it lives, Copy-on-Write makes pandas copy that memory before any write through the
+    frame (``df.loc[...] = ...``, ``df[c] *= 2``), and the array keeps the values it was taken with.
+    """
+
+    __slots__ = ("__array_interface__", "owner")
+
+    def __init__(self, array: np.ndarray, owner: Any) -> None:
+        face = dict(array.__array_interface__)
+        face["data"] = (face["data"][0], True)
+        self.__array_interface__ = face
+        self.owner = owner
+
+
+def _pd_array(a: np.ndarray, owner: Any, cow: bool) -> np.ndarray:
+    """*a* (a pandas column's memory) as a read-only view that keeps *owner* referenced, with Copy-on-Write;
+    a copy of it without (pandas may then write to it in place later)."""
+    if not cow:
+        return _owned(np.array(a, copy=True))
+    return np.asarray(_Held(a, owner))
+
+
 def _pandas(obj: Any, coded: bool) -> Column:
     pd = importlib.import_module("pandas")
+    # a bare Categorical is written in place by its owner (``cat[0] = ...``): not guarded by Copy-on-Write
+    cow = not isinstance(obj, pd.Categorical) and _copy_on_write(pd)
     if isinstance(obj, pd.Categorical):
         obj = pd.Series(obj)
     dtype = obj.dtype
-    # pandas hands out read-only views of memory it may still write to (a later df.loc[...] = ...), so its
-    # numbers and codes are copied: an inventory never changes
     if isinstance(dtype, pd.CategoricalDtype):
-        # the Categorical's own codes, copied once (``Series.cat.codes`` builds a Series, which copies them too)
-        codes = _owned(np.array(obj.array.codes, copy=True))
-        out = _with_missing(codes, obj.cat.categories.tolist(), None)
+        # the Categorical's own codes at their width (int8, int16, int32), -1 where missing
+        out = _with_missing(_pd_array(obj.array.codes, obj, cow), obj.cat.categories.tolist(), None)
         return out if coded else _expand(out)
     if isinstance(dtype, np.dtype) and dtype.kind in "iufb":
-        return _owned(np.array(obj.to_numpy(), copy=True))
+        return _pd_array(obj.to_numpy(), obj, cow)
     if isinstance(dtype, np.dtype) and dtype.kind == "O" or pd.api.types.is_string_dtype(dtype):
         codes, uniques = pd.factorize(obj, use_na_sentinel=True)
         out = _with_missing(_owned(np.asarray(codes)), list(uniques), None)
@@ -232,22 +277,23 @@ def _polars(obj: Any, coded: bool) -> Column:
     dtype = obj.dtype
     if isinstance(dtype, pl.Enum):
         phys = obj.to_physical()
-        out = _with_missing(_pl_codes(phys), list(dtype.categories), _pl_missing(phys))
+        out = _with_missing(_pl_codes(phys), list(dtype.categories), _pl_missing(phys), sentinel=False)
         return out if coded else _expand(out)
     if isinstance(dtype, pl.Categorical):
         # physical values index the categories of the whole process; number the distinct ones present
         present = obj.drop_nulls().unique()
         ids = present.to_physical().to_numpy().astype(np.int64)
         phys = obj.to_physical()
-        raw = _pl_codes(phys).astype(np.int64)
         table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)
         table[ids] = np.arange(ids.size, dtype=np.int32)
-        out = _with_missing(_owned(table[raw]), present.cast(pl.String).to_list(), _pl_missing(phys))
+        # one gather indexed by the physical codes as they are (UInt32), with no widened copy of them first
+        codes = _owned(np.take(table, _pl_codes(phys)))
+        out = _with_missing(codes, present.cast(pl.String).to_list(), _pl_missing(phys), sentinel=False)
         return out if coded else _expand(out)
     if dtype == pl.String:
         labels = obj.drop_nulls().unique(maintain_order=True).to_list()
         phys = obj.cast(pl.Enum(labels)).to_physical()
-        out = _with_missing(_pl_codes(phys), labels, _pl_missing(phys))
+        out = _with_missing(_pl_codes(phys), labels, _pl_missing(phys), sentinel=False)
         return out if coded else _expand(out)
     if dtype.is_numeric() or dtype == pl.Boolean:
         missing = _pl_missing(obj)
@@ -289,7 +335,7 @@ def _arrow(obj: Any, coded: bool) -> Column:
             missing = np.asarray(indices.is_null().to_numpy(zero_copy_only=False))
             indices = pc.fill_null(indices, 0)
         out = _with_missing(_owned(np.asarray(indices.to_numpy(zero_copy_only=False))), obj.dictionary.to_pylist(),
-                            missing)
+                            missing, sentinel=False)
         return out if coded else _expand(out)
     if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_boolean(typ):
         if obj.null_count:

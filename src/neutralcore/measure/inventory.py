@@ -369,10 +369,17 @@ class Inventory:
         dims : sequence of str, optional
             The extra dimensions to keep (inventory names); default every other column.
 
-        ``Categorical`` columns are taken by their codes and categories, text
-        columns are coded by :func:`pandas.factorize`, numeric columns are
-        used without a copy.  Errors name the column and the rows by their
-        0-based position in the frame (not the index label).
+        ``Categorical`` columns are taken by their codes (at their width: int8,
+        int16 or int32) and categories, text columns are coded by
+        :func:`pandas.factorize`.  With pandas' Copy-on-Write (always from
+        pandas 3.0) codes, float64 quantities and int32 years are used in
+        place, without a copy: the inventory holds the frame's columns, so a
+        later write through the frame (``df.loc[...] = ...``) copies them first
+        and the inventory is unchanged; without Copy-on-Write they are copied.
+        A frame built over your own numpy arrays without a copy
+        (``copy=False``) shares their memory, and so does the inventory
+        (docs/dataframes.md, "Copies").  Errors name the column and the rows by
+        their 0-based position in the frame (not the index label).
 
         Raises
         ------
@@ -401,6 +408,8 @@ class Inventory:
 
         ``Enum`` and ``Categorical`` columns are taken by their codes, ``String``
         columns coded by a cast to ``Enum``; errors name rows by 0-based position.
+        Enum codes (UInt8, UInt16 or UInt32), float64 quantities and int32 years
+        are used in place: polars never writes to a buffer another object holds.
 
         Examples
         --------
@@ -420,7 +429,10 @@ class Inventory:
 
         ``DictionaryArray`` columns are taken by their indices and dictionary,
         ``string``, ``large_string`` and ``string_view`` columns dictionary-encoded
-        by pyarrow; errors name rows by 0-based position.
+        by pyarrow; errors name rows by 0-based position.  Indices (at their
+        width), float64 quantities and int32 years of a one-chunk column are used
+        in place (Arrow memory is immutable); the chunks of a longer column are
+        joined once, their dictionaries unified.
 
         Examples
         --------
