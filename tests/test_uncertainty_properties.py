@@ -155,10 +155,15 @@ def test_str_names_the_sampled_properties():
 
 
 @settings(max_examples=25, deadline=None)
-@given(lo=st.floats(30.0, 42.9), hi=st.floats(43.1, 60.0), q=st.floats(0.5, 1e4),
+@given(lo=st.floats(30.0, 42.0), hi=st.floats(44.0, 60.0), q=st.floats(0.5, 1e4),
        dist=st.sampled_from(["normal", "lognormal", "uniform", "triangular"]))
-def test_range_scales_with_quantity_and_holds_the_total_for_a_symmetric_normal(lo, hi, q, dist):
-    """Invariant: the range brackets the total when the value sits inside the bounds, and scales with the quantity."""
+def test_range_scales_with_quantity_and_brackets_the_total(lo, hi, q, dist):
+    """Invariant: the range brackets the total when the value sits inside the bounds, and scales with the quantity.
+
+    The value (43.0 TJ/Gg) is kept at least 1 TJ/Gg inside each bound: 4,000 draws put the sampled 2.5th and 97.5th
+    percentiles within about 0.5 % of the distribution's, so a bound 0.1 TJ/Gg from the value (lo=31.75,
+    hi=43.125, lognormal) could land on either side of the total by chance.
+    """
     f = _diesel("fuel.diesel", _ncv(Interval(lo, hi, dist)))
     _r, u1 = _run([f], [("fuel.diesel", 1.0, "t")], n=4_000, seed=2)
     _r, uq = _run([f], [("fuel.diesel", q, "t")], n=4_000, seed=2)
