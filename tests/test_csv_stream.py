@@ -52,3 +52,64 @@ def test_pyarrow_reads_block_by_block_and_unifies_the_dictionaries(monkeypatch, 
     assert list(labels) == want
     assert [labels[c] for c in codes.tolist()] == [f"s{(i * 37) % 211}" for i in range(3000)]
     assert_same(Inventory.read_csv(path, engine="pyarrow"), Inventory.read_csv(path, engine="neutralcore"))
+
+
+#: 18-digit decimals next to a midpoint between two doubles, where dividing in long double and then rounding
+#: to double rounds twice and is wrong (found by search): the parser must see the midpoint and cast exactly.
+DOUBLE_ROUNDING = ["623693.104413423629", "481963.565225335391", "962444.418905568833", "668919.220653947501"]
+
+
+def _parse(texts):
+    from neutralcore._core.csvsplit import _decimals
+
+    body = ",".join(texts).encode()
+    buf = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 44).tolist() + [len(body)]
+    starts = [0] + [e + 1 for e in ends[:-1]]
+    return _decimals(buf, np.array(starts), np.array(ends) - np.array(starts))
+
+
+def _hex(values):
+    return [float(v).hex() for v in values]
+
+
+@pytest.mark.parametrize("long_double", [True, False])
+def test_decimals_next_to_a_midpoint_are_exact(long_double, monkeypatch):
+    from neutralcore._core import csvsplit
+
+    if not long_double:  # what a machine without x87 long double runs (Windows, ARM)
+        monkeypatch.setattr(csvsplit, "_POW10_LONG", None)
+    naive = [float(np.longdouble(int(t.replace(".", ""))) / np.longdouble(10 ** len(t.split(".")[1])))
+             for t in DOUBLE_ROUNDING]
+    if csvsplit._LONG:
+        assert naive != [float(t) for t in DOUBLE_ROUNDING]  # the cases are real on this machine
+    assert _hex(_parse(DOUBLE_ROUNDING)) == _hex(map(float, DOUBLE_ROUNDING))
+    data = b"activity,quantity,unit,region,year,scope\n" + b"".join(
+        b"electricity.grid,%s,MWh,VN,2023,2\n" % t.encode() for t in DOUBLE_ROUNDING)
+    for engine in ENGINES:
+        assert _hex(Inventory.read_csv(data, engine=engine).quantity.tolist()) == _hex(map(float, DOUBLE_ROUNDING))
+
+
+def _near_midpoint(value: float, digits: int) -> str:
+    """The decimal of *digits* significant digits nearest the midpoint above *value* (a hard case)."""
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        mid = (decimal.Decimal(value) + decimal.Decimal(float(np.nextafter(value, np.inf)))) / 2
+        return f"{mid:.{digits}g}"
+
+
+plain_decimal = st.one_of(
+    st.floats(1e-4, 1e15).map(repr),                                                # what to_csv writes
+    st.tuples(st.floats(1e-3, 1e12), st.sampled_from([15, 16, 17, 18])).map(lambda a: _near_midpoint(*a)),
+    st.tuples(st.integers(0, 10**9), st.integers(0, 10**9), st.integers(1, 9)).map(
+        lambda a: f"{a[0]}.{a[1] % 10 ** a[2]:0{a[2]}d}"),                            # up to 18 digits
+    st.integers(0, 10**18 - 1).map(str),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(plain_decimal.filter(lambda t: "e" not in t), min_size=1, max_size=60))
+def test_plain_decimals_up_to_18_digits_are_float_of_their_text(texts):
+    assert _hex(_parse(texts)) == _hex(map(float, texts))
