@@ -727,7 +727,7 @@ class Inventory:
             if data is None:
                 return None
             b.update(size - len(head))
-        lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
+        lines = _ro(np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64))  # the provenance takes it, no copy
         return cls._from_file_columns(file, data, lines, extra_names, escaped=True)
 
     @classmethod
@@ -760,7 +760,7 @@ class Inventory:
                 data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
         if data is None:
             return None
-        lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
+        lines = _ro(np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64))  # the provenance takes it, no copy
         return cls._from_file_columns(file, data, lines, extra_names)
 
     # -- export ------------------------------------------------------------------
