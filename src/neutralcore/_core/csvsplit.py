@@ -20,14 +20,16 @@ whose errors name the line.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
-__all__ = ["read_plain", "read_plain_chunked", "merge_codes", "MAX_LABEL", "CHUNK_BYTES"]
+__all__ = ["read_plain", "read_plain_chunked", "read_plain_pieces", "file_pieces", "merge_codes", "MAX_LABEL",
+           "CHUNK_BYTES"]
 
 #: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
 #: the file's size.
@@ -108,30 +110,81 @@ def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity"
     >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
     ([0, 1, 0], ('a', 'b'), [1.0, 2.0, 3.0])
     """
+    def pieces() -> Iterator[bytes]:
+        at = start
+        while at < len(body):
+            end = body.find(b"\n", min(at + chunk_bytes, len(body)) - 1)
+            end = len(body) if end < 0 else end + 1
+            yield body[at:end]
+            at = end
+
     if len(body) - start <= chunk_bytes:
         whole = read_plain(body[start:], header, numeric)
         if on_piece is not None and whole is not None:
             on_piece(len(body) - start)
         return whole
-    pieces: list[dict[str, Any]] = []
-    while start < len(body):
-        end = body.find(b"\n", min(start + chunk_bytes, len(body)) - 1)
-        end = len(body) if end < 0 else end + 1
-        piece = read_plain(body[start:end], header, numeric)
-        if piece is None:
+    return read_plain_pieces(pieces(), header, numeric, on_piece=on_piece)
+
+
+def file_pieces(path: str | Path, start: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The bytes of the file at *path* from byte *start*, in pieces of about *chunk_bytes* cut after a ``\\n``
+    (the last piece may end without one): a file read this way is never held whole.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = Path(d) / "x.csv"
+    ...     _ = f.write_bytes(b"h\\na,1\\nbb,2\\nc,3")
+    ...     list(file_pieces(f, 2, chunk_bytes=3))
+    [b'a,1\\n', b'bb,2\\n', b'c,3']
+    """
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        rest = b""
+        while block := fh.read(chunk_bytes):
+            block = rest + block if rest else block
+            cut = block.rfind(b"\n") + 1
+            if cut:
+                yield block[:cut]
+            rest = block[cut:]
+        if rest:
+            yield rest
+
+
+def read_plain_pieces(pieces: Iterable[bytes], header: list[str], numeric: str = "quantity", *,
+                      on_piece: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+    """:func:`read_plain` of a body given as *pieces* cut at line ends (:func:`file_pieces`, or slices of
+    bytes), the pieces' labels merged as :func:`merge_codes` does; ``None`` if any piece is not plain or there
+    are none.  Each piece is let go once read, so only the columns and one piece are ever held.
+
+    Examples
+    --------
+    >>> out = read_plain_pieces([b"a,1\\n", b"b,2\\na,3\\n"], ["k", "quantity"])
+    >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
+    ([0, 1, 0], ('a', 'b'), [1.0, 2.0, 3.0])
+    """
+    parts: list[dict[str, Any]] = []
+    for piece in pieces:
+        part = read_plain(piece, header, numeric)
+        if part is None:
             return None
-        pieces.append(piece)
+        parts.append(part)
         if on_piece is not None:
-            on_piece(end - start)
-        start = end
+            on_piece(len(piece))
+        del piece, part
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
     out: dict[str, Any] = {}
-    n = sum(p[numeric].shape[0] for p in pieces)
+    n = sum(p[numeric].shape[0] for p in parts)
     for name in header:  # one column at a time, each piece's arrays let go as soon as they are merged
         if name == numeric:
-            out[name] = np.concatenate([p.pop(name) for p in pieces])
+            out[name] = np.concatenate([p.pop(name) for p in parts])
             out[name].setflags(write=False)
         else:
-            out[name] = merge_codes((p.pop(name) for p in pieces), n)
+            out[name] = merge_codes((p.pop(name) for p in parts), n)
     return out
 
 

@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
-from neutralcore._core.csvsplit import read_plain_chunked
+from neutralcore._core.csvsplit import file_pieces, read_plain_chunked, read_plain_pieces
 from neutralcore._core import frames
 from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
@@ -679,7 +679,7 @@ class Inventory:
         >>> Inventory.read_csv(data, engine="pyarrow").quantity.tolist() == inv.quantity.tolist()
         True
         """
-        if isinstance(path, (str, Path)) and engine != "neutralcore":
+        if isinstance(path, (str, Path)):
             streamed = cls._read_engine_path(Path(path), dims, progress, engine)
             if streamed is not None:
                 return streamed
@@ -706,8 +706,9 @@ class Inventory:
     @classmethod
     def _read_engine_path(cls, path: Path, dims: Sequence[str] | None, progress: bool | None,
                           engine: str) -> "Inventory | None":
-        """:meth:`read_csv` of a file on disk by pyarrow or polars reading the file themselves (its bytes never
-        held whole here), or ``None``: then the file is read as bytes, and errors come from that read."""
+        """:meth:`read_csv` of a file on disk read by pyarrow or polars themselves, or by neutralcore's engine in
+        pieces (its bytes never held whole), or ``None``: then the file is read as bytes, and errors come from
+        that read."""
         try:
             size = path.stat().st_size
             with open(path, "rb") as fh:
@@ -720,13 +721,17 @@ class Inventory:
         file = open_csv(head, required=REQUIRED, name=str(path))  # the header checks of the whole file's read
         extra_names = cls._csv_dims(file, dims)
         chosen = resolve_engine(engine, size - len(head))
-        if file.body is None or chosen == "neutralcore":
+        if file.body is None:
             return None
         with bar(size - len(head), f"reading {path.name} (bytes)", progress=progress) as b:
-            data = engine_columns(path, len(head), file.header, chosen)
+            if chosen == "neutralcore":  # the file in pieces of 4 MiB: its bytes never held whole
+                data = read_plain_pieces(file_pieces(path, len(head)), list(file.header), on_piece=b.update)
+            else:
+                data = engine_columns(path, len(head), file.header, chosen)
+                if data is not None:
+                    b.update(size - len(head))
             if data is None:
                 return None
-            b.update(size - len(head))
         lines = _ro(np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64))  # the provenance takes it, no copy
         return cls._from_file_columns(file, data, lines, extra_names, escaped=True)
 
