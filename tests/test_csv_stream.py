@@ -113,3 +113,50 @@ plain_decimal = st.one_of(
 @given(st.lists(plain_decimal.filter(lambda t: "e" not in t), min_size=1, max_size=60))
 def test_plain_decimals_up_to_18_digits_are_float_of_their_text(texts):
     assert _hex(_parse(texts)) == _hex(map(float, texts))
+
+
+def test_without_pyarrow_and_polars_auto_reads_with_numpy_to_the_same_inventory(tmp_path):
+    """The numpy-only path: a 1.3 MiB file (past the size where auto picks pyarrow) read in a process where
+    pyarrow and polars cannot be imported gives the inventory pyarrow gives here; asking for pyarrow there
+    names the extra."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    rng = np.random.default_rng(9)
+    n = 30_000
+    rows = [f"electricity.grid,{q!r},MWh,VN,2023,2,s{s}\n" for q, s in zip(rng.uniform(0, 1e4, n).tolist(),
+                                                                          rng.integers(0, 500, n).tolist())]
+    path = tmp_path / "inv.csv"
+    path.write_bytes(HEAD + "".join(rows).encode())
+    assert path.stat().st_size > readers.AUTO_MIN_BYTES
+
+    def digest(inv):
+        parts = [inv.quantity.tobytes(), inv.site.codes.astype(np.int64).tobytes(), "|".join(inv.site.categories).encode(),
+                 inv.provenance.line.tobytes()]
+        return hashlib.sha256(b"".join(parts)).hexdigest()
+
+    child = f"""
+import sys, hashlib
+for name in ("pyarrow", "polars"):
+    sys.modules[name] = None
+import numpy as np
+import neutralcore as nc
+from neutralcore.measure.inventory import Inventory
+inv = Inventory.read_csv({str(path)!r})
+parts = [inv.quantity.tobytes(), inv.site.codes.astype(np.int64).tobytes(), "|".join(inv.site.categories).encode(),
+         inv.provenance.line.tobytes()]
+print(hashlib.sha256(b"".join(parts)).hexdigest())
+try:
+    Inventory.read_csv({str(path)!r}, engine="pyarrow")
+except nc.MissingDependencyError as exc:
+    print(exc.extra)
+assert "pyarrow" not in sys.modules or sys.modules["pyarrow"] is None
+"""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent / "src"),
+                                                        os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=env, check=True)
+    got, extra = out.stdout.split()
+    assert extra == "arrow"
+    assert got == digest(Inventory.read_csv(path, engine="pyarrow")) == digest(Inventory.read_csv(path))
