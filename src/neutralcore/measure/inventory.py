@@ -638,7 +638,8 @@ class Inventory:
         lines.
 
         *engine* splits the file into columns: ``"neutralcore"`` (numpy, in
-        pieces of 4 MiB), ``"pyarrow"`` (``pip install 'neutralcore[arrow]'``)
+        pieces of 4 MiB, a file on disk read from disk piece by piece),
+        ``"pyarrow"`` (``pip install 'neutralcore[arrow]'``, a block at a time)
         or ``"polars"`` (``pip install 'neutralcore[polars]'``), whose
         multi-threaded tokenizers dictionary-encode the label columns and
         parse the quantities, or ``"auto"`` (the default): pyarrow, else
