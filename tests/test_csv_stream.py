@@ -160,3 +160,29 @@ assert "pyarrow" not in sys.modules or sys.modules["pyarrow"] is None
     got, extra = out.stdout.split()
     assert extra == "arrow"
     assert got == digest(Inventory.read_csv(path, engine="pyarrow")) == digest(Inventory.read_csv(path))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("kind", ["to_csv", "typed"])
+def test_both_kinds_of_file_stay_on_the_fast_path(engine, kind, tmp_path, monkeypatch):
+    """A file written by to_csv (CRLF, 17 digits) and a hand-typed one (LF, cents) are both split by the engine
+    asked for: neither is given to the csv module's reader, and both give the inventory they were written from."""
+    from neutralcore._core.csvrows import CsvFile
+
+    rng = np.random.default_rng(2)
+    n = 2_000
+    q = rng.uniform(0, 1e4, n)
+    if kind == "typed":
+        q = np.round(q, 2)
+    inv = Inventory.from_columns(activity="electricity.grid", quantity=q, unit="MWh", region="VN", year=2023,
+                                 scope=2, site=(rng.integers(0, 30, n), tuple(f"s{i}" for i in range(30))))
+    path = tmp_path / "inv.csv"
+    if kind == "to_csv":
+        inv.to_csv(path)
+    else:
+        sites = inv.site.values()
+        path.write_text("activity,quantity,unit,region,year,scope,site\n" + "".join(
+            f"electricity.grid,{v:.2f},MWh,VN,2023,2,{s}\n" for v, s in zip(q.tolist(), sites)), encoding="utf-8")
+    monkeypatch.setattr(CsvFile, "columns", lambda self: pytest.fail("given to the csv module's reader"))
+    again = Inventory.read_csv(path, engine=engine)
+    assert again.quantity.tobytes() == inv.quantity.tobytes() and again.site.values() == inv.site.values()
