@@ -186,3 +186,24 @@ def test_both_kinds_of_file_stay_on_the_fast_path(engine, kind, tmp_path, monkey
     monkeypatch.setattr(CsvFile, "columns", lambda self: pytest.fail("given to the csv module's reader"))
     again = Inventory.read_csv(path, engine=engine)
     assert again.quantity.tobytes() == inv.quantity.tobytes() and again.site.values() == inv.site.values()
+
+
+def test_polars_reads_empty_labels_itself_and_refuses_short_rows():
+    """polars reads an empty Categorical field as null (as it pads a short row): an empty category, as to_csv
+    writes it, is read by polars as the empty label (it used to fall back to neutralcore's reader), while a short
+    row, or an empty last field that could be one, is still left to neutralcore's reader."""
+    header = ["activity", "quantity", "unit", "region", "year", "scope", "category", "site"]
+    head = (",".join(header) + "\r\n").encode()
+    rows = b"".join(b"electricity.grid,%d.5,MWh,VN,2023,2,%s,s%d\r\n" % (i, b"" if i % 2 else b"c", i % 3)
+                    for i in range(50))
+    cols = readers.engine_columns(head + rows, len(head), header, "polars")
+    assert cols is not None
+    codes, labels = cols["category"]
+    assert [labels[c] for c in codes.tolist()] == ["" if i % 2 else "c" for i in range(50)]
+    assert_same(Inventory.read_csv(head + rows, engine="polars"), Inventory.read_csv(head + rows, engine="neutralcore"))
+    short = head + rows + b"electricity.grid,1,MWh,VN,2023,2,c\r\n"
+    assert readers.engine_columns(short, len(head), header, "polars") is None
+    empty_last = head + rows + b"electricity.grid,1,MWh,VN,2023,2,c,\r\n"
+    assert readers.engine_columns(empty_last, len(head), header, "polars") is None
+    all_engines(short)
+    all_engines(empty_last)

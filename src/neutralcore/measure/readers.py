@@ -351,11 +351,17 @@ def _polars_columns(data: bytes | Path, body: int, header: list[str], numeric: s
         if type(exc).__module__.partition(".")[0] != "polars":
             raise
         return None
+    # polars reads an empty Categorical field as null whatever empty_string_is_null says, and pads a short row
+    # with nulls: a short row nulls the last column, so with no null there, a null is an empty field
+    if df.get_column(header[-1]).null_count():
+        return None
     out: dict[str, Any] = {}
     for h in header:
         s = df.get_column(h)
         if s.null_count():
-            return None
+            if h == numeric:
+                return None
+            s = s.fill_null("")
         if h == numeric:
             out[h] = np.asarray(s.to_numpy())
             out[h].setflags(write=False)
