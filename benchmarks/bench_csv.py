@@ -1,6 +1,7 @@
 """``Inventory.read_csv`` + the emissions job, per engine, beside polars, pyarrow and DuckDB reading the same file.
 
 Run:  pip install '.[bench]' && python benchmarks/bench_csv.py [--rows 1000000 10000000] [--rounds 3] [--dir DIR]
+      [--phases]  (each phase of read_csv + job per engine: tokenize, dictionary-encode, build, job)
 
 The rows and the job are those of ``bench_kernel.py`` (``_peers.py``: 100 activities x 10 regions x 10 years x
 20 units, 10,000 factors; t CO2e in total and by scope, category (100) and site (10,000)).  Two files of the same
@@ -235,6 +236,62 @@ def _check(name: str, got: p.Result, ref: p.Result) -> None:
         assert np.allclose(a, b, rtol=1e-9, atol=0), (name, d)
 
 
+def phases(n: int, rounds: int, where: Path) -> None:
+    """CPU and wall time of each phase of ``read_csv`` + job per engine at *n* rows, minimum of *rounds*: the
+    engine's tokenizer alone (strings and float64), the engine's split as ``read_csv`` asks for it (tokenize +
+    dictionary-encode; neutralcore's engine: split + group labels + parse decimals), the build (the checks, each
+    distinct label converted once) and the job."""
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.csv as csv
+
+    from neutralcore._core.csvrows import open_csv
+    from neutralcore._core.csvsplit import file_pieces, read_plain_pieces
+    from neutralcore.measure import readers
+    from neutralcore.measure.inventory import REQUIRED, Inventory
+
+    fs, _, _ = setup()
+    files, _ = write_files(where, n)
+    res: dict[str, list[tuple[float, float]]] = {}
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        c0, t0 = time.process_time(), time.perf_counter()
+        out = fn()
+        res.setdefault(name, []).append((time.process_time() - c0, time.perf_counter() - t0))
+        return out
+
+    strings = {h: pa.float64() if h == "quantity" else pa.string() for h in HEADER}
+    for _ in range(rounds):
+        for kind, path in files.items():
+            with open(path, "rb") as fh:
+                head = fh.readline()
+            file = open_csv(head, required=REQUIRED, name=str(path))
+            timed(f"{kind} pyarrow tokenize (strings, float64)", lambda: list(csv.open_csv(
+                str(path), read_options=csv.ReadOptions(column_names=HEADER, block_size=1 << 23, skip_rows=1),
+                parse_options=csv.ParseOptions(quote_char=False, double_quote=False, ignore_empty_lines=False),
+                convert_options=csv.ConvertOptions(column_types=strings, null_values=[], strings_can_be_null=False,
+                                                   check_utf8=True))))
+            timed(f"{kind} polars tokenize (strings, float64)", lambda: pl.read_csv(
+                path, has_header=False, skip_lines=1, quote_char=None,
+                schema={h: pl.Float64 if h == "quantity" else pl.String for h in HEADER}))
+            for engine in ("pyarrow", "polars", "neutralcore"):
+                split = (lambda: read_plain_pieces(file_pieces(path, len(head)), HEADER)) if engine == "neutralcore" \
+                    else (lambda: readers.engine_columns(path, len(head), HEADER, engine))
+                cols = timed(f"{kind} {engine} split as read_csv asks (+ dictionary-encode)", split)
+                if cols is None:  # e.g. labels too rare in a piece for neutralcore's grouping: the csv module reads it
+                    print(f"  ({kind}: engine {engine!r} hands this file to neutralcore's csv-module reader)")
+                    continue
+                lines = np.arange(2, cols["quantity"].shape[0] + 2)
+                lines.setflags(write=False)
+                inv = timed(f"{kind} {engine} build (checks, labels)",
+                            lambda: Inventory._from_file_columns(file, cols, lines, [], escaped=True))
+                timed(f"{kind} {engine} job", lambda: p.nc_job(inv, fs))
+                del cols, inv
+    print(f"\n{n:,} rows, phases, minimum of {rounds} rounds (load average {os.getloadavg()[0]:.2f})")
+    for name, ts in res.items():
+        print(f"  {name:<60} CPU {min(c for c, _ in ts) * 1e3:7.0f} ms  wall {min(w for _, w in ts) * 1e3:7.0f} ms")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -242,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, help="where the files are written (and reused); default a temporary one")
     ap.add_argument("--no-memory", action="store_true", help="skip the per-contender memory runs")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--phases", action="store_true", help="time each phase of read_csv + job per engine instead")
     ap.add_argument("--child", nargs=3, metavar=("CONTENDER", "FILE", "READ_ONLY"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -253,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         where = args.dir or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
+        if args.phases:
+            for n in args.rows:
+                phases(n, args.rounds, where)
+            return 0
         reports = [run(n, args.rounds, where, not args.no_memory) for n in args.rows]
     if args.json:
         args.json.write_text(json.dumps(reports, indent=1))

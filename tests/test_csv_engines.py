@@ -256,10 +256,11 @@ def test_a_bar_follows_every_engine(tmp_path, capsys):
         assert "reading inv.csv (bytes)" in err and f"/{body}" in err, engine
 
 
-@pytest.mark.parametrize("engine", ["pyarrow", "polars"])
+@pytest.mark.parametrize("engine", ["pyarrow", "polars", "neutralcore"])
 def test_an_engine_reads_a_file_on_disk_itself(engine, tmp_path, monkeypatch):
-    """Given a path, pyarrow or polars reads the file: neutralcore reads only its header line (peak memory then
-    holds the columns, not the file's bytes as well); the inventory is the one neutralcore's reader gives."""
+    """Given a path, pyarrow or polars reads the file, and neutralcore's engine reads it in pieces: the file's
+    bytes are never held whole (``open_csv`` sees only the header line), so peak memory holds the columns and
+    one piece; the inventory is the one neutralcore's reader gives from the bytes."""
     from neutralcore.measure import inventory as module
 
     opened = []

@@ -93,6 +93,10 @@ def test_read_csv_shows_a_bar_over_the_pieces_read(tmp_path, monkeypatch, capsys
     monkeypatch.setattr("neutralcore.measure.inventory.read_plain_chunked",
                         lambda *a, **k: real(*a, **{**k, "chunk_bytes": 4_096,
                                                     "on_piece": lambda n: (pieces.append(n), k["on_piece"](n))}))
+    real_file, real_pieces = csvsplit.file_pieces, csvsplit.read_plain_pieces  # a path: read from disk in pieces
+    monkeypatch.setattr("neutralcore.measure.inventory.file_pieces", lambda p, start: real_file(p, start, 4_096))
+    monkeypatch.setattr("neutralcore.measure.inventory.read_plain_pieces",
+                        lambda *a, **k: real_pieces(*a, on_piece=lambda n: (pieces.append(n), k["on_piece"](n))))
     quiet = nc.Inventory.read_csv(path, progress=False)
     assert capsys.readouterr().err == "" and sum(pieces) == body and len(pieces) > 10  # every byte counted once
     shown = nc.Inventory.read_csv(path, progress=True)

@@ -243,8 +243,8 @@ def test_the_fast_path_restores_escaped_labels_too(tmp_path, monkeypatch):
     from neutralcore.measure import inventory as inventory_module
 
     seen = []
-    real = csvsplit.read_plain_chunked
-    monkeypatch.setattr(inventory_module, "read_plain_chunked",
+    real = csvsplit.read_plain_pieces  # a path: read from disk in pieces
+    monkeypatch.setattr(inventory_module, "read_plain_pieces",
                         lambda *a, **k: seen.append(real(*a, **k)) or seen[-1])
     sites = ["=1+2", "@x", "-north", "plant", "'=lit", "-3"] * 50
     inv = _labelled(sites)

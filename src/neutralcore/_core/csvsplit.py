@@ -20,14 +20,16 @@ whose errors name the line.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
-__all__ = ["read_plain", "read_plain_chunked", "merge_codes", "MAX_LABEL", "CHUNK_BYTES"]
+__all__ = ["read_plain", "read_plain_chunked", "read_plain_pieces", "file_pieces", "merge_codes", "MAX_LABEL",
+           "CHUNK_BYTES"]
 
 #: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
 #: the file's size.
@@ -108,30 +110,81 @@ def read_plain_chunked(body: bytes, header: list[str], numeric: str = "quantity"
     >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
     ([0, 1, 0], ('a', 'b'), [1.0, 2.0, 3.0])
     """
+    def pieces() -> Iterator[bytes]:
+        at = start
+        while at < len(body):
+            end = body.find(b"\n", min(at + chunk_bytes, len(body)) - 1)
+            end = len(body) if end < 0 else end + 1
+            yield body[at:end]
+            at = end
+
     if len(body) - start <= chunk_bytes:
         whole = read_plain(body[start:], header, numeric)
         if on_piece is not None and whole is not None:
             on_piece(len(body) - start)
         return whole
-    pieces: list[dict[str, Any]] = []
-    while start < len(body):
-        end = body.find(b"\n", min(start + chunk_bytes, len(body)) - 1)
-        end = len(body) if end < 0 else end + 1
-        piece = read_plain(body[start:end], header, numeric)
-        if piece is None:
+    return read_plain_pieces(pieces(), header, numeric, on_piece=on_piece)
+
+
+def file_pieces(path: str | Path, start: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The bytes of the file at *path* from byte *start*, in pieces of about *chunk_bytes* cut after a ``\\n``
+    (the last piece may end without one): a file read this way is never held whole.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = Path(d) / "x.csv"
+    ...     _ = f.write_bytes(b"h\\na,1\\nbb,2\\nc,3")
+    ...     list(file_pieces(f, 2, chunk_bytes=3))
+    [b'a,1\\n', b'bb,2\\n', b'c,3']
+    """
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        rest = b""
+        while block := fh.read(chunk_bytes):
+            block = rest + block if rest else block
+            cut = block.rfind(b"\n") + 1
+            if cut:
+                yield block[:cut]
+            rest = block[cut:]
+        if rest:
+            yield rest
+
+
+def read_plain_pieces(pieces: Iterable[bytes], header: list[str], numeric: str = "quantity", *,
+                      on_piece: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+    """:func:`read_plain` of a body given as *pieces* cut at line ends (:func:`file_pieces`, or slices of
+    bytes), the pieces' labels merged as :func:`merge_codes` does; ``None`` if any piece is not plain or there
+    are none.  Each piece is let go once read, so only the columns and one piece are ever held.
+
+    Examples
+    --------
+    >>> out = read_plain_pieces([b"a,1\\n", b"b,2\\na,3\\n"], ["k", "quantity"])
+    >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
+    ([0, 1, 0], ('a', 'b'), [1.0, 2.0, 3.0])
+    """
+    parts: list[dict[str, Any]] = []
+    for piece in pieces:
+        part = read_plain(piece, header, numeric)
+        if part is None:
             return None
-        pieces.append(piece)
+        parts.append(part)
         if on_piece is not None:
-            on_piece(end - start)
-        start = end
+            on_piece(len(piece))
+        del piece, part
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
     out: dict[str, Any] = {}
-    n = sum(p[numeric].shape[0] for p in pieces)
+    n = sum(p[numeric].shape[0] for p in parts)
     for name in header:  # one column at a time, each piece's arrays let go as soon as they are merged
         if name == numeric:
-            out[name] = np.concatenate([p.pop(name) for p in pieces])
+            out[name] = np.concatenate([p.pop(name) for p in parts])
             out[name].setflags(write=False)
         else:
-            out[name] = merge_codes((p.pop(name) for p in pieces), n)
+            out[name] = merge_codes((p.pop(name) for p in parts), n)
     return out
 
 
@@ -218,15 +271,58 @@ def _labels(body: bytes, words: np.ndarray, s: np.ndarray, length: np.ndarray) -
     return group, labels
 
 
+def _exact_longdouble() -> bool:
+    """Whether numpy's long double is x87 extended precision (a 64-bit significand, stored low word first),
+    whose division rounds correctly to 64 bits: x86-64 Linux and macOS on Intel, not Windows or ARM."""
+    info = np.finfo(np.longdouble)
+    if info.nmant != 63 or np.dtype(np.longdouble).itemsize not in (12, 16):
+        return False
+    one = np.array([1.0], dtype=np.longdouble).view(np.uint64)
+    return int(one[0]) == 1 << 63  # the explicit integer bit, in the first 8 bytes
+
+
+#: Plain decimals of up to 18 digits are divided by their power of ten in x87 long double (see :func:`_decimals`).
+_LONG = _exact_longdouble()
+#: 10**k, exact in long double for k <= 27 (5**27 < 2**64).
+_POW10_LONG = np.array([10**k for k in range(28)], dtype=np.longdouble) if _LONG else None
+_MAX_LONG_DIGITS = 18  # 10**18 < 2**63: the digits of such a number are an exact int64 and an exact long double
+#: The 11 bits a long double's significand loses when rounded to a double, and the value they have at a midpoint.
+_LOW11, _MIDPOINT = np.uint64(0x7FF), np.uint64(0x400)
+
+
 def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray | None:
     """Decimal numbers parsed exactly, or None (the csv-module path then reads the file).
 
     Plain decimals (an optional leading ``-``, digits, at most one ``.``)
-    whose digits form an integer below 2**53 are parsed with whole-array
-    integer arithmetic; any other field made only of digits, ``.``, ``-``,
-    ``+``, ``e`` and ``E`` (17 significant digits as ``repr`` writes them, an
-    exponent) is parsed by numpy's correctly rounded bytes-to-float cast, so
-    every number :meth:`Inventory.to_csv` writes stays on this path.
+    are parsed with whole-array integer arithmetic: their digits form an
+    exact int64 *m* and the value is *m* / 10**k, rounded once:
+
+    * up to 2**53, both *m* and 10**k (k <= 22) are exact doubles, and one
+      correctly rounded division gives the value ``float()`` gives
+      (Clinger's fast path: W. D. Clinger, "How to read floating point
+      numbers accurately", PLDI 1990);
+    * up to 18 digits (what ``repr`` and :meth:`Inventory.to_csv` write: 17
+      significant digits), where numpy's long double is x87 extended
+      precision: *m* and 10**k (k <= 27) are exact there, the quotient is
+      rounded to 64 bits and then to 53.  Rounding twice differs from rounding
+      once only when the first rounding lands exactly halfway between two
+      doubles (its 11 dropped bits are ``10000000000``), about one value in
+      2,048: those few go to the exact cast below.
+
+    Any other field made only of digits, ``.``, ``-``, ``+``, ``e`` and ``E``
+    (an exponent, more digits) is parsed by numpy's correctly rounded
+    bytes-to-float cast, so every number :meth:`Inventory.to_csv` writes
+    stays on this path.
+
+    Examples
+    --------
+    >>> text = b"0.30000000000000004,2.675,1e3,-0.5,123456789012345678"
+    >>> buf = np.frombuffer(text, dtype=np.uint8)
+    >>> ends = np.flatnonzero(buf == 44).tolist() + [len(text)]
+    >>> starts = [0] + [e + 1 for e in ends[:-1]]
+    >>> got = _decimals(buf, np.array(starts), np.array(ends) - np.array(starts))
+    >>> [v.hex() for v in got.tolist()] == [float(t).hex() for t in text.decode().split(",")]
+    True
     """
     n = s.shape[0]
     if n == 0 or length.min() < 1 or length.max() > _MAX_NUMBER:
@@ -244,22 +340,31 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
         other = inside & ~(digit | dot | minus)
         if (other & ~((b == _PLUS) | (b == _LOWER_E) | (b == _UPPER_E))).any():
             return None  # a character no number this path reads has: the csv module says which line
-        simple = (~other.any(axis=1) & ~(minus[:, 1:].any(axis=1)) & (dot.sum(axis=1) <= 1) & digit.any(axis=1)
-                  & (ll <= 18))
+        digits = digit.sum(axis=1)
+        plain = (~other.any(axis=1) & ~(minus[:, 1:].any(axis=1)) & (dot.sum(axis=1) <= 1) & (digits > 0)
+                 & (digits <= _MAX_LONG_DIGITS))
         has_dot = dot.any(axis=1)
         dot_at = np.where(has_dot, dot.argmax(axis=1), ll)
         # the digits as one integer, a column at a time (Horner): 1-D temporaries only; a row of more than 18
-        # digits may wrap around, but such a row is not simple and its mantissa is never used
+        # digits may wrap around, but such a row is not plain and its mantissa is never used
         mantissa = np.zeros(ss.shape[0], dtype=np.int64)
         for j in range(width):
             dj = digit[:, j]
             if dj.any():
                 mantissa *= np.where(dj, 10, 1)
                 mantissa += np.where(dj, b[:, j].astype(np.int64) - _ZERO, 0)
-        simple &= mantissa < _MAX_EXACT
-        value = mantissa / _POW10[np.where(has_dot, ll - 1 - dot_at, 0)]
-        chunk = np.where(minus[:, 0], -value, value)
+        power = np.where(has_dot, ll - 1 - dot_at, 0)
+        simple = plain & (mantissa < _MAX_EXACT)
+        value = mantissa / _POW10[np.minimum(power, _POW10.shape[0] - 1)]
         rest = np.flatnonzero(~simple)
+        if rest.size and _POW10_LONG is not None:
+            wide = rest[plain[rest]]
+            if wide.size:
+                q = mantissa[wide].astype(np.longdouble) / _POW10_LONG[power[wide]]
+                low = np.ascontiguousarray(q).view(np.uint64).reshape(wide.size, -1)[:, 0] & _LOW11
+                value[wide] = q.astype(np.float64)
+                rest = np.union1d(rest[~plain[rest]], wide[low == _MIDPOINT])
+        chunk = np.where(minus[:, 0], -value, value)
         if rest.size:
             text = np.where(inside[rest], b[rest], 0).astype(np.uint8)
             try:

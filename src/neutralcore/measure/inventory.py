@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
-from neutralcore._core.csvsplit import read_plain_chunked
+from neutralcore._core.csvsplit import file_pieces, read_plain_chunked, read_plain_pieces
 from neutralcore._core import frames
 from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
@@ -650,7 +650,8 @@ class Inventory:
         lines.
 
         *engine* splits the file into columns: ``"neutralcore"`` (numpy, in
-        pieces of 4 MiB), ``"pyarrow"`` (``pip install 'neutralcore[arrow]'``)
+        pieces of 4 MiB, a file on disk read from disk piece by piece),
+        ``"pyarrow"`` (``pip install 'neutralcore[arrow]'``, a block at a time)
         or ``"polars"`` (``pip install 'neutralcore[polars]'``), whose
         multi-threaded tokenizers dictionary-encode the label columns and
         parse the quantities, or ``"auto"`` (the default): pyarrow, else
@@ -691,14 +692,15 @@ class Inventory:
         >>> Inventory.read_csv(data, engine="pyarrow").quantity.tolist() == inv.quantity.tolist()
         True
         """
-        if isinstance(path, (str, Path)) and engine != "neutralcore":
-            streamed = cls._read_engine_path(Path(path), dims, progress, engine)
+        tried = False  # whether an engine read the file on disk and could not: the csv module then reads it
+        if isinstance(path, (str, Path)):
+            streamed, tried = cls._read_engine_path(Path(path), dims, progress, engine)
             if streamed is not None:
                 return streamed
         file = open_csv(path, required=REQUIRED)
         extra_names = cls._csv_dims(file, dims)
         chosen = resolve_engine(engine, len(file.data) - (file.body or 0))
-        if file.body is not None:
+        if file.body is not None and not tried:
             fast = cls._read_plain(file, extra_names, progress, chosen)
             if fast is not None:
                 return fast
@@ -717,30 +719,36 @@ class Inventory:
 
     @classmethod
     def _read_engine_path(cls, path: Path, dims: Sequence[str] | None, progress: bool | None,
-                          engine: str) -> "Inventory | None":
-        """:meth:`read_csv` of a file on disk by pyarrow or polars reading the file themselves (its bytes never
-        held whole here), or ``None``: then the file is read as bytes, and errors come from that read."""
+                          engine: str) -> "tuple[Inventory | None, bool]":
+        """:meth:`read_csv` of a file on disk read by pyarrow or polars themselves, or by neutralcore's engine in
+        pieces (its bytes never held whole), and whether that was tried; ``None`` when not read: then the file is
+        read as bytes, by the csv module if the engine was tried (the same bytes would fail it again), and errors
+        come from that read."""
         try:
             size = path.stat().st_size
             with open(path, "rb") as fh:
                 head = fh.readline(1 << 16)
         except OSError:
-            return None
+            return None, False
         line = head[:-2] if head.endswith(b"\r\n") else head[:-1]
         if not head.endswith(b"\n") or b'"' in line or b"\r" in line or not line.strip():
-            return None  # a header that is not one plain line: the whole file's read says what it is
+            return None, False  # a header that is not one plain line: the whole file's read says what it is
         file = open_csv(head, required=REQUIRED, name=str(path))  # the header checks of the whole file's read
         extra_names = cls._csv_dims(file, dims)
         chosen = resolve_engine(engine, size - len(head))
-        if file.body is None or chosen == "neutralcore":
-            return None
+        if file.body is None:
+            return None, False
         with bar(size - len(head), f"reading {path.name} (bytes)", progress=progress) as b:
-            data = engine_columns(path, len(head), file.header, chosen)
+            if chosen == "neutralcore":  # the file in pieces of 4 MiB: its bytes never held whole
+                data = read_plain_pieces(file_pieces(path, len(head)), list(file.header), on_piece=b.update)
+            else:
+                data = engine_columns(path, len(head), file.header, chosen)
+                if data is not None:
+                    b.update(size - len(head))
             if data is None:
-                return None
-            b.update(size - len(head))
-        lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
-        return cls._from_file_columns(file, data, lines, extra_names, escaped=True)
+                return None, True
+        lines = _ro(np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64))  # the provenance takes it, no copy
+        return cls._from_file_columns(file, data, lines, extra_names, escaped=True), True
 
     @classmethod
     def _from_file_columns(cls, file: CsvFile, data: dict[str, Any], lines: np.ndarray,
@@ -772,7 +780,7 @@ class Inventory:
                 data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
         if data is None:
             return None
-        lines = np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64)
+        lines = _ro(np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64))  # the provenance takes it, no copy
         return cls._from_file_columns(file, data, lines, extra_names)
 
     # -- export ------------------------------------------------------------------

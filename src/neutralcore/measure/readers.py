@@ -18,19 +18,24 @@ Where errors point:
   in the file (a Parquet file has no lines).
 
 **CSV engines.** :func:`engine_columns` splits a CSV body with pyarrow's
-(``pyarrow.csv.read_csv``, extra ``arrow``) or polars' (``polars.read_csv``,
-extra ``polars``) multi-threaded tokenizer into what
+(``pyarrow.csv.open_csv``, a block at a time, extra ``arrow``) or polars'
+(``polars.read_csv``, extra ``polars``) multi-threaded tokenizer into what
 :func:`neutralcore._core.csvsplit.read_plain` gives: every label column,
 year and scope included, dictionary-encoded by the engine (pyarrow
-``dictionary<int32, string>``, polars ``Categorical``) and handed over as its
-codes and labels, and the quantity parsed to float64 by the engine.  Both
-parse decimals correctly rounded (pyarrow and polars use the fast_float
-algorithm), so every decimal is the float64 :func:`float` gives.  The engine
-is trusted only where its rows are the file's lines: a body with a quote
-character, a carriage return not followed by a line feed, a blank or short
-row, an empty or unparseable quantity, or text that is not UTF-8 gives
-``None``, and ``Inventory.read_csv`` then reads the file with neutralcore's
-own reader, whose errors name the file, the line and the column.
+``dictionary_encode`` per block, the blocks' dictionaries unified; polars
+``Categorical``) and handed over as its codes and labels, and the quantity
+parsed to float64 by the engine.  Both parse decimals correctly rounded
+(pyarrow and polars use the fast_float algorithm), so every decimal is the
+float64 :func:`float` gives.  Year and scope are read as text and checked by
+neutralcore, not parsed as integers by the engine: the engines' integer
+grammars differ from neutralcore's (polars reads ``+2023``, pyarrow ``0x10``).
+The engine is trusted only where its rows are the file's lines: a body with a
+quote character, a blank or short row, an empty or unparseable quantity, a
+carriage return inside a label (polars ends lines only at ``\\n``), or text
+that is not UTF-8 gives ``None``, and ``Inventory.read_csv`` then reads the
+file with neutralcore's own reader, whose errors name the file, the line and
+the column.  A carriage return alone ends a line for pyarrow as it does for
+neutralcore's reader.
 """
 
 from __future__ import annotations
@@ -43,7 +48,6 @@ from typing import Any, Literal, Mapping, Sequence
 import attrs
 import numpy as np
 
-from neutralcore._core.csvsplit import merge_codes
 from neutralcore._core.frames import require
 from neutralcore.errors import InputError, SchemaError
 
@@ -287,57 +291,53 @@ def engine_columns(data: bytes | Path, body: int, header: Sequence[str], engine:
     # is text to polars (it ends a line for neutralcore): both show in a label, or make a quantity unreadable
     if any('"' in label or "\r" in label for name, column in out.items() if name != numeric for label in column[1]):
         return None
-    unsure = not isinstance(data, (bytes, bytearray)) or data.find(b"\r", body) >= 0
-    if engine == "pyarrow" and unsure and out[numeric].shape[0] != _lines(data, body):
-        return None  # a carriage return alone ended a line for pyarrow: the rows are not the lines
-    return out  # otherwise a blank, short or long line is an error or a null (refused above): rows are lines
-
-
-def _lines(data: bytes | Path, body: int) -> int:
-    """The lines after byte *body* (a last line without a line end counted), read in blocks from a path."""
-    if isinstance(data, (bytes, bytearray)):
-        return data.count(b"\n", body) + (not data.endswith(b"\n"))
-    count, last = 0, b"\n"
-    with open(data, "rb") as fh:
-        fh.seek(body)
-        while block := fh.read(1 << 24):
-            count += block.count(b"\n")
-            last = block[-1:]
-    return count + (last != b"\n")
+    return out  # a blank, short or long line is an error (refused above): the rows are the file's lines
 
 
 def _arrow_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
+    """pyarrow's streaming reader (``pyarrow.csv.open_csv``), a block at a time: each block's label columns
+    dictionary-encoded and its text let go, so what is held is the codes and quantities read so far plus one
+    block; the blocks' dictionaries unified at the end (labels in order of first appearance)."""
     pa = require("pyarrow", "Inventory.read_csv(engine='pyarrow')", "arrow")
     csv = require("pyarrow.csv", "Inventory.read_csv(engine='pyarrow')", "arrow")
-    label = pa.dictionary(pa.int32(), pa.string())
+    pc = require("pyarrow.compute", "Inventory.read_csv(engine='pyarrow')", "arrow")
+    parts: dict[str, list[Any]] = {h: [] for h in header}
     try:
         from_path = not isinstance(data, (bytes, bytearray))
-        table = csv.read_csv(
+        reader = csv.open_csv(
             str(data) if from_path else pa.BufferReader(pa.py_buffer(data)[body:]),
             read_options=csv.ReadOptions(column_names=header, block_size=_ARROW_BLOCK, skip_rows=int(from_path)),
             parse_options=csv.ParseOptions(quote_char=False, double_quote=False, ignore_empty_lines=False),
             convert_options=csv.ConvertOptions(
-                column_types={h: pa.float64() if h == numeric else label for h in header}, null_values=[],
+                column_types={h: pa.float64() if h == numeric else pa.string() for h in header}, null_values=[],
                 strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True),
         )
+        for batch in reader:
+            for j, h in enumerate(header):
+                column = batch.column(j)
+                parts[h].append(column if h == numeric else pc.dictionary_encode(column))
+            del batch
     except (pa.ArrowException, ValueError):  # a short row, a bad number, not UTF-8: neutralcore's reader says where
         return None
-    n = table.num_rows
-    chunks = {h: table.column(h).chunks for h in header}
-    del table
     out: dict[str, Any] = {}
-    for h in header:
-        parts = chunks.pop(h)
-        if any(c.null_count for c in parts):
-            return None
+    for h in header:  # a column at a time, each column's Arrow arrays let go once it is numpy
+        chunks = parts.pop(h)
         if h == numeric:
-            values = [c.to_numpy(zero_copy_only=False) for c in parts]
+            values = [c.to_numpy(zero_copy_only=False) for c in chunks]
             out[h] = values[0] if len(values) == 1 else np.concatenate(values) if values else np.zeros(0)
             out[h].setflags(write=False)  # Arrow's memory or a copy made here: either way taken as a view
-        else:
-            out[h] = merge_codes(((c.indices.to_numpy(zero_copy_only=False), c.dictionary.to_pylist())
-                                  for c in parts), n)
-        del parts
+            continue
+        if not chunks:
+            out[h] = (np.zeros(0, dtype=np.int32), ())
+            continue
+        unified = pa.table({h: pa.chunked_array(chunks)}).unify_dictionaries().column(0)
+        del chunks
+        labels = tuple(unified.chunk(0).dictionary.to_pylist())
+        indices = pa.chunked_array([c.indices for c in unified.chunks], type=pa.int32()).combine_chunks()
+        del unified
+        codes = indices.to_numpy(zero_copy_only=False)
+        codes.setflags(write=False)  # an Arrow buffer (immutable) or a copy made here: taken as a view
+        out[h] = (codes, labels)
     return out
 
 
@@ -351,11 +351,17 @@ def _polars_columns(data: bytes | Path, body: int, header: list[str], numeric: s
         if type(exc).__module__.partition(".")[0] != "polars":
             raise
         return None
+    # polars reads an empty Categorical field as null whatever empty_string_is_null says, and pads a short row
+    # with nulls: a short row nulls the last column, so with no null there, a null is an empty field
+    if df.get_column(header[-1]).null_count():
+        return None
     out: dict[str, Any] = {}
     for h in header:
         s = df.get_column(h)
         if s.null_count():
-            return None
+            if h == numeric:
+                return None
+            s = s.fill_null("")
         if h == numeric:
             out[h] = np.asarray(s.to_numpy())
             out[h].setflags(write=False)
