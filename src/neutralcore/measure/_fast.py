@@ -1,8 +1,9 @@
 """The row passes of :mod:`neutralcore.measure.rowpass` as compiled loops (numba; ``neutralcore[fast]``).
 
 Imported only when numba is installed and selected.  The loops are compiled on first use and cached on
-disk (``cache=True``); group codes other than read-only int32 are converted first, so the loops see few
-argument types.
+disk (``cache=True``).  The fused pass takes codes of any integer type as they are (a read-only view of
+each, so a loop is compiled once per combination of types, not per writeable flag) and runs over the threads
+of :func:`max_threads` in blocks whose partial sums are added in block order.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Sequence
 import numba
 import numpy as np
 
-__all__ = ["code_counts", "dense_codes", "key_sums", "group_sums", "fused_pass"]
+__all__ = ["code_counts", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads"]
 
 @numba.njit(cache=True, nogil=True)
 def _key_loop(code: np.ndarray, quantity: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
@@ -142,69 +143,164 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _fused_co2e(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
-                groups: tuple, out: tuple) -> float:  # pragma: no cover
-    # per row: its key (not kept), marked seen (a byte per key: the array stays in cache), its CO2e added to the total and
-    # to every grouping's sums.  groups and out are tuples of one type each: numba compiles (and unrolls) one
-    # loop per number of groupings
-    total = 0.0
-    for i in range(quantity.shape[0]):
-        k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
-            * sizes[3] + c3[i] - offsets[3]
-        seen[k] = 1
-        w = quantity[i] * rates[k]
-        total += w
-        for t in range(len(groups)):
-            out[t][groups[t][i]] += w
-    return total
+def _code(c: np.ndarray, table: np.ndarray, mapped: bool, i: int, lo: int, hi: int, check: bool
+          ) -> tuple[int, bool]:  # pragma: no cover
+    # row i's code of one column: through its remap table when it has one (a native code outside the table is
+    # always refused: it would read outside it), then checked against lo .. hi - 1 when asked
+    x = np.int64(c[i])
+    if mapped:
+        if x < 0 or x >= table.shape[0]:
+            return x, False
+        x = np.int64(table[x])
+    if check and (x < lo or x >= hi):
+        return x, False
+    return x, True
 
 
-@numba.njit(cache=True, nogil=True)
-def _fused_gases(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                 offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
-                 groups: tuple, out: tuple) -> float:  # pragma: no cover
-    # the same with several rate columns (CO2e, then each gas) per key
-    m = rates.shape[1]
-    total = 0.0
-    for i in range(quantity.shape[0]):
-        k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
-            * sizes[3] + c3[i] - offsets[3]
-        seen[k] = 1
-        q = quantity[i]
-        total += q * rates[k, 0]
-        for t in range(len(groups)):
-            g = groups[t][i]
-            o = out[t]
-            for j in range(m):
-                o[g, j] += q * rates[k, j]
-    return total
-
-
-def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray,
-               quantity: np.ndarray, n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray],
-               out: Sequence[np.ndarray], step: int) -> tuple[np.ndarray, float]:
-    """Each row's key combined from four *columns* (not kept), whether each key has rows, the sum over
-    rows of ``quantity * rates[key, 0]``, and ``quantity * rates[key]`` added to row ``groups[g][row]`` of
-    ``out[g]``: one loop, run on chunks of *step* rows whose sums are added up."""
-    seen = np.zeros(n_keys, np.uint8)
-    gs = tuple(_readonly(g.astype(np.int32)) if g.dtype != np.int32 or g.flags.writeable else g for g in groups)
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, t0: np.ndarray, t1: np.ndarray,
+                  t2: np.ndarray, t3: np.ndarray, mapped: np.ndarray, sizes: np.ndarray, offsets: np.ndarray,
+                  quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, ng: int, g0: np.ndarray, g1: np.ndarray,
+                  g2: np.ndarray, g3: np.ndarray, u0: np.ndarray, u1: np.ndarray, u2: np.ndarray, u3: np.ndarray,
+                  gsize: np.ndarray, gbase: np.ndarray, check: bool, step: int, wave: int, out: np.ndarray
+                  ) -> tuple[float, int, int]:  # pragma: no cover
+    # Blocks of `step` rows, `wave` blocks at a time over the threads (prange), each into its own partial sums;
+    # the partials are then added to `out` and the total in block order, so the figures do not depend on the
+    # threads.  Up to four groupings (g0..g3, into `out` at rows gbase[t] ..); returns the total and, for the first
+    # row a check refused, that row and what refused it (0 quantity, 1-4 a key column, 5-8 a grouping), else -1.
     n = quantity.shape[0]
-    flat = rates.shape[1] == 1
-    r = np.ascontiguousarray(rates[:, 0] if flat else rates, dtype=np.float64)
-    loop = _fused_co2e if flat else _fused_gases
+    m = rates.shape[1]
+    width = out.shape[0]
+    nblocks = (n + step - 1) // step
+    part = np.empty((wave, width))
+    ptot = np.zeros(wave)
+    badrow = np.full(wave, -1, np.int64)
+    badwhat = np.zeros(wave, np.int64)
+    s1, s2, s3 = sizes[1], sizes[2], sizes[3]
+    o0, o1, o2, o3 = offsets[0], offsets[1], offsets[2], offsets[3]
     total = 0.0
-    # summed chunk by chunk, as the numpy pass is: no float accumulator takes millions of rows in a row, so both
-    # backends agree to 1e-12 at any length
-    for s in range(0, n, step):
-        e = min(s + step, n)
-        part = tuple(np.zeros(o.shape[0]) if flat else np.zeros_like(o) for o in out)
-        c0, c1, c2, c3 = (c[s:e] for c in columns)
-        total += loop(c0, c1, c2, c3, sizes, offsets, quantity[s:e], seen, r,
-                      tuple(g[s:e] for g in gs), part)
-        for o, p in zip(out, part):
-            if flat:
-                o[:, 0] += p
-            else:
-                o += p
-    return seen.view(bool), float(total)
+    for w0 in range(0, nblocks, wave):
+        nb = min(wave, nblocks - w0)
+        for bb in numba.prange(nb):
+            a = (w0 + bb) * step
+            e = min(a + step, n)
+            p = part[bb]
+            p[:] = 0.0
+            tot = 0.0
+            for i in range(a, e):
+                q = quantity[i]
+                if check and not (q >= 0.0 and q < np.inf):
+                    badrow[bb], badwhat[bb] = i, 0
+                    break
+                x0, ok0 = _code(c0, t0, mapped[0], i, o0, o0 + sizes[0], check)
+                x1, ok1 = _code(c1, t1, mapped[1], i, o1, o1 + s1, check)
+                x2, ok2 = _code(c2, t2, mapped[2], i, o2, o2 + s2, check)
+                x3, ok3 = _code(c3, t3, mapped[3], i, o3, o3 + s3, check)
+                y0, y1, y2, y3 = 0, 0, 0, 0
+                okg0, okg1, okg2, okg3 = True, True, True, True
+                if ng > 0:
+                    y0, okg0 = _code(g0, u0, mapped[4], i, 0, gsize[0], check)
+                if ng > 1:
+                    y1, okg1 = _code(g1, u1, mapped[5], i, 0, gsize[1], check)
+                if ng > 2:
+                    y2, okg2 = _code(g2, u2, mapped[6], i, 0, gsize[2], check)
+                if ng > 3:
+                    y3, okg3 = _code(g3, u3, mapped[7], i, 0, gsize[3], check)
+                if not (ok0 and ok1 and ok2 and ok3 and okg0 and okg1 and okg2 and okg3):
+                    badrow[bb] = i
+                    badwhat[bb] = 1 if not ok0 else 2 if not ok1 else 3 if not ok2 else 4 if not ok3 else \
+                        5 if not okg0 else 6 if not okg1 else 7 if not okg2 else 8
+                    break
+                k = (((x0 - o0) * s1 + x1 - o1) * s2 + x2 - o2) * s3 + x3 - o3
+                seen[k] = 1
+                r0 = (gbase[0] + y0) * m
+                r1 = (gbase[1] + y1) * m
+                r2 = (gbase[2] + y2) * m
+                r3 = (gbase[3] + y3) * m
+                for j in range(m):
+                    w = q * rates[k, j]
+                    if j == 0:
+                        tot += w
+                    if ng > 0:
+                        p[r0 + j] += w
+                    if ng > 1:
+                        p[r1 + j] += w
+                    if ng > 2:
+                        p[r2 + j] += w
+                    if ng > 3:
+                        p[r3 + j] += w
+            ptot[bb] = tot
+        for bb in range(nb):
+            if badrow[bb] >= 0:
+                return total, badrow[bb], badwhat[bb]
+        for bb in range(nb):
+            total += ptot[bb]
+        for j in numba.prange(width):
+            acc = out[j]
+            for bb in range(nb):
+                acc += part[bb, j]
+            out[j] = acc
+    return total, -1, 0
+
+
+def _arg(a: np.ndarray) -> np.ndarray:
+    # a read-only contiguous view: numba compiles one loop per argument type, and read-only is a type of its own
+    v = a.view() if a.flags.c_contiguous else np.ascontiguousarray(a)
+    v.setflags(write=False)
+    return v
+
+
+def max_threads() -> int:
+    """numba's ``NUMBA_NUM_THREADS``: the most threads a compiled loop can run on (the cores, by default)."""
+    return int(getattr(numba.config, "NUMBA_NUM_THREADS"))
+
+
+_NONE = _arg(np.zeros(1, np.int64))
+_NO_GROUP = _arg(np.zeros(1, np.int32))
+
+#: Blocks handed to the threads at a time (their partial sums are held together; the figures do not depend on it).
+WAVE = 8
+
+
+def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray, quantity: np.ndarray,
+               n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray], group_sizes: Sequence[int],
+               out: Sequence[np.ndarray], remap: Sequence[np.ndarray | None], check: bool, step: int, threads: int
+               ) -> tuple[np.ndarray, float, tuple[int, int] | None]:
+    """:func:`neutralcore.measure.rowpass.fused_pass` as one compiled loop over blocks of *step* rows on
+    *threads* threads: the keys rows use, the total and ``quantity * rates[key]`` added to ``out[g]``, four
+    groupings a pass; and the first row a check refused (row, what: 0 quantity, 1-4 a key column, then the
+    groupings), or ``None``."""
+    seen = np.zeros(n_keys, np.uint8)
+    m = rates.shape[1]
+    r = _arg(rates)
+    cs = [_arg(c) for c in columns]
+    ts = [_NONE if t is None else _arg(np.asarray(t, np.int64)) for t in remap]
+    q = _arg(quantity)
+    total = 0.0
+    before = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(threads, max_threads())))
+    try:
+        for s in range(0, max(len(groups), 1), 4):
+            gs = [_arg(g) for g in groups[s:s + 4]]
+            ng = len(gs)
+            sz = list(group_sizes[s:s + 4])
+            base = np.zeros(4, np.int64)
+            base[1:ng] = np.cumsum(sz)[:ng - 1]
+            flat = np.zeros(int(sum(sz)) * m if ng else 1)
+            us = ts[4 + s:4 + s + ng] + [_NONE] * (4 - ng)
+            mapped = np.array([t is not None for t in remap[:4]]
+                              + [t is not None for t in remap[4 + s:4 + s + ng]] + [False] * (4 - ng))
+            gsz = np.array(sz + [1] * (4 - ng), np.int64)
+            g = gs + [_NO_GROUP] * (4 - ng)
+            tot, row, what = _fused_blocks(cs[0], cs[1], cs[2], cs[3], ts[0], ts[1], ts[2], ts[3], mapped, sizes,
+                                           offsets, q, seen, r, ng, g[0], g[1], g[2], g[3], us[0], us[1], us[2], us[3],
+                                           gsz, base, check, step, WAVE, flat)
+            if row >= 0:
+                return seen.view(bool), 0.0, (int(row), int(what) + (s if what > 4 else 0))
+            if s == 0:
+                total = tot
+            for t in range(ng):
+                out[s + t] += flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
+    finally:
+        numba.set_num_threads(before)
+    return seen.view(bool), float(total), None
