@@ -143,96 +143,92 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _code(c: np.ndarray, table: np.ndarray, mapped: bool, i: int, lo: int, hi: int, check: bool
-          ) -> tuple[int, bool]:  # pragma: no cover
-    # row i's code of one column: through its remap table when it has one (a native code outside the table is
-    # always refused: it would read outside it), then checked against lo .. hi - 1 when asked
-    x = np.int64(c[i])
-    if mapped:
-        if x < 0 or x >= table.shape[0]:
-            return x, False
-        x = np.int64(table[x])
-    if check and (x < lo or x >= hi):
-        return x, False
-    return x, True
+def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+           offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, ng: int, g0: np.ndarray,
+           g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray, check_codes: bool,
+           check_q: bool, p: np.ndarray) -> tuple[float, int]:  # pragma: no cover
+    # rows a .. e - 1 into partial sums p (zeroed here): their total, and the first row a check refused (or -1).
+    # Up to four groupings g0..g3 (ng of them), into p at rows gbase[t] ..; a check is one unsigned compare of
+    # code - offset with the size per code
+    m = rates.shape[1]
+    p[:] = 0.0
+    s0, s1, s2, s3 = np.uint64(sizes[0]), np.uint64(sizes[1]), np.uint64(sizes[2]), np.uint64(sizes[3])
+    z1, z2, z3 = sizes[1], sizes[2], sizes[3]
+    h0, h1, h2, h3 = np.uint64(gsize[0]), np.uint64(gsize[1]), np.uint64(gsize[2]), np.uint64(gsize[3])
+    o0, o1, o2, o3 = offsets[0], offsets[1], offsets[2], offsets[3]
+    b0, b1, b2, b3 = gbase[0], gbase[1], gbase[2], gbase[3]
+    tot = 0.0
+    for i in range(a, e):
+        q = quantity[i]
+        x0 = np.int64(c0[i]) - o0
+        x1 = np.int64(c1[i]) - o1
+        x2 = np.int64(c2[i]) - o2
+        x3 = np.int64(c3[i]) - o3
+        y0 = np.int64(g0[i]) if ng > 0 else 0
+        y1 = np.int64(g1[i]) if ng > 1 else 0
+        y2 = np.int64(g2[i]) if ng > 2 else 0
+        y3 = np.int64(g3[i]) if ng > 3 else 0
+        if check_q and not (q >= 0.0 and q < np.inf):
+            return tot, i
+        if check_codes and ((np.uint64(x0) >= s0) | (np.uint64(x1) >= s1) | (np.uint64(x2) >= s2)
+                            | (np.uint64(x3) >= s3) | (np.uint64(y0) >= h0) | (np.uint64(y1) >= h1)
+                            | (np.uint64(y2) >= h2) | (np.uint64(y3) >= h3)):
+            return tot, i
+        k = ((x0 * z1 + x1) * z2 + x2) * z3 + x3
+        if seen[k] == 0:  # written once per key: threads then only read it (no cache line bouncing between cores)
+            seen[k] = 1
+        if m == 1:  # CO2e only: one rate per key
+            w = q * rates[k, 0]
+            tot += w
+            if ng > 0:
+                p[b0 + y0] += w
+            if ng > 1:
+                p[b1 + y1] += w
+            if ng > 2:
+                p[b2 + y2] += w
+            if ng > 3:
+                p[b3 + y3] += w
+        else:  # CO2e, then each gas
+            tot += q * rates[k, 0]
+            r0, r1, r2, r3 = (b0 + y0) * m, (b1 + y1) * m, (b2 + y2) * m, (b3 + y3) * m
+            for j in range(m):
+                w = q * rates[k, j]
+                if ng > 0:
+                    p[r0 + j] += w
+                if ng > 1:
+                    p[r1 + j] += w
+                if ng > 2:
+                    p[r2 + j] += w
+                if ng > 3:
+                    p[r3 + j] += w
+    return tot, -1
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, t0: np.ndarray, t1: np.ndarray,
-                  t2: np.ndarray, t3: np.ndarray, mapped: np.ndarray, sizes: np.ndarray, offsets: np.ndarray,
-                  quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, ng: int, g0: np.ndarray, g1: np.ndarray,
-                  g2: np.ndarray, g3: np.ndarray, u0: np.ndarray, u1: np.ndarray, u2: np.ndarray, u3: np.ndarray,
-                  gsize: np.ndarray, gbase: np.ndarray, check: bool, step: int, wave: int, out: np.ndarray
-                  ) -> tuple[float, int, int]:  # pragma: no cover
+def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, ng: int,
+                  g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray,
+                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
+                  ) -> tuple[float, int]:  # pragma: no cover
     # Blocks of `step` rows, `wave` blocks at a time over the threads (prange), each into its own partial sums;
     # the partials are then added to `out` and the total in block order, so the figures do not depend on the
-    # threads.  Up to four groupings (g0..g3, into `out` at rows gbase[t] ..); returns the total and, for the first
-    # row a check refused, that row and what refused it (0 quantity, 1-4 a key column, 5-8 a grouping), else -1.
+    # threads.  Returns the total and the first row a check refused, else -1.
     n = quantity.shape[0]
-    m = rates.shape[1]
     width = out.shape[0]
     nblocks = (n + step - 1) // step
     part = np.empty((wave, width))
     ptot = np.zeros(wave)
     badrow = np.full(wave, -1, np.int64)
-    badwhat = np.zeros(wave, np.int64)
-    s1, s2, s3 = sizes[1], sizes[2], sizes[3]
-    o0, o1, o2, o3 = offsets[0], offsets[1], offsets[2], offsets[3]
     total = 0.0
     for w0 in range(0, nblocks, wave):
         nb = min(wave, nblocks - w0)
         for bb in numba.prange(nb):
             a = (w0 + bb) * step
-            e = min(a + step, n)
-            p = part[bb]
-            p[:] = 0.0
-            tot = 0.0
-            for i in range(a, e):
-                q = quantity[i]
-                if check and not (q >= 0.0 and q < np.inf):
-                    badrow[bb], badwhat[bb] = i, 0
-                    break
-                x0, ok0 = _code(c0, t0, mapped[0], i, o0, o0 + sizes[0], check)
-                x1, ok1 = _code(c1, t1, mapped[1], i, o1, o1 + s1, check)
-                x2, ok2 = _code(c2, t2, mapped[2], i, o2, o2 + s2, check)
-                x3, ok3 = _code(c3, t3, mapped[3], i, o3, o3 + s3, check)
-                y0, y1, y2, y3 = 0, 0, 0, 0
-                okg0, okg1, okg2, okg3 = True, True, True, True
-                if ng > 0:
-                    y0, okg0 = _code(g0, u0, mapped[4], i, 0, gsize[0], check)
-                if ng > 1:
-                    y1, okg1 = _code(g1, u1, mapped[5], i, 0, gsize[1], check)
-                if ng > 2:
-                    y2, okg2 = _code(g2, u2, mapped[6], i, 0, gsize[2], check)
-                if ng > 3:
-                    y3, okg3 = _code(g3, u3, mapped[7], i, 0, gsize[3], check)
-                if not (ok0 and ok1 and ok2 and ok3 and okg0 and okg1 and okg2 and okg3):
-                    badrow[bb] = i
-                    badwhat[bb] = 1 if not ok0 else 2 if not ok1 else 3 if not ok2 else 4 if not ok3 else \
-                        5 if not okg0 else 6 if not okg1 else 7 if not okg2 else 8
-                    break
-                k = (((x0 - o0) * s1 + x1 - o1) * s2 + x2 - o2) * s3 + x3 - o3
-                seen[k] = 1
-                r0 = (gbase[0] + y0) * m
-                r1 = (gbase[1] + y1) * m
-                r2 = (gbase[2] + y2) * m
-                r3 = (gbase[3] + y3) * m
-                for j in range(m):
-                    w = q * rates[k, j]
-                    if j == 0:
-                        tot += w
-                    if ng > 0:
-                        p[r0 + j] += w
-                    if ng > 1:
-                        p[r1 + j] += w
-                    if ng > 2:
-                        p[r2 + j] += w
-                    if ng > 3:
-                        p[r3 + j] += w
-            ptot[bb] = tot
+            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rates,
+                                          ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
         for bb in range(nb):
             if badrow[bb] >= 0:
-                return total, badrow[bb], badwhat[bb]
+                return total, badrow[bb]
         for bb in range(nb):
             total += ptot[bb]
         for j in numba.prange(width):
@@ -240,7 +236,7 @@ def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
             for bb in range(nb):
                 acc += part[bb, j]
             out[j] = acc
-    return total, -1, 0
+    return total, -1
 
 
 def _arg(a: np.ndarray) -> np.ndarray:
@@ -255,7 +251,7 @@ def max_threads() -> int:
     return int(getattr(numba.config, "NUMBA_NUM_THREADS"))
 
 
-_NONE = _arg(np.zeros(1, np.int64))
+
 _NO_GROUP = _arg(np.zeros(1, np.int32))
 
 #: Blocks handed to the threads at a time (their partial sums are held together; the figures do not depend on it).
@@ -264,43 +260,38 @@ WAVE = 8
 
 def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray, quantity: np.ndarray,
                n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray], group_sizes: Sequence[int],
-               out: Sequence[np.ndarray], remap: Sequence[np.ndarray | None], check: bool, step: int, threads: int
-               ) -> tuple[np.ndarray, float, tuple[int, int] | None]:
-    """:func:`neutralcore.measure.rowpass.fused_pass` as one compiled loop over blocks of *step* rows on
-    *threads* threads: the keys rows use, the total and ``quantity * rates[key]`` added to ``out[g]``, four
-    groupings a pass; and the first row a check refused (row, what: 0 quantity, 1-4 a key column, then the
-    groupings), or ``None``."""
+               out: Sequence[np.ndarray], check_codes: bool, check_q: bool, step: int, threads: int
+               ) -> tuple[np.ndarray, float, int]:
+    """:func:`neutralcore.measure.rowpass.fused_pass` (remap tables already applied per key and per group by
+    it) as one compiled loop over blocks of *step* rows on *threads* threads: the keys rows use, the total and
+    ``quantity * rates[key]`` added to ``out[g]``, four groupings a pass; and the first row a check refused,
+    or -1."""
     seen = np.zeros(n_keys, np.uint8)
     m = rates.shape[1]
     r = _arg(rates)
     cs = [_arg(c) for c in columns]
-    ts = [_NONE if t is None else _arg(np.asarray(t, np.int64)) for t in remap]
     q = _arg(quantity)
     total = 0.0
     before = numba.get_num_threads()
     numba.set_num_threads(max(1, min(threads, max_threads())))
     try:
-        for s in range(0, max(len(groups), 1), 4):
+        for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
             gs = [_arg(g) for g in groups[s:s + 4]]
             ng = len(gs)
             sz = list(group_sizes[s:s + 4])
             base = np.zeros(4, np.int64)
             base[1:ng] = np.cumsum(sz)[:ng - 1]
-            flat = np.zeros(int(sum(sz)) * m if ng else 1)
-            us = ts[4 + s:4 + s + ng] + [_NONE] * (4 - ng)
-            mapped = np.array([t is not None for t in remap[:4]]
-                              + [t is not None for t in remap[4 + s:4 + s + ng]] + [False] * (4 - ng))
+            flat = np.zeros(max(int(sum(sz)) * m, 1))
             gsz = np.array(sz + [1] * (4 - ng), np.int64)
             g = gs + [_NO_GROUP] * (4 - ng)
-            tot, row, what = _fused_blocks(cs[0], cs[1], cs[2], cs[3], ts[0], ts[1], ts[2], ts[3], mapped, sizes,
-                                           offsets, q, seen, r, ng, g[0], g[1], g[2], g[3], us[0], us[1], us[2], us[3],
-                                           gsz, base, check, step, WAVE, flat)
+            tot, row = _fused_blocks(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r, ng, g[0], g[1], g[2],
+                                     g[3], gsz, base, check_codes, check_q and s == 0, step, WAVE, flat)
             if row >= 0:
-                return seen.view(bool), 0.0, (int(row), int(what) + (s if what > 4 else 0))
+                return seen.view(bool), 0.0, int(row)
             if s == 0:
                 total = tot
             for t in range(ng):
                 out[s + t] += flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
     finally:
         numba.set_num_threads(before)
-    return seen.view(bool), float(total), None
+    return seen.view(bool), float(total), -1

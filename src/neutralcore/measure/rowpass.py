@@ -8,7 +8,7 @@ Everything else in the kernel is per key; these are the kernel's loops over rows
 * ``"numba"``: one compiled loop over the rows (:mod:`neutralcore.measure._fast`), used when numba is
   installed (``pip install 'neutralcore[fast]'``) for passes over at least :data:`FAST_MIN_ROWS` rows
   (shorter ones take well under a millisecond either way, and do not import numba).  The fused pass runs on
-  every core (:func:`threads`), in fixed blocks of rows whose sums are added in block order: the same figures
+  every core (:func:`thread_count`), in fixed blocks of rows whose sums are added in block order: the same figures
   on any number of threads.
 
 The environment variable ``NEUTRALCORE_KERNEL`` (``numpy`` or ``numba``) forces one for every pass, and
@@ -38,7 +38,7 @@ import numpy as np
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
 __all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "KEY_NAMES", "THREADS_ENV", "backend", "code_counter", "dense_codes",
-           "key_sums", "group_sums", "fused_pass", "threads"]
+           "key_sums", "group_sums", "fused_pass", "thread_count"]
 
 Backend = Literal["numpy", "numba"]
 #: Environment variable forcing a backend: ``numpy`` or ``numba``.
@@ -207,7 +207,7 @@ THREADS_ENV = "NEUTRALCORE_THREADS"
 KEY_NAMES = ("activity", "region", "year", "unit")
 
 
-def threads(requested: int | None = None) -> int:
+def thread_count(requested: int | None = None) -> int:
     """Threads the compiled pass runs on: *requested*, else ``NEUTRALCORE_THREADS``, else numba's
     ``NUMBA_NUM_THREADS`` (the cores; 1 when numba is absent).  The figures do not depend on it.
 
@@ -236,34 +236,53 @@ def threads(requested: int | None = None) -> int:
     return n
 
 
-def _first_bad(masks: Sequence[np.ndarray]) -> tuple[int, int] | None:
-    # the first row any mask flags, and the first mask (in the given order) flagging it
-    best: tuple[int, int] | None = None
-    for j, m in enumerate(masks):
-        hit = np.flatnonzero(m[: best[0] + 1] if best is not None else m)
-        if hit.size and (best is None or int(hit[0]) < best[0]):
-            best = (int(hit[0]), j)
-    return best
-
-
-def _raise_bad(row: int, what: int, names: Sequence[str], values: Sequence[np.ndarray], sizes: Sequence[int],
-               offsets: Sequence[int], remap: Sequence[np.ndarray | None]) -> None:
-    """The error of the first row a check of :func:`fused_pass` refused: *what* 0 is the quantity, 1.. the key
-    columns then the groupings (a native code out of its remap table, or a code out of its range)."""
-    if what == 0:
-        q = float(values[0][row])
+def _raise_bad(row: int, quantity: np.ndarray, codes: Sequence[np.ndarray], ranges: Sequence[tuple[int, int]],
+               tables: Sequence[int | None], names: Sequence[str], check_q: bool) -> None:
+    """The error of *row*, the first row a check of :func:`fused_pass` refused: its quantity, else its first
+    code (key columns, then groupings) outside its range (``tables[j]``: the size of column *j*'s remap
+    table, whose native codes it checks)."""
+    q = float(quantity[row])
+    if check_q and not 0.0 <= q < np.inf:
         text = "quantity must not be negative" if q < 0 else "quantity must be finite (NaN or infinite found)"
         raise InvalidQuantityError(text, column=names[0], rows=[row])
-    j = what - 1
-    code = int(values[what][row])
-    table = remap[j]
-    if table is not None and not 0 <= code < table.shape[0]:
-        raise SchemaError(f"code {code} is out of range of the {table.shape[0]} categories",
-                          column=names[what], rows=[row])
-    if table is not None:
-        code = int(table[code])
-    lo, hi = int(offsets[j]), int(offsets[j]) + int(sizes[j]) - 1
-    raise SchemaError(f"code {code} is outside {lo}..{hi}", column=names[what], rows=[row])
+    for j, (x, (lo, hi), t) in enumerate(zip(codes, ranges, tables)):
+        code = int(x[row])
+        if t is not None and not 0 <= code < t:
+            raise SchemaError(f"code {code} is out of range of the {t} categories", column=names[1 + j], rows=[row])
+        if not lo <= code < hi:
+            raise SchemaError(f"code {code} is outside {lo}..{hi - 1}", column=names[1 + j], rows=[row])
+    raise AssertionError(f"row {row} was refused but passes every check")  # pragma: no cover
+
+
+def _first_bad(quantity: np.ndarray, codes: Sequence[np.ndarray], ranges: Sequence[tuple[int, int]],
+               check_q: bool) -> int:
+    # numpy: the first row of a chunk with a bad quantity or a code out of range, or -1
+    bad = ~((quantity >= 0) & (quantity < np.inf)) if check_q else np.zeros(quantity.shape[0], bool)
+    for x, (lo, hi) in zip(codes, ranges):
+        bad |= (x < lo) | (x >= hi)
+    hit = np.flatnonzero(bad)
+    return int(hit[0]) if hit.size else -1
+
+
+def _table(t: np.ndarray, lo: int, hi: int, codes: np.ndarray, name: str) -> np.ndarray:
+    """Remap table *t* as int64 with every entry in ``lo .. hi - 1``; an entry outside that is refused only
+    if a row's code uses it (then naming the first such row; this searches the rows, so only when the table
+    has such entries)."""
+    t = np.asarray(t)
+    if t.ndim != 1 or t.dtype.kind not in "iu":
+        raise InputError(f"a remap table must be a 1-D integer array, got {t.dtype} of shape {t.shape}", column=name)
+    t = t.astype(np.int64)
+    wrong = (t < lo) | (t >= hi)
+    if wrong.any():
+        x = _signed(codes)
+        inside = (x >= 0) & (x < t.shape[0])
+        rows = np.flatnonzero(inside & wrong[np.where(inside, x, 0)])
+        if rows.size:
+            row = int(rows[0])
+            raise SchemaError(f"code {int(x[row])} has no label (its remap entry {int(t[x[row]])} is outside "
+                              f"{lo}..{hi - 1})", column=name, rows=[row])
+        t = np.where(wrong, lo, t)
+    return t
 
 
 def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int], quantity: np.ndarray,
@@ -308,7 +327,7 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
         Column names for the errors: quantity, the four key columns, then the groupings (default
         ``"quantity"``, :data:`KEY_NAMES`, ``"group 0"``, …).
     threads : int, optional
-        Threads of the compiled pass (default :func:`threads`); ignored by the numpy backend.  The figures are
+        Threads of the compiled pass (default :func:`thread_count`); ignored by the numpy backend.  The figures are
         the same for any number: rows are summed in fixed blocks whose partial sums are added in block order.
 
     Returns
@@ -339,50 +358,87 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
     """
     n = quantity.shape[0]
     ng = len(groups)
-    space = int(np.prod([max(int(x), 1) for x in sizes], dtype=object))
     m = rates.shape[1]
     maps: list[np.ndarray | None] = list(remap) if remap is not None else [None] * (4 + ng)
     if len(maps) != 4 + ng or len(columns) != 4:
         raise InputError(f"fused_pass takes 4 key columns and one remap entry per key column and grouping "
                          f"({4 + ng}), got {len(columns)} and {len(maps)}", column="remap")
     label = list(names) if names is not None else ["quantity", *KEY_NAMES, *(f"group {i}" for i in range(ng))]
-    out = [np.zeros((size, m)) for _, size in groups]
+    gcodes = [g for g, _ in groups]
+    # remap tables are applied per key and per group, not per row: the pass runs over the native codes (their
+    # key space, with the rates gathered into it), then the seen keys and the group sums are taken back
+    tables = [None if t is None else _table(t, int(o), int(o) + int(z), c, nm)
+              for t, o, z, c, nm in zip(maps[:4], offsets, sizes, columns, label[1:5])]
+    gtables = [None if t is None else _table(t, 0, int(z), g, nm)
+               for t, (g, z), nm in zip(maps[4:], groups, label[5:])]
+    nsizes = [int(z) if t is None else t.shape[0] for t, z in zip(tables, sizes)]
+    noffs = [int(o) if t is None else 0 for t, o in zip(tables, offsets)]
+    gsizes = [int(z) if t is None else t.shape[0] for t, (_, z) in zip(gtables, groups)]
+    native_keys = None
+    if any(t is not None for t in tables):
+        parts = [np.arange(int(o), int(o) + int(z)) if t is None else t for t, o, z in zip(tables, offsets, sizes)]
+        native_keys = parts[0] - int(offsets[0])
+        for part, o, z in zip(parts[1:], offsets[1:], sizes[1:]):
+            native_keys = (native_keys[:, None] * int(z) + (part - int(o))[None, :]).reshape(-1)
+        rates = rates[native_keys]
+    n_native = int(np.prod([max(z, 1) for z in nsizes], dtype=object))
+    check_codes = check or any(t is not None for t in (*tables, *gtables))
+    ranges = [(o, o + z) for o, z in zip(noffs, nsizes)] + [(0, z) for z in gsizes]
+    nout = [np.zeros((z, m)) for z in gsizes]
     if backend(n) == "numba":
         from neutralcore.measure import _fast
 
-        seen, total, bad = _fast.fused_pass(
-            columns, np.array(sizes, np.int64), np.array(offsets, np.int64), quantity, n_keys,
-            np.ascontiguousarray(rates, dtype=np.float64), [g for g, _ in groups], [s for _, s in groups], out,
-            maps, check, _chunk(max([size for _, size in groups], default=1)), _threads_for(threads))
-        if bad is not None:
-            _raise_bad(bad[0], bad[1], label, [quantity, *columns, *(g for g, _ in groups)],
-                       [*sizes, *(s for _, s in groups)], [*offsets, *([0] * ng)], maps)
-        return seen, total, out
-    columns_r = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
-    step = _chunk(max([size for _, size in groups], default=1))
+        nseen, total, bad = _fast.fused_pass(
+            columns, np.array(nsizes, np.int64), np.array(noffs, np.int64), quantity, n_native,
+            np.ascontiguousarray(rates, dtype=np.float64), gcodes, gsizes, nout, check_codes, check,
+            _chunk(max(gsizes, default=1)), thread_count(threads))
+    else:
+        nseen, total, bad = _numpy_pass(columns, nsizes, noffs, quantity, n_native, rates, gcodes, gsizes, nout,
+                                        check_codes, check, ranges)
+    if bad >= 0:
+        _raise_bad(bad, quantity, [*columns, *gcodes], ranges,
+                   [None if t is None else t.shape[0] for t in (*tables, *gtables)], label, check)
+    if native_keys is None:
+        seen = nseen
+    else:
+        seen = np.zeros(n_keys, dtype=bool)
+        seen[native_keys[nseen]] = True
+    out: list[np.ndarray] = []
+    for t, (_, z), sums in zip(gtables, groups, nout):
+        if t is None:
+            out.append(sums)
+        else:
+            merged = np.zeros((int(z), m))
+            np.add.at(merged, t, sums)
+            out.append(merged)
+    return seen, total, out
+
+
+def _numpy_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int], quantity: np.ndarray,
+                n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray], group_sizes: Sequence[int],
+                out: Sequence[np.ndarray], check_codes: bool, check_q: bool, ranges: Sequence[tuple[int, int]]
+                ) -> tuple[np.ndarray, float, int]:
+    # the fused pass in cache-sized chunks: combined key, one gather and multiply per rate column, a bincount per
+    # grouping; the first row a check refused, or -1
+    n = quantity.shape[0]
+    space = int(np.prod([max(int(x), 1) for x in sizes], dtype=object))
+    columns_r = [np.ascontiguousarray(rates[:, j]) for j in range(rates.shape[1])]
+    step = _chunk(max(group_sizes, default=1))
     base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
     wide = np.int32 if space + abs(base) < 2**31 else np.int64  # int32 when no partial sum can overflow it
     buf = np.empty(min(step, n))
     seen = np.zeros(n_keys, dtype=bool)
     total = 0.0
-    ranges = [(int(o), int(o) + int(s)) for o, s in zip(offsets, sizes)] + [(0, int(s)) for _, s in groups]
     for s in range(0, n, step):
         q = quantity[s:s + step]
-        raw = [_signed(c[s:s + step]) for c in columns] + [_signed(g[s:s + step]) for g, _ in groups]
-        native = [(x < 0) | (x >= t.shape[0]) if t is not None else None for x, t in zip(raw, maps)]
-        coded = [x if t is None else np.take(t, np.clip(x, 0, t.shape[0] - 1)) for x, t in zip(raw, maps)]
-        if check or any(b is not None for b in native):
-            masks = [~(q >= 0) | ~np.isfinite(q) if check else np.zeros(q.shape[0], bool)]
-            for x, b, (lo, hi) in zip(coded, native, ranges):
-                masks.append((x < lo) | (x >= hi) if check else np.zeros(q.shape[0], bool))
-                if b is not None:
-                    masks[-1] |= b
-            hit = _first_bad(masks)
-            if hit is not None:
-                _raise_bad(s + hit[0], hit[1], label, [quantity, *columns, *(g for g, _ in groups)],
-                           [*sizes, *(sz for _, sz in groups)], [*offsets, *([0] * ng)], maps)
-        k = coded[0].astype(wide)
-        for col, size in zip(coded[1:4], sizes[1:]):
+        raw = [_signed(c[s:s + step]) for c in columns]
+        gs = [_signed(g[s:s + step]) for g in groups]
+        if check_codes or check_q:
+            hit = _first_bad(q, [*raw, *gs] if check_codes else [], ranges, check_q)
+            if hit >= 0:
+                return seen, 0.0, s + hit
+        k = raw[0].astype(wide)
+        for col, size in zip(raw[1:], sizes[1:]):
             k *= size
             k += col
         if base:
@@ -395,13 +451,9 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
                 w *= q
                 if j == 0:
                     total += float(w.sum())
-                for g, (_, size), o in zip(coded[4:], groups, out):
+                for g, size, o in zip(gs, group_sizes, out):
                     o[:, j] += np.bincount(g, weights=w, minlength=size)
-    return seen, total, out
-
-
-def _threads_for(requested: int | None) -> int:
-    return threads(requested)
+    return seen, total, -1
 
 
 def _signed(x: np.ndarray) -> np.ndarray:
