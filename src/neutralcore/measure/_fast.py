@@ -231,11 +231,8 @@ def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
                 return total, badrow[bb]
         for bb in range(nb):
             total += ptot[bb]
-        for j in numba.prange(width):
-            acc = out[j]
-            for bb in range(nb):
-                acc += part[bb, j]
-            out[j] = acc
+        for bb in range(nb):  # one thread: a wave's partials are a few MiB at most, and one launch per wave is cheaper
+            out += part[bb]
     return total, -1
 
 
@@ -254,8 +251,13 @@ def max_threads() -> int:
 
 _NO_GROUP = _arg(np.zeros(1, np.int32))
 
-#: Blocks handed to the threads at a time (their partial sums are held together; the figures do not depend on it).
-WAVE = 8
+#: Bytes of partial sums held at once: the blocks handed to the threads together are as many as fit (at least two
+#: per thread); the figures do not depend on it.
+WAVE_BYTES = 4 << 20
+
+
+def _wave(width: int, threads: int, blocks: int) -> int:
+    return max(2 * threads, min(blocks, WAVE_BYTES // max(8 * width, 1)))
 
 
 def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray, quantity: np.ndarray,
@@ -273,7 +275,8 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
     q = _arg(quantity)
     total = 0.0
     before = numba.get_num_threads()
-    numba.set_num_threads(max(1, min(threads, max_threads())))
+    threads = max(1, min(threads, max_threads()))
+    numba.set_num_threads(threads)
     try:
         for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
             gs = [_arg(g) for g in groups[s:s + 4]]
@@ -285,7 +288,8 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
             gsz = np.array(sz + [1] * (4 - ng), np.int64)
             g = gs + [_NO_GROUP] * (4 - ng)
             tot, row = _fused_blocks(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r, ng, g[0], g[1], g[2],
-                                     g[3], gsz, base, check_codes, check_q and s == 0, step, WAVE, flat)
+                                     g[3], gsz, base, check_codes, check_q and s == 0, step,
+                                     _wave(flat.shape[0], threads, -(-q.shape[0] // step)), flat)
             if row >= 0:
                 return seen.view(bool), 0.0, int(row)
             if s == 0:
