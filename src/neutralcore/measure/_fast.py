@@ -277,6 +277,8 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
     before = numba.get_num_threads()
     threads = max(1, min(threads, max_threads()))
     numba.set_num_threads(threads)
+    # blocks handed out one at a time: a thread that the OS holds back (a busy machine) does not hold up the others
+    chunk = numba.set_parallel_chunksize(1)
     try:
         for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
             gs = [_arg(g) for g in groups[s:s + 4]]
@@ -297,5 +299,6 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
             for t in range(ng):
                 out[s + t] += flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
     finally:
+        numba.set_parallel_chunksize(chunk)
         numba.set_num_threads(before)
     return seen.view(bool), float(total), -1
