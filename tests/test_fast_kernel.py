@@ -189,3 +189,40 @@ def test_fused_pass_checks_name_the_first_bad_row(monkeypatch, backend):
     with pytest.raises(nc.SchemaError, match="has no label") as exc:
         _run(monkeypatch, backend, [used, *cols[1:]], q, rates, groups, remap=[table, None, None, None, None, None])
     assert exc.value.rows == [40]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 300), step=st.sampled_from([1, 3, 7, 64, 1000]), seed=st.integers(0, 2**16), gases=st.booleans())
+def test_blocks_and_threads_never_change_the_figures(n, step, seed, gases):
+    """Any block size, one or two threads: the same bits on either thread count, and every group sum equal to
+    the exactly rounded sum of its rows (math.fsum) to 1e-12."""
+    import math
+
+    from neutralcore.measure import _fast
+
+    rng = np.random.default_rng(seed)
+    cols = [rng.integers(lo, lo + z, n).astype(np.int32) for z, lo in zip(_SIZES, _OFFS)]
+    q = rng.uniform(0, 10, n)
+    m = 3 if gases else 1
+    rates = rng.uniform(0, 1, (180, m))
+    groups = [rng.integers(0, 7, n).astype(np.int32), rng.integers(0, 5, n).astype(np.int32)]
+    runs = []
+    for threads in (1, 2):
+        out = [np.zeros((7, m)), np.zeros((5, m))]
+        seen, total, bad = _fast.fused_pass(cols, np.array(_SIZES), np.array(_OFFS), q, 180, rates, groups, [7, 5], out,
+                                            True, True, step, threads)
+        assert bad == -1
+        runs.append((seen, total, out))
+    (s1, t1, o1), (s2, t2, o2) = runs
+    assert t1 == t2 and (s1 == s2).all() and all(np.array_equal(a, b) for a, b in zip(o1, o2))
+    k = ((cols[0] * 3 + cols[1]) * 3 + cols[2] - 2020) * 4 + cols[3]
+    w = q[:, None] * rates[k]
+    assert t1 == pytest.approx(math.fsum(w[:, 0]), rel=1e-12, abs=1e-300)
+    assert sorted(np.flatnonzero(s1).tolist()) == sorted(set(k.tolist()))
+    for g, o in zip(groups, o1):
+        for label in range(o.shape[0]):
+            for j in range(m):
+                assert o[label, j] == pytest.approx(math.fsum(w[g == label, j]), rel=1e-12, abs=1e-300)

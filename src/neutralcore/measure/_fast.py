@@ -143,70 +143,72 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def _bad(i: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+         offsets: np.ndarray, quantity: np.ndarray, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray,
+         gsize: np.ndarray, check_q: bool) -> bool:  # pragma: no cover
+    # whether row i fails a check: its quantity (when asked), or a code outside its range (one unsigned compare of
+    # code - offset with the size each)
+    q = quantity[i]
+    if check_q and not (q >= 0.0 and q < np.inf):
+        return True
+    return bool((np.uint64(np.int64(c0[i]) - offsets[0]) >= np.uint64(sizes[0]))
+                | (np.uint64(np.int64(c1[i]) - offsets[1]) >= np.uint64(sizes[1]))
+                | (np.uint64(np.int64(c2[i]) - offsets[2]) >= np.uint64(sizes[2]))
+                | (np.uint64(np.int64(c3[i]) - offsets[3]) >= np.uint64(sizes[3]))
+                | (np.uint64(np.int64(g0[i])) >= np.uint64(gsize[0])) | (np.uint64(np.int64(g1[i])) >= np.uint64(gsize[1]))
+                | (np.uint64(np.int64(g2[i])) >= np.uint64(gsize[2])) | (np.uint64(np.int64(g3[i])) >= np.uint64(gsize[3])))
+
+
+@numba.njit(cache=True, nogil=True)
 def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-           offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, ng: int, g0: np.ndarray,
-           g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray, check_codes: bool,
+           offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, g0: np.ndarray,
+           g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray, check: bool,
            check_q: bool, p: np.ndarray) -> tuple[float, int]:  # pragma: no cover
     # rows a .. e - 1 into partial sums p (zeroed here): their total, and the first row a check refused (or -1).
-    # Up to four groupings g0..g3 (ng of them), into p at rows gbase[t] ..; a check is one unsigned compare of
-    # code - offset with the size per code
+    # Always four groupings g0..g3 into p at rows gbase[t] ..: an unused one reads one byte (stride 0) into a
+    # spare row of its own, so the loop has no branch per grouping (in a loop this tight, they cost as much as
+    # the sums)
     m = rates.shape[1]
     p[:] = 0.0
-    s0, s1, s2, s3 = np.uint64(sizes[0]), np.uint64(sizes[1]), np.uint64(sizes[2]), np.uint64(sizes[3])
     z1, z2, z3 = sizes[1], sizes[2], sizes[3]
-    h0, h1, h2, h3 = np.uint64(gsize[0]), np.uint64(gsize[1]), np.uint64(gsize[2]), np.uint64(gsize[3])
-    o0, o1, o2, o3 = offsets[0], offsets[1], offsets[2], offsets[3]
+    base = offsets[0] * z1 * z2 * z3 + offsets[1] * z2 * z3 + offsets[2] * z3 + offsets[3]
     b0, b1, b2, b3 = gbase[0], gbase[1], gbase[2], gbase[3]
     tot = 0.0
-    for i in range(a, e):
-        q = quantity[i]
-        x0 = np.int64(c0[i]) - o0
-        x1 = np.int64(c1[i]) - o1
-        x2 = np.int64(c2[i]) - o2
-        x3 = np.int64(c3[i]) - o3
-        y0 = np.int64(g0[i]) if ng > 0 else 0
-        y1 = np.int64(g1[i]) if ng > 1 else 0
-        y2 = np.int64(g2[i]) if ng > 2 else 0
-        y3 = np.int64(g3[i]) if ng > 3 else 0
-        if check_q and not (q >= 0.0 and q < np.inf):
-            return tot, i
-        if check_codes and ((np.uint64(x0) >= s0) | (np.uint64(x1) >= s1) | (np.uint64(x2) >= s2)
-                            | (np.uint64(x3) >= s3) | (np.uint64(y0) >= h0) | (np.uint64(y1) >= h1)
-                            | (np.uint64(y2) >= h2) | (np.uint64(y3) >= h3)):
-            return tot, i
-        k = ((x0 * z1 + x1) * z2 + x2) * z3 + x3
-        if seen[k] == 0:  # written once per key: threads then only read it (no cache line bouncing between cores)
-            seen[k] = 1
-        if m == 1:  # CO2e only: one rate per key
-            w = q * rates[k, 0]
+    if check:
+        for i in range(a, e):
+            if _bad(i, c0, c1, c2, c3, sizes, offsets, quantity, g0, g1, g2, g3, gsize, check_q):
+                return tot, i
+    if m == 1:  # CO2e only: one rate per key
+        for i in range(a, e):
+            k = ((np.int64(c0[i]) * z1 + c1[i]) * z2 + c2[i]) * z3 + c3[i] - base
+            if seen[k] == 0:  # written once per key: threads then only read it (no cache line bouncing)
+                seen[k] = 1
+            w = quantity[i] * rates[k, 0]
             tot += w
-            if ng > 0:
-                p[b0 + y0] += w
-            if ng > 1:
-                p[b1 + y1] += w
-            if ng > 2:
-                p[b2 + y2] += w
-            if ng > 3:
-                p[b3 + y3] += w
-        else:  # CO2e, then each gas
+            p[b0 + g0[i]] += w
+            p[b1 + g1[i]] += w
+            p[b2 + g2[i]] += w
+            p[b3 + g3[i]] += w
+    else:  # CO2e, then each gas
+        for i in range(a, e):
+            k = ((np.int64(c0[i]) * z1 + c1[i]) * z2 + c2[i]) * z3 + c3[i] - base
+            if seen[k] == 0:
+                seen[k] = 1
+            q = quantity[i]
             tot += q * rates[k, 0]
-            r0, r1, r2, r3 = (b0 + y0) * m, (b1 + y1) * m, (b2 + y2) * m, (b3 + y3) * m
+            r0, r1, r2, r3 = (b0 + g0[i]) * m, (b1 + g1[i]) * m, (b2 + g2[i]) * m, (b3 + g3[i]) * m
             for j in range(m):
                 w = q * rates[k, j]
-                if ng > 0:
-                    p[r0 + j] += w
-                if ng > 1:
-                    p[r1 + j] += w
-                if ng > 2:
-                    p[r2 + j] += w
-                if ng > 3:
-                    p[r3 + j] += w
+                p[r0 + j] += w
+                p[r1 + j] += w
+                p[r2 + j] += w
+                p[r3 + j] += w
     return tot, -1
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, ng: int,
+                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
                   g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray,
                   check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
                   ) -> tuple[float, int]:  # pragma: no cover
@@ -225,7 +227,37 @@ def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
         for bb in numba.prange(nb):
             a = (w0 + bb) * step
             ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rates,
-                                          ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+                                          g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+        for bb in range(nb):
+            if badrow[bb] >= 0:
+                return total, badrow[bb]
+        for bb in range(nb):
+            total += ptot[bb]
+        for bb in range(nb):  # one thread: a wave's partials are a few MiB at most, and one launch per wave is cheaper
+            out += part[bb]
+    return total, -1
+
+
+@numba.njit(cache=True, nogil=True)
+def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
+                  g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray,
+                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
+                  ) -> tuple[float, int]:  # pragma: no cover
+    # _fused_blocks on one thread, without the thread pool: the same blocks added in the same order, the same bits
+    n = quantity.shape[0]
+    width = out.shape[0]
+    nblocks = (n + step - 1) // step
+    part = np.empty((wave, width))
+    ptot = np.zeros(wave)
+    badrow = np.full(wave, -1, np.int64)
+    total = 0.0
+    for w0 in range(0, nblocks, wave):
+        nb = min(wave, nblocks - w0)
+        for bb in range(nb):
+            a = (w0 + bb) * step
+            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rates,
+                                          g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
         for bb in range(nb):
             if badrow[bb] >= 0:
                 return total, badrow[bb]
@@ -249,7 +281,9 @@ def max_threads() -> int:
 
 
 
-_NO_GROUP = _arg(np.zeros(1, np.int32))
+def _spare(n: int) -> np.ndarray:
+    # an unused grouping: code 0 on every row, read from one int32 (stride 0: no memory traffic)
+    return np.broadcast_to(np.zeros(1, np.int32), (n,))
 
 #: Bytes of partial sums held at once: the blocks handed to the threads together are as many as fit (at least two
 #: per thread); the figures do not depend on it.
@@ -283,15 +317,15 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
         for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
             gs = [_arg(g) for g in groups[s:s + 4]]
             ng = len(gs)
-            sz = list(group_sizes[s:s + 4])
-            base = np.zeros(4, np.int64)
-            base[1:ng] = np.cumsum(sz)[:ng - 1]
-            flat = np.zeros(max(int(sum(sz)) * m, 1))
-            gsz = np.array(sz + [1] * (4 - ng), np.int64)
-            g = gs + [_NO_GROUP] * (4 - ng)
-            tot, row = _fused_blocks(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r, ng, g[0], g[1], g[2],
-                                     g[3], gsz, base, check_codes, check_q and s == 0, step,
-                                     _wave(flat.shape[0], threads, -(-q.shape[0] // step)), flat)
+            sz = list(group_sizes[s:s + 4]) + [1] * (4 - ng)  # an unused grouping: one spare row each
+            base = np.concatenate([[0], np.cumsum(sz)[:-1]]).astype(np.int64)
+            flat = np.zeros(int(sum(sz)) * m)
+            g = gs + [_spare(q.shape[0])] * (4 - ng)
+            loop = _fused_blocks if threads > 1 else _fused_serial
+            tot, row = loop(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r, g[0], g[1], g[2], g[3],
+                                     np.array(sz, np.int64), base, check_codes or (check_q and s == 0),
+                                     check_q and s == 0, step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)),
+                                     flat)
             if row >= 0:
                 return seen.view(bool), 0.0, int(row)
             if s == 0:
