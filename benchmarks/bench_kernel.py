@@ -67,10 +67,10 @@ def check(name: str, got: p.Result, ref: p.Result) -> None:
         assert np.allclose(a, b, rtol=1e-9, atol=0), (name, d, float(np.max(np.abs(a - b) / np.abs(b))))
 
 
-def one_thread(fn: Callable[[], p.Result]) -> p.Result:
-    """*fn* with the compiled pass held to one thread."""
+def threads(count: int, fn: Callable[[], p.Result]) -> p.Result:
+    """*fn* with the compiled pass on *count* threads."""
     before = os.environ.get("NEUTRALCORE_THREADS")
-    os.environ["NEUTRALCORE_THREADS"] = "1"
+    os.environ["NEUTRALCORE_THREADS"] = str(count)
     try:
         return fn()
     finally:
@@ -112,17 +112,20 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
         ("activity", p.ACTS, "a"), ("region", p.REGS, "r"), ("unit", p.UNITS, "u"), ("category", p.CATS, "cat"),
         ("site", p.SITES, "site"))})
     try:
-        import numba  # noqa: F401
+        import numba
         have_numba = True
+        cores = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     except ImportError:
-        have_numba = False
+        have_numba, cores = False, 1
 
     # (starting point, contender, function); the first of each starting point is neutralcore
     cases: list[tuple[str, str, Callable[[], p.Result]]] = [
         ("coded", "neutralcore from_columns((codes, labels)) + emissions + 3 by()", lambda: p.nc_job(p.nc_from_codes(c), fs)),
         ("coded", "neutralcore, the same from writeable arrays (copied)", lambda: p.nc_job(p.nc_from_codes(cw), fs)),
         *([("coded", "neutralcore, the same on one thread (NEUTRALCORE_THREADS=1)",
-            lambda: one_thread(lambda: p.nc_job(p.nc_from_codes(c), fs)))] if have_numba else []),
+            lambda: threads(1, lambda: p.nc_job(p.nc_from_codes(c), fs))),
+           ("coded", f"neutralcore, the same on {cores} threads (NEUTRALCORE_THREADS={cores})",
+            lambda: threads(cores, lambda: p.nc_job(p.nc_from_codes(c), fs)))] if have_numba else []),
         ("coded", "numpy, chunked whole-job floor", lambda: p.numpy_floor(c, ftab, utab)),
         *([("coded", "numba fused loop (compiled floor, one core)", lambda: p.numba_fused(c, ftab, utab)),
            ("coded", "numba fused loop, prange over every core (parallel floor)",
@@ -213,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb, pandas, polars, pyarrow  # noqa: E401 - fail early with a clear message
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pandas.__version__}, polars "
           f"{polars.__version__}, pyarrow {pyarrow.__version__}, duckdb {duckdb.__version__}, neutralcore "
-          f"{nc.__version__}, kernel {_backend()} on {_threads()} thread(s), {os.cpu_count()} cores")
+          f"{nc.__version__}, kernel {_backend()} on {_threads()} thread(s) now (load average "
+          f"{os.getloadavg()[0]:.2f}), {os.cpu_count()} cores")
     rng = np.random.default_rng(20261123)
     fs, ftab = p.make_factors(rng)
     utab = p.unit_table()
