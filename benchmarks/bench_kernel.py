@@ -4,7 +4,9 @@ pyarrow, a chunked-numpy floor, a fused compiled loop and the memory-bandwidth l
 Run:  pip install '.[bench]' && python benchmarks/bench_kernel.py [--rows 1000000 10000000] [--rounds 5]
 
 One process; in every round each contender runs once, in the same order (interleaved, so a noisy neighbour
-slows all of them alike); the table gives the minimum and the median over the rounds.  Every contender's
+slows all of them alike); the table gives the minimum and the median over the rounds.  The floors: a chunked
+plain-numpy job, a fused numba loop on one core and the same loop over every core (``prange``, one share of the
+rows per thread), and the memory-bandwidth limit on one core and on every core.  Every contender's
 total and every group sum is checked against neutralcore's to 1e-9 (relative).  The job and the data are
 described in ``_peers.py``: 10,000 factors, 20 units, CO2e by scope (3), category (100) and site (10,000).
 
@@ -46,6 +48,14 @@ def _backend() -> str:
     return backend()
 
 
+def _threads() -> int:
+    try:
+        from neutralcore.measure.rowpass import thread_count
+    except ImportError:  # a release before the pass ran on threads
+        return 1
+    return thread_count()
+
+
 def check(name: str, got: p.Result, ref: p.Result) -> None:
     """Every figure of *got* equals *ref*'s to 1e-9 (relative); groups compared by label."""
     assert np.isclose(got[0], ref[0], rtol=1e-9, atol=0), (name, "total", got[0], ref[0])
@@ -55,6 +65,19 @@ def check(name: str, got: p.Result, ref: p.Result) -> None:
         assert want.keys() == have.keys(), (name, d, sorted(set(want) ^ set(have))[:5])
         a = np.array([have[k] for k in want]); b = np.array(list(want.values()))
         assert np.allclose(a, b, rtol=1e-9, atol=0), (name, d, float(np.max(np.abs(a - b) / np.abs(b))))
+
+
+def threads(count: int, fn: Callable[[], p.Result]) -> p.Result:
+    """*fn* with the compiled pass on *count* threads."""
+    before = os.environ.get("NEUTRALCORE_THREADS")
+    os.environ["NEUTRALCORE_THREADS"] = str(count)
+    try:
+        return fn()
+    finally:
+        if before is None:
+            del os.environ["NEUTRALCORE_THREADS"]
+        else:
+            os.environ["NEUTRALCORE_THREADS"] = before
 
 
 def labels(names: list[Any], codes: np.ndarray) -> list[Any]:
@@ -89,17 +112,24 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
         ("activity", p.ACTS, "a"), ("region", p.REGS, "r"), ("unit", p.UNITS, "u"), ("category", p.CATS, "cat"),
         ("site", p.SITES, "site"))})
     try:
-        import numba  # noqa: F401
+        import numba
         have_numba = True
+        cores = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     except ImportError:
-        have_numba = False
+        have_numba, cores = False, 1
 
     # (starting point, contender, function); the first of each starting point is neutralcore
     cases: list[tuple[str, str, Callable[[], p.Result]]] = [
         ("coded", "neutralcore from_columns((codes, labels)) + emissions + 3 by()", lambda: p.nc_job(p.nc_from_codes(c), fs)),
         ("coded", "neutralcore, the same from writeable arrays (copied)", lambda: p.nc_job(p.nc_from_codes(cw), fs)),
+        *([("coded", "neutralcore, the same on one thread (NEUTRALCORE_THREADS=1)",
+            lambda: threads(1, lambda: p.nc_job(p.nc_from_codes(c), fs))),
+           ("coded", f"neutralcore, the same on {cores} threads (NEUTRALCORE_THREADS={cores})",
+            lambda: threads(cores, lambda: p.nc_job(p.nc_from_codes(c), fs)))] if have_numba else []),
         ("coded", "numpy, chunked whole-job floor", lambda: p.numpy_floor(c, ftab, utab)),
-        *([("coded", "numba fused loop (compiled floor)", lambda: p.numba_fused(c, ftab, utab))] if have_numba else []),
+        *([("coded", "numba fused loop (compiled floor, one core)", lambda: p.numba_fused(c, ftab, utab)),
+           ("coded", "numba fused loop, prange over every core (parallel floor)",
+            lambda: p.numba_fused_parallel(c, ftab, utab))] if have_numba else []),
         ("coded", "polars lazy gather + collect_all", lambda: p.polars_job(plc, coef)),
         ("coded", "DuckDB join to per-key table, grouping sets", lambda: p.duckdb_job(con, atc, ftab, utab)),
         ("coded", "pyarrow.compute take + group_by", lambda: p.arrow_job(atc, ftab, utab)),
@@ -122,11 +152,14 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
         ("strings, per row", "pyarrow dictionary_encode + compute", lambda: p.arrow_from_lists(per_row, ftab, utab)),
     ]
     times: dict[tuple[str, str], list[float]] = {(g, name): [] for g, name, _ in cases}
+    rows_of_co2e = next(name for g, name, _ in cases if g == "coded")
+    rows_of_gas = next(name for g, name, _ in cases if g == "per-gas")
     ref = p.nc_job(p.nc_from_codes(c), fs)
     ref_gas = p.nc_job(p.nc_from_codes(c), fs, gases=True)
     check("per-gas CO2e", ref_gas, ref)
     if have_numba:
         p.numba_fused(c, ftab, utab)  # compile outside the timer
+        p.numba_fused_parallel(c, ftab, utab)
     for r in range(rounds):
         for g, name, fn in cases:
             gc.collect()
@@ -139,8 +172,10 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     con.close()
 
     gbs = p.bandwidth_gbs()
+    gbs_all = p.bandwidth_parallel_gbs() if have_numba else gbs
     bytes_per_row = sum(v.itemsize for v in c.values())  # every coded column read once
     limit = bytes_per_row * n / (gbs * 1e9)
+    limit_all = bytes_per_row * n / (gbs_all * 1e9)
     input_mib = sum(v.nbytes for v in c.values()) / 2**20
     gc.collect()
     tracemalloc.start()
@@ -149,7 +184,8 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     tracemalloc.stop()
 
     report: dict[str, Any] = {"rows": n, "rounds": rounds, "bandwidth_gbs": gbs, "bytes_per_row": bytes_per_row,
-                              "bandwidth_limit_ms": limit * 1e3, "input_mib": input_mib, "nc_peak_mib": peak_mib,
+                              "bandwidth_limit_ms": limit * 1e3, "bandwidth_all_cores_gbs": gbs_all,
+                              "bandwidth_limit_all_cores_ms": limit_all * 1e3, "threads": _threads(), "input_mib": input_mib, "nc_peak_mib": peak_mib,
                               "load": os.getloadavg()[0], "results": []}
     print(f"\n{n:,} rows; {len(fs):,} factors; {p.N_UNIT} units; groups: scope 3, category 100, site 10,000; "
           f"{rounds} rounds interleaved (load average {os.getloadavg()[0]:.2f})")
@@ -163,7 +199,10 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
                   f"  {tmin / nc_min:5.2f}x neutralcore")
             report["results"].append({"start": g, "name": name, "min_ms": tmin * 1e3, "median_ms": tmed * 1e3})
     print(f" memory bandwidth (np.add.reduce, one core): {gbs:.1f} GB/s; the coded job reads {bytes_per_row} B/row: "
-          f"limit {limit * 1e3:.1f} ms")
+          f"limit {limit * 1e3:.1f} ms; every core (numba prange sum): {gbs_all:.1f} GB/s, limit {limit_all * 1e3:.1f} ms")
+    gas_ratio = min(times[("per-gas", rows_of_gas)]) / min(times[("coded", rows_of_co2e)])
+    print(f" per-gas by() / CO2e job (min): {gas_ratio:.2f}x")
+    report["per_gas_ratio"] = gas_ratio
     print(f" memory: coded input {input_mib:.0f} MiB; neutralcore end-to-end peak (tracemalloc) {peak_mib:.0f} MiB")
     return report
 
@@ -177,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb, pandas, polars, pyarrow  # noqa: E401 - fail early with a clear message
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pandas.__version__}, polars "
           f"{polars.__version__}, pyarrow {pyarrow.__version__}, duckdb {duckdb.__version__}, neutralcore "
-          f"{nc.__version__}, kernel {_backend()}, {os.cpu_count()} cores")
+          f"{nc.__version__}, kernel {_backend()} on {_threads()} thread(s) now (load average "
+          f"{os.getloadavg()[0]:.2f}), {os.cpu_count()} cores")
     rng = np.random.default_rng(20261123)
     fs, ftab = p.make_factors(rng)
     utab = p.unit_table()

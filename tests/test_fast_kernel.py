@@ -78,3 +78,151 @@ def test_backends_agree_when_one_accumulator_would_take_every_row(monkeypatch):
                         planned.total(), planned.by("scope")["co2e_t"][0], planned.by("site")["co2e_t"].tolist())
     for a, b in zip(got["numba"], got["numpy"]):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
+
+
+# -- the fused pass over threads, blocks, code widths and remap tables (rowpass.fused_pass) ----------------------
+
+from neutralcore.measure.rowpass import THREADS_ENV, fused_pass, thread_count  # noqa: E402
+
+_SIZES, _OFFS = (5, 3, 3, 4), (0, 0, 2020, 0)
+
+
+def _pass_inputs(n: int, seed: int = 7, narrow: bool = False) -> tuple:
+    rng = np.random.default_rng(seed)
+    types = (np.int8, np.uint16, np.int32, np.int64) if narrow else (np.int32,) * 4
+    cols = [rng.integers(lo, lo + z, n).astype(t) for z, lo, t in zip(_SIZES, _OFFS, types)]
+    q = rng.uniform(0, 10, n)
+    rates = rng.uniform(0, 1, (180, 2))
+    groups = [(rng.integers(0, 7, n).astype(np.int16 if narrow else np.int32), 7),
+              (rng.integers(0, 1000, n).astype(np.int32), 1000)]
+    return cols, q, rates, groups
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, backend: str, cols, q, rates, groups, **kw):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(ENV, backend)
+    return fused_pass(cols, _SIZES, _OFFS, q, 180, rates, groups, **kw)
+
+
+@pytest.mark.parametrize("n", [65536 * 3 + 17, 65536 * 2, 65536 * 2 - 1, 65536 * 2 + 1])
+def test_fused_pass_same_figures_on_one_and_two_threads(monkeypatch, n):
+    """Blocks are fixed (65,536 rows here) and added in block order: 1 and 2 threads give the same bits, at
+    ragged and exact block boundaries, and the numpy path's figures to 1e-12."""
+    cols, q, rates, groups = _pass_inputs(n)
+    one = _run(monkeypatch, "numba", cols, q, rates, groups, threads=1)
+    two = _run(monkeypatch, "numba", cols, q, rates, groups, threads=2)
+    slow = _run(monkeypatch, "numpy", cols, q, rates, groups)
+    assert one[1] == two[1]
+    assert (one[0] == two[0]).all() and (one[0] == slow[0]).all()
+    for a, b, c in zip(one[2], two[2], slow[2]):
+        assert np.array_equal(a, b)
+        np.testing.assert_allclose(a, c, rtol=1e-12, atol=0)
+    assert one[1] == pytest.approx(slow[1], rel=1e-12)
+    # the hand-checkable figure: the total is the sum over rows of quantity times the key's rate
+    k = (((cols[0] * 3 + cols[1]) * 3 + cols[2] - 2020) * 4 + cols[3]).astype(np.int64)
+    assert one[1] == pytest.approx(float(np.sum(q * rates[k, 0])), rel=1e-12)
+
+
+def test_threads_env(monkeypatch):
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert thread_count() == 1
+    monkeypatch.setenv(THREADS_ENV, "two")
+    with pytest.raises(nc.InputError, match=THREADS_ENV):
+        thread_count()
+    monkeypatch.setenv(THREADS_ENV, "0")
+    with pytest.raises(nc.InputError, match=THREADS_ENV):
+        thread_count()
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_fused_pass_narrow_codes_and_remap(monkeypatch, backend):
+    """int8/uint16/int32/int64 key codes and int16 group codes are read as they are; remap tables give the
+    figures of the remapped columns, for key columns and groupings alike."""
+    n = 70_001
+    cols, q, rates, groups = _pass_inputs(n, narrow=True)
+    # the frame's own activity codes run backwards, its grouping-0 codes hold 9 categories folded onto 7
+    act_table = np.array([4, 3, 2, 1, 0], np.int8)
+    g_table = np.array([0, 1, 2, 3, 4, 5, 6, 6, 0])
+    native = [act_table.argsort()[cols[0]].astype(np.int8), *cols[1:]]
+    rng = np.random.default_rng(3)
+    g_native = rng.integers(0, 9, n).astype(np.int16)
+    want = _run(monkeypatch, backend, [act_table[native[0]].astype(np.int32), *cols[1:]], q, rates,
+                [(g_table[g_native], 7), groups[1]])
+    got = _run(monkeypatch, backend, native, q, rates, [(g_native, 7), groups[1]],
+               remap=[act_table, None, None, None, g_table, None], check=True)
+    assert (got[0] == want[0]).all()
+    assert got[1] == pytest.approx(want[1], rel=1e-12)
+    for a, b in zip(got[2], want[2]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_fused_pass_checks_name_the_first_bad_row(monkeypatch, backend):
+    """The first bad row wins, across block boundaries; at that row the quantity is named before the codes."""
+    n = 65536 * 2 + 5
+    cols, q, rates, groups = _pass_inputs(n)
+    bad_q = q.copy()
+    bad_q[[65536 + 3, 100_000]] = [-1.0, np.nan]
+    with pytest.raises(nc.InvalidQuantityError, match="negative") as exc:
+        _run(monkeypatch, backend, cols, bad_q, rates, groups, check=True)
+    assert exc.value.rows == [65539] and exc.value.column == "quantity"
+    bad_site = groups[1][0].copy()
+    bad_site[[70_000, 65_537]] = [1000, 1000]
+    year = cols[2].copy()
+    year[65_537] = 2019
+    with pytest.raises(nc.SchemaError, match="outside 2020..2022") as exc:
+        _run(monkeypatch, backend, [cols[0], cols[1], year, cols[3]], q, rates, [groups[0], (bad_site, 1000)],
+             check=True, names=["qty", "a", "r", "y", "u", "scope", "site"])
+    assert exc.value.rows == [65537] and exc.value.column == "y"
+    # a native code outside its remap table is always refused (pandas codes a missing value -1)
+    act = cols[0].copy()
+    act[12] = -1
+    with pytest.raises(nc.SchemaError, match="out of range of the 5 categories") as exc:
+        _run(monkeypatch, backend, [act, *cols[1:]], q, rates, groups,
+             remap=[np.arange(5), None, None, None, None, None])
+    assert exc.value.rows == [12] and exc.value.column == "activity"
+    # a remap entry with no label is refused only when a row uses it
+    table = np.array([0, 1, 2, 3, -1])
+    used = cols[0].copy()
+    used[used == 4] = 3
+    _run(monkeypatch, backend, [used, *cols[1:]], q, rates, groups, remap=[table, None, None, None, None, None])
+    used[40] = 4
+    with pytest.raises(nc.SchemaError, match="has no label") as exc:
+        _run(monkeypatch, backend, [used, *cols[1:]], q, rates, groups, remap=[table, None, None, None, None, None])
+    assert exc.value.rows == [40]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 300), step=st.sampled_from([1, 3, 7, 64, 1000]), seed=st.integers(0, 2**16), gases=st.booleans())
+def test_blocks_and_threads_never_change_the_figures(n, step, seed, gases):
+    """Any block size, one or two threads: the same bits on either thread count, and every group sum equal to
+    the exactly rounded sum of its rows (math.fsum) to 1e-12."""
+    import math
+
+    from neutralcore.measure import _fast
+
+    rng = np.random.default_rng(seed)
+    cols = [rng.integers(lo, lo + z, n).astype(np.int32) for z, lo in zip(_SIZES, _OFFS)]
+    q = rng.uniform(0, 10, n)
+    m = 3 if gases else 1
+    rates = rng.uniform(0, 1, (180, m))
+    groups = [rng.integers(0, 7, n).astype(np.int32), rng.integers(0, 5, n).astype(np.int32)]
+    runs = []
+    for threads in (1, 2):
+        out = [np.zeros((7, m)), np.zeros((5, m))]
+        seen, total, bad = _fast.fused_pass(cols, np.array(_SIZES), np.array(_OFFS), q, 180, rates, groups, [7, 5], out,
+                                            True, True, step, threads)
+        assert bad == -1
+        runs.append((seen, total, out))
+    (s1, t1, o1), (s2, t2, o2) = runs
+    assert t1 == t2 and (s1 == s2).all() and all(np.array_equal(a, b) for a, b in zip(o1, o2))
+    k = ((cols[0] * 3 + cols[1]) * 3 + cols[2] - 2020) * 4 + cols[3]
+    w = q[:, None] * rates[k]
+    assert t1 == pytest.approx(math.fsum(w[:, 0]), rel=1e-12, abs=1e-300)
+    assert sorted(np.flatnonzero(s1).tolist()) == sorted(set(k.tolist()))
+    for g, o in zip(groups, o1):
+        for label in range(o.shape[0]):
+            for j in range(m):
+                assert o[label, j] == pytest.approx(math.fsum(w[g == label, j]), rel=1e-12, abs=1e-300)

@@ -1,8 +1,9 @@
 """The row passes of :mod:`neutralcore.measure.rowpass` as compiled loops (numba; ``neutralcore[fast]``).
 
 Imported only when numba is installed and selected.  The loops are compiled on first use and cached on
-disk (``cache=True``); group codes other than read-only int32 are converted first, so the loops see few
-argument types.
+disk (``cache=True``).  The fused pass takes codes of any integer type as they are (a read-only view of
+each, so a loop is compiled once per combination of types, not per writeable flag) and runs over the threads
+of :func:`max_threads` in blocks whose partial sums are added in block order.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Sequence
 import numba
 import numpy as np
 
-__all__ = ["code_counts", "dense_codes", "key_sums", "group_sums", "fused_pass"]
+__all__ = ["code_counts", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads"]
 
 @numba.njit(cache=True, nogil=True)
 def _key_loop(code: np.ndarray, quantity: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
@@ -142,69 +143,196 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _fused_co2e(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
-                groups: tuple, out: tuple) -> float:  # pragma: no cover
-    # per row: its key (not kept), marked seen (a byte per key: the array stays in cache), its CO2e added to the total and
-    # to every grouping's sums.  groups and out are tuples of one type each: numba compiles (and unrolls) one
-    # loop per number of groupings
-    total = 0.0
-    for i in range(quantity.shape[0]):
-        k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
-            * sizes[3] + c3[i] - offsets[3]
-        seen[k] = 1
-        w = quantity[i] * rates[k]
-        total += w
-        for t in range(len(groups)):
-            out[t][groups[t][i]] += w
-    return total
+def _bad(i: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+         offsets: np.ndarray, quantity: np.ndarray, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray,
+         gsize: np.ndarray, check_q: bool) -> bool:  # pragma: no cover
+    # whether row i fails a check: its quantity (when asked), or a code outside its range (one unsigned compare of
+    # code - offset with the size each)
+    q = quantity[i]
+    if check_q and not (q >= 0.0 and q < np.inf):
+        return True
+    return bool((np.uint64(np.int64(c0[i]) - offsets[0]) >= np.uint64(sizes[0]))
+                | (np.uint64(np.int64(c1[i]) - offsets[1]) >= np.uint64(sizes[1]))
+                | (np.uint64(np.int64(c2[i]) - offsets[2]) >= np.uint64(sizes[2]))
+                | (np.uint64(np.int64(c3[i]) - offsets[3]) >= np.uint64(sizes[3]))
+                | (np.uint64(np.int64(g0[i])) >= np.uint64(gsize[0])) | (np.uint64(np.int64(g1[i])) >= np.uint64(gsize[1]))
+                | (np.uint64(np.int64(g2[i])) >= np.uint64(gsize[2])) | (np.uint64(np.int64(g3[i])) >= np.uint64(gsize[3])))
 
 
 @numba.njit(cache=True, nogil=True)
-def _fused_gases(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                 offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
-                 groups: tuple, out: tuple) -> float:  # pragma: no cover
-    # the same with several rate columns (CO2e, then each gas) per key
+def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+           offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, g0: np.ndarray,
+           g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray, check: bool,
+           check_q: bool, p: np.ndarray) -> tuple[float, int]:  # pragma: no cover
+    # rows a .. e - 1 into partial sums p (zeroed here): their total, and the first row a check refused (or -1).
+    # Always four groupings g0..g3 into p at rows gbase[t] ..: an unused one reads one byte (stride 0) into a
+    # spare row of its own, so the loop has no branch per grouping (in a loop this tight, they cost as much as
+    # the sums)
     m = rates.shape[1]
-    total = 0.0
-    for i in range(quantity.shape[0]):
-        k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) \
-            * sizes[3] + c3[i] - offsets[3]
-        seen[k] = 1
-        q = quantity[i]
-        total += q * rates[k, 0]
-        for t in range(len(groups)):
-            g = groups[t][i]
-            o = out[t]
+    p[:] = 0.0
+    z1, z2, z3 = sizes[1], sizes[2], sizes[3]
+    base = offsets[0] * z1 * z2 * z3 + offsets[1] * z2 * z3 + offsets[2] * z3 + offsets[3]
+    b0, b1, b2, b3 = gbase[0], gbase[1], gbase[2], gbase[3]
+    tot = 0.0
+    if check:
+        for i in range(a, e):
+            if _bad(i, c0, c1, c2, c3, sizes, offsets, quantity, g0, g1, g2, g3, gsize, check_q):
+                return tot, i
+    if m == 1:  # CO2e only: one rate per key
+        for i in range(a, e):
+            k = ((np.int64(c0[i]) * z1 + c1[i]) * z2 + c2[i]) * z3 + c3[i] - base
+            if seen[k] == 0:  # written once per key: threads then only read it (no cache line bouncing)
+                seen[k] = 1
+            w = quantity[i] * rates[k, 0]
+            tot += w
+            p[b0 + g0[i]] += w
+            p[b1 + g1[i]] += w
+            p[b2 + g2[i]] += w
+            p[b3 + g3[i]] += w
+    else:  # CO2e, then each gas
+        for i in range(a, e):
+            k = ((np.int64(c0[i]) * z1 + c1[i]) * z2 + c2[i]) * z3 + c3[i] - base
+            if seen[k] == 0:
+                seen[k] = 1
+            q = quantity[i]
+            tot += q * rates[k, 0]
+            r0, r1, r2, r3 = (b0 + g0[i]) * m, (b1 + g1[i]) * m, (b2 + g2[i]) * m, (b3 + g3[i]) * m
             for j in range(m):
-                o[g, j] += q * rates[k, j]
-    return total
+                w = q * rates[k, j]
+                p[r0 + j] += w
+                p[r1 + j] += w
+                p[r2 + j] += w
+                p[r3 + j] += w
+    return tot, -1
 
 
-def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray,
-               quantity: np.ndarray, n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray],
-               out: Sequence[np.ndarray], step: int) -> tuple[np.ndarray, float]:
-    """Each row's key combined from four *columns* (not kept), whether each key has rows, the sum over
-    rows of ``quantity * rates[key, 0]``, and ``quantity * rates[key]`` added to row ``groups[g][row]`` of
-    ``out[g]``: one loop, run on chunks of *step* rows whose sums are added up."""
-    seen = np.zeros(n_keys, np.uint8)
-    gs = tuple(_readonly(g.astype(np.int32)) if g.dtype != np.int32 or g.flags.writeable else g for g in groups)
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
+                  g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray,
+                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
+                  ) -> tuple[float, int]:  # pragma: no cover
+    # Blocks of `step` rows, `wave` blocks at a time over the threads (prange), each into its own partial sums;
+    # the partials are then added to `out` and the total in block order, so the figures do not depend on the
+    # threads.  Returns the total and the first row a check refused, else -1.
     n = quantity.shape[0]
-    flat = rates.shape[1] == 1
-    r = np.ascontiguousarray(rates[:, 0] if flat else rates, dtype=np.float64)
-    loop = _fused_co2e if flat else _fused_gases
+    width = out.shape[0]
+    nblocks = (n + step - 1) // step
+    part = np.empty((wave, width))
+    ptot = np.zeros(wave)
+    badrow = np.full(wave, -1, np.int64)
     total = 0.0
-    # summed chunk by chunk, as the numpy pass is: no float accumulator takes millions of rows in a row, so both
-    # backends agree to 1e-12 at any length
-    for s in range(0, n, step):
-        e = min(s + step, n)
-        part = tuple(np.zeros(o.shape[0]) if flat else np.zeros_like(o) for o in out)
-        c0, c1, c2, c3 = (c[s:e] for c in columns)
-        total += loop(c0, c1, c2, c3, sizes, offsets, quantity[s:e], seen, r,
-                      tuple(g[s:e] for g in gs), part)
-        for o, p in zip(out, part):
-            if flat:
-                o[:, 0] += p
-            else:
-                o += p
-    return seen.view(bool), float(total)
+    for w0 in range(0, nblocks, wave):
+        nb = min(wave, nblocks - w0)
+        for bb in numba.prange(nb):
+            a = (w0 + bb) * step
+            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rates,
+                                          g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+        for bb in range(nb):
+            if badrow[bb] >= 0:
+                return total, badrow[bb]
+        for bb in range(nb):
+            total += ptot[bb]
+        for bb in range(nb):  # one thread: a wave's partials are a few MiB at most, and one launch per wave is cheaper
+            out += part[bb]
+    return total, -1
+
+
+@numba.njit(cache=True, nogil=True)
+def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
+                  g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray,
+                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
+                  ) -> tuple[float, int]:  # pragma: no cover
+    # _fused_blocks on one thread, without the thread pool: the same blocks added in the same order, the same bits
+    n = quantity.shape[0]
+    width = out.shape[0]
+    nblocks = (n + step - 1) // step
+    part = np.empty((wave, width))
+    ptot = np.zeros(wave)
+    badrow = np.full(wave, -1, np.int64)
+    total = 0.0
+    for w0 in range(0, nblocks, wave):
+        nb = min(wave, nblocks - w0)
+        for bb in range(nb):
+            a = (w0 + bb) * step
+            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rates,
+                                          g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+        for bb in range(nb):
+            if badrow[bb] >= 0:
+                return total, badrow[bb]
+        for bb in range(nb):
+            total += ptot[bb]
+        for bb in range(nb):  # one thread: a wave's partials are a few MiB at most, and one launch per wave is cheaper
+            out += part[bb]
+    return total, -1
+
+
+def _arg(a: np.ndarray) -> np.ndarray:
+    # a read-only contiguous view: numba compiles one loop per argument type, and read-only is a type of its own
+    v = a.view() if a.flags.c_contiguous else np.ascontiguousarray(a)
+    v.setflags(write=False)
+    return v
+
+
+def max_threads() -> int:
+    """numba's ``NUMBA_NUM_THREADS``: the most threads a compiled loop can run on (the cores, by default)."""
+    return int(getattr(numba.config, "NUMBA_NUM_THREADS"))
+
+
+
+def _spare(n: int) -> np.ndarray:
+    # an unused grouping: code 0 on every row, read from one int32 (stride 0: no memory traffic)
+    return np.broadcast_to(np.zeros(1, np.int32), (n,))
+
+#: Bytes of partial sums held at once: the blocks handed to the threads together are as many as fit (at least two
+#: per thread); the figures do not depend on it.
+WAVE_BYTES = 4 << 20
+
+
+def _wave(width: int, threads: int, blocks: int) -> int:
+    return max(2 * threads, min(blocks, WAVE_BYTES // max(8 * width, 1)))
+
+
+def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray, quantity: np.ndarray,
+               n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray], group_sizes: Sequence[int],
+               out: Sequence[np.ndarray], check_codes: bool, check_q: bool, step: int, threads: int
+               ) -> tuple[np.ndarray, float, int]:
+    """:func:`neutralcore.measure.rowpass.fused_pass` (remap tables already applied per key and per group by
+    it) as one compiled loop over blocks of *step* rows on *threads* threads: the keys rows use, the total and
+    ``quantity * rates[key]`` added to ``out[g]``, four groupings a pass; and the first row a check refused,
+    or -1."""
+    seen = np.zeros(n_keys, np.uint8)
+    m = rates.shape[1]
+    r = _arg(rates)
+    cs = [_arg(c) for c in columns]
+    q = _arg(quantity)
+    total = 0.0
+    before = numba.get_num_threads()
+    threads = max(1, min(threads, max_threads()))
+    numba.set_num_threads(threads)
+    # blocks handed out one at a time: a thread that the OS holds back (a busy machine) does not hold up the others
+    chunk = numba.set_parallel_chunksize(1)
+    try:
+        for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
+            gs = [_arg(g) for g in groups[s:s + 4]]
+            ng = len(gs)
+            sz = list(group_sizes[s:s + 4]) + [1] * (4 - ng)  # an unused grouping: one spare row each
+            base = np.concatenate([[0], np.cumsum(sz)[:-1]]).astype(np.int64)
+            flat = np.zeros(int(sum(sz)) * m)
+            g = gs + [_spare(q.shape[0])] * (4 - ng)
+            loop = _fused_blocks if threads > 1 else _fused_serial
+            tot, row = loop(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r, g[0], g[1], g[2], g[3],
+                                     np.array(sz, np.int64), base, check_codes or (check_q and s == 0),
+                                     check_q and s == 0, step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)),
+                                     flat)
+            if row >= 0:
+                return seen.view(bool), 0.0, int(row)
+            if s == 0:
+                total = tot
+            for t in range(ng):
+                out[s + t] += flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
+    finally:
+        numba.set_parallel_chunksize(chunk)
+        numba.set_num_threads(before)
+    return seen.view(bool), float(total), -1
