@@ -42,7 +42,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import attrs
 
 from neutralcore._core.csvrows import open_csv
-from neutralcore._core.validators import FrozenMap, quantity_problem, year_int
+from neutralcore._core.validators import FrozenMap, finite_nonneg, quantity_problem, year_int
 from neutralcore.errors import InputError, InvalidQuantityError
 from neutralcore.measure.activity import Activity
 from neutralcore.measure.factor import FactorSet
@@ -98,13 +98,7 @@ def _rate(value: Any, what: str) -> float:
 
 
 def _nonneg(value: Any, what: str) -> float:
-    why = quantity_problem(value)
-    if why is not None:
-        raise InputError(f"{what} {why}: {value!r}", column=what)
-    x = float(value)
-    if not math.isfinite(x) or x < 0:
-        raise InvalidQuantityError(f"{what} must be finite and non-negative, got {value!r}", column=what)
-    return x
+    return finite_nonneg(value, name=what)
 
 
 def _fraction(value: Any, what: str) -> float:

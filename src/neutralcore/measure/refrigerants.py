@@ -66,7 +66,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvSource, open_csv
-from neutralcore._core.validators import FrozenMap, quantity_problem
+from neutralcore._core.validators import FrozenMap, finite_nonneg
 from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError
 from neutralcore.gwp import GASES, canonical_gas
 from neutralcore.measure.activity import Activity
@@ -86,13 +86,7 @@ LEAK_DEFINITION = Source(
 
 
 def _nonneg(value: Any, what: str) -> float:
-    why = quantity_problem(value)  # the rule every quantity follows: no truth values, no "1_000"
-    if why is not None:
-        raise InputError(f"{what} {why}: {value!r}", column=what)
-    x = float(value)
-    if not math.isfinite(x) or x < 0:
-        raise InvalidQuantityError(f"{what} must be finite and non-negative, got {value!r}", column=what)
-    return x
+    return finite_nonneg(value, name=what)
 
 
 def _start(value: Any) -> float:
