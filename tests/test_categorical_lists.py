@@ -73,3 +73,17 @@ def test_a_bad_scope_in_an_int_list_names_its_row(scope):
     with pytest.raises(InputError) as err:
         nc.Inventory.from_columns(**columns([2023] * N, scopes))
     assert err.value.column == "scope" and err.value.rows == [11]
+
+
+@pytest.mark.parametrize("n", [3, N])
+def test_a_truth_value_beside_equal_numbers_is_refused_at_its_own_row(n):
+    # True == 1 as a dict key: coded together, True would pass as scope 1 (and 1 be named as a bad row)
+    scope = [1] * n
+    scope[1] = True
+    kw = dict(activity=["electricity"] * n, region=["VN"] * n, year=[2023] * n, unit=["MWh"] * n,
+              quantity=[1.0] * n)
+    with pytest.raises(InputError, match=r"scope True is not 1, 2 or 3 \(row 1, 0-based\)"):
+        nc.Inventory.from_columns(scope=scope, **kw)
+    cat = factorize([1, True, 1.0, False, 0])
+    assert [cat.categories[c] for c in cat.codes] == [1, True, 1, False, 0]
+    assert [type(cat.categories[c]) for c in cat.codes][:2] == [int, bool]

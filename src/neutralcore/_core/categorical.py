@@ -145,7 +145,31 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
         if isinstance(values, np.ndarray):
             values = values.tolist()
         codes = np.fromiter(map(mapping.__getitem__, values), dtype=CODE_DTYPE, count=len(values))
+    if (True in mapping or False in mapping) and any(v.__class__ is bool for v in values):
+        return _bools_apart(values)  # True == 1 as a dict key: a truth value would pass as the number
     return Categorical(_readonly(codes), tuple(mapping))
+
+
+class _Truth:
+    """A truth value as a key of its own, so that ``True`` and ``1`` (equal in Python) are coded apart."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash((_Truth, self.value))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Truth) and other.value is self.value
+
+
+def _bools_apart(values: Sequence[Any]) -> Categorical:
+    mapping = _FirstSeen()
+    codes = np.fromiter((mapping[_Truth(v) if v.__class__ is bool else v] for v in values), dtype=CODE_DTYPE,
+                        count=len(values))
+    return Categorical(_readonly(codes), tuple(k.value if isinstance(k, _Truth) else k for k in mapping))
 
 
 class CodeRangeError(ValueError):
