@@ -197,6 +197,14 @@ def finite_nonneg(value: Any, *, name: str = "quantity") -> float:
     return x + 0.0  # -0 is 0
 
 
+def finite_fraction(value: Any, *, name: str, meaning: str = "a fraction from 0 to 1") -> float:
+    """:func:`finite_nonneg`, and at most 1; *meaning* says in the error what the fraction is of."""
+    x = finite_nonneg(value, name=name)
+    if x > 1:
+        raise InputError(f"{name} is {meaning}, got {value!r}", column=name)
+    return x
+
+
 #: Python types whose values are plain numbers as quantities; any other type in a list is looked at row by row.
 _NUMBER_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
 

@@ -42,7 +42,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import attrs
 
 from neutralcore._core.csvrows import open_csv
-from neutralcore._core.validators import FrozenMap, finite_nonneg, quantity_problem, year_int
+from neutralcore._core.validators import FrozenMap, finite_fraction, finite_nonneg, quantity_problem, year_int
 from neutralcore.errors import InputError, InvalidQuantityError
 from neutralcore.measure.activity import Activity
 from neutralcore.measure.factor import FactorSet
@@ -97,17 +97,6 @@ def _rate(value: Any, what: str) -> float:
     return x
 
 
-def _nonneg(value: Any, what: str) -> float:
-    return finite_nonneg(value, name=what)
-
-
-def _fraction(value: Any, what: str) -> float:
-    x = _nonneg(value, what)
-    if x > 1:
-        raise InputError(f"{what} is a fraction from 0 to 1, got {value!r}", column=what)
-    return x
-
-
 def _waste(value: Any) -> str:
     if not isinstance(value, str) or value.strip() not in WASTE_TYPES:
         raise InputError(f"waste must be one of {sorted(WASTE_TYPES)}, got {value!r}", column="waste")
@@ -115,19 +104,19 @@ def _waste(value: Any) -> str:
 
 
 def _tonnes(value: Any) -> float:
-    return _nonneg(value, "tonnes")
+    return finite_nonneg(value, name="tonnes")
 
 
 def _docf(value: Any) -> float:
-    return _fraction(value, "docf")
+    return finite_fraction(value, name="docf")
 
 
 def _f(value: Any) -> float:
-    return _fraction(value, "f")
+    return finite_fraction(value, name="f")
 
 
 def _delay(value: Any) -> float:
-    return _nonneg(value, "delay_months")
+    return finite_nonneg(value, name="delay_months")
 
 
 def _choice(options: Sequence[str], what: str) -> Any:
@@ -240,7 +229,7 @@ def _values(value: Any, what: str) -> FrozenMap:
     out = {}
     for key, x in value.items():
         _waste(key)
-        out[key] = _rate(x, what) if what == "k" else _fraction(x, what)
+        out[key] = _rate(x, what) if what == "k" else finite_fraction(x, name=what)
     return FrozenMap(out)
 
 
@@ -354,7 +343,7 @@ class Landfill:
             *recovered* negative, or more than the CH4 generated.
         """
         t = year_int(year)
-        rec = _nonneg(recovered, "recovered")
+        rec = finite_nonneg(recovered, name="recovered")
         mcf, docf, f = self.mcf, self.defaults.docf, self.defaults.f
         by: dict[str, float] = {}
         for i, d in enumerate(deposits):

@@ -66,7 +66,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvSource, open_csv
-from neutralcore._core.validators import FrozenMap, finite_nonneg
+from neutralcore._core.validators import FrozenMap, finite_fraction, finite_nonneg
 from neutralcore.errors import InputError, InvalidQuantityError, NeutralcoreError
 from neutralcore.gwp import GASES, canonical_gas
 from neutralcore.measure.activity import Activity
@@ -85,40 +85,36 @@ LEAK_DEFINITION = Source(
 )
 
 
-def _nonneg(value: Any, what: str) -> float:
-    return finite_nonneg(value, name=what)
-
-
 def _start(value: Any) -> float:
-    return _nonneg(value, "start")
+    return finite_nonneg(value, name="start")
 
 
 def _end(value: Any) -> float:
-    return _nonneg(value, "end")
+    return finite_nonneg(value, name="end")
 
 
 def _purchased(value: Any) -> float:
-    return _nonneg(value, "purchased")
+    return finite_nonneg(value, name="purchased")
 
 
 def _disposed(value: Any) -> float:
-    return _nonneg(value, "disposed")
+    return finite_nonneg(value, name="disposed")
 
 
 def _new_charge(value: Any) -> float:
-    return _nonneg(value, "new_charge")
+    return finite_nonneg(value, name="new_charge")
 
 
 def _retired_charge(value: Any) -> float:
-    return _nonneg(value, "retired_charge")
+    return finite_nonneg(value, name="retired_charge")
 
 
 def _charge(value: Any) -> float:
-    return _nonneg(value, "charge")
+    return finite_nonneg(value, name="charge")
 
 
 def _years(value: Any) -> float:
-    return _nonneg(value, "years")
+    return finite_nonneg(value, name="years")
 
 
 def _mass_unit(value: Any) -> str:
@@ -128,11 +124,7 @@ def _mass_unit(value: Any) -> str:
 
 
 def _rate(value: Any) -> float:
-    x = _nonneg(value, "leak_rate")
-    if x > 1:
-        raise InputError(f"leak_rate is a fraction of the charge per year (0.05 for 5 %), got {value!r}",
-                         column="leak_rate")
-    return x
+    return finite_fraction(value, name="leak_rate", meaning="a fraction of the charge per year (0.05 for 5 %)")
 
 
 def _source(_self: Any, _attr: Any, value: Any) -> None:
@@ -205,18 +197,15 @@ def _equipment_key(name: str) -> str:
 
 
 def _fraction(value: Any, what: str) -> float:
-    x = _nonneg(value, what)
-    if x > 1:
-        raise InputError(f"{what} is a fraction of the charge per year (0.15 for 15 %), got {value!r}", column=what)
-    return x
+    return finite_fraction(value, name=what, meaning="a fraction of the charge per year (0.15 for 15 %)")
 
 
 def _low(value: Any) -> float:
-    return _fraction(value, "low")
+    return _fraction(value, what="low")
 
 
 def _high(value: Any) -> float:
-    return _fraction(value, "high")
+    return _fraction(value, what="high")
 
 
 @attrs.frozen
