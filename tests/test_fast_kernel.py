@@ -133,6 +133,40 @@ def test_threads_env(monkeypatch):
         thread_count()
 
 
+def test_threads_default_every_numba_thread(monkeypatch):
+    from neutralcore.measure import _fast
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert thread_count() == _fast.max_threads()
+    monkeypatch.setenv(THREADS_ENV, "100000")
+    assert thread_count() == _fast.max_threads()
+
+
+@pytest.mark.parametrize("ng", [0, 1, 4, 5])
+@pytest.mark.parametrize("columns", [1, 3])
+def test_fused_pass_any_number_of_groupings(monkeypatch, ng, columns):
+    """0, 1, 4 and 5 groupings (four a pass: 5 takes two), CO2e only or with gases: every grouping's sums
+    are the rows' ``quantity * rates[key]`` summed by hand, and the total too, on one thread and two."""
+    n = 65536 + 4321
+    rng = np.random.default_rng(ng * 10 + columns)
+    cols = [rng.integers(lo, lo + z, n).astype(np.int32) for z, lo in zip(_SIZES, _OFFS)]
+    q = rng.uniform(0, 10, n)
+    rates = rng.uniform(0, 1, (180, columns))
+    sizes = [3, 50, 7, 1, 200][:ng]
+    groups = [(rng.integers(0, z, n).astype(np.int32), z) for z in sizes]
+    k = (((cols[0] * 3 + cols[1]) * 3 + cols[2] - 2020) * 4 + cols[3]).astype(np.int64)
+    w = q[:, None] * rates[k]
+    for threads in (1, 2):
+        seen, total, sums = _run(monkeypatch, "numba", cols, q, rates, groups, threads=threads)
+        assert total == pytest.approx(float(w[:, 0].sum()), rel=1e-12)
+        assert seen.tolist() == np.isin(np.arange(180), k).tolist()
+        assert len(sums) == ng
+        for (g, z), got in zip(groups, sums):
+            want = np.zeros((z, columns))
+            np.add.at(want, g, w)
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
 @pytest.mark.parametrize("backend", ["numba", "numpy"])
 def test_fused_pass_narrow_codes_and_remap(monkeypatch, backend):
     """int8/uint16/int32/int64 key codes and int16 group codes are read as they are; remap tables give the

@@ -19,7 +19,7 @@ __all__ = ["code_counts", "dense_codes", "key_sums", "group_sums", "fused_pass",
 def _key_loop(code: np.ndarray, quantity: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
     # a key's row count and quantity side by side: one cache line per row's key, not two
     for i in range(code.shape[0]):
-        k = code[i]
+        k = np.uint64(code[i])  # unsigned: no wraparound test per gather (codes are in range)
         acc[k, 0] += 1.0
         acc[k, 1] += quantity[i]
 
@@ -31,17 +31,17 @@ def _group_loop(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray, ng: i
     # up to four groupings per call (unused ones get one-row placeholders); rates of every column of a key
     m = rates.shape[1]
     for i in range(code.shape[0]):
-        k = code[i]
+        k = np.uint64(code[i])  # unsigned indices: no wraparound test per gather and scatter
         q = quantity[i]
         for j in range(m):
             w = q * rates[k, j]
-            o0[g0[i], j] += w
+            o0[np.uint64(g0[i]), j] += w
             if ng > 1:
-                o1[g1[i], j] += w
+                o1[np.uint64(g1[i]), j] += w
             if ng > 2:
-                o2[g2[i], j] += w
+                o2[np.uint64(g2[i]), j] += w
             if ng > 3:
-                o3[g3[i], j] += w
+                o3[np.uint64(g3[i]), j] += w
 
 
 @numba.njit(cache=True, nogil=True)
@@ -51,7 +51,7 @@ def _count_loop(codes: np.ndarray, counts: np.ndarray) -> int:  # pragma: no cov
         c = codes[i]
         if c < 0 or c >= n:
             return i
-        counts[c] += 1
+        counts[np.uint64(c)] += 1
     return -1
 
 
@@ -77,8 +77,9 @@ def _dense_sum_loop(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarr
         k = (((c0[i] - offsets[0]) * sizes[1] + c1[i] - offsets[1]) * sizes[2] + c2[i] - offsets[2]) * sizes[3] \
             + c3[i] - offsets[3]
         out[i] = k
-        acc[k, 0] += 1.0
-        acc[k, 1] += quantity[i]
+        u = np.uint64(k)
+        acc[u, 0] += 1.0
+        acc[u, 1] += quantity[i]
 
 
 def dense_codes(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
@@ -144,72 +145,105 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True)
 def _bad(i: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-         offsets: np.ndarray, quantity: np.ndarray, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray,
-         gsize: np.ndarray, check_q: bool) -> bool:  # pragma: no cover
+         offsets: np.ndarray, quantity: np.ndarray, ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray,
+         g3: np.ndarray, gsize: np.ndarray, check_q: bool) -> bool:  # pragma: no cover
     # whether row i fails a check: its quantity (when asked), or a code outside its range (one unsigned compare of
-    # code - offset with the size each)
+    # code - offset with the size each; the first ng groupings)
     q = quantity[i]
     if check_q and not (q >= 0.0 and q < np.inf):
         return True
-    return bool((np.uint64(np.int64(c0[i]) - offsets[0]) >= np.uint64(sizes[0]))
-                | (np.uint64(np.int64(c1[i]) - offsets[1]) >= np.uint64(sizes[1]))
-                | (np.uint64(np.int64(c2[i]) - offsets[2]) >= np.uint64(sizes[2]))
-                | (np.uint64(np.int64(c3[i]) - offsets[3]) >= np.uint64(sizes[3]))
-                | (np.uint64(np.int64(g0[i])) >= np.uint64(gsize[0])) | (np.uint64(np.int64(g1[i])) >= np.uint64(gsize[1]))
-                | (np.uint64(np.int64(g2[i])) >= np.uint64(gsize[2])) | (np.uint64(np.int64(g3[i])) >= np.uint64(gsize[3])))
+    bad = ((np.uint64(np.int64(c0[i]) - offsets[0]) >= np.uint64(sizes[0]))
+           | (np.uint64(np.int64(c1[i]) - offsets[1]) >= np.uint64(sizes[1]))
+           | (np.uint64(np.int64(c2[i]) - offsets[2]) >= np.uint64(sizes[2]))
+           | (np.uint64(np.int64(c3[i]) - offsets[3]) >= np.uint64(sizes[3])))
+    if ng > 0:
+        bad |= np.uint64(np.int64(g0[i])) >= np.uint64(gsize[0])
+    if ng > 1:
+        bad |= np.uint64(np.int64(g1[i])) >= np.uint64(gsize[1])
+    if ng > 2:
+        bad |= np.uint64(np.int64(g2[i])) >= np.uint64(gsize[2])
+    if ng > 3:
+        bad |= np.uint64(np.int64(g3[i])) >= np.uint64(gsize[3])
+    return bool(bad)
 
 
 @numba.njit(cache=True, nogil=True)
 def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-           offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray, g0: np.ndarray,
-           g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray, check: bool,
-           check_q: bool, p: np.ndarray) -> tuple[float, int]:  # pragma: no cover
+           offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
+           ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
+           gbase: np.ndarray, check: bool, check_q: bool, p: np.ndarray) -> tuple[float, int]:  # pragma: no cover
     # rows a .. e - 1 into partial sums p (zeroed here): their total, and the first row a check refused (or -1).
-    # Always four groupings g0..g3 into p at rows gbase[t] ..: an unused one reads one byte (stride 0) into a
-    # spare row of its own, so the loop has no branch per grouping (in a loop this tight, they cost as much as
-    # the sums)
+    # Grouping t (t < ng) is summed into its own slice of p from row gbase[t]; the arrays of unused ones are never
+    # read. The tests on ng stay out of the loop (LLVM unswitches it), and with a grouping the total is left to
+    # the caller (the sum of the first grouping's sums): one add less per row
     m = rates.shape[1]
     p[:] = 0.0
     z1, z2, z3 = sizes[1], sizes[2], sizes[3]
     base = offsets[0] * z1 * z2 * z3 + offsets[1] * z2 * z3 + offsets[2] * z3 + offsets[3]
-    b0, b1, b2, b3 = gbase[0], gbase[1], gbase[2], gbase[3]
+    o0 = p[gbase[0] * m:(gbase[0] + gsize[0]) * m]
+    o1 = p[gbase[1] * m:(gbase[1] + gsize[1]) * m]
+    o2 = p[gbase[2] * m:(gbase[2] + gsize[2]) * m]
+    o3 = p[gbase[3] * m:(gbase[3] + gsize[3]) * m]
     tot = 0.0
     if check:
         for i in range(a, e):
-            if _bad(i, c0, c1, c2, c3, sizes, offsets, quantity, g0, g1, g2, g3, gsize, check_q):
+            if _bad(i, c0, c1, c2, c3, sizes, offsets, quantity, ng, g0, g1, g2, g3, gsize, check_q):
                 return tot, i
+    # the block's rows as slices indexed from 0 and every gather and scatter by an unsigned index: numba then
+    # proves no index negative and drops its wraparound test from each of the loop's ten array reads (a third of
+    # the loop's time); the codes are in range (checked when the inventory was built, or above)
+    x0, x1, x2, x3, qb = c0[a:e], c1[a:e], c2[a:e], c3[a:e], quantity[a:e]
+    h0, h1, h2, h3 = g0[a:e] if ng > 0 else g0, g1[a:e] if ng > 1 else g1, g2[a:e] if ng > 2 else g2, \
+        g3[a:e] if ng > 3 else g3
     if m == 1:  # CO2e only: one rate per key
-        for i in range(a, e):
-            k = ((np.int64(c0[i]) * z1 + c1[i]) * z2 + c2[i]) * z3 + c3[i] - base
+        for i in range(qb.shape[0]):
+            k = np.uint64(((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i]) * z3 + x3[i] - base)
             if seen[k] == 0:  # written once per key: threads then only read it (no cache line bouncing)
                 seen[k] = 1
-            w = quantity[i] * rates[k, 0]
-            tot += w
-            p[b0 + g0[i]] += w
-            p[b1 + g1[i]] += w
-            p[b2 + g2[i]] += w
-            p[b3 + g3[i]] += w
+            w = qb[i] * rate0[k]
+            if ng == 0:
+                tot += w
+            else:
+                o0[np.uint64(h0[i])] += w
+                if ng > 1:
+                    o1[np.uint64(h1[i])] += w
+                if ng > 2:
+                    o2[np.uint64(h2[i])] += w
+                if ng > 3:
+                    o3[np.uint64(h3[i])] += w
     else:  # CO2e, then each gas
-        for i in range(a, e):
-            k = ((np.int64(c0[i]) * z1 + c1[i]) * z2 + c2[i]) * z3 + c3[i] - base
+        um = np.uint64(m)
+        for i in range(qb.shape[0]):
+            k = np.uint64(((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i]) * z3 + x3[i] - base)
             if seen[k] == 0:
                 seen[k] = 1
-            q = quantity[i]
-            tot += q * rates[k, 0]
-            r0, r1, r2, r3 = (b0 + g0[i]) * m, (b1 + g1[i]) * m, (b2 + g2[i]) * m, (b3 + g3[i]) * m
-            for j in range(m):
-                w = q * rates[k, j]
-                p[r0 + j] += w
-                p[r1 + j] += w
-                p[r2 + j] += w
-                p[r3 + j] += w
+            q = qb[i]
+            if ng == 0:
+                tot += q * rate0[k]
+            else:
+                r0 = np.uint64(h0[i]) * um
+                r1 = np.uint64(h1[i]) * um if ng > 1 else np.uint64(0)
+                r2 = np.uint64(h2[i]) * um if ng > 2 else np.uint64(0)
+                r3 = np.uint64(h3[i]) * um if ng > 3 else np.uint64(0)
+                row = rates[k]
+                for j in range(m):
+                    w = q * row[j]
+                    uj = np.uint64(j)
+                    o0[r0 + uj] += w
+                    if ng > 1:
+                        o1[r1 + uj] += w
+                    if ng > 2:
+                        o2[r2 + uj] += w
+                    if ng > 3:
+                        o3[r3 + uj] += w
     return tot, -1
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
-                  g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray,
+                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
+                  ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
+                  gbase: np.ndarray,
                   check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
                   ) -> tuple[float, int]:  # pragma: no cover
     # Blocks of `step` rows, `wave` blocks at a time over the threads (prange), each into its own partial sums;
@@ -226,22 +260,24 @@ def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
         nb = min(wave, nblocks - w0)
         for bb in numba.prange(nb):
             a = (w0 + bb) * step
-            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rates,
-                                          g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0,
+                                          rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
         for bb in range(nb):
             if badrow[bb] >= 0:
                 return total, badrow[bb]
         for bb in range(nb):
             total += ptot[bb]
-        for bb in range(nb):  # one thread: a wave's partials are a few MiB at most, and one launch per wave is cheaper
-            out += part[bb]
+        for bb in range(nb):  # on this thread, as loops: an array expression here would be a parallel loop too,
+            for j in range(width):  # handed out to the threads one element at a time (the chunk size of 1)
+                out[j] += part[bb, j]
     return total, -1
 
 
 @numba.njit(cache=True, nogil=True)
 def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rates: np.ndarray,
-                  g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray, gbase: np.ndarray,
+                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
+                  ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
+                  gbase: np.ndarray,
                   check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
                   ) -> tuple[float, int]:  # pragma: no cover
     # _fused_blocks on one thread, without the thread pool: the same blocks added in the same order, the same bits
@@ -256,8 +292,8 @@ def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
         nb = min(wave, nblocks - w0)
         for bb in range(nb):
             a = (w0 + bb) * step
-            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rates,
-                                          g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0,
+                                          rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
         for bb in range(nb):
             if badrow[bb] >= 0:
                 return total, badrow[bb]
@@ -281,9 +317,13 @@ def max_threads() -> int:
 
 
 
-def _spare(n: int) -> np.ndarray:
-    # an unused grouping: code 0 on every row, read from one int32 (stride 0: no memory traffic)
-    return np.broadcast_to(np.zeros(1, np.int32), (n,))
+def _unused(gs: list[np.ndarray]) -> np.ndarray:
+    # the array passed for an unused grouping (never read): one of the used ones, so that the compiled loop's
+    # argument types, and the loops compiled, stay the same
+    return gs[0] if gs else _NONE
+
+
+_NONE = _arg(np.zeros(1, np.int32))
 
 #: Bytes of partial sums held at once: the blocks handed to the threads together are as many as fit (at least two
 #: per thread); the figures do not depend on it.
@@ -305,6 +345,7 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
     seen = np.zeros(n_keys, np.uint8)
     m = rates.shape[1]
     r = _arg(rates)
+    r0 = _arg(np.ascontiguousarray(rates[:, 0]))  # CO2e per key, contiguous: the loop's one gather
     cs = [_arg(c) for c in columns]
     q = _arg(quantity)
     total = 0.0
@@ -317,19 +358,18 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
         for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
             gs = [_arg(g) for g in groups[s:s + 4]]
             ng = len(gs)
-            sz = list(group_sizes[s:s + 4]) + [1] * (4 - ng)  # an unused grouping: one spare row each
+            sz = list(group_sizes[s:s + 4]) + [0] * (4 - ng)
             base = np.concatenate([[0], np.cumsum(sz)[:-1]]).astype(np.int64)
-            flat = np.zeros(int(sum(sz)) * m)
-            g = gs + [_spare(q.shape[0])] * (4 - ng)
+            flat = np.zeros(max(int(sum(sz)) * m, 1))
+            g = gs + [_unused(gs)] * (4 - ng)
             loop = _fused_blocks if threads > 1 else _fused_serial
-            tot, row = loop(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r, g[0], g[1], g[2], g[3],
-                                     np.array(sz, np.int64), base, check_codes or (check_q and s == 0),
-                                     check_q and s == 0, step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)),
-                                     flat)
+            tot, row = loop(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r0, r, ng, g[0], g[1], g[2], g[3],
+                            np.array(sz, np.int64), base, check_codes or (check_q and s == 0), check_q and s == 0,
+                            step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)), flat)
             if row >= 0:
                 return seen.view(bool), 0.0, int(row)
-            if s == 0:
-                total = tot
+            if s == 0:  # with a grouping, the total is the sum of its sums (the blocks leave it out)
+                total = tot if ng == 0 else float(np.sum(flat[:sz[0] * m].reshape(sz[0], m)[:, 0]))
             for t in range(ng):
                 out[s + t] += flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
     finally:

@@ -208,12 +208,12 @@ KEY_NAMES = ("activity", "region", "year", "unit")
 
 
 def thread_count(requested: int | None = None) -> int:
-    """Threads the compiled pass runs on: *requested*, else ``NEUTRALCORE_THREADS``, else one (at most numba's
-    ``NUMBA_NUM_THREADS``).  The figures do not depend on it.
+    """Threads the compiled pass runs on: *requested*, else ``NEUTRALCORE_THREADS``, else every thread numba
+    has (``NUMBA_NUM_THREADS``, the cores by default), and never more than that.  The figures do not depend on it.
 
-    One by default: on the 2-vCPU machines this project is measured on, two threads took twice as long as one
-    (10M rows: 487 ms against 222 ms, load average 0.8; an expert's numba ``prange`` loop 161 ms against 112 ms
-    on one core), so more threads are for machines whose cores do scale, asked for by name.
+    On the 2-vCPU machine this project is measured on, two threads take the 10M-row fused pass from 42 ms to
+    28 ms (``benchmarks/bench_kernel.py``).  ``NEUTRALCORE_THREADS=1`` keeps it on the calling thread, e.g. when
+    the caller runs several inventories side by side itself.
 
     Raises
     ------
@@ -224,7 +224,9 @@ def thread_count(requested: int | None = None) -> int:
     if raw is None:
         if not _numba_available():
             return 1
-        return 1
+        from neutralcore.measure import _fast
+
+        return _fast.max_threads()
     try:
         n = int(str(raw))
     except ValueError:
