@@ -18,12 +18,12 @@ Where errors point:
   in the file (a Parquet file has no lines).
 
 **CSV engines.** :func:`engine_columns` splits a CSV body with pyarrow's
-(``pyarrow.csv.open_csv``, a block at a time, extra ``arrow``) or polars'
-(``polars.read_csv``, extra ``polars``) multi-threaded tokenizer into what
-:func:`neutralcore._core.csvsplit.read_plain` gives: every label column,
-year and scope included, dictionary-encoded by the engine (pyarrow
-``dictionary_encode`` per block, the blocks' dictionaries unified; polars
-``Categorical``) and handed over as its codes and labels, and the quantity
+(``pyarrow.csv.read_csv``, blocks parsed on every core, extra ``arrow``) or
+polars' (``polars.read_csv``, extra ``polars``) multi-threaded tokenizer into
+what :func:`neutralcore._core.csvsplit.read_plain` gives: every label column,
+year and scope included, dictionary-encoded by the engine (pyarrow reads
+them straight into dictionary arrays, the blocks' dictionaries unified;
+polars ``Categorical``) and handed over as its codes and labels, and the quantity
 parsed to float64 by the engine.  Both parse decimals correctly rounded
 (pyarrow and polars use the fast_float algorithm), so every decimal is the
 float64 :func:`float` gives.  Year and scope are read as text and checked by
@@ -217,8 +217,8 @@ ENGINES: tuple[str, ...] = ("auto", "neutralcore", "pyarrow", "polars")
 #: a smaller file is read faster than either library imports.
 AUTO_MIN_BYTES = 1 << 20
 _EXTRAS = {"pyarrow": "arrow", "polars": "polars"}
-#: pyarrow's block: large enough that few pieces need merging, small enough for both cores to share the work.
-_ARROW_BLOCK = 1 << 23
+#: pyarrow's block: large enough that few dictionaries need unifying, small enough for every core to get blocks.
+_ARROW_BLOCK = 1 << 22
 
 
 def resolve_engine(engine: str, body_bytes: int) -> str:
@@ -295,43 +295,40 @@ def engine_columns(data: bytes | Path, body: int, header: Sequence[str], engine:
 
 
 def _arrow_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
-    """pyarrow's streaming reader (``pyarrow.csv.open_csv``), a block at a time: each block's label columns
-    dictionary-encoded and its text let go, so what is held is the codes and quantities read so far plus one
-    block; the blocks' dictionaries unified at the end (labels in order of first appearance)."""
+    """pyarrow's multi-threaded reader (``pyarrow.csv.read_csv``, blocks of :data:`_ARROW_BLOCK` bytes parsed
+    on every core), each label column read straight into dictionary arrays: a block's text is let go once it
+    is converted, so what is held is the codes and quantities plus the blocks in flight, never the file's text;
+    the blocks' dictionaries unified at the end (labels in order of first appearance)."""
     pa = require("pyarrow", "Inventory.read_csv(engine='pyarrow')", "arrow")
     csv = require("pyarrow.csv", "Inventory.read_csv(engine='pyarrow')", "arrow")
-    pc = require("pyarrow.compute", "Inventory.read_csv(engine='pyarrow')", "arrow")
-    parts: dict[str, list[Any]] = {h: [] for h in header}
+    label_type = pa.dictionary(pa.int32(), pa.string())
     try:
         from_path = not isinstance(data, (bytes, bytearray))
-        reader = csv.open_csv(
+        table = csv.read_csv(
             str(data) if from_path else pa.BufferReader(pa.py_buffer(data)[body:]),
-            read_options=csv.ReadOptions(column_names=header, block_size=_ARROW_BLOCK, skip_rows=int(from_path)),
+            read_options=csv.ReadOptions(column_names=header, block_size=_ARROW_BLOCK, skip_rows=int(from_path),
+                                         use_threads=True),
             parse_options=csv.ParseOptions(quote_char=False, double_quote=False, ignore_empty_lines=False),
             convert_options=csv.ConvertOptions(
-                column_types={h: pa.float64() if h == numeric else pa.string() for h in header}, null_values=[],
+                column_types={h: pa.float64() if h == numeric else label_type for h in header}, null_values=[],
                 strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True),
         )
-        for batch in reader:
-            for j, h in enumerate(header):
-                column = batch.column(j)
-                parts[h].append(column if h == numeric else pc.dictionary_encode(column))
-            del batch
     except (pa.ArrowException, ValueError):  # a short row, a bad number, not UTF-8: neutralcore's reader says where
         return None
     out: dict[str, Any] = {}
     for h in header:  # a column at a time, each column's Arrow arrays let go once it is numpy
-        chunks = parts.pop(h)
+        column = table.column(h)
+        table = table.drop_columns([h])
         if h == numeric:
-            values = [c.to_numpy(zero_copy_only=False) for c in chunks]
-            out[h] = values[0] if len(values) == 1 else np.concatenate(values) if values else np.zeros(0)
-            out[h].setflags(write=False)  # Arrow's memory or a copy made here: either way taken as a view
+            values = column.to_numpy()  # one chunk: Arrow's memory; several: one copy
+            values.setflags(write=False)  # Arrow's memory or a copy made here: either way taken as a view
+            out[h] = values
             continue
-        if not chunks:
+        if not column.num_chunks:
             out[h] = (np.zeros(0, dtype=np.int32), ())
             continue
-        unified = pa.table({h: pa.chunked_array(chunks)}).unify_dictionaries().column(0)
-        del chunks
+        unified = pa.table({h: column}).unify_dictionaries().column(0)
+        del column
         labels = tuple(unified.chunk(0).dictionary.to_pylist())
         indices = pa.chunked_array([c.indices for c in unified.chunks], type=pa.int32()).combine_chunks()
         del unified
