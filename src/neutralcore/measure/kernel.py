@@ -401,10 +401,11 @@ class _PerKey:
         self.weights: np.ndarray
         self.co2e: np.ndarray
         self.pick: list[int]  # the columns of the gases, in gas_t as computed for every key
+        self.grid: int | None  # keys t * grid + u over every unit (the dense space, one dimension): else None
 
     def for_rows(self, fs: FactorSet, gwp: str, present: np.ndarray | None) -> "_PerKey":
         """The same with the gases of the keys rows use (computed for every key, before the rows were read)."""
-        columns = _used_columns(fs, self.vals, self.reason, self.t_of_k, present)
+        columns = _used_columns(fs, self.vals, self.reason, self.t_of_k, present, self.grid)
         if columns == self.columns:  # the usual case: no copy
             return self
         pick = [self.columns.index(j) for j in columns]
@@ -416,12 +417,17 @@ class _PerKey:
 
 
 def _used_columns(fs: FactorSet, vals: np.ndarray, reason: np.ndarray, t_of_k: np.ndarray,
-                  present: np.ndarray | None) -> list[int]:
-    """The factor set's gas columns some key without a problem (that a row uses) has a value for, in gas order."""
+                  present: np.ndarray | None, grid: int | None = None) -> list[int]:
+    """The factor set's gas columns some key without a problem (that a row uses) has a value for, in gas order.
+
+    *grid*: the keys are ``t * grid + u`` over every unit (then each triple's keys are a row of a reshape)."""
     ok_key = reason == _OK
     if present is not None:
         ok_key &= present
-    ok_t = np.bincount(t_of_k[ok_key], minlength=vals.shape[0]) > 0
+    if grid:
+        ok_t = ok_key.reshape(-1, grid).any(axis=1)
+    else:
+        ok_t = np.bincount(t_of_k[ok_key], minlength=vals.shape[0]) > 0
     used = (~np.isnan(vals[ok_t])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
     return sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
 
@@ -443,11 +449,16 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
         dim_labels = list(dict.fromkeys(dims))
         d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
     n_dim = max(len(dim_labels), 1)
+    grid: int | None = None
     if uniq is None:
         # the keys are the rows' dense codes, triple-major: each key's triple and unit by broadcasting
         n_tri = n_act * n_reg * span
-        t_of_k = (np.arange(n_tri, dtype=np.int64)[:, None] * n_dim + d_of_u[None, :n_unit]).reshape(-1)
-        u_k = np.broadcast_to(np.arange(n_unit, dtype=np.int64), (n_tri, n_unit)).reshape(-1)
+        if n_dim == 1:
+            grid = n_unit  # key t * n_unit + u: its triple t repeated, its unit tiled
+            t_of_k = np.repeat(np.arange(n_tri, dtype=np.int64), n_unit)
+        else:
+            t_of_k = (np.arange(n_tri, dtype=np.int64)[:, None] * n_dim + d_of_u[None, :n_unit]).reshape(-1)
+        u_k = np.tile(np.arange(n_unit, dtype=np.int64), n_tri)
         tri_ids = np.arange(n_tri * n_dim, dtype=np.int64)
     else:
         a_k, r_k, y_k, u_k = split_codes(uniq, sizes)
@@ -465,7 +476,7 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     reason_t = np.where(res.factor < 0, _NO_FACTOR, _OK).astype(np.int8)
     reason_t[res.ambiguous & (reason_t == _OK)] = _AMBIGUOUS
     f_t = np.where(res.factor < 0, 0, res.factor)
-    reason = reason_t[t_of_k]
+    reason = np.repeat(reason_t, grid) if grid else reason_t[t_of_k]
     problems = KeyProblems()
     if len(fs):
         mult = unit_multipliers(fs, f_t, u_k, inv.unit.categories, reason, years=ty, rates=rates, prices=prices,
@@ -474,12 +485,16 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
         vals = fs.values[f_t]
     else:
         mult, to_t, vals = np.full(len(t_of_k), np.nan), np.ones(len(f_t)), np.zeros((len(f_t), 0))
-    columns = _used_columns(fs, vals, reason, t_of_k, present)
+    columns = _used_columns(fs, vals, reason, t_of_k, present, grid)
     gases = tuple(fs.gases[j] for j in columns)
     with np.errstate(invalid="ignore"):  # t of gas per activity unit
-        if uniq is None and n_dim == 1:  # dense keys are (triple, unit): a broadcast, no gather
+        if grid:  # dense keys are (triple, unit): a broadcast per gas into its column, no gather
             scale = to_t[:, None] * mult.reshape(len(f_t), n_unit)
-            gas_t = (np.nan_to_num(vals[:, columns])[:, None, :] * scale[:, :, None]).reshape(len(t_of_k), len(columns))
+            per_t = np.nan_to_num(vals[:, columns])
+            gas_grid = np.empty((len(f_t), n_unit, len(columns)))
+            for g in range(len(columns)):
+                np.multiply(scale, per_t[:, g:g + 1], out=gas_grid[:, :, g])
+            gas_t = gas_grid.reshape(len(t_of_k), len(columns))
         else:
             gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * (to_t[t_of_k] * mult)[:, None]
     # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
@@ -493,7 +508,7 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     co2e[reason != _OK] = np.nan
     return _PerKey(t_of_k=t_of_k, u_k=u_k, res=res, acts=acts, regs=regs, ty=ty, f_t=f_t, reason=reason,
                    problems=problems, vals=vals, columns=columns, gases=gases, gas_t=gas_t, weights=weights, co2e=co2e,
-                   pick=list(range(len(columns))))
+                   pick=list(range(len(columns))), grid=grid)
 
 
 def compute(
