@@ -143,10 +143,11 @@ def test_threads_default_every_numba_thread(monkeypatch):
 
 
 @pytest.mark.parametrize("ng", [0, 1, 4, 5])
-@pytest.mark.parametrize("columns", [1, 3])
+@pytest.mark.parametrize("columns", [1, 3, 4])
 def test_fused_pass_any_number_of_groupings(monkeypatch, ng, columns):
-    """0, 1, 4 and 5 groupings (four a pass: 5 takes two), CO2e only or with gases: every grouping's sums
-    are the rows' ``quantity * rates[key]`` summed by hand, and the total too, on one thread and two."""
+    """0, 1, 4 and 5 groupings (four a pass: 5 takes two), CO2e only, with two gases or with three (a loop of
+    its own): every grouping's sums are the rows' ``quantity * rates[key]`` summed by hand, and the total too,
+    on one thread and two."""
     n = 65536 + 4321
     rng = np.random.default_rng(ng * 10 + columns)
     cols = [rng.integers(lo, lo + z, n).astype(np.int32) for z, lo in zip(_SIZES, _OFFS)]
