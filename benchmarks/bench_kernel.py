@@ -99,8 +99,9 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     c = {k: v.copy() for k, v in cw.items()}
     for v in c.values():
         v.setflags(write=False)  # read-only: taken as views
-    coef = p.key_coef(ftab, utab)
-    gas_coefs = {g: p.key_coef(ftab, utab, gas=g) for g in p.GWP}
+    # every peer builds its per-key table inside its timed job, as neutralcore matches its keys inside its own
+    coef = lambda: p.key_coef(ftab, utab)  # noqa: E731
+    gas_coefs = lambda: {g: p.key_coef(ftab, utab, gas=g) for g in p.GWP}  # noqa: E731
     pdf, plf, at, atc = p.pandas_frame(c), p.polars_frame(c), p.arrow_table(c), p.arrow_coded_table(c)
     plc = pl.DataFrame({"activity": c["a"], "region": c["r"], "year": c["year"], "unit": c["u"], "quantity": c["q"],
                         "scope": c["scope"] + 1, "category": c["cat"], "site": c["site"]})
@@ -130,24 +131,24 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
         *([("coded", "numba fused loop (compiled floor, one core)", lambda: p.numba_fused(c, ftab, utab)),
            ("coded", "numba fused loop, prange over every core (parallel floor)",
             lambda: p.numba_fused_parallel(c, ftab, utab))] if have_numba else []),
-        ("coded", "polars lazy gather + collect_all", lambda: p.polars_job(plc, coef)),
+        ("coded", "polars lazy gather + collect_all", lambda: p.polars_job(plc, coef())),
         ("coded", "DuckDB join to per-key table, grouping sets", lambda: p.duckdb_job(con, atc, ftab, utab)),
         ("coded", "pyarrow.compute take + group_by", lambda: p.arrow_job(atc, ftab, utab)),
         ("per-gas", "neutralcore, by(..., gases=True) (CO2e + 3 gases)", lambda: p.nc_job(p.nc_from_codes(c), fs, gases=True)),
-        ("per-gas", "polars lazy, 4 gathers (CO2e + 3 gases)", lambda: p.polars_job(plc, coef, gas_coefs)),
+        ("per-gas", "polars lazy, 4 gathers (CO2e + 3 gases)", lambda: p.polars_job(plc, coef(), gas_coefs())),
         ("pandas", "neutralcore from pandas Categoricals", lambda: p.nc_job(p.nc_from_pandas(pdf), fs)),
         ("pandas", "pandas Categorical codes + numpy gather", lambda: p.pandas_job(pdf, ftab, utab)),
         ("polars", "neutralcore from polars Enums", lambda: p.nc_job(p.nc_from_polars(plf), fs)),
-        ("polars", "polars lazy gather on Enums + collect_all", lambda: p.polars_job(plf, coef)),
+        ("polars", "polars lazy gather on Enums + collect_all", lambda: p.polars_job(plf, coef())),
         ("arrow", "neutralcore from Arrow dictionaries", lambda: p.nc_job(p.nc_from_arrow(at), fs)),
         ("arrow", "pyarrow.compute on dictionaries", lambda: p.arrow_job(at, ftab, utab)),
         ("arrow", "DuckDB on dictionaries, join on labels", lambda: p.duckdb_job(con, at, ftab, utab)),
         ("strings, shared", "neutralcore from_columns(lists)", lambda: p.nc_job(p.nc_from_lists(shared), fs)),
-        ("strings, shared", "polars Enum from lists + gather", lambda: p.polars_from_lists(shared, coef)),
+        ("strings, shared", "polars Enum from lists + gather", lambda: p.polars_from_lists(shared, coef())),
         ("strings, shared", "pandas Categorical from lists + gather", lambda: p.pandas_from_lists(shared, ftab, utab)),
         ("strings, shared", "pyarrow dictionary_encode + compute", lambda: p.arrow_from_lists(shared, ftab, utab)),
         ("strings, per row", "neutralcore from_columns(lists)", lambda: p.nc_job(p.nc_from_lists(per_row), fs)),
-        ("strings, per row", "polars Enum from lists + gather", lambda: p.polars_from_lists(per_row, coef)),
+        ("strings, per row", "polars Enum from lists + gather", lambda: p.polars_from_lists(per_row, coef())),
         ("strings, per row", "pandas Categorical from lists + gather", lambda: p.pandas_from_lists(per_row, ftab, utab)),
         ("strings, per row", "pyarrow dictionary_encode + compute", lambda: p.arrow_from_lists(per_row, ftab, utab)),
     ]
