@@ -8,7 +8,9 @@ slows all of them alike); the table gives the minimum and the median over the ro
 plain-numpy job, a fused numba loop on one core and the same loop over every core (``prange``, one share of the
 rows per thread), and the memory-bandwidth limit on one core and on every core.  Every contender's
 total and every group sum is checked against neutralcore's to 1e-9 (relative).  The job and the data are
-described in ``_peers.py``: 10,000 factors, 20 units, CO2e by scope (3), category (100) and site (10,000).
+described in ``_peers.py``: 10,000 factors, 20 units, CO2e by scope (3), category (100) and site (10,000).  Every
+contender builds its per-key table (t CO2e per activity unit for every (activity, region, year, unit) key) inside
+its timed job, as neutralcore matches its keys inside its own.
 
 Starting points, each timed from the data as its user holds it (building the ``Inventory`` included):
 

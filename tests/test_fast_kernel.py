@@ -133,11 +133,11 @@ def test_threads_env(monkeypatch):
         thread_count()
 
 
-def test_threads_default_every_numba_thread(monkeypatch):
+def test_threads_default_one_and_at_most_numba_threads(monkeypatch):
     from neutralcore.measure import _fast
 
     monkeypatch.delenv(THREADS_ENV, raising=False)
-    assert thread_count() == _fast.max_threads()
+    assert thread_count() == 1
     monkeypatch.setenv(THREADS_ENV, "100000")
     assert thread_count() == _fast.max_threads()
 

@@ -208,12 +208,15 @@ KEY_NAMES = ("activity", "region", "year", "unit")
 
 
 def thread_count(requested: int | None = None) -> int:
-    """Threads the compiled pass runs on: *requested*, else ``NEUTRALCORE_THREADS``, else every thread numba
-    has (``NUMBA_NUM_THREADS``, the cores by default), and never more than that.  The figures do not depend on it.
+    """Threads the compiled pass runs on: *requested*, else ``NEUTRALCORE_THREADS``, else one; never more than
+    numba's ``NUMBA_NUM_THREADS``.  The figures do not depend on it.
 
-    On the 2-vCPU machine this project is measured on, two threads take the 10M-row fused pass from 42 ms to
-    28 ms (``benchmarks/bench_kernel.py``).  ``NEUTRALCORE_THREADS=1`` keeps it on the calling thread, e.g. when
-    the caller runs several inventories side by side itself.
+    One by default.  On the 2-vCPU machine this project is measured on, two threads take the 10M-row fused pass
+    alone from 42 ms to 28 ms, but a whole job run among other work (the benchmark's peers, or the caller's own)
+    is no faster: after each parallel loop numba's OpenMP threads spin for a while, holding the core the rest of
+    the job and other libraries' threads need (10M-row job interleaved with polars and numpy: 75.6 ms on one
+    thread, 79.7 ms on two, medians 80.7 and 97.1 ms; with ``OMP_WAIT_POLICY=passive`` 73.9 and 71.0 ms).  Ask
+    for more with ``NEUTRALCORE_THREADS`` where cores are many or the pass is most of the work.
 
     Raises
     ------
@@ -222,11 +225,7 @@ def thread_count(requested: int | None = None) -> int:
     """
     raw: object = requested if requested is not None else os.environ.get(THREADS_ENV, "").strip() or None
     if raw is None:
-        if not _numba_available():
-            return 1
-        from neutralcore.measure import _fast
-
-        return _fast.max_threads()
+        return 1
     try:
         n = int(str(raw))
     except ValueError:
