@@ -167,6 +167,15 @@ def _bad(i: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray,
     return bool(bad)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _add4(o: np.ndarray, r: np.uint64, w0: float, w1: float, w2: float, w3: float) -> None:  # pragma: no cover
+    # a group's four sums (CO2e and three gases) from row r of a partial-sums slice
+    o[r] += w0
+    o[r + np.uint64(1)] += w1
+    o[r + np.uint64(2)] += w2
+    o[r + np.uint64(3)] += w3
+
+
 @numba.njit(cache=True, nogil=True)
 def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
            offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
@@ -223,29 +232,13 @@ def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: n
             w1 = q * flat[kb + np.uint64(1)]
             w2 = q * flat[kb + np.uint64(2)]
             w3 = q * flat[kb + np.uint64(3)]
-            r = np.uint64(h0[i]) * np.uint64(4)
-            o0[r] += w0
-            o0[r + np.uint64(1)] += w1
-            o0[r + np.uint64(2)] += w2
-            o0[r + np.uint64(3)] += w3
+            _add4(o0, np.uint64(h0[i]) * np.uint64(4), w0, w1, w2, w3)
             if ng > 1:
-                r = np.uint64(h1[i]) * np.uint64(4)
-                o1[r] += w0
-                o1[r + np.uint64(1)] += w1
-                o1[r + np.uint64(2)] += w2
-                o1[r + np.uint64(3)] += w3
+                _add4(o1, np.uint64(h1[i]) * np.uint64(4), w0, w1, w2, w3)
             if ng > 2:
-                r = np.uint64(h2[i]) * np.uint64(4)
-                o2[r] += w0
-                o2[r + np.uint64(1)] += w1
-                o2[r + np.uint64(2)] += w2
-                o2[r + np.uint64(3)] += w3
+                _add4(o2, np.uint64(h2[i]) * np.uint64(4), w0, w1, w2, w3)
             if ng > 3:
-                r = np.uint64(h3[i]) * np.uint64(4)
-                o3[r] += w0
-                o3[r + np.uint64(1)] += w1
-                o3[r + np.uint64(2)] += w2
-                o3[r + np.uint64(3)] += w3
+                _add4(o3, np.uint64(h3[i]) * np.uint64(4), w0, w1, w2, w3)
     else:  # CO2e, then each gas: the key's rates read from the flat table (no row view per row)
         um = np.uint64(m)
         flat = rates.reshape(rates.size)
