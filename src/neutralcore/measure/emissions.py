@@ -376,10 +376,13 @@ def _dimension_names(dims: tuple[Any, ...]) -> tuple[str, ...]:
 
 def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
     """Rank of each category in sorted order (numbers and strings each ascending, ``None`` last)."""
-    present = [i for i, c in enumerate(categories) if c is not None]
-    values = [categories[i] for i in present]
-    if all(type(v) is str for v in values):
-        order = np.argsort(np.array(values, dtype=str), kind="stable") if values else np.zeros(0, np.int64)
+    if None in categories:
+        present = [i for i, c in enumerate(categories) if c is not None]
+        values = [categories[i] for i in present]
+    else:
+        present, values = list(range(len(categories))), list(categories)
+    if all(type(v) is str for v in values):  # by code point, as str compares (a stable sort)
+        order = np.array(sorted(range(len(values)), key=values.__getitem__), dtype=np.int64)
     elif all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
         order = np.argsort(np.array(values, dtype=np.int64), kind="stable")
     else:  # mixed labels: by type name, then value
