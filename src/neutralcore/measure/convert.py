@@ -218,9 +218,10 @@ def unit_multipliers(
         row = np.zeros(n_t, dtype=np.int64)
         row[need] = np.arange(need.size)
         r_b = row[t_b]
-        a = na[bridged] + ((na[bridged] == 4) & is_gross[r_b])  # energy on the factor's basis
+        na_b = na[bridged]
+        a = na_b + ((na_b == 4) & is_gross[r_b])  # energy on the factor's basis
         with np.errstate(divide="ignore", invalid="ignore"):
-            bridge = 1.0 / amounts[r_b, a]
+            bridge = 1.0 / amounts.reshape(-1)[r_b * amounts.shape[1] + a]  # amounts[r_b, a], as one 1-D gather
         lost = bridged[np.isnan(bridge)]
         reason[lost[reason[lost] == OK]] = NO_PROPERTY
         mult[bridged] *= bridge

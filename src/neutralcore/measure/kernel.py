@@ -621,9 +621,10 @@ def compute(
     idle = bad if present is None else bad | ~present
     if idle.any():
         co2e[idle] = 0.0
-        gas_t[idle] = 0.0
+        np.copyto(gas_t, 0.0, where=idle[:, None])  # a broadcast mask, not a fancy index of 2-D rows
         fsafe[idle] = 0
-    np.nan_to_num(gas_t, copy=False)
+    if not np.isfinite(gas_t).all():
+        np.nan_to_num(gas_t, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):
         row_sum = float(key_qty @ co2e) if key_qty is not None else in_pass["total"]
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
