@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import neutralcore as nc
 from neutralcore._core import frames
-from neutralcore._core.categorical import CHUNK, CodeRangeError, code_view, factorize, narrow_dtype, used
+from neutralcore._core.categorical import _FIRST_CHUNK, CHUNK, CodeRangeError, code_view, factorize, narrow_dtype, used
 
 ACTS = ("electricity.grid", "fuel.diesel.stationary", "fuel.natural_gas.stationary")
 UNITS = ("MWh", "L", "GJ")
@@ -58,7 +58,22 @@ def test_used_with_a_compiled_count_for_the_rest():
     codes = np.zeros(n, dtype=np.int32)
     codes[-10:] = np.arange(10, 20)  # ten categories unseen after the first chunk: the rest is counted once
     assert used(codes, 21, count).tolist() == [True] + [False] * 9 + [True] * 10 + [False]
-    assert calls == [n - CHUNK]
+    assert calls == [n - _FIRST_CHUNK]  # the first chunk counted by numpy, the rest by the compiled count at once
+
+
+def test_used_reads_a_short_first_chunk_when_it_shows_every_category():
+    """A column whose first rows show every category is read no further than its first chunk (16 rows per
+    category, at least 16,384): the compiled count is never called."""
+    calls = []
+
+    def count(c, k):
+        calls.append(c.shape[0])
+        return np.bincount(c, minlength=k)
+
+    codes = np.tile(np.arange(100, dtype=np.int32), 8 * CHUNK // 100)
+    assert used(codes, 100, count).all() and calls == []
+    # one category never used: searched for by itself chunk by chunk (few unseen), still not counted
+    assert used(codes, 101, count).tolist() == [True] * 100 + [False] and calls == []
 
 
 # -- codes as they come ----------------------------------------------------------------------------------------

@@ -219,6 +219,10 @@ def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None
     return _readonly(codes.astype(codes.dtype if codes.dtype in CODE_DTYPES else CODE_DTYPE)), present
 
 
+#: Rows of the first chunk :func:`used` counts (at least 16 per category); each next chunk is twice as long, up to
+#: :data:`CHUNK`.
+_FIRST_CHUNK = 1 << 14
+
 #: When at most this many categories are still unseen, each is searched for by itself (an equality test per
 #: chunk, stopping at the first hit) rather than counting every code of the chunk.
 _FEW_UNSEEN = 4
@@ -238,9 +242,10 @@ def used(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> 
     n = codes.shape[0]
     unseen = n_categories
     start = 0
+    step = min(CHUNK, max(_FIRST_CHUNK, 16 * n_categories))  # chunks grow: most columns show every label early
     while start < n and unseen:
         if unseen <= _FEW_UNSEEN:
-            part = codes[start:start + CHUNK]
+            part = codes[start:start + step]
             for k in np.flatnonzero(~seen).tolist():
                 if (part == k).any():
                     seen[k] = True
@@ -252,9 +257,10 @@ def used(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> 
             seen |= got > 0
             break
         else:
-            seen |= np.bincount(codes[start:start + CHUNK], minlength=n_categories) > 0
+            seen |= np.bincount(codes[start:start + step], minlength=n_categories) > 0
             unseen = n_categories - int(np.count_nonzero(seen))
-        start += CHUNK
+        start += step
+        step = min(2 * step, CHUNK)
     return seen
 
 
