@@ -261,3 +261,27 @@ def test_blocks_and_threads_never_change_the_figures(n, step, seed, gases):
         for label in range(o.shape[0]):
             for j in range(m):
                 assert o[label, j] == pytest.approx(math.fsum(w[g == label, j]), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16])
+def test_code_span_is_min_max(dtype):
+    """The compiled one-pass minimum and maximum give numpy's figures for every code type, and an inventory
+    built with it refuses a code out of range at the same row."""
+    from neutralcore._core.categorical import CodeRangeError, code_view, min_max
+    from neutralcore.measure import _fast
+
+    rng = np.random.default_rng(3)
+    lo = 0 if np.dtype(dtype).kind == "u" else -5
+    x = rng.integers(lo, 100, 70_001).astype(dtype)
+    assert _fast.code_span(x) == min_max(x)
+    assert _fast.code_span(x[:1]) == (int(x[0]), int(x[0]))
+    bad = np.arange(70_000, dtype=np.int32) % 7
+    bad[54_321] = 7
+    with pytest.raises(CodeRangeError, match="code 7 at position 54321"):
+        code_view(bad, 7, span=_fast.code_span)
+    inv = nc.Inventory.from_columns(activity=(bad % 7, tuple("abcdefg")), quantity=np.ones(70_000), unit="kWh",
+                                    region="VN", year=np.full(70_000, 2023, np.int32), scope=2)
+    assert inv.activity.codes.max() == 6
+    with pytest.raises(nc.SchemaError, match="row 54321"):
+        nc.Inventory.from_columns(activity=(bad, tuple("abcdefg")), quantity=np.ones(70_000), unit="kWh",
+                                  region="VN", year=np.full(70_000, 2023, np.int32), scope=2)

@@ -90,15 +90,19 @@ class Categorical:
 
 #: ``count(codes, n_categories)``: the rows of each category, or ``-1 - position`` of the first code out of range.
 Counter = Callable[[np.ndarray, int], "np.ndarray | int"]
+#: A compiled minimum and maximum of an integer column (from the caller's layer).
+Span = Callable[[np.ndarray], tuple[int, int]]
 
 
-def factorize(values: Any, n: int | None = None, *, count: Counter | None = None) -> Categorical:
+def factorize(values: Any, n: int | None = None, *, count: Counter | None = None,
+              span: Span | None = None) -> Categorical:
     """Code a column of hashable labels.
 
     *values* may be a :class:`Categorical` (returned as is), a
     ``(codes, categories)`` pair, a scalar (broadcast to *n* rows), a numpy
     array or any sequence.  *count* replaces the chunked ``np.bincount`` that
-    checks and counts the codes of a pair (a compiled loop, from the caller's layer).
+    checks and counts the codes of a pair, *span* the chunked :func:`min_max` of integer codes and values
+    (compiled loops, from the caller's layer).
     """
     if isinstance(values, Categorical):
         return values.compact()
@@ -111,7 +115,7 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
         cats = tuple(cats)
         if len(set(cats)) != len(cats):
             raise ValueError("categories of a (codes, categories) pair must be distinct")
-        codes, present = code_view(codes, len(cats), count)
+        codes, present = code_view(codes, len(cats), count, span)
         cat = Categorical(codes, cats)
         return cat if present.all() else cat.compact(present)
     if isinstance(values, (str, bytes, int, float)) or values is None or np.isscalar(values):
@@ -121,7 +125,7 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
         return Categorical(_readonly(np.zeros(n, dtype=CODE_DTYPE)), (v,))
     if isinstance(values, np.ndarray):
         if values.dtype.kind in "iub" and values.ndim == 1:
-            return _small_range(values) or _sorted_codes(values)
+            return _small_range(values, span) or _sorted_codes(values)
         if values.dtype.kind in "iub":
             return _sorted_codes(values)
         if values.dtype != object:
@@ -184,7 +188,8 @@ class CodeRangeError(ValueError):
 CODE_DTYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.uint8), np.dtype(np.uint16))
 
 
-def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> tuple[np.ndarray, np.ndarray]:
+def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None,
+              span: Span | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Integer *codes* into *n_categories* categories as read-only codes, and whether each category is used.
 
     The range is checked with a max (and a min for a signed type); the rows are searched only when that fails,
@@ -192,7 +197,8 @@ def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None
     reads only the first chunk of rows.  A read-only array of int32 or a narrower integer type is returned as a
     view (no copy), kept at its width; a read-only uint32 array in range is viewed as int32.  A writeable array
     is copied (the caller could change it later), at its width; any wider type is narrowed to int32.
-    *count* (a compiled count, from the caller's layer) counts the rows when most of a long column must be read.
+    *count* (a compiled count, from the caller's layer) counts the rows when most of a long column must be read;
+    *span* (a compiled minimum and maximum) replaces :func:`min_max` for a signed type.
     Raises :class:`CodeRangeError` naming the first code out of range.
 
     >>> codes, present = code_view(np.array([2, 0, 2], dtype=np.int8), 3)
@@ -204,7 +210,7 @@ def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None
     neutralcore._core.categorical.CodeRangeError: codes out of range of the 3 categories (code 3 at position 1)
     """
     if codes.size:
-        lo, hi = (0, int(codes.max())) if codes.dtype.kind == "u" else min_max(codes)
+        lo, hi = (0, int(codes.max())) if codes.dtype.kind == "u" else (span or min_max)(codes)
         if lo < 0 or hi >= n_categories:
             bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
             raise CodeRangeError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "
@@ -277,7 +283,7 @@ def narrow_dtype(n_categories: int) -> np.dtype:
 SMALL_RANGE = 1 << 16
 
 
-def _small_range(values: np.ndarray) -> Categorical | None:
+def _small_range(values: np.ndarray, spanner: Span | None = None) -> Categorical | None:
     """Codes of a 1-D integer column spanning few values (scope, year) with no sort: each value minus the
     minimum, in the narrowest code type, then renumbered only if a value inside the span has no row
     (categories ascending, as a sort gives); ``None`` when the span is too wide."""
@@ -289,7 +295,7 @@ def _small_range(values: np.ndarray) -> Categorical | None:
     as_bool = values.dtype.kind == "b"
     if as_bool:
         values = values.view(np.uint8)
-    lo, hi = min_max(values)
+    lo, hi = (spanner or min_max)(values)
     span = hi - lo + 1
     if span > SMALL_RANGE or span > 4 * n + 16:
         return None

@@ -13,7 +13,7 @@ from typing import Sequence
 import numba
 import numpy as np
 
-__all__ = ["code_counts", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads"]
+__all__ = ["code_counts", "code_span", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads"]
 
 @numba.njit(cache=True, nogil=True)
 def _key_loop(code: np.ndarray, quantity: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
@@ -53,6 +53,24 @@ def _count_loop(codes: np.ndarray, counts: np.ndarray) -> int:  # pragma: no cov
             return i
         counts[np.uint64(c)] += 1
     return -1
+
+
+@numba.njit(cache=True, nogil=True)
+def _span_loop(codes: np.ndarray) -> tuple[int, int]:  # pragma: no cover
+    lo = codes[0]
+    hi = codes[0]
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        lo = min(lo, c)
+        hi = max(hi, c)
+    return lo, hi
+
+
+def code_span(codes: np.ndarray) -> tuple[int, int]:
+    """The minimum and maximum of a non-empty 1-D integer array, in one pass (numpy reads it twice, a chunk at
+    a time)."""
+    lo, hi = _span_loop(codes)
+    return int(lo), int(hi)
 
 
 def code_counts(codes: np.ndarray, n_categories: int) -> np.ndarray | int:

@@ -47,7 +47,7 @@ from neutralcore.measure.factorsource import FactorsLike, as_factorset, installe
 from neutralcore.measure.kernel import compute
 from neutralcore.measure.lock import RunOptions
 from neutralcore.measure.readers import Engine, engine_columns, read_excel_columns, read_parquet_table, resolve_engine
-from neutralcore.measure.rowpass import code_counter, dense_codes
+from neutralcore.measure.rowpass import code_counter, code_span, dense_codes
 from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
@@ -576,7 +576,7 @@ class Inventory:
             if not name.isidentifier() or name in RESERVED_COLUMNS or name.startswith("_"):
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
 
-        counter = code_counter(n)
+        counter, spanner = code_counter(n), code_span(n)
 
         def coded(name: str, value: Any) -> Categorical:
             if isinstance(value, np.ma.MaskedArray):
@@ -586,7 +586,7 @@ class Inventory:
                                       source=source)
                 value = np.ma.getdata(value)
             try:
-                cat = factorize(value, n, count=counter)
+                cat = factorize(value, n, count=counter, span=spanner)
             except CodeRangeError as exc:  # the row of the first code out of range
                 row = exc.position if labels is None else int(labels[exc.position])
                 raise SchemaError(f"cannot read column: {exc}", column=name, rows=[row], source=source) from exc
@@ -618,7 +618,7 @@ class Inventory:
             year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
-        y_lo, y_hi = min_max(year) if n else (YEAR_MIN, YEAR_MIN)
+        y_lo, y_hi = (spanner or min_max)(year) if n else (YEAR_MIN, YEAR_MIN)
         if not YEAR_MIN <= y_lo <= y_hi <= YEAR_MAX:  # the mask only to name the rows
             raise SchemaError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", column="year",
                               rows=_bad_rows(years_out_of_range(year), labels), source=source)

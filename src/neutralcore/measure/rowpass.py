@@ -109,6 +109,17 @@ def code_counter(rows: int | None = None) -> Callable[[np.ndarray, int], np.ndar
     return _fast.code_counts
 
 
+def code_span(rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]] | None:
+    """The compiled minimum and maximum of an integer column in one pass (numba), for
+    :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in use (numpy's chunked
+    :func:`~neutralcore._core.categorical.min_max` is used then)."""
+    if backend(rows) != "numba":
+        return None
+    from neutralcore.measure import _fast
+
+    return _fast.code_span
+
+
 def dense_codes(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int],
                 quantity: np.ndarray | None = None) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """Each row's combined code ``((c0 - o0) * s1 + c1 - o1) * s2 + …`` of several integer columns (int32 when
