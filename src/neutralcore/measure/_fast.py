@@ -2,8 +2,9 @@
 
 Imported only when numba is installed and selected.  The loops are compiled on first use and cached on
 disk (``cache=True``).  The fused pass takes codes of any integer type as they are (a read-only view of
-each, so a loop is compiled once per combination of types, not per writeable flag) and runs over the threads
-of :func:`max_threads` in blocks whose partial sums are added in block order.
+each, so a loop is compiled once per combination of types, not per writeable flag) and runs in blocks whose
+partial sums are added in block order, on the threads :func:`neutralcore.measure.rowpass.thread_count` gives
+(one by default, at most :func:`max_threads`).
 """
 
 from __future__ import annotations
@@ -346,7 +347,7 @@ def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
                 return total, badrow[bb]
         for bb in range(nb):
             total += ptot[bb]
-        for bb in range(nb):  # one thread: a wave's partials are a few MiB at most, and one launch per wave is cheaper
+        for bb in range(nb):
             out += part[bb]
     return total, -1
 
