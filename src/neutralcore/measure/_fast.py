@@ -14,7 +14,8 @@ from typing import Sequence
 import numba
 import numpy as np
 
-__all__ = ["code_counts", "code_span", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads"]
+__all__ = ["code_counts", "code_span", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads",
+           "grid_multipliers", "grid_rates"]
 
 @numba.njit(cache=True, nogil=True)
 def _key_loop(code: np.ndarray, quantity: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
@@ -424,3 +425,72 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
         numba.set_parallel_chunksize(chunk)
         numba.set_num_threads(before)
     return seen.view(bool), float(total), -1
+
+
+# -- per key: the dense key space (every (activity, region, year) triple with every unit) ------------------------
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _grid_mult_loop(fu_t: np.ndarray, by_fu: np.ndarray, m: np.ndarray, node_a: np.ndarray, gross_t: np.ndarray,
+                    row: np.ndarray, amounts: np.ndarray, reason: np.ndarray, mult: np.ndarray, ok: int,
+                    bad_dimension: int, no_property: int) -> None:  # pragma: no cover
+    # convert.unit_multipliers' gathers key by key: the pair's multiplier, then its fuel-property bridge
+    grid = by_fu.shape[1]
+    for t in range(fu_t.shape[0]):
+        fu = fu_t[t]
+        gross = gross_t[t]
+        r = row[t]
+        for u in range(grid):
+            k = t * grid + u
+            j = by_fu[fu, u]
+            x = m[j]
+            if np.isnan(x) and reason[k] == ok:
+                reason[k] = bad_dimension
+            a = node_a[j]
+            if a >= 0:
+                if a == 4 and gross:
+                    a = 5  # energy on the factor's gross basis
+                b = 1.0 / amounts[r, a]
+                if np.isnan(b) and reason[k] == ok:
+                    reason[k] = no_property
+                x *= b
+            mult[k] = x
+
+
+def grid_multipliers(fu_t: np.ndarray, by_fu: np.ndarray, m: np.ndarray, node_a: np.ndarray, gross_t: np.ndarray,
+                     row: np.ndarray, amounts: np.ndarray, reason: np.ndarray, mult: np.ndarray,
+                     codes: tuple[int, int, int]) -> None:
+    """Each dense key ``t * grid + u``'s multiplier into *mult* and its reason into *reason*: the pair
+    ``by_fu[fu_t[t], u]``'s multiplier *m*, times, for a pair bridged from node ``node_a``, one over the triple's
+    amount ``amounts[row[t], node]`` (its gross energy node where *gross_t*); *codes* are the reasons OK,
+    BAD_DIMENSION and NO_PROPERTY."""
+    _grid_mult_loop(fu_t, by_fu, m, node_a, gross_t, row, amounts, reason, mult, codes[0], codes[1], codes[2])
+
+
+@numba.njit(cache=True, nogil=True)
+def _grid_rates_loop(to_t: np.ndarray, mult: np.ndarray, per_t: np.ndarray, weights: np.ndarray, gas: np.ndarray,
+                     co2e: np.ndarray) -> None:  # pragma: no cover
+    n_t, n_gas = per_t.shape
+    grid = mult.shape[0] // max(n_t, 1)
+    for t in range(n_t):
+        s_t = to_t[t]
+        for u in range(grid):
+            k = t * grid + u
+            s = s_t * mult[k]
+            c = 0.0
+            for g in range(n_gas):
+                x = s * per_t[t, g]
+                gas[k, g] = x
+                c += x * weights[g]
+            co2e[k] = c
+
+
+def grid_rates(to_t: np.ndarray, mult: np.ndarray, per_t: np.ndarray, weights: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Each dense key ``t * grid + u``'s t of each gas per activity unit, ``to_t[t] * mult[k] * per_t[t, g]``,
+    and their sum weighted by *weights* (t CO2e)."""
+    gas = np.empty((mult.shape[0], per_t.shape[1]))
+    co2e = np.empty(mult.shape[0])
+    _grid_rates_loop(np.ascontiguousarray(to_t, dtype=np.float64), mult, np.ascontiguousarray(per_t),
+                     np.ascontiguousarray(weights, dtype=np.float64), gas, co2e)
+    return gas, co2e

@@ -31,6 +31,7 @@ import numpy as np
 from neutralcore.errors import DimensionError
 from neutralcore.measure.factor import FactorSet
 from neutralcore.measure.factorvalue import PER_AMOUNTS, Factor, FuelProperty
+from neutralcore.measure.rowpass import GridMultipliers, grid_multipliers
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
@@ -134,44 +135,10 @@ class KeyProblems:
         return default if message is None else message
 
 
-def unit_multipliers(
-    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
-    years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
-    problems: KeyProblems | MutableMapping[int, str] | None = None, triple: np.ndarray | None = None,
-    present: np.ndarray | None = None,
-) -> np.ndarray:
-    """Per key: the number converting one activity unit to the factor's per-unit.
-
-    *fidx* is each key's factor, *u_k* its activity-unit code into *unit_labels*, *years* its row year (for
-    spend).  With *triple* (each key's index into them), *fidx* and *years* are given once per (activity,
-    region, year) triple instead, and the work per factor (fuel-property bridges) is done once per triple
-    and gathered onto the keys.  *present* (per key, optional) marks the keys some row uses: the conversions
-    are looked up for their (activity unit, factor unit) pairs only, and other keys may get NaN.
-
-    Each distinct (activity unit, factor unit) pair is converted once (pint), each (pair, year, price year)
-    of a spend once; nothing loops in Python per key.  Keys that cannot be converted get NaN and a code in
-    *reason* (``BAD_DIMENSION``, ``NO_PROPERTY``, ``NO_RATE``); for ``NO_RATE`` the message is in *problems*
-    under the key's index.
-    """
-    k = u_k.shape[0]
-    if k == 0:
-        return np.ones(0)
-    n_fu = max(len(fs.unit.categories), 1)
-    fu_t = fs.unit.codes[fidx].astype(np.int64)
-    fu_k = fu_t if triple is None else fu_t[triple]
-    pair_code = u_k.astype(np.int64) * n_fu + fu_k
-    space = (int(u_k.max()) + 1) * n_fu
-    seen = pair_code if present is None else pair_code[present]
-    if space <= 1 << 20:  # few units: a dense table instead of a sort
-        pairs = np.flatnonzero(np.bincount(seen, minlength=space))
-        lookup = np.full(space, pairs.shape[0], dtype=np.int64)  # a pair no present key has: the NaN slot
-        lookup[pairs] = np.arange(pairs.shape[0])
-        pair_idx = lookup[pair_code]
-    else:
-        pairs = np.unique(seen)
-        pos = np.clip(np.searchsorted(pairs, pair_code), 0, max(pairs.shape[0] - 1, 0))
-        pair_idx = np.where(pairs[pos] == pair_code, pos, pairs.shape[0]) if pairs.shape[0] else \
-            np.zeros(k, np.int64)
+def _pair_table(fs: FactorSet, pairs: np.ndarray, n_fu: int, unit_labels: Sequence[str]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, tuple[str, str, str, str]]]:
+    """Per (activity unit, factor unit) pair ``u * n_fu + fu`` of *pairs*, then one NaN slot: the multiplier, the
+    nodes a fuel-property bridge goes from and to (-1: none needed), and the spend pairs' units and currencies."""
     m = np.ones(len(pairs) + 1)
     m[-1] = np.nan
     node_a = np.full(len(pairs) + 1, -1, dtype=np.int64)  # -1: no bridge needed
@@ -200,6 +167,69 @@ def unit_multipliers(
             continue
         m[j] = multiplier(au, _NODE_UNITS[ba]) * multiplier(_NODE_UNITS[bf], pu)
         node_a[j], node_f[j] = ba, bf
+    return m, node_a, node_f, money
+
+
+def _bridge_amounts(fs: FactorSet, fidx: np.ndarray, need: np.ndarray, fu_t: np.ndarray, pairs: np.ndarray,
+                    node_f: np.ndarray, n_fu: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the factors ``fidx[need]`` some bridged key uses: whether each is on a gross basis, and the amount of
+    its fuel in every node per amount in its own unit's node (:func:`_amounts`)."""
+    gross = np.array([b == "gcv" for b in fs.energy_basis.categories], dtype=bool)
+    is_gross = gross[fs.energy_basis.codes[fidx[need]]] if gross.size else np.zeros(need.size, bool)
+    f_node = np.full(n_fu, -1, dtype=np.int64)  # each factor unit's node
+    via = node_f[:-1] >= 0
+    f_node[(pairs % n_fu)[via]] = node_f[:-1][via]
+    f = f_node[fu_t[need]]
+    return is_gross, _amounts(fs, fidx[need], np.where(f >= 0, f + ((f == 4) & is_gross), 0))
+
+
+def unit_multipliers(
+    fs: FactorSet, fidx: np.ndarray, u_k: np.ndarray, unit_labels: Sequence[str], reason: np.ndarray, *,
+    years: np.ndarray | None = None, rates: ExchangeRates | None = None, prices: PriceIndex | None = None,
+    problems: KeyProblems | MutableMapping[int, str] | None = None, triple: np.ndarray | None = None,
+    present: np.ndarray | None = None, grid: int | None = None,
+) -> np.ndarray:
+    """Per key: the number converting one activity unit to the factor's per-unit.
+
+    *fidx* is each key's factor, *u_k* its activity-unit code into *unit_labels*, *years* its row year (for
+    spend).  With *triple* (each key's index into them), *fidx* and *years* are given once per (activity,
+    region, year) triple instead, and the work per factor (fuel-property bridges) is done once per triple
+    and gathered onto the keys.  *present* (per key, optional) marks the keys some row uses: the conversions
+    are looked up for their (activity unit, factor unit) pairs only, and other keys may get NaN.  *grid*: the
+    keys are every triple with every unit, key ``t * grid + u`` (the dense key space); with
+    ``neutralcore[fast]`` and no spend they are then converted in one compiled loop (the same numbers).
+
+    Each distinct (activity unit, factor unit) pair is converted once (pint), each (pair, year, price year)
+    of a spend once; nothing loops in Python per key.  Keys that cannot be converted get NaN and a code in
+    *reason* (``BAD_DIMENSION``, ``NO_PROPERTY``, ``NO_RATE``); for ``NO_RATE`` the message is in *problems*
+    under the key's index.
+    """
+    k = u_k.shape[0]
+    if k == 0:
+        return np.ones(0)
+    n_fu = max(len(fs.unit.categories), 1)
+    fu_t = fs.unit.codes[fidx].astype(np.int64)
+    if grid and triple is not None and present is None:
+        loop = grid_multipliers(fidx.shape[0] * grid)
+        if loop is not None:
+            mult = _on_grid(fs, fidx, fu_t, n_fu, grid, unit_labels, reason, loop)
+            if mult is not None:
+                return mult
+    fu_k = fu_t if triple is None else fu_t[triple]
+    pair_code = u_k.astype(np.int64) * n_fu + fu_k
+    space = (int(u_k.max()) + 1) * n_fu
+    seen = pair_code if present is None else pair_code[present]
+    if space <= 1 << 20:  # few units: a dense table instead of a sort
+        pairs = np.flatnonzero(np.bincount(seen, minlength=space))
+        lookup = np.full(space, pairs.shape[0], dtype=np.int64)  # a pair no present key has: the NaN slot
+        lookup[pairs] = np.arange(pairs.shape[0])
+        pair_idx = lookup[pair_code]
+    else:
+        pairs = np.unique(seen)
+        pos = np.clip(np.searchsorted(pairs, pair_code), 0, max(pairs.shape[0] - 1, 0))
+        pair_idx = np.where(pairs[pos] == pair_code, pos, pairs.shape[0]) if pairs.shape[0] else \
+            np.zeros(k, np.int64)
+    m, node_a, node_f, money = _pair_table(fs, pairs, n_fu, unit_labels)
     mult = m[pair_idx]
     reason[np.isnan(mult) & (reason == OK)] = BAD_DIMENSION
     na = node_a[pair_idx]
@@ -208,13 +238,7 @@ def unit_multipliers(
         t_b = bridged if triple is None else triple[bridged]
         n_t = fidx.shape[0]
         need = np.flatnonzero(np.bincount(t_b, minlength=n_t))  # the triples (or keys) some bridged key uses
-        gross = np.array([b == "gcv" for b in fs.energy_basis.categories], dtype=bool)
-        is_gross = gross[fs.energy_basis.codes[fidx[need]]] if gross.size else np.zeros(need.size, bool)
-        f_node = np.full(n_fu, -1, dtype=np.int64)  # each factor unit's node
-        via = node_f[:-1] >= 0
-        f_node[(pairs % n_fu)[via]] = node_f[:-1][via]
-        f = f_node[fu_t[need]]
-        amounts = _amounts(fs, fidx[need], np.where(f >= 0, f + ((f == 4) & is_gross), 0))
+        is_gross, amounts = _bridge_amounts(fs, fidx, need, fu_t, pairs, node_f, n_fu)
         row = np.zeros(n_t, dtype=np.int64)
         row[need] = np.arange(need.size)
         r_b = row[t_b]
@@ -252,6 +276,34 @@ def unit_multipliers(
                 else:
                     for x in keys[failed[which]].tolist():
                         problems[x] = messages[int(of_key[x])]  # type: ignore[assignment]
+    return mult
+
+
+def _on_grid(fs: FactorSet, fidx: np.ndarray, fu_t: np.ndarray, n_fu: int, grid: int, unit_labels: Sequence[str],
+             reason: np.ndarray, loop: GridMultipliers) -> np.ndarray | None:
+    """:func:`unit_multipliers` of the dense keys ``t * grid + u`` (every triple *t* of *fidx* with every unit) by
+    the compiled *loop*, or ``None`` when some pair is a spend (converted by the general path)."""
+    used_fu = np.flatnonzero(np.bincount(fu_t, minlength=n_fu))
+    pairs = (np.arange(grid, dtype=np.int64)[:, None] * n_fu + used_fu[None, :]).reshape(-1)  # ascending
+    m, node_a, node_f, money = _pair_table(fs, pairs, n_fu, unit_labels)
+    if money:
+        return None
+    lookup = np.full(grid * n_fu, pairs.shape[0], dtype=np.int64)  # (unit, factor unit) -> pair; unused: NaN slot
+    lookup[pairs] = np.arange(pairs.shape[0])
+    by_fu = np.ascontiguousarray(lookup.reshape(grid, n_fu).T)  # [factor unit, unit]
+    bridged_fu = (node_a[by_fu] >= 0).any(axis=1)
+    need = np.flatnonzero(bridged_fu[fu_t])  # the triples some bridged key uses
+    n_t = fidx.shape[0]
+    row = np.zeros(n_t, dtype=np.int64)
+    gross_t = np.zeros(n_t, dtype=bool)
+    amounts = np.ones((1, len(NODES)))
+    if need.size:
+        is_gross, amounts = _bridge_amounts(fs, fidx, need, fu_t, pairs, node_f, n_fu)
+        row[need] = np.arange(need.size)
+        gross_t[need] = is_gross
+    mult = np.empty(n_t * grid)
+    loop(fu_t, by_fu, m, node_a, gross_t, row, np.ascontiguousarray(amounts), reason, mult,
+         (OK, BAD_DIMENSION, NO_PROPERTY))
     return mult
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
 from neutralcore._core.display import view_html, view_text
+from neutralcore._core.labelfacts import all_text, text_rank
 from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
@@ -376,6 +377,8 @@ def _dimension_names(dims: tuple[Any, ...]) -> tuple[str, ...]:
 
 def _sort_rank(categories: Sequence[Any]) -> np.ndarray:
     """Rank of each category in sorted order (numbers and strings each ascending, ``None`` last)."""
+    if isinstance(categories, tuple) and all_text(categories):
+        return text_rank(categories)  # the usual labels: ranked once per distinct tuple
     if None in categories:
         present = [i for i, c in enumerate(categories) if c is not None]
         values = [categories[i] for i in present]

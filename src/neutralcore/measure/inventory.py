@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
+from neutralcore._core.labelfacts import clean_text
 from neutralcore._core.csvsplit import file_pieces, read_plain_chunked, read_plain_pieces
 from neutralcore._core import frames
 from neutralcore._core.progress import bar
@@ -81,7 +82,7 @@ def _normalise(
     cat: Categorical, fn: Callable[[Any], Any], column: str, labels: Sequence[int] | np.ndarray | None, source: str | None
 ) -> Categorical:
     """Apply *fn* to each distinct label (not each row); merge labels that become equal."""
-    if fn is _label and all(type(c) is str and c and c.strip() == c for c in cat.categories):
+    if fn is _label and clean_text(cat.categories):
         return cat  # free-text labels already as _label leaves them (e.g. 10,000 site names)
     new_labels = []
     for code, label in enumerate(cat.categories):

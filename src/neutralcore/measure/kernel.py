@@ -53,7 +53,7 @@ from neutralcore.measure.convert import (
 )
 from neutralcore.measure.emissions import Emissions, InventoryLike, check_dims, gas_sort_key, group_codes
 from neutralcore.measure.factor import WORLD, FactorSet, parent_region
-from neutralcore.measure.rowpass import fused_pass, key_sums
+from neutralcore.measure.rowpass import fused_pass, grid_rates, key_sums
 from neutralcore.gwp import DEFAULT_GWP, canonical_gwp_set, gwp_vector, in_scopes, reporting_weights
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import dimension_of, split_factor_unit
@@ -480,15 +480,22 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     problems = KeyProblems()
     if len(fs):
         mult = unit_multipliers(fs, f_t, u_k, inv.unit.categories, reason, years=ty, rates=rates, prices=prices,
-                                problems=problems, triple=t_of_k, present=present)
+                                problems=problems, triple=t_of_k, present=present, grid=grid)
         to_t = np.array([split_factor_unit(u)[2] for u in fs.unit.categories])[fs.unit.codes[f_t]]
         vals = fs.values[f_t]
     else:
         mult, to_t, vals = np.full(len(t_of_k), np.nan), np.ones(len(f_t)), np.zeros((len(f_t), 0))
     columns = _used_columns(fs, vals, reason, t_of_k, present, grid)
     gases = tuple(fs.gases[j] for j in columns)
+    # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
+    weights, scoped = reporting_weights(gases, gwp)
+    weigh = np.nan_to_num(np.where(scoped, weights, 0.0))
+    rates_loop = grid_rates(len(t_of_k)) if grid else None
+    co2e: np.ndarray | None = None
     with np.errstate(invalid="ignore"):  # t of gas per activity unit
-        if grid:  # dense keys are (triple, unit): a broadcast per gas into its column, no gather
+        if rates_loop is not None:  # the dense keys' gases and CO2e in one compiled loop
+            gas_t, co2e = rates_loop(to_t, mult, np.nan_to_num(vals[:, columns]), weigh)
+        elif grid:  # dense keys are (triple, unit): a broadcast per gas into its column, no gather
             scale = to_t[:, None] * mult.reshape(len(f_t), n_unit)
             per_t = np.nan_to_num(vals[:, columns])
             gas_grid = np.empty((len(f_t), n_unit, len(columns)))
@@ -497,14 +504,13 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
             gas_t = gas_grid.reshape(len(t_of_k), len(columns))
         else:
             gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * (to_t[t_of_k] * mult)[:, None]
-    # gases outside the scopes (Montreal, other, biogenic CO2) keep their GWP for reporting but weigh 0 here
-    weights, scoped = reporting_weights(gases, gwp)
     if np.isnan(weights[scoped]).any():
         ok_key = reason == _OK
         no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & (ok_key if present is None else ok_key & present)
         reason[no_gwp] = _NO_GWP
-    with np.errstate(invalid="ignore"):
-        co2e = gas_t @ np.nan_to_num(np.where(scoped, weights, 0.0)) if gases else np.zeros(len(t_of_k))
+    if co2e is None:
+        with np.errstate(invalid="ignore"):
+            co2e = gas_t @ weigh if gases else np.zeros(len(t_of_k))
     co2e[reason != _OK] = np.nan
     return _PerKey(t_of_k=t_of_k, u_k=u_k, res=res, acts=acts, regs=regs, ty=ty, f_t=f_t, reason=reason,
                    problems=problems, vals=vals, columns=columns, gases=gases, gas_t=gas_t, weights=weights, co2e=co2e,
@@ -586,7 +592,7 @@ def compute(
         pk = _per_key(inv, fs, gwp, rk.sizes, rk.ymin, None if dense else rk.uniq, present, rates, prices)
     t_of_k, u_k, res, acts, regs, ty = pk.t_of_k, pk.u_k, pk.res, pk.acts, pk.regs, pk.ty
     reason, problems, gases, gas_t, weights, co2e = pk.reason, pk.problems, pk.gases, pk.gas_t, pk.weights, pk.co2e
-    fsafe = pk.f_t[t_of_k]
+    fsafe = np.repeat(pk.f_t, pk.grid) if pk.grid else pk.f_t[t_of_k]
 
     labels = (acts, regs, ty, t_of_k)
 
@@ -619,10 +625,11 @@ def compute(
                    res.ambiguous_with, problems)
     # keys no row uses, or with a problem no row meets, have no emissions
     idle = bad if present is None else bad | ~present
-    if idle.any():
-        co2e[idle] = 0.0
-        np.copyto(gas_t, 0.0, where=idle[:, None])  # a broadcast mask, not a fancy index of 2-D rows
-        fsafe[idle] = 0
+    idle_keys = np.flatnonzero(idle)
+    if idle_keys.size:
+        co2e[idle_keys] = 0.0
+        gas_t[idle_keys] = 0.0  # whole rows by index: faster than a broadcast mask
+        fsafe[idle_keys] = 0
     if not np.isfinite(gas_t).all():
         np.nan_to_num(gas_t, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):

@@ -38,7 +38,8 @@ import numpy as np
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
 __all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "KEY_NAMES", "THREADS_ENV", "backend", "code_counter", "dense_codes",
-           "key_sums", "group_sums", "fused_pass", "thread_count"]
+           "key_sums", "group_sums", "fused_pass", "thread_count", "GridMultipliers", "GridRates", "grid_multipliers",
+           "grid_rates"]
 
 Backend = Literal["numpy", "numba"]
 #: Environment variable forcing a backend: ``numpy`` or ``numba``.
@@ -118,6 +119,34 @@ def code_span(rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]
     from neutralcore.measure import _fast
 
     return _fast.code_span
+
+
+#: ``loop(fu_t, by_fu, m, node_a, gross_t, row, amounts, reason, mult, codes)``: the compiled conversion of the
+#: dense key space by :func:`neutralcore.measure.convert.unit_multipliers` (``mult`` and ``reason`` written).
+GridMultipliers = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                            np.ndarray, np.ndarray, tuple[int, int, int]], None]
+#: ``rates(to_t, mult, per_t, weights)``: each dense key's t of each gas and t CO2e per activity unit.
+GridRates = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def grid_multipliers(keys: int | None = None) -> GridMultipliers | None:
+    """The compiled per-key unit conversion of a dense key space of *keys* keys (numba), or ``None`` when numba is
+    not in use (:func:`neutralcore.measure.convert.unit_multipliers` then gathers in numpy)."""
+    if backend(keys) != "numba":
+        return None
+    from neutralcore.measure import _fast
+
+    return _fast.grid_multipliers
+
+
+def grid_rates(keys: int | None = None) -> GridRates | None:
+    """The compiled per-key gas and CO2e rates of a dense key space of *keys* keys (numba), or ``None`` when numba
+    is not in use (the kernel then broadcasts in numpy)."""
+    if backend(keys) != "numba":
+        return None
+    from neutralcore.measure import _fast
+
+    return _fast.grid_rates
 
 
 def dense_codes(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Sequence[int],

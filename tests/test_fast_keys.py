@@ -1,0 +1,127 @@
+"""The compiled per-key conversion of the dense key space (neutralcore[fast]) gives the numpy path's rates.
+
+A job with groupings asked up front rates every key of the dense space before the rows are read; with numba that
+is one compiled loop for the unit multipliers and fuel-property bridges and one for the gas and CO2e rates.  The
+factors here are synthetic (a test of arithmetic, not of published values): a liquid fuel with density and net
+calorific value, a gas on a gross basis with only its gross calorific value, and electricity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import neutralcore as nc
+from neutralcore.measure.rowpass import ENV
+
+pytest.importorskip("numba")
+
+SRC = nc.Source("neutralcore tests", "synthetic factors", 2026)
+GROUPINGS = [("scope",), ("site",), ("activity", "unit")]
+
+
+def _factors() -> nc.FactorSet:
+    liquid = dict(ncv=nc.FuelProperty("ncv", 43.0, "TJ/Gg", SRC), density=nc.FuelProperty("density", 840, "kg/m^3", SRC))
+    gas = dict(gcv=nc.FuelProperty("gcv", 52.0, "MJ/kg", SRC), energy_basis="gcv")
+    return nc.FactorSet.from_factors([
+        nc.Factor("fuel.liquid", "VN", 2023, "kg/TJ", {"CO2": 74100.0, "CH4": 3.0, "N2O": 0.6}, SRC, **liquid),
+        nc.Factor("fuel.liquid", "VN", 2024, "kg/TJ", {"CO2": 74000.0, "CH4": 3.0, "N2O": 0.6}, SRC, **liquid),
+        nc.Factor("fuel.gas", "VN", 2023, "kg/GJ", {"CO2": 56.1, "CH4": 0.001}, SRC, **gas),
+        nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, SRC),
+    ])
+
+
+KINDS = [("fuel.liquid", "L", 1), ("fuel.liquid", "kg", 1), ("fuel.liquid", "t", 1), ("fuel.liquid", "GJ", 1),
+         ("fuel.liquid", "m^3", 1), ("fuel.gas", "kg", 1), ("fuel.gas", "GJ", 1), ("fuel.gas", "kWh", 1),
+         ("electricity.grid", "kWh", 2), ("electricity.grid", "MWh", 2)]
+
+
+def _inventory(n: int, kinds: list[tuple[str, str, int]] = KINDS) -> nc.Inventory:
+    rng = np.random.default_rng(7)
+    pick = rng.integers(0, len(kinds), n)
+    return nc.Inventory.from_columns(
+        activity=[kinds[i][0] for i in pick], unit=[kinds[i][1] for i in pick], scope=[kinds[i][2] for i in pick],
+        quantity=rng.uniform(0, 5000, n), region="VN", year=np.where(pick < 2, 2024, 2023),
+        site=[f"site-{i}" for i in rng.integers(0, 30, n)],
+    )
+
+
+def _figures(monkeypatch: pytest.MonkeyPatch, backend: str, gases: bool) -> tuple:
+    monkeypatch.setenv(ENV, backend)
+    res = _inventory(4000).emissions(_factors(), by=GROUPINGS, by_gases=gases)
+    tables = res.by_many(GROUPINGS, gases=gases)
+    return res.total(), [res.total(g) for g in res.gases], [{c: t[c] for c in t.columns} for t in tables]
+
+
+@pytest.mark.parametrize("gases", [False, True])
+def test_compiled_key_rates_equal_numpy(monkeypatch, gases):
+    from neutralcore.measure import _fast
+
+    calls = []
+    for name in ("grid_multipliers", "grid_rates"):
+        def spy(*args, _f=getattr(_fast, name), _n=name):
+            calls.append(_n)
+            return _f(*args)
+        monkeypatch.setattr(_fast, name, spy)
+    fast = _figures(monkeypatch, "numba", gases)
+    assert sorted(set(calls)) == ["grid_multipliers", "grid_rates"]  # the compiled loops ran
+    slow = _figures(monkeypatch, "numpy", gases)
+    assert len(calls) == 2  # and only on numba
+    assert fast[0] == pytest.approx(slow[0], rel=1e-12)
+    np.testing.assert_allclose(fast[1], slow[1], rtol=1e-12)
+    for a, b in zip(fast[2], slow[2]):
+        assert a.keys() == b.keys()
+        for c in a:
+            if isinstance(a[c], np.ndarray):
+                np.testing.assert_allclose(a[c], b[c], rtol=1e-12, atol=0)
+            else:
+                assert a[c] == b[c]
+
+
+def test_compiled_key_rates_by_hand(monkeypatch):
+    # 1,000 L of the liquid fuel in 2024: 1 m^3 x 840 kg/m^3 x 43 TJ/Gg = 0.03612 TJ;
+    # (74000 + 28 x 3 + 265 x 0.6) = 74,243 kg/TJ (AR5) x 0.03612 TJ = 2,681.65716 kg CO2e
+    monkeypatch.setenv(ENV, "numba")
+    inv = nc.Inventory.from_columns(activity=["fuel.liquid"], unit=["L"], quantity=[1000.0], region="VN",
+                                    year=[2024], scope=[1], site=["a"])
+    res = inv.emissions(_factors(), gwp="AR5", by=[("site",)])
+    assert res.total() == pytest.approx(2.68165716, rel=1e-12)
+    # 100 kg of the gas, 52 MJ/kg gross = 5.2 GJ; (56.1 + 28 x 0.001) kg/GJ x 5.2 GJ = 291.8656 kg CO2e
+    inv = nc.Inventory.from_columns(activity=["fuel.gas"], unit=["kg"], quantity=[100.0], region="VN",
+                                    year=[2023], scope=[1], site=["a"])
+    assert inv.emissions(_factors(), gwp="AR5", by=[("site",)]).total() == pytest.approx(0.2918656, rel=1e-12)
+
+
+@pytest.mark.parametrize("unit, error", [("L", nc.NeutralcoreError), ("m", nc.NeutralcoreError)])
+def test_compiled_key_problems_raise_as_numpy(monkeypatch, unit, error):
+    # the gas has no density (L cannot reach its energy) and no unit of length reaches a factor per GJ
+    kinds = KINDS + [("fuel.gas", unit, 1)]
+    messages = []
+    for backend in ("numba", "numpy"):
+        monkeypatch.setenv(ENV, backend)
+        with pytest.raises(error) as info:
+            _inventory(500, kinds).emissions(_factors(), by=GROUPINGS)
+        messages.append((type(info.value), str(info.value)))
+    assert messages[0] == messages[1]
+    assert "fuel.gas" in messages[0][1]
+
+
+def test_a_spend_pair_takes_the_general_path(monkeypatch):
+    # 1,000 EUR spent in 2023 at 0.9248 EUR per USD and a price index 100 (2018) / 118 (2023), against 0.5 kg CO2
+    # per USD at 2018 prices (test inputs, not published figures): 1,000 / 0.9248 x 100 / 118 x 0.5 kg
+    # = 458.1842705 kg; beside 2 MWh of electricity at 0.6592 t/MWh = 1.3184 t
+    src = nc.Source("neutralcore tests", "hand-worked rates", 2024)
+    fs = nc.FactorSet.from_factors([
+        nc.Factor("purchased.goods", "VN", 2023, "kg/USD", {"CO2": 0.5}, src, price_year=2018),
+        nc.Factor("electricity.grid", "VN", 2023, "t/MWh", {"CO2": 0.6592}, src)])
+    rates = nc.ExchangeRates.from_rows([(2023, "USD", "EUR", 0.9248, src)])
+    prices = nc.PriceIndex.from_rows([("USD", 2018, 100.0, src), ("USD", 2023, 118.0, src)])
+    inv = nc.Inventory.from_columns(activity=["purchased.goods", "electricity.grid"], unit=["EUR", "MWh"],
+                                    quantity=[1000.0, 2.0], region="VN", year=[2023, 2023], scope=[3, 2],
+                                    site=["a", "b"])
+    totals = []
+    for backend in ("numba", "numpy"):
+        monkeypatch.setenv(ENV, backend)
+        totals.append(inv.emissions(fs, rates=rates, prices=prices, by=[("site",)]).by("site")["co2e_t"].tolist())
+    assert totals[0] == totals[1]
+    assert totals[0] == pytest.approx([0.4581842705, 1.3184], rel=1e-9)
