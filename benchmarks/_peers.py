@@ -200,17 +200,18 @@ CHUNK = 1 << 16
 
 def numpy_floor(c: dict[str, np.ndarray], ftab: dict[str, np.ndarray], utab: dict[str, np.ndarray]) -> Result:
     """The whole job in plain numpy, chunked so every temporary stays in cache: per-key table, then per chunk
-    one combined key, one gather, one multiply, three bincounts and a sum."""
+    one combined key (int32), one gather (by the key cast to intp), one multiply, three bincounts and a sum."""
     coef = key_coef(ftab, utab)
     n = c["q"].shape[0]
     sums = {"scope": np.zeros(3), "category": np.zeros(N_CAT), "site": np.zeros(N_SITE)}
     total = 0.0
-    key = np.empty(CHUNK, np.int32); w = np.empty(CHUNK)
+    key = np.empty(CHUNK, np.int32); idx = np.empty(CHUNK, np.intp); w = np.empty(CHUNK)
     for s in range(0, n, CHUNK):
-        e = min(s + CHUNK, n); k = key[: e - s]; x = w[: e - s]
+        e = min(s + CHUNK, n); k = key[: e - s]; i = idx[: e - s]; x = w[: e - s]
         np.multiply(c["a"][s:e], N_REG, out=k); k += c["r"][s:e]; k *= N_YEAR; k += c["year"][s:e]
         k -= YMIN; k *= N_UNIT; k += c["u"][s:e]
-        np.take(coef, k, out=x); x *= c["q"][s:e]
+        np.copyto(i, k)  # the gather by intp, numpy's index type (an int32 index is cast inside the take, slower)
+        np.take(coef, i, out=x); x *= c["q"][s:e]
         total += float(x.sum())
         for d, col in (("scope", "scope"), ("category", "cat"), ("site", "site")):
             sums[d] += np.bincount(c[col][s:e], weights=x, minlength=sums[d].shape[0])

@@ -469,6 +469,10 @@ def _numpy_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
     step = _chunk(max(group_sizes, default=1))
     base = sum(int(o) * int(np.prod(sizes[i + 1:], dtype=object)) for i, o in enumerate(offsets))
     wide = np.int32 if space + abs(base) < 2**31 else np.int64  # int32 when no partial sum can overflow it
+    # combined at the columns' width, then gathered and scattered by intp, numpy's index type (an int32 index
+    # is cast inside each take and each scatter: the one cast here is cheaper)
+    kbuf = np.empty(min(step, n), dtype=wide)
+    ibuf = np.empty(min(step, n), dtype=np.intp)
     buf = np.empty(min(step, n))
     seen = np.zeros(n_keys, dtype=bool)
     total = 0.0
@@ -480,12 +484,16 @@ def _numpy_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
             hit = _first_bad(q, [*raw, *gs] if check_codes else [], ranges, check_q)
             if hit >= 0:
                 return seen, 0.0, s + hit
-        k = raw[0].astype(wide)
+        k = kbuf[: q.shape[0]]
+        np.copyto(k, raw[0], casting="unsafe")
         for col, size in zip(raw[1:], sizes[1:]):
             k *= size
             k += col
         if base:
             k -= base
+        if wide is not np.intp:
+            np.copyto(ibuf[: q.shape[0]], k)
+            k = ibuf[: q.shape[0]]
         seen[k] = True
         w = buf[: q.shape[0]]
         with np.errstate(over="ignore", invalid="ignore"):  # the kernel raises for overflow and rates it refuses
