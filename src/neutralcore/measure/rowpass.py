@@ -230,8 +230,12 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
     columns = [np.ascontiguousarray(rates[:, j]) for j in range(m)]
     step = _chunk(max(size for _, size in groups))
     buf = np.empty(min(step, n))
+    ibuf = np.empty(min(step, n), dtype=np.intp)  # gathered by intp: an int32 index is cast inside every take
     for s in range(0, n, step):
         k, q, w = code[s:s + step], quantity[s:s + step], buf[: min(step, n - s)]
+        if k.dtype != np.intp:
+            np.copyto(ibuf[: k.shape[0]], k, casting="unsafe")
+            k = ibuf[: k.shape[0]]
         for j, column in enumerate(columns):
             np.take(column, k, out=w)
             w *= q
