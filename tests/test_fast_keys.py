@@ -125,3 +125,50 @@ def test_a_spend_pair_takes_the_general_path(monkeypatch):
         totals.append(inv.emissions(fs, rates=rates, prices=prices, by=[("site",)]).by("site")["co2e_t"].tolist())
     assert totals[0] == totals[1]
     assert totals[0] == pytest.approx([0.4581842705, 1.3184], rel=1e-9)
+
+
+def test_per_gas_pass_reads_factored_rates(monkeypatch):
+    # CO2e and three gases on the dense space: the compiled pass works each row's rates out of its key's scale
+    # and its triple's gases, and gives the numpy path's figures
+    from neutralcore.measure import _fast
+
+    seen = []
+
+    def spy(*args, _f=_fast.fused_pass, **kw):
+        seen.append(args[-1] if len(args) > 13 else kw.get("factored"))
+        return _f(*args, **kw)
+
+    monkeypatch.setattr(_fast, "fused_pass", spy)
+    fast = _figures(monkeypatch, "numba", True)
+    assert seen and seen[0] is not None and seen[0][1].shape[1] == 3
+    slow = _figures(monkeypatch, "numpy", True)
+    assert fast[0] == pytest.approx(slow[0], rel=1e-12)
+    for a, b in zip(fast[2], slow[2]):
+        for c in a:
+            if isinstance(a[c], np.ndarray):
+                np.testing.assert_allclose(a[c], b[c], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("remapped", [False, True])
+def test_fused_pass_factored_equals_its_table(monkeypatch, backend, remapped):
+    from neutralcore.measure.rowpass import fused_pass
+
+    monkeypatch.setenv(ENV, backend)
+    rng = np.random.default_rng(3)
+    n, sizes, offsets = 5000, (3, 2, 4, 5), (0, 0, 2020, 0)
+    cols = [rng.integers(0, 3, n, dtype=np.int8), rng.integers(0, 2, n, dtype=np.int16),
+            rng.integers(2020, 2024, n, dtype=np.int32), rng.integers(0, 5, n, dtype=np.int64)]
+    q = rng.uniform(0, 100, n)
+    n_tri, keys = 3 * 2 * 4, 3 * 2 * 4 * 5
+    scale, per_t, w = rng.uniform(0, 2, keys), rng.uniform(0, 1, (n_tri, 3)), np.array([1.0, 28.0, 265.0])
+    gas = scale[:, None] * np.repeat(per_t, 5, axis=0)
+    table = np.column_stack([gas[:, 0] * w[0] + gas[:, 1] * w[1] + gas[:, 2] * w[2], gas])
+    groups = [(rng.integers(0, 7, n, dtype=np.int32), 7), (rng.integers(0, 3, n, dtype=np.uint8), 3)]
+    remap = [np.array([2, 0, 1]), None, None, None, None, None] if remapped else None
+    a = fused_pass(cols, sizes, offsets, q, keys, table, groups, remap=remap)
+    b = fused_pass(cols, sizes, offsets, q, keys, None, groups, remap=remap, factored=(scale, per_t, w))
+    assert a[0].tolist() == b[0].tolist()
+    assert b[1] == pytest.approx(a[1], rel=1e-12)
+    for x, y in zip(a[2], b[2]):
+        np.testing.assert_allclose(y, x, rtol=1e-12, atol=0)

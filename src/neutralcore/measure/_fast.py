@@ -200,12 +200,12 @@ def _add4(o: np.ndarray, r: np.uint64, w0: float, w1: float, w2: float, w3: floa
 def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
            offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
            ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
-           gbase: np.ndarray, check: bool, check_q: bool, p: np.ndarray) -> tuple[float, int]:  # pragma: no cover
+           gbase: np.ndarray, check: bool, check_q: bool, p: np.ndarray, fac: bool) -> tuple[float, int]:  # pragma: no cover
     # rows a .. e - 1 into partial sums p (zeroed here): their total, and the first row a check refused (or -1).
     # Grouping t (t < ng) is summed into its own slice of p from row gbase[t]; the arrays of unused ones are never
     # read. The tests on ng stay out of the loop (LLVM unswitches it), and with a grouping the total is left to
     # the caller (the sum of the first grouping's sums): one add less per row
-    m = rates.shape[1]
+    m = 4 if fac else rates.shape[1]
     p[:] = 0.0
     z1, z2, z3 = sizes[1], sizes[2], sizes[3]
     base = offsets[0] * z1 * z2 * z3 + offsets[1] * z2 * z3 + offsets[2] * z3 + offsets[3]
@@ -240,6 +240,40 @@ def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: n
                     o2[np.uint64(h2[i])] += w
                 if ng > 3:
                     o3[np.uint64(h3[i])] += w
+    elif fac and ng > 0:  # CO2e and three gases from factors: rate0 is each key's scale, rates each triple's three
+        # gases (its last row the gases' weights); both tables together a quarter of the per-key table's size.
+        # The scatter below repeats the next loop's: as an inlined helper of its own the pass took 3x as long
+        zt = np.uint64(z3)
+        bt = offsets[0] * z1 * z2 + offsets[1] * z2 + offsets[2]
+        flat = rates.reshape(rates.size)
+        nw = rates.shape[0] - 1
+        v0, v1, v2 = flat[nw * 3], flat[nw * 3 + 1], flat[nw * 3 + 2]
+        for i in range(qb.shape[0]):
+            t = np.uint64((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i] - bt)
+            k = t * zt + np.uint64(x3[i] - offsets[3])
+            if seen[k] == 0:
+                seen[k] = 1
+            q = qb[i]
+            sc = rate0[k]
+            tb = t * np.uint64(3)
+            y1 = sc * flat[tb]
+            y2 = sc * flat[tb + np.uint64(1)]
+            y3 = sc * flat[tb + np.uint64(2)]
+            c = 0.0  # as grid_rates sums a key's CO2e: the same bits
+            c += y1 * v0
+            c += y2 * v1
+            c += y3 * v2
+            w0 = q * c
+            w1 = q * y1
+            w2 = q * y2
+            w3 = q * y3
+            _add4(o0, np.uint64(h0[i]) * np.uint64(4), w0, w1, w2, w3)
+            if ng > 1:
+                _add4(o1, np.uint64(h1[i]) * np.uint64(4), w0, w1, w2, w3)
+            if ng > 2:
+                _add4(o2, np.uint64(h2[i]) * np.uint64(4), w0, w1, w2, w3)
+            if ng > 3:
+                _add4(o3, np.uint64(h3[i]) * np.uint64(4), w0, w1, w2, w3)
     elif m == 4 and ng > 0:  # CO2e and three gases (CO2, CH4, N2O: the usual per-gas job), unrolled: each rate
         flat = rates.reshape(rates.size)  # read once into a register, four adds per grouping
         for i in range(qb.shape[0]):
@@ -293,7 +327,7 @@ def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
                   offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
                   ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
                   gbase: np.ndarray,
-                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
+                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray, fac: bool
                   ) -> tuple[float, int]:  # pragma: no cover
     # Blocks of `step` rows, `wave` blocks at a time over the threads (prange), each into its own partial sums;
     # the partials are then added to `out` and the total in block order, so the figures do not depend on the
@@ -310,7 +344,8 @@ def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
         for bb in numba.prange(nb):
             a = (w0 + bb) * step
             ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0,
-                                          rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+                                          rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb],
+                                          fac)
         for bb in range(nb):
             if badrow[bb] >= 0:
                 return total, badrow[bb]
@@ -327,7 +362,7 @@ def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
                   offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
                   ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
                   gbase: np.ndarray,
-                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray
+                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray, fac: bool
                   ) -> tuple[float, int]:  # pragma: no cover
     # _fused_blocks on one thread, without the thread pool: the same blocks added in the same order, the same bits
     n = quantity.shape[0]
@@ -342,7 +377,8 @@ def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
         for bb in range(nb):
             a = (w0 + bb) * step
             ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0,
-                                          rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb])
+                                          rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb],
+                                          fac)
         for bb in range(nb):
             if badrow[bb] >= 0:
                 return total, badrow[bb]
@@ -385,16 +421,25 @@ def _wave(width: int, threads: int, blocks: int) -> int:
 
 def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.ndarray, quantity: np.ndarray,
                n_keys: int, rates: np.ndarray, groups: Sequence[np.ndarray], group_sizes: Sequence[int],
-               out: Sequence[np.ndarray], check_codes: bool, check_q: bool, step: int, threads: int
+               out: Sequence[np.ndarray], check_codes: bool, check_q: bool, step: int, threads: int,
+               factored: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
                ) -> tuple[np.ndarray, float, int]:
     """:func:`neutralcore.measure.rowpass.fused_pass` (remap tables already applied per key and per group by
     it) as one compiled loop over blocks of *step* rows on *threads* threads: the keys rows use, the total and
     ``quantity * rates[key]`` added to ``out[g]``, four groupings a pass; and the first row a check refused,
-    or -1."""
+    or -1.  With *factored* ``(scale, per_triple, weights)`` (three gases, at least one grouping), *rates* is
+    not read: each row's rates are worked out from its key's scale and its triple's gases."""
     seen = np.zeros(n_keys, np.uint8)
-    m = rates.shape[1]
-    r = _arg(rates)
-    r0 = _arg(np.ascontiguousarray(rates[:, 0]))  # CO2e per key, contiguous: the loop's one gather
+    fac = factored is not None
+    if factored is not None:
+        scale, per_triple, weights = factored
+        m = 4
+        r = _arg(np.vstack([per_triple, weights[None, :]]).astype(np.float64))  # the weights as a last row
+        r0 = _arg(np.ascontiguousarray(scale, dtype=np.float64))
+    else:
+        m = rates.shape[1]
+        r = _arg(rates)
+        r0 = _arg(np.ascontiguousarray(rates[:, 0]))  # CO2e per key, contiguous: the loop's one gather
     cs = [_arg(c) for c in columns]
     q = _arg(quantity)
     total = 0.0
@@ -414,7 +459,7 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
             loop = _fused_blocks if threads > 1 else _fused_serial
             tot, row = loop(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r0, r, ng, g[0], g[1], g[2], g[3],
                             np.array(sz, np.int64), base, check_codes or (check_q and s == 0), check_q and s == 0,
-                            step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)), flat)
+                            step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)), flat, fac)
             if row >= 0:
                 return seen.view(bool), 0.0, int(row)
             if s == 0:  # with a grouping, the total is the sum of its sums (the blocks leave it out)

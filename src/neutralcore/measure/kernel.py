@@ -402,6 +402,8 @@ class _PerKey:
         self.co2e: np.ndarray
         self.pick: list[int]  # the columns of the gases, in gas_t as computed for every key
         self.grid: int | None  # keys t * grid + u over every unit (the dense space, one dimension): else None
+        self.factors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None  # grid with numba: to_t, mult,
+        # per-triple gases and weights, from which a row's rates are worked out in the pass (three gases only)
 
     def for_rows(self, fs: FactorSet, gwp: str, present: np.ndarray | None) -> "_PerKey":
         """The same with the gases of the keys rows use (computed for every key, before the rows were read)."""
@@ -492,9 +494,13 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     weigh = np.nan_to_num(np.where(scoped, weights, 0.0))
     rates_loop = grid_rates(len(t_of_k)) if grid else None
     co2e: np.ndarray | None = None
+    factors = None
     with np.errstate(invalid="ignore"):  # t of gas per activity unit
         if rates_loop is not None:  # the dense keys' gases and CO2e in one compiled loop
-            gas_t, co2e = rates_loop(to_t, mult, np.nan_to_num(vals[:, columns]), weigh)
+            per_t = np.ascontiguousarray(np.nan_to_num(vals[:, columns]))
+            gas_t, co2e = rates_loop(to_t, mult, per_t, weigh)
+            if len(columns) == 3:
+                factors = (to_t, mult, per_t, weigh)
         elif grid:  # dense keys are (triple, unit): a broadcast per gas into its column, no gather
             scale = to_t[:, None] * mult.reshape(len(f_t), n_unit)
             per_t = np.nan_to_num(vals[:, columns])
@@ -514,7 +520,7 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     co2e[reason != _OK] = np.nan
     return _PerKey(t_of_k=t_of_k, u_k=u_k, res=res, acts=acts, regs=regs, ty=ty, f_t=f_t, reason=reason,
                    problems=problems, vals=vals, columns=columns, gases=gases, gas_t=gas_t, weights=weights, co2e=co2e,
-                   pick=list(range(len(columns))), grid=grid)
+                   pick=list(range(len(columns))), grid=grid, factors=factors)
 
 
 def compute(
@@ -567,9 +573,13 @@ def compute(
         # dense keys not coded yet: per-key rates first (for every key of the space), then one pass for the keys'
         # codes, counts and quantities and every planned group sum
         pk = _per_key(inv, fs, gwp, lay.sizes, lay.ymin, None, None, rates, prices)
-        rate = np.column_stack([pk.co2e, pk.gas_t]) if by_gases else pk.co2e[:, None]
+        factored = None
+        if by_gases and pk.factors is not None and pk.grid == lay.sizes[3]:  # rates worked out per row from the
+            to_t, mult, per_t, weigh = pk.factors  # key's scale and its triple's gases: a quarter of the table
+            factored = ((to_t[:, None] * mult.reshape(to_t.shape[0], -1)).reshape(-1), per_t, weigh)
+        rate = None if factored else np.column_stack([pk.co2e, pk.gas_t]) if by_gases else pk.co2e[:, None]
         seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys, rate,
-                                          [(c[0], c[3]) for c in coded])
+                                          [(c[0], c[3]) for c in coded], factored=factored)
         # the total as the sum of the first grouping's sums (summed alike by both backends), not the pass's own
         # running total (numpy sums a chunk pairwise, the compiled loop row by row: 1e-12 apart at worst)
         with np.errstate(invalid="ignore", over="ignore"):
