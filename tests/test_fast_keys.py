@@ -172,3 +172,68 @@ def test_fused_pass_factored_equals_its_table(monkeypatch, backend, remapped):
     assert b[1] == pytest.approx(a[1], rel=1e-12)
     for x, y in zip(a[2], b[2]):
         np.testing.assert_allclose(y, x, rtol=1e-12, atol=0)
+
+
+# -- any factor set: the compiled per-key loops and the numpy gathers agree, figures and errors alike ----------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_PER = {"t/MWh": {}, "kg/TJ": {}, "kg/GJ": {"energy_basis": "gcv"}, "kg/kg": {}, "kg/L": {}}
+_PROPS = {"ncv": lambda v: nc.FuelProperty("ncv", v, "TJ/Gg", SRC),
+          "gcv": lambda v: nc.FuelProperty("gcv", v, "MJ/kg", SRC),
+          "density": lambda v: nc.FuelProperty("density", v, "kg/m^3", SRC)}
+_UNITS = ("MWh", "kWh", "GJ", "TJ", "kg", "t", "L", "m^3", "km")
+
+
+@st.composite
+def _job(draw: st.DrawFn) -> tuple[nc.FactorSet, dict]:
+    factors = []
+    acts = [f"fuel.f{i}" for i in range(draw(st.integers(1, 4)))]
+    for a in acts:
+        per = draw(st.sampled_from(sorted(_PER)))
+        props = {p: _PROPS[p](draw(st.floats(1.0, 1000.0))) for p in ("ncv", "gcv", "density") if draw(st.booleans())}
+        if per == "kg/GJ":
+            props.pop("ncv", None)  # a gross-basis factor bridges by its gross calorific value
+        gases = {"CO2": draw(st.floats(0.1, 1e5))}
+        if draw(st.booleans()):
+            gases |= {"CH4": draw(st.floats(0.0, 10.0)), "N2O": draw(st.floats(0.0, 2.0))}
+        for year in (2023, 2024):
+            factors.append(nc.Factor(a, "VN", year, per, gases, SRC, **props, **_PER[per]))
+    n = draw(st.integers(1, 60))
+    rows = dict(activity=[draw(st.sampled_from(acts)) for _ in range(n)],
+                unit=[draw(st.sampled_from(_UNITS)) for _ in range(n)],
+                quantity=[draw(st.floats(0.0, 1e4)) for _ in range(n)], region="VN",
+                year=[draw(st.sampled_from((2023, 2024))) for _ in range(n)], scope=1,
+                site=[draw(st.sampled_from("abc")) for _ in range(n)])
+    return nc.FactorSet.from_factors(factors), rows
+
+
+def _outcome(fs: nc.FactorSet, rows: dict, gases: bool) -> tuple:
+    try:
+        res = nc.Inventory.from_columns(**rows).emissions(fs, by=[("site",), ("unit",)], by_gases=gases)
+    except nc.NeutralcoreError as exc:
+        return type(exc), str(exc)
+    tables = res.by_many([("site",), ("unit",)], gases=gases)
+    return res.total(), res.gases, [{c: list(t[c]) for c in t.columns} for t in tables]
+
+
+@given(_job(), st.booleans())
+def test_any_factor_set_compiled_keys_equal_numpy(job, gases):
+    fs, rows = job
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENV, "numba")
+        fast = _outcome(fs, rows, gases)
+        mp.setenv(ENV, "numpy")
+        slow = _outcome(fs, rows, gases)
+    if isinstance(fast[0], type):  # an error: the same one
+        assert fast == slow
+        return
+    assert fast[0] == pytest.approx(slow[0], rel=1e-12, abs=1e-300)
+    assert fast[1] == slow[1]
+    for a, b in zip(fast[2], slow[2]):
+        assert a.keys() == b.keys()
+        for c in a:
+            if c.endswith("_t"):
+                assert a[c] == pytest.approx(b[c], rel=1e-12, abs=1e-300)
+            else:
+                assert a[c] == b[c]
