@@ -237,3 +237,20 @@ def test_any_factor_set_compiled_keys_equal_numpy(job, gases):
                 assert a[c] == pytest.approx(b[c], rel=1e-12, abs=1e-300)
             else:
                 assert a[c] == b[c]
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_fused_pass_refuses_factored_rates_of_the_wrong_shape(monkeypatch, backend):
+    from neutralcore.measure.rowpass import fused_pass
+
+    monkeypatch.setenv(ENV, backend)
+    cols = [np.zeros(4, np.int32)] * 4
+    q = np.ones(4)
+    groups = [(np.zeros(4, np.int32), 1)]
+    good = (np.ones(10), np.ones((2, 3)), np.ones(3))  # 10 keys: 2 triples x 5 units
+    fused_pass(cols, (1, 1, 2, 5), (0, 0, 0, 0), q, 10, None, groups, factored=good)
+    for bad in [(np.ones(9), good[1], good[2]), (good[0], np.ones((2, 2)), np.ones(2)),
+                (good[0], good[1], np.ones(4))]:
+        with pytest.raises(nc.InputError, match="factored= takes") as info:
+            fused_pass(cols, (1, 1, 2, 5), (0, 0, 0, 0), q, 10, None, groups, factored=bad)
+        assert info.value.column == "factored"

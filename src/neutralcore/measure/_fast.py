@@ -240,52 +240,42 @@ def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: n
                     o2[np.uint64(h2[i])] += w
                 if ng > 3:
                     o3[np.uint64(h3[i])] += w
-    elif fac and ng > 0:  # CO2e and three gases from factors: rate0 is each key's scale, rates each triple's three
-        # gases (its last row the gases' weights); both tables together a quarter of the per-key table's size.
-        # The scatter below repeats the next loop's: as an inlined helper of its own the pass took 3x as long
+    elif (fac or m == 4) and ng > 0:  # CO2e and three gases (CO2, CH4, N2O: the usual per-gas job), unrolled
+        # the four rates read once into registers: from the per-key table, or with *fac* worked out from factors
+        # (rate0 each key's scale, rates each triple's three gases with the gases' weights as a last row: both
+        # tables together a quarter of the per-key table's size).  fac is the same for every row: LLVM unswitches
+        flat = rates.reshape(rates.size)
         zt = np.uint64(z3)
         bt = offsets[0] * z1 * z2 + offsets[1] * z2 + offsets[2]
-        flat = rates.reshape(rates.size)
         nw = rates.shape[0] - 1
-        v0, v1, v2 = flat[nw * 3], flat[nw * 3 + 1], flat[nw * 3 + 2]
+        v0, v1, v2 = (flat[nw * 3], flat[nw * 3 + 1], flat[nw * 3 + 2]) if fac else (0.0, 0.0, 0.0)
         for i in range(qb.shape[0]):
-            t = np.uint64((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i] - bt)
-            k = t * zt + np.uint64(x3[i] - offsets[3])
+            q = qb[i]
+            if fac:
+                t = np.uint64((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i] - bt)
+                k = t * zt + np.uint64(x3[i] - offsets[3])
+                sc = rate0[k]
+                tb = t * np.uint64(3)
+                y1 = sc * flat[tb]
+                y2 = sc * flat[tb + np.uint64(1)]
+                y3 = sc * flat[tb + np.uint64(2)]
+                c = 0.0  # as grid_rates sums a key's CO2e: the same bits
+                c += y1 * v0
+                c += y2 * v1
+                c += y3 * v2
+                w0 = q * c
+                w1 = q * y1
+                w2 = q * y2
+                w3 = q * y3
+            else:
+                k = np.uint64(((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i]) * z3 + x3[i] - base)
+                kb = k * np.uint64(4)
+                w0 = q * flat[kb]
+                w1 = q * flat[kb + np.uint64(1)]
+                w2 = q * flat[kb + np.uint64(2)]
+                w3 = q * flat[kb + np.uint64(3)]
             if seen[k] == 0:
                 seen[k] = 1
-            q = qb[i]
-            sc = rate0[k]
-            tb = t * np.uint64(3)
-            y1 = sc * flat[tb]
-            y2 = sc * flat[tb + np.uint64(1)]
-            y3 = sc * flat[tb + np.uint64(2)]
-            c = 0.0  # as grid_rates sums a key's CO2e: the same bits
-            c += y1 * v0
-            c += y2 * v1
-            c += y3 * v2
-            w0 = q * c
-            w1 = q * y1
-            w2 = q * y2
-            w3 = q * y3
-            _add4(o0, np.uint64(h0[i]) * np.uint64(4), w0, w1, w2, w3)
-            if ng > 1:
-                _add4(o1, np.uint64(h1[i]) * np.uint64(4), w0, w1, w2, w3)
-            if ng > 2:
-                _add4(o2, np.uint64(h2[i]) * np.uint64(4), w0, w1, w2, w3)
-            if ng > 3:
-                _add4(o3, np.uint64(h3[i]) * np.uint64(4), w0, w1, w2, w3)
-    elif m == 4 and ng > 0:  # CO2e and three gases (CO2, CH4, N2O: the usual per-gas job), unrolled: each rate
-        flat = rates.reshape(rates.size)  # read once into a register, four adds per grouping
-        for i in range(qb.shape[0]):
-            k = np.uint64(((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i]) * z3 + x3[i] - base)
-            if seen[k] == 0:
-                seen[k] = 1
-            q = qb[i]
-            kb = k * np.uint64(4)
-            w0 = q * flat[kb]
-            w1 = q * flat[kb + np.uint64(1)]
-            w2 = q * flat[kb + np.uint64(2)]
-            w3 = q * flat[kb + np.uint64(3)]
             _add4(o0, np.uint64(h0[i]) * np.uint64(4), w0, w1, w2, w3)
             if ng > 1:
                 _add4(o1, np.uint64(h1[i]) * np.uint64(4), w0, w1, w2, w3)

@@ -412,6 +412,8 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
     """
     n = quantity.shape[0]
     ng = len(groups)
+    if factored is not None:
+        _check_factored(factored, n_keys, int(sizes[3]))
     fast = backend(n) == "numba"
     if factored is not None and (not fast or not ng or (remap is not None and any(t is not None for t in remap[:4]))):
         rates, factored = _factored_rates(*factored, int(sizes[3])), None
@@ -478,6 +480,17 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Seq
 
 
 _NO_RATES = np.zeros((1, 4))
+
+
+def _check_factored(factored: tuple[np.ndarray, np.ndarray, np.ndarray], n_keys: int, units: int) -> None:
+    # the compiled pass reads three gases a triple and one scale a key, unchecked: the shapes are checked here
+    scale, per_triple, weights = (np.asarray(x) for x in factored)
+    n_tri = n_keys // max(units, 1)
+    if (scale.shape != (n_keys,) or per_triple.shape != (n_tri, 3) or weights.shape != (3,)
+            or n_tri * max(units, 1) != n_keys):
+        raise InputError(f"factored= takes (scale, per_triple, weights) of shapes ({n_keys},), ({n_tri}, 3) and (3,) "
+                         f"for {n_keys} keys of {units} units each; got {scale.shape}, {per_triple.shape} and "
+                         f"{weights.shape}", column="factored")
 
 
 def _factored_rates(scale: np.ndarray, per_triple: np.ndarray, weights: np.ndarray, units: int) -> np.ndarray:
