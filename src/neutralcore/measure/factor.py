@@ -449,6 +449,24 @@ class FactorSet:
             self._cache["multi"] = hit
         return hit
 
+    def complete_gases(self) -> np.ndarray:
+        """Per gas column (in :attr:`gases` order), whether every factor has a value for that gas (read-only).
+
+        >>> ipcc = Source("IPCC", "2006 IPCC Guidelines, Vol. 2, Ch. 2, Table 2.2 (gas/diesel oil)", 2006)
+        >>> diesel = Factor("fuel.diesel.stationary", "World", 2006, "kg/TJ", {"CO2": 74_100, "CH4": 3, "N2O": 0.6}, ipcc)
+        >>> FactorSet.from_factors([diesel]).complete_gases().tolist()
+        [True, True, True]
+        >>> desnz = Source("UK DESNZ", "Greenhouse gas reporting: conversion factors 2024", 2024)
+        >>> grid = Factor("electricity.grid", "GB", 2024, "kg/kWh", {"CO2e": 0.20705}, desnz, gwp_basis="AR5")
+        >>> FactorSet.from_factors([diesel, grid]).complete_gases().tolist()  # each gas missing from one factor
+        [False, False, False, False]
+        """
+        hit = self._cache.get("complete")
+        if hit is None:
+            hit = _ro(~np.isnan(self.values).any(axis=0))
+            self._cache["complete"] = hit
+        return hit
+
     def has_mixed_dimensions(self) -> bool:
         """Whether some activity has factors in units of more than one dimension (per litre somewhere, per kWh elsewhere)."""
         hit = self._cache.get("mixed")

@@ -402,8 +402,8 @@ class _PerKey:
         self.co2e: np.ndarray
         self.pick: list[int]  # the columns of the gases, in gas_t as computed for every key
         self.grid: int | None  # keys t * grid + u over every unit (the dense space, one dimension): else None
-        self.factors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None  # grid with numba: to_t, mult,
-        # per-triple gases and weights, from which a row's rates are worked out in the pass (three gases only)
+        self.factors: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # grid with numba: each key's scale, each
+        # triple's gases and the weights, from which a row's rates are worked out in the pass (three gases only)
 
     def for_rows(self, fs: FactorSet, gwp: str, present: np.ndarray | None) -> "_PerKey":
         """The same with the gases of the keys rows use (computed for every key, before the rows were read)."""
@@ -422,15 +422,19 @@ def _used_columns(fs: FactorSet, vals: np.ndarray, reason: np.ndarray, t_of_k: n
                   present: np.ndarray | None, grid: int | None = None) -> list[int]:
     """The factor set's gas columns some key without a problem (that a row uses) has a value for, in gas order.
 
-    *grid*: the keys are ``t * grid + u`` over every unit (then each triple's keys are a row of a reshape)."""
+    *grid*: the keys are ``t * grid + u`` over every unit (then each triple's keys are a row of a reshape).  A gas
+    every factor has is used as soon as any such key is; only the other gases look at the keys' factors."""
     ok_key = reason == _OK
     if present is not None:
         ok_key &= present
-    if grid:
-        ok_t = ok_key.reshape(-1, grid).any(axis=1)
-    else:
-        ok_t = np.bincount(t_of_k[ok_key], minlength=vals.shape[0]) > 0
-    used = (~np.isnan(vals[ok_t])).any(axis=0) if vals.shape[1] else np.zeros(0, bool)
+    used = fs.complete_gases() & ok_key.any() if vals.shape[1] else np.zeros(0, bool)
+    rest = np.flatnonzero(~fs.complete_gases()) if vals.shape[1] else np.zeros(0, np.int64)
+    if rest.size:
+        if grid:
+            ok_t = ok_key.reshape(-1, grid).any(axis=1)
+        else:
+            ok_t = np.bincount(t_of_k[ok_key], minlength=vals.shape[0]) > 0
+        used[rest] = (~np.isnan(vals[:, rest][ok_t])).any(axis=0)
     return sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
 
 
@@ -495,29 +499,34 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     rates_loop = grid_rates(len(t_of_k)) if grid else None
     co2e: np.ndarray | None = None
     factors = None
-    with np.errstate(invalid="ignore"):  # t of gas per activity unit
-        if rates_loop is not None:  # the dense keys' gases and CO2e in one compiled loop
+    with np.errstate(invalid="ignore"):  # t of gas per activity unit; 0 for a key with a problem
+        if rates_loop is not None:  # the dense keys' gases, CO2e and scale in one compiled loop
             per_t = np.ascontiguousarray(np.nan_to_num(vals[:, columns]))
-            gas_t, co2e = rates_loop(to_t, mult, per_t, weigh)
+            gas_t, co2e, scale = rates_loop(to_t, mult, per_t, weigh, reason, _OK)
             if len(columns) == 3:
-                factors = (to_t, mult, per_t, weigh)
+                factors = (scale, per_t, weigh)
         elif grid:  # dense keys are (triple, unit): a broadcast per gas into its column, no gather
             scale = to_t[:, None] * mult.reshape(len(f_t), n_unit)
+            scale[reason.reshape(scale.shape) != _OK] = 0.0
             per_t = np.nan_to_num(vals[:, columns])
             gas_grid = np.empty((len(f_t), n_unit, len(columns)))
             for g in range(len(columns)):
                 np.multiply(scale, per_t[:, g:g + 1], out=gas_grid[:, :, g])
             gas_t = gas_grid.reshape(len(t_of_k), len(columns))
         else:
-            gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * (to_t[t_of_k] * mult)[:, None]
+            scale = np.where(reason == _OK, to_t[t_of_k] * mult, 0.0)
+            gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * scale[:, None]
     if np.isnan(weights[scoped]).any():
         ok_key = reason == _OK
         no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & (ok_key if present is None else ok_key & present)
         reason[no_gwp] = _NO_GWP
+        gas_t[no_gwp] = 0.0
+        if co2e is not None:
+            co2e[no_gwp] = np.nan
     if co2e is None:
         with np.errstate(invalid="ignore"):
             co2e = gas_t @ weigh if gases else np.zeros(len(t_of_k))
-    co2e[reason != _OK] = np.nan
+        co2e[reason != _OK] = np.nan
     return _PerKey(t_of_k=t_of_k, u_k=u_k, res=res, acts=acts, regs=regs, ty=ty, f_t=f_t, reason=reason,
                    problems=problems, vals=vals, columns=columns, gases=gases, gas_t=gas_t, weights=weights, co2e=co2e,
                    pick=list(range(len(columns))), grid=grid, factors=factors)
@@ -575,8 +584,7 @@ def compute(
         pk = _per_key(inv, fs, gwp, lay.sizes, lay.ymin, None, None, rates, prices)
         factored = None
         if by_gases and pk.factors is not None and pk.grid == lay.sizes[3]:  # rates worked out per row from the
-            to_t, mult, per_t, weigh = pk.factors  # key's scale and its triple's gases: a quarter of the table
-            factored = ((to_t[:, None] * mult.reshape(to_t.shape[0], -1)).reshape(-1), per_t, weigh)
+            factored = pk.factors  # key's scale and its triple's gases: a quarter of the table
         rate = None if factored else np.column_stack([pk.co2e, pk.gas_t]) if by_gases else pk.co2e[:, None]
         seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys, rate,
                                           [(c[0], c[3]) for c in coded], factored=factored)
@@ -638,9 +646,10 @@ def compute(
     idle_keys = np.flatnonzero(idle)
     if idle_keys.size:
         co2e[idle_keys] = 0.0
-        gas_t[idle_keys] = 0.0  # whole rows by index: faster than a broadcast mask
         fsafe[idle_keys] = 0
-    if not np.isfinite(gas_t).all():
+        if present is not None:  # a key with a problem has 0 of each gas already
+            gas_t[np.flatnonzero(~(bad | present))] = 0.0  # whole rows by index: faster than a broadcast mask
+    if not np.isfinite(co2e).all():  # a gas rate that is not finite makes its key's CO2e not finite
         np.nan_to_num(gas_t, copy=False)
     with np.errstate(over="ignore", invalid="ignore"):
         row_sum = float(key_qty @ co2e) if key_qty is not None else in_pass["total"]
