@@ -354,7 +354,8 @@ def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
                   gbase: np.ndarray,
                   check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray, fac: bool
                   ) -> tuple[float, int]:  # pragma: no cover
-    # _fused_blocks on one thread, without the thread pool: the same blocks added in the same order, the same bits
+    # _fused_blocks on one thread, without the thread pool: the same blocks added in the same order, the same bits;
+    # given a wave of 1 (one block's partial sums held: a wave of them would be fresh memory, page-faulted in)
     n = quantity.shape[0]
     width = out.shape[0]
     nblocks = (n + step - 1) // step
@@ -449,7 +450,8 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
             loop = _fused_blocks if threads > 1 else _fused_serial
             tot, row = loop(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r0, r, ng, g[0], g[1], g[2], g[3],
                             np.array(sz, np.int64), base, check_codes or (check_q and s == 0), check_q and s == 0,
-                            step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)), flat, fac)
+                            step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)) if threads > 1 else 1,
+                            flat, fac)
             if row >= 0:
                 return seen.view(bool), 0.0, int(row)
             if s == 0:  # with a grouping, the total is the sum of its sums (the blocks leave it out)
