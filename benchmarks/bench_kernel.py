@@ -4,7 +4,8 @@ pyarrow, a chunked-numpy floor, a fused compiled loop and the memory-bandwidth l
 Run:  pip install '.[bench]' && python benchmarks/bench_kernel.py [--rows 1000000 10000000] [--rounds 5]
 
 One process; in every round each contender runs once, in the same order (interleaved, so a noisy neighbour
-slows all of them alike); the table gives the minimum and the median over the rounds.  The floors: a chunked
+slows all of them alike); the table gives the minimum and the median over the rounds, and the median count of
+fresh pages (minor page faults) a call touched.  The floors: a chunked
 plain-numpy job, a fused numba loop on one core and the same loop over every core (``prange``, one share of the
 rows per thread), and the memory-bandwidth limit on one core and on every core.  Every contender's
 total and every group sum is checked against neutralcore's to 1e-9 (relative).  The job and the data are
@@ -48,6 +49,16 @@ def _backend() -> str:
     except ImportError:  # a release before the row passes had backends
         return "numpy"
     return backend()
+
+
+def minor_faults() -> int:
+    """Fresh pages this process has had mapped in so far (0 where the platform does not count them): a call's
+    difference is the memory it touched for the first time, each page a trip into the kernel."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
 
 
 def _threads() -> int:
@@ -155,6 +166,7 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
         ("strings, per row", "pyarrow dictionary_encode + compute", lambda: p.arrow_from_lists(per_row, ftab, utab)),
     ]
     times: dict[tuple[str, str], list[float]] = {(g, name): [] for g, name, _ in cases}
+    faults: dict[tuple[str, str], list[int]] = {(g, name): [] for g, name, _ in cases}  # fresh pages per call
     rows_of_co2e = next(name for g, name, _ in cases if g == "coded")
     rows_of_gas = next(name for g, name, _ in cases if g == "per-gas")
     ref = p.nc_job(p.nc_from_codes(c), fs)
@@ -166,9 +178,11 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     for r in range(rounds):
         for g, name, fn in cases:
             gc.collect()
+            f0 = minor_faults()
             t0 = time.perf_counter()
             out = fn()
             times[(g, name)].append(time.perf_counter() - t0)
+            faults[(g, name)].append(minor_faults() - f0)
             if r == 0:
                 check(name, out, ref)
             del out
@@ -194,13 +208,15 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
           f"{rounds} rounds interleaved (load average {os.getloadavg()[0]:.2f})")
     groups = list(dict.fromkeys(g for g, _, _ in cases))
     for g in groups:
-        rows = [(name, min(ts), statistics.median(ts)) for (gg, name), ts in times.items() if gg == g]
+        rows = [(name, min(ts), statistics.median(ts), statistics.median(faults[(gg, name)]))
+                for (gg, name), ts in times.items() if gg == g]
         nc_min = rows[0][1]
         print(f" {g}:")
-        for name, tmin, tmed in rows:
+        for name, tmin, tmed, flt in rows:
             print(f"  {name:<60} min {tmin * 1e3:9.1f} ms  median {tmed * 1e3:9.1f} ms  {n / tmin / 1e6:7.1f} M rows/s"
-                  f"  {tmin / nc_min:5.2f}x neutralcore")
-            report["results"].append({"start": g, "name": name, "min_ms": tmin * 1e3, "median_ms": tmed * 1e3})
+                  f"  {tmin / nc_min:5.2f}x neutralcore  {flt:7.0f} faults")
+            report["results"].append({"start": g, "name": name, "min_ms": tmin * 1e3, "median_ms": tmed * 1e3,
+                                      "page_faults": flt})
     print(f" memory bandwidth (np.add.reduce, one core): {gbs:.1f} GB/s; the coded job reads {bytes_per_row} B/row: "
           f"limit {limit * 1e3:.1f} ms; every core (numba prange sum): {gbs_all:.1f} GB/s, limit {limit_all * 1e3:.1f} ms")
     gas_ratio = min(times[("per-gas", rows_of_gas)]) / min(times[("coded", rows_of_co2e)])

@@ -459,12 +459,14 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     if uniq is None:
         # the keys are the rows' dense codes, triple-major: each key's triple and unit by broadcasting
         n_tri = n_act * n_reg * span
+        # int32 while the keys fit: these are per-key arrays, and fresh memory is page-faulted in
+        index = np.int32 if n_tri * max(n_unit, 1) * n_dim < 2**31 else np.int64
         if n_dim == 1:
             grid = n_unit  # key t * n_unit + u: its triple t repeated, its unit tiled
-            t_of_k = np.repeat(np.arange(n_tri, dtype=np.int64), n_unit)
+            t_of_k = np.repeat(np.arange(n_tri, dtype=index), n_unit)
         else:
             t_of_k = (np.arange(n_tri, dtype=np.int64)[:, None] * n_dim + d_of_u[None, :n_unit]).reshape(-1)
-        u_k = np.tile(np.arange(n_unit, dtype=np.int64), n_tri)
+        u_k = np.tile(np.arange(n_unit, dtype=index), n_tri)
         tri_ids = np.arange(n_tri * n_dim, dtype=np.int64)
     else:
         a_k, r_k, y_k, u_k = split_codes(uniq, sizes)
@@ -610,7 +612,8 @@ def compute(
         pk = _per_key(inv, fs, gwp, rk.sizes, rk.ymin, None if dense else rk.uniq, present, rates, prices)
     t_of_k, u_k, res, acts, regs, ty = pk.t_of_k, pk.u_k, pk.res, pk.acts, pk.regs, pk.ty
     reason, problems, gases, gas_t, weights, co2e = pk.reason, pk.problems, pk.gases, pk.gas_t, pk.weights, pk.co2e
-    fsafe = np.repeat(pk.f_t, pk.grid) if pk.grid else pk.f_t[t_of_k]
+    f_t = pk.f_t.astype(np.int32) if len(fs) < 2**31 else pk.f_t  # per key below: the narrower, the fewer pages
+    fsafe = np.repeat(f_t, pk.grid) if pk.grid else f_t[t_of_k]
 
     labels = (acts, regs, ty, t_of_k)
 
