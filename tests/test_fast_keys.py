@@ -78,6 +78,35 @@ def test_compiled_key_rates_equal_numpy(monkeypatch, gases):
                 assert a[c] == b[c]
 
 
+def test_key_gas_table_built_when_read_equals_numpy(monkeypatch):
+    # with numba the dense keys' gas table (keys x gases) is built only when something reads it: the same
+    # rates as the numpy path's table, 0 for the keys no row uses, and never built by the job itself
+    from neutralcore.measure import kernel
+
+    built = []
+    real = kernel._KeyGases.__call__
+
+    def spy(self):
+        built.append(True)
+        return real(self)
+
+    monkeypatch.setattr(kernel._KeyGases, "__call__", spy)
+    got = {}
+    for backend in ("numba", "numpy"):
+        monkeypatch.setenv(ENV, backend)
+        res = _inventory(4000).emissions(_factors(), by=GROUPINGS, by_gases=False)
+        before = len(built)
+        res.by("scope", gases=False), res.total()
+        assert len(built) == before  # the job, its CO2e tables and its total read no per-key gas
+        keys = res.keys()
+        got[backend] = (keys.rates, keys.rows, [res.total(g) for g in res.gases])
+    assert built == [True]  # numba's table, built once, when keys() read it
+    rates, rows, totals = got["numba"]
+    np.testing.assert_allclose(rates, got["numpy"][0], rtol=1e-12, atol=0)
+    assert (rates[rows == 0] == 0).all() and (rates[rows > 0] > 0).any()
+    np.testing.assert_allclose(totals, got["numpy"][2], rtol=1e-12)
+
+
 def test_compiled_key_rates_by_hand(monkeypatch):
     # 1,000 L of the liquid fuel in 2024: 1 m^3 x 840 kg/m^3 x 43 TJ/Gg = 0.03612 TJ;
     # (74000 + 28 x 3 + 265 x 0.6) = 74,243 kg/TJ (AR5) x 0.03612 TJ = 2,681.65716 kg CO2e

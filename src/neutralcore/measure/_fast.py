@@ -506,7 +506,7 @@ def grid_multipliers(fu_t: np.ndarray, by_fu: np.ndarray, m: np.ndarray, node_a:
 
 @numba.njit(cache=True, nogil=True)
 def _grid_rates_loop(to_t: np.ndarray, mult: np.ndarray, per_t: np.ndarray, weights: np.ndarray, reason: np.ndarray,
-                     ok: int, gas: np.ndarray, co2e: np.ndarray) -> None:  # pragma: no cover
+                     ok: int, co2e: np.ndarray) -> None:  # pragma: no cover
     n_t, n_gas = per_t.shape
     grid = mult.shape[0] // max(n_t, 1)
     for t in range(n_t):
@@ -515,27 +515,22 @@ def _grid_rates_loop(to_t: np.ndarray, mult: np.ndarray, per_t: np.ndarray, weig
             k = t * grid + u
             s = s_t * mult[k]
             mult[k] = s  # the key's scale, in place of its multiplier
-            if reason[k] != ok:  # no rate: its gases 0, its CO2e NaN (the mark of a key with a problem)
-                for g in range(n_gas):
-                    gas[k, g] = 0.0
+            if reason[k] != ok:  # no rate: a NaN CO2e, the mark of a key with a problem
                 co2e[k] = np.nan
                 continue
             c = 0.0
             for g in range(n_gas):
-                x = s * per_t[t, g]
-                gas[k, g] = x
-                c += x * weights[g]
+                c += (s * per_t[t, g]) * weights[g]  # the key's gas rate (scale x the triple's gas), weighted
             co2e[k] = c
 
 
 def grid_rates(to_t: np.ndarray, mult: np.ndarray, per_t: np.ndarray, weights: np.ndarray, reason: np.ndarray,
-               ok: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each dense key ``t * grid + u``'s t of each gas per activity unit, ``to_t[t] * mult[k] * per_t[t, g]``,
-    their sum weighted by *weights* (t CO2e) and the key's scale ``to_t[t] * mult[k]``, written over *mult* (no
-    new array: fresh memory is page-faulted in); a key whose *reason* is not *ok* gets 0 of each gas and a NaN
-    CO2e."""
-    gas = np.empty((mult.shape[0], per_t.shape[1]))
+               ok: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each dense key ``t * grid + u``'s t CO2e per activity unit, the sum over gases of its rate
+    ``to_t[t] * mult[k] * per_t[t, g]`` weighted by *weights* (NaN where its *reason* is not *ok*), and its scale
+    ``to_t[t] * mult[k]``, written over *mult* (no new array: fresh memory is page-faulted in).  Each gas rate is
+    the scale times the triple's gas, so the per-key gas table is left to whoever needs it."""
     co2e = np.empty(mult.shape[0])
     _grid_rates_loop(np.ascontiguousarray(to_t, dtype=np.float64), mult, np.ascontiguousarray(per_t),
-                     np.ascontiguousarray(weights, dtype=np.float64), reason, ok, gas, co2e)
-    return gas, co2e, mult
+                     np.ascontiguousarray(weights, dtype=np.float64), reason, ok, co2e)
+    return co2e, mult

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator, Mapping, Protocol, Sequence, TypedDict
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, TypedDict
 
 import attrs
 import numpy as np
@@ -476,7 +476,9 @@ class Emissions:
     #: each row's key code, or what gives it when first asked for (the kernel's row keys, :class:`RowKeyCodes`)
     _key_codes: Any
     _key_factor: np.ndarray
-    _key_gas_t: np.ndarray
+    #: each key's t of each gas per activity unit (keys x gases), or what works it out when first read (a
+    #: callable: the kernel's per-key gas table is built only for what needs it)
+    _key_gas: np.ndarray | Callable[[], np.ndarray]
     _key_co2e: np.ndarray
     _resolution: Any
     _triple_of_key: np.ndarray
@@ -489,6 +491,17 @@ class Emissions:
     scope2_method: Scope2Method = attrs.field(default="location", kw_only=True, converter=scope2_method)
     #: The run options ``Inventory.emissions()`` was given (strict, upstream, rate tables, scope 2 inputs), for the lockfile.
     run: RunOptions = attrs.field(factory=RunOptions, kw_only=True, eq=False)
+
+    @property
+    def _key_gas_t(self) -> np.ndarray:
+        """Each key's t of each gas per activity unit (keys x gases)."""
+        gas = self._key_gas
+        if isinstance(gas, np.ndarray):
+            return gas
+        hit: np.ndarray | None = self._cache.get("key_gas")
+        if hit is None:
+            hit = self._cache["key_gas"] = gas()
+        return hit
 
     @property
     def _key_inverse(self) -> np.ndarray:
@@ -591,7 +604,7 @@ class Emissions:
             missing = [g for g, w, s in zip(gases, weights, scoped) if s and w != w]
             raise InputError(f"no {self.gwp} GWP for {', '.join(missing)}", column="gases")
         key_co2e = rates @ np.where(scoped, weights, 0.0)
-        return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas_t=rates, key_co2e=key_co2e,
+        return attrs.evolve(self, gases=gases, gwp_weights=weights, key_gas=rates, key_co2e=key_co2e,
                             cache={}, scope2=None, scope2_method=scope2_method)
 
     def lock(self, path: "str | os.PathLike[str]", *, versions: "Mapping[str, str] | None" = None) -> dict[str, Any]:

@@ -380,6 +380,36 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
+class _KeyGases:
+    """Each dense key's t of each gas per activity unit, worked out when first read: the key's scale (t per
+    activity unit) times its triple's gases, 0 for the keys in ``zero`` (a problem, or no row).
+
+    The kernel's own work needs only each key's CO2e; the table (keys x gases, 4.8 MB at 200,000 keys and three
+    gases) is built for whoever reads a key's gases (``Emissions.per_gas()``, ``keys()``, a by() not summed in
+    the pass), the same numbers as the compiled rates loop's.
+    """
+
+    def __init__(self, scale: np.ndarray, per_t: np.ndarray, grid: int) -> None:
+        self.scale, self.per_t, self.grid = scale, per_t, grid
+        self.zero: np.ndarray | None = None  # per key: True where its gases are 0
+
+    def pick(self, columns: list[int]) -> "_KeyGases":
+        """The same keys with the gas columns *columns* only."""
+        out = _KeyGases(self.scale, np.ascontiguousarray(self.per_t[:, columns]), self.grid)
+        out.zero = self.zero
+        return out
+
+    def __call__(self) -> np.ndarray:
+        n_t, n_gas = self.per_t.shape
+        with np.errstate(invalid="ignore", over="ignore"):
+            gas = (self.scale.reshape(n_t, self.grid)[:, :, None] * self.per_t[:, None, :]).reshape(n_t * self.grid, n_gas)
+        if self.zero is not None:
+            gas[self.zero] = 0.0
+        if not np.isfinite(gas).all():
+            np.nan_to_num(gas, copy=False)
+        return gas
+
+
 class _PerKey:
     """Per key of a layout: its triple, unit, factor and reason, and its rates (t of each gas and t CO2e per unit)."""
 
@@ -397,7 +427,7 @@ class _PerKey:
         self.vals: np.ndarray
         self.columns: list[int]
         self.gases: tuple[str, ...]
-        self.gas_t: np.ndarray
+        self.gas_t: np.ndarray | _KeyGases  # keys x gases, or what works it out when read
         self.weights: np.ndarray
         self.co2e: np.ndarray
         self.pick: list[int]  # the columns of the gases, in gas_t as computed for every key
@@ -414,7 +444,8 @@ class _PerKey:
         gases = tuple(fs.gases[j] for j in columns)
         weights, _ = reporting_weights(gases, gwp)
         out = _PerKey(**self.__dict__)
-        out.columns, out.gases, out.gas_t, out.weights, out.pick = columns, gases, self.gas_t[:, pick], weights, pick
+        gas_t = self.gas_t.pick(pick) if isinstance(self.gas_t, _KeyGases) else self.gas_t[:, pick]
+        out.columns, out.gases, out.gas_t, out.weights, out.pick = columns, gases, gas_t, weights, pick
         return out
 
 
@@ -456,6 +487,8 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
         d_of_u[: len(dims)] = [dim_labels.index(d) for d in dims]
     n_dim = max(len(dim_labels), 1)
     grid: int | None = None
+    t_of_k: np.ndarray
+    u_k: np.ndarray
     if uniq is None:
         # the keys are the rows' dense codes, triple-major: each key's triple and unit by broadcasting
         n_tri = n_act * n_reg * span
@@ -502,9 +535,12 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     co2e: np.ndarray | None = None
     factors = None
     with np.errstate(invalid="ignore"):  # t of gas per activity unit; 0 for a key with a problem
-        if rates_loop is not None:  # the dense keys' gases, CO2e and scale in one compiled loop
+        gas_t: np.ndarray | _KeyGases
+        if rates_loop is not None:  # the dense keys' CO2e and scale in one compiled loop; their gases when read
             per_t = np.ascontiguousarray(np.nan_to_num(vals[:, columns]))
-            gas_t, co2e, scale = rates_loop(to_t, mult, per_t, weigh, reason, _OK)
+            co2e, scale = rates_loop(to_t, mult, per_t, weigh, reason, _OK)
+            gas_t = _KeyGases(scale, per_t, n_unit)
+            gas_t.zero = reason != _OK
             if len(columns) == 3:
                 factors = (scale, per_t, weigh)
         elif grid:  # dense keys are (triple, unit): a broadcast per gas into its column, no gather
@@ -519,6 +555,8 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
             scale = np.where(reason == _OK, to_t[t_of_k] * mult, 0.0)
             gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * scale[:, None]
     if np.isnan(weights[scoped]).any():
+        if isinstance(gas_t, _KeyGases):  # needed now: a gas without a GWP is looked for in every key's gases
+            gas_t = gas_t()
         ok_key = reason == _OK
         no_gwp = (gas_t[:, np.isnan(weights) & scoped] > 0).any(axis=1) & (ok_key if present is None else ok_key & present)
         reason[no_gwp] = _NO_GWP
@@ -587,7 +625,8 @@ def compute(
         factored = None
         if by_gases and pk.factors is not None and pk.grid == lay.sizes[3]:  # rates worked out per row from the
             factored = pk.factors  # key's scale and its triple's gases: a quarter of the table
-        rate = None if factored else np.column_stack([pk.co2e, pk.gas_t]) if by_gases else pk.co2e[:, None]
+        gas_of_key = (pk.gas_t() if isinstance(pk.gas_t, _KeyGases) else pk.gas_t) if by_gases and not factored else None
+        rate = None if factored else np.column_stack([pk.co2e, gas_of_key]) if gas_of_key is not None else pk.co2e[:, None]
         seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys, rate,
                                           [(c[0], c[3]) for c in coded], factored=factored)
         # the total as the sum of the first grouping's sums (summed alike by both backends), not the pass's own
@@ -650,10 +689,12 @@ def compute(
     if idle_keys.size:
         co2e[idle_keys] = 0.0
         fsafe[idle_keys] = 0
-        if present is not None:  # a key with a problem has 0 of each gas already
+        if isinstance(gas_t, _KeyGases):  # cleared when the table is built
+            gas_t.zero = idle
+        elif present is not None:  # a key with a problem has 0 of each gas already
             gas_t[np.flatnonzero(~(bad | present))] = 0.0  # whole rows by index: faster than a broadcast mask
-    if not np.isfinite(co2e).all():  # a gas rate that is not finite makes its key's CO2e not finite
-        np.nan_to_num(gas_t, copy=False)
+    if not isinstance(gas_t, _KeyGases) and not np.isfinite(co2e).all():  # a gas rate that is not finite makes
+        np.nan_to_num(gas_t, copy=False)  # its key's CO2e not finite
     with np.errstate(over="ignore", invalid="ignore"):
         row_sum = float(key_qty @ co2e) if key_qty is not None else in_pass["total"]
     if np.isinf(row_sum):  # quantities so large that CO2e overflows a float: no number would be right
@@ -683,10 +724,12 @@ def compute(
                 rows=rows, **rows_of.fields(rows),
             )
     if strict and "CO2e" in gases:
-        _check_co2e_basis(fs, fsafe, gas_t[:, gases.index("CO2e")], canonical_gwp_set(gwp), labels, rows_of)
+        table = gas_t() if isinstance(gas_t, _KeyGases) else gas_t
+        _check_co2e_basis(fs, fsafe, table[:, gases.index("CO2e")], canonical_gwp_set(gwp), labels, rows_of)
+        gas_t = table
     em = Emissions(
         inventory=inv, factors=fs, gwp=canonical_gwp_set(gwp), gases=gases, gwp_weights=weights,
-        key_codes=rk, key_factor=fsafe, key_gas_t=gas_t, key_co2e=co2e,
+        key_codes=rk, key_factor=fsafe, key_gas=gas_t, key_co2e=co2e,
         resolution=res, triple_of_key=t_of_k,
         triple_labels=(acts, regs, ty),
         cache={"total": row_sum} if key_qty is None else {"total": row_sum, "kq": key_qty, "rows": key_rows},

@@ -125,11 +125,10 @@ def code_span(rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]
 #: dense key space by :func:`neutralcore.measure.convert.unit_multipliers` (``mult`` and ``reason`` written).
 GridMultipliers = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                             np.ndarray, np.ndarray, tuple[int, int, int]], None]
-#: ``rates(to_t, mult, per_t, weights, reason, ok)``: each dense key's t of each gas and t CO2e per activity unit,
-#: and its scale ``to_t * mult`` (written over *mult*); a key whose reason is not *ok* gets 0 of each gas and a NaN
-#: CO2e.
-GridRates = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int],
-                     tuple[np.ndarray, np.ndarray, np.ndarray]]
+#: ``rates(to_t, mult, per_t, weights, reason, ok)``: each dense key's t CO2e per activity unit (NaN where its
+#: reason is not *ok*) and its scale ``to_t * mult`` (written over *mult*): its gas rates are the scale times its
+#: triple's gases.
+GridRates = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 
 
 def grid_multipliers(keys: int | None = None) -> GridMultipliers | None:
