@@ -205,6 +205,21 @@ def test_engines_read_pieces_and_keep_labels_in_order_of_first_appearance(monkey
     assert inv.site.categories[:3] == ("s0", "s1", "s2") and len(inv.site.categories) == 101
 
 
+@pytest.mark.parametrize("long_file", [False, True])
+def test_a_long_file_is_read_in_longer_blocks(monkeypatch, long_file):
+    """pyarrow's blocks double from _ARROW_LONG_FILE bytes of file; the inventory is the same either way."""
+    seen = []
+    real = readers._arrow_block
+    monkeypatch.setattr(readers, "_ARROW_BLOCK", 256)
+    monkeypatch.setattr(readers, "_ARROW_LONG_FILE", 1000 if long_file else 10**9)
+    monkeypatch.setattr(readers, "_arrow_block", lambda size: seen.append(real(size)) or seen[-1])
+    rows = [f"electricity.grid,{i}.25,MWh,R{i % 13},{2020 + i % 3},2,c{(i * 7) % 31},s{i % 101}" for i in range(2000)]
+    data = ("activity,quantity,unit,region,year,scope,category,site\n" + "\n".join(rows) + "\n").encode()
+    inv = all_engines(data)
+    assert seen == [512 if long_file else 256] * 2  # the bytes, then the file on disk
+    assert inv.site.categories[:3] == ("s0", "s1", "s2") and len(inv.site.categories) == 101
+
+
 def test_auto_picks_an_engine_by_size(monkeypatch):
     assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES - 1) == "neutralcore"
     assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES) == "pyarrow"
