@@ -11,7 +11,8 @@ Nothing here loops in Python over rows.  The work is folded per distinct key:
 3. Each distinct (activity unit, factor unit) pair some row uses gets one pint multiplier;
    fuel density and net calorific value bridge volume, mass and energy, once per triple.
 4. Per key: tonnes of each gas per activity unit, and CO2e per activity unit, gathered from the
-   per-triple and per-pair values (broadcast over the dense key space: no work per key beyond a gather).
+   per-triple and per-pair values (broadcast over the dense key space: no work per key beyond a gather; with
+   ``neutralcore[fast]`` each key's CO2e and scale in one compiled loop, its gases built only when read).
 5. Per row (:mod:`neutralcore.measure.rowpass`): one pass counting each key's
    rows and summing their quantities, from which every total is a per-key dot
    product; group sums are one more chunked pass for all groupings asked for.
