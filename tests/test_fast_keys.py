@@ -283,3 +283,26 @@ def test_fused_pass_refuses_factored_rates_of_the_wrong_shape(monkeypatch, backe
         with pytest.raises(nc.InputError, match="factored= takes") as info:
             fused_pass(cols, (1, 1, 2, 5), (0, 0, 0, 0), q, 10, None, groups, factored=bad)
         assert info.value.column == "factored"
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_fuel_amounts_worked_out_once_per_factor_set(monkeypatch, backend):
+    # the amounts each factor's fuel bridges by (density, NCV, GCV) are factor-side: a second job with the same
+    # factor set reads them, a set derived from it (with_fallback) works them out afresh; the figures the same
+    from neutralcore.measure import convert
+
+    monkeypatch.setenv(ENV, backend)
+    calls = []
+    real = convert._amounts
+    monkeypatch.setattr(convert, "_amounts", lambda *a: calls.append(len(a[1])) or real(*a))
+    fs = _factors()
+    first = _inventory(500).emissions(fs, by=GROUPINGS).total()
+    again = _inventory(800).emissions(fs, by=GROUPINGS)
+    assert calls == [len(fs)]  # once, for every factor of the set
+    other = _inventory(500).emissions(fs.with_fallback("region"), by=GROUPINGS).total()
+    assert calls == [len(fs)] * 2 and other == first
+    # by hand: 1,000 L of the liquid fuel in 2024 (see test_compiled_key_rates_by_hand): 2.68165716 t CO2e
+    one = nc.Inventory.from_columns(activity=["fuel.liquid"], unit=["L"], quantity=[1000.0], region="VN",
+                                    year=[2024], scope=[1], site=["a"])
+    assert one.emissions(fs, gwp="AR5", by=[("site",)]).total() == pytest.approx(2.68165716, rel=1e-12)
+    assert again.total() > 0 and calls == [len(fs)] * 2

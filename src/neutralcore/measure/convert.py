@@ -24,6 +24,7 @@ if a row uses one.
 
 from __future__ import annotations
 
+import functools
 from typing import MutableMapping, Sequence
 
 import numpy as np
@@ -51,6 +52,7 @@ _WORDS = {"density": "density", "ncv": "net calorific value", "gcv": "gross calo
 OK, NO_FACTOR, BAD_DIMENSION, NO_PROPERTY, NO_GWP, NO_RATE = 0, 1, 2, 3, 4, 5
 
 
+@functools.lru_cache(maxsize=4096)
 def base_of(unit: str) -> int:
     """The node of :data:`NODES` a unit measures (energy: the net node), or -1."""
     dim = dimension_of(unit)
@@ -170,17 +172,29 @@ def _pair_table(fs: FactorSet, pairs: np.ndarray, n_fu: int, unit_labels: Sequen
     return m, node_a, node_f, money
 
 
-def _bridge_amounts(fs: FactorSet, fidx: np.ndarray, need: np.ndarray, fu_t: np.ndarray, pairs: np.ndarray,
-                    node_f: np.ndarray, n_fu: int) -> tuple[np.ndarray, np.ndarray]:
+def _bridge_amounts(fs: FactorSet, fidx: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For the factors ``fidx[need]`` some bridged key uses: whether each is on a gross basis, and the amount of
     its fuel in every node per amount in its own unit's node (:func:`_amounts`)."""
     gross = np.array([b == "gcv" for b in fs.energy_basis.categories], dtype=bool)
     is_gross = gross[fs.energy_basis.codes[fidx[need]]] if gross.size else np.zeros(need.size, bool)
-    f_node = np.full(n_fu, -1, dtype=np.int64)  # each factor unit's node
-    via = node_f[:-1] >= 0
-    f_node[(pairs % n_fu)[via]] = node_f[:-1][via]
-    f = f_node[fu_t[need]]
-    return is_gross, _amounts(fs, fidx[need], np.where(f >= 0, f + ((f == 4) & is_gross), 0))
+    return is_gross, _fuel_amounts(fs)[fidx[need]]
+
+
+def _fuel_amounts(fs: FactorSet) -> np.ndarray:
+    """Per factor of *fs*: the amount of its fuel in every node of :data:`NODES` per amount in the node of its own
+    unit (its gross energy node on a gross basis), NaN where its properties give no path (:func:`_amounts`);
+    worked out once per factor set (read-only).
+    """
+    def make() -> np.ndarray:
+        gross = np.array([b == "gcv" for b in fs.energy_basis.categories], dtype=bool)
+        is_gross = gross[fs.energy_basis.codes] if gross.size else np.zeros(len(fs), bool)
+        node = np.array([base_of(split_factor_unit(u)[1]) for u in fs.unit.categories], dtype=np.int64)
+        f = node[fs.unit.codes] if node.size else np.zeros(len(fs), np.int64)
+        amounts = _amounts(fs, np.arange(len(fs)), np.where(f >= 0, f + ((f == 4) & is_gross), 0))
+        amounts.setflags(write=False)
+        return amounts
+
+    return fs.derived("fuel amounts", make)
 
 
 def unit_multipliers(
@@ -238,7 +252,7 @@ def unit_multipliers(
         t_b = bridged if triple is None else triple[bridged]
         n_t = fidx.shape[0]
         need = np.flatnonzero(np.bincount(t_b, minlength=n_t))  # the triples (or keys) some bridged key uses
-        is_gross, amounts = _bridge_amounts(fs, fidx, need, fu_t, pairs, node_f, n_fu)
+        is_gross, amounts = _bridge_amounts(fs, fidx, need)
         row = np.zeros(n_t, dtype=np.int64)
         row[need] = np.arange(need.size)
         r_b = row[t_b]
@@ -298,7 +312,7 @@ def _on_grid(fs: FactorSet, fidx: np.ndarray, fu_t: np.ndarray, n_fu: int, grid:
     gross_t = np.zeros(n_t, dtype=bool)
     amounts = np.ones((1, len(NODES)))
     if need.size:
-        is_gross, amounts = _bridge_amounts(fs, fidx, need, fu_t, pairs, node_f, n_fu)
+        is_gross, amounts = _bridge_amounts(fs, fidx, need)
         row[need] = np.arange(need.size)
         gross_t[need] = is_gross
     mult = np.empty(n_t * grid)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 import attrs
 import numpy as np
@@ -37,6 +37,8 @@ from neutralcore.measure.factorfile import read_factor_rows
 from neutralcore.measure.factorvalue import CONFIDENCE_LABELS, DISTRIBUTIONS, WORLD, Factor, FuelProperty, Interval, Source
 
 __all__ = ["Source", "FuelProperty", "Factor", "Interval", "FactorSet", "WORLD", "CONFIDENCE_LABELS", "parent_region", "region_map"]
+
+_T = TypeVar("_T")
 
 #: An ISO 3166-2 subdivision code: the ISO 3166-1 alpha-2 country, a hyphen, one to three letters or digits.
 _ISO_3166_2 = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")
@@ -447,6 +449,23 @@ class FactorSet:
                 * 10000 + self.year
             hit = bool(np.unique(key).shape[0] < key.shape[0])
             self._cache["multi"] = hit
+        return hit
+
+    def derived(self, key: str, make: Callable[[], _T]) -> _T:
+        """What *make* works out from this factor set, computed on first use under *key* and kept with the set
+        (a factor set does not change; a set derived from it by ``with_fallback()`` or the like starts afresh).
+
+        For the layers that derive per-factor tables from a set, such as the amounts of each factor's fuel that
+        :mod:`neutralcore.measure.convert` bridges units by: worked out once, not on every call.
+
+        >>> fs = FactorSet.empty()
+        >>> fs.derived("example", lambda: [1, 2]) is fs.derived("example", lambda: [3])
+        True
+        """
+        slot = ("derived", key)
+        if slot not in self._cache:
+            self._cache[slot] = make()
+        hit: _T = self._cache[slot]
         return hit
 
     def complete_gases(self) -> np.ndarray:
