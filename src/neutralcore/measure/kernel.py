@@ -466,7 +466,7 @@ def _used_columns(fs: FactorSet, vals: np.ndarray, reason: np.ndarray, t_of_k: n
             ok_t = ok_key.reshape(-1, grid).any(axis=1)
         else:
             ok_t = np.bincount(t_of_k[ok_key], minlength=vals.shape[0]) > 0
-        used[rest] = (~np.isnan(vals[:, rest][ok_t])).any(axis=0)
+        used[rest] = (~np.isnan(vals[:, rest]) & ok_t[:, None]).any(axis=0)  # a mask, not a copy of the rows
     return sorted(np.flatnonzero(used).tolist(), key=lambda j: gas_sort_key(fs.gases[j]))
 
 
