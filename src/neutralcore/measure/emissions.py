@@ -482,7 +482,7 @@ class Emissions:
     _key_co2e: np.ndarray
     _resolution: Any
     _triple_of_key: np.ndarray
-    _triple_labels: tuple[list[str], list[str], np.ndarray]
+    _triple_labels: tuple[Sequence[str], Sequence[str], np.ndarray]
     _cache: dict = attrs.field(factory=dict)
     #: Both scope 2 figures (a :class:`Scope2Result`) when asked for with
     #: ``emissions(..., scope2=..., instruments=...)``; ``None`` otherwise.

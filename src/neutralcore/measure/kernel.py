@@ -39,7 +39,7 @@ A factor is never taken from a later year.  Anything other than an exact
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence, overload
 
 import numpy as np
 
@@ -381,6 +381,30 @@ def gwp_vector_lenient(gases: Sequence[str], gwp: str) -> np.ndarray:
     return out
 
 
+class _TripleLabels(Sequence[str]):
+    """Each triple's activity (or region) label, looked up from the inventory's labels when first read: the job
+    itself reads none of them (at 10,000 triples a list of 10,000 would be built for an error or a report)."""
+
+    def __init__(self, labels: Sequence[str], codes: np.ndarray) -> None:
+        self._labels, self._codes = labels, codes
+        self._list: list[str] | None = None
+
+    def _values(self) -> list[str]:
+        if self._list is None:
+            self._list = np.array(self._labels, dtype=object)[self._codes].tolist() if len(self._codes) else []
+        return self._list
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        return self._values()[i]
+
+    def __len__(self) -> int:
+        return int(self._codes.shape[0])
+
+
 class _KeyGases:
     """Each dense key's t of each gas per activity unit, worked out when first read: the key's scale (t per
     activity unit) times its triple's gases, 0 for the keys in ``zero`` (a problem, or no row).
@@ -419,8 +443,8 @@ class _PerKey:
         self.t_of_k: np.ndarray
         self.u_k: np.ndarray
         self.res: Resolution
-        self.acts: list[str]
-        self.regs: list[str]
+        self.acts: Sequence[str]
+        self.regs: Sequence[str]
         self.ty: np.ndarray
         self.f_t: np.ndarray
         self.reason: np.ndarray
@@ -511,8 +535,7 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
     ta, tr, ty = tri_ids // (n_reg * span), (tri_ids // span) % n_reg, tri_ids % span + ymin
     res = resolve(fs, inv.activity.categories, inv.region.categories, ta, tr, ty,
                   dimension_labels=dim_labels, dimension=td if dim_labels else None)
-    acts = np.array(inv.activity.categories, dtype=object)[ta].tolist() if len(ta) else []
-    regs = np.array(inv.region.categories, dtype=object)[tr].tolist() if len(tr) else []
+    acts, regs = _TripleLabels(inv.activity.categories, ta), _TripleLabels(inv.region.categories, tr)
 
     # per triple: the factor and whether it has one; per key only gathers of per-triple and per-unit-pair values
     reason_t = np.where(res.factor < 0, _NO_FACTOR, _OK).astype(np.int8)
