@@ -650,6 +650,8 @@ def compute(
         if by_gases and pk.factors is not None and pk.grid == lay.sizes[3]:  # rates worked out per row from the
             factored = pk.factors  # key's scale and its triple's gases: a quarter of the table
         gas_of_key = (pk.gas_t() if isinstance(pk.gas_t, _KeyGases) else pk.gas_t) if by_gases and not factored else None
+        if gas_of_key is not None:
+            pk.gas_t = gas_of_key  # built for the pass: kept, not built again when read
         rate = None if factored else np.column_stack([pk.co2e, gas_of_key]) if gas_of_key is not None else pk.co2e[:, None]
         seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys, rate,
                                           [(c[0], c[3]) for c in coded], factored=factored)
