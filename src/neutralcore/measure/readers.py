@@ -221,8 +221,8 @@ _EXTRAS = {"pyarrow": "arrow", "polars": "polars"}
 #: pyarrow's block: large enough that few dictionaries need unifying, small enough for every core to get blocks.
 _ARROW_BLOCK = 1 << 22
 #: From this many bytes of file, blocks twice as long: a 10M-row file (362-479 MiB) was read 15% faster in 8 MiB
-#: blocks than in 4 MiB ones (63 dictionaries a column to unify, not 125), its peak no higher; a 1M-row file
-#: (36-48 MiB) no faster, its peak 10-18% higher.
+#: blocks than in 4 MiB ones (half as many dictionaries a column to unify: 60 against 120 for 479 MiB), its peak
+#: no higher; a 1M-row file (36-48 MiB) no faster, its peak 10-18% higher.
 _ARROW_LONG_FILE = 1 << 27
 
 
@@ -305,8 +305,8 @@ def engine_columns(data: bytes | Path, body: int, header: Sequence[str], engine:
 
 def _arrow_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
     """pyarrow's multi-threaded reader (``pyarrow.csv.read_csv``, blocks of :data:`_ARROW_BLOCK` bytes, twice
-    that for a file of :data:`_ARROW_LONG_FILE` bytes or more, parsed on every core), each label column read straight into dictionary arrays: a block's text is let go once it
-    is converted, so what is held is the codes and quantities plus the blocks in flight, never the file's text;
+    that for a file of :data:`_ARROW_LONG_FILE` bytes or more, parsed on every core), each label column read
+    straight into dictionary arrays: a block's text is let go once it is converted, so what is held is the codes and quantities plus the blocks in flight, never the file's text;
     the blocks' dictionaries unified at the end (labels in order of first appearance)."""
     pa = require("pyarrow", "Inventory.read_csv(engine='pyarrow')", "arrow")
     csv = require("pyarrow.csv", "Inventory.read_csv(engine='pyarrow')", "arrow")
