@@ -306,8 +306,9 @@ def engine_columns(data: bytes | Path, body: int, header: Sequence[str], engine:
 def _arrow_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:
     """pyarrow's multi-threaded reader (``pyarrow.csv.read_csv``, blocks of :data:`_ARROW_BLOCK` bytes, twice
     that for a file of :data:`_ARROW_LONG_FILE` bytes or more, parsed on every core), each label column read
-    straight into dictionary arrays: a block's text is let go once it is converted, so what is held is the codes and quantities plus the blocks in flight, never the file's text;
-    the blocks' dictionaries unified at the end (labels in order of first appearance)."""
+    straight into dictionary arrays: a block's text is let go once it is converted, so what is held is the codes
+    and quantities plus the blocks in flight, never the file's text; the blocks' dictionaries unified at the end
+    (labels in order of first appearance)."""
     pa = require("pyarrow", "Inventory.read_csv(engine='pyarrow')", "arrow")
     csv = require("pyarrow.csv", "Inventory.read_csv(engine='pyarrow')", "arrow")
     label_type = pa.dictionary(pa.int32(), pa.string())
