@@ -206,8 +206,8 @@ class RowKeys:
         n = len(inv)
         if n == 0:
             return None
-        ymin = int(inv.year.min())
-        span = int(inv.year.max()) - ymin + 1
+        lo, hi = inv._cache.get("year_span") or (int(inv.year.min()), int(inv.year.max()))
+        ymin, span = lo, hi - lo + 1
         sizes = (max(len(inv.activity.categories), 1), max(len(inv.region.categories), 1), span,
                  max(len(inv.unit.categories), 1))
         space = sizes[0] * sizes[1] * sizes[2] * sizes[3]
@@ -553,7 +553,7 @@ class Inventory:
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         with row_numbers("sheet row"):
             inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=sheet_cols.rows, source=sheet_cols.source)
-        return inv._evolve(provenance=Provenance.of_file(sheet_cols.source, sheet_cols.rows))
+        return inv._evolve(provenance=Provenance.of_file(sheet_cols.source, sheet_cols.rows), cache=dict(inv._cache))
 
     @classmethod
     def _build(
@@ -631,8 +631,8 @@ class Inventory:
         for name, fn in norm.items():
             cats[name] = _normalise(coded(name, cols[name]), fn, name, labels, source)
         extra = {name: _normalise(coded(name, v), _label, name, labels, source) for name, v in dims.items()}
-        return cls._make(
-            quantity=_ro(quantity), year=_ro(year), dims=extra, cache={}, **cats
+        return cls._make(  # the year range checked above is kept: the dense layout reads no row again for it
+            quantity=_ro(quantity), year=_ro(year), dims=extra, cache={"year_span": (int(y_lo), int(y_hi))}, **cats
         )
 
     @classmethod
@@ -761,7 +761,7 @@ class Inventory:
             data = _restored(data, extra_names)
         cols = {name: data.get(name) for name in RESERVED_COLUMNS}
         inv = cls._build(cols, {d: data[d] for d in extra_names}, labels=lines, source=file.name)
-        return inv._evolve(provenance=Provenance.of_file(file.name, lines))
+        return inv._evolve(provenance=Provenance.of_file(file.name, lines), cache=dict(inv._cache))
 
     @classmethod
     def _read_plain(cls, file: CsvFile, extra_names: Sequence[str], progress: bool | None = False,
@@ -936,7 +936,7 @@ class Inventory:
         [2030]
         """
         y = _year_int(year)
-        return self._evolve(year=_ro(np.full(len(self), y, dtype=np.int32)))
+        return self._evolve(year=_ro(np.full(len(self), y, dtype=np.int32)), cache={"year_span": (y, y)})
 
     def _evolve(self, **changes: Any) -> "Inventory":
         fields: dict[str, Any] = {str(f.alias): getattr(self, f.name) for f in attrs.fields(Inventory)}
