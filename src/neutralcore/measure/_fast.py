@@ -196,6 +196,14 @@ def _add4(o: np.ndarray, r: np.uint64, w0: float, w1: float, w2: float, w3: floa
     o[r + np.uint64(3)] += w3
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _add3(o: np.ndarray, r: np.uint64, w1: float, w2: float, w3: float) -> None:  # pragma: no cover
+    # a group's three gas sums from row r of a partial-sums slice (its CO2e is worked out from them afterwards)
+    o[r] += w1
+    o[r + np.uint64(1)] += w2
+    o[r + np.uint64(2)] += w3
+
+
 @numba.njit(cache=True, nogil=True)
 def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
            offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
@@ -205,7 +213,7 @@ def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: n
     # Grouping t (t < ng) is summed into its own slice of p from row gbase[t]; the arrays of unused ones are never
     # read. The tests on ng stay out of the loop (LLVM unswitches it), and with a grouping the total is left to
     # the caller (the sum of the first grouping's sums): one add less per row
-    m = 4 if fac else rates.shape[1]
+    m = 3 if fac else rates.shape[1]  # factored: each group's three gas sums (its CO2e from them afterwards)
     p[:] = 0.0
     z1, z2, z3 = sizes[1], sizes[2], sizes[3]
     base = offsets[0] * z1 * z2 * z3 + offsets[1] * z2 * z3 + offsets[2] * z3 + offsets[3]
@@ -240,40 +248,41 @@ def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: n
                     o2[np.uint64(h2[i])] += w
                 if ng > 3:
                     o3[np.uint64(h3[i])] += w
-    elif (fac or m == 4) and ng > 0:  # CO2e and three gases (CO2, CH4, N2O: the usual per-gas job), unrolled
-        # the four rates read once into registers: from the per-key table, or with *fac* worked out from factors
-        # (rate0 each key's scale, rates each triple's three gases with the gases' weights as a last row: both
-        # tables together a quarter of the per-key table's size).  fac is the same for every row: LLVM unswitches
+    elif fac and ng > 0:  # CO2e and three gases (CO2, CH4, N2O: the usual per-gas job) worked out from factors
+        # rate0 each key's scale, rates each triple's three gases (and the gases' weights as a last row): both
+        # tables together a quarter of the per-key table's size.  Each group adds three gas sums a row, not four:
+        # its CO2e is the gases' sums weighted afterwards (a quarter fewer additions into memory)
         flat = rates.reshape(rates.size)
         zt = np.uint64(z3)
         bt = offsets[0] * z1 * z2 + offsets[1] * z2 + offsets[2]
-        nw = rates.shape[0] - 1
-        v0, v1, v2 = (flat[nw * 3], flat[nw * 3 + 1], flat[nw * 3 + 2]) if fac else (0.0, 0.0, 0.0)
         for i in range(qb.shape[0]):
             q = qb[i]
-            if fac:
-                t = np.uint64((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i] - bt)
-                k = t * zt + np.uint64(x3[i] - offsets[3])
-                sc = rate0[k]
-                tb = t * np.uint64(3)
-                y1 = sc * flat[tb]
-                y2 = sc * flat[tb + np.uint64(1)]
-                y3 = sc * flat[tb + np.uint64(2)]
-                c = 0.0  # as grid_rates sums a key's CO2e: the same bits
-                c += y1 * v0
-                c += y2 * v1
-                c += y3 * v2
-                w0 = q * c
-                w1 = q * y1
-                w2 = q * y2
-                w3 = q * y3
-            else:
-                k = np.uint64(((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i]) * z3 + x3[i] - base)
-                kb = k * np.uint64(4)
-                w0 = q * flat[kb]
-                w1 = q * flat[kb + np.uint64(1)]
-                w2 = q * flat[kb + np.uint64(2)]
-                w3 = q * flat[kb + np.uint64(3)]
+            t = np.uint64((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i] - bt)
+            k = t * zt + np.uint64(x3[i] - offsets[3])
+            sc = rate0[k]
+            tb = t * np.uint64(3)
+            w1 = q * (sc * flat[tb])
+            w2 = q * (sc * flat[tb + np.uint64(1)])
+            w3 = q * (sc * flat[tb + np.uint64(2)])
+            if seen[k] == 0:
+                seen[k] = 1
+            _add3(o0, np.uint64(h0[i]) * np.uint64(3), w1, w2, w3)
+            if ng > 1:
+                _add3(o1, np.uint64(h1[i]) * np.uint64(3), w1, w2, w3)
+            if ng > 2:
+                _add3(o2, np.uint64(h2[i]) * np.uint64(3), w1, w2, w3)
+            if ng > 3:
+                _add3(o3, np.uint64(h3[i]) * np.uint64(3), w1, w2, w3)
+    elif m == 4 and ng > 0:  # CO2e and three gases from the per-key table, unrolled: four rates into registers
+        flat = rates.reshape(rates.size)
+        for i in range(qb.shape[0]):
+            q = qb[i]
+            k = np.uint64(((np.int64(x0[i]) * z1 + x1[i]) * z2 + x2[i]) * z3 + x3[i] - base)
+            kb = k * np.uint64(4)
+            w0 = q * flat[kb]
+            w1 = q * flat[kb + np.uint64(1)]
+            w2 = q * flat[kb + np.uint64(2)]
+            w3 = q * flat[kb + np.uint64(3)]
             if seen[k] == 0:
                 seen[k] = 1
             _add4(o0, np.uint64(h0[i]) * np.uint64(4), w0, w1, w2, w3)
@@ -422,9 +431,10 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
     not read: each row's rates are worked out from its key's scale and its triple's gases."""
     seen = np.zeros(n_keys, np.uint8)
     fac = factored is not None
+    weights = np.zeros(0)
     if factored is not None:
         scale, per_triple, weights = factored
-        m = 4
+        m = 3  # the partial sums hold each group's three gases; out gets CO2e from them, then the gases
         r = _arg(np.vstack([per_triple, weights[None, :]]).astype(np.float64))  # the weights as a last row
         r0 = _arg(np.ascontiguousarray(scale, dtype=np.float64))
     else:
@@ -454,10 +464,15 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
                             flat, fac)
             if row >= 0:
                 return seen.view(bool), 0.0, int(row)
-            if s == 0:  # with a grouping, the total is the sum of its sums (the blocks leave it out)
-                total = tot if ng == 0 else float(np.sum(flat[:sz[0] * m].reshape(sz[0], m)[:, 0]))
             for t in range(ng):
-                out[s + t] += flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
+                part = flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
+                if fac:  # a group's CO2e: its gases' sums weighted, in gas order
+                    out[s + t][:, 0] += part[:, 0] * weights[0] + part[:, 1] * weights[1] + part[:, 2] * weights[2]
+                    out[s + t][:, 1:] += part
+                else:
+                    out[s + t] += part
+            if s == 0:  # with a grouping, the total is the sum of its sums (the blocks leave it out)
+                total = tot if ng == 0 else float(np.sum(out[0][:, 0]))
     finally:
         numba.set_parallel_chunksize(chunk)
         numba.set_num_threads(before)
