@@ -428,7 +428,8 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
     it) as one compiled loop over blocks of *step* rows on *threads* threads: the keys rows use, the total and
     ``quantity * rates[key]`` added to ``out[g]``, four groupings a pass; and the first row a check refused,
     or -1.  With *factored* ``(scale, per_triple, weights)`` (three gases, at least one grouping), *rates* is
-    not read: each row's rates are worked out from its key's scale and its triple's gases."""
+    not read: each row's gases are worked out from its key's scale and its triple's gases, and each group's
+    CO2e from its three gas sums, weighted in gas order."""
     seen = np.zeros(n_keys, np.uint8)
     fac = factored is not None
     weights = np.zeros(0)
