@@ -249,7 +249,7 @@ def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: n
                 if ng > 3:
                     o3[np.uint64(h3[i])] += w
     elif fac and ng > 0:  # CO2e and three gases (CO2, CH4, N2O: the usual per-gas job) worked out from factors
-        # rate0 each key's scale, rates each triple's three gases (and the gases' weights as a last row): both
+        # rate0 each key's scale, rates each triple's three gases: both
         # tables together a quarter of the per-key table's size.  Each group adds three gas sums a row, not four:
         # its CO2e is the gases' sums weighted afterwards (a quarter fewer additions into memory)
         flat = rates.reshape(rates.size)
@@ -436,7 +436,7 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
     if factored is not None:
         scale, per_triple, weights = factored
         m = 3  # the partial sums hold each group's three gases; out gets CO2e from them, then the gases
-        r = _arg(np.vstack([per_triple, weights[None, :]]).astype(np.float64))  # the weights as a last row
+        r = _arg(np.ascontiguousarray(per_triple, dtype=np.float64))  # weights applied per group, afterwards
         r0 = _arg(np.ascontiguousarray(scale, dtype=np.float64))
     else:
         m = rates.shape[1]

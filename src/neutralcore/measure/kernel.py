@@ -405,6 +405,13 @@ class _TripleLabels(Sequence[str]):
         return int(self._codes.shape[0])
 
 
+def _gas_table(scale: np.ndarray, per_t: np.ndarray, grid: int) -> np.ndarray:
+    """Each dense key ``t * grid + u``'s t of each gas per activity unit: its scale times its triple's gases."""
+    n_t, n_gas = per_t.shape
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (scale.reshape(n_t, grid)[:, :, None] * per_t[:, None, :]).reshape(n_t * grid, n_gas)
+
+
 class _KeyGases:
     """Each dense key's t of each gas per activity unit, worked out when first read: the key's scale (t per
     activity unit) times its triple's gases, 0 for the keys in ``zero`` (a problem, or no row).
@@ -425,9 +432,7 @@ class _KeyGases:
         return out
 
     def __call__(self) -> np.ndarray:
-        n_t, n_gas = self.per_t.shape
-        with np.errstate(invalid="ignore", over="ignore"):
-            gas = (self.scale.reshape(n_t, self.grid)[:, :, None] * self.per_t[:, None, :]).reshape(n_t * self.grid, n_gas)
+        gas = _gas_table(self.scale, self.per_t, self.grid)
         if self.zero is not None:
             gas[self.zero] = 0.0
         if not np.isfinite(gas).all():
@@ -570,11 +575,7 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
         elif grid:  # dense keys are (triple, unit): a broadcast per gas into its column, no gather
             scale = to_t[:, None] * mult.reshape(len(f_t), n_unit)
             scale[reason.reshape(scale.shape) != _OK] = 0.0
-            per_t = np.nan_to_num(vals[:, columns])
-            gas_grid = np.empty((len(f_t), n_unit, len(columns)))
-            for g in range(len(columns)):
-                np.multiply(scale, per_t[:, g:g + 1], out=gas_grid[:, :, g])
-            gas_t = gas_grid.reshape(len(t_of_k), len(columns))
+            gas_t = _gas_table(scale.reshape(-1), np.nan_to_num(vals[:, columns]), n_unit)
         else:
             scale = np.where(reason == _OK, to_t[t_of_k] * mult, 0.0)
             gas_t = np.nan_to_num(vals[:, columns])[t_of_k] * scale[:, None]
