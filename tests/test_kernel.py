@@ -546,3 +546,24 @@ def test_by_many_gives_the_tables_of_by_in_one_pass(monkeypatch):
         res.by_many("scope")
     with pytest.raises(nc.InputError, match="cannot group by 'colour'"):
         res.by_many([("scope",), ("colour",)])
+
+
+def test_a_second_job_on_the_same_inventory_reads_the_rows_in_one_pass_again(monkeypatch):
+    # the rows' keys cached by the first job must not send the next one down the slower path (a code per row
+    # combined and kept, then read once for the keys' sums and again for the groupings)
+    import neutralcore.measure.emissions as emissions
+    import neutralcore.measure.kernel as kernel
+
+    fs = published_factors()
+    inv = nc.Inventory([grid(1200, site="a"), grid(300, site="b"), diesel(site="a"), diesel(5000, site="c", scope=3)])
+    passes, sums = [], []
+    real_pass, real_sums = kernel.fused_pass, emissions.group_sums
+    monkeypatch.setattr(kernel, "fused_pass", lambda *a, **k: passes.append(1) or real_pass(*a, **k))
+    monkeypatch.setattr(emissions, "group_sums", lambda *a, **k: sums.append(1) or real_sums(*a, **k))
+    first = inv.emissions(fs, by=[("scope",), ("site",)])
+    again = inv.emissions(fs, gwp="AR6", by=[("scope",), ("site",)])
+    assert passes == [1, 1] and sums == []
+    assert "code" not in inv._cache["row_keys"]._made  # no code per row combined
+    # scope 2: 1,500 MWh x 0.6592 t/MWh = 988.8 t under any GWP set (CO2 only)
+    assert first.by("scope")["co2e_t"][1] == again.by("scope")["co2e_t"][1] == pytest.approx(988.8, rel=1e-12)
+    np.testing.assert_array_equal(inv.emissions(fs, by=[("site",)]).by("site")["co2e_t"], first.by("site")["co2e_t"])

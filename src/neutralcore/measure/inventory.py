@@ -963,10 +963,18 @@ class Inventory:
     def _row_keys(self, fused: "Callable[[RowLayout], RowKeys] | None" = None) -> "RowKeys":
         """Cached codes of each row's (activity, region, year, unit) key; see :class:`RowKeys`.
 
-        When they are not coded yet and their space is dense, *fused* (the kernel's pass that also sums the
-        rows, :func:`neutralcore.measure.rowpass.fused_pass`) codes them, given their :class:`RowLayout`.
+        When their space is dense, *fused* (the kernel's pass that also sums the rows,
+        :func:`neutralcore.measure.rowpass.fused_pass`) reads them, given their :class:`RowLayout`, on every call:
+        coded before or not, one pass over the rows, with no code per row combined, kept and read again.
         """
         hit = self._cache.get("row_keys")
+        if fused is not None and (hit is None or hit.dense):
+            lay = hit.layout_ if hit is not None and hit.layout_ is not None else RowKeys.layout(self)
+            if lay is not None:
+                keys = fused(lay)
+                if hit is None:
+                    hit = self._cache["row_keys"] = keys
+                return hit
         if hit is None:
             lay = RowKeys.layout(self)
             hit = fused(lay) if fused is not None and lay is not None else RowKeys.of(self, lay)
