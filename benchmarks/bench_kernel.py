@@ -119,6 +119,7 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     plc = pl.DataFrame({"activity": c["a"], "region": c["r"], "year": c["year"], "unit": c["u"], "quantity": c["q"],
                         "scope": c["scope"] + 1, "category": c["cat"], "site": c["site"]})
     con = duckdb.connect()
+    built = p.nc_from_codes(c)  # for the job run again on the same inventory
     shared = {"activity": labels(p.ACTS, c["a"]), "region": labels(p.REGS, c["r"]), "unit": labels(p.UNITS, c["u"]),
               "category": labels(p.CATS, c["cat"]), "site": labels(p.SITES, c["site"]),
               "quantity": c["q"], "year": c["year"], "scope": c["scope"] + 1}
@@ -136,6 +137,7 @@ def run(n: int, rounds: int, rng: np.random.Generator, fs: nc.FactorSet, ftab: d
     cases: list[tuple[str, str, Callable[[], p.Result]]] = [
         ("coded", "neutralcore from_columns((codes, labels)) + emissions + 3 by()", lambda: p.nc_job(p.nc_from_codes(c), fs)),
         ("coded", "neutralcore, the same from writeable arrays (copied)", lambda: p.nc_job(p.nc_from_codes(cw), fs)),
+        ("coded", "neutralcore, the job again on an inventory built before (no build)", lambda: p.nc_job(built, fs)),
         *([("coded", "neutralcore, the same on one thread (NEUTRALCORE_THREADS=1)",
             lambda: threads(1, lambda: p.nc_job(p.nc_from_codes(c), fs))),
            ("coded", f"neutralcore, the same on {cores} threads (NEUTRALCORE_THREADS={cores})",

@@ -182,13 +182,17 @@ def test_unknown_gwp_set():
         nc.Inventory([grid(1)]).emissions(published_factors(), gwp="AR7")
 
 
-def test_split_methane_needs_ar6():
+@pytest.mark.parametrize("by", [(), [("scope",)]])  # the planned groupings' pass rates every key before the rows
+def test_split_methane_needs_ar6(by):
     src = nc.Source("IPCC", "AR6 WG1 Table 7.15 (secondary copy)", 2021)
     fs = nc.FactorSet.from_factors([nc.Factor("process.leak", "World", 2020, "t/t", {"CH4_fossil": 1.0}, src)])
     inv = nc.Inventory([nc.Activity("process.leak", 2, "t", region="VN", year=2023, scope=1)])
-    assert inv.emissions(fs, gwp="AR6").total() == pytest.approx(2 * 29.8)
     with pytest.raises(nc.UnknownGasError, match="AR5"):
-        inv.emissions(fs, gwp="AR5")
+        nc.Inventory([nc.Activity("process.leak", 2, "t", region="VN", year=2023, scope=1)]).emissions(
+            fs, gwp="AR5", by=by)
+    assert inv.emissions(fs, gwp="AR6", by=by).total() == pytest.approx(2 * 29.8)
+    with pytest.raises(nc.UnknownGasError, match="AR5"):
+        inv.emissions(fs, gwp="AR5", by=by)
 
 
 def test_refrigerant_leak_in_kg():
@@ -525,8 +529,11 @@ def test_by_many_gives_the_tables_of_by_in_one_pass(monkeypatch):
     calls = []
     import neutralcore.measure.emissions as emissions
 
-    real = emissions.group_sums
-    monkeypatch.setattr(emissions, "group_sums", lambda *a, **k: calls.append(len(a[3])) or real(*a, **k))
+    # one pass over the rows: over their key columns while no code per row is kept (fused_pass), else over the
+    # codes (group_sums); the groupings are the 7th and 4th arguments
+    for name, at in (("group_sums", 3), ("fused_pass", 6)):
+        real = getattr(emissions, name)
+        monkeypatch.setattr(emissions, name, lambda *a, _r=real, _at=at, **k: calls.append(len(a[_at])) or _r(*a, **k))
     by_scope, by_site, by_both = res.by_many([("scope",), ("site",), ("scope", "site")])
     assert calls == [3]  # one pass for the three groupings
     # scope 1: diesel 40.25506178 t (AR5); scope 2: 1,500 MWh x 0.6592 = 988.8 t; scope 3: 5,000 L of diesel

@@ -31,6 +31,21 @@ def _inventory(n: int = 3000, **extra: object) -> nc.Inventory:
     return nc.Inventory.from_columns(**cols)
 
 
+def _count_passes(monkeypatch: pytest.MonkeyPatch, calls: list, fail: bool = False) -> None:
+    """Record (or refuse) each pass a result makes over the rows for groupings asked for later: over the rows'
+    key codes (group_sums) or, while no code per row is kept, over the key columns (fused_pass)."""
+    for name in ("group_sums", "fused_pass"):
+        real = getattr(emissions_module, name)
+
+        def counted(*args: object, _real=real, **kw: object):
+            if fail:
+                raise AssertionError("a second pass over the rows")
+            calls.append(1)
+            return _real(*args, **kw)
+
+        monkeypatch.setattr(emissions_module, name, counted)
+
+
 def _tables(res: nc.Emissions, gases: bool) -> list[dict]:
     return [{c: t[c] for c in t.columns} for t in res.by_many(GROUPINGS, gases=gases)]
 
@@ -68,10 +83,7 @@ def test_planned_groupings_need_no_second_pass(monkeypatch, backend):
     monkeypatch.setenv(ENV, backend)
     res = _inventory().emissions(published_factors(), by=GROUPINGS, by_gases=True)
 
-    def no_pass(*args: object, **kw: object) -> None:
-        raise AssertionError("a second pass over the rows")
-
-    monkeypatch.setattr(emissions_module, "group_sums", no_pass)
+    _count_passes(monkeypatch, [], fail=True)
     res.by_many(GROUPINGS)  # with the gases
     res.by_many(GROUPINGS, gases=False)  # CO2e columns of the same sums
     res.by("scope", "site")
@@ -129,22 +141,25 @@ def test_planned_pass_on_a_large_inventory_matches_the_other_backend(monkeypatch
     _same(_tables(got, True), want)
 
 
-def test_planned_groupings_on_rows_coded_before_take_one_pass(monkeypatch):
+@pytest.mark.parametrize("codes_kept", [False, True])
+def test_planned_groupings_on_rows_read_before_take_one_pass(monkeypatch, codes_kept):
+    import neutralcore.measure.kernel as kernel
+
     inv = _inventory()
     fs = published_factors()
-    want = _tables(inv.emissions(fs), True)  # codes the rows
-    calls = []
-    real = emissions_module.group_sums
-
-    def counted(*args: object, **kw: object):
-        calls.append(1)
-        return real(*args, **kw)
-
-    monkeypatch.setattr(emissions_module, "group_sums", counted)
+    first = inv.emissions(fs)
+    want = _tables(first, True)  # one pass when asked
+    if codes_kept:
+        first.row_keys()  # each row's key code combined and kept
+    calls: list = []
+    kernel_calls: list = []
+    _count_passes(monkeypatch, calls)
+    real = kernel.fused_pass
+    monkeypatch.setattr(kernel, "fused_pass", lambda *a, **k: kernel_calls.append(1) or real(*a, **k))
     again = inv.emissions(fs, by=GROUPINGS)
-    assert calls == [1]
+    assert kernel_calls == [1] and calls == []  # the job's own pass sums them
     _same(_tables(again, True), want)
-    assert calls == [1]
+    assert kernel_calls == [1] and calls == []
 
 
 def test_by_must_be_a_list_of_groupings():

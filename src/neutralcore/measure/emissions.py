@@ -36,7 +36,7 @@ from neutralcore.measure.convert import properties_used
 from neutralcore.measure.factor import Factor, FactorSet
 from neutralcore.measure.factorvalue import DISTRIBUTIONS
 from neutralcore.measure.lock import RunOptions
-from neutralcore.measure.rowpass import group_sums, key_sums
+from neutralcore.measure.rowpass import fused_pass, group_sums, key_sums
 from neutralcore.measure.rowresults import row_results
 from neutralcore.measure.uncertainty import (Uncertainty, factor_identity, keyed_generator, keyed_ratios,
                                              property_cells, property_ratios, property_table, triangular_limits)
@@ -890,8 +890,9 @@ class Emissions:
               ) -> list[tuple[np.ndarray, list[np.ndarray], list[Categorical]]]:
         """Per grouping: the sums (groups x (CO2e, each gas)), and each group's codes and categories per dimension.
 
-        One pass over the rows for all groupings (:func:`neutralcore.measure.rowpass.group_sums`); groupings asked
-        for before are taken from the cache.
+        One pass over the rows for all groupings (:func:`neutralcore.measure.rowpass.group_sums` over the rows'
+        key codes, or :func:`neutralcore.measure.rowpass.fused_pass` over the key columns while no code per row is
+        kept); groupings asked for before are taken from the cache.
         """
         key = "gas" if gases and self.gases else "co2e"
         cache: dict[tuple[str, ...], Any] = self._cache.setdefault(f"by_{key}", {})
@@ -901,7 +902,13 @@ class Emissions:
         if todo:
             coded = [self._group_codes(d) for d in todo]
             rates = self._key_co2e[:, None] if key == "co2e" else np.column_stack([self._key_co2e, self._key_gas_t])
-            sums = group_sums(self._key_inverse, self.inventory.quantity, rates, [(c[0], c[3]) for c in coded])
+            groups = [(c[0], c[3]) for c in coded]
+            lay = getattr(self._key_codes, "uncombined", None)
+            if lay is not None:  # no code per row kept: each row's key combined from its columns as the pass reads
+                sums = fused_pass(lay.columns, lay.sizes, lay.offsets, self.inventory.quantity, lay.n_keys, rates,
+                                  groups)[2]
+            else:
+                sums = group_sums(self._key_inverse, self.inventory.quantity, rates, groups)
             for d, c, values in zip(todo, coded, sums):
                 cache[d] = (values, c[1], c[2])
         return [cache[d] for d in specs]

@@ -194,6 +194,12 @@ class RowKeys:
             hit = self._made["code"] = _ro(code)
         return hit
 
+    @property
+    def uncombined(self) -> "RowLayout | None":
+        """The dense layout of the rows while no code per row is kept: a pass can combine each row's key from
+        its columns as it reads them, rather than have the codes combined and kept first."""
+        return self.layout_ if self._code is None and "code" not in self._made else None
+
     def key_sums(self, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Each key's row count and quantity, if the coding pass gave them for this *quantity* array."""
         if self.sums is None or self.sums[0] is not quantity:

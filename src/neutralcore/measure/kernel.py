@@ -464,10 +464,14 @@ class _PerKey:
         self.grid: int | None  # keys t * grid + u over every unit (the dense space, one dimension): else None
         self.factors: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # grid with numba: each key's scale, each
         # triple's gases and the weights, from which a row's rates are worked out in the pass (three gases only)
+        self.no_gwp: bool  # some key has a gas without a GWP in the set (its reason _NO_GWP)
 
     def for_rows(self, fs: FactorSet, gwp: str, present: np.ndarray | None) -> "_PerKey":
-        """The same with the gases of the keys rows use (computed for every key, before the rows were read)."""
-        columns = _used_columns(fs, self.vals, self.reason, self.t_of_k, present, self.grid)
+        """The same with the gases of the keys rows use (computed for every key, before the rows were read).
+
+        A key refused for a gas without a GWP still uses its gases: the error names the gas."""
+        reason = np.where(self.reason == _NO_GWP, _OK, self.reason) if self.no_gwp else self.reason
+        columns = _used_columns(fs, self.vals, reason, self.t_of_k, present, self.grid)
         if columns == self.columns:  # the usual case: no copy
             return self
         pick = [self.columns.index(j) for j in columns]
@@ -588,13 +592,16 @@ def _per_key(inv: KeyedRows, fs: FactorSet, gwp: str, sizes: tuple[int, int, int
         gas_t[no_gwp] = 0.0
         if co2e is not None:
             co2e[no_gwp] = np.nan
+        no_gwp_any = bool(no_gwp.any())
+    else:
+        no_gwp_any = False
     if co2e is None:
         with np.errstate(invalid="ignore"):
             co2e = gas_t @ weigh if gases else np.zeros(len(t_of_k))
         co2e[reason != _OK] = np.nan
     return _PerKey(t_of_k=t_of_k, u_k=u_k, res=res, acts=acts, regs=regs, ty=ty, f_t=f_t, reason=reason,
                    problems=problems, vals=vals, columns=columns, gases=gases, gas_t=gas_t, weights=weights, co2e=co2e,
-                   pick=list(range(len(columns))), grid=grid, factors=factors)
+                   pick=list(range(len(columns))), grid=grid, factors=factors, no_gwp=no_gwp_any)
 
 
 def compute(
@@ -644,26 +651,28 @@ def compute(
     in_pass: dict[str, Any] = {}  # what the fused pass gave, when the rows were coded by it
 
     def fused(lay: RowLayoutLike) -> RowKeyCodes:
-        # dense keys not coded yet: per-key rates first (for every key of the space), then one pass for the keys'
-        # codes, counts and quantities and every planned group sum
+        # dense keys: per-key rates first (for every key of the space), then one pass for the keys rows use, the
+        # total and every planned group sum (with no grouping planned, CO2e only: a gas is summed when asked for)
         pk = _per_key(inv, fs, gwp, lay.sizes, lay.ymin, None, None, rates, prices)
         factored = None
-        if by_gases and pk.factors is not None and pk.grid == lay.sizes[3]:  # rates worked out per row from the
+        gases_in_pass = by_gases and bool(coded)
+        if gases_in_pass and pk.factors is not None and pk.grid == lay.sizes[3]:  # rates worked out per row from the
             factored = pk.factors  # key's scale and its triple's gases: a quarter of the table
-        gas_of_key = (pk.gas_t() if isinstance(pk.gas_t, _KeyGases) else pk.gas_t) if by_gases and not factored else None
+        gas_of_key = (pk.gas_t() if isinstance(pk.gas_t, _KeyGases) else pk.gas_t) if gases_in_pass and not factored else None
         if gas_of_key is not None:
             pk.gas_t = gas_of_key  # built for the pass: kept, not built again when read
         rate = None if factored else np.column_stack([pk.co2e, gas_of_key]) if gas_of_key is not None else pk.co2e[:, None]
         seen_, total_, sums_ = fused_pass(lay.columns, lay.sizes, lay.offsets, inv.quantity, lay.n_keys, rate,
                                           [(c[0], c[3]) for c in coded], factored=factored)
         # the total as the sum of the first grouping's sums (summed alike by both backends), not the pass's own
-        # running total (numpy sums a chunk pairwise, the compiled loop row by row: 1e-12 apart at worst)
+        # running total (numpy sums a chunk pairwise, the compiled loop row by row: 1e-12 apart at worst); with no
+        # grouping, the pass's total (then summed row by row by both)
         with np.errstate(invalid="ignore", over="ignore"):
-            total_ = float(np.sum(sums_[0][:, 0])) if not np.isnan(total_) else total_
+            total_ = float(np.sum(sums_[0][:, 0])) if sums_ and not np.isnan(total_) else total_
         in_pass.update(pk=pk, seen=seen_, total=total_, sums=sums_)
         return lay.keys(None, None)  # each row's code is combined again only if something asks for it
 
-    rk = inv._row_keys(fused if coded else None)
+    rk = inv._row_keys(fused)
     dense = rk.dense or rk.uniq is None
     key_rows: np.ndarray | None = None
     key_qty: np.ndarray | None = None

@@ -524,6 +524,9 @@ def _numpy_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
     ibuf = np.empty(min(step, n), dtype=np.intp)
     buf = np.empty(min(step, n))
     seen = np.zeros(n_keys, dtype=bool)
+    # with no grouping the total is the figure: summed row by row, as the compiled loop sums it (a bincount into
+    # one bin), not pairwise (w.sum()), so that both backends give the same bits
+    one_bin = np.zeros(min(step, n), dtype=np.intp) if not groups else None
     total = 0.0
     for s in range(0, n, step):
         q = quantity[s:s + step]
@@ -550,7 +553,8 @@ def _numpy_pass(columns: Sequence[np.ndarray], sizes: Sequence[int], offsets: Se
                 np.take(column, k, out=w)
                 w *= q
                 if j == 0:
-                    total += float(w.sum())
+                    total += float(w.sum()) if one_bin is None else \
+                        float(np.bincount(one_bin[: w.shape[0]], weights=w, minlength=1)[0])
                 for g, size, o in zip(gs, group_sizes, out):
                     o[:, j] += np.bincount(g, weights=w, minlength=size)
     return seen, total, -1
