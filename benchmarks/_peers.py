@@ -349,7 +349,7 @@ def polars_job(df: Any, coef: np.ndarray, gas_coefs: dict[str, np.ndarray] | Non
     groups = {}
     for d, t in zip(DIMS, out[1:]):
         labels = t[d].to_list()
-        if not isinstance(schema[d], pl.Enum):  # coded columns: the codes' labels
+        if not isinstance(schema[d], (pl.Enum, pl.Categorical)):  # coded columns: the codes' labels
             labels = [int(x) for x in labels] if d == "scope" else [(CATS if d == "category" else SITES)[i] for i in labels]
         groups[d] = (labels, t["e"].to_numpy())
     return total, groups

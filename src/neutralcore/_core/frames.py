@@ -46,6 +46,7 @@ from typing import Any, Literal, Mapping, Sequence, Union
 import numpy as np
 
 from neutralcore.errors import MissingDependencyError, SchemaError
+from neutralcore._core.categorical import gather
 from neutralcore._core.textcodes import text_codes
 
 __all__ = ["Library", "Column", "library_of", "is_frame", "is_column", "require", "frame_columns", "column_values",
@@ -277,7 +278,7 @@ def _polars(obj: Any, coded: bool) -> Column:
     dtype = obj.dtype
     if isinstance(dtype, pl.Enum):
         phys = obj.to_physical()
-        out = _with_missing(_pl_codes(phys), list(dtype.categories), _pl_missing(phys), sentinel=False)
+        out = _with_missing(_pl_codes(phys), dtype.categories.to_list(), _pl_missing(phys), sentinel=False)
         return out if coded else _expand(out)
     if isinstance(dtype, pl.Categorical):
         # physical values index the categories of the whole process; number the distinct ones present
@@ -287,7 +288,7 @@ def _polars(obj: Any, coded: bool) -> Column:
         table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)
         table[ids] = np.arange(ids.size, dtype=np.int32)
         # one gather indexed by the physical codes as they are (UInt32), with no widened copy of them first
-        codes = _owned(np.take(table, _pl_codes(phys)))
+        codes = _owned(gather(table, _pl_codes(phys)))
         out = _with_missing(codes, present.cast(pl.String).to_list(), _pl_missing(phys), sentinel=False)
         return out if coded else _expand(out)
     if dtype == pl.String:

@@ -77,7 +77,7 @@ class Provenance:
     def of_file(cls, name: str, lines: Any) -> "Provenance":
         """Every row from one file *name*, at *lines*."""
         lines = np.asarray(lines, dtype=np.int64)
-        return cls((name,), np.zeros(lines.shape[0], np.int32), lines)
+        return cls((name,), _ro(np.zeros(lines.shape[0], np.int32)), lines)  # read-only: taken, not copied
 
     def __len__(self) -> int:
         return int(self.line.shape[0])

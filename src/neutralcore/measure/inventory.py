@@ -32,7 +32,7 @@ from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, CodeRangeError, combine_codes, factorize
-from neutralcore._core.categorical import min_max, split_codes
+from neutralcore._core.categorical import gather, min_max, split_codes
 from neutralcore._core.validators import activity_key as _activity
 from neutralcore._core.validators import optional_str, quantity_column
 from neutralcore._core.validators import region_code as _region
@@ -98,8 +98,10 @@ def _normalise(
     merged = {v: i for i, v in enumerate(dict.fromkeys(new_labels))}
     if len(merged) == len(new_labels) and all(type(a) is type(b) and a == b for a, b in zip(new_labels, cat.categories)):
         return cat
+    if len(merged) == len(new_labels):  # none merged: each code keeps its place, only the labels change
+        return Categorical(cat.codes, tuple(merged))
     table = np.array([merged[v] for v in new_labels], dtype=CODE_DTYPE)
-    return Categorical(_ro(table[cat.codes] if len(table) else cat.codes.copy()), tuple(merged))
+    return Categorical(_ro(gather(table, cat.codes) if len(table) else cat.codes.copy()), tuple(merged))
 
 
 def _float_view(q: Any) -> np.ndarray | None:
@@ -622,7 +624,8 @@ class Inventory:
                 except InputError as exc:
                     raise SchemaError(exc.message.split(": ", 1)[-1], column="year",
                                       rows=_bad_rows(ycat.codes == code, labels), source=source) from exc
-            year = np.array(vals, dtype=np.int64)[ycat.codes] if vals else np.zeros(0, np.int32)
+            # into int32 (each value clamped to -1 .. 9999 above; the range is checked below): read-only, kept
+            year = _ro(gather(np.array(vals, dtype=np.int32), ycat.codes)) if vals else np.zeros(0, np.int32)
         if year.shape[0] != n:
             raise SchemaError(f"has {year.shape[0]} rows, quantity has {n}", column="year", source=source)
         y_lo, y_hi = (spanner or min_max)(year) if n else (YEAR_MIN, YEAR_MIN)

@@ -49,6 +49,7 @@ from typing import Any, Literal, Mapping, Sequence
 import attrs
 import numpy as np
 
+from neutralcore._core.categorical import gather
 from neutralcore._core.frames import require
 from neutralcore.errors import InputError, SchemaError
 
@@ -379,7 +380,7 @@ def _polars_columns(data: bytes | Path, body: int, header: list[str], numeric: s
         ids = present.to_physical().to_numpy().astype(np.int64)
         table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)
         table[ids] = np.arange(ids.size, dtype=np.int32)
-        codes = table[s.to_physical().to_numpy()]
+        codes = gather(table, s.to_physical().to_numpy())
         codes.setflags(write=False)
         out[h] = (codes, tuple(present.cast(pl.String).to_list()))
         df = df.drop(h)
