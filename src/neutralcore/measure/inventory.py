@@ -977,17 +977,16 @@ class Inventory:
         coded before or not, one pass over the rows, with no code per row combined, kept and read again.
         """
         hit = self._cache.get("row_keys")
-        if fused is not None and (hit is None or hit.dense):
+        lay = None
+        if hit is None or (fused is not None and hit.dense):
             lay = hit.layout_ if hit is not None and hit.layout_ is not None else RowKeys.layout(self)
-            if lay is not None:
-                keys = fused(lay)
-                if hit is None:
-                    hit = self._cache["row_keys"] = keys
-                return hit
+        if fused is not None and lay is not None:
+            keys = fused(lay)
+            if hit is None:
+                hit = self._cache["row_keys"] = keys
+            return hit
         if hit is None:
-            lay = RowKeys.layout(self)
-            hit = fused(lay) if fused is not None and lay is not None else RowKeys.of(self, lay)
-            self._cache["row_keys"] = hit
+            hit = self._cache["row_keys"] = RowKeys.of(self, lay)
         return hit
 
     def emissions(
