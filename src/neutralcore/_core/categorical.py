@@ -391,7 +391,7 @@ def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[
         uniq = np.flatnonzero(present)
         lookup = np.zeros(space, dtype=np.int32)
         lookup[uniq] = np.arange(uniq.shape[0], dtype=np.int32)
-        return lookup[key], uniq
+        return gather(lookup, key), uniq
     uniq, inv = np.unique(key, return_inverse=True)
     return inv.astype(np.int32).reshape(-1), uniq
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from typing import Hashable, Sequence
 
-from neutralcore._core.categorical import Categorical, bincount, combine_codes
+from neutralcore._core.categorical import Categorical, bincount, combine_codes, factorize
 from neutralcore.levers import Capture
 from neutralcore.measure.inventory import Inventory
 
@@ -45,12 +45,20 @@ def _categoricals(inv: Inventory) -> list[Categorical]:
 
 def _groups(inv: Inventory) -> tuple[np.ndarray, int, np.ndarray]:
     """Each row's combination index, the number of combinations and one row standing for each."""
-    years, code = np.unique(inv.year, return_inverse=True)
-    code = code.reshape(-1)
-    size = int(years.shape[0])
-    for cat in _categoricals(inv):  # one column at a time, so the combined code never overflows
-        code, uniq = combine_codes([code, cat.codes], [size, max(len(cat.categories), 1)])
-        size = int(uniq.shape[0])
+    year = factorize(inv.year)  # ascending, as a sort gives; a small range is coded with no sort
+    cols, sizes = [year.codes], [max(len(year.categories), 1)]
+    space = sizes[0]
+    dense = max(4 * len(inv), 1 << 22)  # combine_codes' dense table: no sort while the space stays this small
+    for cat in _categoricals(inv):
+        k = max(len(cat.categories), 1)
+        if space * k > dense:  # the columns so far to one code per combination present, so the space stays small
+            code, uniq = combine_codes(cols, sizes)
+            cols, sizes, space = [code], [max(int(uniq.shape[0]), 1)], max(int(uniq.shape[0]), 1)
+        cols.append(cat.codes)
+        sizes.append(k)
+        space *= k
+    code, uniq = combine_codes(cols, sizes)
+    size = int(uniq.shape[0])
     rep = np.empty(size, dtype=np.int64)
     rep[code] = np.arange(len(inv))  # any row of a group stands for it: they agree on every column
     return code, size, rep
