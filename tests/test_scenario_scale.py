@@ -88,6 +88,32 @@ def test_aggregated_sums_rows_equal_in_every_column():
     np.testing.assert_allclose(by_agg["co2e_t"], by_row["co2e_t"], rtol=1e-12)
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 6000), st.integers(1, 6000), st.integers(0, 2**31 - 1))
+def test_aggregated_groups_rows_equal_in_every_column(n_site: int, n_cat: int, seed: int):
+    # sites x categories beyond the dense table (6,000 rows: 2**22 combinations) combine the columns seen so far
+    # into codes part way; the groups must be the rows' distinct (year, labels...) tuples either way
+    rng = np.random.default_rng(seed)
+    n = 6000
+    site, cat = rng.integers(0, n_site, n), rng.integers(0, n_cat, n)
+    year = rng.integers(2024, 2027, n)
+    acts = ("electricity.grid", "fuel.diesel.stationary")
+    a = rng.integers(0, 2, n)
+    inv = nc.Inventory.from_columns(activity=[acts[i] for i in a], unit=["MWh" if i == 0 else "L" for i in a],
+                                    quantity=rng.uniform(0, 10, n), region="VN", year=year, scope=(a == 0) + 1,
+                                    site=[f"s{i}" for i in site], category=[f"c{i}" for i in cat])
+    agg = aggregated(inv)
+    keys = list(zip(year.tolist(), a.tolist(), site.tolist(), cat.tolist()))
+    want: dict = {}
+    for k, q in zip(keys, inv.quantity.tolist()):
+        want[k] = want.get(k, 0.0) + q
+    got = {(int(y), acts.index(ac), int(si[1:]), int(c[1:])): q for y, ac, si, c, q in zip(
+        agg.year.tolist(), agg.activity.values(), agg.site.values(), agg.category.values(), agg.quantity.tolist())}
+    assert len(agg) == len(want) and got.keys() == want.keys()
+    for k, q in want.items():
+        assert got[k] == pytest.approx(q, rel=1e-12)
+
+
 def scenario(inv: nc.Inventory, aggregate: bool, **kw: Any) -> nc.Scenario:
     levers = [EnergyEfficiency(0.1, activity="electricity"),
               (FuelSwitch("fuel.diesel.stationary", "electricity.grid", share=0.5, to_efficiency=3.0), 2027),
