@@ -7,6 +7,7 @@ installed raises ``MissingDependencyError`` naming its extra.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -196,8 +197,11 @@ def test_a_file_written_by_to_csv_reads_the_same_in_every_engine(tmp_path):
     assert totals["pyarrow"] == pytest.approx(inv.emissions(fs).total(), rel=1e-12)  # labels in another order
 
 
-def test_engines_read_pieces_and_keep_labels_in_order_of_first_appearance(monkeypatch):
-    """pyarrow in blocks of 256 bytes (many pieces, each with its own dictionary): the pieces' labels merged."""
+@pytest.mark.parametrize("kernel", ["numpy"] + (["numba"] if importlib.util.find_spec("numba") else []))
+def test_engines_read_pieces_and_keep_labels_in_order_of_first_appearance(monkeypatch, kernel):
+    """pyarrow in blocks of 256 bytes (many pieces, each with its own dictionary): the pieces' labels merged;
+    polars' labels numbered by first appearance by its unique() (numpy) or by one compiled pass (numba)."""
+    monkeypatch.setenv("NEUTRALCORE_KERNEL", kernel)
     monkeypatch.setattr(readers, "_ARROW_BLOCK", 256)
     rows = [f"electricity.grid,{i}.25,MWh,R{i % 13},{2020 + i % 3},2,c{(i * 7) % 31},s{i % 101}" for i in range(2000)]
     data = ("activity,quantity,unit,region,year,scope,category,site\n" + "\n".join(rows) + "\n").encode()

@@ -75,6 +75,32 @@ def code_span(codes: np.ndarray) -> tuple[int, int]:
     return int(lo), int(hi)
 
 
+@numba.njit(cache=True, nogil=True)
+def _first_seen_loop(ids: np.ndarray, table: np.ndarray, out: np.ndarray, first: np.ndarray) -> int:  # pragma: no cover
+    nxt = 0
+    for i in range(ids.shape[0]):
+        x = ids[i]
+        c = table[x]
+        if c < 0:
+            c = nxt
+            table[x] = c
+            first[c] = i
+            nxt += 1
+        out[i] = c
+    return nxt
+
+
+def first_seen_codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Non-negative integer *ids* (a 1-D array) renumbered ``0, 1, …`` in order of first appearance, in one pass:
+    each row's int32 code, and the row where each code first appears."""
+    size = int(ids.max()) + 1 if ids.shape[0] else 1
+    table = np.full(size, -1, np.int32)
+    out = np.empty(ids.shape[0], np.int32)
+    first = np.empty(min(size, ids.shape[0]), np.int64)
+    k = _first_seen_loop(ids, table, out, first)
+    return out, first[:k]
+
+
 def code_counts(codes: np.ndarray, n_categories: int) -> np.ndarray | int:
     """The rows of each category, or ``-1 - position`` of the first code out of range."""
     counts = np.zeros(n_categories, np.int64)

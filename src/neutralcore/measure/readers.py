@@ -51,6 +51,7 @@ import numpy as np
 
 from neutralcore._core.categorical import gather
 from neutralcore._core.frames import require
+from neutralcore.measure.rowpass import first_seen
 from neutralcore.errors import InputError, SchemaError
 
 __all__ = ["ExcelColumns", "read_excel_columns", "read_parquet_table", "Engine", "ENGINES", "AUTO_MIN_BYTES",
@@ -365,6 +366,7 @@ def _polars_columns(data: bytes | Path, body: int, header: list[str], numeric: s
     if df.get_column(header[-1]).null_count():
         return None
     out: dict[str, Any] = {}
+    coder = first_seen(df.height)
     for h in header:
         s = df.get_column(h)
         if s.null_count():
@@ -376,6 +378,12 @@ def _polars_columns(data: bytes | Path, body: int, header: list[str], numeric: s
             out[h].setflags(write=False)
             continue
         # physical values index polars' process-wide categories: number the ones present by first appearance
+        if coder is not None:  # one compiled pass over the physical values; each label read at its first row
+            codes, first = coder(s.to_physical().to_numpy())
+            codes.setflags(write=False)
+            out[h] = (codes, tuple(s.gather(first).cast(pl.String).to_list()))
+            df = df.drop(h)
+            continue
         present = s.unique(maintain_order=True)
         ids = present.to_physical().to_numpy().astype(np.int64)
         table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)

@@ -37,7 +37,8 @@ import numpy as np
 
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
-__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "KEY_NAMES", "THREADS_ENV", "backend", "code_counter", "dense_codes",
+__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "KEY_NAMES", "THREADS_ENV", "backend", "code_counter", "first_seen",
+           "dense_codes",
            "key_sums", "group_sums", "fused_pass", "thread_count", "GridMultipliers", "GridRates", "grid_multipliers",
            "grid_rates"]
 
@@ -119,6 +120,16 @@ def code_span(rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]
     from neutralcore.measure import _fast
 
     return _fast.code_span
+
+
+def first_seen(rows: int | None = None) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None:
+    """The compiled renumbering of integer ids in order of first appearance, in one pass (numba): each row's
+    int32 code and the row where each code first appears; ``None`` when numba is not in use."""
+    if backend(rows) != "numba":
+        return None
+    from neutralcore.measure import _fast
+
+    return _fast.first_seen_codes
 
 
 #: ``loop(fu_t, by_fu, m, node_a, gross_t, row, amounts, reason, mult, codes)``: the compiled conversion of the
