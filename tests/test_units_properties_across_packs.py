@@ -98,3 +98,32 @@ def test_the_uncertainty_column_says_what_is_sampled():
     inv = nc.Inventory([nc.Activity("fuel.a", 1, "t", region="XA", year=2024, scope=1)])
     u = inv.emissions(fs).uncertainty(2_000, seed=1)
     assert list(u.properties["property"]) == ["ncv"]  # what the column says is what uncertainty() sampled
+
+
+UNITS = ["L", "m^3", "kg", "t", "GJ", "TJ", "MWh", "kWh", "Nm3", "scf", "therm", "km", "USD"]
+
+
+def test_the_columnar_property_paths_are_the_factors_own():
+    # every factor of the shipped packs merged, each unit: the paths read from the set's columns (what the
+    # factor-match report and uncertainty use, no Factor built) are property_path() of the factor itself
+    from neutralcore.measure.convert import factor_properties_used, factor_property_paths, property_path
+
+    fs = nc.registry.resolve_factors("ipcc,vietnam,china")
+    assert len(fs) > 100
+    units = [u for u in UNITS if _parses(u)]
+    for i in range(len(fs)):
+        f = fs.factor(i)
+        want = [property_path(f, u) for u in units]
+        assert factor_property_paths(fs, i, units) == want, f
+        union = tuple(dict.fromkeys(q for path in want for q, _ in path))
+        assert factor_properties_used(fs, i, units) == union
+
+
+def _parses(unit: str) -> bool:
+    from neutralcore.units import dimension_of
+
+    try:
+        dimension_of(unit)
+    except nc.NeutralcoreError:
+        return False
+    return True

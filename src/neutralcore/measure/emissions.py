@@ -32,7 +32,6 @@ from neutralcore._core.table import Table
 from neutralcore.errors import InputError
 from neutralcore.gwp import GASES, canonical_gas, gas_kind, gwp_label, in_scopes, reporting_weights
 from neutralcore.measure.basis import SCOPES, Scope, Scope2Method, scope2_method
-from neutralcore.measure.convert import properties_used
 from neutralcore.measure.factor import Factor, FactorSet
 from neutralcore.measure.factorvalue import DISTRIBUTIONS
 from neutralcore.measure.lock import RunOptions
@@ -182,7 +181,7 @@ class Matches:
         some of its gases carry a published interval, ``property: ncv`` (or ``density, ncv``...) for the fuel
         properties with an interval that convert its rows, both joined by ``"; "``, else ``none``), row count,
         pack, source, and the packs whose factor for that key the used one overrode in a merge."""
-        from neutralcore.measure.convert import property_path
+        from neutralcore.measure.convert import describe_properties, factor_properties_used
 
         em = self._em
         res = em._resolution
@@ -204,18 +203,24 @@ class Matches:
         fids = [int(factor[t]) for t in keep]
         # the units each used triple's rows are in, for the fuel properties a conversion took from its factor
         inv = em.inventory
-        pairs = np.unique(em._triple_of_key[em._key_inverse].astype(np.int64) * max(len(inv.unit.categories), 1)
-                          + inv.unit.codes, return_inverse=False) if len(em._key_inverse) else np.zeros(0, np.int64)
-        units_of: dict[int, list[str]] = {}
-        for code in pairs.tolist():
-            units_of.setdefault(code // max(len(inv.unit.categories), 1), []).append(
-                inv.unit.categories[code % max(len(inv.unit.categories), 1)])
+        n_unit = max(len(inv.unit.categories), 1)
+        code = em._triple_of_key[em._key_inverse].astype(np.int64) * n_unit + inv.unit.codes
+        space = len(acts) * n_unit  # (triple, unit) pairs the rows use: counted when few, else sorted
+        pairs = np.flatnonzero(np.bincount(code, minlength=space)) if space <= 4 * code.shape[0] + 65536 \
+            else np.unique(code)
+        tri, unit_code = np.divmod(pairs, n_unit)
+        starts = np.flatnonzero(np.r_[True, tri[1:] != tri[:-1]]) if pairs.shape[0] else np.zeros(0, np.int64)
+        unit_labels: np.ndarray = np.empty(n_unit, dtype=object)
+        unit_labels[:] = list(inv.unit.categories) or [None]
+        listed = unit_labels[unit_code].tolist()
+        units_of: dict[int, list[str]] = {t: listed[a:b] for t, a, b in zip(
+            tri[starts].tolist(), starts.tolist(), [*starts[1:].tolist(), pairs.shape[0]])}
         # what uncertainty() samples per key: the factor's gas intervals, and the intervals of the properties
-        # its rows' conversion takes (the same property_path test as measure.uncertainty.property_cells)
+        # its rows' conversion takes (the same property paths as measure.uncertainty.property_cells)
+        used = [factor_properties_used(fs, f, units_of.get(t, [])) for t, f in zip(keep, fids)]
         sampled = []
-        for t, f, stated in zip(keep, fids, _uncertainty_stated(fs)[fids].tolist() if fids else []):
-            names = dict.fromkeys(p.name for u in units_of.get(t, []) for p, _ in property_path(fs.factor(f), u)
-                                  if p.interval is not None)
+        for props, stated in zip(used, _uncertainty_stated(fs)[fids].tolist() if fids else []):
+            names = dict.fromkeys(p.name for p in props if p.interval is not None)
             parts = ([_stated[stated]] if stated else []) + ([f"property: {', '.join(names)}"] if names else [])
             sampled.append("; ".join(parts) or "none")
         return Table(
@@ -236,7 +241,7 @@ class Matches:
                     fs.overrides.categories[fs.overrides.codes[f]] if fs.overrides is not None else None
                     for f in fids
                 ],
-                "properties": [properties_used(fs, f, units_of.get(t, [])) for t, f in zip(keep, fids)],
+                "properties": [describe_properties(fs, f, props) for f, props in zip(fids, used)],
             },
             title="Factor matches",
         )

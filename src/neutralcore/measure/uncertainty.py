@@ -48,7 +48,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.table import Table
-from neutralcore.measure.convert import property_path
+from neutralcore.measure.convert import factor_property_paths
 from neutralcore.measure.factor import FactorSet
 from neutralcore.measure.factorvalue import DISTRIBUTIONS, Factor, FuelProperty, Interval, Source
 
@@ -252,7 +252,7 @@ def property_cells(fs: FactorSet, key_factor: np.ndarray, key_unit: Sequence[str
         if hit is None:
             signature = tuple(sorted(
                 (index.setdefault(p, len(index)), power)
-                for p, power in property_path(fs.factor(f), unit) if p.interval is not None))
+                for p, power in factor_property_paths(fs, f, [unit])[0] if p.interval is not None))
             hit = memo[(f, unit)] = cells.setdefault(signature, len(cells))
         cell_of_key[k] = hit
     powers = np.zeros((len(cells), len(index)), dtype=np.int64)
