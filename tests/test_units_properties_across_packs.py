@@ -106,7 +106,7 @@ UNITS = ["L", "m^3", "kg", "t", "GJ", "TJ", "MWh", "kWh", "Nm3", "scf", "therm",
 def test_the_columnar_property_paths_are_the_factors_own():
     # every factor of the shipped packs merged, each unit: the paths read from the set's columns (what the
     # factor-match report and uncertainty use, no Factor built) are property_path() of the factor itself
-    from neutralcore.measure.convert import factor_properties_used, factor_property_paths, property_path
+    from neutralcore.measure.convert import factor_fuel, property_path
 
     fs = nc.registry.resolve_factors("ipcc,vietnam,china")
     assert len(fs) > 100
@@ -114,9 +114,9 @@ def test_the_columnar_property_paths_are_the_factors_own():
     for i in range(len(fs)):
         f = fs.factor(i)
         want = [property_path(f, u) for u in units]
-        assert factor_property_paths(fs, i, units) == want, f
+        assert factor_fuel(fs, i).paths(units) == want, f
         union = tuple(dict.fromkeys(q for path in want for q, _ in path))
-        assert factor_properties_used(fs, i, units) == union
+        assert factor_fuel(fs, i).used(units) == union
 
 
 def _parses(unit: str) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 from typing import MutableMapping, Sequence
 
+import attrs
 import numpy as np
 
 from neutralcore.errors import DimensionError
@@ -37,7 +38,7 @@ from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
 __all__ = ["unit_multipliers", "KeyProblems", "base_of", "property_problem", "properties_used", "property_path",
-           "factor_property_paths", "factor_properties_used", "describe_properties", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION", "NO_PROPERTY", "NO_GWP", "NO_RATE"]
+           "FactorFuel", "factor_fuel", "describe_properties", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION", "NO_PROPERTY", "NO_GWP", "NO_RATE"]
 
 #: The amounts of fuel the kernel bridges, in order; energy is on a net and on a gross basis.
 NODES = ("volume", "normal_gas", "standard_gas", "mass", "energy (net)", "energy (gross)")
@@ -397,14 +398,52 @@ def _path_shape(unit: str, per_unit: str, gross: bool, props: tuple[tuple[str, s
     return tuple(_path(props, ba + (g if ba == 4 else 0), bf + (g if bf == 4 else 0)) or ())
 
 
-def _fuel_paths(per_unit: str, gross: bool, props: tuple[FuelProperty, ...], units: Sequence[str]
-                ) -> list[tuple[tuple[FuelProperty, int], ...]]:
-    kinds = tuple((q.name, q.per) for q in props)
-    out: list[tuple[tuple[FuelProperty, int], ...]] = []
-    for u in units:
-        shape = _path_shape(u, per_unit, gross, kinds)
-        out.append(tuple((props[j], power) for j, power in shape) if shape else ())
-    return out
+@attrs.frozen
+class FactorFuel:
+    """What converts an activity's unit to one factor's per-unit: its per-unit, whether it is on a gross basis,
+    and the fuel properties it has (density, NCV, GCV).  :meth:`paths` gives :func:`property_path`."""
+
+    per_unit: str
+    gross: bool
+    props: tuple[FuelProperty, ...]
+    kinds: tuple[tuple[str, str], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "kinds", tuple((q.name, q.per) for q in self.props))
+
+    def paths(self, units: Sequence[str]) -> list[tuple[tuple[FuelProperty, int], ...]]:
+        """:func:`property_path` for each of *units* (each kind of path worked out once, then looked up)."""
+        out: list[tuple[tuple[FuelProperty, int], ...]] = []
+        for u in units:
+            shape = _path_shape(u, self.per_unit, self.gross, self.kinds) if self.props else ()
+            out.append(tuple((self.props[j], power) for j, power in shape) if shape else ())
+        return out
+
+    def used(self, units: Sequence[str]) -> tuple[FuelProperty, ...]:
+        """The distinct properties the conversions of *units* take, in the order their paths first take them."""
+        if not self.props:
+            return ()
+        return tuple(self.props[j] for j in _union_shape(tuple(units), self.per_unit, self.gross, self.kinds))
+
+
+def factor_fuel(fs: FactorSet, factor: int) -> FactorFuel:
+    """The :class:`FactorFuel` of the set's *factor*-th factor, read from the set's columns (no :class:`Factor`
+    built: a report over 10,000 factors would otherwise build 10,000, about 15 us each)."""
+    pick = lambda c: c.categories[int(c.codes[factor])]  # noqa: E731
+    props = tuple(q for q in (pick(fs.density), pick(fs.ncv), pick(fs.gcv)) if q is not None)
+    return FactorFuel(_per_unit(pick(fs.unit)), pick(fs.energy_basis) == "gcv", props)
+
+
+@functools.lru_cache(maxsize=4096)
+def _per_unit(unit: str) -> str:
+    return split_factor_unit(unit)[1]
+
+
+@functools.lru_cache(maxsize=8192)
+def _union_shape(units: tuple[str, ...], per_unit: str, gross: bool, props: tuple[tuple[str, str], ...]
+                 ) -> tuple[int, ...]:
+    # the properties (by index) any of *units*' conversions takes, in the order the paths first take them
+    return tuple(dict.fromkeys(j for u in units for j, _power in _path_shape(u, per_unit, gross, props)))
 
 
 def property_path(f: Factor, unit: str) -> tuple[tuple[FuelProperty, int], ...]:
@@ -424,40 +463,7 @@ def property_path(f: Factor, unit: str) -> tuple[tuple[FuelProperty, int], ...]:
     ()
     """
     props = tuple(q for q in (f.density, f.ncv, f.gcv) if q is not None)
-    return _fuel_paths(f.per_unit, f.energy_basis == "gcv", props, [unit])[0]
-
-
-def factor_property_paths(fs: FactorSet, factor: int, units: Sequence[str]
-                          ) -> list[tuple[tuple[FuelProperty, int], ...]]:
-    """:func:`property_path` of the set's *factor*-th factor for each of *units*, read from the set's columns
-    (no :class:`Factor` built: a report over 10,000 factors would otherwise build 10,000, 15 us each)."""
-    pick = lambda c: c.categories[int(c.codes[factor])]  # noqa: E731
-    props = tuple(q for q in (pick(fs.density), pick(fs.ncv), pick(fs.gcv)) if q is not None)
-    return _fuel_paths(_per_unit(pick(fs.unit)), pick(fs.energy_basis) == "gcv", props, units)
-
-
-@functools.lru_cache(maxsize=4096)
-def _per_unit(unit: str) -> str:
-    return split_factor_unit(unit)[1]
-
-
-@functools.lru_cache(maxsize=8192)
-def _union_shape(units: tuple[str, ...], per_unit: str, gross: bool, props: tuple[tuple[str, str], ...]
-                 ) -> tuple[int, ...]:
-    # the properties (by index) any of *units*' conversions takes, in the order the paths first take them
-    return tuple(dict.fromkeys(j for u in units for j, _power in _path_shape(u, per_unit, gross, props)))
-
-
-def factor_properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> tuple[FuelProperty, ...]:
-    """The distinct fuel properties the set's *factor*-th factor converts rows in *units* by, in the order their
-    paths first take them (read from the set's columns; worked out once per kind of factor and list of units)."""
-    pick = lambda c: c.categories[int(c.codes[factor])]  # noqa: E731
-    props = tuple(q for q in (pick(fs.density), pick(fs.ncv), pick(fs.gcv)) if q is not None)
-    if not props:
-        return ()
-    shape = _union_shape(tuple(units), _per_unit(pick(fs.unit)), pick(fs.energy_basis) == "gcv",
-                         tuple((q.name, q.per) for q in props))
-    return tuple(props[j] for j in shape)
+    return FactorFuel(f.per_unit, f.energy_basis == "gcv", props).paths([unit])[0]
 
 
 def properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> str | None:
@@ -466,11 +472,11 @@ def properties_used(fs: FactorSet, factor: int, units: Sequence[str]) -> str | N
     Each as ``"ncv 43 TJ/Gg (ipcc)"``: name, value, unit and the pack it was published in; ``None`` where every
     unit converts by itself (the same dimension as the factor's per-unit, or a currency).
     """
-    return describe_properties(fs, factor, factor_properties_used(fs, factor, units))
+    return describe_properties(fs, factor, factor_fuel(fs, factor).used(units))
 
 
 def describe_properties(fs: FactorSet, factor: int, used: Sequence[FuelProperty]) -> str | None:
-    """:func:`properties_used` from the properties :func:`factor_properties_used` found."""
+    """:func:`properties_used` from the properties :meth:`FactorFuel.used` found."""
     if not used:
         return None
     own = fs.pack.categories[int(fs.pack.codes[factor])]

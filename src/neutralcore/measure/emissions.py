@@ -181,7 +181,7 @@ class Matches:
         some of its gases carry a published interval, ``property: ncv`` (or ``density, ncv``...) for the fuel
         properties with an interval that convert its rows, both joined by ``"; "``, else ``none``), row count,
         pack, source, and the packs whose factor for that key the used one overrode in a merge."""
-        from neutralcore.measure.convert import describe_properties, factor_properties_used
+        from neutralcore.measure.convert import describe_properties, factor_fuel
 
         em = self._em
         res = em._resolution
@@ -217,7 +217,7 @@ class Matches:
             tri[starts].tolist(), starts.tolist(), [*starts[1:].tolist(), pairs.shape[0]])}
         # what uncertainty() samples per key: the factor's gas intervals, and the intervals of the properties
         # its rows' conversion takes (the same property paths as measure.uncertainty.property_cells)
-        used = [factor_properties_used(fs, f, units_of.get(t, [])) for t, f in zip(keep, fids)]
+        used = [factor_fuel(fs, f).used(units_of.get(t, [])) for t, f in zip(keep, fids)]
         sampled = []
         for props, stated in zip(used, _uncertainty_stated(fs)[fids].tolist() if fids else []):
             names = dict.fromkeys(p.name for p in props if p.interval is not None)

@@ -48,7 +48,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.table import Table
-from neutralcore.measure.convert import factor_property_paths
+from neutralcore.measure.convert import FactorFuel, factor_fuel
 from neutralcore.measure.factor import FactorSet
 from neutralcore.measure.factorvalue import DISTRIBUTIONS, Factor, FuelProperty, Interval, Source
 
@@ -244,6 +244,14 @@ def property_cells(fs: FactorSet, key_factor: np.ndarray, key_unit: Sequence[str
     index: dict[FuelProperty, int] = {}
     cells: dict[tuple[tuple[int, int], ...], int] = {(): 0}
     memo: dict[tuple[int, str], int] = {}
+    fuels: dict[int, FactorFuel] = {}
+
+    def fuel_of(f: int) -> FactorFuel:  # each factor's fuel read once from the set's columns
+        hit = fuels.get(f)
+        if hit is None:
+            hit = fuels[f] = factor_fuel(fs, f)
+        return hit
+
     cell_of_key = np.zeros(len(key_factor), dtype=np.int64)
     for k, (f, unit) in enumerate(zip(key_factor.tolist(), key_unit)):
         if unit is None:
@@ -252,7 +260,7 @@ def property_cells(fs: FactorSet, key_factor: np.ndarray, key_unit: Sequence[str
         if hit is None:
             signature = tuple(sorted(
                 (index.setdefault(p, len(index)), power)
-                for p, power in factor_property_paths(fs, f, [unit])[0] if p.interval is not None))
+                for p, power in fuel_of(f).paths([unit])[0] if p.interval is not None))
             hit = memo[(f, unit)] = cells.setdefault(signature, len(cells))
         cell_of_key[k] = hit
     powers = np.zeros((len(cells), len(index)), dtype=np.int64)
