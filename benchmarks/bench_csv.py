@@ -15,8 +15,8 @@ Contenders, each from the file on disk to the job's figures: neutralcore ``read_
 (``"neutralcore"``, ``"pyarrow"``, ``"polars"``); polars ``read_csv`` with ``Enum`` columns (the label lists
 known up front, as the factor table gives them) + the lazy gather of ``bench_kernel.py``; polars ``scan_csv``,
 the same lazily; polars ``read_csv`` told only what the factor table gives (activities, regions and units as
-``Enum``; the file's categories and sites read as ``Categorical``); pyarrow ``csv.read_csv`` with dictionary columns + ``pyarrow.compute``; DuckDB ``read_csv`` joined
-to the per-key table with grouping sets.  One process, contenders interleaved over *rounds* rounds, min and
+``Enum``; the file's categories and sites read as ``Categorical``); pyarrow ``csv.read_csv`` with dictionary
+columns + ``pyarrow.compute``; DuckDB ``read_csv`` joined to the per-key table with grouping sets.  One process, contenders interleaved over *rounds* rounds, min and
 median; every figure of every contender checked against neutralcore's to 1e-9.  Then each contender's peak
 memory, each in a fresh child process: resident (``ru_maxrss``, above the process's size before the read) and
 Python's allocations (``tracemalloc``: numpy's arrays included, pyarrow's and polars' own memory not).

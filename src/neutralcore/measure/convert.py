@@ -38,7 +38,8 @@ from neutralcore.measure.spend import ExchangeRates, PriceIndex
 from neutralcore.units import currency_of, dimension_of, multiplier, split_factor_unit
 
 __all__ = ["unit_multipliers", "KeyProblems", "base_of", "property_problem", "properties_used", "property_path",
-           "FactorFuel", "factor_fuel", "describe_properties", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION", "NO_PROPERTY", "NO_GWP", "NO_RATE"]
+           "FactorFuel", "factor_fuel", "describe_properties", "NODES", "OK", "NO_FACTOR", "BAD_DIMENSION",
+           "NO_PROPERTY", "NO_GWP", "NO_RATE"]
 
 #: The amounts of fuel the kernel bridges, in order; energy is on a net and on a gross basis.
 NODES = ("volume", "normal_gas", "standard_gas", "mass", "energy (net)", "energy (gross)")

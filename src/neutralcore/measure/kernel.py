@@ -658,7 +658,9 @@ def compute(
         gases_in_pass = by_gases and bool(coded)
         if gases_in_pass and pk.factors is not None and pk.grid == lay.sizes[3]:  # rates worked out per row from the
             factored = pk.factors  # key's scale and its triple's gases: a quarter of the table
-        gas_of_key = (pk.gas_t() if isinstance(pk.gas_t, _KeyGases) else pk.gas_t) if gases_in_pass and not factored else None
+        gas_of_key = None
+        if gases_in_pass and not factored:
+            gas_of_key = pk.gas_t() if isinstance(pk.gas_t, _KeyGases) else pk.gas_t
         if gas_of_key is not None:
             pk.gas_t = gas_of_key  # built for the pass: kept, not built again when read
         rate = None if factored else np.column_stack([pk.co2e, gas_of_key]) if gas_of_key is not None else pk.co2e[:, None]
