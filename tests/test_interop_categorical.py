@@ -321,3 +321,13 @@ def test_only_trailing_unused_categories_keep_the_codes_as_they_are():
     inner = Categorical(codes + 1, ("spare", "a", "b", "c")).compact()
     assert inner.codes.tolist() == [0, 2, 1, 2] and inner.codes.dtype == np.int16
     assert inner.categories == ("a", "b", "c")
+
+
+def test_a_polars_categorical_is_coded_in_order_of_first_appearance():
+    # polars' physical ids number the whole process's strings; the column's own labels come in the order its
+    # rows first show them, the same on every run (an unordered unique() would not promise it)
+    pl.Series(["zz-late", "s2"], dtype=pl.Categorical)  # other strings in the process's categories first
+    s = pl.Series(["s2", "s1", None, "s2", "s3", "s1"], dtype=pl.Categorical)
+    codes, labels = frames.column_values(s, coded=True)
+    assert list(labels) == ["s2", "s1", "s3", None]
+    assert [labels[c] for c in np.asarray(codes).tolist()] == ["s2", "s1", None, "s2", "s3", "s1"]

@@ -282,7 +282,7 @@ def _polars(obj: Any, coded: bool) -> Column:
         return out if coded else _expand(out)
     if isinstance(dtype, pl.Categorical):
         # physical values index the categories of the whole process; number the distinct ones present
-        present = obj.drop_nulls().unique()
+        present = obj.drop_nulls().unique(maintain_order=True)  # labels in order of first appearance, every run
         ids = present.to_physical().to_numpy().astype(np.int64)
         phys = obj.to_physical()
         table = np.zeros(int(ids.max()) + 1 if ids.size else 1, dtype=np.int32)
