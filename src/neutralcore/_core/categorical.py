@@ -22,7 +22,7 @@ from neutralcore._core.identity import MIN_ROWS, identity_codes
 from neutralcore._core.textcodes import text_codes
 
 __all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
-           "CodeRangeError", "min_max", "gather"]
+           "CodeRangeError", "min_max", "gather", "dense_space"]
 
 CODE_DTYPE = np.int32
 
@@ -369,6 +369,11 @@ class _FirstSeen(dict):
         return code
 
 
+def dense_space(rows: int) -> int:
+    """The most combinations :func:`combine_codes` codes of *rows* rows with a dense table (no sort)."""
+    return max(4 * rows, 1 << 22)
+
+
 def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Combine several code columns into one code per distinct combination.
 
@@ -386,7 +391,7 @@ def combine_codes(columns: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[
     for col, size in zip(columns, sizes):
         key *= max(int(size), 1)
         key += col
-    if space <= max(4 * n, 1 << 22):
+    if space <= dense_space(n):
         present = np.bincount(key, minlength=space) if n else np.zeros(space, np.int64)
         uniq = np.flatnonzero(present)
         lookup = np.zeros(space, dtype=np.int32)

@@ -29,7 +29,7 @@ import numpy as np
 
 from typing import Hashable, Sequence
 
-from neutralcore._core.categorical import Categorical, bincount, combine_codes, factorize
+from neutralcore._core.categorical import Categorical, bincount, combine_codes, dense_space, factorize
 from neutralcore.levers import Capture
 from neutralcore.measure.inventory import Inventory
 
@@ -48,7 +48,7 @@ def _groups(inv: Inventory) -> tuple[np.ndarray, int, np.ndarray]:
     year = factorize(inv.year)  # ascending, as a sort gives; a small range is coded with no sort
     cols, sizes = [year.codes], [max(len(year.categories), 1)]
     space = sizes[0]
-    dense = max(4 * len(inv), 1 << 22)  # combine_codes' dense table: no sort while the space stays this small
+    dense = dense_space(len(inv))  # combine_codes' dense table: no sort while the space stays this small
     for cat in _categoricals(inv):
         k = max(len(cat.categories), 1)
         if space * k > dense:  # the columns so far to one code per combination present, so the space stays small
