@@ -757,11 +757,11 @@ class Inventory:
                     b.update(size - len(head))
             if data is None:
                 return None, True
-        lines = _ro(np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64))  # the provenance takes it, no copy
+        lines = range(2, data["quantity"].shape[0] + 2)  # the file's lines in order: kept as the range
         return cls._from_file_columns(file, data, lines, extra_names, escaped=True), True
 
     @classmethod
-    def _from_file_columns(cls, file: CsvFile, data: dict[str, Any], lines: np.ndarray,
+    def _from_file_columns(cls, file: CsvFile, data: dict[str, Any], lines: range | np.ndarray,
                            extra_names: Sequence[str], escaped: bool | None = None) -> "Inventory":
         """The inventory of a CSV file's columns (either reader's), labels restored, with its provenance.
 
@@ -790,7 +790,7 @@ class Inventory:
                 data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
         if data is None:
             return None
-        lines = _ro(np.arange(2, data["quantity"].shape[0] + 2, dtype=np.int64))  # the provenance takes it, no copy
+        lines = range(2, data["quantity"].shape[0] + 2)  # the file's lines in order: kept as the range
         return cls._from_file_columns(file, data, lines, extra_names)
 
     # -- export ------------------------------------------------------------------
