@@ -8,6 +8,7 @@ installed raises ``MissingDependencyError`` naming its extra.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +24,22 @@ from neutralcore.measure.inventory import Inventory
 
 pytest.importorskip("pyarrow")
 pytest.importorskip("polars")
+
+#: neutralcore's own reader both ways: numpy (``read_plain_pieces``) and, with numba, the compiled reader
+#: (:mod:`neutralcore.measure._fastcsv`, forced for files of every size): every test runs under each.
+KERNELS = ["numpy"] + (["numba"] if importlib.util.find_spec("numba") else [])
+
+
+@pytest.fixture(autouse=True, scope="module", params=KERNELS)
+def own_reader(request):
+    """Every test of the module once per kernel (module-scoped, so Hypothesis's examples share it)."""
+    before = os.environ.get("NEUTRALCORE_KERNEL")
+    os.environ["NEUTRALCORE_KERNEL"] = request.param
+    yield request.param
+    if before is None:
+        del os.environ["NEUTRALCORE_KERNEL"]
+    else:
+        os.environ["NEUTRALCORE_KERNEL"] = before
 
 ENGINES = ("neutralcore", "pyarrow", "polars")
 HEADER = "activity,quantity,unit,region,year,scope,category,site,bu"
@@ -224,11 +241,13 @@ def test_a_long_file_is_read_in_longer_blocks(monkeypatch, long_file):
     assert inv.site.categories[:3] == ("s0", "s1", "s2") and len(inv.site.categories) == 101
 
 
-def test_auto_picks_an_engine_by_size(monkeypatch):
+def test_auto_picks_an_engine_by_size(monkeypatch, own_reader):
+    """From 1 MiB: neutralcore's compiled reader with numba, else pyarrow, else polars."""
+    compiled = own_reader == "numba"
     assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES - 1) == "neutralcore"
-    assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES) == "pyarrow"
+    assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES) == ("neutralcore" if compiled else "pyarrow")
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES) == "polars"
+    assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES) == ("neutralcore" if compiled else "polars")
     monkeypatch.setitem(sys.modules, "polars", None)
     assert readers.resolve_engine("auto", readers.AUTO_MIN_BYTES) == "neutralcore"
 

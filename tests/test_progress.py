@@ -83,19 +83,22 @@ def _inventory_csv(tmp_path, rows: int):
 
 
 def test_read_csv_shows_a_bar_over_the_pieces_read(tmp_path, monkeypatch, capsys):
-    """3,000 rows read in pieces of 4 kB: the same inventory with or without a bar over the bytes."""
+    """3,000 rows read in pieces of 4 kB by the numpy reader: the same inventory with or without a bar over the
+    bytes."""
     import neutralcore._core.csvsplit as csvsplit
+
+    monkeypatch.setenv("NEUTRALCORE_KERNEL", "numpy")
 
     path = _inventory_csv(tmp_path, 3_000)
     body = path.stat().st_size - len("activity,quantity,unit,region,year,scope,site\n")
     pieces = []
     real = csvsplit.read_plain_chunked
-    monkeypatch.setattr("neutralcore.measure.inventory.read_plain_chunked",
+    monkeypatch.setattr("neutralcore.measure.readers.read_plain_chunked",
                         lambda *a, **k: real(*a, **{**k, "chunk_bytes": 4_096,
                                                     "on_piece": lambda n: (pieces.append(n), k["on_piece"](n))}))
     real_file, real_pieces = csvsplit.file_pieces, csvsplit.read_plain_pieces  # a path: read from disk in pieces
-    monkeypatch.setattr("neutralcore.measure.inventory.file_pieces", lambda p, start: real_file(p, start, 4_096))
-    monkeypatch.setattr("neutralcore.measure.inventory.read_plain_pieces",
+    monkeypatch.setattr("neutralcore.measure.readers.file_pieces", lambda p, start: real_file(p, start, 4_096))
+    monkeypatch.setattr("neutralcore.measure.readers.read_plain_pieces",
                         lambda *a, **k: real_pieces(*a, on_piece=lambda n: (pieces.append(n), k["on_piece"](n))))
     quiet = nc.Inventory.read_csv(path, progress=False)
     assert capsys.readouterr().err == "" and sum(pieces) == body and len(pieces) > 10  # every byte counted once

@@ -239,12 +239,12 @@ def test_html_stays_escaped():
 
 
 def test_the_fast_path_restores_escaped_labels_too(tmp_path, monkeypatch):
-    from neutralcore._core import csvsplit
     from neutralcore.measure import inventory as inventory_module
+    from neutralcore.measure import readers
 
     seen = []
-    real = csvsplit.read_plain_pieces  # a path: read from disk in pieces
-    monkeypatch.setattr(inventory_module, "read_plain_pieces",
+    real = readers.own_columns  # a path: read from disk a block at a time
+    monkeypatch.setattr(inventory_module, "own_columns",
                         lambda *a, **k: seen.append(real(*a, **k)) or seen[-1])
     sites = ["=1+2", "@x", "-north", "plant", "'=lit", "-3"] * 50
     inv = _labelled(sites)

@@ -26,7 +26,6 @@ import numpy as np
 
 from neutralcore._core.csvrows import CsvFile, CsvSource, open_csv, restore_column, write_csv
 from neutralcore._core.labelfacts import clean_text
-from neutralcore._core.csvsplit import file_pieces, read_plain_chunked, read_plain_pieces
 from neutralcore._core import frames
 from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
@@ -47,7 +46,8 @@ from neutralcore.measure.emissions import Emissions
 from neutralcore.measure.factorsource import FactorsLike, as_factorset, installed_activities
 from neutralcore.measure.kernel import compute
 from neutralcore.measure.lock import RunOptions
-from neutralcore.measure.readers import Engine, engine_columns, read_excel_columns, read_parquet_table, resolve_engine
+from neutralcore.measure.readers import (Engine, engine_columns, own_columns, read_excel_columns, read_parquet_table,
+                                        resolve_engine)
 from neutralcore.measure.rowpass import code_counter, code_span, dense_codes
 from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
@@ -659,14 +659,16 @@ class Inventory:
         :meth:`concat` keep it, and errors name the file, the column and the
         lines.
 
-        *engine* splits the file into columns: ``"neutralcore"`` (numpy, in
-        pieces of 4 MiB, a file on disk read from disk piece by piece),
-        ``"pyarrow"`` (``pip install 'neutralcore[arrow]'``, a block at a time)
+        *engine* splits the file into columns: ``"neutralcore"`` (its own
+        reader: with ``pip install 'neutralcore[fast]'``, compiled loops that
+        split, code and parse each block in one pass, blocks on every core;
+        without, numpy in pieces of 4 MiB; a file on disk is read a block at a
+        time either way), ``"pyarrow"`` (``pip install 'neutralcore[arrow]'``)
         or ``"polars"`` (``pip install 'neutralcore[polars]'``), whose
         multi-threaded tokenizers dictionary-encode the label columns and
-        parse the quantities, or ``"auto"`` (the default): pyarrow, else
-        polars, when installed and the file is 1 MiB or more, else
-        neutralcore.  Every engine gives the same inventory, to the bit, and
+        parse the quantities, or ``"auto"`` (the default): for a file of
+        1 MiB or more, neutralcore's compiled reader with ``[fast]``, else
+        pyarrow, else polars, when installed; else neutralcore.  Every engine gives the same inventory, to the bit, and
         the same checks and errors: the decimals are parsed correctly rounded
         by all three, every label, year and scope goes through neutralcore's
         checks, and a file an engine cannot be trusted with (quoted fields, a
@@ -749,8 +751,8 @@ class Inventory:
         if file.body is None:
             return None, False
         with bar(size - len(head), f"reading {path.name} (bytes)", progress=progress) as b:
-            if chosen == "neutralcore":  # the file in pieces of 4 MiB: its bytes never held whole
-                data = read_plain_pieces(file_pieces(path, len(head)), list(file.header), on_piece=b.update)
+            if chosen == "neutralcore":  # the file a block at a time: its bytes never held whole
+                data = own_columns(path, len(head), file.header, on_piece=b.update)
             else:
                 data = engine_columns(path, len(head), file.header, chosen)
                 if data is not None:
@@ -787,7 +789,7 @@ class Inventory:
                 if data is not None:
                     b.update(size)  # pyarrow and polars read the body in one call
             if data is None:
-                data = read_plain_chunked(file.data, list(file.header), start=file.body, on_piece=b.update)
+                data = own_columns(file.data, file.body, file.header, on_piece=b.update)
         if data is None:
             return None
         lines = range(2, data["quantity"].shape[0] + 2)  # the file's lines in order: kept as the range

@@ -1,5 +1,5 @@
 """Reading inventory files with optional libraries: Parquet (pyarrow), Excel workbooks (openpyxl), and CSV
-bodies through pyarrow's or polars' tokenizer.
+bodies through pyarrow's or polars' tokenizer or neutralcore's own reader.
 
 Each reader gives the file's columns by name and says where its rows are, and
 ``Inventory.read_parquet`` / ``Inventory.read_excel`` build the inventory
@@ -36,6 +36,10 @@ that is not UTF-8 gives ``None``, and ``Inventory.read_csv`` then reads the
 file with neutralcore's own reader, whose errors name the file, the line and
 the column.  A carriage return alone ends a line for pyarrow as it does for
 neutralcore's reader.
+
+:func:`own_columns` is neutralcore's own engine: the compiled reader
+(:mod:`neutralcore.measure._fastcsv`) when numba is selected, else the numpy
+reader (:mod:`neutralcore._core.csvsplit`); the same columns either way.
 """
 
 from __future__ import annotations
@@ -44,18 +48,19 @@ import os
 import zipfile
 from pathlib import Path
 import importlib.util
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence
 
 import attrs
 import numpy as np
 
 from neutralcore._core.categorical import gather
 from neutralcore._core.frames import require
-from neutralcore.measure.rowpass import first_seen
+from neutralcore._core.csvsplit import file_pieces, read_plain_chunked, read_plain_pieces
+from neutralcore.measure.rowpass import csv_reader, first_seen
 from neutralcore.errors import InputError, SchemaError
 
 __all__ = ["ExcelColumns", "read_excel_columns", "read_parquet_table", "Engine", "ENGINES", "AUTO_MIN_BYTES",
-           "resolve_engine", "engine_columns"]
+           "resolve_engine", "engine_columns", "own_columns"]
 
 
 def _missing_file(path: Path, name: str, exc: OSError) -> SchemaError:
@@ -233,8 +238,10 @@ def _arrow_block(size: int) -> int:
 
 
 def resolve_engine(engine: str, body_bytes: int) -> str:
-    """The engine that reads a CSV body of *body_bytes* bytes: *engine* itself, or for ``"auto"`` pyarrow, else
-    polars, when installed and the body is at least :data:`AUTO_MIN_BYTES`, else ``"neutralcore"``.
+    """The engine that reads a CSV body of *body_bytes* bytes: *engine* itself, or for ``"auto"`` and a body of
+    at least :data:`AUTO_MIN_BYTES`: ``"neutralcore"`` when its compiled reader is selected (numba,
+    :func:`neutralcore.measure.rowpass.csv_reader`), else pyarrow, else polars, when installed; else
+    ``"neutralcore"``.
 
     Raises
     ------
@@ -256,6 +263,8 @@ def resolve_engine(engine: str, body_bytes: int) -> str:
         raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}; got {engine!r}")
     if engine == "auto":
         if body_bytes >= AUTO_MIN_BYTES:
+            if csv_reader(body_bytes) is not None:  # the compiled reader: faster than either (docs/scale.md)
+                return "neutralcore"
             for name in ("pyarrow", "polars"):
                 if _installed(name):
                     return name
@@ -303,6 +312,33 @@ def engine_columns(data: bytes | Path, body: int, header: Sequence[str], engine:
     if any('"' in label or "\r" in label for name, column in out.items() if name != numeric for label in column[1]):
         return None
     return out  # a blank, short or long line is an error (refused above): the rows are the file's lines
+
+
+def own_columns(data: bytes | Path, body: int, header: Sequence[str], numeric: str = "quantity", *,
+                on_piece: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+    """The columns of a plain CSV body after a header of *body* bytes, split by neutralcore's own reader (the
+    shape :func:`engine_columns` gives), or ``None`` where it is not plain: the compiled reader
+    (:mod:`neutralcore.measure._fastcsv`, blocks on every core) when numba is selected
+    (:func:`neutralcore.measure.rowpass.csv_reader`), else the numpy reader in pieces of 4 MiB
+    (:mod:`neutralcore._core.csvsplit`).  Either way a file on disk is read a block at a time, never whole, and
+    the columns are the same to the bit.  *on_piece* is called with the bytes of each piece read.
+
+    Examples
+    --------
+    >>> out = own_columns(b"k,quantity\\na,1.5\\nb,2\\na,0.1\\n", 11, ["k", "quantity"])
+    >>> out["k"][0].tolist(), out["k"][1], out["quantity"].tolist()
+    ([0, 1, 0], ('a', 'b'), [1.5, 2.0, 0.1])
+    """
+    size = (len(data) if isinstance(data, (bytes, bytearray)) else os.path.getsize(data)) - body
+    compiled = csv_reader(size)
+    if compiled is not None:
+        out = compiled(data, body, list(header), numeric)
+        if out is not None and on_piece is not None:
+            on_piece(size)
+        return out
+    if isinstance(data, (bytes, bytearray)):
+        return read_plain_chunked(data, list(header), numeric, start=body, on_piece=on_piece)
+    return read_plain_pieces(file_pieces(data, body), list(header), numeric, on_piece=on_piece)
 
 
 def _arrow_columns(data: bytes | Path, body: int, header: list[str], numeric: str) -> dict[str, Any] | None:

@@ -11,6 +11,8 @@ Everything else in the kernel is per key; these are the kernel's loops over rows
   in fixed blocks of rows whose sums are added in block order, on one thread or, when asked
   (:func:`thread_count`), on several: the same figures on any number of threads.
 
+The same choice picks neutralcore's CSV reader (:func:`csv_reader`: numba's :mod:`neutralcore.measure._fastcsv`
+for a body of at least :data:`FAST_MIN_CSV_BYTES`, else numpy's).
 The environment variable ``NEUTRALCORE_KERNEL`` (``numpy`` or ``numba``) forces one for every pass, and
 ``NEUTRALCORE_THREADS`` sets the compiled pass's threads; both are read on each call.
 
@@ -37,7 +39,7 @@ import numpy as np
 
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
-__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "KEY_NAMES", "THREADS_ENV", "backend", "code_counter", "first_seen",
+__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "FAST_MIN_CSV_BYTES", "CsvReader", "csv_reader", "KEY_NAMES", "THREADS_ENV", "backend", "code_counter", "first_seen",
            "dense_codes",
            "key_sums", "group_sums", "fused_pass", "thread_count", "GridMultipliers", "GridRates", "grid_multipliers",
            "grid_rates"]
@@ -130,6 +132,26 @@ def first_seen(rows: int | None = None) -> Callable[[np.ndarray], tuple[np.ndarr
     from neutralcore.measure import _fast
 
     return _fast.first_seen_codes
+
+
+#: A CSV body of fewer bytes is split by the numpy reader (about 30,000 rows: it takes a few milliseconds, and
+#: numba is not even imported).
+FAST_MIN_CSV_BYTES = 1 << 20
+#: ``read(data, body, header, numeric)``: the compiled CSV reader (:func:`neutralcore.measure._fastcsv.read_plain_compiled`).
+CsvReader = Callable[..., "dict[str, object] | None"]
+
+
+def csv_reader(body_bytes: int) -> CsvReader | None:
+    """The compiled CSV reader (numba: one pass per block splitting, coding and parsing, blocks on every core)
+    for a body of *body_bytes* bytes, or ``None`` for the numpy reader: numba when selected as for the passes
+    (``NEUTRALCORE_KERNEL``, else installed and the body at least :data:`FAST_MIN_CSV_BYTES`)."""
+    if body_bytes < FAST_MIN_CSV_BYTES and not os.environ.get(ENV, "").strip():
+        return None
+    if backend() != "numba":
+        return None
+    from neutralcore.measure import _fastcsv
+
+    return _fastcsv.read_plain_compiled
 
 
 #: ``loop(fu_t, by_fu, m, node_a, gross_t, row, amounts, reason, mult, codes)``: the compiled conversion of the

@@ -1,0 +1,526 @@
+"""neutralcore's CSV reader as compiled loops (numba; ``neutralcore[fast]``): a plain body split, its labels
+coded and its decimals parsed in one pass per block, blocks on every core.
+
+Imported only when numba is installed and selected (:func:`neutralcore.measure.rowpass.csv_reader`).  It reads
+what :func:`neutralcore._core.csvsplit.read_plain` reads and gives the same columns to the bit, or ``None``
+where that reader would (the csv module's reader then reads the file and names the line):
+
+* the body is read in blocks of :data:`BLOCK` bytes cut at line ends, so memory is bounded by the blocks in
+  flight and the columns, never the file.  The main thread reads a block and counts its lines (so each block's
+  rows are known before it is split); one worker per core (a *lane*) splits every n-th block straight into the
+  columns at those rows;
+* each lane codes the labels of its blocks in an open-addressing table per column (the label's bytes kept
+  once, compared in full, so a hash collision never merges two labels); at the end the lanes' labels are
+  merged in order of first appearance in the file and their codes renumbered in one pass;
+* a decimal is parsed in the loop when its digits are an exact integer below 2**53 and its power of ten at
+  most 22 (one correctly rounded multiply or divide, Clinger's fast path); one of up to 18 digits is divided in
+  x87 long double (:func:`neutralcore._core.csvsplit.long_quotients`), and the rest (exponents out of range,
+  more digits, a midpoint) are cast from their text by numpy's correctly rounded cast, block by block;
+* a quote, a short or long row, a blank line, a carriage return not before a line feed, or a character no
+  number has, gives ``None``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Sequence
+
+import numba
+import numpy as np
+
+from neutralcore._core import csvsplit
+
+__all__ = ["BLOCK", "read_plain_compiled"]
+
+#: Bytes per block: large enough that the per-block work (counting, the slow decimals) is small, small enough
+#: that every core gets blocks of a 1M-row file (36-48 MiB).
+BLOCK = 1 << 22
+_COMMA, _LF, _CR, _QUOTE, _DOT, _MINUS, _PLUS = 44, 10, 13, 34, 46, 45, 43
+#: Status of a lane's pass over a block.
+_DONE, _FULL, _BAD = 0, 1, 2
+#: 10**k, exact as doubles for k <= 22.
+_POW10 = 10.0 ** np.arange(23)
+_FIRST_SLOTS = 1 << 12
+
+
+@numba.njit(cache=True, nogil=True)
+def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.ndarray, tabs: np.ndarray,
+           arena: np.ndarray, lab_off: np.ndarray, lab_len: np.ndarray, lab_first: np.ndarray, nlab: np.ndarray,
+           state: np.ndarray, slow: np.ndarray, slow_kind: np.ndarray, pow10: np.ndarray,
+           long_ok: bool) -> int:  # pragma: no cover
+    """Rows of ``buf[state[0]:end]`` (whole lines) into *codes* and *qty* from row ``state[1]``.
+
+    ``state``: byte offset, row, bytes of *arena* used, slow decimals found.  Stops with :data:`_FULL` at the
+    start of a row with a new label that would fill its table past half or overflow the arena (the caller
+    grows them and calls again), :data:`_BAD` at a row it cannot read, :data:`_DONE` at *end*.  A slow decimal
+    is a row of *slow* (row, mantissa, power, text start, text length) of kind 1 (long double) or 2 (text)."""
+    i = state[0]
+    row = state[1]
+    mask = tabs.shape[1] - 1
+    while i < end:
+        line = i
+        n_slow = state[3]
+        lab = 0
+        for f in range(ncol):
+            start = i
+            if f == qcol:
+                neg = False
+                if i < end and buf[i] == _MINUS:
+                    neg = True
+                    i += 1
+                m = np.int64(0)
+                nd = 0
+                frac = 0
+                dot = False
+                kind = 0
+                while i < end:
+                    c = buf[i]
+                    if c >= 48 and c <= 57:
+                        if nd < 18:
+                            m = m * 10 + (c - 48)
+                        nd += 1
+                        if dot:
+                            frac += 1
+                    elif c == _DOT and not dot:
+                        dot = True
+                    else:
+                        break
+                    i += 1
+                while i < end:  # anything more (an exponent, a sign, a second dot) is cast from its text
+                    c = buf[i]
+                    if c == _COMMA or c == _LF or c == _CR:
+                        break
+                    if not ((c >= 48 and c <= 57) or c == _DOT or c == _MINUS or c == _PLUS or c == 101
+                            or c == 69):
+                        return 2  # a character no number has: the csv module's reader says where
+                    kind = 2
+                    i += 1
+                if nd == 0 or nd > 18:
+                    kind = 2
+                if kind == 0 and m < 9007199254740992 and frac <= 22:
+                    v = m / pow10[frac]
+                    qty[row] = -v if neg else v
+                else:
+                    k = state[3]
+                    slow[k, 0] = row
+                    slow[k, 1] = m
+                    slow[k, 2] = frac
+                    slow[k, 3] = start
+                    slow[k, 4] = i - start
+                    slow_kind[k] = 1 if kind == 0 and frac <= 27 and not neg and long_ok else 2
+                    state[3] = k + 1
+            else:
+                h = np.uint64(14695981039346656037)
+                while i < end:
+                    c = buf[i]
+                    if c == _COMMA or c == _LF or c == _CR or c == _QUOTE:
+                        break
+                    h = (h ^ np.uint64(c)) * np.uint64(1099511628211)
+                    i += 1
+                n = i - start
+                slot = np.int64((h ^ (h >> np.uint64(29))) & np.uint64(mask))
+                while True:
+                    k = tabs[lab, slot]
+                    if k < 0:
+                        k = nlab[lab]
+                        at = state[2]
+                        if 2 * (k + 1) > tabs.shape[1] or at + n > arena.shape[0]:
+                            state[0] = line  # this row again once the caller has made room
+                            state[1] = row
+                            state[3] = n_slow
+                            return 1
+                        tabs[lab, slot] = k
+                        for b in range(n):
+                            arena[at + b] = buf[start + b]
+                        lab_off[lab, k] = at
+                        lab_len[lab, k] = n
+                        lab_first[lab, k] = row
+                        state[2] = at + n
+                        nlab[lab] = k + 1
+                        break
+                    if lab_len[lab, k] == n:
+                        o = lab_off[lab, k]
+                        same = True
+                        for b in range(n):
+                            if arena[o + b] != buf[start + b]:
+                                same = False
+                                break
+                        if same:
+                            break
+                    slot = (slot + 1) & mask
+                codes[lab][row] = k
+                lab += 1
+            if i >= end:
+                if f != ncol - 1:
+                    return 2
+                break
+            c = buf[i]
+            if f < ncol - 1:
+                if c != _COMMA:
+                    return 2
+                i += 1
+            else:
+                if c == _CR:
+                    i += 1
+                    if i >= end or buf[i] != _LF:
+                        return 2  # a carriage return alone: the csv module's reader reads it
+                elif c != _LF:
+                    return 2
+                i += 1
+        row += 1
+    state[0] = i
+    state[1] = row
+    return 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _rehash(tabs: np.ndarray, arena: np.ndarray, lab_off: np.ndarray, lab_len: np.ndarray,
+            nlab: np.ndarray) -> None:  # pragma: no cover
+    mask = tabs.shape[1] - 1
+    for lab in range(tabs.shape[0]):
+        for k in range(nlab[lab]):
+            h = np.uint64(14695981039346656037)
+            o = lab_off[lab, k]
+            for b in range(lab_len[lab, k]):
+                h = (h ^ np.uint64(arena[o + b])) * np.uint64(1099511628211)
+            slot = np.int64((h ^ (h >> np.uint64(29))) & np.uint64(mask))
+            while tabs[lab, slot] >= 0:
+                slot = (slot + 1) & mask
+            tabs[lab, slot] = k
+
+
+@numba.njit(cache=True, nogil=True)
+def _lines(buf: np.ndarray, end: int) -> int:  # pragma: no cover
+    """Line feeds in ``buf[:end]``, eight bytes at a time (a byte equal to 10 is a zero byte of the word xor
+    0x0A..., counted without a branch)."""
+    whole = end - end % 8
+    words = buf[:whole].view(np.uint64)
+    low7, high, lf, ones = (np.uint64(0x7F7F7F7F7F7F7F7F), np.uint64(0x8080808080808080),
+                            np.uint64(0x0A0A0A0A0A0A0A0A), np.uint64(0x0101010101010101))
+    n = np.uint64(0)
+    for k in range(words.shape[0]):
+        x = words[k] ^ lf
+        t = ((x & low7) + low7) | x  # a byte's high bit is clear exactly where x has a zero byte
+        n += (((~t & high) >> np.uint64(7)) * ones) >> np.uint64(56)
+    m = np.int64(n)
+    for i in range(whole, end):
+        if buf[i] == _LF:
+            m += 1
+    return m
+
+
+@numba.njit(cache=True, nogil=True)
+def _last_line_end(buf: np.ndarray, end: int) -> int:  # pragma: no cover
+    for i in range(end - 1, -1, -1):
+        if buf[i] == _LF:
+            return i + 1
+    return 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _renumber(codes: np.ndarray, starts: np.ndarray, stops: np.ndarray, table: np.ndarray) -> None:  # pragma: no cover
+    for b in range(starts.shape[0]):
+        for r in range(starts[b], stops[b]):
+            codes[r] = table[codes[r]]
+
+
+class _Failed(Exception):
+    """A block this reader does not read: the caller's reader reads the file and says where."""
+
+
+class _Lane:
+    """One worker's label tables: per label column, open-addressing slots, and per label its bytes (in one
+    arena), length and first row."""
+
+    def __init__(self, n_labels: int) -> None:
+        self.tabs = np.full((n_labels, _FIRST_SLOTS), -1, np.int32)
+        self.arena = np.empty(1 << 16, np.uint8)
+        self.off = np.empty((n_labels, _FIRST_SLOTS // 2), np.int64)
+        self.len = np.empty((n_labels, _FIRST_SLOTS // 2), np.int64)
+        self.first = np.empty((n_labels, _FIRST_SLOTS // 2), np.int64)
+        self.nlab = np.zeros(n_labels, np.int64)
+        self.state = np.zeros(4, np.int64)
+        self.starts: list[int] = []
+        self.stops: list[int] = []
+
+    def _grow(self, room: int) -> None:
+        """Twice the slots when a table is half full; an arena with *room* bytes more when it has less."""
+        if 2 * (int(self.nlab.max()) + 1) > self.tabs.shape[1]:
+            cap = 2 * self.tabs.shape[1]
+            self.tabs = np.full((self.tabs.shape[0], cap), -1, np.int32)
+            for name in ("off", "len", "first"):
+                old = getattr(self, name)
+                new = np.empty((old.shape[0], cap // 2), np.int64)
+                new[:, :old.shape[1]] = old
+                setattr(self, name, new)
+            _rehash(self.tabs, self.arena, self.off, self.len, self.nlab)
+        used = int(self.state[2])
+        if used + room > self.arena.shape[0]:
+            arena = np.empty(max(2 * self.arena.shape[0], used + room), np.uint8)
+            arena[:used] = self.arena[:used]
+            self.arena = arena
+
+    def split(self, buf: np.ndarray, rows: int, row: int, ncol: int, qcol: int, codes: tuple[np.ndarray, ...],
+              qty: np.ndarray, long_ok: bool) -> None:
+        """The *rows* rows of *buf* (whole lines) from row *row*: codes, quantities, and the slow decimals."""
+        end = buf.shape[0]
+        slow = np.empty((rows, 5), np.int64)
+        slow_kind = np.empty(rows, np.int8)
+        self.state[0], self.state[1], self.state[3] = 0, row, 0
+        while True:
+            status = _split(buf, end, ncol, qcol, codes, qty, self.tabs, self.arena, self.off, self.len, self.first,
+                            self.nlab, self.state, slow, slow_kind, _POW10, long_ok)
+            if status == _DONE:
+                break
+            if status == _BAD:
+                raise _Failed
+            self._grow(end - int(self.state[0]))
+        if int(self.state[1]) != row + rows:
+            raise _Failed  # cannot happen for whole lines; never trust a miscount
+        self.starts.append(row)
+        self.stops.append(row + rows)
+        k = int(self.state[3])
+        if k:
+            _slow_decimals(buf, qty, slow[:k], slow_kind[:k])
+
+
+def _slow_decimals(buf: np.ndarray, qty: np.ndarray, slow: np.ndarray, kind: np.ndarray) -> None:
+    """The decimals the loop left: long double where it is exact (midpoints cast from their text), the rest
+    cast from their text."""
+    text = kind == 2
+    wide = np.flatnonzero(~text)
+    if wide.size:
+        values, midway = csvsplit.long_quotients(slow[wide, 1], slow[wide, 2])
+        qty[slow[wide, 0]] = values
+        text[wide[midway]] = True
+    if text.any():
+        qty[slow[text, 0]] = _cast(buf, slow[text, 3], slow[text, 4])
+
+
+def _cast(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """numpy's correctly rounded bytes-to-float cast of the fields at *starts* (:class:`_Failed` for any it
+    cannot read)."""
+    if lengths.min() < 1 or lengths.max() > 32:
+        raise _Failed
+    width = int(lengths.max())
+    col = np.arange(width)
+    text = np.where(col < lengths[:, None], buf[np.minimum(starts[:, None] + col, buf.shape[0] - 1)], 0)
+    try:
+        return np.ascontiguousarray(text.astype(np.uint8)).view(f"S{width}")[:, 0].astype(np.float64)
+    except ValueError:
+        raise _Failed from None
+
+
+def _blocks(data: bytes | Path, body: int, ring: int) -> Any:
+    """The body's blocks, each a uint8 array of whole lines (the last may end without a line end).  From a file
+    on disk they are read into *ring* buffers taken in turn: a block's buffer is read into again *ring* blocks
+    later, so the caller must be done with a block by then."""
+    if isinstance(data, (bytes, bytearray)):
+        whole = np.frombuffer(data, np.uint8)
+        at = body
+        while at < whole.shape[0]:
+            stop = min(at + BLOCK, whole.shape[0])
+            if stop < whole.shape[0]:
+                cut = _last_line_end(whole[at:stop], stop - at)
+                if not cut:
+                    raise _Failed  # a line longer than a block
+                stop = at + cut
+            yield whole[at:stop]
+            at = stop
+        return
+    buffers = [np.empty(2 * BLOCK, np.uint8) for _ in range(ring)]  # pages are touched only as they are read into
+    with open(data, "rb") as fh:
+        fh.seek(body)
+        carry = np.empty(0, np.uint8)
+        for turn in itertools.count():
+            buf = buffers[turn % ring]
+            held = carry.shape[0]
+            buf[:held] = carry
+            got = fh.readinto(buf[held:held + BLOCK].data) or 0
+            filled = held + got
+            if not got:
+                if filled:
+                    yield buf[:filled]
+                return
+            cut = _last_line_end(buf, filled)
+            if not cut:
+                if fh.read(1):
+                    raise _Failed  # a line longer than a block
+                yield buf[:filled]  # the last line, without a line end
+                return
+            carry = buf[cut:filled].copy()
+            yield buf[:cut]
+
+
+def _rows(block: np.ndarray) -> int:
+    n = block.shape[0]
+    return _lines(block, n) + (1 if n and block[n - 1] != _LF else 0)
+
+
+def _threads(requested: int | None) -> int:
+    if requested:
+        return requested
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(8, cores))
+
+
+def _resized(codes: tuple[np.ndarray, ...], qty: np.ndarray, rows: int, cap: int,
+             n_labels: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Columns of *cap* rows, the first *rows* copied (``np.empty``: pages never written cost no memory)."""
+    new_codes = tuple(np.empty(cap, np.int32) for _ in range(n_labels))
+    new_qty = np.empty(cap, np.float64)
+    for old, new in zip(codes, new_codes):
+        new[:rows] = old[:rows]
+    new_qty[:rows] = qty[:rows]
+    return new_codes, new_qty
+
+
+@numba.njit(cache=True, nogil=True)
+def _merge_loop(arena: np.ndarray, off: np.ndarray, length: np.ndarray, order: np.ndarray, code: np.ndarray,
+                first_of: np.ndarray) -> int:  # pragma: no cover
+    """Entries (labels of every lane, bytes in *arena*) taken in *order*: each entry's *code* the number of the
+    first entry with the same bytes, in order; *first_of* each code's entry.  Returns the number of codes."""
+    size = 16
+    while size < 2 * order.shape[0]:
+        size *= 2
+    mask = size - 1
+    slots = np.full(size, -1, np.int64)
+    n = 0
+    for e in order:
+        h = np.uint64(14695981039346656037)
+        o = off[e]
+        ln = length[e]
+        for b in range(ln):
+            h = (h ^ np.uint64(arena[o + b])) * np.uint64(1099511628211)
+        slot = np.int64((h ^ (h >> np.uint64(29))) & np.uint64(mask))
+        while True:
+            k = slots[slot]
+            if k < 0:
+                slots[slot] = n
+                first_of[n] = e
+                code[e] = n
+                n += 1
+                break
+            f = first_of[k]
+            if length[f] == ln:
+                same = True
+                for b in range(ln):
+                    if arena[off[f] + b] != arena[o + b]:
+                        same = False
+                        break
+                if same:
+                    code[e] = k
+                    break
+            slot = (slot + 1) & mask
+    return n
+
+
+def _decoded(arena: np.ndarray, off: np.ndarray, length: np.ndarray) -> tuple[str, ...] | None:
+    """The labels at *off* in *arena* as text (``None`` for one that is not UTF-8)."""
+    raw = arena.tobytes()
+    starts, ends = off.tolist(), (off + length).tolist()
+    try:
+        if not (arena > 127).any():  # ASCII: one decode, and a character is a byte
+            text = raw.decode("ascii")
+            return tuple(text[a:b] for a, b in zip(starts, ends))
+        return tuple(raw[a:b].decode("utf-8") for a, b in zip(starts, ends))
+    except UnicodeDecodeError:
+        return None
+
+
+def _merge(lanes: Sequence[_Lane], c: int) -> tuple[tuple[str, ...], list[np.ndarray | None]] | None:
+    """Label column *c*'s labels over every lane, in order of first appearance in the body, and per lane the
+    table renumbering its codes (``None`` where they need none); ``None`` for a label that is not UTF-8."""
+    used = [lane for lane in lanes if lane.nlab[c]]
+    if len(used) <= 1:
+        lane = used[0] if used else lanes[0]
+        k = int(lane.nlab[c])
+        labels = _decoded(lane.arena[:int(lane.state[2])], lane.off[c, :k], lane.len[c, :k])
+        return None if labels is None else (labels, [None] * len(lanes))
+    sizes = [int(lane.nlab[c]) for lane in lanes]
+    bases = np.cumsum([0] + [int(lane.state[2]) for lane in lanes])
+    arena = np.concatenate([lane.arena[:int(lane.state[2])] for lane in lanes])
+    off = np.concatenate([lane.off[c, :k] + base for lane, k, base in zip(lanes, sizes, bases)])
+    length = np.concatenate([lane.len[c, :k] for lane, k in zip(lanes, sizes)])
+    first = np.concatenate([lane.first[c, :k] for lane, k in zip(lanes, sizes)])
+    code = np.empty(off.shape[0], np.int32)
+    first_of = np.empty(off.shape[0], np.int64)
+    n = _merge_loop(arena, off, length, np.argsort(first, kind="stable"), code, first_of)
+    labels = _decoded(arena, off[first_of[:n]], length[first_of[:n]])
+    if labels is None:
+        return None
+    tables = np.split(code, np.cumsum(sizes)[:-1])
+    return labels, [None if np.array_equal(t, np.arange(t.size)) else t for t in tables]
+
+
+def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str = "quantity",
+                        threads: int | None = None) -> dict[str, Any] | None:
+    """The columns of a plain CSV body after a header of *body* bytes, as
+    :func:`neutralcore._core.csvsplit.read_plain` gives them (``{name: (codes, labels)}`` per label column,
+    labels as written in order of first appearance; ``{numeric: float64}``; row *i* is line *i* + 2), or
+    ``None`` where that reader gives ``None``.
+
+    *data* is the file's bytes or its path (then read a block at a time, never whole); *threads* lanes split
+    the blocks (default: the cores this process may run on, at most 8).  The columns are the same, to the bit,
+    on any number of threads.
+    """
+    header = list(header)
+    ncol, qcol = len(header), header.index(numeric)
+    names = [h for h in header if h != numeric]
+    size = (len(data) if isinstance(data, (bytes, bytearray)) else os.path.getsize(data)) - body
+    if size <= 0:
+        return None
+    n_lanes = max(1, min(_threads(threads), size // BLOCK + 1))
+    lanes = [_Lane(len(names)) for _ in range(n_lanes)]
+    long_ok = csvsplit.LONG_EXACT
+    codes: tuple[np.ndarray, ...] = ()
+    qty = np.empty(0)
+    rows = done = 0
+    pool = ThreadPoolExecutor(n_lanes) if n_lanes > 1 else None
+    try:
+        blocks = _blocks(data, body, 2 * n_lanes)  # two batches in flight: one split while the next is read
+        batch = list(itertools.islice(blocks, n_lanes))  # one block per lane
+        while batch:
+            counts = [_rows(b) for b in batch]
+            done += sum(b.shape[0] for b in batch)
+            need = rows + sum(counts)
+            if need > qty.shape[0]:  # the rows of the whole body at the bytes per row seen so far, and a margin
+                cap = max(need, int(need * size / done * 1.05) + 1024, int(qty.shape[0] * 1.25))
+                codes, qty = _resized(codes, qty, rows, cap, len(names))  # no lane is running
+            jobs = []
+            for lane, block, r in zip(lanes, batch, counts):
+                args = (block, r, rows, ncol, qcol, codes, qty, long_ok)
+                if pool is None:
+                    lane.split(*args)
+                else:
+                    jobs.append(pool.submit(lane.split, *args))
+                rows += r
+            batch = list(itertools.islice(blocks, n_lanes))  # read while the lanes split
+            for job in jobs:
+                job.result()  # a lane's _Failed is raised here
+    except _Failed:
+        return None
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    if not rows:
+        return None
+    out: dict[str, Any] = {}
+    for c, name in enumerate(names):
+        merged = _merge(lanes, c)
+        if merged is None:
+            return None
+        labels, tables = merged
+        column = codes[c][:rows]
+        for lane, table in zip(lanes, tables):
+            if table is not None:
+                _renumber(column, np.array(lane.starts, np.int64), np.array(lane.stops, np.int64), table)
+        column.setflags(write=False)
+        out[name] = (column, labels)
+    quantity = qty[:rows]
+    quantity.setflags(write=False)
+    out[numeric] = quantity
+    return {h: out[h] for h in header}

@@ -1,0 +1,152 @@
+"""Issue 15: the compiled CSV reader (``neutralcore[fast]``) against a plain Python reading of the same bytes.
+
+Blocks are made tiny so that every body is many blocks over several lanes: the columns must be the same to the
+bit on any number of threads (labels in order of first appearance, each row's code, ``float()`` of each
+quantity's text), and ``None`` wherever the body is not plain.  ``test_csv_engines.py`` and
+``test_csv_stream.py`` run every engine test with this reader as well (``NEUTRALCORE_KERNEL=numba``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("numba")
+
+from neutralcore.measure import _fastcsv  # noqa: E402
+
+from test_csv_stream import _near_midpoint  # noqa: E402
+
+HEADER = ["activity", "quantity", "unit", "site"]
+
+
+def expected(body: bytes, header=HEADER, numeric="quantity"):
+    """The columns read with Python alone: lines, fields, labels numbered by first appearance, float()."""
+    lines = body.replace(b"\r\n", b"\n").split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    cols: dict = {h: ([], {}) for h in header}
+    for line in lines:
+        for h, field in zip(header, line.split(b",")):
+            codes, seen = cols[h]
+            codes.append(float(field) if h == numeric else seen.setdefault(field.decode(), len(seen)))
+    return {h: np.array(c) if h == numeric else (np.array(c, np.int32), tuple(s)) for h, (c, s) in cols.items()}
+
+
+def assert_columns(got, want):
+    assert got is not None and list(got) == list(want)
+    for h, w in want.items():
+        if isinstance(w, tuple):
+            assert got[h][1] == w[1], h
+            assert got[h][0].dtype == np.int32 and not got[h][0].flags.writeable
+            np.testing.assert_array_equal(got[h][0], w[0])
+        else:
+            assert [v.hex() for v in got[h].tolist()] == [v.hex() for v in w.tolist()]
+            assert not got[h].flags.writeable
+
+
+def read_both(body: bytes, tmp: Path, threads: int, header=HEADER):
+    """The reader on *body* as bytes (after a header line) and as a file on disk: both the same."""
+    head = (",".join(header) + "\n").encode()
+    from_bytes = _fastcsv.read_plain_compiled(head + body, len(head), header, threads=threads)
+    path = tmp / f"b{threads}.csv"
+    path.write_bytes(head + body)
+    from_file = _fastcsv.read_plain_compiled(path, len(head), header, threads=threads)
+    if from_bytes is None or from_file is None:
+        assert from_bytes is None and from_file is None
+        return None
+    assert_columns(from_file, {h: v for h, v in from_bytes.items()})
+    return from_bytes
+
+
+quantity = st.one_of(
+    st.floats(0, 1e30, allow_nan=False, allow_infinity=False).map(repr),             # to_csv: 17 digits, exponents
+    st.floats(0, 1e6).map(lambda v: f"{v:.2f}"),                                      # typed by hand
+    st.tuples(st.floats(1e-3, 1e12), st.sampled_from([15, 16, 17, 18])).map(lambda a: _near_midpoint(*a)),
+    st.integers(0, 10**18 - 1).map(str),
+    st.integers(0, 10**25).map(str),                                                  # more digits than 18
+    st.floats(-1e6, 0, allow_nan=False).map(repr),                                     # negative (-0.0 too)
+    st.sampled_from(["0", ".5", "5.", "007", "1e5", "1E-5", "+3", "2.5e+300", "4.9e-324"]),
+)
+label = st.text(st.sampled_from("abcxyz_.-é中 "), min_size=0, max_size=8)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(label, quantity, st.sampled_from(["MWh", "t", "kg"]), label), min_size=1,
+                     max_size=60),
+       crlf=st.booleans(), last_newline=st.booleans(), block=st.sampled_from([128, 256, 1 << 20]),
+       threads=st.integers(1, 3))
+def test_the_compiled_reader_reads_what_python_reads(rows, crlf, last_newline, block, threads, tmp_path,
+                                                     monkeypatch):
+    monkeypatch.setattr(_fastcsv, "BLOCK", block)
+    end = b"\r\n" if crlf else b"\n"
+    body = end.join(",".join(r).encode() for r in rows) + (end if last_newline else b"")
+    assert_columns(read_both(body, tmp_path, threads), expected(body))
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_tables_and_label_bytes_grow_past_their_first_size(threads, tmp_path, monkeypatch):
+    """30,000 distinct sites (the tables start at 4,096 slots) and 2,000 labels of 100 bytes (the label bytes
+    start at 64 KiB), in blocks of 64 KiB over several lanes."""
+    monkeypatch.setattr(_fastcsv, "BLOCK", 1 << 16)
+    rows = [f"{'a' * 90}{i % 2000:010d},{i}.5,MWh,s{(i * 7919) % 30000}" for i in range(40_000)]
+    body = ("\n".join(rows) + "\n").encode()
+    got = read_both(body, tmp_path, threads)
+    assert len(got["site"][1]) == 30_000 and len(got["activity"][1]) == 2000
+    assert_columns(got, expected(body))
+
+
+def test_columns_grow_when_later_rows_are_shorter(tmp_path, monkeypatch):
+    """The first blocks' long rows make too small an estimate of the rows: the columns grow, keeping what was
+    read."""
+    monkeypatch.setattr(_fastcsv, "BLOCK", 4096)
+    rows = [f"{'long' * 20},{i}.25,MWh,s{i % 7}" for i in range(200)] + [f"a,{i},t,s" for i in range(20_000)]
+    body = ("\n".join(rows) + "\n").encode()
+    assert_columns(read_both(body, tmp_path, 2), expected(body))
+
+
+def test_another_header_order_and_more_columns(tmp_path, monkeypatch):
+    monkeypatch.setattr(_fastcsv, "BLOCK", 256)
+    header = ["site", "year", "quantity", "activity", "bu"]
+    body = "".join(f"s{i % 5},{2020 + i % 3},{i / 7!r},act{i % 11},\n" for i in range(300)).encode()
+    assert_columns(read_both(body, tmp_path, 3, header), expected(body, header))
+
+
+BAD = {
+    "a quote": b'a,1,MWh,"s"\n',
+    "a carriage return alone": b"a,1,MWh,s\rb,2,t,s\n",
+    "a carriage return in a label": b"a\r,1,MWh,s\n",
+    "a blank line": b"a,1,MWh,s\n\nb,2,t,s\n",
+    "a short row": b"a,1,MWh\n",
+    "a long row": b"a,1,MWh,s,x\n",
+    "a label not UTF-8": b"a\xff,1,MWh,s\n",
+    "an empty quantity": b"a,,MWh,s\n",
+    "a quantity with a letter": b"a,1x,MWh,s\n",
+    "a quantity with a space": b"a, 1,MWh,s\n",
+    "nan": b"a,nan,MWh,s\n",
+    "an exponent without digits": b"a,1e,MWh,s\n",
+    "two signs": b"a,--1,MWh,s\n",
+    "two dots": b"a,1.2.3,MWh,s\n",
+}
+
+
+@pytest.mark.parametrize("what", list(BAD))
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_body_that_is_not_plain_gives_none(what, threads, tmp_path, monkeypatch):
+    """The bad row after 2,000 good ones (several blocks): ``None``, so that the csv module's reader says where."""
+    monkeypatch.setattr(_fastcsv, "BLOCK", 4096)
+    good = b"".join(b"a,%d.5,MWh,s%d\n" % (i, i % 9) for i in range(2000))
+    assert read_both(good + BAD[what] + good, tmp_path, threads) is None
+
+
+def test_a_line_longer_than_a_block_gives_none(tmp_path, monkeypatch):
+    monkeypatch.setattr(_fastcsv, "BLOCK", 128)
+    assert read_both(b"a,1,MWh,s\n" + b"x" * 300 + b",1,MWh,s\n", tmp_path, 1) is None
+
+
+def test_an_empty_body_gives_none(tmp_path):
+    assert read_both(b"", tmp_path, 1) is None
