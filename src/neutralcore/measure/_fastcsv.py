@@ -22,9 +22,9 @@ where that reader would (the csv module's reader then reads the file and names t
 
 from __future__ import annotations
 
-import itertools
 import os
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -314,10 +314,10 @@ def _cast(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarra
         raise _Failed from None
 
 
-def _blocks(data: bytes | Path, body: int, ring: int) -> Any:
-    """The body's blocks, each a uint8 array of whole lines (the last may end without a line end).  From a file
-    on disk they are read into *ring* buffers taken in turn: a block's buffer is read into again *ring* blocks
-    later, so the caller must be done with a block by then."""
+def _blocks(data: bytes | Path, body: int, free: "queue.Queue[np.ndarray]") -> Any:
+    """The body's blocks, each a uint8 array of whole lines (the last may end without a line end) and the buffer
+    it is in: ``None`` for bytes (a block is a view of them); from a file on disk, a buffer taken from *free*,
+    which the caller puts back once the block is split."""
     if isinstance(data, (bytes, bytearray)):
         whole = np.frombuffer(data, np.uint8)
         at = body
@@ -328,31 +328,30 @@ def _blocks(data: bytes | Path, body: int, ring: int) -> Any:
                 if not cut:
                     raise _Failed  # a line longer than a block
                 stop = at + cut
-            yield whole[at:stop]
+            yield whole[at:stop], None
             at = stop
         return
-    buffers = [np.empty(2 * BLOCK, np.uint8) for _ in range(ring)]  # pages are touched only as they are read into
     with open(data, "rb") as fh:
         fh.seek(body)
         carry = np.empty(0, np.uint8)
-        for turn in itertools.count():
-            buf = buffers[turn % ring]
+        while True:
+            buf = free.get()
             held = carry.shape[0]
             buf[:held] = carry
             got = fh.readinto(buf[held:held + BLOCK].data) or 0
             filled = held + got
             if not got:
                 if filled:
-                    yield buf[:filled]
+                    yield buf[:filled], buf
                 return
             cut = _last_line_end(buf, filled)
             if not cut:
                 if fh.read(1):
                     raise _Failed  # a line longer than a block
-                yield buf[:filled]  # the last line, without a line end
+                yield buf[:filled], buf  # the last line, without a line end
                 return
             carry = buf[cut:filled].copy()
-            yield buf[:cut]
+            yield buf[:cut], buf
 
 
 def _rows(block: np.ndarray) -> int:
@@ -479,33 +478,56 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     codes: tuple[np.ndarray, ...] = ()
     qty = np.empty(0)
     rows = done = 0
-    pool = ThreadPoolExecutor(n_lanes) if n_lanes > 1 else None
+    todo: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
+    free: queue.Queue[np.ndarray] = queue.Queue()
+    for _ in range(n_lanes + 2):  # a block read, one queued, one per lane split (pages touched only when read into)
+        free.put(np.empty(2 * BLOCK, np.uint8))
+    failed = threading.Event()
+    errors: list[BaseException] = []
+
+    def work(lane: _Lane) -> None:  # each lane takes the next block read, whichever finishes first
+        while (item := todo.get()) is not None:
+            block, count, first, buf, columns, quantities = item
+            try:
+                if not failed.is_set():
+                    lane.split(block, count, first, ncol, qcol, columns, quantities, long_ok)
+            except _Failed:
+                failed.set()
+            except BaseException as exc:  # e.g. MemoryError: raised again by the caller's thread
+                errors.append(exc)
+                failed.set()
+            finally:
+                if buf is not None:
+                    free.put(buf)
+                todo.task_done()
+        todo.task_done()
+
+    workers = [threading.Thread(target=work, args=(lane,), daemon=True) for lane in lanes]
+    for w in workers:
+        w.start()
     try:
-        blocks = _blocks(data, body, 2 * n_lanes)  # two batches in flight: one split while the next is read
-        batch = list(itertools.islice(blocks, n_lanes))  # one block per lane
-        while batch:
-            counts = [_rows(b) for b in batch]
-            done += sum(b.shape[0] for b in batch)
-            need = rows + sum(counts)
-            if need > qty.shape[0]:  # the rows of the whole body at the bytes per row seen so far, and a margin
-                cap = max(need, int(need * size / done * 1.05) + 1024, int(qty.shape[0] * 1.25))
-                codes, qty = _resized(codes, qty, rows, cap, len(names))  # no lane is running
-            jobs = []
-            for lane, block, r in zip(lanes, batch, counts):
-                args = (block, r, rows, ncol, qcol, codes, qty, long_ok)
-                if pool is None:
-                    lane.split(*args)
-                else:
-                    jobs.append(pool.submit(lane.split, *args))
-                rows += r
-            batch = list(itertools.islice(blocks, n_lanes))  # read while the lanes split
-            for job in jobs:
-                job.result()  # a lane's _Failed is raised here
+        for block, buf in _blocks(data, body, free):
+            if failed.is_set():
+                break
+            count = _rows(block)
+            done += block.shape[0]
+            if rows + count > qty.shape[0]:  # the rows of the whole body at the bytes per row seen so far, and more
+                todo.join()  # no lane is writing to the columns while they move
+                cap = max(rows + count, int((rows + count) * size / done * 1.05) + 1024, int(qty.shape[0] * 1.25))
+                codes, qty = _resized(codes, qty, rows, cap, len(names))
+            todo.put((block, count, rows, buf, codes, qty))
+            rows += count
     except _Failed:
-        return None
+        failed.set()
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
+        for _ in workers:
+            todo.put(None)
+        for w in workers:
+            w.join()
+    if errors:
+        raise errors[0]
+    if failed.is_set():
+        return None
     if not rows:
         return None
     out: dict[str, Any] = {}
