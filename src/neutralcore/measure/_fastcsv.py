@@ -455,6 +455,22 @@ def _merge(lanes: Sequence[_Lane], c: int) -> tuple[tuple[str, ...], list[np.nda
     return labels, [None if np.array_equal(t, np.arange(t.size)) else t for t in tables]
 
 
+def _renumbered(tasks: Sequence[tuple[np.ndarray, _Lane, np.ndarray]], threads: int) -> None:
+    """Each (column, lane, table): the lane's rows of the column renumbered by the table, on *threads* threads."""
+    def run(part: Sequence[tuple[np.ndarray, _Lane, np.ndarray]]) -> None:
+        for column, lane, table in part:
+            _renumber(column, np.array(lane.starts, np.int64), np.array(lane.stops, np.int64), table)
+
+    parts = [tasks[t::threads] for t in range(min(threads, len(tasks)))]
+    helpers = [threading.Thread(target=run, args=(part,)) for part in parts[1:]]
+    for h in helpers:
+        h.start()
+    if parts:
+        run(parts[0])
+    for h in helpers:
+        h.join()
+
+
 def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str = "quantity",
                         threads: int | None = None) -> dict[str, Any] | None:
     """The columns of a plain CSV body after a header of *body* bytes, as
@@ -531,17 +547,18 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     if not rows:
         return None
     out: dict[str, Any] = {}
+    renumber: list[tuple[np.ndarray, _Lane, np.ndarray]] = []
     for c, name in enumerate(names):
         merged = _merge(lanes, c)
         if merged is None:
             return None
         labels, tables = merged
         column = codes[c][:rows]
-        for lane, table in zip(lanes, tables):
-            if table is not None:
-                _renumber(column, np.array(lane.starts, np.int64), np.array(lane.stops, np.int64), table)
-        column.setflags(write=False)
+        renumber += [(column, lane, table) for lane, table in zip(lanes, tables) if table is not None]
         out[name] = (column, labels)
+    _renumbered(renumber, n_lanes)
+    for name in names:
+        out[name][0].setflags(write=False)
     quantity = qty[:rows]
     quantity.setflags(write=False)
     out[numeric] = quantity
