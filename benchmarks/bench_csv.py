@@ -12,7 +12,7 @@ rows (columns activity, quantity, unit, region, year, scope, category, site):
 * ``typed``: hand-typed short decimals (quantities rounded to cents, ``709.85``), ``\\n`` line ends.
 
 Contenders, each from the file on disk to the job's figures: neutralcore ``read_csv(engine=...)`` + the job
-(``"neutralcore"``, ``"pyarrow"``, ``"polars"``); polars ``read_csv`` with ``Enum`` columns (the label lists
+(``"neutralcore"``: its compiled reader with ``[fast]``, and its numpy reader; ``"pyarrow"``, ``"polars"``); polars ``read_csv`` with ``Enum`` columns (the label lists
 known up front, as the factor table gives them) + the lazy gather of ``bench_kernel.py``; polars ``scan_csv``,
 the same lazily; polars ``read_csv`` told only what the factor table gives (activities, regions and units as
 ``Enum``; the file's categories and sites read as ``Categorical``); pyarrow ``csv.read_csv`` with dictionary
@@ -68,6 +68,20 @@ def write_files(where: Path, n: int, seed: int = 15) -> tuple[dict[str, Path], d
 
 def nc_read(path: Path, fs: nc.FactorSet, engine: str) -> p.Result:
     return p.nc_job(nc.Inventory.read_csv(path, engine=engine), fs)  # type: ignore[arg-type]
+
+
+def nc_read_numpy(path: Path, fs: nc.FactorSet) -> p.Result:
+    """neutralcore's own reader without numba (what a machine without ``[fast]`` runs); the job as usual."""
+    before = os.environ.get("NEUTRALCORE_KERNEL")
+    os.environ["NEUTRALCORE_KERNEL"] = "numpy"
+    try:
+        inv = nc.Inventory.read_csv(path, engine="neutralcore")
+    finally:
+        if before is None:
+            del os.environ["NEUTRALCORE_KERNEL"]
+        else:
+            os.environ["NEUTRALCORE_KERNEL"] = before
+    return p.nc_job(inv, fs)
 
 
 def polars_schema() -> dict[str, Any]:
@@ -142,6 +156,7 @@ def contenders(fs: nc.FactorSet, ftab: dict, utab: dict, con: Any) -> list[tuple
     coef = lambda: p.key_coef(ftab, utab)  # noqa: E731 - the per-key table built inside each timed job
     return [
         ("neutralcore read_csv(engine='neutralcore') + job", lambda f: nc_read(f, fs, "neutralcore")),
+        ("neutralcore read_csv(engine='neutralcore'), numpy reader + job", lambda f: nc_read_numpy(f, fs)),
         ("neutralcore read_csv(engine='pyarrow') + job", lambda f: nc_read(f, fs, "pyarrow")),
         ("neutralcore read_csv(engine='polars') + job", lambda f: nc_read(f, fs, "polars")),
         ("polars read_csv (Enum schema) + lazy gather", lambda f: polars_read(f, coef())),
@@ -165,6 +180,8 @@ def child(name: str, path: Path, read_only: bool) -> None:
     fs, ftab, utab = setup()
     con = duckdb.connect()
     fn = dict(contenders(fs, ftab, utab, con))[name]
+    if "numpy reader" in name:  # the read and the job both without numba in this process
+        os.environ["NEUTRALCORE_KERNEL"] = "numpy"
     if read_only:
         engine = name.split("'")[1]
         fn = lambda f: nc.Inventory.read_csv(f, engine=engine)  # type: ignore[arg-type,misc]  # noqa: E731
@@ -291,15 +308,15 @@ def phases(n: int, rounds: int, where: Path) -> None:
             timed(f"{kind} polars tokenize (strings, float64)", lambda: pl.read_csv(
                 path, has_header=False, skip_lines=1, quote_char=None,
                 schema={h: pl.Float64 if h == "quantity" else pl.String for h in HEADER}))
-            for engine in ("pyarrow", "polars", "neutralcore"):
-                split = (lambda: read_plain_pieces(file_pieces(path, len(head)), HEADER)) if engine == "neutralcore" \
-                    else (lambda: readers.engine_columns(path, len(head), HEADER, engine))
+            for engine in ("pyarrow", "polars", "neutralcore", "numpy"):
+                split = ((lambda: read_plain_pieces(file_pieces(path, len(head)), HEADER)) if engine == "numpy"
+                         else (lambda: readers.own_columns(path, len(head), HEADER)) if engine == "neutralcore"
+                         else (lambda: readers.engine_columns(path, len(head), HEADER, engine)))
                 cols = timed(f"{kind} {engine} split as read_csv asks (+ dictionary-encode)", split)
                 if cols is None:  # e.g. labels too rare in a piece for neutralcore's grouping: the csv module reads it
                     print(f"  ({kind}: engine {engine!r} hands this file to neutralcore's csv-module reader)")
                     continue
-                lines = np.arange(2, cols["quantity"].shape[0] + 2)
-                lines.setflags(write=False)
+                lines = range(2, cols["quantity"].shape[0] + 2)
                 inv = timed(f"{kind} {engine} build (checks, labels)",
                             lambda: Inventory._from_file_columns(file, cols, lines, [], escaped=True))
                 timed(f"{kind} {engine} job", lambda: p.nc_job(inv, fs))

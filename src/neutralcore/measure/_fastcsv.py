@@ -5,23 +5,25 @@ Imported only when numba is installed and selected (:func:`neutralcore.measure.r
 what :func:`neutralcore._core.csvsplit.read_plain` reads and gives the same columns to the bit, or ``None``
 where that reader would (the csv module's reader then reads the file and names the line):
 
-* the body is read in blocks of :data:`BLOCK` bytes cut at line ends, so memory is bounded by the blocks in
-  flight and the columns, never the file.  The main thread reads a block and counts its lines (so each block's
-  rows are known before it is split); one worker per core (a *lane*) splits every n-th block straight into the
-  columns at those rows;
+* the body is read in blocks of :data:`BLOCK` bytes cut at line ends, into a few buffers reused in turn, so
+  memory is bounded by the blocks in flight and the columns, never the file.  The main thread reads a block
+  and counts its lines (so each block's rows are known before it is split); one worker per core (a *lane*)
+  takes the next block read and splits it straight into the columns at those rows;
 * each lane codes the labels of its blocks in an open-addressing table per column (the label's bytes kept
   once, compared in full, so a hash collision never merges two labels); at the end the lanes' labels are
-  merged in order of first appearance in the file and their codes renumbered in one pass;
-* a decimal is parsed in the loop when its digits are an exact integer below 2**53 and its power of ten at
-  most 22 (one correctly rounded multiply or divide, Clinger's fast path); one of up to 18 digits is divided in
-  x87 long double (:func:`neutralcore._core.csvsplit.long_quotients`), and the rest (exponents out of range,
-  more digits, a midpoint) are cast from their text by numpy's correctly rounded cast, block by block;
+  merged in order of first appearance in the file and their codes renumbered, on every core;
+* a decimal is parsed in the loop when its digits are an exact integer below 2**53 and it has at most 22
+  decimal places (one correctly rounded division, Clinger's fast path); a non-negative one of up to 18 digits
+  and 27 places is divided in x87 long double (:func:`neutralcore._core.csvsplit.long_quotients`), block by
+  block; the rest (an exponent, a sign beyond the fast path, more digits, a midpoint) are cast from their
+  text by numpy's correctly rounded cast;
 * a quote, a short or long row, a blank line, a carriage return not before a line feed, or a character no
   number has, gives ``None``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -95,7 +97,7 @@ def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.
                         break
                     if not ((c >= 48 and c <= 57) or c == _DOT or c == _MINUS or c == _PLUS or c == 101
                             or c == 69):
-                        return 2  # a character no number has: the csv module's reader says where
+                        return _BAD  # a character no number has: the csv module's reader says where
                     kind = 2
                     i += 1
                 if nd == 0 or nd > 18:
@@ -131,7 +133,7 @@ def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.
                             state[0] = line  # this row again once the caller has made room
                             state[1] = row
                             state[3] = n_slow
-                            return 1
+                            return _FULL
                         tabs[lab, slot] = k
                         for b in range(n):
                             arena[at + b] = buf[start + b]
@@ -155,25 +157,25 @@ def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.
                 lab += 1
             if i >= end:
                 if f != ncol - 1:
-                    return 2
+                    return _BAD
                 break
             c = buf[i]
             if f < ncol - 1:
                 if c != _COMMA:
-                    return 2
+                    return _BAD
                 i += 1
             else:
                 if c == _CR:
                     i += 1
                     if i >= end or buf[i] != _LF:
-                        return 2  # a carriage return alone: the csv module's reader reads it
+                        return _BAD  # a carriage return alone: the csv module's reader reads it
                 elif c != _LF:
-                    return 2
+                    return _BAD
                 i += 1
         row += 1
     state[0] = i
     state[1] = row
-    return 0
+    return _DONE
 
 
 @numba.njit(cache=True, nogil=True)
@@ -522,17 +524,19 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     for w in workers:
         w.start()
     try:
-        for block, buf in _blocks(data, body, free):
-            if failed.is_set():
-                break
-            count = _rows(block)
-            done += block.shape[0]
-            if rows + count > qty.shape[0]:  # the rows of the whole body at the bytes per row seen so far, and more
-                todo.join()  # no lane is writing to the columns while they move
-                cap = max(rows + count, int((rows + count) * size / done * 1.05) + 1024, int(qty.shape[0] * 1.25))
-                codes, qty = _resized(codes, qty, rows, cap, len(names))
-            todo.put((block, count, rows, buf, codes, qty))
-            rows += count
+        with contextlib.closing(_blocks(data, body, free)) as blocks:  # the file closed on a failure too
+            for block, buf in blocks:
+                if failed.is_set():
+                    break
+                count = _rows(block)
+                done += block.shape[0]
+                if rows + count > qty.shape[0]:  # room for the body's rows at the bytes per row seen so far, and more
+                    todo.join()  # no lane is writing to the columns while they move
+                    need = rows + count
+                    cap = max(need, int(need * size / done * 1.05) + 1024, int(qty.shape[0] * 1.25))
+                    codes, qty = _resized(codes, qty, rows, cap, len(names))
+                todo.put((block, count, rows, buf, codes, qty))
+                rows += count
     except _Failed:
         failed.set()
     finally:

@@ -39,8 +39,8 @@ import numpy as np
 
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
-__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "FAST_MIN_CSV_BYTES", "CsvReader", "csv_reader", "KEY_NAMES", "THREADS_ENV", "backend", "code_counter", "first_seen",
-           "dense_codes",
+__all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "FAST_MIN_CSV_BYTES", "CsvReader", "csv_reader", "KEY_NAMES",
+           "THREADS_ENV", "backend", "code_counter", "first_seen", "dense_codes",
            "key_sums", "group_sums", "fused_pass", "thread_count", "GridMultipliers", "GridRates", "grid_multipliers",
            "grid_rates"]
 
@@ -137,7 +137,8 @@ def first_seen(rows: int | None = None) -> Callable[[np.ndarray], tuple[np.ndarr
 #: A CSV body of fewer bytes is split by the numpy reader (about 30,000 rows: it takes a few milliseconds, and
 #: numba is not even imported).
 FAST_MIN_CSV_BYTES = 1 << 20
-#: ``read(data, body, header, numeric)``: the compiled CSV reader (:func:`neutralcore.measure._fastcsv.read_plain_compiled`).
+#: ``read(data, body, header, numeric)``: the compiled CSV reader
+#: (:func:`neutralcore.measure._fastcsv.read_plain_compiled`).
 CsvReader = Callable[..., "dict[str, object] | None"]
 
 
