@@ -150,3 +150,20 @@ def test_a_line_longer_than_a_block_gives_none(tmp_path, monkeypatch):
 
 def test_an_empty_body_gives_none(tmp_path):
     assert read_both(b"", tmp_path, 1) is None
+
+
+def test_neutralcore_threads_sets_the_readers_lanes(monkeypatch):
+    """Every core by default; ``NEUTRALCORE_THREADS`` when set (checked as for the compiled pass)."""
+    import neutralcore as nc
+    from neutralcore.measure import rowpass
+
+    monkeypatch.setenv("NEUTRALCORE_KERNEL", "numba")
+    monkeypatch.delenv("NEUTRALCORE_THREADS", raising=False)
+    assert rowpass.csv_reader(10).keywords == {"threads": None}
+    monkeypatch.setenv("NEUTRALCORE_THREADS", "1")
+    assert rowpass.csv_reader(10).keywords == {"threads": 1}
+    monkeypatch.setenv("NEUTRALCORE_THREADS", "none")
+    with pytest.raises(nc.InputError, match="NEUTRALCORE_THREADS='none' is not a positive number of threads"):
+        rowpass.csv_reader(10)
+    monkeypatch.setenv("NEUTRALCORE_KERNEL", "numpy")
+    assert rowpass.csv_reader(1 << 30) is None

@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from typing import Callable, Literal, Sequence
@@ -143,16 +144,18 @@ CsvReader = Callable[..., "dict[str, object] | None"]
 
 
 def csv_reader(body_bytes: int) -> CsvReader | None:
-    """The compiled CSV reader (numba: one pass per block splitting, coding and parsing, blocks on every core)
-    for a body of *body_bytes* bytes, or ``None`` for the numpy reader: numba when selected as for the passes
-    (``NEUTRALCORE_KERNEL``, else installed and the body at least :data:`FAST_MIN_CSV_BYTES`)."""
+    """The compiled CSV reader (numba: one pass per block splitting, coding and parsing, blocks on every core,
+    or on ``NEUTRALCORE_THREADS`` when set) for a body of *body_bytes* bytes, or ``None`` for the numpy reader:
+    numba when selected as for the passes (``NEUTRALCORE_KERNEL``, else installed and the body at least
+    :data:`FAST_MIN_CSV_BYTES`)."""
     if body_bytes < FAST_MIN_CSV_BYTES and not os.environ.get(ENV, "").strip():
         return None
     if backend() != "numba":
         return None
     from neutralcore.measure import _fastcsv
 
-    return _fastcsv.read_plain_compiled
+    threads = thread_count() if os.environ.get(THREADS_ENV, "").strip() else None  # else every core
+    return functools.partial(_fastcsv.read_plain_compiled, threads=threads)
 
 
 #: ``loop(fu_t, by_fu, m, node_a, gross_t, row, amounts, reason, mult, codes)``: the compiled conversion of the
@@ -289,7 +292,8 @@ KEY_NAMES = ("activity", "region", "year", "unit")
 
 def thread_count(requested: int | None = None) -> int:
     """Threads the compiled pass runs on: *requested*, else ``NEUTRALCORE_THREADS``, else one; never more than
-    numba's ``NUMBA_NUM_THREADS``.  The figures do not depend on it.
+    numba's ``NUMBA_NUM_THREADS``.  The figures do not depend on it.  ``NEUTRALCORE_THREADS``, when set, is also
+    the compiled CSV reader's number of lanes (:func:`csv_reader`; every core otherwise).
 
     One by default.  On the 2-vCPU machine this project is measured on, two threads take the 10M-row fused pass
     alone from 42 ms to 28 ms, but a whole job run among other work (the benchmark's peers, or the caller's own)
