@@ -167,3 +167,30 @@ def test_neutralcore_threads_sets_the_readers_lanes(monkeypatch):
         rowpass.csv_reader(10)
     monkeypatch.setenv("NEUTRALCORE_KERNEL", "numpy")
     assert rowpass.csv_reader(1 << 30) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 10**18 - 1), st.integers(0, 27))
+def test_the_loops_decimals_are_float_of_their_text(w, places):
+    """Eisel-Lemire in the loop (up to 18 digits, 27 places): the float64 ``float()`` gives, to the bit."""
+    bits = _fastcsv._decimal_bits(np.uint64(w), -places, _fastcsv._POW5_HI, _fastcsv._POW5_LO)
+    assert np.int64(bits).view(np.float64) == float(f"{w}e-{places}")
+
+
+def test_the_loops_decimals_on_many_values_and_hard_cases():
+    """200,000 random mantissas and places, what ``repr`` writes, and values next to a midpoint."""
+    from test_csv_stream import DOUBLE_ROUNDING
+
+    rng = np.random.default_rng(15)
+    w = np.minimum((rng.random(200_000) * 10.0 ** rng.integers(1, 19, 200_000)).astype(np.uint64) + np.uint64(1),
+                   np.uint64(10**18 - 1))
+    q = rng.integers(0, 28, 200_000)
+    texts = [f"{a}e-{b}" for a, b in zip(w.tolist(), q.tolist())]
+    texts += [repr(v) for v in (rng.random(20_000) * 10.0 ** rng.integers(-4, 13, 20_000)).tolist() if "e" not in repr(v)]
+    texts += list(DOUBLE_ROUNDING) + ["9007199254740993", "0.1", "1" * 18, "0." + "0" * 26 + "1"]
+    for text in texts:
+        mantissa, _, exp = text.partition("e-")
+        whole, _, frac = mantissa.partition(".")
+        places = int(exp or 0) + len(frac)
+        got = _fastcsv._decimal_bits(np.uint64(int(whole + frac)), -places, _fastcsv._POW5_HI, _fastcsv._POW5_LO)
+        assert np.int64(got).view(np.float64) == float(text), text

@@ -29,7 +29,7 @@ from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
 __all__ = ["read_plain", "read_plain_chunked", "read_plain_pieces", "file_pieces", "merge_codes", "MAX_LABEL",
-           "CHUNK_BYTES", "LONG_EXACT", "MAX_LONG_DIGITS", "MAX_LONG_POWER", "long_quotients"]
+           "CHUNK_BYTES"]
 
 #: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
 #: the file's size.

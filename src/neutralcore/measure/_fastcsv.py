@@ -12,11 +12,11 @@ where that reader would (the csv module's reader then reads the file and names t
 * each lane codes the labels of its blocks in an open-addressing table per column (the label's bytes kept
   once, compared in full, so a hash collision never merges two labels); at the end the lanes' labels are
   merged in order of first appearance in the file and their codes renumbered, on every core;
-* a decimal is parsed in the loop when its digits are an exact integer below 2**53 and it has at most 22
-  decimal places (one correctly rounded division, Clinger's fast path); a non-negative one of up to 18 digits
-  and 27 places is divided in x87 long double (:func:`neutralcore._core.csvsplit.long_quotients`), block by
-  block; the rest (an exponent, a sign beyond the fast path, more digits, a midpoint) are cast from their
-  text by numpy's correctly rounded cast;
+* every decimal is parsed in the loop: when its digits are an exact integer below 2**53 and it has at most 22
+  decimal places, by one correctly rounded division (Clinger's fast path); else, up to 18 digits and 27
+  places (all that ``repr`` and :meth:`Inventory.to_csv` write without an exponent), by the Eisel-Lemire
+  algorithm (:func:`_decimal_bits`), which needs no long double; the rest (an exponent, more digits or
+  places) are cast from their text by numpy's correctly rounded cast, block by block;
 * a quote, a short or long row, a blank line, a carriage return not before a line feed, or a character no
   number has, gives ``None``.
 """
@@ -33,8 +33,6 @@ from typing import Any, Sequence
 import numba
 import numpy as np
 
-from neutralcore._core import csvsplit
-
 __all__ = ["BLOCK", "read_plain_compiled"]
 
 #: Bytes per block: large enough that the per-block work (counting, the slow decimals) is small, small enough
@@ -48,17 +46,101 @@ _POW10 = 10.0 ** np.arange(23)
 _FIRST_SLOTS = 1 << 12
 
 
+def _powers_of_five(q_min: int, q_max: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each decimal exponent q from *q_min* to *q_max*, 5**q as a 128-bit fraction normalised to its top bit
+    (high and low 64-bit words), as the Eisel-Lemire algorithm takes it: for q >= 0, 5**q shifted up to 128 bits
+    and truncated; for q < 0, 2**(127 + b) // 5**-q + 1 where 2**b is the least power of two >= 5**-q.  Worked
+    out with Python's exact integers (D. Lemire, "Number Parsing at a Gigabyte per Second", Software: Practice
+    and Experience 51(8), 2021, and its table script in github.com/fastfloat/fast_float)."""
+    hi, lo = [], []
+    for q in range(q_min, q_max + 1):
+        if q < 0:
+            five = 5 ** -q
+            c = 2 ** (127 + (five - 1).bit_length()) // five + 1
+        else:
+            c = 5 ** q
+            c = c << max(0, 127 - (c.bit_length() - 1))
+            c = c >> max(0, c.bit_length() - 128)
+        hi.append(c >> 64)
+        lo.append(c & ((1 << 64) - 1))
+    return np.array(hi, np.uint64), np.array(lo, np.uint64)
+
+
+#: The most decimal places the loop converts exactly (Eisel-Lemire for 10**-27 .. 10**0; more places: the text).
+_MAX_PLACES = 27
+_POW5_HI, _POW5_LO = _powers_of_five(-_MAX_PLACES, 0)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _mul128(a: np.uint64, b: np.uint64) -> tuple[np.uint64, np.uint64]:  # pragma: no cover
+    """The 128-bit product of two 64-bit words, as (high, low) words."""
+    a_lo, a_hi = a & _LOW32, a >> np.uint64(32)
+    b_lo, b_hi = b & _LOW32, b >> np.uint64(32)
+    p0, p1, p2, p3 = a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi
+    mid = (p0 >> np.uint64(32)) + (p1 & _LOW32) + (p2 & _LOW32)
+    return p3 + (p1 >> np.uint64(32)) + (p2 >> np.uint64(32)) + (mid >> np.uint64(32)), (mid << np.uint64(32)) | (p0 & _LOW32)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _leading_zeros(x: np.uint64) -> int:  # pragma: no cover
+    n = 0
+    for width, limit in ((32, 0x00000000FFFFFFFF), (16, 0x0000FFFFFFFFFFFF), (8, 0x00FFFFFFFFFFFFFF),
+                         (4, 0x0FFFFFFFFFFFFFFF), (2, 0x3FFFFFFFFFFFFFFF), (1, 0x7FFFFFFFFFFFFFFF)):
+        if x <= np.uint64(limit):
+            n += width
+            x <<= np.uint64(width)
+    return n
+
+
+@numba.njit(cache=True, nogil=True)
+def _decimal_bits(w: np.uint64, q: int, pow5_hi: np.ndarray, pow5_lo: np.ndarray) -> np.int64:  # pragma: no cover
+    """The float64 nearest ``w * 10**q`` (ties to even), as its bits, for 0 < w < 10**19 and -27 <= q <= 0, by
+    the Eisel-Lemire algorithm (Lemire 2021, above; it needs no fallback: N. Mushtak and D. Lemire, "Fast
+    number parsing without fallback", Software: Practice and Experience 53(6), 2023); -1 for a result that
+    would not be a normal double (never in this range)."""
+    lz = _leading_zeros(w)
+    w = w << np.uint64(lz)
+    at = q + _MAX_PLACES
+    upper, lower = _mul128(w, pow5_hi[at])
+    if (upper & np.uint64(0x1FF)) == np.uint64(0x1FF):  # the product's low bits could carry: add the next word's
+        second, _ = _mul128(w, pow5_lo[at])
+        added = lower + second
+        if added < lower:
+            upper += np.uint64(1)
+        lower = added
+    upperbit = np.int64(upper >> np.uint64(63))
+    mantissa = upper >> np.uint64(upperbit + 9)
+    power2 = np.int64(((152170 + 65536) * q) >> 16) + 63 + upperbit - lz + 1023
+    if power2 <= 0:
+        return np.int64(-1)
+    if lower <= np.uint64(1) and q >= -4 and (mantissa & np.uint64(3)) == np.uint64(1):
+        if (mantissa << np.uint64(upperbit + 9)) == upper:  # exactly halfway: round to even
+            mantissa &= ~np.uint64(1)
+    mantissa += mantissa & np.uint64(1)
+    mantissa >>= np.uint64(1)
+    if mantissa >= np.uint64(2 << 52):
+        mantissa = np.uint64(1 << 52)
+        power2 += 1
+    mantissa &= ~np.uint64(1 << 52)
+    if power2 >= 0x7FF:
+        return np.int64(-1)
+    return np.int64(mantissa | (np.uint64(power2) << np.uint64(52)))
+
+
 @numba.njit(cache=True, nogil=True)
 def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.ndarray, tabs: np.ndarray,
            arena: np.ndarray, lab_off: np.ndarray, lab_len: np.ndarray, lab_w0: np.ndarray, lab_first: np.ndarray,
-           nlab: np.ndarray, state: np.ndarray, slow: np.ndarray, slow_kind: np.ndarray, pow10: np.ndarray,
-           long_ok: bool) -> int:  # pragma: no cover
+           nlab: np.ndarray, state: np.ndarray, slow: np.ndarray, pow10: np.ndarray, pow5_hi: np.ndarray,
+           pow5_lo: np.ndarray) -> int:  # pragma: no cover
     """Rows of ``buf[state[0]:end]`` (whole lines) into *codes* and *qty* from row ``state[1]``.
 
     ``state``: byte offset, row, bytes of *arena* used, slow decimals found.  Stops with :data:`_FULL` at the
     start of a row with a new label that would fill its table past half or overflow the arena (the caller
-    grows them and calls again), :data:`_BAD` at a row it cannot read, :data:`_DONE` at *end*.  A slow decimal
-    is a row of *slow* (row, mantissa, power, text start, text length) of kind 1 (long double) or 2 (text)."""
+    grows them and calls again), :data:`_BAD` at a row it cannot read, :data:`_DONE` at *end*.  A decimal
+    this loop does not parse is a row of *slow* (row, text start, text length), cast from its text after."""
+    one_bits = np.empty(1, np.int64)
+    one_float = one_bits.view(np.float64)
     i = state[0]
     row = state[1]
     mask = tabs.shape[1] - 1
@@ -102,17 +184,20 @@ def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.
                     i += 1
                 if nd == 0 or nd > 18:
                     kind = 2
+                bits = np.int64(-1)
                 if kind == 0 and m < 9007199254740992 and frac <= 22:
                     v = m / pow10[frac]
                     qty[row] = -v if neg else v
-                else:
+                elif kind == 0 and m > 0 and frac <= _MAX_PLACES:
+                    bits = _decimal_bits(np.uint64(m), -frac, pow5_hi, pow5_lo)
+                    if bits >= 0:
+                        one_bits[0] = bits
+                        qty[row] = -one_float[0] if neg else one_float[0]
+                if bits < 0 and not (kind == 0 and m < 9007199254740992 and frac <= 22):
                     k = state[3]
                     slow[k, 0] = row
-                    slow[k, 1] = m
-                    slow[k, 2] = frac
-                    slow[k, 3] = start
-                    slow[k, 4] = i - start
-                    slow_kind[k] = 1 if kind == 0 and frac <= 27 and not neg and long_ok else 2
+                    slow[k, 1] = start
+                    slow[k, 2] = i - start
                     state[3] = k + 1
             else:
                 h = np.uint64(14695981039346656037)
@@ -274,15 +359,14 @@ class _Lane:
             self.arena = arena
 
     def split(self, buf: np.ndarray, rows: int, row: int, ncol: int, qcol: int, codes: tuple[np.ndarray, ...],
-              qty: np.ndarray, long_ok: bool) -> None:
+              qty: np.ndarray) -> None:
         """The *rows* rows of *buf* (whole lines) from row *row*: codes, quantities, and the slow decimals."""
         end = buf.shape[0]
-        slow = np.empty((rows, 5), np.int64)
-        slow_kind = np.empty(rows, np.int8)
+        slow = np.empty((rows, 3), np.int64)
         self.state[0], self.state[1], self.state[3] = 0, row, 0
         while True:
-            status = _split(buf, end, ncol, qcol, codes, qty, self.tabs, self.arena, self.off, self.len, self.w0, self.first,
-                            self.nlab, self.state, slow, slow_kind, _POW10, long_ok)
+            status = _split(buf, end, ncol, qcol, codes, qty, self.tabs, self.arena, self.off, self.len, self.w0,
+                            self.first, self.nlab, self.state, slow, _POW10, _POW5_HI, _POW5_LO)
             if status == _DONE:
                 break
             if status == _BAD:
@@ -293,21 +377,8 @@ class _Lane:
         self.starts.append(row)
         self.stops.append(row + rows)
         k = int(self.state[3])
-        if k:
-            _slow_decimals(buf, qty, slow[:k], slow_kind[:k])
-
-
-def _slow_decimals(buf: np.ndarray, qty: np.ndarray, slow: np.ndarray, kind: np.ndarray) -> None:
-    """The decimals the loop left: long double where it is exact (midpoints cast from their text), the rest
-    cast from their text."""
-    text = kind == 2
-    wide = np.flatnonzero(~text)
-    if wide.size:
-        values, midway = csvsplit.long_quotients(slow[wide, 1], slow[wide, 2])
-        qty[slow[wide, 0]] = values
-        text[wide[midway]] = True
-    if text.any():
-        qty[slow[text, 0]] = _cast(buf, slow[text, 3], slow[text, 4])
+        if k:  # the decimals the loop left (an exponent, a sign, more digits or places): cast from their text
+            qty[slow[:k, 0]] = _cast(buf, slow[:k, 1], slow[:k, 2])
 
 
 def _cast(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -500,7 +571,6 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
         return None
     n_lanes = max(1, min(_threads(threads), size // BLOCK + 1))
     lanes = [_Lane(len(names)) for _ in range(n_lanes)]
-    long_ok = csvsplit.LONG_EXACT
     codes: tuple[np.ndarray, ...] = ()
     qty = np.empty(0)
     rows = done = 0
@@ -516,7 +586,7 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
             block, count, first, buf, columns, quantities = item
             try:
                 if not failed.is_set():
-                    lane.split(block, count, first, ncol, qcol, columns, quantities, long_ok)
+                    lane.split(block, count, first, ncol, qcol, columns, quantities)
             except _Failed:
                 failed.set()
             except BaseException as exc:  # e.g. MemoryError: raised again by the caller's thread
