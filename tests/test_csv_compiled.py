@@ -153,13 +153,13 @@ def test_an_empty_body_gives_none(tmp_path):
 
 
 def test_neutralcore_threads_sets_the_readers_lanes(monkeypatch):
-    """Every core by default; ``NEUTRALCORE_THREADS`` when set (checked as for the compiled pass)."""
+    """:func:`thread_count`'s threads: every core by default, ``NEUTRALCORE_THREADS`` when set (checked)."""
     import neutralcore as nc
     from neutralcore.measure import rowpass
 
     monkeypatch.setenv("NEUTRALCORE_KERNEL", "numba")
     monkeypatch.delenv("NEUTRALCORE_THREADS", raising=False)
-    assert rowpass.csv_reader(10).keywords == {"threads": None}
+    assert rowpass.csv_reader(10).keywords == {"threads": rowpass.thread_count()}
     monkeypatch.setenv("NEUTRALCORE_THREADS", "1")
     assert rowpass.csv_reader(10).keywords == {"threads": 1}
     monkeypatch.setenv("NEUTRALCORE_THREADS", "none")

@@ -133,11 +133,13 @@ def test_threads_env(monkeypatch):
         thread_count()
 
 
-def test_threads_default_one_and_at_most_numba_threads(monkeypatch):
+def test_threads_default_every_core_and_at_most_numba_threads(monkeypatch):
+    import os
+
     from neutralcore.measure import _fast
 
     monkeypatch.delenv(THREADS_ENV, raising=False)
-    assert thread_count() == 1
+    assert thread_count() == min(len(os.sched_getaffinity(0)), _fast.max_threads())
     monkeypatch.setenv(THREADS_ENV, "100000")
     assert thread_count() == _fast.max_threads()
 

@@ -3,13 +3,16 @@
 Imported only when numba is installed and selected.  The loops are compiled on first use and cached on
 disk (``cache=True``).  The fused pass takes codes of any integer type as they are (a read-only view of
 each, so a loop is compiled once per combination of types, not per writeable flag) and runs in blocks whose
-partial sums are added in block order, on the threads :func:`neutralcore.measure.rowpass.thread_count` gives
-(one by default, at most :func:`max_threads`).
+partial sums are added in block order, on the Python threads :func:`neutralcore.measure.rowpass.thread_count`
+gives (every core by default, at most :func:`max_threads`): the loops release the GIL, and no thread outlives
+its pass.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
+
+import threading
 
 import numba
 import numpy as np
@@ -356,38 +359,72 @@ def _block(a: int, e: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: n
     return tot, -1
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _fused_blocks(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
-                  offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
-                  ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
-                  gbase: np.ndarray,
-                  check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray, fac: bool
-                  ) -> tuple[float, int]:  # pragma: no cover
-    # Blocks of `step` rows, `wave` blocks at a time over the threads (prange), each into its own partial sums;
-    # the partials are then added to `out` and the total in block order, so the figures do not depend on the
-    # threads.  Returns the total and the first row a check refused, else -1.
+@numba.njit(cache=True, nogil=True)
+def _fused_range(b0: int, b1: int, w0: int, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray,
+                 sizes: np.ndarray, offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray,
+                 rates: np.ndarray, ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray,
+                 gsize: np.ndarray, gbase: np.ndarray, check_codes: bool, check_q: bool, step: int,
+                 part: np.ndarray, ptot: np.ndarray, badrow: np.ndarray, fac: bool) -> None:  # pragma: no cover
+    # blocks b0 .. b1 - 1 of a wave starting at block w0, each into its own partial sums (one thread's share)
     n = quantity.shape[0]
-    width = out.shape[0]
+    for b in range(b0, b1):
+        a = b * step
+        ptot[b - w0], badrow[b - w0] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen,
+                                              rate0, rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q,
+                                              part[b - w0], fac, True)
+        if badrow[b - w0] >= 0:
+            return
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_wave(nb: int, part: np.ndarray, ptot: np.ndarray, badrow: np.ndarray, out: np.ndarray,
+              total: float) -> tuple[float, int]:  # pragma: no cover
+    # a wave's partial sums added to out and the total in block order (so the figures do not depend on threads)
+    for bb in range(nb):
+        if badrow[bb] >= 0:
+            return total, badrow[bb]
+    for bb in range(nb):
+        total += ptot[bb]
+    for bb in range(nb):
+        for j in range(out.shape[0]):
+            out[j] += part[bb, j]
+    return total, -1
+
+
+def _fused_threads(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray, sizes: np.ndarray,
+                   offsets: np.ndarray, quantity: np.ndarray, seen: np.ndarray, rate0: np.ndarray, rates: np.ndarray,
+                   ng: int, g0: np.ndarray, g1: np.ndarray, g2: np.ndarray, g3: np.ndarray, gsize: np.ndarray,
+                   gbase: np.ndarray, check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray,
+                   fac: bool, threads: int) -> tuple[float, int]:
+    """Blocks of *step* rows, *wave* blocks at a time, on *threads* Python threads (the compiled loop releases the
+    GIL): each wave's blocks cut into one run of blocks per thread, each block into its own partial sums, which
+    are then added to *out* and the total in block order, so the figures do not depend on the threads.  The
+    threads end with the wave: none is left spinning or holding a core.  Returns the total and the first row a
+    check refused, else -1."""
+    n = quantity.shape[0]
     nblocks = (n + step - 1) // step
-    part = np.empty((wave, width))
+    part = np.empty((wave, out.shape[0]))
     ptot = np.zeros(wave)
     badrow = np.full(wave, -1, np.int64)
     total = 0.0
     for w0 in range(0, nblocks, wave):
         nb = min(wave, nblocks - w0)
-        for bb in numba.prange(nb):
-            a = (w0 + bb) * step
-            ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0,
-                                          rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb],
-                                          fac, True)
-        for bb in range(nb):
-            if badrow[bb] >= 0:
-                return total, badrow[bb]
-        for bb in range(nb):
-            total += ptot[bb]
-        for bb in range(nb):  # on this thread, as loops: an array expression here would be a parallel loop too,
-            for j in range(width):  # handed out to the threads one element at a time (the chunk size of 1)
-                out[j] += part[bb, j]
+        badrow[:] = -1
+        cuts = [w0 + (nb * t) // threads for t in range(threads + 1)]
+
+        def run(t: int) -> None:
+            _fused_range(cuts[t], cuts[t + 1], w0, c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0, rates, ng,
+                         g0, g1, g2, g3, gsize, gbase, check_codes, check_q, step, part, ptot, badrow, fac)
+
+        helpers = [threading.Thread(target=run, args=(t,)) for t in range(1, threads) if cuts[t] < cuts[t + 1]]
+        for h in helpers:
+            h.start()
+        run(0)
+        for h in helpers:
+            h.join()
+        total, bad = _add_wave(nb, part, ptot, badrow, out, total)
+        if bad >= 0:
+            return total, int(bad)
     return total, -1
 
 
@@ -432,7 +469,7 @@ def _arg(a: np.ndarray) -> np.ndarray:
 
 
 def max_threads() -> int:
-    """numba's ``NUMBA_NUM_THREADS``: the most threads a compiled loop can run on (the cores, by default)."""
+    """numba's ``NUMBA_NUM_THREADS`` (the cores, by default): the most threads a pass runs on."""
     return int(getattr(numba.config, "NUMBA_NUM_THREADS"))
 
 
@@ -480,38 +517,29 @@ def fused_pass(columns: Sequence[np.ndarray], sizes: np.ndarray, offsets: np.nda
     cs = [_arg(c) for c in columns]
     q = _arg(quantity)
     total = 0.0
-    before = numba.get_num_threads()
     threads = max(1, min(threads, max_threads()))
-    numba.set_num_threads(threads)
-    # blocks handed out one at a time: a thread that the OS holds back (a busy machine) does not hold up the others
-    chunk = numba.set_parallel_chunksize(1)
-    try:
-        for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
-            gs = [_arg(g) for g in groups[s:s + 4]]
-            ng = len(gs)
-            sz = list(group_sizes[s:s + 4]) + [0] * (4 - ng)
-            base = np.concatenate([[0], np.cumsum(sz)[:-1]]).astype(np.int64)
-            flat = np.zeros(max(int(sum(sz)) * m, 1))
-            g = gs + [_unused(gs)] * (4 - ng)
-            loop = _fused_blocks if threads > 1 else _fused_serial
-            tot, row = loop(cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r0, r, ng, g[0], g[1], g[2], g[3],
-                            np.array(sz, np.int64), base, check_codes or (check_q and s == 0), check_q and s == 0,
-                            step, _wave(flat.shape[0], threads, -(-q.shape[0] // step)) if threads > 1 else 1,
-                            flat, fac)
-            if row >= 0:
-                return seen.view(bool), 0.0, int(row)
-            for t in range(ng):
-                part = flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
-                if fac:  # a group's CO2e: its gases' sums weighted, in gas order
-                    out[s + t][:, 0] += part[:, 0] * weights[0] + part[:, 1] * weights[1] + part[:, 2] * weights[2]
-                    out[s + t][:, 1:] += part
-                else:
-                    out[s + t] += part
-            if s == 0:  # with a grouping, the total is the sum of its sums (the blocks leave it out)
-                total = tot if ng == 0 else float(np.sum(out[0][:, 0]))
-    finally:
-        numba.set_parallel_chunksize(chunk)
-        numba.set_num_threads(before)
+    for s in range(0, max(len(groups), 1), 4):  # four groupings a pass: the loops compiled stay few
+        gs = [_arg(g) for g in groups[s:s + 4]]
+        ng = len(gs)
+        sz = list(group_sizes[s:s + 4]) + [0] * (4 - ng)
+        base = np.concatenate([[0], np.cumsum(sz)[:-1]]).astype(np.int64)
+        flat = np.zeros(max(int(sum(sz)) * m, 1))
+        g = gs + [_unused(gs)] * (4 - ng)
+        args = (cs[0], cs[1], cs[2], cs[3], sizes, offsets, q, seen, r0, r, ng, g[0], g[1], g[2], g[3],
+                np.array(sz, np.int64), base, check_codes or (check_q and s == 0), check_q and s == 0, step,
+                _wave(flat.shape[0], threads, -(-q.shape[0] // step)) if threads > 1 else 1, flat, fac)
+        tot, row = _fused_serial(*args) if threads == 1 else _fused_threads(*args, threads)
+        if row >= 0:
+            return seen.view(bool), 0.0, int(row)
+        for t in range(ng):
+            part = flat[base[t] * m:(base[t] + sz[t]) * m].reshape(sz[t], m)
+            if fac:  # a group's CO2e: its gases' sums weighted, in gas order
+                out[s + t][:, 0] += part[:, 0] * weights[0] + part[:, 1] * weights[1] + part[:, 2] * weights[2]
+                out[s + t][:, 1:] += part
+            else:
+                out[s + t] += part
+        if s == 0:  # with a grouping, the total is the sum of its sums (the blocks leave it out)
+            total = tot if ng == 0 else float(np.sum(out[0][:, 0]))
     return seen.view(bool), float(total), -1
 
 

@@ -8,13 +8,13 @@ Everything else in the kernel is per key; these are the kernel's loops over rows
 * ``"numba"``: one compiled loop over the rows (:mod:`neutralcore.measure._fast`), used when numba is
   installed (``pip install 'neutralcore[fast]'``) for passes over at least :data:`FAST_MIN_ROWS` rows
   (shorter ones take well under a millisecond either way, and do not import numba).  The fused pass runs
-  in fixed blocks of rows whose sums are added in block order, on one thread or, when asked
-  (:func:`thread_count`), on several: the same figures on any number of threads.
+  in fixed blocks of rows whose sums are added in block order, on every core by default
+  (:func:`thread_count`): the same figures on any number of threads.
 
 The same choice picks neutralcore's CSV reader (:func:`csv_reader`: numba's :mod:`neutralcore.measure._fastcsv`
 for a body of at least :data:`FAST_MIN_CSV_BYTES`, else numpy's).
 The environment variable ``NEUTRALCORE_KERNEL`` (``numpy`` or ``numba``) forces one for every pass, and
-``NEUTRALCORE_THREADS`` sets the compiled pass's threads; both are read on each call.
+``NEUTRALCORE_THREADS`` sets the compiled pass's and CSV reader's threads; both are read on each call.
 
 Examples
 --------
@@ -144,8 +144,8 @@ CsvReader = Callable[..., "dict[str, object] | None"]
 
 
 def csv_reader(body_bytes: int) -> CsvReader | None:
-    """The compiled CSV reader (numba: one pass per block splitting, coding and parsing, blocks on every core,
-    or on ``NEUTRALCORE_THREADS`` when set) for a body of *body_bytes* bytes, or ``None`` for the numpy reader:
+    """The compiled CSV reader (numba: one pass per block splitting, coding and parsing, blocks on the
+    :func:`thread_count` threads) for a body of *body_bytes* bytes, or ``None`` for the numpy reader:
     numba when selected as for the passes (``NEUTRALCORE_KERNEL``, else installed and the body at least
     :data:`FAST_MIN_CSV_BYTES`)."""
     if body_bytes < FAST_MIN_CSV_BYTES and not os.environ.get(ENV, "").strip():
@@ -154,8 +154,7 @@ def csv_reader(body_bytes: int) -> CsvReader | None:
         return None
     from neutralcore.measure import _fastcsv
 
-    threads = thread_count() if os.environ.get(THREADS_ENV, "").strip() else None  # else every core
-    return functools.partial(_fastcsv.read_plain_compiled, threads=threads)
+    return functools.partial(_fastcsv.read_plain_compiled, threads=thread_count())
 
 
 #: ``loop(fu_t, by_fu, m, node_a, gross_t, row, amounts, reason, mult, codes)``: the compiled conversion of the
@@ -283,24 +282,32 @@ def group_sums(code: np.ndarray, quantity: np.ndarray, rates: np.ndarray,
     return out
 
 
-#: Environment variable: threads of the compiled pass (default ``numba.config.NUMBA_NUM_THREADS``).
+#: Environment variable: threads of the compiled passes and CSV reader (default: every core).
 THREADS_ENV = "NEUTRALCORE_THREADS"
 
 #: The key columns' names in errors of :func:`fused_pass` (groupings are named ``group 0``, ``group 1``, …).
 KEY_NAMES = ("activity", "region", "year", "unit")
 
 
-def thread_count(requested: int | None = None) -> int:
-    """Threads the compiled pass runs on: *requested*, else ``NEUTRALCORE_THREADS``, else one; never more than
-    numba's ``NUMBA_NUM_THREADS``.  The figures do not depend on it.  ``NEUTRALCORE_THREADS``, when set, is also
-    the compiled CSV reader's number of lanes (:func:`csv_reader`; every core otherwise).
+def _cores() -> int:
+    """The cores this process may run on, at most numba's ``NUMBA_NUM_THREADS`` (one without numba)."""
+    if not _numba_available():
+        return 1
+    from neutralcore.measure import _fast
 
-    One by default.  On the 2-vCPU machine this project is measured on, two threads take the 10M-row fused pass
-    alone from 42 ms to 28 ms, but a whole job run among other work (the benchmark's peers, or the caller's own)
-    is no faster: after each parallel loop numba's OpenMP threads spin for a while, holding the core the rest of
-    the job and other libraries' threads need (10M-row job interleaved with polars and numpy: 75.6 ms on one
-    thread, 79.7 ms on two, medians 80.7 and 97.1 ms; with ``OMP_WAIT_POLICY=passive`` 73.9 and 71.0 ms).  Ask
-    for more with ``NEUTRALCORE_THREADS`` where cores are many or the pass is most of the work.
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, _fast.max_threads()))
+
+
+def thread_count(requested: int | None = None) -> int:
+    """Threads the compiled passes and the compiled CSV reader run on: *requested*, else ``NEUTRALCORE_THREADS``,
+    else every core; never more than numba's ``NUMBA_NUM_THREADS`` (the cores, by default).  The figures do not
+    depend on it: the fused pass sums fixed blocks of rows and adds them in block order.
+
+    The threads are Python threads running compiled loops that release the GIL, started for a pass and joined
+    at its end: none is left spinning on a core afterwards (numba's OpenMP pool, used before, did, which made a
+    job among other work no faster on two threads; see docs/scale.md).  Set ``NEUTRALCORE_THREADS=1`` where the
+    caller already runs a worker per core.
 
     Raises
     ------
@@ -309,7 +316,7 @@ def thread_count(requested: int | None = None) -> int:
     """
     raw: object = requested if requested is not None else os.environ.get(THREADS_ENV, "").strip() or None
     if raw is None:
-        return 1
+        return _cores()
     try:
         n = int(str(raw))
     except ValueError:
