@@ -435,7 +435,7 @@ def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
                   gbase: np.ndarray,
                   check_codes: bool, check_q: bool, step: int, wave: int, out: np.ndarray, fac: bool
                   ) -> tuple[float, int]:  # pragma: no cover
-    # _fused_blocks on one thread, without the thread pool: the same blocks added in the same order, the same bits;
+    # the blocks of _fused_threads on this thread alone: the same blocks added in the same order, the same bits;
     # given a wave of 1 (one block's partial sums held: a wave of them would be fresh memory, page-faulted in)
     n = quantity.shape[0]
     width = out.shape[0]
@@ -451,13 +451,9 @@ def _fused_serial(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
             ptot[bb], badrow[bb] = _block(a, min(a + step, n), c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0,
                                           rates, ng, g0, g1, g2, g3, gsize, gbase, check_codes, check_q, part[bb],
                                           fac, False)
-        for bb in range(nb):
-            if badrow[bb] >= 0:
-                return total, badrow[bb]
-        for bb in range(nb):
-            total += ptot[bb]
-        for bb in range(nb):
-            out += part[bb]
+        total, bad = _add_wave(nb, part, ptot, badrow, out, total)
+        if bad >= 0:
+            return total, bad
     return total, -1
 
 
