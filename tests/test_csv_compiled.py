@@ -194,3 +194,40 @@ def test_the_loops_decimals_on_many_values_and_hard_cases():
         places = int(exp or 0) + len(frac)
         got = _fastcsv._decimal_bits(np.uint64(int(whole + frac)), -places, _fastcsv._POW5_HI, _fastcsv._POW5_LO)
         assert np.int64(got).view(np.float64) == float(text), text
+
+
+def test_readers_on_several_threads_at_once_give_the_same_columns(tmp_path, monkeypatch):
+    """Four callers' threads reading at once, each with its own lanes: the same columns as one alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(_fastcsv, "BLOCK", 1 << 14)
+    rows = [f"a{i % 37},{i}.125,MWh,s{(i * 7919) % 5003}" for i in range(30_000)]
+    body = ("\n".join(rows) + "\n").encode()
+    want = expected(body)
+    head = (",".join(HEADER) + "\n").encode()
+    path = tmp_path / "many.csv"
+    path.write_bytes(head + body)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: _fastcsv.read_plain_compiled(path, len(head), HEADER, threads=t),
+                                [1, 2, 3, 2, 1, 2, 3, 2]))
+    for got in results:
+        assert_columns(got, want)
+
+
+def test_an_error_in_a_lane_reaches_the_caller(tmp_path, monkeypatch):
+    """A lane's unexpected error (here a MemoryError) is raised again in the caller's thread, once every lane has
+    stopped; nothing is returned."""
+    monkeypatch.setattr(_fastcsv, "BLOCK", 4096)
+    real = _fastcsv._Lane.split
+    calls = []
+
+    def failing(self, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise MemoryError("no room")
+        return real(self, *args)
+
+    monkeypatch.setattr(_fastcsv._Lane, "split", failing)
+    body = b"".join(b"a,%d.5,MWh,s%d\n" % (i, i % 9) for i in range(5000))
+    with pytest.raises(MemoryError, match="no room"):
+        read_both(body, tmp_path, 2)

@@ -287,3 +287,19 @@ def test_code_span_is_min_max(dtype):
     with pytest.raises(nc.SchemaError, match="row 54321"):
         nc.Inventory.from_columns(activity=(bad, tuple("abcdefg")), quantity=np.ones(70_000), unit="kWh",
                                   region="VN", year=np.full(70_000, 2023, np.int32), scope=2)
+
+
+def test_fused_passes_from_several_threads_at_once_give_the_same_bits(monkeypatch):
+    """Callers' threads running two-thread passes at once (the pass's own threads are Python threads, joined at
+    each wave's end): every result the same bits as one pass alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cols, q, rates, groups = _pass_inputs(65536 * 3 + 11)
+    want = _run(monkeypatch, "numba", cols, q, rates, groups, threads=1)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: fused_pass(cols, _SIZES, _OFFS, q, 180, rates, groups, threads=t),
+                                [2, 1, 2, 2, 1, 2]))
+    for seen, total, sums in results:
+        assert total == want[1] and (seen == want[0]).all()
+        for a, b in zip(sums, want[2]):
+            assert np.array_equal(a, b)
