@@ -29,7 +29,7 @@ from neutralcore._core.identity import CHUNK as _ROWS
 from neutralcore._core.identity import group_keys
 
 __all__ = ["read_plain", "read_plain_chunked", "read_plain_pieces", "file_pieces", "merge_codes", "MAX_LABEL",
-           "CHUNK_BYTES"]
+           "CHUNK_BYTES", "cast_fields"]
 
 #: Bytes of body read per pass by :func:`read_plain_chunked`: its working arrays are a few times this, whatever
 #: the file's size.
@@ -281,34 +281,55 @@ def _exact_longdouble() -> bool:
     return int(one[0]) == 1 << 63  # the explicit integer bit, in the first 8 bytes
 
 
-#: Whether plain decimals of up to 18 digits can be divided by their power of ten in x87 long double
-#: (:func:`long_quotients`, used by :func:`_decimals`).
-LONG_EXACT = _exact_longdouble()
+#: Plain decimals of up to 18 digits are divided by their power of ten in x87 long double (:func:`_long_quotients`).
+_LONG = _exact_longdouble()
 #: 10**k, exact in long double for k <= 27 (5**27 < 2**64).
-_POW10_LONG = np.array([10**k for k in range(28)], dtype=np.longdouble) if LONG_EXACT else None
-#: The most digits :func:`long_quotients` takes, and the largest power of ten it divides by.
-MAX_LONG_DIGITS, MAX_LONG_POWER = 18, 27  # 10**18 < 2**63: such digits are an exact int64 and long double
+_POW10_LONG = np.array([10**k for k in range(28)], dtype=np.longdouble) if _LONG else None
+_MAX_LONG_DIGITS = 18  # 10**18 < 2**63: the digits of such a number are an exact int64 and an exact long double
 #: The 11 bits a long double's significand loses when rounded to a double, and the value they have at a midpoint.
 _LOW11, _MIDPOINT = np.uint64(0x7FF), np.uint64(0x400)
 
 
-def long_quotients(mantissa: np.ndarray, power: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """*mantissa* / 10 ** *power* as float64 (non-negative int64 mantissas of at most :data:`MAX_LONG_DIGITS`
-    digits, powers 0 to :data:`MAX_LONG_POWER`), divided once in x87 long double (only where
-    :data:`LONG_EXACT`), and whether each quotient landed exactly halfway between two doubles: those (about one
-    in 2,048) may be rounded wrongly by rounding twice, and must be parsed from their text.  Every other value
-    is the one ``float()`` gives for the decimal's text.
+def _long_quotients(mantissa: np.ndarray, power: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """*mantissa* / 10 ** *power* as float64 (non-negative int64 mantissas of at most 18 digits, powers 0 to 27),
+    divided once in x87 long double (only where :data:`_POW10_LONG` exists), and whether each quotient landed
+    exactly halfway between two doubles: those (about one in 2,048) may be rounded wrongly by rounding twice,
+    and must be cast from their text.  Every other value is the one ``float()`` gives for the decimal's text.
 
     Examples
     --------
-    >>> if LONG_EXACT:
-    ...     v, midway = long_quotients(np.array([30000000000000004]), np.array([17]))
+    >>> if _POW10_LONG is not None:
+    ...     v, midway = _long_quotients(np.array([30000000000000004]), np.array([17]))
     ...     assert v.tolist() == [0.30000000000000004] and not midway.any()
     """
     assert _POW10_LONG is not None
     q = mantissa.astype(np.longdouble) / _POW10_LONG[power]
     low = np.ascontiguousarray(q).view(np.uint64).reshape(q.shape[0], -1)[:, 0] & _LOW11
     return q.astype(np.float64), low == _MIDPOINT
+
+
+def cast_fields(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
+    """The numbers written in the fields of *buf* at *starts* (*lengths* bytes each) by numpy's correctly
+    rounded bytes-to-float cast: each is ``float()`` of its text.  ``None`` if any is empty, longer than
+    :data:`_MAX_NUMBER` bytes or not a number (the csv-module reader then says which line).
+
+    >>> buf = np.frombuffer(b"1e-5,x,2.5E+3", dtype=np.uint8)
+    >>> cast_fields(buf, np.array([0, 7]), np.array([4, 6])).tolist()
+    [1e-05, 2500.0]
+    >>> cast_fields(buf, np.array([5]), np.array([1])) is None
+    True
+    """
+    if not starts.shape[0]:
+        return np.empty(0)
+    if lengths.min() < 1 or lengths.max() > _MAX_NUMBER:
+        return None
+    width = int(lengths.max())
+    col = np.arange(width)
+    text = np.where(col < lengths[:, None], buf[np.minimum(starts[:, None] + col, buf.shape[0] - 1)], 0)
+    try:
+        return np.ascontiguousarray(text.astype(np.uint8)).view(f"S{width}")[:, 0].astype(np.float64)
+    except ValueError:
+        return None
 
 
 def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray | None:
@@ -363,7 +384,7 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
             return None  # a character no number this path reads has: the csv module says which line
         digits = digit.sum(axis=1)
         plain = (~other.any(axis=1) & ~(minus[:, 1:].any(axis=1)) & (dot.sum(axis=1) <= 1) & (digits > 0)
-                 & (digits <= MAX_LONG_DIGITS))
+                 & (digits <= _MAX_LONG_DIGITS))
         has_dot = dot.any(axis=1)
         dot_at = np.where(has_dot, dot.argmax(axis=1), ll)
         # the digits as one integer, a column at a time (Horner): 1-D temporaries only; a row of more than 18
@@ -378,17 +399,16 @@ def _decimals(buf: np.ndarray, s: np.ndarray, length: np.ndarray) -> np.ndarray 
         simple = plain & (mantissa < _MAX_EXACT)
         value = mantissa / _POW10[np.minimum(power, _POW10.shape[0] - 1)]
         rest = np.flatnonzero(~simple)
-        if rest.size and LONG_EXACT:
+        if rest.size and _POW10_LONG is not None:
             wide = rest[plain[rest]]
             if wide.size:
-                value[wide], midway = long_quotients(mantissa[wide], power[wide])
+                value[wide], midway = _long_quotients(mantissa[wide], power[wide])
                 rest = np.union1d(rest[~plain[rest]], wide[midway])
         chunk = np.where(minus[:, 0], -value, value)
         if rest.size:
-            text = np.where(inside[rest], b[rest], 0).astype(np.uint8)
-            try:
-                chunk[rest] = np.ascontiguousarray(text).view(f"S{width}")[:, 0].astype(np.float64)
-            except ValueError:
+            exact = cast_fields(buf, ss[rest], ll[rest])
+            if exact is None:
                 return None
+            chunk[rest] = exact
         out[r:r + _ROWS] = chunk
     return out

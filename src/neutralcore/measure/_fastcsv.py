@@ -33,6 +33,8 @@ from typing import Any, Sequence
 import numba
 import numpy as np
 
+from neutralcore._core import csvsplit
+
 __all__ = ["BLOCK", "read_plain_compiled"]
 
 #: Bytes per block: large enough that the per-block work (counting its lines, the decimals cast from text) is
@@ -128,7 +130,8 @@ def _decimal_bits(w: np.uint64, q: int, pow5_hi: np.ndarray, pow5_lo: np.ndarray
     return np.int64(mantissa | (np.uint64(power2) << np.uint64(52)))
 
 
-#: FNV-1a over a label's bytes (64-bit offset basis and prime), folded so that its low bits pick the slot.
+#: FNV-1a over a label's bytes, with the 64-bit offset basis and prime of Fowler, Noll and Vo's FNV hash
+#: (IETF draft-eastlake-fnv), folded so that its low bits pick the slot.
 _FNV_BASIS, _FNV_PRIME = np.uint64(14695981039346656037), np.uint64(1099511628211)
 
 
@@ -394,21 +397,10 @@ class _Lane:
         self.stops.append(row + rows)
         k = int(self.state[3])
         if k:  # the decimals the loop left (an exponent, a sign, more digits or places): cast from their text
-            qty[slow[:k, 0]] = _cast(buf, slow[:k, 1], slow[:k, 2])
-
-
-def _cast(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """numpy's correctly rounded bytes-to-float cast of the fields at *starts* (:class:`_Failed` for any it
-    cannot read)."""
-    if lengths.min() < 1 or lengths.max() > 32:
-        raise _Failed
-    width = int(lengths.max())
-    col = np.arange(width)
-    text = np.where(col < lengths[:, None], buf[np.minimum(starts[:, None] + col, buf.shape[0] - 1)], 0)
-    try:
-        return np.ascontiguousarray(text.astype(np.uint8)).view(f"S{width}")[:, 0].astype(np.float64)
-    except ValueError:
-        raise _Failed from None
+            exact = csvsplit.cast_fields(buf, slow[:k, 1], slow[:k, 2])
+            if exact is None:
+                raise _Failed
+            qty[slow[:k, 0]] = exact
 
 
 def _blocks(data: bytes | Path, body: int, free: "queue.Queue[np.ndarray]") -> Any:
@@ -454,13 +446,6 @@ def _blocks(data: bytes | Path, body: int, free: "queue.Queue[np.ndarray]") -> A
 def _rows(block: np.ndarray) -> int:
     n = block.shape[0]
     return _lines(block, n) + (1 if n and block[n - 1] != _LF else 0)
-
-
-def _threads(requested: int | None) -> int:
-    if requested:
-        return requested
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(8, cores))
 
 
 def _resized(codes: tuple[np.ndarray, ...], qty: np.ndarray, rows: int, cap: int,
@@ -566,14 +551,14 @@ def _renumbered(tasks: Sequence[tuple[np.ndarray, _Lane, np.ndarray]], threads: 
 
 
 def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str = "quantity",
-                        threads: int | None = None) -> dict[str, Any] | None:
+                        threads: int = 1) -> dict[str, Any] | None:
     """The columns of a plain CSV body after a header of *body* bytes, as
     :func:`neutralcore._core.csvsplit.read_plain` gives them (``{name: (codes, labels)}`` per label column,
     labels as written in order of first appearance; ``{numeric: float64}``; row *i* is line *i* + 2), or
     ``None`` where that reader gives ``None``.
 
     *data* is the file's bytes or its path (then read a block at a time, never whole); *threads* lanes split
-    the blocks (default: the cores this process may run on, at most 8).  The columns are the same, to the bit,
+    the blocks (:func:`neutralcore.measure.rowpass.csv_reader` gives :func:`~neutralcore.measure.rowpass.thread_count`).  The columns are the same, to the bit,
     on any number of threads.
     """
     header = list(header)
@@ -582,7 +567,7 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     size = (len(data) if isinstance(data, (bytes, bytearray)) else os.path.getsize(data)) - body
     if size <= 0:
         return None
-    n_lanes = max(1, min(_threads(threads), size // BLOCK + 1))
+    n_lanes = max(1, min(threads, size // BLOCK + 1))
     lanes = [_Lane(len(names)) for _ in range(n_lanes)]
     codes: tuple[np.ndarray, ...] = ()
     qty = np.empty(0)

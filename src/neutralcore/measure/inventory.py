@@ -668,7 +668,8 @@ class Inventory:
         multi-threaded tokenizers dictionary-encode the label columns and
         parse the quantities, or ``"auto"`` (the default): for a file of
         1 MiB or more, neutralcore's compiled reader with ``[fast]``, else
-        pyarrow, else polars, when installed; else neutralcore.  Every engine gives the same inventory, to the bit, and
+        pyarrow, else polars, when installed; else neutralcore.  Every
+        engine gives the same inventory, to the bit, and
         the same checks and errors: the decimals are parsed correctly rounded
         by all three, every label, year and scope goes through neutralcore's
         checks, and a file an engine cannot be trusted with (quoted fields, a
