@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 import pytest
 
@@ -303,3 +306,45 @@ def test_fused_passes_from_several_threads_at_once_give_the_same_bits(monkeypatc
         assert total == want[1] and (seen == want[0]).all()
         for a, b in zip(sums, want[2]):
             assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("threads", [2, 3, 4])
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64])
+def test_code_span_on_threads_is_min_max(dtype, threads):
+    """A long column cut into one share per thread gives the same minimum and maximum, wherever they lie
+    (first row, last row, at a cut)."""
+    from neutralcore._core.categorical import min_max
+    from neutralcore.measure import _fast
+
+    n = threads * _fast.SPAN_SHARE + 7
+    rng = np.random.default_rng(threads)
+    x = rng.integers(-3, 50, n).astype(dtype)
+    lo, hi = min_max(x)
+    assert (lo, hi) == (-3, 49) and _fast.code_span(x, threads) == (lo, hi)
+    for at in (0, n - 1, n // threads, n // threads - 1):
+        y = x.copy()
+        y[at] = 100
+        assert _fast.code_span(y, threads) == (lo, 100)
+        y[at] = -100
+        assert _fast.code_span(y, threads) == (-100, hi)
+
+
+@pytest.mark.parametrize("bad", [-0.0, -1e-300, -5e-324, -1.0, math.inf, -math.inf, math.nan, -math.nan, 0.0,
+                                 5e-324, 1.7976931348623157e308])
+def test_quantity_bits_check_agrees_with_min_max(bad):
+    """The quantities' bits read as int64 pass the compiled span exactly when every quantity is finite, not
+    negative and not -0.0; anything else goes on to the float checks, so an inventory gets the same column
+    (-0.0 made 0.0) or the same error with the compiled span as without."""
+    from neutralcore.measure import _fast
+    from neutralcore.measure.inventory import _clean_quantity
+
+    q = np.linspace(0.0, 10.0, 300_001)
+    q[123_457] = bad
+    q.setflags(write=False)
+    lo, hi = _fast.code_span(q.view(np.int64), 2)
+    plain = bad == bad and bad >= 0 and bad < math.inf and not math.copysign(1.0, bad) < 0
+    assert (0 <= lo and hi < 0x7FF0000000000000) == plain
+    with_span, without = _clean_quantity(q, functools.partial(_fast.code_span, threads=2)), _clean_quantity(q)
+    assert (with_span is None) == (without is None)
+    if without is not None:
+        assert with_span.tobytes() == without.tobytes() and not np.signbit(with_span).any()

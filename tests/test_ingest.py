@@ -58,12 +58,12 @@ def test_used_with_a_compiled_count_for_the_rest():
     codes = np.zeros(n, dtype=np.int32)
     codes[-10:] = np.arange(10, 20)  # ten categories unseen after the first chunk: the rest is counted once
     assert used(codes, 21, count).tolist() == [True] + [False] * 9 + [True] * 10 + [False]
-    assert calls == [n - _FIRST_CHUNK]  # the first chunk counted by numpy, the rest by the compiled count at once
+    assert calls == [_FIRST_CHUNK, n - _FIRST_CHUNK]  # the first chunk, then the rest at once
 
 
 def test_used_reads_a_short_first_chunk_when_it_shows_every_category():
     """A column whose first rows show every category is read no further than its first chunk (16 rows per
-    category, at least 16,384): the compiled count is never called."""
+    category, at least 16,384): the compiled count reads that chunk only."""
     calls = []
 
     def count(c, k):
@@ -71,9 +71,9 @@ def test_used_reads_a_short_first_chunk_when_it_shows_every_category():
         return np.bincount(c, minlength=k)
 
     codes = np.tile(np.arange(100, dtype=np.int32), 8 * CHUNK // 100)
-    assert used(codes, 100, count).all() and calls == []
-    # one category never used: searched for by itself chunk by chunk (few unseen), still not counted
-    assert used(codes, 101, count).tolist() == [True] * 100 + [False] and calls == []
+    assert used(codes, 100, count).all() and calls == [_FIRST_CHUNK]
+    # one category never used: searched for by itself chunk by chunk (few unseen), no other chunk counted
+    assert used(codes, 101, count).tolist() == [True] * 100 + [False] and calls == [_FIRST_CHUNK] * 2
 
 
 # -- codes as they come ----------------------------------------------------------------------------------------

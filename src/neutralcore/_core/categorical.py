@@ -260,7 +260,11 @@ def used(codes: np.ndarray, n_categories: int, count: Counter | None = None) -> 
             seen |= got > 0
             break
         else:
-            seen |= np.bincount(codes[start:start + step], minlength=n_categories) > 0
+            part = codes[start:start + step]
+            counted = None if count is None else count(part, n_categories)
+            if counted is None or isinstance(counted, int):  # no compiled count (a bad code: never, once checked)
+                counted = np.bincount(part, minlength=n_categories)
+            seen |= counted > 0
             unseen = n_categories - int(np.count_nonzero(seen))
         start += step
         step = min(2 * step, CHUNK)

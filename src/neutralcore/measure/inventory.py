@@ -31,7 +31,7 @@ from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, CodeRangeError, combine_codes, factorize
-from neutralcore._core.categorical import gather, min_max, split_codes
+from neutralcore._core.categorical import Span, gather, min_max, split_codes
 from neutralcore._core.validators import activity_key as _activity
 from neutralcore._core.validators import optional_str, quantity_column
 from neutralcore._core.validators import region_code as _region
@@ -113,11 +113,23 @@ def _float_view(q: Any) -> np.ndarray | None:
     return q.view() if not q.flags.writeable else q.copy()
 
 
-def _clean_quantity(q: np.ndarray) -> np.ndarray | None:
+#: The bits of +inf as an int64: a float64's bits, read as an int64, are at least 0 and below this exactly when it
+#: is finite, not negative and not -0.0 (IEEE 754 binary64: the sign is the top bit, then the exponent).
+_INF_BITS = 0x7FF0000000000000
+
+
+def _clean_quantity(q: np.ndarray, span: Span | None = None) -> np.ndarray | None:
     """*q* when every quantity is finite and not negative (one min and one max: NaN makes both NaN), with any
-    -0.0 made 0.0 (it equals 0 and is not negative; in a copy if *q* is read-only); ``None`` otherwise."""
+    -0.0 made 0.0 (it equals 0 and is not negative; in a copy if *q* is read-only); ``None`` otherwise.
+
+    *span* (a compiled minimum and maximum of integers) first reads the quantities' bits as int64: when they are
+    all in ``[0, _INF_BITS)`` nothing more is read."""
     if not q.shape[0]:
         return q
+    if span is not None and q.flags.c_contiguous:
+        lo, hi = span(q.view(np.int64))
+        if lo >= 0 and hi < _INF_BITS:
+            return q
     lo, hi = min_max(q)  # one pass over memory; NaN makes both NaN
     if not (lo >= 0.0 and hi < math.inf):
         return None
@@ -572,7 +584,8 @@ class Inventory:
             quantity = quantity_column(cols["quantity"], labels, source)
             quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
-        clean = _clean_quantity(quantity)
+        counter, spanner = code_counter(n), code_span(n)
+        clean = _clean_quantity(quantity, spanner)
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
             ("quantity", quantity < 0, "quantity must not be negative"),
@@ -584,8 +597,6 @@ class Inventory:
         for name in dims:
             if not name.isidentifier() or name in RESERVED_COLUMNS or name.startswith("_"):
                 raise SchemaError(f"extra dimension name {name!r} is not allowed", column=name, source=source)
-
-        counter, spanner = code_counter(n), code_span(n)
 
         def coded(name: str, value: Any) -> Categorical:
             if isinstance(value, np.ma.MaskedArray):

@@ -115,14 +115,14 @@ def code_counter(rows: int | None = None) -> Callable[[np.ndarray, int], np.ndar
 
 
 def code_span(rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]] | None:
-    """The compiled minimum and maximum of an integer column in one pass (numba), for
-    :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in use (numpy's chunked
-    :func:`~neutralcore._core.categorical.min_max` is used then)."""
+    """The compiled minimum and maximum of an integer column in one pass (numba), on :func:`thread_count`
+    threads for a long column, for :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in
+    use (numpy's chunked :func:`~neutralcore._core.categorical.min_max` is used then)."""
     if backend(rows) != "numba":
         return None
     from neutralcore.measure import _fast
 
-    return _fast.code_span
+    return functools.partial(_fast.code_span, threads=thread_count())
 
 
 def first_seen(rows: int | None = None) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None:
