@@ -348,3 +348,67 @@ def test_quantity_bits_check_agrees_with_min_max(bad):
     assert (with_span is None) == (without is None)
     if without is not None:
         assert with_span.tobytes() == without.tobytes() and not np.signbit(with_span).any()
+
+
+def test_code_spans_read_every_column_on_the_same_threads():
+    """The spans of several columns read together (each thread a share of every column, short columns too) are
+    numpy's; rowpass's answer gives them for those columns and their views without reading again, and reads any
+    other array it is asked about."""
+    from neutralcore._core.categorical import min_max
+    from neutralcore.measure import _fast, rowpass
+
+    rng = np.random.default_rng(11)
+    n = 3 * _fast.SPAN_SHARE
+    arrays = [rng.integers(-9, 90, n).astype(np.int32), rng.integers(0, 200, n).astype(np.uint8),
+              np.array([7], np.int16), rng.integers(-(2**40), 2**40, 5).astype(np.int64),
+              np.arange(n, dtype=np.int64)[::-1].copy()]
+    want = [min_max(a) for a in arrays]
+    for threads in (1, 2, 3, 8):
+        assert _fast.code_spans(arrays, threads) == want
+    span = rowpass.code_spans(arrays + [np.zeros(0, np.int32), np.ones((2, 2), np.int32)], n)
+    assert span is not None
+    calls = []
+    real = _fast.code_span
+    try:
+        _fast.code_span = lambda a, threads=1: calls.append(a.shape[0]) or real(a, threads)  # type: ignore[assignment]
+        assert [span(a) for a in arrays] == want and [span(a.view()) for a in arrays] == want and calls == []
+        other = arrays[0][1:]  # another stretch of the same memory: read
+        assert span(other) == min_max(other) and calls == [n - 1]
+    finally:
+        _fast.code_span = real
+
+
+def test_code_spans_is_none_on_the_numpy_backend(monkeypatch):
+    from neutralcore.measure import rowpass
+
+    monkeypatch.setenv(ENV, "numpy")
+    assert rowpass.code_spans([np.arange(10)], 10) is None
+
+
+def test_long_coded_columns_checked_on_threads_name_the_bad_row():
+    """An inventory of columns long enough to be checked on several threads refuses a code out of range, a
+    negative quantity and a NaN at their rows, and makes -0.0 0.0, as one read of each column does."""
+    n = 5 * (1 << 19) + 3
+    codes = np.arange(n, dtype=np.int32) % 7
+    q = np.ones(n)
+    codes.setflags(write=False)
+
+    def build(codes=codes, q=q):
+        return nc.Inventory.from_columns(activity=(codes, tuple("abcdefg")), quantity=q, unit="kWh", region="VN",
+                                         year=np.full(n, 2023, np.int32), scope=2)
+
+    assert build().activity.codes.max() == 6
+    bad = codes.copy()
+    bad[n - 2] = 7
+    with pytest.raises(nc.SchemaError, match=f"row {n - 2}"):
+        build(codes=bad)
+    for value, what in ((-1.0, "negative"), (math.nan, "finite")):
+        q2 = q.copy()
+        q2[3 * (1 << 19)] = value
+        with pytest.raises(nc.InvalidQuantityError, match=what) as err:
+            build(q=q2)
+        assert err.value.rows == [3 * (1 << 19)]
+    q3 = q.copy()
+    q3[[0, n - 1]] = -0.0
+    got = build(q=q3).quantity
+    assert not np.signbit(got).any() and got[0] == 0.0 and got[n - 1] == 0.0

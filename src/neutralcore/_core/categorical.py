@@ -195,7 +195,7 @@ def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None
     view (no copy), kept at its width; a read-only uint32 array in range is viewed as int32.  A writeable array
     is copied (the caller could change it later), at its width; any wider type is narrowed to int32.
     *count* (a compiled count, from the caller's layer) counts the rows when most of a long column must be read;
-    *span* (a compiled minimum and maximum) replaces :func:`min_max` for a signed type.
+    *span* (a compiled minimum and maximum) replaces :func:`min_max` (or, for an unsigned type, numpy's max).
     Raises :class:`CodeRangeError` naming the first code out of range.
 
     >>> codes, present = code_view(np.array([2, 0, 2], dtype=np.int8), 3)
@@ -207,7 +207,7 @@ def code_view(codes: np.ndarray, n_categories: int, count: Counter | None = None
     neutralcore._core.categorical.CodeRangeError: codes out of range of the 3 categories (code 3 at position 1)
     """
     if codes.size:
-        lo, hi = (0, int(codes.max())) if codes.dtype.kind == "u" else (span or min_max)(codes)
+        lo, hi = (0, int(codes.max())) if codes.dtype.kind == "u" and span is None else (span or min_max)(codes)
         if lo < 0 or hi >= n_categories:
             bad = int(np.flatnonzero((codes < 0) | (codes >= n_categories))[0])
             raise CodeRangeError(f"codes out of range of the {n_categories} categories (code {int(codes[bad])} at "

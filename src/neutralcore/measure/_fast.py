@@ -17,7 +17,7 @@ import threading
 import numba
 import numpy as np
 
-__all__ = ["code_counts", "code_span", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads",
+__all__ = ["code_counts", "code_span", "code_spans", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads",
            "grid_multipliers", "grid_rates"]
 
 @numba.njit(cache=True, nogil=True)
@@ -99,6 +99,36 @@ def code_span(codes: np.ndarray, threads: int = 1) -> tuple[int, int]:
         for h in helpers:
             h.join()
     return int(min(lo for lo, _ in spans)), int(max(hi for _, hi in spans))
+
+
+def code_spans(arrays: Sequence[np.ndarray], threads: int = 1) -> list[tuple[int, int]]:
+    """:func:`code_span` of each non-empty 1-D integer array, all on the same threads: each thread reads its share
+    of the rows of every array (at most *threads* shares, each at least :data:`SPAN_SHARE` rows of all the arrays
+    together), so a few threads are started for the lot, not for each array."""
+    shares = max(1, min(threads, sum(a.shape[0] for a in arrays) // SPAN_SHARE))
+    if shares == 1:
+        return [code_span(a) for a in arrays]
+    spans: list[list[tuple[int, int]]] = [[] for _ in range(shares)]
+
+    def run(t: int) -> None:
+        for a in arrays:
+            n = a.shape[0]
+            lo, hi = n * t // shares, n * (t + 1) // shares
+            if lo < hi:
+                spans[t].append(_span_loop(a[lo:hi]))
+            else:  # a share too short to hold a row: the array's first row stands in (it is in the span anyway)
+                spans[t].append((a[0], a[0]))
+
+    helpers = [threading.Thread(target=run, args=(t,)) for t in range(1, shares)]
+    for h in helpers:
+        h.start()
+    try:
+        run(0)
+    finally:
+        for h in helpers:
+            h.join()
+    return [(int(min(spans[t][i][0] for t in range(shares))), int(max(spans[t][i][1] for t in range(shares))))
+            for i in range(len(arrays))]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -48,7 +48,7 @@ from neutralcore.measure.kernel import compute
 from neutralcore.measure.lock import RunOptions
 from neutralcore.measure.readers import (Engine, engine_columns, own_columns, read_excel_columns, read_parquet_table,
                                         resolve_engine)
-from neutralcore.measure.rowpass import code_counter, code_span, dense_codes
+from neutralcore.measure.rowpass import code_counter, code_spans, dense_codes
 from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
@@ -137,6 +137,19 @@ def _clean_quantity(q: np.ndarray, span: Span | None = None) -> np.ndarray | Non
         q = q if q.flags.writeable else q.copy()
         q += 0.0
     return q
+
+
+def _integer_columns(quantity: np.ndarray, cols: dict[str, Any], dims: dict[str, Any]) -> list[np.ndarray]:
+    """What a build reads the minimum and maximum of: the quantities' bits (as int64, for
+    :func:`_clean_quantity`), and each integer array given as a column or as the codes of a (codes, labels) pair."""
+    out = [quantity.view(np.int64)] if quantity.flags.c_contiguous else []
+    for v in (*(cols.get(k) for k in ("year", "activity", "unit", "region", "scope", "category", "site")),
+              *dims.values()):
+        if isinstance(v, tuple) and len(v) == 2:
+            v = v[0]
+        if type(v) is np.ndarray and v.ndim == 1 and v.dtype.kind in "iu":  # not a masked array: refused first
+            out.append(v)
+    return out
 
 
 def _unit(v: Any) -> str:
@@ -584,7 +597,7 @@ class Inventory:
             quantity = quantity_column(cols["quantity"], labels, source)
             quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
-        counter, spanner = code_counter(n), code_span(n)
+        counter, spanner = code_counter(n), code_spans(_integer_columns(quantity, cols, dims), n)
         clean = _clean_quantity(quantity, spanner)
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),

@@ -41,7 +41,7 @@ import numpy as np
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
 __all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "FAST_MIN_CSV_BYTES", "CsvReader", "csv_reader", "KEY_NAMES",
-           "THREADS_ENV", "backend", "code_counter", "first_seen", "dense_codes",
+           "THREADS_ENV", "backend", "code_counter", "code_span", "code_spans", "first_seen", "dense_codes",
            "key_sums", "group_sums", "fused_pass", "thread_count", "GridMultipliers", "GridRates", "grid_multipliers",
            "grid_rates"]
 
@@ -123,6 +123,33 @@ def code_span(rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]
     from neutralcore.measure import _fast
 
     return functools.partial(_fast.code_span, threads=thread_count())
+
+
+def code_spans(arrays: Sequence[np.ndarray], rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]] | None:
+    """:func:`code_span` that has already read *arrays* (the 1-D integer ones), all together on
+    :func:`thread_count` threads (a few threads started for the lot, not for each column), and answers for any
+    other array by reading it then; ``None`` when numba is not in use.
+
+    An array is known by its memory (address, shape, strides and type): a view of a column read before is
+    answered without a read.  The arrays read are held while the answer is, so no other array can take their
+    memory meanwhile."""
+    if backend(rows) != "numba":
+        return None
+    from neutralcore.measure import _fast
+
+    threads = thread_count()
+    todo = [a for a in arrays if a.ndim == 1 and a.shape[0] and a.dtype.kind in "iu"]
+    known = {_memory(a): (a, span) for a, span in zip(todo, _fast.code_spans(todo, threads))}
+
+    def span(a: np.ndarray) -> tuple[int, int]:
+        hit = known.get(_memory(a))
+        return hit[1] if hit is not None else _fast.code_span(a, threads)
+
+    return span
+
+
+def _memory(a: np.ndarray) -> tuple[int, tuple[int, ...], tuple[int, ...], str]:
+    return a.__array_interface__["data"][0], a.shape, a.strides, a.dtype.str
 
 
 def first_seen(rows: int | None = None) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None:
