@@ -10,15 +10,15 @@ its pass.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import threading
 
 import numba
 import numpy as np
 
-__all__ = ["code_counts", "code_span", "code_spans", "dense_codes", "key_sums", "group_sums", "fused_pass", "max_threads",
-           "grid_multipliers", "grid_rates"]
+__all__ = ["code_counts", "code_span", "code_spans", "dense_codes", "key_sums", "group_sums", "fused_pass",
+           "max_threads", "grid_multipliers", "grid_rates"]
 
 @numba.njit(cache=True, nogil=True)
 def _key_loop(code: np.ndarray, quantity: np.ndarray, acc: np.ndarray) -> None:  # pragma: no cover
@@ -76,6 +76,18 @@ def _span_loop(codes: np.ndarray) -> tuple[int, int]:  # pragma: no cover
 SPAN_SHARE = 1 << 19
 
 
+def _on_threads(run: Callable[[int], None], shares: int) -> None:
+    # run(0) on this thread and run(1) .. run(shares - 1) on threads of their own, every one joined before return
+    helpers = [threading.Thread(target=run, args=(t,)) for t in range(1, shares)]
+    for h in helpers:
+        h.start()
+    try:
+        run(0)
+    finally:
+        for h in helpers:
+            h.join()
+
+
 def code_span(codes: np.ndarray, threads: int = 1) -> tuple[int, int]:
     """The minimum and maximum of a non-empty 1-D integer array, in one pass (numpy reads it twice, a chunk at
     a time), cut into one share per thread (at most *threads*, each at least :data:`SPAN_SHARE` rows)."""
@@ -90,14 +102,7 @@ def code_span(codes: np.ndarray, threads: int = 1) -> tuple[int, int]:
     def run(t: int) -> None:
         spans[t] = _span_loop(codes[cuts[t]:cuts[t + 1]])
 
-    helpers = [threading.Thread(target=run, args=(t,)) for t in range(1, shares)]
-    for h in helpers:
-        h.start()
-    try:
-        run(0)
-    finally:
-        for h in helpers:
-            h.join()
+    _on_threads(run, shares)
     return int(min(lo for lo, _ in spans)), int(max(hi for _, hi in spans))
 
 
@@ -119,14 +124,7 @@ def code_spans(arrays: Sequence[np.ndarray], threads: int = 1) -> list[tuple[int
             else:  # a share too short to hold a row: the array's first row stands in (it is in the span anyway)
                 spans[t].append((a[0], a[0]))
 
-    helpers = [threading.Thread(target=run, args=(t,)) for t in range(1, shares)]
-    for h in helpers:
-        h.start()
-    try:
-        run(0)
-    finally:
-        for h in helpers:
-            h.join()
+    _on_threads(run, shares)
     return [(int(min(spans[t][i][0] for t in range(shares))), int(max(spans[t][i][1] for t in range(shares))))
             for i in range(len(arrays))]
 

@@ -41,7 +41,7 @@ import numpy as np
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
 __all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "FAST_MIN_CSV_BYTES", "CsvReader", "csv_reader", "KEY_NAMES",
-           "THREADS_ENV", "backend", "code_counter", "code_span", "code_spans", "first_seen", "dense_codes",
+           "THREADS_ENV", "backend", "code_counter", "code_spans", "first_seen", "dense_codes",
            "key_sums", "group_sums", "fused_pass", "thread_count", "GridMultipliers", "GridRates", "grid_multipliers",
            "grid_rates"]
 
@@ -114,21 +114,12 @@ def code_counter(rows: int | None = None) -> Callable[[np.ndarray, int], np.ndar
     return _fast.code_counts
 
 
-def code_span(rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]] | None:
-    """The compiled minimum and maximum of an integer column in one pass (numba), on :func:`thread_count`
-    threads for a long column, for :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in
-    use (numpy's chunked :func:`~neutralcore._core.categorical.min_max` is used then)."""
-    if backend(rows) != "numba":
-        return None
-    from neutralcore.measure import _fast
-
-    return functools.partial(_fast.code_span, threads=thread_count())
-
-
 def code_spans(arrays: Sequence[np.ndarray], rows: int | None = None) -> Callable[[np.ndarray], tuple[int, int]] | None:
-    """:func:`code_span` that has already read *arrays* (the 1-D integer ones), all together on
-    :func:`thread_count` threads (a few threads started for the lot, not for each column), and answers for any
-    other array by reading it then; ``None`` when numba is not in use.
+    """The compiled minimum and maximum of an integer column in one pass (numba), for the build's checks and
+    :func:`neutralcore._core.categorical.factorize`: *arrays* (the 1-D integer ones) are read at once, all
+    together on :func:`thread_count` threads (a few threads started for the lot, not for each column); any other
+    array is read when asked for.  ``None`` when numba is not in use (numpy's chunked
+    :func:`~neutralcore._core.categorical.min_max` is used then).
 
     An array is known by its memory (address, shape, strides and type): a view of a column read before is
     answered without a read.  The arrays read are held while the answer is, so no other array can take their
