@@ -10,12 +10,12 @@ its pass.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
-
-import threading
+from typing import Sequence
 
 import numba
 import numpy as np
+
+from neutralcore._core.threads import on_threads
 
 __all__ = ["code_counts", "code_span", "code_spans", "dense_codes", "key_sums", "group_sums", "fused_pass",
            "max_threads", "grid_multipliers", "grid_rates"]
@@ -76,18 +76,6 @@ def _span_loop(codes: np.ndarray) -> tuple[int, int]:  # pragma: no cover
 SPAN_SHARE = 1 << 19
 
 
-def _on_threads(run: Callable[[int], None], shares: int) -> None:
-    # run(0) on this thread and run(1) .. run(shares - 1) on threads of their own, every one joined before return
-    helpers = [threading.Thread(target=run, args=(t,)) for t in range(1, shares)]
-    for h in helpers:
-        h.start()
-    try:
-        run(0)
-    finally:
-        for h in helpers:
-            h.join()
-
-
 def code_span(codes: np.ndarray, threads: int = 1) -> tuple[int, int]:
     """The minimum and maximum of a non-empty 1-D integer array, in one pass (numpy reads it twice, a chunk at
     a time), cut into one share per thread (at most *threads*, each at least :data:`SPAN_SHARE` rows)."""
@@ -102,7 +90,7 @@ def code_span(codes: np.ndarray, threads: int = 1) -> tuple[int, int]:
     def run(t: int) -> None:
         spans[t] = _span_loop(codes[cuts[t]:cuts[t + 1]])
 
-    _on_threads(run, shares)
+    on_threads(run, shares)
     return int(min(lo for lo, _ in spans)), int(max(hi for _, hi in spans))
 
 
@@ -124,7 +112,7 @@ def code_spans(arrays: Sequence[np.ndarray], threads: int = 1) -> list[tuple[int
             else:  # a share too short to hold a row: the array's first row stands in (it is in the span anyway)
                 spans[t].append((a[0], a[0]))
 
-    _on_threads(run, shares)
+    on_threads(run, shares)
     return [(int(min(spans[t][i][0] for t in range(shares))), int(max(spans[t][i][1] for t in range(shares))))
             for i in range(len(arrays))]
 
@@ -461,18 +449,14 @@ def _fused_threads(c0: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarra
     for w0 in range(0, nblocks, wave):
         nb = min(wave, nblocks - w0)
         badrow[:] = -1
-        cuts = [w0 + (nb * t) // threads for t in range(threads + 1)]
+        shares = min(threads, nb)  # every share at least one block
+        cuts = [w0 + (nb * t) // shares for t in range(shares + 1)]
 
         def run(t: int) -> None:
             _fused_range(cuts[t], cuts[t + 1], w0, c0, c1, c2, c3, sizes, offsets, quantity, seen, rate0, rates, ng,
                          g0, g1, g2, g3, gsize, gbase, check_codes, check_q, step, part, ptot, badrow, fac)
 
-        helpers = [threading.Thread(target=run, args=(t,)) for t in range(1, threads) if cuts[t] < cuts[t + 1]]
-        for h in helpers:
-            h.start()
-        run(0)
-        for h in helpers:
-            h.join()
+        on_threads(run, shares)
         total, bad = _add_wave(nb, part, ptot, badrow, out, total)
         if bad >= 0:
             return total, int(bad)

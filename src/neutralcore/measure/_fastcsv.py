@@ -34,6 +34,7 @@ import numba
 import numpy as np
 
 from neutralcore._core import csvsplit
+from neutralcore._core.threads import on_threads
 
 __all__ = ["BLOCK", "read_plain_compiled"]
 
@@ -536,18 +537,14 @@ def _merge(lanes: Sequence[_Lane], c: int) -> tuple[tuple[str, ...], list[np.nda
 
 def _renumbered(tasks: Sequence[tuple[np.ndarray, _Lane, np.ndarray]], threads: int) -> None:
     """Each (column, lane, table): the lane's rows of the column renumbered by the table, on *threads* threads."""
-    def run(part: Sequence[tuple[np.ndarray, _Lane, np.ndarray]]) -> None:
-        for column, lane, table in part:
+    shares = min(threads, len(tasks))
+
+    def run(t: int) -> None:
+        for column, lane, table in tasks[t::shares]:
             _renumber(column, np.array(lane.starts, np.int64), np.array(lane.stops, np.int64), table)
 
-    parts = [tasks[t::threads] for t in range(min(threads, len(tasks)))]
-    helpers = [threading.Thread(target=run, args=(part,)) for part in parts[1:]]
-    for h in helpers:
-        h.start()
-    if parts:
-        run(parts[0])
-    for h in helpers:
-        h.join()
+    if shares:
+        on_threads(run, shares)
 
 
 def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str = "quantity",

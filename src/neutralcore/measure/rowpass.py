@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from pathlib import Path
 from typing import Callable, Literal, Sequence
 
 import numpy as np
@@ -158,7 +159,7 @@ def first_seen(rows: int | None = None) -> Callable[[np.ndarray], tuple[np.ndarr
 FAST_MIN_CSV_BYTES = 1 << 20
 #: ``read(data, body, header, numeric)``: the compiled CSV reader
 #: (:func:`neutralcore.measure._fastcsv.read_plain_compiled`).
-CsvReader = Callable[..., "dict[str, object] | None"]
+CsvReader = Callable[["bytes | Path", int, list[str], str], "dict[str, object] | None"]
 
 
 def csv_reader(body_bytes: int) -> CsvReader | None:
