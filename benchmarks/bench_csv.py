@@ -71,17 +71,17 @@ def nc_read(path: Path, fs: nc.FactorSet, engine: str) -> p.Result:
 
 
 def nc_read_numpy(path: Path, fs: nc.FactorSet) -> p.Result:
-    """neutralcore's own reader without numba (what a machine without ``[fast]`` runs); the job as usual."""
+    """neutralcore's own reader and the job without numba: what a machine without ``[fast]`` runs (as the memory
+    child of this contender does)."""
     before = os.environ.get("NEUTRALCORE_KERNEL")
     os.environ["NEUTRALCORE_KERNEL"] = "numpy"
     try:
-        inv = nc.Inventory.read_csv(path, engine="neutralcore")
+        return p.nc_job(nc.Inventory.read_csv(path, engine="neutralcore"), fs)
     finally:
         if before is None:
             del os.environ["NEUTRALCORE_KERNEL"]
         else:
             os.environ["NEUTRALCORE_KERNEL"] = before
-    return p.nc_job(inv, fs)
 
 
 def polars_schema() -> dict[str, Any]:
