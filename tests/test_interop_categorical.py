@@ -331,3 +331,25 @@ def test_a_polars_categorical_is_coded_in_order_of_first_appearance():
     codes, labels = frames.column_values(s, coded=True)
     assert list(labels) == ["s2", "s1", "s3", None]
     assert [labels[c] for c in np.asarray(codes).tolist()] == ["s2", "s1", None, "s2", "s3", "s1"]
+
+
+def test_equal_polars_enums_give_one_labels_tuple_and_other_enums_their_own():
+    """An Enum's labels are read out once for equal categories (compared by polars), never mixed up with another
+    Enum's of the same length, and a missing value still adds its ``None``."""
+    a = pl.Series("site", ["s1", "s0", "s1"], dtype=pl.Enum(["s0", "s1"]))
+    b = pl.Series("site", ["s0"], dtype=pl.Enum(["s0", "s1"]))
+    swapped = pl.Series("site", ["s0"], dtype=pl.Enum(["s1", "s0"]))
+    other = pl.Series("site", ["x1"], dtype=pl.Enum(["x0", "x1"]))
+    (ca, la), (cb, lb) = frames.column_values(a), frames.column_values(b)
+    assert la == ("s0", "s1") and lb is la
+    assert ca.tolist() == [1, 0, 1] and cb.tolist() == [0]
+    cs, ls = frames.column_values(swapped)
+    assert ls == ("s1", "s0") and cs.tolist() == [1]
+    co, lo = frames.column_values(other)
+    assert lo == ("x0", "x1") and co.tolist() == [1]
+    cn, ln = frames.column_values(pl.Series("site", ["s1", None], dtype=pl.Enum(["s0", "s1"])))
+    assert ln == ("s0", "s1", None) and cn.tolist() == [1, 2]
+    assert frames.column_values(a)[1] is la  # the tuple with None added is a copy: the shared one is unchanged
+    inv = nc.Inventory.from_columns(activity=["x"] * 3, region="VN", year=2023, unit="MWh", quantity=[1.0] * 3,
+                                    scope=1, site=frames.column_values(a))
+    assert list(inv.site.values()) == ["s1", "s0", "s1"]

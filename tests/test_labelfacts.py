@@ -27,3 +27,34 @@ def test_unclean_labels():
     assert not clean_text(("a", " b"))
     assert not clean_text(("a", ""))
     assert clean_text(())
+
+
+def test_distinct_as_a_set_tells_labels_apart():
+    from neutralcore._core.labelfacts import distinct
+
+    assert distinct(("Hanoi", "Da Nang")) and distinct(()) and distinct((1, 2, None))
+    assert not distinct(("Hanoi", "Hanoi")) and not distinct((1, 1.0)) and not distinct((1, True))
+    nan = float("nan")
+    assert not distinct((nan, nan))  # one object twice: a set keeps one
+    assert distinct((float("nan"), float("nan")))  # two NaN objects: unequal, a set keeps both
+
+
+def test_an_equal_tuple_of_another_type_is_not_answered_from_memory():
+    from neutralcore._core.labelfacts import distinct
+
+    plain = ("a", "b")
+    assert distinct(plain) and clean_text(plain) and all_text(plain)
+    sub = tuple(np.str_(x) for x in plain)
+    assert distinct(sub) and not clean_text(sub) and not all_text(sub)
+    assert all_text(["a", "b"]) and not all_text(["a", 1])  # a list: read every time
+
+
+def test_the_identity_memory_stays_small_and_holds_what_it_answers_for():
+    from neutralcore._core import labelfacts
+
+    for i in range(3 * labelfacts._CACHED):
+        labels = tuple(f"label {i} {j}" for j in range(3))
+        assert labelfacts.distinct(labels)
+        assert labelfacts.distinct(labels[:1] * 2) is False
+    assert len(labelfacts._BY_ID) <= labelfacts._CACHED
+    assert all(id(held) == key for key, (held, _) in labelfacts._BY_ID.items())

@@ -20,6 +20,7 @@ import numpy as np
 
 from neutralcore._core.identity import MIN_ROWS, identity_codes
 from neutralcore._core.textcodes import text_codes
+from neutralcore._core.labelfacts import distinct
 
 __all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
            "CodeRangeError", "min_max", "gather", "dense_space"]
@@ -110,7 +111,7 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
         if codes.dtype.kind not in "iu":
             raise TypeError("codes of a (codes, categories) pair must be integers")
         cats = tuple(cats)
-        if len(set(cats)) != len(cats):
+        if not distinct(cats):
             raise ValueError("categories of a (codes, categories) pair must be distinct")
         codes, present = code_view(codes, len(cats), count, span)
         cat = Categorical(codes, cats)
