@@ -268,6 +268,39 @@ def test_blocks_and_threads_never_change_the_figures(n, step, seed, gases):
                 assert o[label, j] == pytest.approx(math.fsum(w[g == label, j]), rel=1e-12, abs=1e-300)
 
 
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_a_key_map_per_thread_and_one_shared_map_give_the_same_keys_and_bits(monkeypatch, threads):
+    """Each thread marks the keys of its blocks in a map of its own (a store with no test), or, past
+    ``OWN_MAPS_BYTES``, all in one shared map tested before it is written: the same keys, exactly those the
+    rows use, and the same bits, also where the rows of one key fall to different threads."""
+    from neutralcore.measure import _fast
+
+    n = 65536 * 4 + 11
+    rng = np.random.default_rng(41)
+    cols = [rng.integers(lo, lo + z, n).astype(np.int32) for z, lo in zip(_SIZES, _OFFS)]
+    cols[0][: n // 2] = 0  # the first half of the rows (the first thread's) on activity 0 only
+    cols[0][-5:] = 0  # and a few of the last thread's rows on the same keys
+    q = rng.uniform(0, 10, n)
+    rates = rng.uniform(0, 1, (180, 1))
+    groups = [rng.integers(0, 7, n).astype(np.int32)]
+
+    def run() -> tuple:
+        out = [np.zeros((7, 1))]
+        seen, total, bad = _fast.fused_pass(cols, np.array(_SIZES), np.array(_OFFS), q, 180, rates, groups, [7], out,
+                                            False, False, 65536, threads)
+        assert bad == -1
+        return seen, total, out[0]
+
+    monkeypatch.setattr(_fast, "max_threads", lambda: 4)
+    own = run()
+    monkeypatch.setattr(_fast, "OWN_MAPS_BYTES", 0)
+    shared = run()
+    k = ((cols[0] * 3 + cols[1]) * 3 + cols[2] - 2020) * 4 + cols[3]
+    assert own[0].dtype == bool and own[0].shape == (180,)
+    assert np.flatnonzero(own[0]).tolist() == np.flatnonzero(shared[0]).tolist() == sorted(set(k.tolist()))
+    assert own[1] == shared[1] and np.array_equal(own[2], shared[2])
+
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16])
 def test_code_span_is_min_max(dtype):
     """The compiled one-pass minimum and maximum give numpy's figures for every code type, and an inventory
