@@ -58,3 +58,13 @@ def test_the_identity_memory_stays_small_and_holds_what_it_answers_for():
         assert labelfacts.distinct(labels[:1] * 2) is False
     assert len(labelfacts._BY_ID) <= labelfacts._CACHED
     assert all(id(held) == key for key, (held, _) in labelfacts._BY_ID.items())
+
+
+def test_order_is_the_inverse_of_the_rank_and_gives_the_sorted_labels():
+    from neutralcore._core.labelfacts import text_order
+
+    labels = ("b", "B", "a", "á", "", "ab")
+    at, ordered = text_order(labels)
+    assert at.tolist() == np.argsort(text_rank(labels)).tolist() == [4, 1, 2, 5, 0, 3]
+    assert ordered == tuple(sorted(labels)) == tuple(labels[i] for i in at)
+    assert not at.flags.writeable and text_order(tuple(labels))[0] is at

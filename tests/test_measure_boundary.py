@@ -53,6 +53,22 @@ def test_by_sorts_group_keys_and_fixes_column_types():
     assert list(zip(big["site"], big["scope"])) == [("a", 1), ("a", 3), ("b", 2), (None, 1)]
 
 
+
+def test_by_one_text_dimension_sorts_every_label_alike():
+    """by() of one text dimension: every label a group (its remembered order) or only some (the general sort)."""
+    fs = factors()
+    sites = ("s10", "s2", "S1", "s1")  # the columns' order, not the sorted one: S1, s1, s10, s2
+    inv = nc.Inventory.from_columns(activity=["electricity.grid"] * 4, region="XA", year=2024, unit="MWh",
+                                    quantity=[1.0, 2.0, 3.0, 4.0], scope=2,
+                                    site=(np.array([0, 1, 2, 3], np.int32), sites))
+    t = inv.emissions(fs).by("site")
+    assert t["site"] == ["S1", "s1", "s10", "s2"]
+    assert t["co2e_t"].tolist() == [1.5, 2.0, 0.5, 1.0]
+    some = nc.Inventory.from_columns(activity=["electricity.grid"] * 3, region="XA", year=2024, unit="MWh",
+                                     quantity=[1.0, 2.0, 3.0], scope=2,
+                                     site=(np.array([0, 1, 3], np.int32), sites)).emissions(fs).by("site")
+    assert some["site"] == ["s1", "s10", "s2"] and some["co2e_t"].tolist() == [1.5, 0.5, 1.0]
+
 def test_emissions_arrays_are_private_and_the_method_set_is_public():
     res = inventory().emissions(factors())
     for name in ("key_inverse", "key_factor", "key_gas_t", "key_co2e", "resolution", "triple_of_key",

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
-__all__ = ["all_text", "clean_text", "distinct", "text_rank"]
+__all__ = ["all_text", "clean_text", "distinct", "text_order", "text_rank"]
 
 _CACHED = 64  # tuples kept by each memory
 
@@ -83,11 +83,14 @@ def distinct(labels: tuple[Any, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=_CACHED)
-def _rank(labels: tuple[str, ...]) -> np.ndarray:
+def _ordering(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    order = sorted(range(len(labels)), key=labels.__getitem__)
     rank = np.empty(len(labels), dtype=np.int64)
-    rank[sorted(range(len(labels)), key=labels.__getitem__)] = np.arange(len(labels))
+    rank[order] = np.arange(len(labels))
+    at = np.array(order, dtype=np.int64)
     rank.setflags(write=False)  # shared by every caller
-    return rank
+    at.setflags(write=False)
+    return rank, at, tuple(labels[i] for i in order)
 
 
 def text_rank(labels: tuple[str, ...]) -> np.ndarray:
@@ -99,4 +102,17 @@ def text_rank(labels: tuple[str, ...]) -> np.ndarray:
     >>> text_rank(("b", "a", "c")).tolist()
     [1, 0, 2]
     """
-    return _rank(labels)
+    return _ordering(labels)[0]
+
+
+def text_order(labels: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The positions of *labels* (all ``str``) in the order :func:`text_rank` places them (shared, read-only),
+    and the labels in that order.
+
+    Examples
+    --------
+    >>> at, labels = text_order(("b", "a", "c"))
+    >>> at.tolist(), labels
+    ([1, 0, 2], ('a', 'b', 'c'))
+    """
+    return _ordering(labels)[1:]

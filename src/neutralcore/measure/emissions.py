@@ -26,7 +26,7 @@ import numpy as np
 
 from neutralcore._core.categorical import CHUNK, Categorical, bincount, combine_codes, split_codes
 from neutralcore._core.display import view_html, view_text
-from neutralcore._core.labelfacts import all_text, text_rank
+from neutralcore._core.labelfacts import all_text, text_order, text_rank
 from neutralcore._core.progress import bar
 from neutralcore._core.table import Table
 from neutralcore.errors import InputError
@@ -923,13 +923,19 @@ class Emissions:
         """The table of :meth:`by`: groups sorted by their labels, the last dimension varying fastest."""
         ngroups = values.shape[0]
         n_gas = len(self.gases) if gases else 0
-        order = np.lexsort([_sort_rank(cat.categories)[part] for part, cat in zip(parts, cats)][::-1]) \
-            if ngroups else np.zeros(0, dtype=np.int64)
         out: dict[str, Any] = {}
-        for d, part, cat in zip(dims, parts, cats):
-            labels: np.ndarray = np.empty(len(cat.categories), dtype=object)
-            labels[:] = list(cat.categories)
-            out[d] = labels[part[order]].tolist()
+        cats0 = cats[0].categories if len(cats) == 1 else ()
+        if (len(cats) == 1 and ngroups == len(cats0) and isinstance(cats0, tuple) and all_text(cats0)
+                and bool((parts[0] == np.arange(ngroups)).all())):  # one dimension, every label a group, in order
+            order, ordered = text_order(cats0)  # the usual by(site): the labels' sorted order, remembered
+            out[dims[0]] = list(ordered)
+        else:
+            order = np.lexsort([_sort_rank(cat.categories)[part] for part, cat in zip(parts, cats)][::-1]) \
+                if ngroups else np.zeros(0, dtype=np.int64)
+            for d, part, cat in zip(dims, parts, cats):
+                labels: np.ndarray = np.empty(len(cat.categories), dtype=object)
+                labels[:] = list(cat.categories)
+                out[d] = labels[part[order]].tolist()
         out["co2e_t"] = np.array(values[order, 0], dtype=float)
         for j in range(n_gas):
             out[f"{self.gases[j]}_t"] = np.array(values[order, j + 1], dtype=float)
