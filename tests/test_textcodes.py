@@ -1,4 +1,5 @@
-"""Long Python string lists are coded the same by every route: polars, pyarrow, object identity, the dict path.
+"""Long Python string lists are coded the same by every route: the compiled CSV split (numba), polars, pyarrow,
+object identity, the dict path.
 
 Each route gives the dict path's codes (int32, in order of first appearance) and labels (the first object of
 each value), so an Inventory built from the same lists is identical whichever libraries are installed,
@@ -20,9 +21,14 @@ from hypothesis import strategies as st
 
 import neutralcore as nc
 from neutralcore._core import textcodes
-from neutralcore._core.categorical import _FirstSeen, factorize
+from neutralcore._core.categorical import _FirstSeen, factorize, own_text
 from neutralcore._core.identity import MIN_ROWS
 from neutralcore.errors import InputError, NeutralcoreError
+
+try:
+    from neutralcore.measure import _fastcsv
+except ImportError:  # no numba: the compiled route is not there to test
+    _fastcsv = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parents[1]
 N = MIN_ROWS + 1_234
@@ -71,9 +77,99 @@ def check_routes(pool: list, seed: int, late: int) -> None:
         assert all(a is b for a, b in zip(got[1], labels))  # the very objects the dict path keeps
 
 
+#: Every character the CSV split treats apart (comma, quote, line feed, carriage return), beside plain text.
+raw = st.text(alphabet=st.sampled_from("ab é中,\"\n\r\t"), max_size=4)
+
+
+@pytest.mark.skipif(_fastcsv is None, reason="needs numba (neutralcore[fast])")
+@settings(max_examples=60, deadline=None)
+@given(pool=st.lists(st.one_of(raw, st.none()), min_size=1, max_size=12), seed=st.integers(0, 2**32 - 1),
+       rows=st.sampled_from([1, 5, 3_000]), threads=st.sampled_from([1, 2, 3]))
+def test_the_compiled_split_codes_a_list_as_the_dict_path_or_leaves_it(pool, seed, rows, threads):
+    """The list joined by line feeds and split by the CSV reader's lanes (in blocks of at least
+    ``_TEXT_BLOCK`` bytes, so a long list is split by several lanes): the dict path's codes and labels, or
+    ``None`` exactly when a value is not a str, holds a character the split ends a field or a row at, or is
+    the last and empty (its line would not be there)."""
+    values = own_objects(pool, np.random.default_rng(seed).integers(0, len(pool), rows))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_fastcsv, "_TEXT_BLOCK", 64)
+        got = textcodes.text_codes(values, (), compiled=lambda v: _fastcsv.text_codes(v, threads))
+    refused = any(v is None or any(c in v for c in ',"\n\r') for v in values) or values[-1] == ""
+    if refused:
+        assert got is None
+        return
+    codes, labels = by_dict(values)
+    assert got is not None and got[0].dtype == np.int32
+    assert got[0].tolist() == codes and got[1] == labels
+    assert all(a is b for a, b in zip(got[1], labels))  # the caller's own objects, not the ones decoded
+
+
+@pytest.mark.skipif(_fastcsv is None, reason="needs numba (neutralcore[fast])")
+@settings(max_examples=25, deadline=None)
+@given(pools=st.lists(st.lists(st.one_of(raw, st.none()), min_size=1, max_size=6), min_size=1, max_size=5),
+       seed=st.integers(0, 2**32 - 1), threads=st.sampled_from([1, 2, 3]))
+def test_lists_coded_together_are_coded_as_each_alone(pools, seed, threads):
+    """:func:`text_codes_many` (each list split on a lane of its own while the next is joined, at most
+    *threads* at once) gives each list exactly what :func:`text_codes` gives it alone, refusals included."""
+    rng = np.random.default_rng(seed)
+    lists = [own_objects(pool, rng.integers(0, len(pool), int(rng.integers(1, 3_000)))) for pool in pools]
+    together = _fastcsv.text_codes_many(lists, threads)
+    for values, got in zip(lists, together):
+        alone = _fastcsv.text_codes(values, 1)
+        assert (got is None) == (alone is None)
+        if got is not None and alone is not None:
+            assert got[0].dtype == np.int32 and got[0].tolist() == alone[0].tolist() and got[1] == alone[1]
+    coder = _fastcsv.TextCoder(threads)
+    coder.prepare(lists)
+    for values, got in zip(lists, together):
+        again = coder(values)
+        assert (again is None) == (got is None)
+        if again is not None and got is not None:
+            assert again[0].tolist() == got[0].tolist() and again[1] == got[1]
+    copy = list(lists[0])  # an equal list that is another object is coded afresh, not taken for the first
+    fresh, first = coder(copy), together[0]
+    assert (fresh is None) == (first is None) and (fresh is None or fresh[1] == first[1])
+
+
+@pytest.mark.skipif(_fastcsv is None, reason="needs numba (neutralcore[fast])")
+def test_the_lists_of_one_build_are_coded_together(monkeypatch):
+    """Every long list of per-row text of a build goes to :func:`text_codes_many` in one call; a list of
+    shared objects (coded by identity) and a list of numbers are not among them."""
+    monkeypatch.setenv("NEUTRALCORE_KERNEL", "numba")
+    batches = []
+    many = _fastcsv.text_codes_many
+    monkeypatch.setattr(_fastcsv, "text_codes_many", lambda lists, t: batches.append(len(lists)) or many(lists, t))
+    cols = columns(N)
+    shared = ["plant", "office"] * (N // 2)
+    cols["category"] = shared + ["plant"] * (N - len(shared))
+    inv = nc.Inventory.from_columns(**cols)
+    # activity, region, site: objects of their own; unit ("L" is one of CPython's one-character singletons),
+    # scope ("1", "2") and category hold shared objects, coded by identity
+    assert batches == [3]
+    assert [own_text(cols[c]) for c in ("activity", "region", "site", "unit", "scope", "category")] == [True] * 3 + [
+        False] * 3
+    monkeypatch.setenv("NEUTRALCORE_KERNEL", "numpy")  # no compiled coder: polars, pyarrow, identity, dicts
+    assert digest(inv) == digest(nc.Inventory.from_columns(**cols))
+
+
+@pytest.mark.skipif(_fastcsv is None, reason="needs numba (neutralcore[fast])")
+def test_the_compiled_split_is_what_a_long_list_is_coded_by_with_numba(monkeypatch):
+    monkeypatch.setenv("NEUTRALCORE_KERNEL", "numba")
+    calls = []
+    split = _fastcsv.text_codes
+    monkeypatch.setattr(_fastcsv, "text_codes", lambda *a, **k: calls.append(1) or split(*a, **k))
+    monkeypatch.setattr(textcodes.text_codes, "__defaults__", ((), None))  # neither library: only the split
+    values = own_objects(["Nhà máy 1", "kho", "văn phòng"], np.random.default_rng(4).integers(0, 3, N))
+    inv = nc.Inventory.from_columns(activity="electricity.grid", unit="kWh", region="VN", quantity=np.ones(N),
+                                    year=2024, scope=2, site=values)
+    assert calls == [1]
+    codes, labels = by_dict(values)
+    assert inv.site.codes.tolist() == codes and list(inv.site.categories) == labels
+
+
 @pytest.mark.parametrize("engines", ROUTES)
 def test_factorize_of_a_long_list_is_the_same_by_every_route(engines, monkeypatch):
-    monkeypatch.setattr(textcodes.text_codes, "__defaults__", (engines,))
+    monkeypatch.setattr(textcodes.text_codes, "__defaults__", (engines, None))
     pool = ["site-a", "", "ü-site", "中文", None, "s" * 40]
     values = own_objects(pool, np.random.default_rng(5).integers(0, len(pool), N))
     cat = factorize(values)
@@ -133,9 +229,12 @@ def digest(inv: nc.Inventory) -> dict:
 def test_inventories_from_long_lists_are_identical_by_every_route(monkeypatch):
     cols = columns(N)
     results = []
-    for engines in ROUTES:
-        monkeypatch.setattr(textcodes.text_codes, "__defaults__", (engines,))
-        results.append(digest(nc.Inventory.from_columns(**cols)))
+    for kernel in ("numpy", "numba") if _fastcsv is not None else ("numpy",):
+        monkeypatch.setenv("NEUTRALCORE_KERNEL", kernel)  # numba: the compiled split codes every column it reads
+        for engines in ROUTES:
+            monkeypatch.setattr(textcodes.text_codes, "__defaults__", (engines, None))
+            results.append(digest(nc.Inventory.from_columns(**cols)))
+    monkeypatch.delenv("NEUTRALCORE_KERNEL")
     monkeypatch.setenv("NEUTRALCORE_NO_IDENTITY", "1")
     results.append(digest(nc.Inventory.from_columns(**cols)))
     assert all(r == results[0] for r in results[1:])
@@ -143,7 +242,7 @@ def test_inventories_from_long_lists_are_identical_by_every_route(monkeypatch):
 
 @pytest.mark.parametrize("engines", ROUTES)
 def test_a_missing_activity_among_per_row_strings_names_the_row(engines, monkeypatch):
-    monkeypatch.setattr(textcodes.text_codes, "__defaults__", (engines,))
+    monkeypatch.setattr(textcodes.text_codes, "__defaults__", (engines, None))
     cols = columns(N)
     cols["activity"][MIN_ROWS + 7] = None
     with pytest.raises(InputError) as err:

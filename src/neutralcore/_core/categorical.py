@@ -19,11 +19,11 @@ import attrs
 import numpy as np
 
 from neutralcore._core.identity import MIN_ROWS, identity_codes
-from neutralcore._core.textcodes import text_codes
+from neutralcore._core.textcodes import Compiled, text_codes
 from neutralcore._core.labelfacts import distinct
 
 __all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
-           "CodeRangeError", "min_max", "gather", "dense_space"]
+           "CodeRangeError", "min_max", "gather", "dense_space", "own_text"]
 
 CODE_DTYPE = np.int32
 
@@ -93,14 +93,14 @@ Span = Callable[[np.ndarray], tuple[int, int]]
 
 
 def factorize(values: Any, n: int | None = None, *, count: Counter | None = None,
-              span: Span | None = None) -> Categorical:
+              span: Span | None = None, text: Compiled | None = None) -> Categorical:
     """Code a column of hashable labels.
 
     *values* may be a :class:`Categorical` (returned as is), a
     ``(codes, categories)`` pair, a scalar (broadcast to *n* rows), a numpy
     array or any sequence.  *count* replaces the chunked ``np.bincount`` that
-    checks and counts the codes of a pair, *span* the chunked :func:`min_max` of integer codes and values
-    (compiled loops, from the caller's layer).
+    checks and counts the codes of a pair, *span* the chunked :func:`min_max` of integer codes and values,
+    *text* codes a long list of ``str`` objects of their own (compiled loops, from the caller's layer).
     """
     if isinstance(values, Categorical):
         return values.compact()
@@ -139,8 +139,8 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
     own = len(values) >= MIN_ROWS and _own_objects(values)
     codes = None if own else identity_codes(values, mapping.__getitem__)
     if codes is None and len(values) >= MIN_ROWS:
-        # rows rarely share objects (text parsed row by row): polars or pyarrow, when installed, code them fastest
-        coded = text_codes(values)
+        # rows rarely share objects (text parsed row by row): the compiled reader, polars or pyarrow code them fastest
+        coded = text_codes(values, compiled=text)
         if coded is not None:
             return Categorical(_readonly(coded[0]), tuple(coded[1]))
     if codes is None:
@@ -358,6 +358,15 @@ def _first_appearance(cat: Categorical) -> Categorical:
 
 #: Rows probed by :func:`_own_objects`.
 _PROBE = 1 << 14
+
+
+def own_text(values: Any) -> bool:
+    """Whether :func:`factorize` would code *values* as text of objects of their own (a long list or tuple whose
+    first rows mostly hold objects of their own, the first of them not None a ``str``), the lists a compiled
+    text coder is given."""
+    if not isinstance(values, (list, tuple)) or len(values) < MIN_ROWS or not _own_objects(values):
+        return False
+    return type(next((v for v in values[:64] if v is not None), None)) is str
 
 
 def _own_objects(values: Any) -> bool:

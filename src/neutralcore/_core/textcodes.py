@@ -1,18 +1,23 @@
-"""Long lists of Python ``str`` as int32 codes in order of first appearance, by polars or pyarrow when installed.
+"""Long lists of Python ``str`` as int32 codes in order of first appearance: by a compiled coder from the caller's
+layer, else by polars or pyarrow when installed.
 
 Text parsed row by row gives every row a ``str`` object of its own, so no route can skip reading each object:
 touching them alone (``sum(map(len, values))``) costs 20-30 ns a row, a dict lookup per row (the numpy path)
-55-110 ns (``benchmarks/bench_identity.py``).  polars copies the text into native memory near that floor
-(``pl.Series(values, dtype=pl.String)``, 25-35 ns a row), finds the labels of the first rows and codes every
-row against them with a cast to ``pl.Enum`` (20-25 ns; the polars peer, ``pl.Series(values,
-dtype=pl.Enum(labels))``, is that read and that cast with the labels known); rows with a label the first rows
-lack are coded afterwards, on their own.  pyarrow, when polars is not installed, reads the list (30-45 ns a
-row) and encodes it with ``dictionary_encode`` (15-20 ns).  Reading holds the GIL throughout, so threads
-cannot read two columns at once; each column is coded in the calling thread.
+55-110 ns (``benchmarks/bench_identity.py``).  With ``neutralcore[fast]`` the caller passes the compiled CSV
+reader's split (:func:`neutralcore.measure._fastcsv.text_codes`): the list joined by line feeds in one
+``str.join`` (the objects read once, 15-20 ns a row), then split and coded by the reader's lanes without the
+GIL; it refuses a list whose values hold a line feed, carriage return, comma or quote, which goes on to the
+libraries.  polars copies the text into native memory near the floor (``pl.Series(values, dtype=pl.String)``,
+25-35 ns a row), finds the labels of the first rows and codes every row against them with a cast to ``pl.Enum``
+(20-30 ns; the polars peer, ``pl.Series(values, dtype=pl.Enum(labels))``, is that read and that cast with the
+labels known); rows with a label the first rows lack are coded afterwards, on their own.  pyarrow, when polars
+is not installed, reads the list (30-45 ns a row) and encodes it with ``dictionary_encode`` (15-20 ns).
+Reading the objects holds the GIL throughout, so threads cannot read two columns at once; each column is coded
+in the calling thread.
 
 The labels returned are the first object of each distinct value, fetched back from the caller's list, and a
 column is refused (``None``: the caller's dict path codes it) unless every one of those is a plain ``str``
-or ``None`` and equals what the library read: then the codes and labels are exactly the dict path's.  Bytes,
+or ``None`` and equals what the coder read: then the codes and labels are exactly the dict path's.  Bytes,
 numbers, NaN and lone surrogates are refused by the read itself.  polars and pyarrow are imported only here,
 inside functions.
 """
@@ -24,13 +29,15 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["text_codes", "ENGINES"]
+__all__ = ["text_codes", "ENGINES", "Compiled"]
 
 #: The libraries tried, fastest first.
 ENGINES = ("polars", "pyarrow")
 
 #: ``(codes, labels)`` of one column.
 Coded = tuple[np.ndarray, list[Any]]
+#: A compiled coder from the caller's layer: ``(codes, labels as read)`` of a list of ``str``, or ``None``.
+Compiled = Callable[[Sequence[str]], "tuple[np.ndarray, list[str]] | None"]
 
 #: Rows per chunk when looking for each code's first row.
 _CHUNK = 1 << 16
@@ -126,10 +133,11 @@ def _labels(values: Any, codes: np.ndarray, read: list[Any]) -> list[Any] | None
     return labels if labels == read else None
 
 
-def text_codes(values: Any, engines: Sequence[str] = ENGINES) -> Coded | None:
+def text_codes(values: Any, engines: Sequence[str] = ENGINES, compiled: Compiled | None = None) -> Coded | None:
     """Codes and labels of *values* (a list or object array of ``str`` and ``None``), in order of first
-    appearance, exactly as a dict per row gives them, by the first installed library of *engines*; ``None``
-    for a column that is not text, or when none of them is installed (the caller's dict path codes it).
+    appearance, exactly as a dict per row gives them, by *compiled* when given and it reads them, else by the
+    first installed library of *engines*; ``None`` for a column that is not text, or when none of them is
+    installed (the caller's dict path codes it).
 
     >>> codes, labels = text_codes(["b", "a", "b", None]) or (None, None)
     >>> labels in (["b", "a", None], None)  # None without polars and pyarrow
@@ -138,6 +146,12 @@ def text_codes(values: Any, engines: Sequence[str] = ENGINES) -> Coded | None:
     probe = next((v for v in values[:_PROBE] if v is not None), "")
     if type(probe) is not str:
         return None  # numbers and the like: a library would read the whole list before refusing it
+    if compiled is not None:
+        read = compiled(values)
+        if read is not None:
+            labels = _labels(values, read[0], read[1])
+            if labels is not None:
+                return read[0], labels
     for name in engines:
         lib = _import(name)
         if lib is None:

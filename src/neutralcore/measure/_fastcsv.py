@@ -19,6 +19,10 @@ where that reader would (the csv module's reader then reads the file and names t
   places) are cast from their text by numpy's correctly rounded cast, block by block;
 * a quote, a short or long row, a blank line, a carriage return not before a line feed, or a character no
   number has, gives ``None``.
+
+The same split codes a long list of ``str`` objects (:func:`text_codes`, for
+:func:`neutralcore.measure.rowpass.text_coder`): the list joined by line feeds is a body of one label column
+and no number, in blocks small enough that every core gets some.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import numpy as np
 from neutralcore._core import csvsplit
 from neutralcore._core.threads import on_threads
 
-__all__ = ["BLOCK", "read_plain_compiled"]
+__all__ = ["BLOCK", "TextCoder", "read_plain_compiled", "text_codes", "text_codes_many"]
 
 #: Bytes per block: large enough that the per-block work (counting its lines, the decimals cast from text) is
 #: small, small enough that every core gets blocks of a 1M-row file (36-48 MiB); 1 and 2 MiB were no faster.
@@ -47,6 +51,8 @@ _DONE, _FULL, _BAD = 0, 1, 2
 #: 10**k, exact as doubles for k <= 22.
 _POW10 = 10.0 ** np.arange(23)
 _FIRST_SLOTS = 1 << 12
+#: The least bytes per block of a list of text (:func:`text_codes`): every core gets blocks of a 1M-row column.
+_TEXT_BLOCK = 1 << 18
 
 
 def _powers_of_five(q_min: int, q_max: int) -> tuple[np.ndarray, np.ndarray]:
@@ -404,15 +410,16 @@ class _Lane:
             qty[slow[:k, 0]] = exact
 
 
-def _blocks(data: bytes | Path, body: int, free: "queue.Queue[np.ndarray]") -> Any:
+def _blocks(data: bytes | Path, body: int, free: "queue.Queue[np.ndarray]", block: int | None = None) -> Any:
     """The body's blocks, each a uint8 array of whole lines (the last may end without a line end) and the buffer
-    it is in: ``None`` for bytes (a block is a view of them); from a file on disk, a buffer taken from *free*,
-    which the caller puts back once the block is split."""
+    it is in: ``None`` for bytes (a block is a view of them, of about *block* bytes, :data:`BLOCK` by default);
+    from a file on disk, a buffer taken from *free*, which the caller puts back once the block is split."""
+    block = BLOCK if block is None else block
     if isinstance(data, (bytes, bytearray)):
         whole = np.frombuffer(data, np.uint8)
         at = body
         while at < whole.shape[0]:
-            stop = min(at + BLOCK, whole.shape[0])
+            stop = min(at + block, whole.shape[0])
             if stop < whole.shape[0]:
                 cut = _last_line_end(whole[at:stop], stop - at)
                 if not cut:
@@ -547,24 +554,25 @@ def _renumbered(tasks: Sequence[tuple[np.ndarray, _Lane, np.ndarray]], threads: 
         on_threads(run, shares)
 
 
-def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str = "quantity",
-                        threads: int = 1) -> dict[str, Any] | None:
+def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str | None = "quantity",
+                        threads: int = 1, block_bytes: int | None = None) -> dict[str, Any] | None:
     """The columns of a plain CSV body after a header of *body* bytes, as
     :func:`neutralcore._core.csvsplit.read_plain` gives them (``{name: (codes, labels)}`` per label column,
     labels as written in order of first appearance; ``{numeric: float64}``; row *i* is line *i* + 2), or
-    ``None`` where that reader gives ``None``.
+    ``None`` where that reader gives ``None``.  With *numeric* ``None`` every column is a label column; bytes
+    are split in blocks of about *block_bytes* bytes (:data:`BLOCK` by default).
 
     *data* is the file's bytes or its path (then read a block at a time, never whole); *threads* lanes split
     the blocks (:func:`neutralcore.measure.rowpass.csv_reader` gives :func:`~neutralcore.measure.rowpass.thread_count`).  The columns are the same, to the bit,
     on any number of threads.
     """
     header = list(header)
-    ncol, qcol = len(header), header.index(numeric)
+    ncol, qcol = len(header), -1 if numeric is None else header.index(numeric)
     names = [h for h in header if h != numeric]
     size = (len(data) if isinstance(data, (bytes, bytearray)) else os.path.getsize(data)) - body
     if size <= 0:
         return None
-    n_lanes = max(1, min(threads, size // BLOCK + 1))
+    n_lanes = max(1, min(threads, size // (block_bytes if block_bytes and isinstance(data, (bytes, bytearray)) else BLOCK) + 1))
     lanes = [_Lane(len(names)) for _ in range(n_lanes)]
     codes: tuple[np.ndarray, ...] = ()
     qty = np.empty(0)
@@ -597,7 +605,7 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     for w in workers:
         w.start()
     try:
-        with contextlib.closing(_blocks(data, body, free)) as blocks:  # the file closed on a failure too
+        with contextlib.closing(_blocks(data, body, free, block_bytes)) as blocks:  # the file closed on a failure too
             for block, buf in blocks:
                 if failed.is_set():
                     break
@@ -636,7 +644,134 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     _renumbered(renumber, n_lanes)
     for name in names:
         out[name][0].setflags(write=False)
-    quantity = qty[:rows]
-    quantity.setflags(write=False)
-    out[numeric] = quantity
+    if numeric is not None:
+        quantity = qty[:rows]
+        quantity.setflags(write=False)
+        out[numeric] = quantity
     return {h: out[h] for h in header}
+
+
+def _joined(values: Sequence[str]) -> bytes | None:
+    """*values* joined by line feeds as UTF-8, or ``None`` when the split could not give their rows back."""
+    try:
+        body = "\n".join(values).encode("utf-8")  # one pass over the objects, each read once (no slice: a slice
+    except (TypeError, UnicodeError):  # would touch every object's count again); a lone surrogate: UnicodeError
+        return None
+    if body.count(b"\n") != len(values) - 1 or b"\r" in body:  # a value's own line feed, or a CR the split
+        return None  # would take as part of a line end, would shift or merge rows without a row count to show it
+    return body
+
+
+def text_codes(values: Sequence[str], threads: int = 1) -> tuple[np.ndarray, list[str]] | None:
+    """int32 codes of a list of ``str`` in order of first appearance and the labels as read, by this reader
+    over the list joined by line feeds, on *threads* lanes; ``None`` unless every value is a ``str`` with no
+    line feed, carriage return, comma or quote and the last is not empty (the caller then codes the list
+    another way).  The labels are decoded from the bytes read: the caller checks them against its objects.
+
+    >>> text_codes(["b", "a", "b"])
+    (array([0, 1, 0], dtype=int32), ['b', 'a'])
+    """
+    n = len(values)
+    body = _joined(values)
+    if body is None:
+        return None
+    columns = read_plain_compiled(body, 0, ["text"], None, threads, max(_TEXT_BLOCK, len(body) // (4 * threads)))
+    if columns is None:
+        return None
+    codes, labels = columns["text"]
+    return (codes, list(labels)) if codes.shape[0] == n else None
+
+
+class _OneLane:
+    """One list's split on one lane, started on a thread of its own (:func:`text_codes_many`)."""
+
+    def __init__(self, body: bytes, rows: int) -> None:
+        self.lane = _Lane(1)
+        self.lane.arena = np.empty(len(body), np.uint8)  # room for every label: they are bytes of the body
+        self.buf = np.frombuffer(body, np.uint8)
+        self.rows = rows
+        self.codes = np.empty(rows, np.int32)
+        self.ok = False
+        self.entered = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        self.entered.set()  # the caller goes on reading the next list once this thread is in the loop
+        with contextlib.suppress(_Failed):
+            self.lane.split(self.buf, self.rows, 0, 1, -1, (self.codes,), _NO_QUANTITY)
+            self.ok = True
+
+    def start(self) -> None:
+        self.thread.start()
+        self.entered.wait()
+
+    def result(self) -> tuple[np.ndarray, list[str]] | None:
+        self.thread.join()
+        del self.buf  # the list's joined bytes: the labels are in the arena
+        if not self.ok:
+            return None
+        lane, k = self.lane, int(self.lane.nlab[0])
+        labels = _decoded(lane.arena[:int(lane.state[2])], lane.off[0, :k], lane.len[0, :k])
+        if labels is None:
+            return None
+        self.codes.setflags(write=False)
+        return self.codes, list(labels)
+
+
+_NO_QUANTITY = np.empty(0, np.float64)
+
+
+def text_codes_many(lists: Sequence[Sequence[str]], threads: int = 1) -> list[tuple[np.ndarray, list[str]] | None]:
+    """:func:`text_codes` of each list, the same codes and labels; with two threads or more, each list is split
+    on one lane of its own while the next is joined (a join holds the GIL, the split does not), so that two
+    lists take about the time of the longer of the two steps, not their sum.
+
+    >>> text_codes_many([["b", "a", "b"], ["x", "x"]], threads=2)
+    [(array([0, 1, 0], dtype=int32), ['b', 'a']), (array([0, 0], dtype=int32), ['x'])]
+    """
+    if threads < 2 or len(lists) < 2:
+        return [text_codes(values, threads) for values in lists]
+    out: list[tuple[np.ndarray, list[str]] | None] = [None] * len(lists)
+    running: list[tuple[int, _OneLane]] = []
+    for i, values in enumerate(lists):
+        body = _joined(values)
+        if not body:
+            continue
+        if len(running) >= threads:  # no more splits at once than threads (and their lists' bodies held)
+            j, done = running.pop(0)
+            out[j] = done.result()
+        split = _OneLane(body, len(values))
+        del body
+        split.start()
+        running.append((i, split))
+    for j, split in running:
+        out[j] = split.result()
+    return out
+
+
+class TextCoder:
+    """:func:`text_codes` on *threads* lanes as a :data:`neutralcore._core.textcodes.Compiled`, with the lists
+    of one build coded ahead together (:meth:`prepare`, by :func:`text_codes_many`) and handed out by identity.
+
+    >>> coder = TextCoder(2)
+    >>> values = ["b", "a", "b"]
+    >>> coder.prepare([values, ["x"]])
+    >>> coder(values)
+    (array([0, 1, 0], dtype=int32), ['b', 'a'])
+    """
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        self._ready: dict[int, tuple[Sequence[str], tuple[np.ndarray, list[str]] | None]] = {}
+
+    def prepare(self, lists: Sequence[Sequence[str]]) -> None:
+        """Code *lists* now, together; a later call with one of these very objects returns its result."""
+        if len(lists) > 1:
+            for values, coded in zip(lists, text_codes_many(lists, self.threads)):
+                self._ready[id(values)] = (values, coded)
+
+    def __call__(self, values: Sequence[str]) -> tuple[np.ndarray, list[str]] | None:
+        ready = self._ready.get(id(values))
+        if ready is not None and ready[0] is values:
+            return ready[1]
+        return text_codes(values, self.threads)

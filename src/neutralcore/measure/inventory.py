@@ -31,7 +31,7 @@ from neutralcore._core.progress import bar
 from neutralcore._core.provenance import Provenance
 from neutralcore._core.table import Table
 from neutralcore._core.categorical import CHUNK, CODE_DTYPE, Categorical, CodeRangeError, combine_codes, factorize
-from neutralcore._core.categorical import Span, gather, min_max, split_codes
+from neutralcore._core.categorical import Span, gather, min_max, own_text, split_codes
 from neutralcore._core.validators import activity_key as _activity
 from neutralcore._core.validators import optional_str, quantity_column
 from neutralcore._core.validators import region_code as _region
@@ -48,7 +48,7 @@ from neutralcore.measure.kernel import compute
 from neutralcore.measure.lock import RunOptions
 from neutralcore.measure.readers import (Engine, engine_columns, own_columns, read_excel_columns, read_parquet_table,
                                         resolve_engine)
-from neutralcore.measure.rowpass import code_counter, code_spans, dense_codes
+from neutralcore.measure.rowpass import code_counter, code_spans, dense_codes, text_coder
 from neutralcore.measure.suggest import suggestion
 from neutralcore.measure.scope2 import ContractualInstrument, SupplierRate, dual_report
 from neutralcore.measure.spend import ExchangeRates, PriceIndex
@@ -598,6 +598,7 @@ class Inventory:
             quantity += 0.0  # -0 becomes 0 (it equals 0 and is not negative)
         n = quantity.shape[0]
         counter, spanner = code_counter(n), code_spans(_integer_columns(quantity, cols, dims), n)
+        texter = text_coder(n)
         clean = _clean_quantity(quantity, spanner)
         for name, mask, what in (
             ("quantity", ~np.isfinite(quantity), "quantity must be finite (NaN or infinite found)"),
@@ -619,7 +620,7 @@ class Inventory:
                                       source=source)
                 value = np.ma.getdata(value)
             try:
-                cat = factorize(value, n, count=counter, span=spanner)
+                cat = factorize(value, n, count=counter, span=spanner, text=texter)
             except CodeRangeError as exc:  # the row of the first code out of range
                 row = exc.position if labels is None else int(labels[exc.position])
                 raise SchemaError(f"cannot read column: {exc}", column=name, rows=[row], source=source) from exc
@@ -660,6 +661,8 @@ class Inventory:
         year = year.view() if year.dtype == np.int32 and not year.flags.writeable else year.astype(np.int32)
 
         norm = {"activity": _activity, "unit": _unit, "region": _region, "scope": _scope, "category": _label, "site": _label}
+        if texter is not None:  # lists of text parsed row by row: coded together, each split while the next is read
+            texter.prepare([v for v in [*(cols[name] for name in norm), *dims.values()] if own_text(v)])
         cats = {}
         for name, fn in norm.items():
             cats[name] = _normalise(coded(name, cols[name]), fn, name, labels, source)

@@ -35,16 +35,19 @@ import functools
 import importlib.util
 import os
 from pathlib import Path
-from typing import Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
 import numpy as np
 
 from neutralcore.errors import InputError, InvalidQuantityError, MissingDependencyError, SchemaError
 
+if TYPE_CHECKING:
+    from neutralcore.measure import _fastcsv
+
 __all__ = ["Backend", "ENV", "FAST_MIN_ROWS", "FAST_MIN_CSV_BYTES", "CsvReader", "csv_reader", "KEY_NAMES",
            "THREADS_ENV", "backend", "code_counter", "code_spans", "first_seen", "dense_codes",
            "key_sums", "group_sums", "fused_pass", "thread_count", "GridMultipliers", "GridRates", "grid_multipliers",
-           "grid_rates"]
+           "grid_rates", "text_coder"]
 
 Backend = Literal["numpy", "numba"]
 #: Environment variable forcing a backend: ``numpy`` or ``numba``.
@@ -174,6 +177,18 @@ def csv_reader(body_bytes: int) -> CsvReader | None:
     from neutralcore.measure import _fastcsv
 
     return functools.partial(_fastcsv.read_plain_compiled, threads=thread_count())
+
+
+def text_coder(rows: int | None = None) -> "_fastcsv.TextCoder | None":
+    """The compiled coding of long lists of ``str`` objects, each row its own (the CSV reader's split over a
+    list joined by line feeds, on the :func:`thread_count` threads; the lists of one build coded ahead together
+    by ``prepare``), for :func:`neutralcore._core.categorical.factorize`; ``None`` when numba is not in use for
+    *rows* rows (polars or pyarrow, when installed, or a dict per row code them)."""
+    if backend(rows) != "numba":
+        return None
+    from neutralcore.measure import _fastcsv
+
+    return _fastcsv.TextCoder(thread_count())
 
 
 #: ``loop(fu_t, by_fu, m, node_a, gross_t, row, amounts, reason, mult, codes)``: the compiled conversion of the
