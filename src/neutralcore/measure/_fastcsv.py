@@ -572,7 +572,8 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     size = (len(data) if isinstance(data, (bytes, bytearray)) else os.path.getsize(data)) - body
     if size <= 0:
         return None
-    n_lanes = max(1, min(threads, size // (block_bytes if block_bytes and isinstance(data, (bytes, bytearray)) else BLOCK) + 1))
+    per_block = block_bytes if block_bytes and isinstance(data, (bytes, bytearray)) else BLOCK
+    n_lanes = max(1, min(threads, size // per_block + 1))
     lanes = [_Lane(len(names)) for _ in range(n_lanes)]
     codes: tuple[np.ndarray, ...] = ()
     qty = np.empty(0)
