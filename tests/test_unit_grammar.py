@@ -138,11 +138,19 @@ unit_alphabet = st.sampled_from(list("kKgGmMWhtTJLs*/^().+-_ 0123456789%#;,\x00\
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(st.text(max_size=1024), st.lists(unit_alphabet, max_size=400).map("".join).map(lambda s: s[:1024])))
 def test_any_string_up_to_1kb_returns_or_raises_at_once(text):
-    """parse_unit either returns a unit or raises UnitError, within a generous 0.5 s (measured: well under 10 ms)."""
-    parse_unit.cache_clear()
-    began = time.perf_counter()
-    try:
-        parse_unit(text)
-    except nc.UnitError:
-        pass
-    assert time.perf_counter() - began < 0.5
+    """parse_unit either returns a unit or raises UnitError, within a generous 0.5 s (measured: well under 10 ms).
+
+    The best of three tries counts: a grammar that backtracks is slow every time, while a one-off pause of a
+    busy machine (a collection, the host taking the core) is not the parser's."""
+    took = []
+    for _ in range(3):
+        parse_unit.cache_clear()
+        began = time.perf_counter()
+        try:
+            parse_unit(text)
+        except nc.UnitError:
+            pass
+        took.append(time.perf_counter() - began)
+        if took[-1] < 0.5:
+            break
+    assert min(took) < 0.5
