@@ -6,7 +6,7 @@ touching them alone (``sum(map(len, values))``) costs 20-30 ns a row, a dict loo
 55-110 ns (``benchmarks/bench_identity.py``).  With ``neutralcore[fast]`` the caller passes the compiled CSV
 reader's split (:func:`neutralcore.measure._fastcsv.text_codes`): the list joined by line feeds in one
 ``str.join`` (the objects read once, 15-20 ns a row), then split and coded by the reader's lanes without the
-GIL; it refuses a list whose values hold a line feed, carriage return, comma or quote, which goes on to the
+GIL; it refuses a list whose values hold a line feed, carriage return or quote, which goes on to the
 libraries.  polars copies the text into native memory near the floor (``pl.Series(values, dtype=pl.String)``,
 25-35 ns a row), finds the labels of the first rows and codes every row against them with a cast to ``pl.Enum``
 (20-30 ns; the polars peer, ``pl.Series(values, dtype=pl.Enum(labels))``, is that read and that cast with the

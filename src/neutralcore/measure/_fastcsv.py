@@ -160,8 +160,9 @@ def _label_hash(data: np.ndarray, o: int, n: int) -> np.uint64:  # pragma: no co
 def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.ndarray, tabs: np.ndarray,
            arena: np.ndarray, lab_off: np.ndarray, lab_len: np.ndarray, lab_w0: np.ndarray, lab_first: np.ndarray,
            nlab: np.ndarray, state: np.ndarray, slow: np.ndarray, pow10: np.ndarray, pow5_hi: np.ndarray,
-           pow5_lo: np.ndarray) -> int:  # pragma: no cover
-    """Rows of ``buf[state[0]:end]`` (whole lines) into *codes* and *qty* from row ``state[1]``.
+           pow5_lo: np.ndarray, sep: int) -> int:  # pragma: no cover
+    """Rows of ``buf[state[0]:end]`` (whole lines) into *codes* and *qty* from row ``state[1]``, fields ended by
+    the byte *sep* (a comma; a line feed for one column of text, where a comma is text).
 
     ``state``: byte offset, row, bytes of *arena* used, slow decimals found.  Stops with :data:`_FULL` at the
     start of a row with a new label that would fill its table past half or overflow the arena (the caller
@@ -234,7 +235,7 @@ def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.
                 word = np.uint64(0)
                 while i < end:
                     c = buf[i]
-                    if c == _COMMA or c == _LF or c == _CR or c == _QUOTE:
+                    if c == sep or c == _LF or c == _CR or c == _QUOTE:
                         break
                     h = (h ^ np.uint64(c)) * _FNV_PRIME
                     if i - start < 8:  # the first eight bytes as one little-endian word
@@ -282,7 +283,7 @@ def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.
                 break
             c = buf[i]
             if f < ncol - 1:
-                if c != _COMMA:
+                if c != sep:
                     return _BAD
                 i += 1
             else:
@@ -385,14 +386,14 @@ class _Lane:
             self.arena = arena
 
     def split(self, buf: np.ndarray, rows: int, row: int, ncol: int, qcol: int, codes: tuple[np.ndarray, ...],
-              qty: np.ndarray) -> None:
+              qty: np.ndarray, sep: int = _COMMA) -> None:
         """The *rows* rows of *buf* (whole lines) from row *row*: codes, quantities, and the slow decimals."""
         end = buf.shape[0]
         slow = np.empty((rows, 3), np.int64)
         self.state[0], self.state[1], self.state[3] = 0, row, 0
         while True:
             status = _split(buf, end, ncol, qcol, codes, qty, self.tabs, self.arena, self.off, self.len, self.w0,
-                            self.first, self.nlab, self.state, slow, _POW10, _POW5_HI, _POW5_LO)
+                            self.first, self.nlab, self.state, slow, _POW10, _POW5_HI, _POW5_LO, sep)
             if status == _DONE:
                 break
             if status == _BAD:
@@ -555,12 +556,13 @@ def _renumbered(tasks: Sequence[tuple[np.ndarray, _Lane, np.ndarray]], threads: 
 
 
 def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str | None = "quantity",
-                        threads: int = 1, block_bytes: int | None = None) -> dict[str, Any] | None:
+                        threads: int = 1, block_bytes: int | None = None, sep: int = _COMMA) -> dict[str, Any] | None:
     """The columns of a plain CSV body after a header of *body* bytes, as
     :func:`neutralcore._core.csvsplit.read_plain` gives them (``{name: (codes, labels)}`` per label column,
     labels as written in order of first appearance; ``{numeric: float64}``; row *i* is line *i* + 2), or
     ``None`` where that reader gives ``None``.  With *numeric* ``None`` every column is a label column; bytes
-    are split in blocks of about *block_bytes* bytes (:data:`BLOCK` by default).
+    are split in blocks of about *block_bytes* bytes (:data:`BLOCK` by default); *sep* is the byte between
+    fields (a comma; a line feed for one column of text, where a comma is text).
 
     *data* is the file's bytes or its path (then read a block at a time, never whole); *threads* lanes split
     the blocks (:func:`neutralcore.measure.rowpass.csv_reader` gives :func:`~neutralcore.measure.rowpass.thread_count`).  The columns are the same, to the bit,
@@ -590,7 +592,7 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
             block, count, first, buf, columns, quantities = item
             try:
                 if not failed.is_set():
-                    lane.split(block, count, first, ncol, qcol, columns, quantities)
+                    lane.split(block, count, first, ncol, qcol, columns, quantities, sep)
             except _Failed:
                 failed.set()
             except BaseException as exc:  # e.g. MemoryError: raised again by the caller's thread
@@ -666,7 +668,7 @@ def _joined(values: Sequence[str]) -> bytes | None:
 def text_codes(values: Sequence[str], threads: int = 1) -> tuple[np.ndarray, list[str]] | None:
     """int32 codes of a list of ``str`` in order of first appearance and the labels as read, by this reader
     over the list joined by line feeds, on *threads* lanes; ``None`` unless every value is a ``str`` with no
-    line feed, carriage return, comma or quote and the last is not empty (the caller then codes the list
+    line feed, carriage return or quote and the last is not empty (a comma is text here) (the caller then codes the list
     another way).  The labels are decoded from the bytes read: the caller checks them against its objects.
 
     >>> text_codes(["b", "a", "b"])
@@ -676,7 +678,8 @@ def text_codes(values: Sequence[str], threads: int = 1) -> tuple[np.ndarray, lis
     body = _joined(values)
     if body is None:
         return None
-    columns = read_plain_compiled(body, 0, ["text"], None, threads, max(_TEXT_BLOCK, len(body) // (4 * threads)))
+    columns = read_plain_compiled(body, 0, ["text"], None, threads, max(_TEXT_BLOCK, len(body) // (4 * threads)),
+                                  sep=_LF)
     if columns is None:
         return None
     codes, labels = columns["text"]
@@ -699,7 +702,7 @@ class _OneLane:
     def _run(self) -> None:
         self.entered.set()  # the caller goes on reading the next list once this thread is in the loop
         with contextlib.suppress(_Failed):
-            self.lane.split(self.buf, self.rows, 0, 1, -1, (self.codes,), _NO_QUANTITY)
+            self.lane.split(self.buf, self.rows, 0, 1, -1, (self.codes,), _NO_QUANTITY, _LF)
             self.ok = True
 
     def start(self) -> None:
