@@ -132,9 +132,21 @@ def test_lists_coded_together_are_coded_as_each_alone(pools, seed, threads):
 
 
 @pytest.mark.skipif(_fastcsv is None, reason="needs numba (neutralcore[fast])")
+def test_a_failure_in_a_split_thread_is_raised_by_the_caller(monkeypatch):
+    """Not a refusal: an error of the split itself (here a MemoryError) reaches the caller, not a thread's
+    stderr, and no list is taken for coded."""
+    def broken(self, *args):
+        raise MemoryError("no room for the codes")
+
+    monkeypatch.setattr(_fastcsv._Lane, "split", broken)
+    with pytest.raises(MemoryError, match="no room"):
+        _fastcsv.text_codes_many([["a", "b"], ["c", "d"]], threads=2)
+
+
+@pytest.mark.skipif(_fastcsv is None, reason="needs numba (neutralcore[fast])")
 def test_the_lists_of_one_build_are_coded_together(monkeypatch):
-    """Every long list of per-row text of a build goes to :func:`text_codes_many` in one call; a list of
-    shared objects (coded by identity) and a list of numbers are not among them."""
+    """Every long list of per-row text of a build goes to :func:`text_codes_many` in one call; lists of shared
+    objects (coded by identity) are not among them, and the inventory is the one built without the coder."""
     monkeypatch.setenv("NEUTRALCORE_KERNEL", "numba")
     batches = []
     many = _fastcsv.text_codes_many

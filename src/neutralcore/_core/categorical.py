@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 
 from neutralcore._core.identity import MIN_ROWS, identity_codes
-from neutralcore._core.textcodes import Compiled, text_codes
+from neutralcore._core.textcodes import Compiled, starts_as_text, text_codes
 from neutralcore._core.labelfacts import distinct
 
 __all__ = ["Categorical", "factorize", "combine_codes", "code_view", "used", "narrow_dtype",
@@ -139,7 +139,7 @@ def factorize(values: Any, n: int | None = None, *, count: Counter | None = None
     own = len(values) >= MIN_ROWS and _own_objects(values)
     codes = None if own else identity_codes(values, mapping.__getitem__)
     if codes is None and len(values) >= MIN_ROWS:
-        # rows rarely share objects (text parsed row by row): the compiled reader, polars or pyarrow code them fastest
+        # rows rarely share objects (text parsed row by row): a compiled coder, polars or pyarrow code them fastest
         coded = text_codes(values, compiled=text)
         if coded is not None:
             return Categorical(_readonly(coded[0]), tuple(coded[1]))
@@ -361,12 +361,11 @@ _PROBE = 1 << 14
 
 
 def own_text(values: Any) -> bool:
-    """Whether :func:`factorize` would code *values* as text of objects of their own (a long list or tuple whose
-    first rows mostly hold objects of their own, the first of them not None a ``str``), the lists a compiled
+    """Whether :func:`factorize` would hand *values* to :func:`~neutralcore._core.textcodes.text_codes` (a long
+    list or tuple whose first rows mostly hold objects of their own and start as text), the lists a compiled
     text coder is given."""
-    if not isinstance(values, (list, tuple)) or len(values) < MIN_ROWS or not _own_objects(values):
-        return False
-    return type(next((v for v in values[:64] if v is not None), None)) is str
+    return (isinstance(values, (list, tuple)) and len(values) >= MIN_ROWS and _own_objects(values)
+            and starts_as_text(values))
 
 
 def _own_objects(values: Any) -> bool:

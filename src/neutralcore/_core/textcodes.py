@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["text_codes", "ENGINES", "Compiled"]
+__all__ = ["text_codes", "starts_as_text", "ENGINES", "Compiled"]
 
 #: The libraries tried, fastest first.
 ENGINES = ("polars", "pyarrow")
@@ -133,6 +133,16 @@ def _labels(values: Any, codes: np.ndarray, read: list[Any]) -> list[Any] | None
     return labels if labels == read else None
 
 
+def starts_as_text(values: Any) -> bool:
+    """Whether the first of the first rows of *values* that is not None is a plain ``str`` (or all are None):
+    the lists :func:`text_codes` hands on to a coder.
+
+    >>> starts_as_text([None, "a", 1]), starts_as_text([2, "a"])
+    (True, False)
+    """
+    return type(next((v for v in values[:_PROBE] if v is not None), "")) is str
+
+
 def text_codes(values: Any, engines: Sequence[str] = ENGINES, compiled: Compiled | None = None) -> Coded | None:
     """Codes and labels of *values* (a list or object array of ``str`` and ``None``), in order of first
     appearance, exactly as a dict per row gives them, by *compiled* when given and it reads them, else by the
@@ -143,8 +153,7 @@ def text_codes(values: Any, engines: Sequence[str] = ENGINES, compiled: Compiled
     >>> labels in (["b", "a", None], None)  # None without polars and pyarrow
     True
     """
-    probe = next((v for v in values[:_PROBE] if v is not None), "")
-    if type(probe) is not str:
+    if not starts_as_text(values):
         return None  # numbers and the like: a library would read the whole list before refusing it
     if compiled is not None:
         read = compiled(values)

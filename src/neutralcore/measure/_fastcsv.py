@@ -53,6 +53,8 @@ _POW10 = 10.0 ** np.arange(23)
 _FIRST_SLOTS = 1 << 12
 #: The least bytes per block of a list of text (:func:`text_codes`): every core gets blocks of a 1M-row column.
 _TEXT_BLOCK = 1 << 18
+#: The quantities of a split with no number column.
+_NO_QUANTITY = np.empty(0, np.float64)
 
 
 def _powers_of_five(q_min: int, q_max: int) -> tuple[np.ndarray, np.ndarray]:
@@ -556,7 +558,8 @@ def _renumbered(tasks: Sequence[tuple[np.ndarray, _Lane, np.ndarray]], threads: 
 
 
 def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str | None = "quantity",
-                        threads: int = 1, block_bytes: int | None = None, sep: int = _COMMA) -> dict[str, Any] | None:
+                        threads: int = 1, block_bytes: int | None = None,
+                        sep: int = _COMMA) -> dict[str, Any] | None:
     """The columns of a plain CSV body after a header of *body* bytes, as
     :func:`neutralcore._core.csvsplit.read_plain` gives them (``{name: (codes, labels)}`` per label column,
     labels as written in order of first appearance; ``{numeric: float64}``; row *i* is line *i* + 2), or
@@ -608,7 +611,8 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     for w in workers:
         w.start()
     try:
-        with contextlib.closing(_blocks(data, body, free, block_bytes)) as blocks:  # the file closed on a failure too
+        # the file closed on a failure too
+        with contextlib.closing(_blocks(data, body, free, block_bytes)) as blocks:
             for block, buf in blocks:
                 if failed.is_set():
                     break
@@ -668,8 +672,9 @@ def _joined(values: Sequence[str]) -> bytes | None:
 def text_codes(values: Sequence[str], threads: int = 1) -> tuple[np.ndarray, list[str]] | None:
     """int32 codes of a list of ``str`` in order of first appearance and the labels as read, by this reader
     over the list joined by line feeds, on *threads* lanes; ``None`` unless every value is a ``str`` with no
-    line feed, carriage return or quote and the last is not empty (a comma is text here) (the caller then codes the list
-    another way).  The labels are decoded from the bytes read: the caller checks them against its objects.
+    line feed, carriage return or quote (a comma is text here) and the last is not empty: the caller then
+    codes the list another way.  The labels are decoded from the bytes read: the caller checks them against
+    its objects.
 
     >>> text_codes(["b", "a", "b"])
     (array([0, 1, 0], dtype=int32), ['b', 'a'])
@@ -696,14 +701,19 @@ class _OneLane:
         self.rows = rows
         self.codes = np.empty(rows, np.int32)
         self.ok = False
+        self.error: BaseException | None = None
         self.entered = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         self.entered.set()  # the caller goes on reading the next list once this thread is in the loop
-        with contextlib.suppress(_Failed):
+        try:
             self.lane.split(self.buf, self.rows, 0, 1, -1, (self.codes,), _NO_QUANTITY, _LF)
             self.ok = True
+        except _Failed:
+            pass
+        except BaseException as exc:  # e.g. MemoryError: raised again by the caller's thread
+            self.error = exc
 
     def start(self) -> None:
         self.thread.start()
@@ -712,17 +722,13 @@ class _OneLane:
     def result(self) -> tuple[np.ndarray, list[str]] | None:
         self.thread.join()
         del self.buf  # the list's joined bytes: the labels are in the arena
-        if not self.ok:
-            return None
-        lane, k = self.lane, int(self.lane.nlab[0])
-        labels = _decoded(lane.arena[:int(lane.state[2])], lane.off[0, :k], lane.len[0, :k])
-        if labels is None:
+        if self.error is not None:
+            raise self.error
+        merged = _merge([self.lane], 0) if self.ok else None  # one lane: its labels as read, in order
+        if merged is None:
             return None
         self.codes.setflags(write=False)
-        return self.codes, list(labels)
-
-
-_NO_QUANTITY = np.empty(0, np.float64)
+        return self.codes, list(merged[0])
 
 
 def text_codes_many(lists: Sequence[Sequence[str]], threads: int = 1) -> list[tuple[np.ndarray, list[str]] | None]:
