@@ -8,6 +8,7 @@ quantity's text), and ``None`` wherever the body is not plain.  ``test_csv_engin
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +39,14 @@ def expected(body: bytes, header=HEADER, numeric="quantity"):
 
 
 def assert_columns(got, want):
+    """*got* has *want*'s columns: codes 2 bytes a row while no column has more than 65,536 labels."""
     assert got is not None and list(got) == list(want)
+    narrow = all(len(w[1]) <= 65_536 for w in want.values() if isinstance(w, tuple))
     for h, w in want.items():
         if isinstance(w, tuple):
             assert got[h][1] == w[1], h
-            assert got[h][0].dtype == np.int32 and not got[h][0].flags.writeable
+            assert got[h][0].dtype in ((np.uint16,) if narrow else (np.uint16, np.int32))
+            assert not got[h][0].flags.writeable
             np.testing.assert_array_equal(got[h][0], w[0])
         else:
             assert [v.hex() for v in got[h].tolist()] == [v.hex() for v in w.tolist()]
@@ -98,6 +102,49 @@ def test_tables_and_label_bytes_grow_past_their_first_size(threads, tmp_path, mo
     got = read_both(body, tmp_path, threads)
     assert len(got["site"][1]) == 30_000 and len(got["activity"][1]) == 2000
     assert_columns(got, expected(body))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_codes_widen_to_int32_past_65536_labels(threads, tmp_path, monkeypatch):
+    """70,000 distinct sites after 20,000 rows with few: a lane that meets its 65,537th label stops, the lanes
+    finish their blocks, every column is widened to int32 once and the blocks that met it are split again (in
+    the file's order); the labels and codes are those of a plain reading either way."""
+    monkeypatch.setattr(_fastcsv, "BLOCK", 1 << 16)
+    rows = [f"a{i % 3},{i}.5,MWh,s{i % 10}" for i in range(20_000)]
+    rows += [f"a{i % 3},{i}.25,t,site{i}" for i in range(70_000)]
+    body = ("\n".join(rows) + "\n").encode()
+    got = read_both(body, tmp_path, threads)
+    assert len(got["site"][1]) == 70_010
+    assert got["site"][0].dtype == np.int32  # on two lanes each may see fewer: then the merge widens it alone
+    if threads == 1:
+        assert {got[h][0].dtype for h in ("activity", "unit")} == {np.dtype(np.int32)}
+    assert_columns(got, expected(body))
+
+
+def test_a_column_widens_alone_when_only_the_lanes_labels_together_pass_its_codes(monkeypatch):
+    """Codes of one byte (255 at most) and two blocks, one a lane, each with 200 sites of its own: neither lane
+    passes 255, so nothing is split again, but the merged sites (400) do: that column alone is widened."""
+    real = _fastcsv._Lane.split
+    seen = []
+
+    def one_block_a_lane(self, *args):  # the lane that has split a block waits, so the other takes the next
+        seen.append(self)
+        real(self, *args)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(_fastcsv._Lane, "split", one_block_a_lane)
+    head = (",".join(HEADER) + "\n").encode()
+    first = "".join(f"a,{i}.5,MWh,s{i % 200}\n" for i in range(2000))
+    second = "".join(f"a,{i}.5,MWh,t{i % 200}\n" for i in range(2000))
+    body = (first + second).encode()
+    got = _fastcsv.read_plain_compiled(head + body, len(head), HEADER, threads=2, block_bytes=len(first) - 10,
+                                       code_dtype=np.uint8)
+    assert len({id(lane) for lane in seen}) == 2
+    assert got["site"][0].dtype == np.int32 and got["activity"][0].dtype == np.uint8
+    want = expected(body)
+    for h in ("activity", "unit", "site"):
+        assert got[h][1] == want[h][1]
+        np.testing.assert_array_equal(got[h][0], want[h][0])
 
 
 def test_columns_grow_when_later_rows_are_shorter(tmp_path, monkeypatch):

@@ -43,11 +43,13 @@ from neutralcore._core.threads import on_threads
 __all__ = ["BLOCK", "TextCoder", "read_plain_compiled", "text_codes", "text_codes_many"]
 
 #: Bytes per block: large enough that the per-block work (counting its lines, the decimals cast from text) is
-#: small, small enough that every core gets blocks of a 1M-row file (36-48 MiB); 1 and 2 MiB were no faster.
-BLOCK = 1 << 22
+#: small, small enough that the lanes finish together (the last block is split by one lane) and a block read is
+#: still in cache when split.  Read with kept buffers and 2-byte codes, interleaved with polars (2026-12-06):
+#: a 1M-row file in 68-83 ms in blocks of 1 MiB against 72-89 ms in blocks of 4 MiB; at 10M rows no difference.
+BLOCK = 1 << 20
 _COMMA, _LF, _CR, _QUOTE, _DOT, _MINUS, _PLUS = 44, 10, 13, 34, 46, 45, 43
 #: Status of a lane's pass over a block.
-_DONE, _FULL, _BAD = 0, 1, 2
+_DONE, _FULL, _BAD, _WIDE = 0, 1, 2, 3
 #: 10**k, exact as doubles for k <= 22.
 _POW10 = 10.0 ** np.arange(23)
 _FIRST_SLOTS = 1 << 12
@@ -162,9 +164,10 @@ def _label_hash(data: np.ndarray, o: int, n: int) -> np.uint64:  # pragma: no co
 def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.ndarray, tabs: np.ndarray,
            arena: np.ndarray, lab_off: np.ndarray, lab_len: np.ndarray, lab_w0: np.ndarray, lab_first: np.ndarray,
            nlab: np.ndarray, state: np.ndarray, slow: np.ndarray, pow10: np.ndarray, pow5_hi: np.ndarray,
-           pow5_lo: np.ndarray, sep: int) -> int:  # pragma: no cover
+           pow5_lo: np.ndarray, sep: int, max_code: int) -> int:  # pragma: no cover
     """Rows of ``buf[state[0]:end]`` (whole lines) into *codes* and *qty* from row ``state[1]``, fields ended by
-    the byte *sep* (a comma; a line feed for one column of text, where a comma is text).
+    the byte *sep* (a comma; a line feed for one column of text, where a comma is text).  *max_code* is the
+    largest code *codes* hold: a label past it stops the pass with :data:`_WIDE`.
 
     ``state``: byte offset, row, bytes of *arena* used, slow decimals found.  Stops with :data:`_FULL` at the
     start of a row with a new label that would fill its table past half or overflow the arena (the caller
@@ -250,6 +253,8 @@ def _split(buf: np.ndarray, end: int, ncol: int, qcol: int, codes: Any, qty: np.
                     if k < 0:
                         k = nlab[lab]
                         at = state[2]
+                        if k > max_code:
+                            return _WIDE  # the block again on wider columns
                         if 2 * (k + 1) > tabs.shape[1] or at + n > arena.shape[0]:
                             state[0] = line  # this row again once the caller has made room
                             state[1] = row
@@ -353,6 +358,10 @@ class _Failed(Exception):
     """A block this reader does not read: the caller's reader reads the file and says where."""
 
 
+class _Wide(Exception):
+    """A block with a label past the largest code its columns hold: split again once they are widened."""
+
+
 class _Lane:
     """One worker's label tables: per label column, open-addressing slots, and per label its bytes (in one
     arena), length, first eight bytes as one word and first row.  A field is matched by its length and first
@@ -393,13 +402,16 @@ class _Lane:
         end = buf.shape[0]
         slow = np.empty((rows, 3), np.int64)
         self.state[0], self.state[1], self.state[3] = 0, row, 0
+        max_code = int(np.iinfo(codes[0].dtype).max) if codes else 0
         while True:
             status = _split(buf, end, ncol, qcol, codes, qty, self.tabs, self.arena, self.off, self.len, self.w0,
-                            self.first, self.nlab, self.state, slow, _POW10, _POW5_HI, _POW5_LO, sep)
+                            self.first, self.nlab, self.state, slow, _POW10, _POW5_HI, _POW5_LO, sep, max_code)
             if status == _DONE:
                 break
             if status == _BAD:
                 raise _Failed
+            if status == _WIDE:
+                raise _Wide
             self._grow(end - int(self.state[0]))
         if int(self.state[1]) != row + rows:
             raise _Failed  # cannot happen for whole lines; never trust a miscount
@@ -459,10 +471,11 @@ def _rows(block: np.ndarray) -> int:
     return _lines(block, n) + (1 if n and block[n - 1] != _LF else 0)
 
 
-def _resized(codes: tuple[np.ndarray, ...], qty: np.ndarray, rows: int, cap: int,
-             n_labels: int) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Columns of *cap* rows, the first *rows* copied (``np.empty``: pages never written cost no memory)."""
-    new_codes = tuple(np.empty(cap, np.int32) for _ in range(n_labels))
+def _resized(codes: tuple[np.ndarray, ...], qty: np.ndarray, rows: int, cap: int, n_labels: int,
+             dtype: type[np.integer]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Columns of *cap* rows, codes of *dtype*, the first *rows* copied (``np.empty``: pages never written cost
+    no memory)."""
+    new_codes = tuple(np.empty(cap, dtype) for _ in range(n_labels))
     new_qty = np.empty(cap, np.float64)
     for old, new in zip(codes, new_codes):
         new[:rows] = old[:rows]
@@ -557,9 +570,31 @@ def _renumbered(tasks: Sequence[tuple[np.ndarray, _Lane, np.ndarray]], threads: 
         on_threads(run, shares)
 
 
+#: Block buffers kept between reads (at most :data:`_KEPT`, 2 * :data:`BLOCK` bytes each): on this kind of
+#: virtual machine a page touched for the first time costs about 2.7 microseconds, and fresh buffers for each
+#: read of a 1M-row file faulted in about 4,000 pages (11 ms of a 70 ms read).
+_KEPT_BUFFERS: list[np.ndarray] = []
+_KEPT = 4
+_KEPT_LOCK = threading.Lock()
+
+
+def _take_buffers(n: int) -> list[np.ndarray]:
+    """*n* block buffers, those kept by an earlier read first (a read on another thread at the same time gets
+    new ones)."""
+    with _KEPT_LOCK:
+        got = [b for b in _KEPT_BUFFERS if b.shape[0] == 2 * BLOCK][:n]
+        _KEPT_BUFFERS[:] = [b for b in _KEPT_BUFFERS if not any(b is g for g in got)]
+    return got + [np.empty(2 * BLOCK, np.uint8) for _ in range(n - len(got))]
+
+
+def _keep_buffers(bufs: Sequence[np.ndarray]) -> None:
+    with _KEPT_LOCK:
+        _KEPT_BUFFERS[:] = (list(bufs) + _KEPT_BUFFERS)[:_KEPT]
+
+
 def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], numeric: str | None = "quantity",
-                        threads: int = 1, block_bytes: int | None = None,
-                        sep: int = _COMMA) -> dict[str, Any] | None:
+                        threads: int = 1, block_bytes: int | None = None, sep: int = _COMMA,
+                        code_dtype: type[np.integer] = np.uint16) -> dict[str, Any] | None:
     """The columns of a plain CSV body after a header of *body* bytes, as
     :func:`neutralcore._core.csvsplit.read_plain` gives them (``{name: (codes, labels)}`` per label column,
     labels as written in order of first appearance; ``{numeric: float64}``; row *i* is line *i* + 2), or
@@ -567,9 +602,15 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     are split in blocks of about *block_bytes* bytes (:data:`BLOCK` by default); *sep* is the byte between
     fields (a comma; a line feed for one column of text, where a comma is text).
 
-    *data* is the file's bytes or its path (then read a block at a time, never whole); *threads* lanes split
-    the blocks (:func:`neutralcore.measure.rowpass.csv_reader` gives :func:`~neutralcore.measure.rowpass.thread_count`).  The columns are the same, to the bit,
-    on any number of threads.
+    Codes are *code_dtype* (``uint16`` by default: 2 bytes a row, not 4): when a lane meets a column's label
+    past the largest such code, the lanes finish the blocks they hold, every column is widened to int32 once and
+    the blocks that met it are split again; a column whose labels over all lanes pass the largest code is
+    widened alone when the lanes' labels are merged.
+
+    *data* is the file's bytes or its path (then read a block at a time, never whole, into buffers kept for the
+    next read); *threads* lanes split the blocks (:func:`neutralcore.measure.rowpass.csv_reader` gives
+    :func:`~neutralcore.measure.rowpass.thread_count`).  The columns are the same, to the bit, on any number of
+    threads and at any code width.
     """
     header = list(header)
     ncol, qcol = len(header), -1 if numeric is None else header.index(numeric)
@@ -585,10 +626,13 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
     rows = done = 0
     todo: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
     free: queue.Queue[np.ndarray] = queue.Queue()
-    for _ in range(n_lanes + 2):  # a block read, one queued, one per lane split (pages touched only when read into)
-        free.put(np.empty(2 * BLOCK, np.uint8))
+    # a block read, one queued, one per lane split (pages touched only when read into); bytes need none
+    held = [] if isinstance(data, (bytes, bytearray)) else _take_buffers(n_lanes + 2)
+    for buf in held:
+        free.put(buf)
     failed = threading.Event()
     errors: list[BaseException] = []
+    again: list[tuple[np.ndarray, int, int]] = []  # blocks that met a label past the codes' width
 
     def work(lane: _Lane) -> None:  # each lane takes the next block read, whichever finishes first
         while (item := todo.get()) is not None:
@@ -596,6 +640,8 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
             try:
                 if not failed.is_set():
                     lane.split(block, count, first, ncol, qcol, columns, quantities, sep)
+            except _Wide:
+                again.append((block.copy() if buf is not None else block, count, first))
             except _Failed:
                 failed.set()
             except BaseException as exc:  # e.g. MemoryError: raised again by the caller's thread
@@ -607,6 +653,17 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
                 todo.task_done()
         todo.task_done()
 
+    def widened() -> None:
+        """Every column int32 once no lane is writing, and the blocks that met a wider label split again."""
+        nonlocal codes
+        todo.join()
+        codes = tuple(c.astype(np.int32) if c.dtype != np.int32 else c for c in codes)
+        # in the order of the file: one lane then adds its labels in order of first appearance
+        for block, count, first in sorted(again, key=lambda item: item[2]):
+            todo.put((block, count, first, None, codes, qty))
+        again.clear()
+        todo.join()
+
     workers = [threading.Thread(target=work, args=(lane,), daemon=True) for lane in lanes]
     for w in workers:
         w.start()
@@ -616,15 +673,21 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
             for block, buf in blocks:
                 if failed.is_set():
                     break
+                if again:
+                    widened()
                 count = _rows(block)
                 done += block.shape[0]
                 if rows + count > qty.shape[0]:  # room for the body's rows at the bytes per row seen so far, and more
                     todo.join()  # no lane is writing to the columns while they move
                     need = rows + count
                     cap = max(need, int(need * size / done * 1.05) + 1024, int(qty.shape[0] * 1.25))
-                    codes, qty = _resized(codes, qty, rows, cap, len(names))
+                    codes, qty = _resized(codes, qty, rows, cap, len(names), codes[0].dtype.type if codes
+                                          else code_dtype)
                 todo.put((block, count, rows, buf, codes, qty))
                 rows += count
+        todo.join()
+        if again and not failed.is_set():
+            widened()
     except _Failed:
         failed.set()
     finally:
@@ -632,6 +695,7 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
             todo.put(None)
         for w in workers:
             w.join()
+        _keep_buffers(held)
     if errors:
         raise errors[0]
     if failed.is_set():
@@ -646,6 +710,8 @@ def read_plain_compiled(data: bytes | Path, body: int, header: Sequence[str], nu
             return None
         labels, tables = merged
         column = codes[c][:rows]
+        if len(labels) - 1 > np.iinfo(column.dtype).max:  # more labels over the lanes than one lane had
+            column = column.astype(np.int32)
         renumber += [(column, lane, table) for lane, table in zip(lanes, tables) if table is not None]
         out[name] = (column, labels)
     _renumbered(renumber, n_lanes)
@@ -684,7 +750,7 @@ def text_codes(values: Sequence[str], threads: int = 1) -> tuple[np.ndarray, lis
     if body is None:
         return None
     columns = read_plain_compiled(body, 0, ["text"], None, threads, max(_TEXT_BLOCK, len(body) // (4 * threads)),
-                                  sep=_LF)
+                                  sep=_LF, code_dtype=np.int32)
     if columns is None:
         return None
     codes, labels = columns["text"]
